@@ -1,0 +1,52 @@
+/** A message as producers hand it to the bus: the key decides the partition, and so the order. */
+export interface OutgoingMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export interface ConsumedMessage extends OutgoingMessage {
+  topic: string;
+  partition: number;
+  /** Position in the partition, as a decimal string (Kafka offsets are int64). */
+  offset: string;
+  /** Milliseconds since the epoch, when the bus stored it. */
+  timestamp: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Ignored by single-node buses. */
+  replicationFactor?: number;
+}
+
+export interface ConsumeOptions {
+  topic: string;
+  /** Consumer group: members share the partitions; committed positions are per group. */
+  group: string;
+  /** Upper bound on a batch, so memory stays bounded. */
+  maxBatchSize?: number;
+  /**
+   * Messages of one partition, in offset order. The group's position advances past them only after this
+   * resolves; if it throws, or the process dies, they are delivered again (at-least-once).
+   */
+  onBatch: (batch: ConsumedMessage[]) => Promise<void>;
+  /** Called when onBatch throws; the subscription then retries the same batch after a back-off. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Stops fetching, waits for the batch in flight to finish and commit, then leaves the group. */
+  close(): Promise<void>;
+}
+
+export interface Bus {
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Resolves only once every message is durably stored (for Kafka: acks=all, idempotent producer). */
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Subscription>;
+  /** Messages stored but not yet committed by the group, summed over partitions. */
+  consumerLag(topic: string, group: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from "./bus.ts";
+export * from "./meta-store.ts";
+export * from "./store.ts";

@@ -1,0 +1,120 @@
+export interface User {
+  id: string;
+  email: string;
+  /** scrypt/argon2 hash with its parameters; the password itself is never stored. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface Session {
+  /** SHA-256 of the session token; the token lives only in the user's cookie. */
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type ApiKeyScope = "read" | "stream" | "export" | "account";
+
+export interface ApiKey {
+  id: string;
+  userId: string;
+  name: string;
+  /** First characters of the key, shown to the user to tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key. */
+  keyHash: string;
+  scopes: ApiKeyScope[];
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface Watchlist {
+  id: string;
+  userId: string;
+  name: string;
+  addresses: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+
+export interface Job {
+  id: string;
+  userId: string;
+  kind: string;
+  /** Validated by the service that owns the job kind. */
+  params: Record<string, unknown>;
+  status: JobStatus;
+  /** 0..1 */
+  progress: number;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JobResult {
+  jobId: string;
+  userId: string;
+  filename: string;
+  contentType: string;
+  body: Buffer;
+  createdAt: number;
+}
+
+export class DuplicateError extends Error {
+  override name = "DuplicateError";
+}
+
+/**
+ * Accounts and per-user data. Every per-user read or write takes the owner's id, so one user can never reach
+ * another's rows through this interface, whatever ids they guess.
+ */
+export interface MetaStore {
+  migrate(): Promise<void>;
+
+  /** Throws DuplicateError when the e-mail (compared case-insensitively) is taken. */
+  createUser(input: { email: string; passwordHash: string }): Promise<User>;
+  getUserByEmail(email: string): Promise<User | null>;
+  getUserById(id: string): Promise<User | null>;
+
+  createSession(session: Session): Promise<void>;
+  /** null when unknown or expired. */
+  getSession(tokenHash: string, now: number): Promise<Session | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  createApiKey(input: Omit<ApiKey, "id" | "createdAt" | "revokedAt">): Promise<ApiKey>;
+  /** Only keys that are not revoked. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKey | null>;
+  listApiKeys(userId: string): Promise<ApiKey[]>;
+  /** false when the key does not exist or belongs to someone else. */
+  revokeApiKey(userId: string, id: string): Promise<boolean>;
+
+  createWatchlist(userId: string, input: { name: string; addresses: string[] }): Promise<Watchlist>;
+  listWatchlists(userId: string): Promise<Watchlist[]>;
+  getWatchlist(userId: string, id: string): Promise<Watchlist | null>;
+  updateWatchlist(
+    userId: string,
+    id: string,
+    patch: { name?: string; addresses?: string[] },
+  ): Promise<Watchlist | null>;
+  deleteWatchlist(userId: string, id: string): Promise<boolean>;
+  /** Every watchlist that contains the address, whoever owns it (for live alerts). */
+  findWatchlistsByAddress(address: string): Promise<Watchlist[]>;
+
+  createJob(userId: string, input: { kind: string; params: Record<string, unknown> }): Promise<Job>;
+  getJob(userId: string, id: string): Promise<Job | null>;
+  listJobs(userId: string): Promise<Job[]>;
+  /** Atomically moves the oldest queued job of this kind to running and returns it; null when none waits. */
+  claimJob(kind: string): Promise<Job | null>;
+  updateJob(
+    id: string,
+    patch: { status?: JobStatus; progress?: number; error?: string | null },
+  ): Promise<void>;
+  putJobResult(result: Omit<JobResult, "createdAt">): Promise<void>;
+  getJobResult(userId: string, jobId: string): Promise<JobResult | null>;
+
+  health(): Promise<{ ok: boolean; detail?: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,51 @@
+import { pino } from "pino";
+
+export type Logger = pino.Logger;
+
+/** Keys whose values never reach a log line, wherever they appear in a logged object. */
+const REDACT = [
+  "password",
+  "*.password",
+  "passwordHash",
+  "*.passwordHash",
+  "apiKey",
+  "*.apiKey",
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "headers.cookie",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "secret",
+  "*.secret",
+];
+
+/** One JSON object per line on stdout, with the service name on every line. */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
+    level,
+    base: { service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    formatters: { level: (label) => ({ level: label }) },
+  });
+}
+
+/** Strips credentials from a URL before it is logged or shown (RPC URLs often carry API keys). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username) u.username = "***";
+    if (u.password) u.password = "***";
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, "***");
+    // Providers put keys in the path too (…/v2/<key>): keep only the first segment.
+    const segments = u.pathname.split("/").filter(Boolean);
+    if (segments.length > 1 || (segments[0] && segments[0].length >= 20))
+      u.pathname = segments.length ? `/${segments[0]!.length >= 20 ? "***" : segments[0]}/***` : "/";
+    return u.toString();
+  } catch {
+    return "[unparseable url]";
+  }
+}

@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import { BusEnvelope, envelopeKey } from "./envelope.ts";
+import { upgradeV1 } from "./v1.ts";
+
+export const SCHEMA_VERSION = 2;
+
+/** Header names every bus message carries, so brokers, tools and consumers can route without parsing. */
+export const Headers = {
+  schemaVersion: "chainlog-schema-version",
+  kind: "chainlog-kind",
+  chainId: "chainlog-chain-id",
+  blockNumber: "chainlog-block-number",
+  blockHash: "chainlog-block-hash",
+  /** "1" on rollback messages: the block named in the headers is retracted. */
+  retraction: "chainlog-retraction",
+} as const;
+
+export interface EncodedMessage {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export class EnvelopeDecodeError extends Error {
+  override name = "EnvelopeDecodeError";
+}
+
+const upgraders: Record<number, (json: unknown) => unknown> = { 1: upgradeV1 };
+
+export function encodeEnvelope(env: BusEnvelope): EncodedMessage {
+  const headers: Record<string, string> = {
+    [Headers.schemaVersion]: String(SCHEMA_VERSION),
+    [Headers.kind]: env.kind,
+    [Headers.chainId]: String(env.chainId),
+    [Headers.retraction]: env.kind === "rollback" ? "1" : "0",
+  };
+  if (env.kind !== "finality") {
+    headers[Headers.blockNumber] = String(env.block.number);
+    headers[Headers.blockHash] = env.block.hash;
+  }
+  return { key: envelopeKey(env), value: Buffer.from(JSON.stringify(env)), headers };
+}
+
+/** Decodes and validates one message. Older schema versions are upgraded; unknown or newer ones are refused. */
+export function decodeEnvelope(
+  value: Uint8Array | string,
+  headers: Record<string, string | undefined>,
+): BusEnvelope {
+  const version = Number(headers[Headers.schemaVersion] ?? "1");
+  if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION)
+    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
+  } catch {
+    throw new EnvelopeDecodeError("message is not JSON");
+  }
+  try {
+    for (let v = version; v < SCHEMA_VERSION; v++) json = upgraders[v]!(json);
+    return BusEnvelope.parse(json);
+  } catch (error) {
+    const issues = (error as z.ZodError).issues;
+    const first = issues?.[0];
+    throw new EnvelopeDecodeError(
+      first ? `invalid v${version} message at ${first.path.join(".")}: ${first.message}` : String(error),
+    );
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { Address, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
+
+export const Receipt = z.object({
+  transactionHash: Hash,
+  transactionIndex: SafeInt,
+  blockHash: Hash,
+  blockNumber: SafeInt,
+  from: Address,
+  to: Address.nullable(),
+  cumulativeGasUsed: Uint,
+  gasUsed: Uint,
+  effectiveGasPrice: Uint.nullable(),
+  contractAddress: Address.nullable(),
+  /** 1 success, 0 revert; null before Byzantium, where `root` is set instead. */
+  status: z.union([z.literal(0), z.literal(1)]).nullable(),
+  root: Hash.nullable(),
+  logsBloom: Hex,
+  type: z.number().int().min(0).max(255),
+  blobGasUsed: Uint.nullable(),
+  blobGasPrice: Uint.nullable(),
+});
+export type Receipt = z.infer<typeof Receipt>;
