@@ -25,6 +25,8 @@ export interface ConsumeOptions {
   topic: string;
   /** Consumer group: members share the partitions; committed positions are per group. */
   group: string;
+  /** Where a group with no committed position starts. Default "earliest". Live readers use "latest". */
+  startFrom?: "earliest" | "latest";
   /** Upper bound on a batch, so memory stays bounded. */
   maxBatchSize?: number;
   /**

@@ -1,5 +1,6 @@
 export * from "./bus/codec.ts";
 export * from "./bus/envelope.ts";
+export * from "./bus/processed.ts";
 export * from "./records/block.ts";
 export * from "./records/cursor.ts";
 export * from "./records/log.ts";

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
+import { ProcessedEnvelope } from "./processed.ts";
 import { upgradeV1 } from "./v1.ts";
 
 export const SCHEMA_VERSION = 2;
@@ -65,4 +66,39 @@ export function decodeEnvelope(
       first ? `invalid v${version} message at ${first.path.join(".")}: ${first.message}` : String(error),
     );
   }
+}
+
+export function encodeProcessed(env: ProcessedEnvelope): EncodedMessage {
+  return {
+    key: `${env.chainId}:${env.block.number}`,
+    value: Buffer.from(JSON.stringify(env)),
+    headers: {
+      [Headers.schemaVersion]: String(SCHEMA_VERSION),
+      [Headers.kind]: env.kind,
+      [Headers.chainId]: String(env.chainId),
+      [Headers.blockNumber]: String(env.block.number),
+      [Headers.blockHash]: env.block.hash,
+      [Headers.retraction]: env.kind === "retracted" ? "1" : "0",
+    },
+  };
+}
+
+export function decodeProcessed(
+  value: Uint8Array | string,
+  headers: Record<string, string | undefined>,
+): ProcessedEnvelope {
+  if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
+    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
+  } catch {
+    throw new EnvelopeDecodeError("message is not JSON");
+  }
+  const parsed = ProcessedEnvelope.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);
+  }
+  return parsed.data;
 }

@@ -44,6 +44,8 @@ export type BusEnvelope = z.infer<typeof BusEnvelope>;
 /** Topic names. The blocks topic carries blocks, rollbacks and finality so their relative order is kept. */
 export const Topics = {
   blocks: "chainlog.blocks",
+  /** Processor → live readers: what has just become readable in the store (see processed.ts). */
+  processed: "chainlog.processed",
 } as const;
 
 /** The partition key: rollback and replacement of height N share it, so a partition keeps their order. */
