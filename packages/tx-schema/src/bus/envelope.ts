@@ -6,14 +6,41 @@ import { Receipt } from "../records/receipt.ts";
 import { Transaction } from "../records/transaction.ts";
 
 /** A canonical block with everything that happened in it; the unit ingest publishes and processor applies. */
-export const BlockEnvelope = z.object({
-  kind: z.literal("block"),
-  chainId: ChainId,
-  block: Block,
-  transactions: z.array(Transaction),
-  receipts: z.array(Receipt),
-  logs: z.array(Log),
-});
+export const BlockEnvelope = z
+  .object({
+    kind: z.literal("block"),
+    chainId: ChainId,
+    block: Block,
+    transactions: z.array(Transaction),
+    receipts: z.array(Receipt),
+    logs: z.array(Log),
+  })
+  .superRefine((env, ctx) => {
+    // A bundle is all-or-nothing: a reader must never see a block whose parts disagree.
+    if (env.transactions.length !== env.block.transactionCount)
+      ctx.addIssue({
+        code: "custom",
+        message: "transaction count differs from the block's",
+        path: ["transactions"],
+      });
+    if (env.receipts.length !== env.transactions.length)
+      ctx.addIssue({
+        code: "custom",
+        message: "receipt count differs from transaction count",
+        path: ["receipts"],
+      });
+    for (const [i, tx] of env.transactions.entries())
+      if (tx.blockHash !== env.block.hash || env.receipts[i]?.transactionHash !== tx.hash) {
+        ctx.addIssue({
+          code: "custom",
+          message: `transaction ${i} does not line up with its block or receipt`,
+          path: ["transactions", i],
+        });
+        break;
+      }
+    if (env.logs.some((l) => l.blockHash !== env.block.hash))
+      ctx.addIssue({ code: "custom", message: "a log belongs to another block", path: ["logs"] });
+  });
 export type BlockEnvelope = z.infer<typeof BlockEnvelope>;
 
 /**
