@@ -25,7 +25,10 @@ export interface ConsumeOptions {
   topic: string;
   /** Consumer group: members share the partitions; committed positions are per group. */
   group: string;
-  /** Where a group with no committed position starts. Default "earliest". Live readers use "latest". */
+  /**
+   * Where a group with no committed position starts. Default "earliest". Live readers use "latest". A "latest"
+   * position is fixed by the time consume() resolves: a message published after that is delivered.
+   */
   startFrom?: "earliest" | "latest";
   /** Upper bound on a batch, so memory stays bounded. */
   maxBatchSize?: number;
@@ -47,8 +50,12 @@ export interface Bus {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   /** Resolves only once every message is durably stored (for Kafka: acks=all, idempotent producer). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /** Resolves once this member has joined its group (it may be a standby while another member holds it). */
   consume(options: ConsumeOptions): Promise<Subscription>;
-  /** Messages stored but not yet committed by the group, summed over partitions. */
+  /**
+   * Messages stored but not yet committed by the group, summed over partitions. A group that never committed
+   * counts everything still stored.
+   */
   consumerLag(topic: string, group: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,0 +1,39 @@
+/**
+ * `pnpm bench [name…]`: runs the benchmarks (`*.bench.ts` beside the code they measure), one at a time so they
+ * do not compete for the machine. A name selects the files whose base name or package matches it, e.g.
+ * `pnpm bench ingest`, `pnpm bench api`, `pnpm bench e2e`. Every benchmark prints its figures as ratios
+ * against a baseline it measures in the same run.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function findBenches(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules" || entry === "dist" || entry.startsWith(".")) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) findBenches(path, out);
+    else if (entry.endsWith(".bench.ts")) out.push(path);
+  }
+  return out;
+}
+
+const wanted = process.argv.slice(2);
+const all = ["packages", "services"].flatMap((d) => findBenches(join(root, d))).sort();
+const selected = wanted.length
+  ? all.filter((f) => wanted.some((w) => basename(f, ".bench.ts") === w || relative(root, f).split("/")[1] === w))
+  : all;
+if (selected.length === 0) {
+  console.error(`no benchmark matches ${wanted.join(", ")}; available:\n${all.map((f) => `  ${relative(root, f)}`).join("\n")}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const file of selected) {
+  console.log(`\n=== ${relative(root, file)} ===`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

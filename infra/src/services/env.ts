@@ -1,0 +1,52 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { EngineEndpoints } from "../engines/index.ts";
+import type { StackSettings } from "../settings.ts";
+import type { EnvVar } from "./workload.ts";
+
+export const ports = { "query-api": 4000, web: 3000, ingest: 9101, processor: 9102 } as const;
+export const appSecretName = "chainlog-secrets";
+
+const fromSecret = (name: string, key: string): EnvVar => ({
+  name,
+  valueFrom: { secretKeyRef: { name: appSecretName, key } },
+});
+
+/**
+ * The environment every Chainlog container reads (packages/runtime-config). Credentials come only from the
+ * `chainlog-secrets` Secret via secretKeyRef, never as literal values in the pod spec.
+ */
+export function serviceEnv(s: StackSettings, e: EngineEndpoints, brokers: pulumi.Input<string>): EnvVar[] {
+  const env: EnvVar[] = [
+    { name: "CHAINLOG_MODE", value: "cluster" },
+    { name: "CHAIN_ID", value: String(s.chainId) },
+    { name: "LOG_LEVEL", value: s.logLevel },
+    { name: "KAFKA_BROKERS", value: brokers },
+    { name: "KAFKA_CLIENT_ID", value: `chainlog-${s.stack}` },
+    { name: "KAFKA_REPLICATION_FACTOR", value: String(s.kafka.replicationFactor) },
+    { name: "BUS_PARTITIONS", value: String(s.kafka.partitions) },
+    { name: "CASSANDRA_CONTACT_POINTS", value: e.cassandraContactPoints },
+    { name: "CASSANDRA_LOCAL_DC", value: e.cassandraLocalDc },
+    { name: "CASSANDRA_KEYSPACE", value: s.cassandra.keyspace },
+    { name: "CASSANDRA_REPLICATION_FACTOR", value: String(s.cassandra.replicationFactor) },
+    fromSecret("MONGODB_URL", "MONGODB_URL"),
+    fromSecret("ETH_RPC_URLS", "ETH_RPC_URLS"),
+    { name: "API_HOST", value: "0.0.0.0" },
+    { name: "API_PORT", value: String(ports["query-api"]) },
+    { name: "WEB_HOST", value: "0.0.0.0" },
+    { name: "WEB_PORT", value: String(ports.web) },
+    { name: "QUERY_API_URL", value: `http://query-api.${s.namespace}.svc:${ports["query-api"]}` },
+    { name: "INGEST_HTTP_PORT", value: String(ports.ingest) },
+    { name: "PROCESSOR_HTTP_PORT", value: String(ports.processor) },
+    { name: "NODE_OPTIONS", value: "--enable-source-maps" },
+  ];
+  if (s.cassandra.mode === "operator") {
+    env.push(
+      { name: "CASSANDRA_USERNAME", value: "chainlog" },
+      fromSecret("CASSANDRA_PASSWORD", "CASSANDRA_PASSWORD"),
+    );
+  }
+  if (e.managed.kafka) env.push({ name: "KAFKA_AUTH", value: "aws-msk-iam" });
+  if (e.managed.cassandra) env.push({ name: "CASSANDRA_AUTH", value: "aws-sigv4" });
+  if (s.cloud) env.push({ name: "AWS_REGION", value: s.cloud.region });
+  return env;
+}

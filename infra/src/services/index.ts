@@ -1,0 +1,138 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
+import type { EngineEndpoints } from "../engines/index.ts";
+import { documentDbCaPath } from "../engines/managed/documentdb.ts";
+import { type ServiceName, type StackSettings, serviceNames } from "../settings.ts";
+import { createCpuHpa, createLagScaler, installKeda } from "./autoscaling.ts";
+import { appSecretName, ports, serviceEnv } from "./env.ts";
+import { servicePolicy } from "./iam.ts";
+import { createIngestLease, ingestLeaseName } from "./leader-lease.ts";
+import { createNetworkPolicies } from "./network-policies.ts";
+import { createWorkload, type EnvVar, type Workload } from "./workload.ts";
+
+const sizing: Record<ServiceName, { cpu: string; memory: string; cpuLimit: string }> = {
+  ingest: { cpu: "250m", memory: "512Mi", cpuLimit: "1" },
+  processor: { cpu: "500m", memory: "768Mi", cpuLimit: "2" },
+  "query-api": { cpu: "250m", memory: "512Mi", cpuLimit: "1" },
+  web: { cpu: "100m", memory: "256Mi", cpuLimit: "500m" },
+};
+
+export interface AwsServiceContext {
+  oidc: OidcIssuer;
+  bucketArn: pulumi.Output<string>;
+  bucketName: pulumi.Output<string>;
+}
+
+export function createServices(
+  s: StackSettings,
+  provider: k8s.Provider,
+  e: EngineEndpoints,
+  aws: AwsServiceContext | undefined,
+): Record<ServiceName, Workload> {
+  const ns = new k8s.core.v1.Namespace(
+    "app",
+    {
+      metadata: {
+        name: s.namespace,
+        labels: {
+          "app.kubernetes.io/part-of": "chainlog",
+          // Pod Security Admission: reject anything the restricted profile forbids.
+          "pod-security.kubernetes.io/enforce": "restricted",
+        },
+      },
+    },
+    { provider },
+  );
+  const namespace = ns.metadata.name;
+
+  const secret = new k8s.core.v1.Secret(
+    "app-secrets",
+    {
+      metadata: { name: appSecretName, namespace },
+      type: "Opaque",
+      stringData: {
+        ETH_RPC_URLS: s.secrets.ethRpcUrls,
+        MONGODB_URL: e.mongodbUrl,
+        ...(s.secrets.cassandraPassword ? { CASSANDRA_PASSWORD: s.secrets.cassandraPassword } : {}),
+      },
+    },
+    { provider },
+  );
+
+  const extraVolumes: k8s.types.input.core.v1.Volume[] = [];
+  const extraMounts: k8s.types.input.core.v1.VolumeMount[] = [];
+  if (s.documentdbCaBundle) {
+    const bundle = s.documentdbCaBundle;
+    new k8s.core.v1.ConfigMap(
+      "aws-ca",
+      { metadata: { name: "aws-ca", namespace }, data: { "global-bundle.pem": bundle } },
+      { provider },
+    );
+    extraVolumes.push({ name: "aws-ca", configMap: { name: "aws-ca" } });
+    extraMounts.push({ name: "aws-ca", mountPath: documentDbCaPath.replace(/\/[^/]+$/, ""), readOnly: true });
+  }
+
+  const baseEnv = serviceEnv(s, e, e.kafkaBrokers);
+  const leaderEnv: EnvVar[] = [
+    { name: "CHAINLOG_LEADER_LEASE", value: ingestLeaseName },
+    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+  ];
+  const replicas: Record<ServiceName, number | undefined> = {
+    ingest: s.services.ingestReplicas,
+    processor: undefined,
+    "query-api": undefined,
+    web: undefined,
+  };
+
+  const workloads = {} as Record<ServiceName, Workload>;
+  for (const name of serviceNames) {
+    let annotations: Record<string, pulumi.Input<string>> | undefined;
+    if (aws) {
+      const policy = servicePolicy(name, e, aws.bucketArn);
+      if (policy) {
+        const role = createIrsaRole(`${s.stack}-${name}`, aws.oidc, s.namespace, name, policy);
+        annotations = { "eks.amazonaws.com/role-arn": role.arn };
+      }
+    }
+    const env = name === "ingest" ? [...baseEnv, ...leaderEnv] : [...baseEnv];
+    if (name === "query-api" && aws) env.push({ name: "CHAINLOG_EXPORT_BUCKET", value: aws.bucketName });
+    workloads[name] = createWorkload(
+      {
+        name,
+        namespace,
+        image: `${s.imageRegistry}/${name}:${s.imageTags[name]}`,
+        port: ports[name],
+        replicas: replicas[name],
+        resources: sizing[name],
+        env,
+        zoned: s.cloud !== undefined,
+        apiAccess: name === "ingest",
+        serviceAccountAnnotations: annotations,
+        extraVolumes,
+        extraMounts,
+        serviceType: name === "web" && s.exposeWeb ? "LoadBalancer" : "ClusterIP",
+        // Pods start only once their Secret exists.
+        dependsOn: [secret],
+      },
+      provider,
+    );
+  }
+
+  createIngestLease(namespace, workloads.ingest.serviceAccount.metadata.name, provider);
+  createCpuHpa("query-api", namespace, s.services.queryApi, provider);
+  createCpuHpa("web", namespace, s.services.web, provider);
+  const keda = installKeda(provider, e.managed.kafka);
+  createLagScaler(
+    namespace,
+    s.services.processor,
+    s.kafka.partitions,
+    e.kafkaBrokers,
+    e.managed.kafka && s.cloud ? { region: s.cloud.region } : undefined,
+    provider,
+    [keda, workloads.processor.deployment],
+  );
+  createNetworkPolicies(s, e, namespace, provider);
+  return workloads;
+}

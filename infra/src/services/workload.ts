@@ -1,0 +1,160 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { spreadPolicy } from "../engines/placement.ts";
+import type { ServiceName } from "../settings.ts";
+
+export type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+export interface WorkloadSpec {
+  name: ServiceName;
+  namespace: pulumi.Input<string>;
+  image: string;
+  port: number;
+  /** Fixed count; undefined when an HPA or KEDA owns the replica count (Pulumi must not fight it). */
+  replicas: number | undefined;
+  resources: { cpu: string; memory: string; cpuLimit: string };
+  env: EnvVar[];
+  zoned: boolean;
+  /** Only ingest talks to the Kubernetes API (its Lease); everyone else gets no token mounted. */
+  apiAccess: boolean;
+  serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  extraVolumes?: k8s.types.input.core.v1.Volume[];
+  extraMounts?: k8s.types.input.core.v1.VolumeMount[];
+  serviceType?: "ClusterIP" | "LoadBalancer";
+  dependsOn?: pulumi.Resource[];
+}
+
+export const appLabels = (name: ServiceName) => ({
+  "app.kubernetes.io/name": name,
+  "app.kubernetes.io/part-of": "chainlog",
+});
+
+export interface Workload {
+  serviceAccount: k8s.core.v1.ServiceAccount;
+  deployment: k8s.apps.v1.Deployment;
+  service: k8s.core.v1.Service;
+}
+
+/**
+ * One Chainlog service: its own ServiceAccount, a hardened Deployment (non-root, read-only root filesystem, no
+ * capabilities, probes on /healthz and /readyz, zero-downtime rolling updates, zone spread), a Service and a
+ * PodDisruptionBudget that keeps at least one pod through node drains.
+ */
+export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Workload {
+  const labels = appLabels(spec.name);
+  const opts = { provider };
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    spec.name,
+    {
+      metadata: {
+        name: spec.name,
+        namespace: spec.namespace,
+        labels,
+        annotations: spec.serviceAccountAnnotations,
+      },
+      automountServiceAccountToken: spec.apiAccess,
+    },
+    opts,
+  );
+  const httpGet = (path: string) => ({ path, port: "http" });
+  const deployment = new k8s.apps.v1.Deployment(
+    spec.name,
+    {
+      metadata: { name: spec.name, namespace: spec.namespace, labels },
+      spec: {
+        replicas: spec.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: labels },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              "prometheus.io/scrape": "true",
+              "prometheus.io/port": String(spec.port),
+              "prometheus.io/path": "/metrics",
+            },
+          },
+          spec: {
+            serviceAccountName: spec.name,
+            automountServiceAccountToken: spec.apiAccess,
+            terminationGracePeriodSeconds: 30,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              fsGroup: 10001,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraints: spreadPolicy(spec.zoned, labels),
+            containers: [
+              {
+                name: spec.name,
+                image: spec.image,
+                imagePullPolicy: "IfNotPresent",
+                ports: [{ name: "http", containerPort: spec.port, protocol: "TCP" }],
+                env: spec.env,
+                resources: {
+                  requests: { cpu: spec.resources.cpu, memory: spec.resources.memory },
+                  limits: { cpu: spec.resources.cpuLimit, memory: spec.resources.memory },
+                },
+                startupProbe: { httpGet: httpGet("/healthz"), periodSeconds: 2, failureThreshold: 60 },
+                livenessProbe: {
+                  httpGet: httpGet("/healthz"),
+                  periodSeconds: 10,
+                  timeoutSeconds: 3,
+                  failureThreshold: 3,
+                },
+                readinessProbe: {
+                  httpGet: httpGet("/readyz"),
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                  failureThreshold: 2,
+                },
+                securityContext: {
+                  privileged: false,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(spec.extraMounts ?? [])],
+              },
+            ],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...(spec.extraVolumes ?? [])],
+          },
+        },
+      },
+    },
+    { provider, dependsOn: spec.dependsOn },
+  );
+  const service = new k8s.core.v1.Service(
+    spec.name,
+    {
+      metadata: {
+        name: spec.name,
+        namespace: spec.namespace,
+        labels,
+        annotations:
+          spec.serviceType === "LoadBalancer"
+            ? { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }
+            : undefined,
+      },
+      spec: {
+        type: spec.serviceType ?? "ClusterIP",
+        selector: labels,
+        ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
+      },
+    },
+    opts,
+  );
+  new k8s.policy.v1.PodDisruptionBudget(
+    spec.name,
+    {
+      metadata: { name: spec.name, namespace: spec.namespace, labels },
+      spec: { minAvailable: 1, selector: { matchLabels: labels } },
+    },
+    opts,
+  );
+  return { serviceAccount, deployment, service };
+}

@@ -1,0 +1,258 @@
+import * as pulumi from "@pulumi/pulumi";
+
+export const serviceNames = ["ingest", "processor", "query-api", "web"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export class StackConfigError extends Error {
+  override name = "StackConfigError";
+}
+
+export interface ScaleRange {
+  min: number;
+  max: number;
+}
+
+export interface CloudSettings {
+  region: string;
+  vpcCidr: string;
+  kubernetesVersion: string;
+  nodeInstanceTypes: string[];
+  /** Per availability zone: one managed node group per zone so the autoscaler can grow the zone a PVC is pinned to. */
+  nodesPerZone: { min: number; desired: number; max: number };
+  /** Readable by the cluster only; the EKS API endpoint stays private unless this is set. */
+  publicApiCidrs: string[];
+}
+
+export interface StackSettings {
+  stack: string;
+  /** Absent for the `local` stack: engines and services only, on whatever kubeconfig is current. */
+  cloud: CloudSettings | undefined;
+  namespace: string;
+  dataNamespace: string;
+  storageClass: string;
+  imageRegistry: string;
+  imageTags: Record<ServiceName, string>;
+  logLevel: string;
+  chainId: number;
+  kafka: {
+    mode: "strimzi" | "msk";
+    brokers: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
+    partitions: number;
+    storageGi: number;
+  };
+  cassandra: {
+    mode: "operator" | "keyspaces";
+    nodes: number;
+    replicationFactor: number;
+    storageGi: number;
+    keyspace: string;
+    datacenter: string;
+  };
+  mongodb: { mode: "operator" | "documentdb" | "atlas"; members: number; storageGi: number };
+  services: {
+    ingestReplicas: number;
+    processor: ScaleRange;
+    queryApi: ScaleRange;
+    web: ScaleRange;
+  };
+  monitoring: boolean;
+  exposeWeb: boolean;
+  /** PEM of the AWS CA bundle DocumentDB clients must trust (mongodb.mode=documentdb only). */
+  documentdbCaBundle: string | undefined;
+  /** Where ingest may reach JSON-RPC nodes (egress NetworkPolicy). */
+  rpcEgressCidrs: string[];
+  secrets: {
+    ethRpcUrls: pulumi.Output<string>;
+    cassandraPassword: pulumi.Output<string> | undefined;
+    mongodbPassword: pulumi.Output<string> | undefined;
+    mongodbUrl: pulumi.Output<string> | undefined;
+    grafanaAdminPassword: pulumi.Output<string> | undefined;
+  };
+}
+
+/** A version tag (semver, optional pre-release) with an optional digest; never `latest` or a bare branch name. */
+const pinnedTag = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?(?:@sha256:[0-9a-f]{64})?$/;
+
+export function isPinnedTag(tag: string): boolean {
+  return pinnedTag.test(tag);
+}
+
+function positiveInt(value: number | undefined, fallback: number, key: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new StackConfigError(`chainlog:${key} must be a positive integer`);
+  return v;
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  key: string,
+): T {
+  const v = value ?? fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new StackConfigError(`chainlog:${key} must be one of ${allowed.join(", ")} (got ${v})`);
+  }
+  return v as T;
+}
+
+interface RawEngine {
+  mode?: string;
+  brokers?: number;
+  nodes?: number;
+  members?: number;
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
+  partitions?: number;
+  storageGi?: number;
+}
+
+/** Reads and validates the `chainlog:*` keys of the selected stack (see infra/README.md for each key). */
+export function loadSettings(): StackSettings {
+  const cfg = new pulumi.Config("chainlog");
+  const awsCfg = new pulumi.Config("aws");
+  const stack = pulumi.getStack();
+  const useAws = cfg.getBoolean("aws") ?? false;
+
+  let cloud: CloudSettings | undefined;
+  if (useAws) {
+    const nodes = cfg.getObject<{ min?: number; desired?: number; max?: number }>("nodesPerZone") ?? {};
+    const nodesPerZone = {
+      min: positiveInt(nodes.min, 1, "nodesPerZone.min"),
+      desired: positiveInt(nodes.desired, 1, "nodesPerZone.desired"),
+      max: positiveInt(nodes.max, 3, "nodesPerZone.max"),
+    };
+    if (nodesPerZone.min > nodesPerZone.desired || nodesPerZone.desired > nodesPerZone.max) {
+      throw new StackConfigError("chainlog:nodesPerZone needs min <= desired <= max");
+    }
+    cloud = {
+      region: awsCfg.require("region"),
+      vpcCidr: cfg.get("vpcCidr") ?? "10.40.0.0/16",
+      kubernetesVersion: cfg.get("kubernetesVersion") ?? "1.33",
+      nodeInstanceTypes: cfg.getObject<string[]>("nodeInstanceTypes") ?? ["m6i.xlarge"],
+      nodesPerZone,
+      publicApiCidrs: cfg.getObject<string[]>("publicApiCidrs") ?? [],
+    };
+  }
+
+  const rawTags = cfg.requireObject<Record<string, string>>("imageTags");
+  const imageTags = {} as Record<ServiceName, string>;
+  for (const name of serviceNames) {
+    const tag = rawTags[name];
+    if (!tag) throw new StackConfigError(`chainlog:imageTags.${name} is missing`);
+    if (!isPinnedTag(tag)) {
+      throw new StackConfigError(`chainlog:imageTags.${name} must be a pinned version, not "${tag}"`);
+    }
+    imageTags[name] = tag;
+  }
+
+  const k = cfg.getObject<RawEngine>("kafka") ?? {};
+  const kafka = {
+    mode: oneOf(k.mode, ["strimzi", "msk"] as const, "strimzi", "kafka.mode"),
+    brokers: positiveInt(k.brokers, 3, "kafka.brokers"),
+    replicationFactor: positiveInt(k.replicationFactor, 3, "kafka.replicationFactor"),
+    minInsyncReplicas: positiveInt(k.minInsyncReplicas, 2, "kafka.minInsyncReplicas"),
+    partitions: positiveInt(k.partitions, 12, "kafka.partitions"),
+    storageGi: positiveInt(k.storageGi, 100, "kafka.storageGi"),
+  };
+  if (kafka.replicationFactor > kafka.brokers) {
+    throw new StackConfigError("chainlog:kafka.replicationFactor cannot exceed kafka.brokers");
+  }
+  if (kafka.minInsyncReplicas > kafka.replicationFactor) {
+    throw new StackConfigError("chainlog:kafka.minInsyncReplicas cannot exceed kafka.replicationFactor");
+  }
+
+  const c = cfg.getObject<RawEngine & { keyspace?: string; datacenter?: string }>("cassandra") ?? {};
+  const cassandra = {
+    mode: oneOf(c.mode, ["operator", "keyspaces"] as const, "operator", "cassandra.mode"),
+    nodes: positiveInt(c.nodes, 3, "cassandra.nodes"),
+    replicationFactor: positiveInt(c.replicationFactor, 3, "cassandra.replicationFactor"),
+    storageGi: positiveInt(c.storageGi, 200, "cassandra.storageGi"),
+    keyspace: c.keyspace ?? "chainlog",
+    datacenter: c.datacenter ?? "dc1",
+  };
+  if (cassandra.mode === "operator" && cassandra.replicationFactor > cassandra.nodes) {
+    throw new StackConfigError("chainlog:cassandra.replicationFactor cannot exceed cassandra.nodes");
+  }
+  if (!/^[a-z][a-z0-9_]{0,47}$/.test(cassandra.keyspace)) {
+    throw new StackConfigError("chainlog:cassandra.keyspace must match ^[a-z][a-z0-9_]{0,47}$");
+  }
+
+  const m = cfg.getObject<RawEngine>("mongodb") ?? {};
+  const mongodb = {
+    mode: oneOf(m.mode, ["operator", "documentdb", "atlas"] as const, "operator", "mongodb.mode"),
+    members: positiveInt(m.members, 3, "mongodb.members"),
+    storageGi: positiveInt(m.storageGi, 50, "mongodb.storageGi"),
+  };
+
+  if (!cloud && (kafka.mode === "msk" || cassandra.mode === "keyspaces" || mongodb.mode === "documentdb")) {
+    throw new StackConfigError("managed engines (msk, keyspaces, documentdb) need chainlog:aws=true");
+  }
+
+  const s = cfg.getObject<{
+    ingestReplicas?: number;
+    processor?: Partial<ScaleRange>;
+    queryApi?: Partial<ScaleRange>;
+    web?: Partial<ScaleRange>;
+  }>("services");
+  const range = (r: Partial<ScaleRange> | undefined, min: number, max: number, key: string): ScaleRange => {
+    const out = { min: positiveInt(r?.min, min, `${key}.min`), max: positiveInt(r?.max, max, `${key}.max`) };
+    if (out.min > out.max) throw new StackConfigError(`chainlog:${key} needs min <= max`);
+    return out;
+  };
+  const services = {
+    ingestReplicas: positiveInt(s?.ingestReplicas, 2, "services.ingestReplicas"),
+    processor: range(s?.processor, 2, kafka.partitions, "services.processor"),
+    queryApi: range(s?.queryApi, 2, 10, "services.queryApi"),
+    web: range(s?.web, 2, 6, "services.web"),
+  };
+  // More consumers than partitions sit idle: the lag scaler must stop at the partition count.
+  if (services.processor.max > kafka.partitions) {
+    throw new StackConfigError("chainlog:services.processor.max cannot exceed kafka.partitions");
+  }
+
+  const secrets = {
+    ethRpcUrls: cfg.requireSecret("ethRpcUrls"),
+    cassandraPassword: cassandra.mode === "operator" ? cfg.requireSecret("cassandraPassword") : undefined,
+    mongodbPassword: mongodb.mode === "operator" ? cfg.requireSecret("mongodbPassword") : undefined,
+    mongodbUrl: mongodb.mode === "atlas" ? cfg.requireSecret("mongodbUrl") : undefined,
+    grafanaAdminPassword:
+      (cfg.getBoolean("monitoring") ?? false) ? cfg.requireSecret("grafanaAdminPassword") : undefined,
+  };
+  let documentdbCaBundle: string | undefined;
+  if (mongodb.mode === "documentdb") {
+    secrets.mongodbPassword = cfg.requireSecret("mongodbPassword");
+    documentdbCaBundle = cfg.require("documentdbCaBundle");
+    if (!documentdbCaBundle.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new StackConfigError("chainlog:documentdbCaBundle must be the PEM text of the AWS CA bundle");
+    }
+  }
+
+  return {
+    stack,
+    cloud,
+    namespace: cfg.get("namespace") ?? "chainlog",
+    dataNamespace: cfg.get("dataNamespace") ?? "chainlog-data",
+    storageClass: cfg.get("storageClass") ?? (cloud ? "gp3" : "standard"),
+    imageRegistry: cfg.require("imageRegistry"),
+    imageTags,
+    logLevel: oneOf(
+      cfg.get("logLevel"),
+      ["fatal", "error", "warn", "info", "debug", "trace"] as const,
+      "info",
+      "logLevel",
+    ),
+    chainId: positiveInt(cfg.getNumber("chainId"), 1, "chainId"),
+    kafka,
+    cassandra,
+    mongodb,
+    services,
+    monitoring: cfg.getBoolean("monitoring") ?? false,
+    exposeWeb: cfg.getBoolean("exposeWeb") ?? false,
+    documentdbCaBundle,
+    rpcEgressCidrs: cfg.getObject<string[]>("rpcEgressCidrs") ?? ["0.0.0.0/0"],
+    secrets,
+  };
+}

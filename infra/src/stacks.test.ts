@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { renderStack } from "./testing/render.ts";
+import { describeStack } from "./testing/stack-suite.ts";
+
+// All stacks render in one file: the Pulumi SDKs are imported once (the slow part) and each stack re-arms the mocks.
+
+describeStack("local", {
+  aws: false,
+  kafka: { brokers: 1, replicationFactor: 1, minInsyncReplicas: 1, partitions: 4 },
+  cassandra: { nodes: 1, replicationFactor: 1 },
+  mongodb: { members: 1 },
+  ingestReplicas: 2,
+  processor: { min: 1, max: 4 },
+  queryApi: { min: 1, max: 2 },
+  web: { min: 1, max: 2 },
+  monitoring: false,
+});
+
+describeStack("dev", {
+  aws: true,
+  kafka: { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 6 },
+  cassandra: { nodes: 3, replicationFactor: 3 },
+  mongodb: { members: 3 },
+  ingestReplicas: 2,
+  processor: { min: 1, max: 6 },
+  queryApi: { min: 2, max: 4 },
+  web: { min: 2, max: 3 },
+  monitoring: false,
+});
+
+describeStack(
+  "staging",
+  {
+    aws: true,
+    kafka: { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 12 },
+    cassandra: { nodes: 3, replicationFactor: 3 },
+    mongodb: "documentdb",
+    ingestReplicas: 2,
+    processor: { min: 2, max: 12 },
+    queryApi: { min: 2, max: 8 },
+    web: { min: 2, max: 4 },
+    monitoring: true,
+  },
+  // What `pulumi config set chainlog:documentdbCaBundle -- "$(cat global-bundle.pem)"` stores.
+  { "chainlog:documentdbCaBundle": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" },
+);
+
+describeStack("prod", {
+  aws: true,
+  kafka: { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 24 },
+  cassandra: { nodes: 3, replicationFactor: 3 },
+  mongodb: { members: 3 },
+  ingestReplicas: 2,
+  processor: { min: 3, max: 24 },
+  queryApi: { min: 3, max: 20 },
+  web: { min: 3, max: 10 },
+  monitoring: true,
+});
+
+// prod with every engine switched to its managed AWS service (MSK, Keyspaces, Atlas).
+describeStack(
+  "prod",
+  {
+    aws: true,
+    kafka: "msk",
+    cassandra: "keyspaces",
+    mongodb: "atlas",
+    ingestReplicas: 2,
+    processor: { min: 3, max: 24 },
+    queryApi: { min: 3, max: 20 },
+    web: { min: 3, max: 10 },
+    monitoring: true,
+  },
+  {
+    "chainlog:kafka": JSON.stringify({
+      mode: "msk",
+      brokers: 3,
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+      partitions: 24,
+    }),
+    "chainlog:cassandra": JSON.stringify({ mode: "keyspaces" }),
+    "chainlog:mongodb": JSON.stringify({ mode: "atlas" }),
+  },
+);
+
+describe("stack config validation", () => {
+  const rejects = (overrides: Record<string, string | null>, message: RegExp) =>
+    expect(renderStack("dev", overrides)).rejects.toThrow(message);
+
+  it("rejects an unpinned image tag", async () => {
+    const tags = { ingest: "latest", processor: "0.1.0", "query-api": "0.1.0", web: "0.1.0" };
+    await rejects(
+      { "chainlog:imageTags": JSON.stringify(tags) },
+      /imageTags.ingest must be a pinned version/,
+    );
+  });
+
+  it("rejects a replication factor above the broker count and min.insync.replicas above RF", async () => {
+    await rejects(
+      { "chainlog:kafka": JSON.stringify({ brokers: 2, replicationFactor: 3 }) },
+      /cannot exceed kafka.brokers/,
+    );
+    await rejects(
+      { "chainlog:kafka": JSON.stringify({ replicationFactor: 2, minInsyncReplicas: 3 }) },
+      /minInsyncReplicas cannot exceed/,
+    );
+  });
+
+  it("rejects a processor ceiling above the partition count", async () => {
+    await rejects(
+      {
+        "chainlog:services": JSON.stringify({ processor: { min: 1, max: 13 } }),
+        "chainlog:kafka": JSON.stringify({ partitions: 12 }),
+      },
+      /processor.max cannot exceed kafka.partitions/,
+    );
+  });
+
+  it("rejects managed engines on the local stack and unknown modes", async () => {
+    await expect(renderStack("local", { "chainlog:kafka": JSON.stringify({ mode: "msk" }) })).rejects.toThrow(
+      /need chainlog:aws=true/,
+    );
+    await rejects({ "chainlog:mongodb": JSON.stringify({ mode: "dynamo" }) }, /mongodb.mode must be one of/);
+  });
+
+  it("requires the DocumentDB CA bundle as PEM when MongoDB is DocumentDB", async () => {
+    await expect(renderStack("staging")).rejects.toThrow(
+      /Missing required configuration variable 'chainlog:documentdbCaBundle'/,
+    );
+    await expect(renderStack("staging", { "chainlog:documentdbCaBundle": "not a pem" })).rejects.toThrow(
+      /documentdbCaBundle must be the PEM text/,
+    );
+  });
+
+  it("refuses to deploy without the required secrets", async () => {
+    await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
+    await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);
+  });
+});

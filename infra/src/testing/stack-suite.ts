@@ -1,0 +1,316 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluate } from "../policy/policies.ts";
+import { validateKubernetesObject } from "./k8s-schema.ts";
+import { fakeSecrets, kubernetesObjects, type Rendered, renderStack, stackConfig } from "./render.ts";
+
+export interface StackExpectations {
+  aws: boolean;
+  kafka:
+    | { brokers: number; replicationFactor: number; minInsyncReplicas: number; partitions: number }
+    | "msk";
+  cassandra: { nodes: number; replicationFactor: number } | "keyspaces";
+  mongodb: { members: number } | "documentdb" | "atlas";
+  ingestReplicas: number;
+  processor: { min: number; max: number };
+  queryApi: { min: number; max: number };
+  web: { min: number; max: number };
+  monitoring: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const o = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});
+const a = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(o) : []);
+const services = ["ingest", "processor", "query-api", "web"];
+const requiredEnv = [
+  "CHAINLOG_MODE",
+  "KAFKA_BROKERS",
+  "CASSANDRA_CONTACT_POINTS",
+  "CASSANDRA_LOCAL_DC",
+  "CASSANDRA_KEYSPACE",
+  "MONGODB_URL",
+  "ETH_RPC_URLS",
+  "API_PORT",
+  "WEB_PORT",
+  "QUERY_API_URL",
+  "INGEST_HTTP_PORT",
+  "PROCESSOR_HTTP_PORT",
+  "LOG_LEVEL",
+];
+
+/** The assertions every stack must satisfy, parameterised by what that stack's config promises. */
+export function describeStack(
+  stack: string,
+  want: StackExpectations,
+  overrides: Record<string, string | null> = {},
+): void {
+  describe(`stack ${stack}${Object.keys(overrides).length ? " (variant)" : ""}`, () => {
+    let all: Rendered[] = [];
+    const ofKind = (kind: string) =>
+      all.filter((r) => r.inputs.kind === kind && r.type.startsWith("kubernetes:"));
+    const ofType = (type: string) => all.filter((r) => r.type === type);
+    const one = (kind: string, name: string) => {
+      const found = ofKind(kind).find((r) => o(r.inputs.metadata).name === name);
+      if (!found) throw new Error(`no ${kind} ${name}`);
+      return found.inputs;
+    };
+    const container = (name: string) =>
+      a(o(o(o(one("Deployment", name).spec).template).spec).containers)[0] ?? {};
+
+    beforeAll(async () => {
+      all = await renderStack(stack, overrides);
+    });
+
+    it("creates AWS network, cluster and bucket only where the stack asks for AWS", () => {
+      const awsCount = all.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("eks:")).length;
+      if (!want.aws) {
+        expect(awsCount).toBe(0);
+        return;
+      }
+      const subnets = ofType("aws:ec2/subnet:Subnet").map((r) => r.inputs);
+      const privateSubnets = subnets.filter((s) => String(o(s.tags).Name).includes("private"));
+      expect(new Set(privateSubnets.map((s) => s.availabilityZone)).size).toBe(3);
+      expect(subnets.every((s) => s.mapPublicIpOnLaunch === false)).toBe(true);
+      expect(ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+      const groups = ofType("eks:index:ManagedNodeGroup").map((r) => r.inputs);
+      expect(groups).toHaveLength(3);
+      expect(groups.every((g) => (g.subnetIds as unknown[]).length === 1)).toBe(true);
+      expect(groups.every((g) => o(g.tags)["k8s.io/cluster-autoscaler/enabled"] === "true")).toBe(true);
+      const cluster = ofType("eks:index:Cluster")[0]?.inputs ?? {};
+      expect(cluster.createOidcProvider).toBe(true);
+      expect(cluster.nodeAssociatePublicIpAddress).toBe(false);
+      expect(ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toContain(
+        "cluster-autoscaler",
+      );
+      const block = ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]?.inputs ?? {};
+      expect([
+        block.blockPublicAcls,
+        block.blockPublicPolicy,
+        block.ignorePublicAcls,
+        block.restrictPublicBuckets,
+      ]).toEqual([true, true, true, true]);
+      expect(
+        o(ofType("aws:s3/bucketVersioning:BucketVersioning")[0]?.inputs.versioningConfiguration).status,
+      ).toBe("Enabled");
+      expect(
+        ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+      ).toHaveLength(1);
+      // Pods get AWS permissions only through IRSA roles bound to one ServiceAccount each.
+      const trust = ofType("aws:iam/role:Role")
+        .map((r) => String(r.inputs.assumeRolePolicy))
+        .filter((p) => p.includes("AssumeRoleWithWebIdentity"));
+      expect(trust.length).toBeGreaterThanOrEqual(2);
+      expect(trust.every((p) => p.includes("system:serviceaccount:"))).toBe(true);
+    });
+
+    it("runs Kafka with the stack's brokers, replication factor and min.insync.replicas", () => {
+      if (want.kafka === "msk") {
+        const msk = ofType("aws:msk/cluster:Cluster")[0]?.inputs ?? {};
+        expect(msk.numberOfBrokerNodes).toBe(3);
+        expect(o(o(msk.clientAuthentication).sasl).iam).toBe(true);
+        expect(ofKind("Kafka")).toHaveLength(0);
+        return;
+      }
+      const kafka = one("Kafka", "chainlog");
+      const config = o(o(o(kafka.spec).kafka).config);
+      expect(config["default.replication.factor"]).toBe(want.kafka.replicationFactor);
+      expect(config["min.insync.replicas"]).toBe(want.kafka.minInsyncReplicas);
+      expect(config["unclean.leader.election.enable"]).toBe(false);
+      expect(o(kafka.metadata).annotations).toMatchObject({ "strimzi.io/kraft": "enabled" });
+      // Brokers accept only the services' pods and KEDA (the processor's lag scaler).
+      const listeners = a(o(o(kafka.spec).kafka).listeners);
+      expect(listeners.map((l) => l.type)).toEqual(["internal"]);
+      const peers = JSON.stringify(listeners[0]?.networkPolicyPeers);
+      expect(peers).toContain('"keda"');
+      expect(peers).toContain('"app.kubernetes.io/part-of":"chainlog"');
+      const pool = o(one("KafkaNodePool", "dual").spec);
+      expect(pool.replicas).toBe(want.kafka.brokers);
+      expect(pool.roles).toEqual(["controller", "broker"]);
+      for (const topic of ofKind("KafkaTopic")) {
+        expect(o(topic.inputs.spec).partitions).toBe(want.kafka.partitions);
+        expect(o(topic.inputs.spec).replicas).toBe(want.kafka.replicationFactor);
+      }
+      expect(ofKind("KafkaTopic")).toHaveLength(2);
+      expect(ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toContain(
+        "strimzi-kafka-operator",
+      );
+    });
+
+    it("runs Cassandra with the stack's node count and keyspace replication factor", () => {
+      const env = a(container("processor").env);
+      if (want.cassandra === "keyspaces") {
+        expect(ofType("aws:keyspaces/keyspace:Keyspace")).toHaveLength(1);
+        expect(String(env.find((e) => e.name === "CASSANDRA_CONTACT_POINTS")?.value)).toMatch(
+          /amazonaws\.com:9142$/,
+        );
+        return;
+      }
+      const dc = o(one("CassandraDatacenter", "dc1").spec);
+      expect(dc.size).toBe(want.cassandra.nodes);
+      if (want.aws) {
+        const zones = a(dc.racks).map((r) => o(r.nodeAffinityLabels)["topology.kubernetes.io/zone"]);
+        expect(new Set(zones).size).toBe(3);
+        expect(dc.allowMultipleNodesPerWorker).toBe(false);
+      }
+      expect(env.find((e) => e.name === "CASSANDRA_REPLICATION_FACTOR")?.value).toBe(
+        String(want.cassandra.replicationFactor),
+      );
+    });
+
+    it("runs the metadata store as the stack configures it", () => {
+      if (want.mongodb === "documentdb") {
+        expect(ofType("aws:docdb/clusterInstance:ClusterInstance")).toHaveLength(3);
+        const cluster = ofType("aws:docdb/cluster:Cluster")[0]?.inputs ?? {};
+        expect(cluster.storageEncrypted).toBe(true);
+        const params = JSON.stringify(
+          ofType("aws:docdb/clusterParameterGroup:ClusterParameterGroup")[0]?.inputs,
+        );
+        expect(params).toContain('"tls"');
+        return;
+      }
+      if (want.mongodb === "atlas") {
+        expect(ofKind("MongoDBCommunity")).toHaveLength(0);
+        return;
+      }
+      const mdb = o(one("MongoDBCommunity", "chainlog-mongodb").spec);
+      expect(mdb.members).toBe(want.mongodb.members);
+      expect(mdb.type).toBe("ReplicaSet");
+      expect(ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toContain(
+        "mongodb-kubernetes",
+      );
+    });
+
+    it("gives every service probes, rolling updates, zone spread, limits, a PDB and its own ServiceAccount", () => {
+      for (const name of services) {
+        const dep = one("Deployment", name);
+        const spec = o(dep.spec);
+        const pod = o(o(spec.template).spec);
+        const c = container(name);
+        expect(o(o(c.livenessProbe).httpGet).path).toBe("/healthz");
+        expect(o(o(c.readinessProbe).httpGet).path).toBe("/readyz");
+        expect(o(spec.strategy)).toEqual({
+          type: "RollingUpdate",
+          rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+        });
+        const zone = a(pod.topologySpreadConstraints).find(
+          (t) => t.topologyKey === "topology.kubernetes.io/zone",
+        );
+        expect(zone?.whenUnsatisfiable).toBe(want.aws ? "DoNotSchedule" : "ScheduleAnyway");
+        expect(o(o(c.resources).limits).memory).toBeDefined();
+        expect(pod.serviceAccountName).toBe(name);
+        expect(pod.automountServiceAccountToken).toBe(name === "ingest");
+        const pdb = o(one("PodDisruptionBudget", name).spec);
+        expect(pdb.minAvailable).toBe(1);
+        const env = new Set(a(c.env).map((e) => e.name));
+        expect(requiredEnv.filter((k) => !env.has(k))).toEqual([]);
+      }
+    });
+
+    it("scales query-api and web on CPU 70 %, processor on Kafka lag capped at the partitions, ingest fixed", () => {
+      const hpas = ofKind("HorizontalPodAutoscaler").map((r) => o(r.inputs.spec));
+      expect(hpas.map((h) => o(h.scaleTargetRef).name).sort()).toEqual(["query-api", "web"]);
+      for (const [name, range] of [
+        ["query-api", want.queryApi],
+        ["web", want.web],
+      ] as const) {
+        const h = hpas.find((x) => o(x.scaleTargetRef).name === name) ?? {};
+        expect([h.minReplicas, h.maxReplicas]).toEqual([range.min, range.max]);
+        expect(o(o(a(h.metrics)[0]?.resource).target).averageUtilization).toBe(70);
+      }
+      const so = o(one("ScaledObject", "processor").spec);
+      const partitions = want.kafka === "msk" ? want.processor.max : want.kafka.partitions;
+      expect(so.minReplicaCount).toBe(want.processor.min);
+      expect(so.maxReplicaCount).toBe(want.processor.max);
+      expect(Number(so.maxReplicaCount)).toBeLessThanOrEqual(partitions);
+      expect(o(a(so.triggers)[0]).type).toBe("kafka");
+      expect(o(one("Deployment", "ingest").spec).replicas).toBe(want.ingestReplicas);
+      // HPA/KEDA own the replica count of the scaled services: Pulumi must not set it.
+      for (const name of ["processor", "query-api", "web"])
+        expect(o(one("Deployment", name).spec).replicas).toBeUndefined();
+    });
+
+    it("lets ingest only get and update its own leader Lease", () => {
+      const role = one("Role", "ingest-lease");
+      expect(role.rules).toEqual([
+        {
+          apiGroups: ["coordination.k8s.io"],
+          resources: ["leases"],
+          resourceNames: ["chainlog-ingest-leader"],
+          verbs: ["get", "update"],
+        },
+      ]);
+      const binding = one("RoleBinding", "ingest-lease");
+      expect(a(binding.subjects)[0]).toMatchObject({ kind: "ServiceAccount", name: "ingest" });
+      expect(ofKind("ClusterRole")).toHaveLength(0);
+      expect(ofKind("ClusterRoleBinding")).toHaveLength(0);
+    });
+
+    it("denies all traffic by default and opens only per-service flows", () => {
+      const deny = o(one("NetworkPolicy", "default-deny").spec);
+      expect(deny).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      for (const name of services) {
+        const np = o(one("NetworkPolicy", `${name}-flows`).spec);
+        expect(o(np.podSelector).matchLabels).toMatchObject({ "app.kubernetes.io/name": name });
+      }
+      const webEgress = a(o(one("NetworkPolicy", "web-flows").spec).egress);
+      expect(webEgress).toHaveLength(1);
+    });
+
+    it("scrapes every service and ships the dashboards as code", () => {
+      for (const name of services) {
+        const ann = o(o(o(one("Deployment", name).spec).template).metadata).annotations;
+        expect(o(ann)["prometheus.io/scrape"]).toBe("true");
+      }
+      const dashboards = ofKind("ConfigMap").filter(
+        (r) => o(o(r.inputs.metadata).labels).grafana_dashboard === "1",
+      );
+      expect(dashboards.length).toBeGreaterThanOrEqual(2);
+      for (const d of dashboards) {
+        for (const json of Object.values(o(d.inputs.data))) {
+          expect(a(o(JSON.parse(String(json))).panels).length).toBeGreaterThan(0);
+        }
+      }
+      expect(ofKind("ServiceMonitor")).toHaveLength(want.monitoring ? 4 : 0);
+    });
+
+    it("keeps every secret out of plain config and plain resource inputs", () => {
+      // Each secret appears, revealed, only inside Kubernetes Secrets or as a provider-side secret input.
+      const sealedText = JSON.stringify(all.map((r) => r.sealed));
+      for (const value of Object.values(fakeSecrets)) {
+        expect(sealedText).not.toContain(value);
+        expect(sealedText).not.toContain(encodeURIComponent(value));
+      }
+      const revealed = all.filter((r) =>
+        Object.values(fakeSecrets).some((v) => JSON.stringify(r.inputs).includes(v)),
+      );
+      for (const r of revealed) {
+        expect(["kubernetes:core/v1:Secret", "aws:docdb/cluster:Cluster"]).toContain(r.type);
+      }
+      expect(revealed.length).toBeGreaterThan(0);
+      // The committed stack file carries no secret key at all (they are set with `pulumi config set --secret`).
+      const committed = stackConfig(stack);
+      for (const key of Object.keys(fakeSecrets)) expect(committed[key]).toBeUndefined();
+    });
+
+    it("renders only objects that validate against the Kubernetes OpenAPI schema and the kept CRD schemas", () => {
+      const objects = kubernetesObjects(all);
+      expect(objects.length).toBeGreaterThan(20);
+      const failures: string[] = [];
+      for (const obj of objects) {
+        try {
+          validateKubernetesObject(obj);
+        } catch (err) {
+          failures.push((err as Error).message);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it("passes every policy: no privileged containers, limits set, pinned images, non-root, no public engines", () => {
+      expect(evaluate(all, "chainlog-data")).toEqual([]);
+      const images = ofKind("Deployment").map((r) =>
+        String(a(o(o(o(r.inputs.spec).template).spec).containers)[0]?.image),
+      );
+      expect(images.every((i) => /^ghcr\.io\/chainlog\/[a-z-]+:\d+\.\d+\.\d+$/.test(i))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Every third-party chart and image the program deploys, pinned in one place so an upgrade is one reviewed diff.
+ * Each chart version was checked against its project's published releases (Strimzi 0.48.0 → Kafka 4.0/4.1;
+ * cass-operator chart 0.64.1 → operator v1.30; mongodb-kubernetes 1.11.1; KEDA 2.17.2; cluster-autoscaler 9.46.6;
+ * kube-prometheus-stack 75.15.1). Bump with `helm search repo <chart> --versions`, then re-check the CRD schemas
+ * kept in infra/crds/.
+ */
+export const charts = {
+  strimzi: { repo: "https://strimzi.io/charts/", chart: "strimzi-kafka-operator", version: "0.48.0" },
+  cassOperator: { repo: "https://helm.k8ssandra.io/stable", chart: "cass-operator", version: "0.64.1" },
+  mongodbKubernetes: {
+    repo: "https://mongodb.github.io/helm-charts",
+    chart: "mongodb-kubernetes",
+    version: "1.11.1",
+  },
+  keda: { repo: "https://kedacore.github.io/charts", chart: "keda", version: "2.17.2" },
+  clusterAutoscaler: {
+    repo: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.46.6",
+  },
+  kubePrometheusStack: {
+    repo: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    version: "75.15.1",
+  },
+} as const;
+
+/** Engine versions the operators run (each supported by the chart version above). */
+export const engines = {
+  kafka: "4.1.0",
+  cassandra: "4.1.8",
+  mongodb: "8.0.12",
+} as const;

@@ -1,0 +1,37 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { waitFor } from "@chainlog/ports/contract";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createSqliteMetaStore } from "./sqlite-meta-store.ts";
+import { tempDir } from "./temp-dir.ts";
+import { killWorkers, startWorker } from "./test-support/spawn-worker.ts";
+
+describe("SqliteMetaStore across processes", () => {
+  const tmp = tempDir();
+  afterEach(killWorkers);
+  afterAll(() => tmp.remove());
+
+  it("three processes claiming one queue never get the same job, and together get all", async () => {
+    const path = join(tmp.dir, "meta.db");
+    const go = join(tmp.dir, "go");
+    const meta = createSqliteMetaStore({ path });
+    await meta.migrate();
+    const user = await meta.createUser({ email: "q@example.org", passwordHash: "h" });
+    const jobs = [];
+    for (let i = 0; i < 60; i++) jobs.push(await meta.createJob(user.id, { kind: "export", params: { i } }));
+
+    const workers = [0, 1, 2].map(() => startWorker("./meta-worker.ts", [path, "export", go]));
+    await waitFor(() => workers.every((w) => w.lines.includes("ready")), "workers to open the store", 30_000);
+    writeFileSync(go, "");
+    for (const w of workers) expect((await w.exited)[0], w.stderr()).toBe(0);
+
+    const claims = workers.map((w) => w.lines.filter((l) => l.startsWith("claimed ")).map((l) => l.slice(8)));
+    const all = claims.flat();
+    expect(all).toHaveLength(60);
+    expect(new Set(all)).toEqual(new Set(jobs.map((j) => j.id)));
+    // The claims really raced: more than one process got work.
+    expect(claims.filter((c) => c.length > 0).length).toBeGreaterThan(1);
+    for (const j of jobs) expect((await meta.getJob(user.id, j.id))?.status).toBe("running");
+    await meta.close();
+  }, 60_000);
+});

@@ -1,0 +1,83 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "libsql";
+
+export type Db = Database.Database;
+export type Statement = Database.Statement;
+
+export interface OpenOptions {
+  /** How long a writer waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens one database file in WAL mode, so several processes on this machine share it: one writer at a time,
+ * readers never blocked. synchronous=FULL fsyncs the WAL on every commit: once a write resolved it survives a
+ * SIGKILL and a power cut (NORMAL would survive only the first, and a bus position committed durably ahead of
+ * a store write that was not would be a silent gap).
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  mkdirSync(dirname(path), { recursive: true });
+  const busy = options.busyTimeoutMs ?? 15_000;
+  const db = new Database(path, { timeout: busy });
+  db.exec(`PRAGMA busy_timeout = ${busy}`);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  // A 64 MiB page cache and memory-mapped reads: index pages of a large store stay hot instead of re-read.
+  db.exec("PRAGMA cache_size = -65536");
+  db.exec("PRAGMA mmap_size = 268435456");
+  db.exec("PRAGMA temp_store = MEMORY");
+  return db;
+}
+
+/**
+ * Runs fn in one write transaction. BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
+ * reads and then writes cannot wait on another process's lock (SQLite answers BUSY at once), this one can.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/*
+ * libsql quirks this wrapper hides: a single object argument is taken as named parameters (a lone Buffer
+ * crashes the native side), so parameters always go as one array; raw rows avoid the `_metadata` property of
+ * object rows; blobs come back as Buffer or ArrayBuffer depending on the call.
+ */
+export type Param = string | number | bigint | Buffer | null;
+export type Row = unknown[];
+
+export function prepareRaw(db: Db, sql: string) {
+  const stmt = db.prepare(sql);
+  const reader = stmt.reader;
+  if (reader) stmt.raw(true);
+  return {
+    run: (params: Param[] = []) => stmt.run(params),
+    get: (params: Param[] = []) => stmt.get(params) as Row | undefined,
+    all: (params: Param[] = []) => stmt.all(params) as Row[],
+  };
+}
+export type Prepared = ReturnType<typeof prepareRaw>;
+
+export function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value === null || value === undefined) return Buffer.alloc(0);
+  throw new TypeError(`expected a blob, got ${typeof value}`);
+}
+
+/**
+ * Free text from users goes in as UTF-8 blobs: SQLite keeps TEXT with NUL bytes whole, but this driver cuts it
+ * at the first NUL when reading it back.
+ */
+export const text = (s: string): Buffer => Buffer.from(s, "utf8");
+export const fromText = (value: unknown): string => toBuffer(value).toString("utf8");
+export const num = (value: unknown): number => Number(value);

@@ -1,0 +1,3 @@
+export { repoRoot } from "./repo-root.ts";
+export { type ServiceName, type ServiceProcess, startService } from "./service-process.ts";
+export { start } from "./start.ts";

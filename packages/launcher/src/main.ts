@@ -1,0 +1,39 @@
+import { start } from "./start.ts";
+
+const USAGE = `usage: chainlog <command>
+
+commands:
+  start     run ingest, processor, query-api and web on this machine (embedded by default);
+            starts an anvil devnet and a workload when neither ETH_RPC_URL nor ETH_RPC_URLS is set
+  export    export a block range in ethereum-etl's format (see chainlog export --help)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start":
+      await start();
+      return 0;
+    case "export": {
+      const { runExportCommand } = await import("./export-command.ts");
+      return runExportCommand(rest);
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

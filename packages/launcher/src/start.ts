@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import * as devnet from "@chainlog/devnet";
+import { loadConfig } from "@chainlog/runtime-config";
+import { createLogger, installShutdown, redactUrl } from "@chainlog/telemetry";
+import { repoRoot } from "./repo-root.ts";
+import { type ServiceProcess, startService } from "./service-process.ts";
+
+export interface StartParameters {
+  env?: Record<string, string | undefined>;
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function pickDevnetPort(requested: string | undefined): Promise<number> {
+  if (requested) return Number(requested);
+  // 8545 is what wallets and tools expect; fall back to any free port when it is taken.
+  const net = await import("node:net");
+  const free = await new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(false));
+    s.listen(8545, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+  return free ? 8545 : devnet.freePort();
+}
+
+/** Builds the web bundle once; later starts reuse dist/ (turbo caches the build in CI). */
+function ensureWebBuilt(logger: ReturnType<typeof createLogger>): void {
+  if (existsSync(join(repoRoot, "services/web/dist/index.html"))) return;
+  logger.info("building the web UI (first start only)");
+  const r = spawnSync("pnpm", ["--filter", "@chainlog/web", "build"], { cwd: repoRoot, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("web build failed");
+}
+
+/**
+ * `chainlog start`: the whole pipeline on this machine. With no RPC URL it also starts an anvil devnet and a
+ * workload generator, and keeps that devnet's data apart (it is a new chain at every start).
+ */
+export async function start(params: StartParameters = {}): Promise<void> {
+  const env = { ...(params.env ?? process.env) };
+  const logger = createLogger("launcher", env.LOG_LEVEL);
+  const config = loadConfig(env);
+  const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
+  const childEnv: Record<string, string> = {};
+
+  if (config.rpcUrls.length === 0) {
+    const dataDir = join(config.dataDir, "devnet");
+    rmSync(dataDir, { recursive: true, force: true });
+    const anvil = await devnet.startAnvil({
+      port: await pickDevnetPort(env.DEVNET_PORT),
+      chainId: 31337,
+      blockTime: Number(env.DEVNET_BLOCK_TIME ?? 1),
+      pruneHistory: true,
+      gasLimit: 60_000_000n,
+    });
+    onShutdown("devnet", () => anvil.stop());
+    logger.info({ rpcUrl: anvil.rpcUrl }, "devnet started");
+    const abort = new AbortController();
+    const workload = devnet.runWorkload({
+      rpcUrl: anvil.rpcUrl,
+      txPerSecond: Number(env.DEVNET_TX_PER_SECOND ?? 20),
+      signal: abort.signal,
+      logger: logger.child({ component: "workload" }),
+    });
+    onShutdown("workload", async () => {
+      abort.abort();
+      await workload.catch(() => undefined);
+    });
+    childEnv.ETH_RPC_URL = anvil.rpcUrl;
+    childEnv.ETH_RPC_URLS = "";
+    childEnv.CHAINLOG_DATA_DIR = dataDir;
+  } else {
+    logger.info({ endpoints: config.rpcUrls.map(redactUrl) }, "following the configured node(s)");
+  }
+
+  ensureWebBuilt(logger);
+  const services: ServiceProcess[] = [];
+  // Consumers first, producer after, readers last: nothing is published before someone can take it.
+  for (const name of ["processor", "ingest", "query-api", "web"] as const) {
+    const svc = startService(name, childEnv, logger);
+    services.push(svc);
+    onShutdown(name, () => svc.stop());
+  }
+  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
+  const webUrl = `http://${config.WEB_HOST}:${config.WEB_PORT}`;
+  if (await waitReady(`${apiUrl}/readyz`, 120_000))
+    logger.info({ api: `${apiUrl}/v1/blocks/latest`, docs: `${apiUrl}/docs`, web: webUrl }, "chainlog is up");
+  else logger.error({ api: apiUrl }, "query-api did not become ready within 120 s");
+  await Promise.all(services.map((s) => s.done));
+}

@@ -1,0 +1,301 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuplicateError, type MetaStore } from "../meta-store.ts";
+import { addressOf, hashOf, uniqueName } from "./fixtures.ts";
+
+export interface MetaStoreHandle {
+  meta: MetaStore;
+  cleanup(): Promise<void>;
+}
+
+const TIMEOUT = 60_000;
+
+/**
+ * The behaviour every MetaStore must show: accounts, sessions and keys found the way login and API auth look
+ * them up, and per-user data that no other user can read, change or delete whatever ids they guess.
+ */
+export function describeMetaStoreContract(name: string, open: () => Promise<MetaStoreHandle>): void {
+  describe(`MetaStore contract: ${name}`, () => {
+    let handle: MetaStoreHandle;
+    let meta: MetaStore;
+    const email = (label: string) => `${uniqueName(label)}@example.org`;
+    const newUser = (label: string) =>
+      meta.createUser({ email: email(label), passwordHash: `scrypt$${label}` });
+
+    beforeAll(async () => {
+      handle = await open();
+      meta = handle.meta;
+      await meta.migrate();
+      await meta.migrate();
+    }, TIMEOUT);
+
+    afterAll(async () => {
+      await handle?.cleanup();
+    }, TIMEOUT);
+
+    it("is healthy", async () => {
+      expect((await meta.health()).ok).toBe(true);
+    });
+
+    it(
+      "creates users, finds them by id and by e-mail in any case, and refuses a taken e-mail",
+      async () => {
+        const address = email("Mixed.Case");
+        const user = await meta.createUser({ email: address, passwordHash: "scrypt$N=16384$salt$hash" });
+        expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(user).toMatchObject({ email: address, passwordHash: "scrypt$N=16384$salt$hash" });
+        expect(await meta.getUserById(user.id)).toEqual(user);
+        expect(await meta.getUserByEmail(address.toUpperCase())).toEqual(user);
+        expect(await meta.getUserByEmail(address.toLowerCase())).toEqual(user);
+        await expect(
+          meta.createUser({ email: address.toUpperCase(), passwordHash: "x" }),
+        ).rejects.toBeInstanceOf(DuplicateError);
+        expect(await meta.getUserByEmail(email("nobody"))).toBeNull();
+        expect(await meta.getUserById("00000000-0000-4000-8000-000000000000")).toBeNull();
+        const other = await newUser("other");
+        expect(other.id).not.toBe(user.id);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "sessions are found until they expire, and not after delete",
+      async () => {
+        const user = await newUser("session");
+        const now = Date.now();
+        const session = {
+          tokenHash: hashOf(uniqueName("token")),
+          userId: user.id,
+          createdAt: now,
+          expiresAt: now + 60_000,
+        };
+        await meta.createSession(session);
+        expect(await meta.getSession(session.tokenHash, now)).toEqual(session);
+        expect(await meta.getSession(session.tokenHash, now + 59_999)).toEqual(session);
+        expect(await meta.getSession(session.tokenHash, now + 60_000)).toBeNull();
+        expect(await meta.getSession(hashOf("unknown"), now)).toBeNull();
+        await meta.deleteSession(session.tokenHash);
+        expect(await meta.getSession(session.tokenHash, now)).toBeNull();
+        await meta.deleteSession(session.tokenHash);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "API keys are found by hash until revoked, and only their owner can list or revoke them",
+      async () => {
+        const [a, b] = [await newUser("key-a"), await newUser("key-b")];
+        const keyHash = hashOf(uniqueName("key"));
+        const key = await meta.createApiKey({
+          userId: a.id,
+          name: "CI key 🙂",
+          prefix: "cl_abc",
+          keyHash,
+          scopes: ["read", "stream"],
+        });
+        expect(key).toMatchObject({
+          userId: a.id,
+          name: "CI key 🙂",
+          keyHash,
+          scopes: ["read", "stream"],
+          revokedAt: null,
+        });
+        expect(await meta.findApiKeyByHash(keyHash)).toEqual(key);
+        expect(await meta.listApiKeys(a.id)).toEqual([key]);
+        expect(await meta.listApiKeys(b.id)).toEqual([]);
+
+        expect(await meta.revokeApiKey(b.id, key.id)).toBe(false);
+        expect(await meta.findApiKeyByHash(keyHash)).toEqual(key);
+        expect(await meta.revokeApiKey(a.id, "00000000-0000-4000-8000-000000000000")).toBe(false);
+
+        expect(await meta.revokeApiKey(a.id, key.id)).toBe(true);
+        expect(await meta.findApiKeyByHash(keyHash)).toBeNull();
+        const [listed] = await meta.listApiKeys(a.id);
+        expect(listed?.id).toBe(key.id);
+        expect(listed?.revokedAt).toEqual(expect.any(Number));
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "watchlists belong to their owner: another user can neither read, change nor delete them",
+      async () => {
+        const [a, b] = [await newUser("wl-a"), await newUser("wl-b")];
+        const addresses = [addressOf(uniqueName("w1")), addressOf(uniqueName("w2"))];
+        const list = await meta.createWatchlist(a.id, { name: "whales", addresses });
+        expect(list).toMatchObject({ userId: a.id, name: "whales", addresses });
+        expect(await meta.getWatchlist(a.id, list.id)).toEqual(list);
+        expect(await meta.listWatchlists(a.id)).toEqual([list]);
+
+        expect(await meta.getWatchlist(b.id, list.id)).toBeNull();
+        expect(await meta.listWatchlists(b.id)).toEqual([]);
+        expect(await meta.updateWatchlist(b.id, list.id, { name: "stolen", addresses: [] })).toBeNull();
+        expect(await meta.deleteWatchlist(b.id, list.id)).toBe(false);
+        expect(await meta.getWatchlist(a.id, list.id)).toEqual(list);
+
+        const renamed = await meta.updateWatchlist(a.id, list.id, { name: "big whales" });
+        expect(renamed).toMatchObject({ id: list.id, name: "big whales", addresses });
+        expect(renamed!.updatedAt).toBeGreaterThanOrEqual(list.updatedAt);
+        expect(await meta.getWatchlist(a.id, list.id)).toEqual(renamed);
+
+        expect(await meta.deleteWatchlist(a.id, list.id)).toBe(true);
+        expect(await meta.getWatchlist(a.id, list.id)).toBeNull();
+        expect(await meta.deleteWatchlist(a.id, list.id)).toBe(false);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "findWatchlistsByAddress finds every user's lists holding an address, and follows updates and deletes",
+      async () => {
+        const [a, b] = [await newUser("find-a"), await newUser("find-b")];
+        const [shared, onlyA, later] = [
+          addressOf(uniqueName("s")),
+          addressOf(uniqueName("a")),
+          addressOf(uniqueName("l")),
+        ];
+        const la = await meta.createWatchlist(a.id, { name: "a", addresses: [shared, onlyA] });
+        const lb = await meta.createWatchlist(b.id, { name: "b", addresses: [shared] });
+        const ids = async (address: string) =>
+          (await meta.findWatchlistsByAddress(address)).map((w) => w.id).sort();
+
+        expect(await ids(shared)).toEqual([la.id, lb.id].sort());
+        expect(await ids(onlyA)).toEqual([la.id]);
+        expect(await ids(later)).toEqual([]);
+
+        await meta.updateWatchlist(a.id, la.id, { addresses: [later] });
+        expect(await ids(shared)).toEqual([lb.id]);
+        expect(await ids(onlyA)).toEqual([]);
+        expect(await ids(later)).toEqual([la.id]);
+        expect((await meta.findWatchlistsByAddress(later))[0]).toMatchObject({
+          userId: a.id,
+          addresses: [later],
+        });
+
+        await meta.deleteWatchlist(b.id, lb.id);
+        expect(await ids(shared)).toEqual([]);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "jobs: owner-only reads, oldest-first claims per kind, updates",
+      async () => {
+        const [a, b] = [await newUser("job-a"), await newUser("job-b")];
+        const kind = uniqueName("export");
+        const params = {
+          address: addressOf("x"),
+          from: 1,
+          to: 2,
+          format: "csv",
+          nested: { ü: ["🙂", null] },
+        };
+        const first = await meta.createJob(a.id, { kind, params });
+        const second = await meta.createJob(b.id, { kind, params: {} });
+        expect(first).toMatchObject({
+          userId: a.id,
+          kind,
+          params,
+          status: "queued",
+          progress: 0,
+          error: null,
+        });
+        expect(await meta.getJob(a.id, first.id)).toEqual(first);
+        expect(await meta.getJob(b.id, first.id)).toBeNull();
+        expect((await meta.listJobs(a.id)).map((j) => j.id)).toEqual([first.id]);
+        expect((await meta.listJobs(b.id)).map((j) => j.id)).toEqual([second.id]);
+
+        expect(await meta.claimJob(uniqueName("other-kind"))).toBeNull();
+        const claimed = await meta.claimJob(kind);
+        expect(claimed).toMatchObject({ id: first.id, status: "running", params });
+        expect((await meta.claimJob(kind))?.id).toBe(second.id);
+        expect(await meta.claimJob(kind)).toBeNull();
+
+        await meta.updateJob(first.id, { progress: 0.5 });
+        expect(await meta.getJob(a.id, first.id)).toMatchObject({
+          status: "running",
+          progress: 0.5,
+          error: null,
+        });
+        await meta.updateJob(first.id, { status: "failed", error: "node answered 'nope'\u0000" });
+        expect(await meta.getJob(a.id, first.id)).toMatchObject({
+          status: "failed",
+          progress: 0.5,
+          error: "node answered 'nope'\u0000",
+        });
+        await meta.updateJob(first.id, { status: "done", progress: 1, error: null });
+        expect(await meta.getJob(a.id, first.id)).toMatchObject({ status: "done", progress: 1, error: null });
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "concurrent claims never hand one job to two workers",
+      async () => {
+        const user = await newUser("claims");
+        const kind = uniqueName("race");
+        const created = [];
+        for (let i = 0; i < 10; i++) created.push(await meta.createJob(user.id, { kind, params: { i } }));
+        const claims = await Promise.all(Array.from({ length: 20 }, () => meta.claimJob(kind)));
+        const got = claims.filter((j) => j !== null).map((j) => j!.id);
+        expect(got).toHaveLength(10);
+        expect(new Set(got).size).toBe(10);
+        expect(new Set(got)).toEqual(new Set(created.map((j) => j.id)));
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "job results round-trip binary bodies, for their owner only",
+      async () => {
+        const [a, b] = [await newUser("res-a"), await newUser("res-b")];
+        const job = await meta.createJob(a.id, { kind: uniqueName("export"), params: {} });
+        const body = Buffer.concat([
+          Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+          randomBytes(300_000),
+        ]);
+        await meta.putJobResult({
+          jobId: job.id,
+          userId: a.id,
+          filename: "txs 🙂.parquet",
+          contentType: "application/vnd.apache.parquet",
+          body,
+        });
+        const result = await meta.getJobResult(a.id, job.id);
+        expect(result).toMatchObject({ jobId: job.id, userId: a.id, filename: "txs 🙂.parquet" });
+        expect(Buffer.compare(result!.body, body)).toBe(0);
+        expect(result!.createdAt).toEqual(expect.any(Number));
+        expect(await meta.getJobResult(b.id, job.id)).toBeNull();
+        expect(await meta.getJobResult(a.id, "00000000-0000-4000-8000-000000000000")).toBeNull();
+
+        const empty = await meta.createJob(a.id, { kind: "empty", params: {} });
+        await meta.putJobResult({
+          jobId: empty.id,
+          userId: a.id,
+          filename: "e.csv",
+          contentType: "text/csv",
+          body: Buffer.alloc(0),
+        });
+        expect((await meta.getJobResult(a.id, empty.id))?.body.length).toBe(0);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "stores hostile strings as plain data",
+      async () => {
+        const user = await newUser("hostile");
+        const names = ["'; DROP TABLE watchlists; --", "nul\u0000byte", "ünï 🙂", "", '\\"{}'];
+        for (const name of names) {
+          const w = await meta.createWatchlist(user.id, { name, addresses: [] });
+          expect((await meta.getWatchlist(user.id, w.id))?.name).toBe(name);
+        }
+        expect((await meta.listWatchlists(user.id)).map((w) => w.name).sort()).toEqual([...names].sort());
+        expect(await meta.getUserByEmail("' OR 1=1 --")).toBeNull();
+        expect(await meta.getWatchlist(user.id, "' OR 1=1 --")).toBeNull();
+        expect(await meta.findApiKeyByHash("' OR 1=1 --")).toBeNull();
+      },
+      TIMEOUT,
+    );
+  });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded mode with documented ports", () => {
+    const c = loadConfig({});
+    expect(c.CHAINLOG_MODE).toBe("embedded");
+    expect(c.API_PORT).toBe(4000);
+    expect(c.WEB_PORT).toBe(3000);
+    expect(c.rpcUrls).toEqual([]);
+    expect(c.dataDir.endsWith(".chainlog")).toBe(true);
+  });
+
+  it("prefers ETH_RPC_URLS over ETH_RPC_URL and splits it", () => {
+    expect(loadConfig({ ETH_RPC_URL: "http://a" }).rpcUrls).toEqual(["http://a"]);
+    expect(
+      loadConfig({ ETH_RPC_URL: "http://a", ETH_RPC_URLS: "http://b, http://c#priority=2" }).rpcUrls,
+    ).toEqual(["http://b", "http://c#priority=2"]);
+  });
+
+  it("names the bad variable", () => {
+    expect(() => loadConfig({ API_PORT: "70000" })).toThrow(ConfigError);
+    expect(() => loadConfig({ API_PORT: "70000" })).toThrow(/API_PORT/);
+    expect(() => loadConfig({ CHAINLOG_MODE: "cloud" })).toThrow(/CHAINLOG_MODE/);
+  });
+
+  it("treats empty values as unset and splits lists", () => {
+    const c = loadConfig({ API_PORT: "", KAFKA_BROKERS: "127.0.0.1:9092,127.0.0.1:9094" });
+    expect(c.API_PORT).toBe(4000);
+    expect(c.KAFKA_BROKERS).toEqual(["127.0.0.1:9092", "127.0.0.1:9094"]);
+  });
+});

@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const csv = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/**
+ * Every environment variable Chainlog reads, with its default. The README's configuration reference is this
+ * table; keep them in step.
+ */
+export const ConfigSchema = z.object({
+  CHAINLOG_MODE: z.enum(["embedded", "cluster"]).default("embedded"),
+  CHAINLOG_DATA_DIR: z.string().min(1).default(".chainlog"),
+  CHAIN_ID: z.coerce.number().int().positive().optional(),
+  ETH_RPC_URL: z.string().optional(),
+  ETH_RPC_URLS: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  API_HOST: z.string().default("127.0.0.1"),
+  API_PORT: port.default(4000),
+  WEB_HOST: z.string().default("127.0.0.1"),
+  WEB_PORT: port.default(3000),
+  QUERY_API_URL: z.string().url().default("http://127.0.0.1:4000"),
+  INGEST_HTTP_PORT: port.default(9101),
+  PROCESSOR_HTTP_PORT: port.default(9102),
+
+  BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
+
+  KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
+  KAFKA_CLIENT_ID: z.string().default("chainlog"),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  CASSANDRA_CONTACT_POINTS: csv.default(["127.0.0.1"]),
+  CASSANDRA_LOCAL_DC: z.string().default("dc1"),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/)
+    .default("chainlog"),
+  CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  MONGODB_URL: z.string().default("mongodb://127.0.0.1:27017/chainlog"),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** Absolute data directory of the embedded adapters. */
+  dataDir: string;
+  /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
+  rpcUrls: string[];
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, the way shells and orchestrators usually mean them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const rpcUrls = (c.ETH_RPC_URLS ?? c.ETH_RPC_URL ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { ...c, dataDir: resolve(c.CHAINLOG_DATA_DIR), rpcUrls };
+}
