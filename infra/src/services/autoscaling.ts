@@ -4,7 +4,7 @@ import { busTopics } from "../engines/kafka.ts";
 import type { ScaleRange, ServiceName } from "../settings.ts";
 import { charts } from "../versions.ts";
 
-export const processorGroup = "chainlog-processor";
+export const processorGroup = "processor";
 
 export function installKeda(provider: k8s.Provider, awsIrsa: boolean): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(

@@ -35,7 +35,9 @@ export function serviceEnv(s: StackSettings, e: EngineEndpoints, brokers: pulumi
     { name: "WEB_HOST", value: "0.0.0.0" },
     { name: "WEB_PORT", value: String(ports.web) },
     { name: "QUERY_API_URL", value: `http://query-api.${s.namespace}.svc:${ports["query-api"]}` },
+    { name: "INGEST_HTTP_HOST", value: "0.0.0.0" },
     { name: "INGEST_HTTP_PORT", value: String(ports.ingest) },
+    { name: "PROCESSOR_HTTP_HOST", value: "0.0.0.0" },
     { name: "PROCESSOR_HTTP_PORT", value: String(ports.processor) },
     { name: "NODE_OPTIONS", value: "--enable-source-maps" },
   ];

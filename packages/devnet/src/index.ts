@@ -1,1 +1,2 @@
 export * from "./anvil.ts";
+export * from "./workload/index.ts";

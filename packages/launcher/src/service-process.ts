@@ -43,7 +43,7 @@ export function startService(
       // A run that lasted a minute resets the budget: only tight crash loops give up.
       if (Date.now() - startedAt > 60_000) restarts = 0;
       if (restarts >= (options.maxRestarts ?? 10)) {
-        logger.error({ service: name, code, signal }, "service keeps crashing; giving up");
+        logger.warn({ service: name, code, signal, restarts }, "service exited; not restarting it");
         return resolveDone();
       }
       const delay = Math.min(30_000, 500 * 2 ** restarts++);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as devnet from "@chainlog/devnet";
@@ -38,11 +38,12 @@ async function pickDevnetPort(requested: string | undefined): Promise<number> {
 }
 
 /** Builds the web bundle once; later starts reuse dist/ (turbo caches the build in CI). */
-function ensureWebBuilt(logger: ReturnType<typeof createLogger>): void {
+async function ensureWebBuilt(logger: ReturnType<typeof createLogger>): Promise<void> {
   if (existsSync(join(repoRoot, "services/web/dist/index.html"))) return;
   logger.info("building the web UI (first start only)");
-  const r = spawnSync("pnpm", ["--filter", "@chainlog/web", "build"], { cwd: repoRoot, stdio: "inherit" });
-  if (r.status !== 0) throw new Error("web build failed");
+  const child = spawn("pnpm", ["--filter", "@chainlog/web", "build"], { cwd: repoRoot, stdio: "inherit" });
+  const code = await new Promise<number | null>((r) => child.once("exit", r));
+  if (code !== 0) throw new Error("web build failed");
 }
 
 /**
@@ -86,13 +87,22 @@ export async function start(params: StartParameters = {}): Promise<void> {
     logger.info({ endpoints: config.rpcUrls.map(redactUrl) }, "following the configured node(s)");
   }
 
-  ensureWebBuilt(logger);
   const services: ServiceProcess[] = [];
-  // Consumers first, producer after, readers last: nothing is published before someone can take it.
-  for (const name of ["processor", "ingest", "query-api", "web"] as const) {
+  const launch = (name: "processor" | "ingest" | "query-api" | "web") => {
     const svc = startService(name, childEnv, logger);
     services.push(svc);
     onShutdown(name, () => svc.stop());
+  };
+  // Consumers first, producer after, readers last: nothing is published before someone can take it. The web
+  // bundle builds meanwhile, so a first start does not hold the data path back.
+  const webBuilt = ensureWebBuilt(logger);
+  for (const name of ["processor", "ingest", "query-api"] as const) launch(name);
+  try {
+    await webBuilt;
+    launch("web");
+  } catch (error) {
+    // The data path and the API stay useful without the UI; say so instead of tearing everything down.
+    logger.error({ err: error }, "the web UI could not be built; running without it");
   }
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   const webUrl = `http://${config.WEB_HOST}:${config.WEB_PORT}`;

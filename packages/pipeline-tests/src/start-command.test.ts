@@ -11,8 +11,17 @@ import { getJson, waitFor } from "./pipeline.ts";
 let launcher: ChildProcess | undefined;
 const dataDir = mkdtempSync(join(tmpdir(), "chainlog-start-"));
 
+/** Signals the whole process group, as a terminal's Ctrl-C or an orchestrator does. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
 afterAll(async () => {
-  if (launcher && launcher.exitCode === null) launcher.kill("SIGKILL");
+  if (launcher) signalGroup(launcher, "SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -35,6 +44,7 @@ describe("pnpm start with no configuration", () => {
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
     });
     const exited = new Promise<number | null>((r) => launcher!.once("exit", (code) => r(code)));
     const latest = await waitFor(
@@ -68,7 +78,7 @@ describe("pnpm start with no configuration", () => {
     );
     expect(web).toContain('<div id="root"');
 
-    launcher.kill("SIGTERM");
+    signalGroup(launcher, "SIGTERM");
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 40_000))]);
     expect(code).toBe(0);
     await expect(rpc(devnetUrl, "eth_chainId")).rejects.toThrow();

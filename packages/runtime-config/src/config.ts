@@ -26,7 +26,10 @@ export const ConfigSchema = z.object({
   WEB_HOST: z.string().default("127.0.0.1"),
   WEB_PORT: port.default(3000),
   QUERY_API_URL: z.string().url().default("http://127.0.0.1:4000"),
+  /** Loopback by default; containers set 0.0.0.0 so probes and Prometheus can reach them. */
+  INGEST_HTTP_HOST: z.string().default("127.0.0.1"),
   INGEST_HTTP_PORT: port.default(9101),
+  PROCESSOR_HTTP_HOST: z.string().default("127.0.0.1"),
   PROCESSOR_HTTP_PORT: port.default(9102),
 
   BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
@@ -41,6 +44,8 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,47}$/)
     .default("chainlog"),
   CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  CASSANDRA_USERNAME: z.string().optional(),
+  CASSANDRA_PASSWORD: z.string().optional(),
   MONGODB_URL: z.string().default("mongodb://127.0.0.1:27017/chainlog"),
 });
 

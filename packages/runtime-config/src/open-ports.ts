@@ -45,6 +45,8 @@ export async function openStore(config: Config): Promise<Store> {
         localDataCenter: string;
         keyspace: string;
         replicationFactor: number;
+        username?: string;
+        password?: string;
       }): Store | Promise<Store>;
     }>("@chainlog/cassandra-store");
     store = await m.createCassandraStore({
@@ -52,6 +54,8 @@ export async function openStore(config: Config): Promise<Store> {
       localDataCenter: config.CASSANDRA_LOCAL_DC,
       keyspace: config.CASSANDRA_KEYSPACE,
       replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
+      username: config.CASSANDRA_USERNAME,
+      password: config.CASSANDRA_PASSWORD,
     });
   }
   await store.migrate();

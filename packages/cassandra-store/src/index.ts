@@ -1,0 +1,8 @@
+export { bucketOf, DefaultBucketSize } from "./bucket.ts";
+export {
+  type CassandraStoreParameters,
+  createCassandraStore,
+  MaxPageSize,
+} from "./create-cassandra-store.ts";
+export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
+export type { StoreLogger } from "./logger.ts";

@@ -1,0 +1,62 @@
+import {
+  type Address,
+  type Chain,
+  createTestClient,
+  defineChain,
+  type Hash,
+  http,
+  publicActions,
+  type TransactionReceipt,
+  walletActions,
+} from "viem";
+
+/** A viem client for a devnet: public + wallet actions (anvil's unlocked accounts) + anvil test actions. */
+export function createDevnetClient({ rpcUrl, chainId }: { rpcUrl: string; chainId: number }) {
+  return createTestClient({ mode: "anvil", chain: devnetChain(rpcUrl, chainId), transport: http(rpcUrl) })
+    .extend(publicActions)
+    .extend(walletActions);
+}
+
+export type DevnetClient = ReturnType<typeof createDevnetClient>;
+
+/** Asks the node for its chain id, then builds the client. */
+export async function connectDevnet(rpcUrl: string): Promise<DevnetClient> {
+  const res = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+  });
+  const body = (await res.json()) as { result?: string };
+  if (typeof body.result !== "string") throw new Error(`eth_chainId failed at ${rpcUrl}`);
+  return createDevnetClient({ rpcUrl, chainId: Number(body.result) });
+}
+
+export function devnetChain(rpcUrl: string, chainId: number): Chain {
+  return defineChain({
+    id: chainId,
+    name: "devnet",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+export class TransactionRevertedError extends Error {
+  override name = "TransactionRevertedError";
+  constructor(readonly hash: Hash) {
+    super(`transaction ${hash} reverted`);
+  }
+}
+
+/** Waits for the receipt and throws on a revert, so a fixture never silently half-deploys. */
+export async function confirm(client: DevnetClient, hash: Hash): Promise<TransactionReceipt> {
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: 60_000 });
+  if (receipt.status !== "success") throw new TransactionRevertedError(hash);
+  return receipt;
+}
+
+/** anvil's first unlocked account. */
+export async function defaultAccount(client: DevnetClient): Promise<Address> {
+  const [first] = await client.getAddresses();
+  if (!first) throw new Error("the node has no unlocked accounts");
+  return first;
+}

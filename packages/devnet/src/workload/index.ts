@@ -1,0 +1,5 @@
+export * from "./actions.ts";
+export * from "./artifacts.ts";
+export * from "./client.ts";
+export * from "./deploy.ts";
+export * from "./run-workload.ts";

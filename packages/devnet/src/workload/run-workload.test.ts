@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Anvil, startAnvil } from "../anvil.ts";
+import { createDevnetClient } from "./client.ts";
+import { erc20At } from "./deploy.ts";
+import { runWorkload, type WorkloadContracts } from "./run-workload.ts";
+
+describe("runWorkload", () => {
+  let anvil: Anvil;
+  beforeAll(async () => {
+    anvil = await startAnvil({ pruneHistory: true });
+  }, 60_000);
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it("deploys, funds fresh accounts and sends a mix of transactions until aborted", async () => {
+    const controller = new AbortController();
+    let contracts: WorkloadContracts | undefined;
+    let senders: string[] = [];
+    let markReady = () => {};
+    const ready = new Promise<void>((r) => {
+      markReady = r;
+    });
+    const done = runWorkload({
+      rpcUrl: anvil.rpcUrl,
+      accounts: 10,
+      txPerSecond: 100,
+      signal: controller.signal,
+      onReady: (c, a) => {
+        contracts = c;
+        senders = a;
+        markReady();
+      },
+    });
+    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
+    // Automine: one block per transaction. Stop after 150 blocks rather than after a fixed time, so a loaded
+    // machine makes the test slower, not red.
+    await Promise.race([ready, done]);
+    const startBlock = await client.getBlockNumber({ cacheTime: 0 });
+    const deadline = Date.now() + 50_000;
+    while (Date.now() < deadline && (await client.getBlockNumber({ cacheTime: 0 })) - startBlock < 150n) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    controller.abort();
+    const stats = await done;
+    console.log("workload stats", stats);
+    expect(contracts).toBeDefined();
+    expect(senders).toHaveLength(10);
+    expect(stats.sent).toBeGreaterThan(100);
+    expect(stats.failed).toBeLessThan(stats.sent / 10);
+    expect(stats.byKind.eth).toBeGreaterThan(0);
+    expect(stats.byKind.erc20).toBeGreaterThan(0);
+
+    // The traffic really landed: blocks were mined, and the ERC-20 holders' balances moved.
+    const endBlock = await client.getBlockNumber({ cacheTime: 0 });
+    expect(endBlock - startBlock).toBeGreaterThanOrEqual(150n);
+    const transferLogs = await client.getLogs({
+      address: (contracts as WorkloadContracts).erc20,
+      event: erc20At((contracts as WorkloadContracts).erc20).abi.find(
+        (x) => x.type === "event" && x.name === "Transfer",
+      ) as never,
+      fromBlock: startBlock,
+      toBlock: endBlock,
+    });
+    expect(transferLogs.length).toBeGreaterThan(10);
+  }, 90_000);
+});

@@ -1,0 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { artifactsPath, compileContracts, renderArtifacts } from "./compile-contracts.ts";
+
+writeFileSync(artifactsPath, renderArtifacts(compileContracts()));
+console.log(`wrote ${artifactsPath}`);

@@ -1,0 +1,22 @@
+import { Kafka, logLevel } from "kafkajs";
+
+/** One probe: true when the cluster answers and `expectBrokers` brokers are registered. */
+export async function kafkaReady(brokers: string[], expectBrokers: number): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: "chainlog-engines-health",
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length < expectBrokers)
+      throw new Error(`${cluster.brokers.length} of ${expectBrokers} brokers registered`);
+    return cluster.controller !== null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

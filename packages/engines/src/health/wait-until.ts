@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { EngineStartError } from "../errors.ts";
+import { isAlive } from "../process/pids.ts";
+import type { ProcessRecord } from "../state.ts";
+
+export interface WaitParameters {
+  what: string;
+  timeoutMs: number;
+  /** The processes whose death ends the wait at once (with their log's tail in the error). */
+  processes: ProcessRecord[];
+  intervalMs?: number;
+}
+
+/** Polls check() until it returns true; fails fast when a watched process exits. */
+export async function waitUntil(check: () => Promise<boolean>, p: WaitParameters): Promise<void> {
+  const deadline = Date.now() + p.timeoutMs;
+  let lastError = "";
+  for (;;) {
+    for (const proc of p.processes) {
+      if (!isAlive(proc.pid))
+        throw new EngineStartError(
+          `${proc.spec.name} exited while waiting for ${p.what}:\n${logTail(proc.spec.log)}`,
+        );
+    }
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      const logs = p.processes
+        .map((proc) => `--- ${proc.spec.log}\n${logTail(proc.spec.log, 15)}`)
+        .join("\n");
+      throw new EngineStartError(
+        `${p.what} not ready within ${Math.round(p.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ""}\n${logs}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, p.intervalMs ?? 500));
+  }
+}
+
+export function logTail(path: string, lines = 30): string {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}

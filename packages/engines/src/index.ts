@@ -1,0 +1,16 @@
+export { attachEngines } from "./attach-engines.ts";
+export { type EngineStatus, enginesStatus } from "./engines-status.ts";
+export {
+  EngineInstallError,
+  EngineStartError,
+  EnginesAlreadyRunningError,
+  PortInUseError,
+} from "./errors.ts";
+export { freeEnginePorts } from "./free-engine-ports.ts";
+export { AllEngines, type EngineName, type StartEnginesParameters } from "./options.ts";
+export { cacheDir, defaultBaseDir } from "./paths.ts";
+export { freePort } from "./process/ports.ts";
+export { type Engines, startEngines } from "./start-engines.ts";
+export { type EngineEndpoints, readState } from "./state.ts";
+export { type StopEnginesParameters, stopEngines } from "./stop-engines.ts";
+export { Versions } from "./versions.ts";

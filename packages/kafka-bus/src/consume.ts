@@ -1,0 +1,155 @@
+import type { ConsumeOptions, Subscription } from "@chainlog/ports";
+import type { Admin, EachBatchPayload, Kafka } from "kafkajs";
+import type { BusLogger } from "./logger.ts";
+import { pinLatest } from "./pin-latest.ts";
+import { chunk, toConsumed } from "./to-consumed.ts";
+
+export interface ConsumerSettings {
+  defaultMaxBatchSize: number;
+  /** First back-off after a failed onBatch; doubles up to maxRetryBackoffMs. */
+  retryBackoffMs: number;
+  maxRetryBackoffMs: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  joinTimeoutMs: number;
+}
+
+/**
+ * A consumer-group member with manual commits: each chunk of a partition's batch goes to onBatch, and the
+ * group's position moves past it only after onBatch resolved (at-least-once). A failing chunk is retried in
+ * place, so later messages of that partition wait behind it and order holds.
+ */
+export async function startConsumer(
+  kafka: Kafka,
+  admin: Admin,
+  options: ConsumeOptions,
+  settings: ConsumerSettings,
+  logger: BusLogger,
+): Promise<Subscription> {
+  const { topic, group, onBatch } = options;
+  const startFrom = options.startFrom ?? "earliest";
+  const maxBatchSize = options.maxBatchSize ?? settings.defaultMaxBatchSize;
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
+    throw new RangeError(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
+
+  if (startFrom === "latest") await pinLatest(admin, topic, group, logger);
+
+  const consumer = kafka.consumer({
+    groupId: group,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+    // a short long-poll: close() waits for the fetch in flight, and new messages arrive sooner
+    maxWaitTimeInMs: 1_000,
+  });
+  let closing = false;
+  let wakeSleeper: (() => void) | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeSleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const deliver = async (payload: EachBatchPayload, messages: ReturnType<typeof toConsumed>[]) => {
+    let backoff = settings.retryBackoffMs;
+    for (;;) {
+      // heartbeats keep the membership alive while a long write runs; kafkajs throttles them itself
+      const beat = setInterval(() => void payload.heartbeat().catch(() => {}), settings.heartbeatIntervalMs);
+      try {
+        await onBatch(messages);
+        return true;
+      } catch (error) {
+        options.onError?.(error);
+        logger.warn(
+          {
+            topic,
+            group,
+            partition: payload.batch.partition,
+            offset: messages[0]?.offset,
+            err: String(error),
+          },
+          "onBatch failed; retrying the same batch",
+        );
+      } finally {
+        clearInterval(beat);
+      }
+      if (closing || !payload.isRunning() || payload.isStale()) return false;
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, settings.maxRetryBackoffMs);
+      if (closing || !payload.isRunning() || payload.isStale()) return false;
+    }
+  };
+
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    const all = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    for (const messages of chunk(all, maxBatchSize)) {
+      if (closing || !payload.isRunning() || payload.isStale()) return;
+      const last = messages[messages.length - 1];
+      if (!last) return;
+      if (!(await deliver(payload, messages))) return;
+      payload.resolveOffset(last.offset);
+      // explicit offsets: with autoCommit off, commitOffsetsIfNecessary() without them commits nothing
+      await payload.commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+          },
+        ],
+      });
+      await payload.heartbeat();
+    }
+  };
+
+  let joined: () => void = () => {};
+  const joinedPromise = new Promise<void>((resolve) => {
+    joined = resolve;
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  consumer.on(consumer.events.CRASH, (event) =>
+    logger.error(
+      { topic, group, err: String(event.payload.error), restart: event.payload.restart },
+      "Kafka consumer crashed",
+    ),
+  );
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: startFrom === "earliest" });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: (payload) => {
+      const run = eachBatch(payload);
+      inFlight = run.catch(() => {});
+      return run;
+    },
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), settings.joinTimeoutMs);
+  });
+  const late = await Promise.race([joinedPromise.then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (late) logger.warn({ topic, group }, "consumer has not joined its group yet; it keeps trying");
+
+  let closed: Promise<void> | undefined;
+  return {
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        wakeSleeper?.();
+        await inFlight;
+        await consumer.disconnect();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKafkaBus } from "./create-kafka-bus.ts";
+import { type TestEngines, testEngines } from "./test-engines.ts";
+
+let engines: TestEngines;
+
+beforeAll(async () => {
+  const t = Date.now();
+  engines = await testEngines(["kafka"]);
+  console.log(`kafka ready in ${Date.now() - t} ms`);
+}, 600_000);
+
+afterAll(async () => {
+  await engines?.stop();
+}, 120_000);
+
+const open = async () => {
+  const bus = createKafkaBus({ brokers: engines.kafkaBrokers, clientId: uniqueName("contract") });
+  return { bus, cleanup: () => bus.close() };
+};
+
+describeBusContract("KafkaBus", open);
+
+describe("KafkaBus specifics", () => {
+  it("ensureTopics is idempotent and refuses a bad spec", async () => {
+    const { bus, cleanup } = await open();
+    try {
+      const name = uniqueName("topics");
+      await bus.ensureTopics([{ name, partitions: 3 }]);
+      await bus.ensureTopics([{ name, partitions: 3 }]);
+      await Promise.all([
+        bus.ensureTopics([{ name, partitions: 3 }]),
+        bus.ensureTopics([{ name, partitions: 3 }]),
+      ]);
+      await expect(bus.ensureTopics([{ name: uniqueName("bad"), partitions: 0 }])).rejects.toThrow(
+        /partitions/,
+      );
+      await expect(
+        bus.ensureTopics([{ name: uniqueName("bad"), partitions: 1, replicationFactor: 3 }]),
+      ).rejects.toThrow();
+    } finally {
+      await cleanup();
+    }
+  }, 90_000);
+
+  it("publish to a topic nobody created fails instead of auto-creating it", async () => {
+    const bus = createKafkaBus({
+      brokers: engines.kafkaBrokers,
+      clientId: uniqueName("nope"),
+      retries: 2,
+    });
+    try {
+      await expect(
+        bus.publish(uniqueName("missing"), [{ key: "k", value: Buffer.from("v"), headers: {} }]),
+      ).rejects.toThrow();
+    } finally {
+      await bus.close();
+    }
+  }, 120_000);
+
+  it("heartbeats through a batch longer than the session timeout: no rebalance, no redelivery", async () => {
+    const bus = createKafkaBus({
+      brokers: engines.kafkaBrokers,
+      clientId: uniqueName("slow"),
+      sessionTimeoutMs: 6_000,
+    });
+    try {
+      const name = uniqueName("slow");
+      const group = uniqueName("g");
+      await bus.ensureTopics([{ name, partitions: 1 }]);
+      await bus.publish(
+        name,
+        Array.from({ length: 3 }, (_, i) => ({ key: "k", value: Buffer.from(String(i)), headers: {} })),
+      );
+      const seen: string[] = [];
+      const sub = await bus.consume({
+        topic: name,
+        group,
+        onBatch: async (batch) => {
+          // longer than the 6 s session: only heartbeats sent meanwhile keep the partition with this member
+          if (seen.length === 0) await new Promise((r) => setTimeout(r, 9_000));
+          seen.push(...batch.map((m) => m.value.toString()));
+        },
+      });
+      await waitFor(
+        async () => (await bus.consumerLag(name, group)) === 0,
+        "the slow batch to commit",
+        60_000,
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+      await sub.close();
+      expect(seen).toEqual(["0", "1", "2"]);
+    } finally {
+      await bus.close();
+    }
+  }, 90_000);
+
+  it("a closed bus refuses work, and a second close is harmless", async () => {
+    const { bus } = await open();
+    const name = uniqueName("closed");
+    await bus.ensureTopics([{ name, partitions: 1 }]);
+    await bus.publish(name, [{ key: "k", value: Buffer.from("v"), headers: {} }]);
+    await waitFor(async () => (await bus.consumerLag(name, "g")) === 1, "lag 1");
+    await bus.close();
+    await bus.close();
+    await expect(bus.publish(name, [])).rejects.toThrow(/closed/);
+  }, 90_000);
+});

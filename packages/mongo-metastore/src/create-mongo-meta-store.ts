@@ -1,0 +1,469 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ApiKey,
+  type ApiKeyScope,
+  DuplicateError,
+  type Job,
+  type JobResult,
+  type JobStatus,
+  type MetaStore,
+  type Session,
+  type User,
+  type Watchlist,
+} from "@chainlog/ports";
+import { Binary, type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
+import { MetaStoreClosedError } from "./errors.ts";
+import { type MetaStoreLogger, silentLogger } from "./logger.ts";
+import { migrate } from "./migrate.ts";
+import { str, validate } from "./schemas.ts";
+
+export interface MongoMetaStoreParameters {
+  /** mongodb://… ; the database is the URL's path, else `database`, else "chainlog". */
+  url: string;
+  database?: string;
+  logger?: MetaStoreLogger;
+}
+
+const JobStatuses = new Set<JobStatus>(["queued", "running", "done", "failed", "cancelled"]);
+const emailKey = (email: string) => email.trim().toLowerCase();
+const addressKey = (address: string) => address.toLowerCase();
+
+type Doc = Document & { _id: string };
+
+const toUser = (d: Doc): User => ({
+  id: d._id,
+  email: d.email,
+  passwordHash: d.passwordHash,
+  createdAt: d.createdAt,
+});
+const toKey = (d: Doc): ApiKey => ({
+  id: d._id,
+  userId: d.userId,
+  name: d.name,
+  prefix: d.prefix,
+  keyHash: d.keyHash,
+  scopes: d.scopes as ApiKeyScope[],
+  createdAt: d.createdAt,
+  revokedAt: d.revokedAt ?? null,
+});
+const toWatchlist = (d: Doc): Watchlist => ({
+  id: d._id,
+  userId: d.userId,
+  name: d.name,
+  addresses: d.addresses,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
+const toJob = (d: Doc): Job => ({
+  id: d._id,
+  userId: d.userId,
+  kind: d.kind,
+  // params travel as JSON text: user keys like "$where" or "a.b" can never become operators or paths
+  params: JSON.parse(d.params) as Record<string, unknown>,
+  status: d.status,
+  progress: d.progress,
+  error: d.error ?? null,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
+
+/** The URL's path names the database; without one, "chainlog" (the driver would pick "test"). */
+export function databaseOf(url: string): string {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(url)?.[1];
+  return path ? decodeURIComponent(path) : "chainlog";
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+/**
+ * The MetaStore port on a MongoDB-wire server (MongoDB, or FerretDB 1.x, which has no transactions, sessions
+ * or change streams; nothing here uses them). Every filter is built from typed scalars, never from caller objects.
+ */
+export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStore {
+  const logger = params.logger ?? silentLogger;
+  const client = new MongoClient(params.url, {
+    serverSelectionTimeoutMS: 15_000,
+    // FerretDB has no retryable-write sessions
+    retryWrites: false,
+  });
+  const db = client.db(params.database ?? databaseOf(params.url));
+  const col = (name: string) => db.collection<Doc>(name);
+  const users = col("users");
+  const sessions = col("sessions");
+  const apiKeys = col("api_keys");
+  const watchlists = col("watchlists");
+  const jobs = col("jobs");
+  const jobResults = col("job_results");
+  const jobClaims = col("job_claims");
+  const counters = db.collection<{ _id: string; n: number }>("counters");
+  let closed = false;
+  let ready: Promise<void> | undefined;
+  let serverValidated: string[] = [];
+
+  const open = async () => {
+    if (closed) throw new MetaStoreClosedError();
+    ready ??= (async () => {
+      await client.connect();
+      serverValidated = (await migrate(db, logger)).serverValidated;
+    })();
+    ready.catch(() => {
+      ready = undefined;
+    });
+    await ready;
+  };
+
+  const insert = async (c: Collection<Doc>, doc: Doc) => {
+    validate(c.collectionName, doc);
+    await c.insertOne(doc);
+  };
+
+  const nextSeq = async (name: string): Promise<number> => {
+    const doc = await counters.findOneAndUpdate(
+      { _id: name },
+      { $inc: { n: 1 } },
+      { upsert: true, returnDocument: "after" },
+    );
+    if (!doc) throw new Error(`counter ${name} did not return a value`);
+    return doc.n;
+  };
+
+  return {
+    async migrate() {
+      await open();
+    },
+
+    async createUser(input) {
+      await open();
+      const email = str("email", input.email);
+      const user: User = {
+        id: randomUUID(),
+        email,
+        passwordHash: str("passwordHash", input.passwordHash),
+        createdAt: Date.now(),
+      };
+      try {
+        await insert(users, {
+          _id: user.id,
+          email,
+          emailKey: emailKey(email),
+          passwordHash: user.passwordHash,
+          createdAt: user.createdAt,
+        });
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new DuplicateError("e-mail address already registered");
+        throw error;
+      }
+      return user;
+    },
+
+    async getUserByEmail(email) {
+      await open();
+      const d = await users.findOne({ emailKey: emailKey(str("email", email)) });
+      return d ? toUser(d) : null;
+    },
+
+    async getUserById(id) {
+      await open();
+      const d = await users.findOne({ _id: str("id", id) });
+      return d ? toUser(d) : null;
+    },
+
+    async createSession(s: Session) {
+      await open();
+      const doc: Doc = {
+        _id: str("tokenHash", s.tokenHash),
+        userId: str("userId", s.userId),
+        createdAt: s.createdAt,
+        expiresAt: s.expiresAt,
+        expiresAtDate: new Date(s.expiresAt),
+      };
+      validate("sessions", doc);
+      // expired sessions are swept as new ones arrive, also where the server has no TTL monitor
+      await sessions.deleteMany({ expiresAt: { $lte: Date.now() } });
+      await sessions.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    },
+
+    async getSession(tokenHash, now) {
+      await open();
+      const d = await sessions.findOne({ _id: str("tokenHash", tokenHash), expiresAt: { $gt: now } });
+      return d
+        ? { tokenHash: d._id, userId: d.userId, createdAt: d.createdAt, expiresAt: d.expiresAt }
+        : null;
+    },
+
+    async deleteSession(tokenHash) {
+      await open();
+      await sessions.deleteOne({ _id: str("tokenHash", tokenHash) });
+    },
+
+    async createApiKey(input) {
+      await open();
+      const key: ApiKey = {
+        ...input,
+        scopes: [...input.scopes],
+        id: randomUUID(),
+        createdAt: Date.now(),
+        revokedAt: null,
+      };
+      try {
+        await insert(apiKeys, {
+          _id: key.id,
+          userId: str("userId", key.userId),
+          name: key.name,
+          prefix: key.prefix,
+          keyHash: str("keyHash", key.keyHash),
+          scopes: key.scopes,
+          createdAt: key.createdAt,
+          revokedAt: null,
+        });
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new DuplicateError("API key hash already exists");
+        throw error;
+      }
+      return key;
+    },
+
+    async findApiKeyByHash(keyHash) {
+      await open();
+      const d = await apiKeys.findOne({ keyHash: str("keyHash", keyHash), revokedAt: null });
+      return d ? toKey(d) : null;
+    },
+
+    async listApiKeys(userId) {
+      await open();
+      const docs = await apiKeys
+        .find({ userId: str("userId", userId) })
+        .sort({ createdAt: 1, _id: 1 })
+        .toArray();
+      return docs.map(toKey);
+    },
+
+    async revokeApiKey(userId, id) {
+      await open();
+      const filter = { _id: str("id", id), userId: str("userId", userId) };
+      const owned = await apiKeys.findOne(filter);
+      if (!owned) return false;
+      await apiKeys.updateOne({ ...filter, revokedAt: null }, { $set: { revokedAt: Date.now() } });
+      return true;
+    },
+
+    async createWatchlist(userId, input) {
+      await open();
+      const now = Date.now();
+      const w: Watchlist = {
+        id: randomUUID(),
+        userId: str("userId", userId),
+        name: input.name,
+        addresses: [...input.addresses],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await insert(watchlists, {
+        _id: w.id,
+        userId: w.userId,
+        name: w.name,
+        addresses: w.addresses,
+        addressKeys: [...new Set(w.addresses.map(addressKey))],
+        createdAt: now,
+        updatedAt: now,
+      });
+      return w;
+    },
+
+    async listWatchlists(userId) {
+      await open();
+      const docs = await watchlists
+        .find({ userId: str("userId", userId) })
+        .sort({ createdAt: 1, _id: 1 })
+        .toArray();
+      return docs.map(toWatchlist);
+    },
+
+    async getWatchlist(userId, id) {
+      await open();
+      const d = await watchlists.findOne({ _id: str("id", id), userId: str("userId", userId) });
+      return d ? toWatchlist(d) : null;
+    },
+
+    async updateWatchlist(userId, id, patch) {
+      await open();
+      const filter = { _id: str("id", id), userId: str("userId", userId) };
+      const current = await watchlists.findOne(filter);
+      if (!current) return null;
+      const set: Record<string, unknown> = { updatedAt: Math.max(Date.now(), current.updatedAt as number) };
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.addresses !== undefined) {
+        set.addresses = [...patch.addresses];
+        set.addressKeys = [...new Set(patch.addresses.map((a) => addressKey(str("address", a))))];
+      }
+      validate("watchlists", set, true);
+      const d = await watchlists.findOneAndUpdate(filter, { $set: set }, { returnDocument: "after" });
+      return d ? toWatchlist(d) : null;
+    },
+
+    async deleteWatchlist(userId, id) {
+      await open();
+      const r = await watchlists.deleteOne({ _id: str("id", id), userId: str("userId", userId) });
+      return r.deletedCount > 0;
+    },
+
+    async findWatchlistsByAddress(address) {
+      await open();
+      const docs = await watchlists
+        .find({ addressKeys: addressKey(str("address", address)) })
+        .sort({ createdAt: 1, _id: 1 })
+        .toArray();
+      return docs.map(toWatchlist);
+    },
+
+    async createJob(userId, input) {
+      await open();
+      const now = Date.now();
+      const paramsJson = JSON.stringify(input.params);
+      const job: Job = {
+        id: randomUUID(),
+        userId: str("userId", userId),
+        kind: str("kind", input.kind),
+        params: JSON.parse(paramsJson) as Record<string, unknown>,
+        status: "queued",
+        progress: 0,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await insert(jobs, {
+        _id: job.id,
+        seq: await nextSeq("jobs"),
+        claims: 0,
+        userId: job.userId,
+        kind: job.kind,
+        params: paramsJson,
+        status: "queued",
+        progress: 0,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return job;
+    },
+
+    async getJob(userId, id) {
+      await open();
+      const d = await jobs.findOne({ _id: str("id", id), userId: str("userId", userId) });
+      return d ? toJob(d) : null;
+    },
+
+    async listJobs(userId) {
+      await open();
+      const docs = await jobs
+        .find({ userId: str("userId", userId) })
+        .sort({ seq: -1, _id: -1 })
+        .toArray();
+      return docs.map(toJob);
+    },
+
+    async claimJob(kind) {
+      await open();
+      const k = str("kind", kind);
+      // FerretDB 1.x runs findAndModify as a read then a write, so two workers can flip the same job. A unique
+      // _id insert is atomic on every MongoDB-wire server: the worker whose claim row goes in owns the job.
+      for (;;) {
+        const candidates = await jobs
+          .find({ kind: k, status: "queued" })
+          .sort({ seq: 1, _id: 1 })
+          .limit(32)
+          .toArray();
+        if (candidates.length === 0) return null;
+        for (const job of candidates) {
+          const claim = { _id: `${job._id}:${job.claims as number}`, jobId: job._id, claimedAt: Date.now() };
+          try {
+            await insert(jobClaims, claim);
+          } catch (error) {
+            if (isDuplicateKey(error)) continue;
+            throw error;
+          }
+          const updatedAt = Math.max(Date.now(), job.updatedAt as number);
+          await jobs.updateOne(
+            { _id: job._id },
+            { $set: { status: "running", updatedAt }, $inc: { claims: 1 } },
+          );
+          return toJob({ ...job, status: "running", updatedAt });
+        }
+      }
+    },
+
+    async updateJob(id, patch) {
+      await open();
+      if (patch.status !== undefined && !JobStatuses.has(patch.status))
+        throw new RangeError(`unknown job status ${JSON.stringify(patch.status)}`);
+      if (patch.progress !== undefined && !(patch.progress >= 0 && patch.progress <= 1))
+        throw new RangeError("job progress must be between 0 and 1");
+      const current = await jobs.findOne({ _id: str("id", id) });
+      if (!current) return;
+      const set: Record<string, unknown> = { updatedAt: Math.max(Date.now(), current.updatedAt as number) };
+      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.progress !== undefined) set.progress = patch.progress;
+      if (patch.error !== undefined) set.error = patch.error;
+      validate("jobs", set, true);
+      await jobs.updateOne({ _id: current._id }, { $set: set });
+    },
+
+    async putJobResult(result: Omit<JobResult, "createdAt">) {
+      await open();
+      const doc: Doc = {
+        _id: str("jobId", result.jobId),
+        userId: str("userId", result.userId),
+        filename: result.filename,
+        contentType: result.contentType,
+        body: new Binary(result.body),
+        createdAt: Date.now(),
+      };
+      validate("job_results", { ...doc, body: result.body });
+      // a result belongs to its owner: another user's put for the same job id changes nothing
+      const existing = await jobResults.findOne({ _id: doc._id });
+      if (existing && existing.userId !== doc.userId) return;
+      try {
+        await jobResults.replaceOne({ _id: doc._id, userId: doc.userId }, doc, { upsert: true });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+
+    async getJobResult(userId, jobId) {
+      await open();
+      const d = await jobResults.findOne({ _id: str("jobId", jobId), userId: str("userId", userId) });
+      if (!d) return null;
+      const body = d.body as Binary;
+      return {
+        jobId: d._id,
+        userId: d.userId,
+        filename: d.filename,
+        contentType: d.contentType,
+        body: Buffer.from(body.buffer),
+        createdAt: d.createdAt,
+      };
+    },
+
+    async health() {
+      try {
+        await open();
+        await db.command({ ping: 1 });
+        return {
+          ok: true,
+          detail:
+            serverValidated.length > 0 ? "server-side $jsonSchema validation on" : "adapter-side validation",
+        };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}

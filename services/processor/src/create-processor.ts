@@ -1,0 +1,222 @@
+import type { Bus, ConsumedMessage, IndexedBlock, Store, Subscription } from "@chainlog/ports";
+import type { Logger, Registry } from "@chainlog/telemetry";
+import {
+  type BusEnvelope,
+  decodeEnvelope,
+  encodeProcessed,
+  type ProcessedEnvelope,
+  Topics,
+} from "@chainlog/tx-schema";
+import { indexBlock, processedEnvelope } from "./index-block.ts";
+import { createProcessorMetrics } from "./metrics.ts";
+
+/** Messages that fail validation go here with the reason in a header: kept for inspection, never retried. */
+export const PARKED_TOPIC = `${Topics.blocks}.parked`;
+export const PARKED_REASON_HEADER = "chainlog-parked-reason";
+
+export interface CreateProcessorParameters {
+  bus: Bus;
+  store: Store;
+  logger: Logger;
+  metrics: Registry;
+  group?: string;
+  /** Partitions of the topics the processor creates when missing (BUS_PARTITIONS). Default 8. */
+  partitions?: number;
+  /** Messages per bus batch. Default 200. */
+  maxBatchSize?: number;
+  /** Blocks per store write. Default 50. */
+  maxBlocksPerWrite?: number;
+  /** How often consumer lag and blocks/s are sampled. Default 5 s. */
+  sampleIntervalMs?: number;
+  /** Not ready when lag stays above zero without progress for this long. Default 60 s. */
+  stuckAfterMs?: number;
+}
+
+export interface Processor {
+  start(): Promise<void>;
+  /** Finishes and commits the batch in flight, then stops consuming. Does not close the bus or store. */
+  close(): Promise<void>;
+  /** Subscribed, and not stuck (lag without progress). */
+  ready(): boolean;
+  readonly stats: ProcessorStats;
+}
+
+export interface ProcessorStats {
+  blocks: number;
+  rollbacks: number;
+  tokenTransfers: number;
+  invalidMessages: number;
+  lastBlock: number | null;
+  lag: number | null;
+  lastProgressAt: number;
+}
+
+export function createProcessor(params: CreateProcessorParameters): Processor {
+  const { bus, store, logger } = params;
+  const group = params.group ?? "processor";
+  const maxBlocksPerWrite = params.maxBlocksPerWrite ?? 50;
+  const stuckAfterMs = params.stuckAfterMs ?? 60_000;
+  const m = createProcessorMetrics(params.metrics);
+  const stats: ProcessorStats = {
+    blocks: 0,
+    rollbacks: 0,
+    tokenTransfers: 0,
+    invalidMessages: 0,
+    lastBlock: null,
+    lag: null,
+    lastProgressAt: Date.now(),
+  };
+  let subscription: Subscription | null = null;
+  let sampler: NodeJS.Timeout | null = null;
+
+  const writeBlocks = async (pending: IndexedBlock[], processed: ProcessedEnvelope[]) => {
+    for (let i = 0; i < pending.length; i += maxBlocksPerWrite) {
+      const chunk = pending.slice(i, i + maxBlocksPerWrite);
+      const end = m.writeSeconds.startTimer();
+      await store.writeBlocks(chunk);
+      end();
+      m.batchBlocks.observe(chunk.length);
+      for (const indexed of chunk) processed.push(processedEnvelope(indexed));
+    }
+  };
+
+  const park = async (message: ConsumedMessage, reason: string) => {
+    stats.invalidMessages += 1;
+    m.invalidMessages.inc();
+    logger.error(
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        reason,
+      },
+      "invalid bus message parked",
+    );
+    await bus.publish(PARKED_TOPIC, [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          [PARKED_REASON_HEADER]: reason.slice(0, 500),
+          "chainlog-parked-from": `${message.topic}/${message.partition}/${message.offset}`,
+        },
+      },
+    ]);
+  };
+
+  /**
+   * Applies one partition batch in offset order. Consecutive blocks are written together; a rollback first
+   * flushes what came before it, so order is kept. Live readers hear of a block only after the store has it, and
+   * the bus commits only after this resolves, so a crash anywhere replays the batch onto an idempotent store.
+   */
+  const onBatch = async (batch: ConsumedMessage[]) => {
+    let pending: IndexedBlock[] = [];
+    const processed: ProcessedEnvelope[] = [];
+    let blocks = 0;
+    let highest: number | null = null;
+    for (const message of batch) {
+      let env: BusEnvelope;
+      try {
+        env = decodeEnvelope(message.value, message.headers);
+      } catch (error) {
+        await park(message, error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      if (env.kind === "block") {
+        const { indexed, decoded, contractCreations } = indexBlock(env);
+        pending.push(indexed);
+        blocks += 1;
+        highest = Math.max(highest ?? 0, env.block.number);
+        m.events.inc({ kind: "token_transfer" }, decoded.tokenTransfers.length);
+        m.events.inc({ kind: "approval" }, decoded.approvals.length);
+        m.events.inc({ kind: "weth" }, decoded.wethEvents.length);
+        m.events.inc({ kind: "swap" }, decoded.swaps.length);
+        m.events.inc({ kind: "sync" }, decoded.syncs.length);
+        m.events.inc({ kind: "contract_creation" }, contractCreations);
+        for (const [reason, n] of Object.entries(decoded.skipped)) m.skippedLogs.inc({ reason }, n);
+        stats.tokenTransfers += decoded.tokenTransfers.length;
+      } else if (env.kind === "rollback") {
+        await writeBlocks(pending, processed);
+        pending = [];
+        await store.rollbackBlock(env.block);
+        processed.push({ kind: "retracted", chainId: env.chainId, block: env.block });
+        stats.rollbacks += 1;
+        m.rollbacks.inc();
+        logger.info({ block: env.block, commonAncestor: env.commonAncestor }, "rolled back block");
+      }
+      // Finality needs no store change: rows below it simply stop being candidates for rollback.
+    }
+    await writeBlocks(pending, processed);
+    if (processed.length > 0) await bus.publish(Topics.processed, processed.map(encodeProcessed));
+    stats.blocks += blocks;
+    m.blocks.inc(blocks);
+    if (highest !== null && highest > (stats.lastBlock ?? -1)) {
+      stats.lastBlock = highest;
+      m.lastBlock.set(highest);
+    }
+    stats.lastProgressAt = Date.now();
+    m.lastProgress.set(stats.lastProgressAt / 1000);
+  };
+
+  const sample = async () => {
+    let previous = { blocks: stats.blocks, at: Date.now() };
+    const tick = async () => {
+      try {
+        stats.lag = await bus.consumerLag(Topics.blocks, group);
+        m.lag.set(stats.lag);
+      } catch (error) {
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "consumer lag unavailable",
+        );
+      }
+      const now = Date.now();
+      const rate = ((stats.blocks - previous.blocks) * 1000) / Math.max(1, now - previous.at);
+      m.blocksPerSecond.set(rate);
+      previous = { blocks: stats.blocks, at: now };
+    };
+    await tick();
+    sampler = setInterval(() => void tick(), params.sampleIntervalMs ?? 5_000);
+    sampler.unref();
+  };
+
+  return {
+    stats,
+    async start() {
+      const partitions = params.partitions ?? 8;
+      await bus.ensureTopics([
+        { name: Topics.blocks, partitions },
+        { name: Topics.processed, partitions },
+        { name: PARKED_TOPIC, partitions: 1 },
+      ]);
+      subscription = await bus.consume({
+        topic: Topics.blocks,
+        group,
+        startFrom: "earliest",
+        maxBatchSize: params.maxBatchSize ?? 200,
+        onBatch,
+        onError: (error) =>
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "batch failed; retrying",
+          ),
+      });
+      stats.lastProgressAt = Date.now();
+      await sample();
+      logger.info({ group, topic: Topics.blocks }, "processor consuming");
+    },
+    async close() {
+      if (sampler) clearInterval(sampler);
+      sampler = null;
+      await subscription?.close();
+      subscription = null;
+    },
+    ready() {
+      if (!subscription) return false;
+      const stuck = (stats.lag ?? 0) > 0 && Date.now() - stats.lastProgressAt > stuckAfterMs;
+      return !stuck;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { decodeLogs } from "@chainlog/decoders";
+import type { IndexedBlock } from "@chainlog/ports";
+import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
+import { describe, expect, it } from "vitest";
+import { aggregateDaily, utcDay } from "./daily-aggregates.ts";
+
+const resources = fileURLToPath(
+  new URL("../../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
+);
+const result = (p: string) =>
+  (JSON.parse(readFileSync(`${resources}${p}`, "utf8")) as { result: unknown }).result;
+
+/** Mainnet block 483,920 (3 Nov 2015) with its recorded receipts: 4 transactions, 2 token transfers. */
+function block483920(): IndexedBlock {
+  const { block, transactions } = blockFromRpc(
+    result("test_export_blocks_job/block_with_logs/web3_response.eth_getBlockByNumber_0x76250_true.json"),
+  );
+  const raw = transactions.map((tx) => ({
+    from: tx.from,
+    to: tx.to,
+    ...(result(
+      `test_export_receipts_job/receipts_with_logs/web3_response.eth_getTransactionReceipt_${tx.hash}.json`,
+    ) as object),
+  }));
+  const { receipts, logs } = receiptsFromRpc(raw, block, transactions, "eth_getTransactionReceipt");
+  return { chainId: 1, block, transactions, receipts, logs, tokenTransfers: decodeLogs(logs).tokenTransfers };
+}
+
+describe("aggregateDaily", () => {
+  it("sums a real mainnet block: transactions, gas, fees, active addresses, transfers per token", () => {
+    const b = block483920();
+    const [day] = aggregateDaily([b]);
+    const fees = b.receipts.reduce((s, r) => s + BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice ?? "0"), 0n);
+    expect(day).toEqual({
+      chainId: 1,
+      day: "2015-11-03",
+      blocks: 1,
+      transactions: 4,
+      gasUsed: b.block.gasUsed,
+      fees: fees.toString(),
+      activeAddresses: new Set(b.transactions.flatMap((t) => [t.from, t.to ?? t.from])).size,
+      transfersPerToken: { "0xf4eced2f682ce333f96f2d8966c613ded8fc95dd": 2 },
+    });
+    expect(BigInt(day?.fees ?? 0)).toBeGreaterThan(0n);
+  });
+
+  it("splits by UTC day and chain, and counts an address once per day", () => {
+    const b = block483920();
+    const nextDay = {
+      ...b,
+      block: { ...b.block, number: b.block.number + 1, timestamp: b.block.timestamp + 86_400 },
+    };
+    const otherChain = { ...b, chainId: 5 };
+    const out = aggregateDaily([b, b, nextDay, otherChain]);
+    expect(out.map((d) => [d.chainId, d.day, d.blocks, d.transactions])).toEqual([
+      [1, "2015-11-03", 2, 8],
+      [1, "2015-11-04", 1, 4],
+      [5, "2015-11-03", 1, 4],
+    ]);
+    expect(out[0]?.activeAddresses).toBe(out[1]?.activeAddresses);
+    expect(utcDay(0)).toBe("1970-01-01");
+  });
+});

@@ -1,0 +1,67 @@
+import type { Bus } from "@chainlog/ports";
+import {
+  type BlockEnvelope,
+  blockFromRpc,
+  encodeEnvelope,
+  type RollbackEnvelope,
+  receiptsFromRpc,
+  Topics,
+} from "@chainlog/tx-schema";
+
+async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/**
+ * Reads blocks from a real node and turns them into bus envelopes with the shared RPC validators: the same
+ * conversion ingest does, minus its pool, retries and reorg tracking, which these tests do not exercise.
+ */
+export async function readBlockEnvelope(
+  rpcUrl: string,
+  number: number,
+  chainId: number,
+): Promise<BlockEnvelope> {
+  const tag = `0x${number.toString(16)}`;
+  const raw = await rpc<unknown>(rpcUrl, "eth_getBlockByNumber", [tag, true]);
+  const { block, transactions } = blockFromRpc(raw);
+  const rawReceipts = await rpc<unknown>(rpcUrl, "eth_getBlockReceipts", [tag]);
+  const { receipts, logs } = receiptsFromRpc(rawReceipts, block, transactions);
+  return { kind: "block", chainId, block, transactions, receipts, logs };
+}
+
+export async function publishRange(
+  bus: Bus,
+  rpcUrl: string,
+  from: number,
+  to: number,
+  chainId = 31337,
+): Promise<BlockEnvelope[]> {
+  const envelopes: BlockEnvelope[] = [];
+  for (let n = from; n <= to; n++) envelopes.push(await readBlockEnvelope(rpcUrl, n, chainId));
+  await bus.publish(Topics.blocks, envelopes.map(encodeEnvelope));
+  return envelopes;
+}
+
+export async function publishRollback(bus: Bus, env: RollbackEnvelope): Promise<void> {
+  await bus.publish(Topics.blocks, [encodeEnvelope(env)]);
+}
+
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  what = "condition",
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,56 @@
+import { decodeLogs } from "@chainlog/decoders";
+import {
+  type Anvil,
+  createDevnetClient,
+  createPair,
+  deployErc20,
+  deployWeth,
+  mintErc20,
+  startAnvil,
+  swap,
+} from "@chainlog/devnet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { derivePrices } from "../derive/dex-prices.ts";
+import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
+import { fetchPools } from "./fetch-pools.ts";
+import { createTokenMetadataFetcher } from "./fetch-token-metadata.ts";
+
+describe("fetchPools + derivePrices on an anvil pair", () => {
+  let anvil: Anvil;
+  beforeAll(async () => {
+    anvil = await startAnvil({ pruneHistory: true });
+  }, 60_000);
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it("prices a token in USD from a swap in a token/stablecoin pair", async () => {
+    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
+    const usd = await deployErc20(client, { symbol: "USDX", decimals: 6 });
+    const gov = await deployErc20(client, { symbol: "GOV", decimals: 18 });
+    const weth = await deployWeth(client);
+    // 1,000 GOV against 2,500 USDX: 2.5 USD per GOV before the swap.
+    const { pair } = await createPair(client, {
+      tokenA: gov,
+      tokenB: usd,
+      amountA: 1_000n * 10n ** 18n,
+      amountB: 2_500n * 10n ** 6n,
+    });
+    const [me] = await client.getAddresses();
+    await mintErc20(client, { token: usd, to: me as `0x${string}`, amount: 10n * 10n ** 6n });
+    const { receipt } = await swap(client, { pair, tokenIn: usd, amountIn: 10n * 10n ** 6n });
+    const env = await readBlockEnvelope(anvil.rpcUrl, Number(receipt.blockNumber), 31337);
+    const { swaps, syncs } = decodeLogs(env.logs);
+    const pools = await fetchPools(
+      anvil.rpcUrl,
+      [pair, usd /* not a pool: its token0() reverts */],
+      createTokenMetadataFetcher({ rpcUrl: anvil.rpcUrl }),
+    );
+    expect([...pools.keys()]).toEqual([pair.toLowerCase()]);
+    const points = derivePrices({ swaps, syncs, pools, weth, stablecoins: new Set([usd.toLowerCase()]) });
+    const gov$ = points.find((p) => p.token === gov.toLowerCase() && p.quote === "USD");
+    // Buying GOV with USDX moves the price up a little from 2.5.
+    expect(gov$?.price).toBeGreaterThan(2.5);
+    expect(gov$?.price).toBeLessThan(2.6);
+  });
+});

@@ -1,0 +1,166 @@
+import { type FormEvent, lazy, Suspense, useEffect, useId, useRef, useState } from "react";
+import { api } from "./api/routes.ts";
+import { Loading } from "./components/common.tsx";
+import { Link, matchRoute, navigate, type Route, useLocation } from "./router.tsx";
+import { classifySearch, searchPath } from "./search/classify.ts";
+import { useSession } from "./session.tsx";
+
+// Each page is its own chunk: the first paint only needs the shell and the page being opened.
+const HomePage = lazy(() => import("./pages/home.tsx"));
+const BlockPage = lazy(() => import("./pages/block.tsx"));
+const TransactionPage = lazy(() => import("./pages/transaction.tsx"));
+const AddressPage = lazy(() => import("./pages/address.tsx"));
+const AuthPage = lazy(() => import("./pages/auth.tsx"));
+const WatchlistsPage = lazy(() => import("./pages/watchlists.tsx"));
+const ExportsPage = lazy(() => import("./pages/exports.tsx"));
+
+function SearchBox() {
+  const id = useId();
+  const [value, setValue] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const target = classifySearch(value);
+    if (target.kind === "invalid") {
+      setProblem(target.message);
+      return;
+    }
+    setProblem(undefined);
+    setValue("");
+    // A 32-byte hash may name a block as well as a transaction: ask the API which one it is.
+    if (target.kind === "tx") {
+      const found = await api.search(target.hash).catch(() => null);
+      if (found?.kind === "block") return navigate(`/block/${found.block.number}`);
+    }
+    navigate(searchPath(target));
+  };
+  return (
+    <search className="search">
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <label htmlFor={`${id}-q`} className="sr-only">
+          Search by block number, transaction hash or address
+        </label>
+        <input
+          id={`${id}-q`}
+          name="q"
+          type="search"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="Block number, tx hash or address"
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${id}-err` : undefined}
+        />
+        <button type="submit">Search</button>
+        {problem && (
+          <p id={`${id}-err`} className="search-error" role="alert">
+            {problem}
+          </p>
+        )}
+      </form>
+    </search>
+  );
+}
+
+function AccountNav() {
+  const { user, signOut } = useSession();
+  return (
+    <nav aria-label="Account" className="account-nav">
+      <Link href="/watchlists">Watchlists</Link>
+      <Link href="/exports">Exports</Link>
+      {user ? (
+        <>
+          <span className="muted" data-testid="signed-in-as">
+            {user.email}
+          </span>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void signOut().then(() => navigate("/"))}
+          >
+            Sign out
+          </button>
+        </>
+      ) : user === null ? (
+        <>
+          <Link href="/login">Sign in</Link>
+          <Link href="/signup">Sign up</Link>
+        </>
+      ) : null}
+    </nav>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case "home":
+      return <HomePage />;
+    case "block":
+      return <BlockPage number={route.number} />;
+    case "tx":
+      return <TransactionPage hash={route.hash} />;
+    case "address":
+      return <AddressPage address={route.address} />;
+    case "login":
+    case "signup":
+      return <AuthPage mode={route.page} />;
+    case "watchlists":
+      return <WatchlistsPage />;
+    case "exports":
+      return <ExportsPage />;
+    default:
+      return (
+        <>
+          <h1>Page not found</h1>
+          <p>
+            There is nothing at this address. <Link href="/">Go to the latest blocks.</Link>
+          </p>
+        </>
+      );
+  }
+}
+
+function titleOf(route: Route): string {
+  if (route.page === "block") return `Block ${route.number}`;
+  if (route.page === "tx") return `Transaction ${route.hash.slice(0, 10)}…`;
+  if (route.page === "address") return `Address ${route.address.slice(0, 10)}…`;
+  if (route.page === "home") return "Latest blocks";
+  if (route.page === "login") return "Sign in";
+  if (route.page === "signup") return "Create an account";
+  if (route.page === "watchlists") return "Watchlists";
+  if (route.page === "exports") return "Exports";
+  return "Not found";
+}
+
+export function App() {
+  const location = useLocation();
+  const route = matchRoute(location.pathname);
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${titleOf(route)} · Chainlog`;
+    // Move focus to the new page's content so keyboard and screen-reader users land on it after navigating.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  });
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link href="/" className="brand">
+          Chainlog
+        </Link>
+        <SearchBox />
+        <AccountNav />
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Suspense fallback={<Loading what="page" />}>
+          <Page route={route} />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import type { ReactNode } from "react";
+import { ApiError } from "../api/client.ts";
+import { shortHex } from "../format/units.ts";
+import { Link } from "../router.tsx";
+
+export function HashLink({
+  kind,
+  value,
+  full,
+}: {
+  kind: "tx" | "block" | "address";
+  value: string;
+  full?: boolean;
+}) {
+  const href = kind === "tx" ? `/tx/${value}` : kind === "block" ? `/block/${value}` : `/address/${value}`;
+  return (
+    <Link href={href} className="mono" title={value}>
+      {full ? value : shortHex(value)}
+    </Link>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorView({ error, what, retry }: { error: Error; what: string; retry?: () => void }) {
+  const notFound = error instanceof ApiError && error.status === 404;
+  return (
+    <div className="notice error" role="alert">
+      <p>
+        <strong>{notFound ? `No such ${what}.` : `Could not load the ${what}.`}</strong> {error.message}
+      </p>
+      {retry && !notFound && (
+        <button type="button" onClick={retry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A label/value list for a record's fields; values may be links or formatted amounts. */
+export function Fields({ rows, label }: { rows: [string, ReactNode][]; label: string }) {
+  return (
+    <dl className="fields" aria-label={label}>
+      {rows.map(([name, value]) => (
+        <div key={name} className="field">
+          <dt>{name}</dt>
+          <dd data-field={name}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Previous/next buttons over an opaque cursor chain (the API only walks forward, so we keep the trail). */
+export function Pager({
+  hasPrevious,
+  nextCursor,
+  onPrevious,
+  onNext,
+  label,
+}: {
+  hasPrevious: boolean;
+  nextCursor: string | null | undefined;
+  onPrevious(): void;
+  onNext(cursor: string): void;
+  label: string;
+}) {
+  if (!hasPrevious && !nextCursor) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" onClick={onPrevious} disabled={!hasPrevious}>
+        ← Newer
+      </button>
+      <button type="button" onClick={() => nextCursor && onNext(nextCursor)} disabled={!nextCursor}>
+        Older →
+      </button>
+    </nav>
+  );
+}

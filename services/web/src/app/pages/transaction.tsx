@@ -1,0 +1,142 @@
+import type { ReactNode } from "react";
+import { api, type Log, type Receipt } from "../api/routes.ts";
+import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
+import { TransferTable } from "../components/tables.tsx";
+import { formatEth, formatGwei, formatInteger } from "../format/units.ts";
+import { useResource } from "../hooks/use-resource.ts";
+
+const TYPE_NAMES: Record<number, string> = {
+  0: "0 (legacy)",
+  1: "1 (EIP-2930 access list)",
+  2: "2 (EIP-1559)",
+  3: "3 (EIP-4844 blob)",
+  4: "4 (EIP-7702 set code)",
+};
+
+function Status({ receipt }: { receipt: Receipt | null }) {
+  if (!receipt) return <span className="badge">no receipt</span>;
+  if (receipt.status === 1) return <span className="badge ok">Success</span>;
+  if (receipt.status === 0) return <span className="badge fail">Failed (reverted)</span>;
+  return <span className="badge">pre-Byzantium (root {receipt.root})</span>;
+}
+
+function LogList({ logs }: { logs: Log[] }) {
+  if (logs.length === 0) return <p className="muted">This transaction emitted no logs.</p>;
+  return (
+    <ol className="logs">
+      {logs.map((log) => (
+        <li key={log.logIndex} data-log-index={log.logIndex}>
+          <Fields
+            label={`Log ${log.logIndex}`}
+            rows={[
+              ["Log index", log.logIndex],
+              ["Address", <HashLink key="a" kind="address" value={log.address} full />],
+              ...log.topics.map((topic, i): [string, ReactNode] => [
+                `Topic ${i}`,
+                <span key={topic} className="mono break">
+                  {topic}
+                </span>,
+              ]),
+              [
+                "Data",
+                <span key="d" className="mono break">
+                  {log.data === "0x" ? "(empty)" : log.data}
+                </span>,
+              ],
+            ]}
+          />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export default function TransactionPage({ hash }: { hash: string }) {
+  const valid = /^0x[0-9a-fA-F]{64}$/.test(hash);
+  const detail = useResource(
+    (signal) =>
+      valid
+        ? api.transaction(hash, signal)
+        : Promise.reject(new Error("A transaction hash is 0x and 64 hex digits.")),
+    hash,
+  );
+  const d = detail.data;
+  const tx = d?.transaction;
+  const receipt = d?.receipt ?? null;
+  const fee =
+    receipt && receipt.effectiveGasPrice !== null
+      ? BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice)
+      : null;
+  return (
+    <>
+      <h1>Transaction</h1>
+      <p className="mono break" data-testid="tx-hash">
+        {hash}
+      </p>
+      {detail.error && <ErrorView error={detail.error} what="transaction" retry={detail.reload} />}
+      {detail.loading && !d && <Loading what="transaction" />}
+      {tx && d && (
+        <>
+          <Fields
+            label="Transaction fields"
+            rows={[
+              ["Status", <Status key="s" receipt={receipt} />],
+              ["Block", <HashLink key="b" kind="block" value={String(tx.blockNumber)} />],
+              ["Index in block", tx.transactionIndex],
+              ["From", <HashLink key="f" kind="address" value={tx.from} full />],
+              [
+                "To",
+                tx.to ? (
+                  <HashLink key="t" kind="address" value={tx.to} full />
+                ) : receipt?.contractAddress ? (
+                  <span key="c">
+                    Contract created: <HashLink kind="address" value={receipt.contractAddress} full />
+                  </span>
+                ) : (
+                  "Contract creation"
+                ),
+              ],
+              [
+                "Value",
+                <span key="v" data-wei={tx.value}>
+                  {formatEth(tx.value)}
+                </span>,
+              ],
+              ["Transaction fee", fee === null ? "—" : formatEth(fee)],
+              ["Gas limit", formatInteger(tx.gas)],
+              ["Gas used", receipt ? formatInteger(receipt.gasUsed) : "—"],
+              [
+                "Effective gas price",
+                receipt?.effectiveGasPrice ? formatGwei(receipt.effectiveGasPrice) : "—",
+              ],
+              ...(tx.maxFeePerGas !== null
+                ? ([
+                    ["Max fee per gas", formatGwei(tx.maxFeePerGas)],
+                    ["Max priority fee", formatGwei(tx.maxPriorityFeePerGas ?? "0")],
+                  ] as [string, ReactNode][])
+                : tx.gasPrice !== null
+                  ? ([["Gas price", formatGwei(tx.gasPrice)]] as [string, ReactNode][])
+                  : []),
+              ["Nonce", tx.nonce],
+              ["Type", TYPE_NAMES[tx.type] ?? String(tx.type)],
+              [
+                "Input data",
+                <span key="i" className="mono break input">
+                  {tx.input === "0x" ? "(none)" : tx.input}
+                </span>,
+              ],
+            ]}
+          />
+          <section aria-labelledby="tx-transfers">
+            <h2 id="tx-transfers">Token transfers ({d.tokenTransfers.length})</h2>
+            <TransferTable transfers={d.tokenTransfers} caption="Token transfers in this transaction" />
+          </section>
+          <section aria-labelledby="tx-logs">
+            <h2 id="tx-logs">Logs ({d.logs.length})</h2>
+            <LogList logs={d.logs} />
+          </section>
+        </>
+      )}
+    </>
+  );
+}

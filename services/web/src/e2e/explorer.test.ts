@@ -1,0 +1,338 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { createLogger } from "@chainlog/telemetry";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatEth } from "../app/format/units.ts";
+import { ensureBuild } from "../server/ensure-build.ts";
+import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium, launchChromium } from "./browser.ts";
+import { rpc, transferCalldata, transferEmitterInitCode } from "./chain.ts";
+import { type Stack, startStack, waitFor } from "./stack.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const artifacts = join(root, "test-artifacts");
+
+interface NodeTx {
+  hash: string;
+  from: string;
+  to: string | null;
+  value: string;
+  blockNumber: string;
+}
+interface NodeBlock {
+  number: string;
+  hash: string;
+  transactions: string[];
+}
+
+const haveChromium = chromiumAvailable();
+if (!haveChromium)
+  console.warn(`browser tests skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+
+describe.skipIf(!haveChromium)("explorer in a real browser against the embedded system", () => {
+  let anvil: Anvil;
+  let stack: Stack;
+  let chromium: HeadlessChromium;
+  let browser: Browser;
+  let page: Page;
+  const ethTransfers: string[] = [];
+  let tokenTransfer: string;
+  let recipient: string;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    await ensureBuild(root, join(root, "dist"), createLogger("web-e2e", "warn"));
+    anvil = await startAnvil({ noMining: true, accounts: 6 });
+    const accounts = await rpc<string[]>(anvil.rpcUrl, "eth_accounts");
+    const [deployer = "", alice = ""] = accounts;
+    // Receives ETH transfers 1 and 4 below and the token transfer: its address page has both kinds.
+    recipient = accounts[4]!;
+    const deploy = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [
+      { from: deployer, data: transferEmitterInitCode },
+    ]);
+    await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
+    const token = (
+      await rpc<{ contractAddress: string }>(anvil.rpcUrl, "eth_getTransactionReceipt", [deploy])
+    ).contractAddress;
+    // Odd wei amounts: a float formatter would round them, the page must not.
+    for (let i = 0; i < 6; i++) {
+      ethTransfers.push(
+        await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [
+          {
+            from: accounts[i % 3],
+            to: accounts[3 + (i % 3)],
+            value: `0x${(10n ** 18n * BigInt(i + 1) + 123_456_789n).toString(16)}`,
+          },
+        ]),
+      );
+    }
+    tokenTransfer = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [
+      { from: alice, to: token, data: transferCalldata(recipient, 4_200_000_000_000_000_000_001n) },
+    ]);
+    await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
+    stack = await startStack(anvil.rpcUrl);
+    const head = Number.parseInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"), 16);
+    await waitFor(
+      "query-api to serve the devnet head",
+      async () => {
+        const res = await fetch(`${stack.apiUrl}/v1/blocks/latest`);
+        return res.ok && ((await res.json()) as { number: number }).number >= head;
+      },
+      120_000,
+      { stack },
+    );
+    await waitFor("web to be ready", async () => (await fetch(`${stack.webUrl}/readyz`)).ok, 60_000, {
+      stack,
+    });
+    chromium = await launchChromium();
+    browser = chromium.browser;
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await stack?.stop();
+    await anvil?.kill();
+  });
+
+  it("paints the home page within a second and lists a block the devnet has", async () => {
+    // Three cold loads, each in a new context (empty HTTP cache); the median keeps one scheduling hiccup on a
+    // busy 2-core machine from deciding the result, while a page that is really slow still fails.
+    const samples: { fcp: number; responseEnd: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const context = await browser.newContext();
+      const fresh = await context.newPage();
+      await fresh.goto(stack.webUrl);
+      samples.push(
+        await fresh.evaluate(async () => {
+          const fcp = await new Promise<number>((resolve) => {
+            const seen = performance.getEntriesByName("first-contentful-paint")[0];
+            if (seen) return resolve(seen.startTime);
+            new PerformanceObserver((list) => {
+              const entry = list.getEntriesByName("first-contentful-paint")[0];
+              if (entry) resolve(entry.startTime);
+            }).observe({ type: "paint", buffered: true });
+          });
+          const nav = performance.getEntriesByType("navigation")[0] as
+            | PerformanceNavigationTiming
+            | undefined;
+          return { fcp, responseEnd: nav?.responseEnd ?? Number.NaN };
+        }),
+      );
+      if (i === 2) {
+        const head = await rpc<NodeBlock>(anvil.rpcUrl, "eth_getBlockByNumber", ["latest", false]);
+        const headNumber = String(Number.parseInt(head.number, 16));
+        await fresh
+          .getByTestId("latest-blocks")
+          .getByRole("link", { name: headNumber, exact: true })
+          .waitFor({ timeout: 15_000 });
+        await fresh.screenshot({ path: join(artifacts, "home.png"), fullPage: true });
+      }
+      await context.close();
+    }
+    const fcps = samples.map((s) => s.fcp).sort((a, b) => a - b);
+    const median = fcps[1]!;
+    console.log(
+      `first contentful paint: median ${median.toFixed(0)} ms (${samples
+        .map((s) => `${s.fcp.toFixed(0)} ms, html at ${s.responseEnd.toFixed(0)} ms`)
+        .join("; ")})`,
+    );
+    expect(median).toBeLessThan(1000);
+  });
+
+  it("opens a block from the home page and shows the node's header and transactions", async () => {
+    const node = await rpc<NodeBlock>(anvil.rpcUrl, "eth_getBlockByNumber", ["latest", false]);
+    const number = String(Number.parseInt(node.number, 16));
+    await page.goto(stack.webUrl);
+    await page.getByTestId("latest-blocks").getByRole("link", { name: number, exact: true }).click();
+    await page.waitForURL(`**/block/${number}`);
+    await expect.poll(() => page.locator('dd[data-field="Hash"]').textContent()).toBe(node.hash);
+    for (const hash of node.transactions)
+      await page.locator(`a[href="/tx/${hash}"]`).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(artifacts, "block.png"), fullPage: true });
+    // A block hash in the search box leads to the block, not to a missing transaction.
+    const parent = await rpc<NodeBlock>(anvil.rpcUrl, "eth_getBlockByNumber", [
+      node.number === "0x0" ? "0x0" : `0x${(Number.parseInt(node.number, 16) - 1).toString(16)}`,
+      false,
+    ]);
+    await page.getByRole("searchbox").fill(parent.hash);
+    await page.getByRole("searchbox").press("Enter");
+    await page.waitForURL(`**/block/${Number.parseInt(parent.number, 16)}`);
+    await page.goBack();
+    await page.waitForURL(`**/block/${number}`);
+  });
+
+  it("opens a transaction and shows hash, from, to and value exactly as the node has them", async () => {
+    const hash = ethTransfers[4]!;
+    const node = await rpc<NodeTx>(anvil.rpcUrl, "eth_getTransactionByHash", [hash]);
+    await page.locator(`a[href="/tx/${hash}"]`).click();
+    await page.waitForURL(`**/tx/${hash}`);
+    await page.locator('dd[data-field="Status"]').getByText("Success").waitFor();
+    expect(await page.getByTestId("tx-hash").textContent()).toBe(hash);
+    expect(await page.locator('dd[data-field="From"]').textContent()).toBe(node.from);
+    expect(await page.locator('dd[data-field="To"]').textContent()).toBe(node.to);
+    expect(await page.locator('dd[data-field="Value"]').textContent()).toBe(formatEth(BigInt(node.value)));
+    expect(await page.locator('dd[data-field="Value"] [data-wei]').getAttribute("data-wei")).toBe(
+      BigInt(node.value).toString(),
+    );
+    expect(await page.locator('dd[data-field="Block"]').textContent()).toBe(
+      String(Number.parseInt(node.blockNumber, 16)),
+    );
+    await page.screenshot({ path: join(artifacts, "transaction.png"), fullPage: true });
+  });
+
+  it("finds a token transfer through the search box and shows it decoded", async () => {
+    await page.getByRole("searchbox").fill(tokenTransfer);
+    await page.getByRole("searchbox").press("Enter");
+    await page.waitForURL(`**/tx/${tokenTransfer}`);
+    const table = page.getByRole("table", { name: "Token transfers in this transaction" });
+    await table.waitFor({ timeout: 15_000 });
+    const row = table.locator("tbody tr");
+    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.locator("td").nth(0).textContent()).toBe("ERC20");
+    expect(await row.locator("td").nth(3).locator("a").getAttribute("title")).toBe(recipient);
+    expect(await row.locator("td").nth(4).textContent()).toBe("4,200,000,000,000,000,000,001");
+    await page.screenshot({ path: join(artifacts, "transaction-token-transfer.png"), fullPage: true });
+  });
+
+  it("rejects a malformed search with a message, then opens an address with its history", async () => {
+    await page.getByRole("searchbox").fill("0x1234");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("neither a transaction hash");
+    await page.getByRole("searchbox").fill(recipient);
+    await page.getByRole("searchbox").press("Enter");
+    await page.waitForURL(`**/address/${recipient}`);
+    const incoming = ethTransfers.filter((_, i) => i % 3 === 1);
+    for (const hash of incoming) await page.locator(`a[href="/tx/${hash}"]`).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "address.png"), fullPage: true });
+    await page.getByRole("tab", { name: "Token transfers" }).click();
+    await page
+      .getByRole("table", { name: `Token transfers of ${recipient}` })
+      .locator(`a[href="/tx/${tokenTransfer}"]`)
+      .waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "address-token-transfers.png"), fullPage: true });
+  });
+
+  it("shows a newly mined transaction in the home page's live feed", async () => {
+    const live = await browser.newPage();
+    await live.goto(stack.webUrl);
+    await expect
+      .poll(() => live.getByText("Streaming as blocks are processed.").count(), { timeout: 15_000 })
+      .toBe(1);
+    const [from, to] = await rpc<string[]>(anvil.rpcUrl, "eth_accounts");
+    const hash = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [{ from, to, value: "0x1" }]);
+    await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
+    await live.getByTestId("live-feed").locator(`a[href="/tx/${hash}"]`).waitFor({ timeout: 20_000 });
+    await live.screenshot({ path: join(artifacts, "home-live-feed.png"), fullPage: true });
+    await live.close();
+  });
+
+  it("works from the keyboard and fits a phone-sized screen", async () => {
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await phone.goto(`${stack.webUrl}/tx/${ethTransfers[0]}`);
+    await phone.locator('dd[data-field="Status"]').getByText("Success").waitFor({ timeout: 15_000 });
+    const [scrollWidth, clientWidth] = await phone.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
+    await phone.screenshot({ path: join(artifacts, "transaction-phone.png"), fullPage: true });
+
+    await phone.keyboard.press("Tab");
+    expect(await phone.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await phone.keyboard.press("Tab"); // the brand link
+    await phone.keyboard.press("Tab");
+    expect(await phone.evaluate(() => document.activeElement?.getAttribute("type"))).toBe("search");
+    const tx = await rpc<NodeTx>(anvil.rpcUrl, "eth_getTransactionByHash", [ethTransfers[0]]);
+    const number = String(Number.parseInt(tx.blockNumber, 16));
+    await phone.keyboard.type(number);
+    await phone.keyboard.press("Enter");
+    await phone.waitForURL(`**/block/${number}`);
+    // After navigating, focus lands on the new page's content, not back at the top of the document.
+    await expect.poll(() => phone.evaluate(() => document.activeElement?.id)).toBe("main");
+    await phone.close();
+  });
+
+  describe("accounts", () => {
+    let account: Page;
+    const email = `e2e-${Date.now()}@example.com`;
+
+    beforeAll(async () => {
+      account = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    });
+
+    it("signs up, lands signed in, and keeps the session across a reload", async () => {
+      await account.goto(`${stack.webUrl}/signup`);
+      await account.getByLabel("E-mail").fill(email);
+      await account.getByLabel(/^Password/).fill("short");
+      await account.getByRole("button", { name: "Create account" }).click();
+      await expect.poll(() => account.getByRole("alert").textContent()).toContain("at least 8");
+      await account.getByLabel(/^Password/).fill("correct horse battery");
+      await account.getByRole("button", { name: "Create account" }).click();
+      await account.waitForURL("**/watchlists");
+      await expect.poll(() => account.getByTestId("signed-in-as").textContent()).toBe(email);
+      await account.reload();
+      await expect.poll(() => account.getByTestId("signed-in-as").textContent()).toBe(email);
+      const cookies = await account.context().cookies();
+      expect(cookies.find((c) => c.name === "chainlog_session")?.httpOnly).toBe(true);
+    });
+
+    it("creates a watchlist and alerts live when the devnet mines a matching transaction", async (ctx) => {
+      await account.getByLabel("Name").fill("Recipients");
+      await account.getByLabel(/^Addresses/).fill(`not-an-address\n${recipient}`);
+      await account.getByRole("button", { name: "Create watchlist" }).click();
+      await expect.poll(() => account.getByRole("alert").textContent()).toContain("not-an-address");
+      await account.getByLabel(/^Addresses/).fill(recipient);
+      await account.getByRole("button", { name: "Create watchlist" }).click();
+      await account.getByRole("heading", { name: "Recipients" }).waitFor({ timeout: 10_000 });
+      const stream = await fetch(`${stack.webUrl}/v1/stream`, { signal: AbortSignal.timeout(5000) }).then(
+        async (res) => {
+          await res.body?.cancel();
+          return res.status;
+        },
+        () => 0,
+      );
+      if (stream !== 200) ctx.skip(`query-api has no live stream yet (GET /v1/stream answered ${stream})`);
+      await expect
+        .poll(() => account.getByText("Watching 1 address(es) live.").count(), { timeout: 15_000 })
+        .toBe(1);
+      const [from] = await rpc<string[]>(anvil.rpcUrl, "eth_accounts");
+      const hash = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [
+        { from, to: recipient, value: "0x2a" },
+      ]);
+      await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
+      await account.getByTestId("alerts").locator(`a[href="/tx/${hash}"]`).waitFor({ timeout: 20_000 });
+      await account.screenshot({ path: join(artifacts, "watchlists-alert.png"), fullPage: true });
+    });
+
+    it("runs an export job and downloads its result", async (ctx) => {
+      await account.getByRole("link", { name: "Exports" }).click();
+      await account.waitForURL("**/exports");
+      await account.getByLabel("Address", { exact: true }).fill(recipient);
+      await account.getByRole("button", { name: "Start export" }).click();
+      const row = account.locator("tr[data-job]").first();
+      await row.waitFor({ timeout: 10_000 });
+      const picked = await waitFor(
+        "the export job to be picked up",
+        async () => {
+          const status = await row.getAttribute("data-status");
+          return status !== "queued" ? status : null;
+        },
+        20_000,
+      ).catch(() => null);
+      if (!picked) ctx.skip("no worker runs export jobs in this build yet (the job stayed queued)");
+      await expect.poll(() => row.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
+      await account.screenshot({ path: join(artifacts, "exports.png"), fullPage: true });
+      const [download] = await Promise.all([
+        account.waitForEvent("download"),
+        row.getByRole("link", { name: "Download" }).click(),
+      ]);
+      const path = join(artifacts, download.suggestedFilename() || "export");
+      await download.saveAs(path);
+      const content = readFileSync(path, "utf8");
+      for (const hash of ethTransfers.filter((_, i) => i % 3 === 1)) expect(content).toContain(hash);
+    });
+  });
+});

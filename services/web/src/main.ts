@@ -1,0 +1,27 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "@chainlog/runtime-config";
+import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
+import { createWebServer } from "./server/create-web-server.ts";
+import { ensureBuild } from "./server/ensure-build.ts";
+import { loadStaticFiles } from "./server/static-files.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const logger = createLogger("web");
+
+try {
+  const config = loadConfig(process.env);
+  // WEB_DIST_DIR lets a container serve a bundle built elsewhere; by default, this package's own dist/.
+  const distDir = process.env.WEB_DIST_DIR ? resolve(process.env.WEB_DIST_DIR) : join(root, "dist");
+  if (!process.env.WEB_DIST_DIR) await ensureBuild(root, distDir, logger);
+  const files = await loadStaticFiles(distDir);
+  const queryApiUrl = new URL(config.QUERY_API_URL);
+  const web = createWebServer({ files, queryApiUrl, logger, metrics: createMetricsRegistry("web") });
+  const shutdown = installShutdown(logger);
+  shutdown.onShutdown("http", () => web.close());
+  const { url } = await web.listen(config.WEB_PORT, config.WEB_HOST);
+  logger.info({ url, queryApi: redactUrl(queryApiUrl.toString()), files: files.size }, "web listening");
+} catch (error) {
+  logger.fatal({ err: error }, "web failed to start");
+  process.exit(1);
+}
