@@ -1,0 +1,5 @@
+export * from "./ingest.ts";
+export * from "./ingest-env.ts";
+export * from "./ingest-metrics.ts";
+export * from "./publish/index.ts";
+export * from "./rpc/index.ts";

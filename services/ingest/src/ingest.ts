@@ -1,0 +1,362 @@
+import type { Logger } from "@chainlog/telemetry";
+import { type BlockRef, type BusEnvelope, InvalidRpcAnswerError } from "@chainlog/tx-schema";
+import type { IngestMetrics } from "./ingest-metrics.ts";
+import type { BlockSink } from "./publish/block-sink.ts";
+import type { CursorStore } from "./publish/cursor-store.ts";
+import { DeepReorgError } from "./rpc/errors.ts";
+import type { RpcPool } from "./rpc/rpc-pool.ts";
+import { createAimd } from "./sync-historical/aimd.ts";
+import { type FetchedBlocks, fetchBlocks } from "./sync-historical/fetch-blocks.ts";
+import { createProgress } from "./sync-historical/progress.ts";
+import { blockAtTimestamp } from "./sync-historical/resolve-since.ts";
+import { findCommonAncestor } from "./sync-realtime/find-common-ancestor.ts";
+import { RecentChain } from "./sync-realtime/recent-chain.ts";
+
+export interface IngestOptions {
+  pool: RpcPool;
+  sink: BlockSink;
+  /** Omitted: nothing is persisted (benchmarks). */
+  cursor?: CursorStore;
+  chainId: number;
+  logger: Logger;
+  metrics: IngestMetrics;
+  reorgDepth?: number;
+  /** First block when there is no cursor: a number, "latest", or unset with sinceSeconds, else 0. */
+  from?: number | "latest";
+  sinceSeconds?: number;
+  /** Stop after this block (a bounded backfill); unset: follow the head forever. */
+  to?: number;
+  blocksPerBatch?: number;
+  maxConcurrency?: number;
+  pollIntervalMs?: number;
+  finalityIntervalMs?: number;
+  progressIntervalMs?: number;
+  /** Not ready when behind the head with no progress for this long. */
+  stuckAfterMs?: number;
+  maxLag?: number;
+  /** Wakes the head loop early (e.g. a newHeads subscription). */
+  onHeadSignal?: (wake: () => void) => void;
+}
+
+export class ChainIdMismatchError extends Error {
+  override name = "ChainIdMismatchError";
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+const HASH = /^0x[0-9a-f]{64}$/;
+
+export function createIngest(options: IngestOptions) {
+  const { pool, sink, logger, metrics, chainId } = options;
+  const depth = options.reorgDepth ?? 64;
+  const perBatch = options.blocksPerBatch ?? 10;
+  const pollMs = options.pollIntervalMs ?? 500;
+  const chain = new RecentChain(depth);
+  const aimd = createAimd({ max: options.maxConcurrency ?? 16 });
+  const progress = createProgress({ logger, metrics, intervalMs: options.progressIntervalMs ?? 5000 });
+  let lastProgressAt = Date.now();
+  let started = false;
+  let finished = false;
+  let lastFinality = "";
+  let lastFinalityCheck = 0;
+  let wake: (() => void) | undefined;
+  options.onHeadSignal?.(() => wake?.());
+
+  const sleep = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener("abort", done);
+        wake = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+
+  /** Retries until the sink takes it: nothing is skipped, and the cursor waits for the acknowledgement. */
+  const publish = async (envelopes: BusEnvelope[], signal: AbortSignal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sink.publish(envelopes);
+        return;
+      } catch (error) {
+        metrics.publishErrors.inc();
+        logger.warn({ err: (error as Error).message, attempt }, "publish failed; retrying");
+        if (signal.aborted) throw error;
+        await sleep(Math.min(5000, 200 * 2 ** attempt), signal);
+      }
+    }
+  };
+
+  const saveCursor = async () => {
+    await options.cursor?.save(chain.tip, chain.all());
+  };
+
+  const canonicalHash = async (n: number, avoid?: string): Promise<string | null> => {
+    const b = await pool.request<{ hash?: unknown } | null>("eth_getBlockByNumber", [hex(n), false], {
+      minHead: n,
+      avoid,
+    });
+    if (b === null) return null;
+    if (typeof b?.hash !== "string" || !HASH.test(b.hash))
+      throw new InvalidRpcAnswerError("eth_getBlockByNumber", "header without a valid hash");
+    return b.hash;
+  };
+
+  const rollbackTo = async (ancestor: BlockRef, signal: AbortSignal) => {
+    const orphaned = chain.truncateAbove(ancestor.number);
+    if (orphaned.length === 0) return;
+    logger.warn(
+      { depth: orphaned.length, ancestor: ancestor.number, oldTip: orphaned[0]!.number },
+      "reorg: rolling back orphaned blocks",
+    );
+    await publish(
+      orphaned.map((block) => ({ kind: "rollback", chainId, block, commonAncestor: ancestor })),
+      signal,
+    );
+    metrics.reorgs.inc();
+    metrics.rollbacks.inc(orphaned.length);
+    await saveCursor();
+  };
+
+  /** Our chain and the node disagree from height `n` down: find where, and roll back above it. */
+  const repair = async (n: number, signal: AbortSignal) => {
+    const ancestor = await findCommonAncestor(chain.all(), n, (m) => canonicalHash(m));
+    await rollbackTo(ancestor, signal);
+  };
+
+  /**
+   * Block `first` of a fetched batch does not link to our tip. Either the endpoint lied (the canonical parent
+   * is still our tip: charge it and fetch again) or the chain reorganised (walk back and roll back).
+   */
+  const onMismatch = async (fetched: FetchedBlocks, signal: AbortSignal) => {
+    const tip = chain.tip!;
+    const parent = await canonicalHash(tip.number, fetched.endpoint);
+    if (parent === tip.hash) {
+      metrics.invalidLinks.inc();
+      pool.penalize(
+        fetched.endpoint,
+        new InvalidRpcAnswerError(
+          "eth_getBlockByNumber",
+          `block ${tip.number + 1} does not link to its parent`,
+        ),
+      );
+      return;
+    }
+    await repair(tip.number - 1, signal);
+  };
+
+  /** Publishes the linked prefix of a batch; false when a mismatch stopped it (the caller refetches). */
+  const apply = async (fetched: FetchedBlocks, signal: AbortSignal): Promise<boolean> => {
+    const linked: BusEnvelope[] = [];
+    let tip = chain.tip;
+    let broken = false;
+    for (const env of fetched.envelopes) {
+      if (tip && env.block.parentHash !== tip.hash) {
+        broken = true;
+        break;
+      }
+      linked.push(env);
+      tip = { number: env.block.number, hash: env.block.hash };
+    }
+    if (linked.length) {
+      await publish(linked, signal);
+      let txs = 0;
+      for (const env of linked) {
+        if (env.kind !== "block") continue;
+        chain.push({ number: env.block.number, hash: env.block.hash });
+        txs += env.transactions.length;
+      }
+      await saveCursor();
+      lastProgressAt = Date.now();
+      metrics.blocks.inc(linked.length);
+      metrics.transactions.inc(txs);
+      metrics.tip.set(chain.tip!.number);
+      metrics.lastProgress.set(lastProgressAt / 1000);
+      progress.advance(linked.length, txs, chain.tip!.number);
+    }
+    if (broken) await onMismatch({ ...fetched, envelopes: fetched.envelopes.slice(linked.length) }, signal);
+    return !broken;
+  };
+
+  /** Fetches [start, end] in batches, several in flight (AIMD), and applies them strictly in order. */
+  const syncRange = async (start: number, end: number, signal: AbortSignal) => {
+    const inflight = new Map<number, Promise<FetchedBlocks>>();
+    let nextFetch = start;
+    let nextApply = start;
+    const launch = () => {
+      while (inflight.size < aimd.limit && nextFetch <= end) {
+        const s = nextFetch;
+        const e = Math.min(end, s + perBatch - 1);
+        nextFetch = e + 1;
+        const t0 = performance.now();
+        const p = fetchBlocks(pool, chainId, s, e).then(
+          (r) => {
+            aimd.onSuccess(performance.now() - t0);
+            return r;
+          },
+          (error) => {
+            aimd.onError();
+            throw error;
+          },
+        );
+        p.catch(() => undefined); // awaited in order below; this only keeps Node from flagging it early
+        inflight.set(s, p);
+      }
+      metrics.concurrency.set(aimd.limit);
+      metrics.inFlight.set(inflight.size);
+    };
+    try {
+      launch();
+      while (nextApply <= end && !signal.aborted) {
+        const p = inflight.get(nextApply)!;
+        inflight.delete(nextApply);
+        const fetched = await p;
+        if (!(await apply(fetched, signal))) return;
+        nextApply = fetched.envelopes[fetched.envelopes.length - 1]!.block.number + 1;
+        launch();
+      }
+    } finally {
+      inflight.clear();
+      metrics.inFlight.set(0);
+    }
+  };
+
+  /** At the head: has the node's chain moved under us (same-height or shorter reorg)? And finality. */
+  const checkHead = async (signal: AbortSignal) => {
+    const tip = chain.tip;
+    if (tip) {
+      const latest = await pool.request<{ number?: string; hash?: string } | null>(
+        "eth_getBlockByNumber",
+        ["latest", false],
+        { minHead: tip.number },
+      );
+      const n = latest?.number ? Number(BigInt(latest.number)) : -1;
+      const ours = chain.get(n);
+      if (ours && latest?.hash && ours.hash !== latest.hash) {
+        // Double-check on another endpoint before rolling anything back.
+        if ((await canonicalHash(n)) !== ours.hash) await repair(n, signal);
+      }
+    }
+    if (Date.now() - lastFinalityCheck < (options.finalityIntervalMs ?? 2000)) return;
+    lastFinalityCheck = Date.now();
+    try {
+      const refs = await pool.withEndpoint(async (c) => {
+        const out = await c.batch([
+          { method: "eth_getBlockByNumber", params: ["safe", false] },
+          { method: "eth_getBlockByNumber", params: ["finalized", false] },
+        ]);
+        return out.map((o) => {
+          const v = o.ok ? (o.value as { number?: string; hash?: string } | null) : null;
+          return v?.number && v.hash && HASH.test(v.hash)
+            ? { number: Number(BigInt(v.number)), hash: v.hash }
+            : null;
+        });
+      });
+      const env: BusEnvelope = {
+        kind: "finality",
+        chainId,
+        safe: refs[0] ?? null,
+        finalized: refs[1] ?? null,
+      };
+      const key = JSON.stringify(env);
+      if (key !== lastFinality && (env.safe || env.finalized)) {
+        await publish([env], signal);
+        lastFinality = key;
+      }
+    } catch (error) {
+      logger.debug({ err: (error as Error).message }, "finality tags unavailable");
+    }
+  };
+
+  const startBlock = async (signal: AbortSignal): Promise<number> => {
+    const cursor = await options.cursor?.load();
+    if (cursor) {
+      if (cursor.chainId !== chainId)
+        throw new ChainIdMismatchError(
+          `the stored cursor is for chain ${cursor.chainId}, the node is ${chainId}`,
+        );
+      chain.reset([...cursor.recent, cursor.tip]);
+      // A reorg may have happened while we were down: re-check the stored tip hashes against the node.
+      if ((await canonicalHash(cursor.tip.number)) !== cursor.tip.hash)
+        await repair(cursor.tip.number - 1, signal);
+      logger.info({ tip: chain.tip?.number }, "resuming from the stored cursor");
+      return chain.tip!.number + 1;
+    }
+    let from = 0;
+    if (options.from === "latest") from = pool.head();
+    else if (options.from !== undefined) from = options.from;
+    else if (options.sinceSeconds !== undefined) {
+      from = await blockAtTimestamp(pool, Math.floor(Date.now() / 1000) - options.sinceSeconds, pool.head());
+      logger.info({ since: options.sinceSeconds, from }, "resolved the start block by timestamp");
+    }
+    // Seed the chain with the parent of the first block, so even that block's parent hash is checked.
+    if (from > 0) {
+      const parent = await canonicalHash(from - 1);
+      if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+    }
+    return from;
+  };
+
+  const run = async (signal: AbortSignal = new AbortController().signal) => {
+    pool.start();
+    await pool.checkHealth();
+    let next = await startBlock(signal);
+    started = true;
+    progress.start(next);
+    try {
+      while (!signal.aborted) {
+        if (options.to !== undefined && next > options.to) break;
+        const head = pool.head();
+        metrics.head.set(head);
+        const target = options.to === undefined ? head : Math.min(options.to, head);
+        progress.target(target);
+        metrics.lag.set(Math.max(0, head - (chain.tip?.number ?? next - 1)));
+        try {
+          if (head >= 0 && next <= target) await syncRange(next, target, signal);
+          else {
+            if (head >= 0) await checkHead(signal);
+            await sleep(pollMs, signal);
+            if (!signal.aborted) await pool.checkHealth();
+          }
+        } catch (error) {
+          if (error instanceof DeepReorgError) throw error;
+          logger.warn({ err: (error as Error).message }, "sync step failed; retrying");
+          await sleep(1000, signal);
+        }
+        next = (chain.tip?.number ?? next - 1) + 1;
+      }
+    } finally {
+      progress.stop();
+      finished = true;
+      await saveCursor();
+    }
+  };
+
+  return {
+    run,
+    status: () => ({
+      tip: chain.tip ?? null,
+      head: pool.head(),
+      lastProgressAt,
+      concurrency: aimd.limit,
+      endpoints: pool.status(),
+    }),
+    /** Readiness: some endpoint in rotation, and not stuck behind the head. */
+    ready(now = Date.now()): { ok: boolean; reason?: string } {
+      if (!started) return { ok: false, reason: "starting" };
+      if (finished) return { ok: false, reason: "stopped" };
+      if (pool.healthyCount() === 0) return { ok: false, reason: "no healthy RPC endpoint" };
+      const behind = pool.head() - (chain.tip?.number ?? -1) > (options.maxLag ?? 5);
+      if (behind && now - lastProgressAt > (options.stuckAfterMs ?? 60_000))
+        return {
+          ok: false,
+          reason: `no progress for ${Math.round((now - lastProgressAt) / 1000)} s while behind`,
+        };
+      return { ok: true };
+    },
+  };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;

@@ -1,0 +1,38 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { ingestHarness, rpc, waitFor } from "./test-support/harness.ts";
+import { startTwins } from "./test-support/twin-anvils.ts";
+
+describe("a lagging endpoint", () => {
+  let twins: Awaited<ReturnType<typeof startTwins>> | undefined;
+  afterAll(async () => {
+    await Promise.all(twins?.nodes.map((n) => n.kill()) ?? []);
+  });
+
+  it("leaves the rotation when it stops mining, and its lower head is lag, not a reorg", async () => {
+    twins = await startTwins(2);
+    const [live, stale] = twins.nodes as [(typeof twins.nodes)[number], (typeof twins.nodes)[number]];
+    await twins.mine(10);
+    // The stale node is the preferred one: only health checks can keep ingest away from it.
+    const h = ingestHarness(
+      [
+        { url: stale.rpcUrl, priority: 0 },
+        { url: live.rpcUrl, priority: 1 },
+      ],
+      { maxLag: 3 },
+    );
+    void h.start();
+    try {
+      await waitFor(() => h.ingest.status().tip?.number === 10, 20_000, "ingest at 10");
+      await rpc(live.rpcUrl, "anvil_mine", ["0x14", "0x1"]);
+      await waitFor(() => h.ingest.status().tip?.number === 30, 20_000, "ingest at 30 from the live node");
+      const status = h.pool.status();
+      expect(status[0]).toMatchObject({ healthy: false, head: 10, lag: 20 });
+      expect(status[1]).toMatchObject({ healthy: true, head: 30, lag: 0 });
+      expect(h.sink.envelopes.filter((e) => e.kind === "rollback")).toHaveLength(0);
+      const healthy = await h.registry.getSingleMetricAsString("chainlog_ingest_rpc_endpoint_healthy");
+      expect(healthy).toMatch(/endpoint="0:[^"]*"[^}]*\} 0\n/);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});

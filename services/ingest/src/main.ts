@@ -1,0 +1,100 @@
+import { loadConfig, openBus, openStore } from "@chainlog/runtime-config";
+import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
+import { Topics } from "@chainlog/tx-schema";
+import { startHttpServer } from "./http-server.ts";
+import { createIngest } from "./ingest.ts";
+import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
+import { createIngestMetrics } from "./ingest-metrics.ts";
+import { createBusSink } from "./publish/block-sink.ts";
+import { createStoreCursor } from "./publish/cursor-store.ts";
+import { createRpcMetrics } from "./rpc/metrics.ts";
+import { parseEndpoints } from "./rpc/parse-endpoints.ts";
+import { createRpcPool } from "./rpc/rpc-pool.ts";
+import { watchHeads } from "./sync-realtime/watch-heads.ts";
+
+const logger = createLogger("ingest");
+
+async function main() {
+  const config = loadConfig(process.env);
+  const env = loadIngestEnv({ ...process.env, ...argvOverrides(process.argv.slice(2)) });
+  if (config.rpcUrls.length === 0) throw new Error("no RPC endpoint: set ETH_RPC_URL or ETH_RPC_URLS");
+  const endpoints = parseEndpoints(config.rpcUrls);
+  logger.info({ endpoints: endpoints.map((e) => ({ ...e, url: redactUrl(e.url) })) }, "starting ingest");
+
+  const registry = createMetricsRegistry("ingest");
+  const pool = createRpcPool({
+    endpoints,
+    maxLag: env.MAX_LAG,
+    timeoutMs: env.RPC_TIMEOUT_MS,
+    logger: logger.child({ component: "rpc-pool" }),
+    metrics: createRpcMetrics(registry),
+  });
+  const nodeChainId = Number(BigInt(await pool.request<string>("eth_chainId", [])));
+  if (config.CHAIN_ID !== undefined && config.CHAIN_ID !== nodeChainId)
+    throw new Error(`CHAIN_ID is ${config.CHAIN_ID} but the RPC endpoints serve chain ${nodeChainId}`);
+
+  const { onShutdown, shutdown } = installShutdown(logger);
+  const bus = await openBus(config);
+  onShutdown("bus", () => bus.close());
+  await bus.ensureTopics([
+    {
+      name: Topics.blocks,
+      partitions: config.BUS_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    },
+  ]);
+  const store = await openStore(config);
+  onShutdown("store", () => store.close());
+
+  const ingest = createIngest({
+    pool,
+    sink: createBusSink(bus),
+    cursor: createStoreCursor(store, nodeChainId),
+    chainId: nodeChainId,
+    logger,
+    metrics: createIngestMetrics(registry),
+    reorgDepth: env.REORG_DEPTH,
+    maxLag: env.MAX_LAG,
+    from: env.INGEST_FROM,
+    to: env.INGEST_TO,
+    sinceSeconds: env.INGEST_SINCE,
+    blocksPerBatch: env.INGEST_BATCH_BLOCKS,
+    maxConcurrency: env.INGEST_MAX_CONCURRENCY,
+    pollIntervalMs: env.INGEST_POLL_MS,
+    stuckAfterMs: env.INGEST_STUCK_AFTER_S * 1000,
+    onHeadSignal: (wake) => {
+      const wsUrl = process.env.ETH_WS_URL;
+      if (!wsUrl) return;
+      const unwatch = watchHeads(wsUrl, logger, wake);
+      onShutdown("newHeads", () => unwatch());
+    },
+  });
+  const server = await startHttpServer({
+    port: config.INGEST_HTTP_PORT,
+    host: env.INGEST_HTTP_HOST,
+    registry,
+    health: ingest,
+  });
+  onShutdown("http", () => new Promise<void>((r) => server.close(() => r())));
+  logger.info({ port: config.INGEST_HTTP_PORT }, "health and metrics listening");
+
+  // Registered last, so it stops first: the batch in flight is published and the cursor saved before the
+  // bus and store close.
+  const abort = new AbortController();
+  const running = ingest.run(abort.signal);
+  onShutdown("ingest", async () => {
+    abort.abort();
+    await running.catch(() => undefined);
+    pool.close();
+  });
+  await running;
+  if (!abort.signal.aborted) {
+    logger.info({ to: env.INGEST_TO }, "range done");
+    await shutdown("done");
+  }
+}
+
+main().catch((error: Error) => {
+  logger.fatal({ err: { name: error.name, message: error.message } }, "ingest failed");
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export * from "./block-sink.ts";
+export * from "./cursor-store.ts";

@@ -1,0 +1,35 @@
+import type { RpcPool } from "../rpc/rpc-pool.ts";
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+export class SinceFormatError extends Error {
+  override name = "SinceFormatError";
+}
+
+/** "180d", "12h", "30m" → seconds. */
+export function parseSince(since: string): number {
+  const m = /^(\d+)\s*([smhdw])$/.exec(since.trim());
+  if (!m) throw new SinceFormatError(`INGEST_SINCE must look like 180d, 12h or 30m, got "${since}"`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+/** The first block whose timestamp is at or after `timestamp` (binary search over the node's blocks). */
+export async function blockAtTimestamp(pool: RpcPool, timestamp: number, head: number): Promise<number> {
+  const ts = async (n: number) => {
+    const b = await pool.request<{ timestamp: string } | null>("eth_getBlockByNumber", [
+      `0x${n.toString(16)}`,
+      false,
+    ]);
+    if (!b) throw new Error(`block ${n} missing while resolving INGEST_SINCE`);
+    return Number(BigInt(b.timestamp));
+  };
+  let lo = 0;
+  let hi = head;
+  if ((await ts(hi)) < timestamp) return head + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if ((await ts(mid)) >= timestamp) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

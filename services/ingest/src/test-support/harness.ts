@@ -1,0 +1,112 @@
+import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
+import type { BusEnvelope } from "@chainlog/tx-schema";
+import { createIngest, type IngestOptions } from "../ingest.ts";
+import { createIngestMetrics } from "../ingest-metrics.ts";
+import { createCollectingSink } from "../publish/block-sink.ts";
+import { createRpcMetrics } from "../rpc/metrics.ts";
+import type { EndpointConfig } from "../rpc/parse-endpoints.ts";
+import { createRpcPool } from "../rpc/rpc-pool.ts";
+
+/** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
+export function ingestHarness(
+  endpoints: EndpointConfig[],
+  options: Partial<IngestOptions> & { maxLag?: number } = {},
+) {
+  const registry = createMetricsRegistry("ingest-test");
+  const logger = createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
+  const pool = createRpcPool({
+    endpoints,
+    maxLag: options.maxLag ?? 5,
+    timeoutMs: 2000,
+    healthIntervalMs: 200,
+    logger,
+    metrics: createRpcMetrics(registry),
+  });
+  const sink = createCollectingSink();
+  const ingest = createIngest({
+    pool,
+    sink,
+    chainId: 31337,
+    logger,
+    metrics: createIngestMetrics(registry),
+    pollIntervalMs: 100,
+    ...options,
+  });
+  const abort = new AbortController();
+  let running: Promise<void> | undefined;
+  return {
+    pool,
+    sink,
+    ingest,
+    registry,
+    start() {
+      running = ingest.run(abort.signal);
+      return running;
+    },
+    async stop() {
+      abort.abort();
+      await running?.catch(() => undefined);
+      pool.close();
+    },
+  };
+}
+
+/** Applies rollbacks to the published stream: what a consumer ends up holding, by height. */
+export function applyStream(envelopes: BusEnvelope[]): Map<number, string> {
+  const held = new Map<number, string>();
+  for (const env of envelopes) {
+    if (env.kind === "block") {
+      if (held.has(env.block.number)) throw new Error(`duplicate block ${env.block.number} without rollback`);
+      held.set(env.block.number, env.block.hash);
+    } else if (env.kind === "rollback") {
+      if (held.get(env.block.number) !== env.block.hash)
+        throw new Error(`rollback of unknown block ${env.block.number}`);
+      held.delete(env.block.number);
+    }
+  }
+  return held;
+}
+
+export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const json = (await res.json()) as { result?: T; error?: { message: string } };
+  if (json.error) throw new Error(`${method}: ${json.error.message}`);
+  return json.result as T;
+}
+
+/** The node's canonical chain from 0 to its head, by height. */
+export async function canonicalChain(url: string): Promise<Map<number, string>> {
+  const head = Number(BigInt(await rpc<string>(url, "eth_blockNumber")));
+  const out = new Map<number, string>();
+  for (let n = 0; n <= head; n++) {
+    const b = await rpc<{ hash: string }>(url, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false]);
+    out.set(n, b.hash);
+  }
+  return out;
+}
+
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Sends `count` ETH transfers from anvil's first dev account (unlocked) and returns when they are sent. */
+export async function sendTransfers(url: string, count: number, salt = 1): Promise<void> {
+  const accounts = await rpc<string[]>(url, "eth_accounts");
+  const from = accounts[0]!;
+  const to = accounts[(salt % (accounts.length - 1)) + 1]!;
+  for (let i = 0; i < count; i++)
+    await rpc(url, "eth_sendTransaction", [{ from, to, value: `0x${(salt * 1000 + i + 1).toString(16)}` }]);
+}
