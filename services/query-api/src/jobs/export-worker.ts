@@ -1,0 +1,174 @@
+import type { Job, MetaStore, Page, Store } from "@chainlog/ports";
+import type { Logger } from "@chainlog/telemetry";
+import type { TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import { EXPORT_KINDS } from "../routes/jobs.ts";
+
+export interface ExportWorkerOptions {
+  store: Store;
+  meta: MetaStore;
+  logger: Logger;
+  /** How often to look for queued jobs when idle. */
+  pollMs?: number;
+  /** Rows per export at most; larger histories are cut and the job says so in its error field. */
+  maxRows?: number;
+}
+
+export interface ExportWorker {
+  start(): void;
+  /** Stops claiming; waits for the job in hand to finish its current page. */
+  stop(): Promise<void>;
+  /** Runs queued jobs until none is left (tests, and the poll loop). */
+  drain(): Promise<number>;
+}
+
+const TX_COLUMNS = [
+  "blockNumber",
+  "transactionIndex",
+  "hash",
+  "from",
+  "to",
+  "value",
+  "nonce",
+  "gas",
+  "gasPrice",
+  "type",
+  "input",
+] as const;
+const TRANSFER_COLUMNS = [
+  "blockNumber",
+  "transactionIndex",
+  "logIndex",
+  "batchIndex",
+  "transactionHash",
+  "standard",
+  "token",
+  "from",
+  "to",
+  "value",
+  "tokenId",
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const s = String(value);
+  // Quote when needed; a leading formula character is defused so spreadsheets never evaluate a cell.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+class ExportCancelled extends Error {
+  override name = "ExportCancelled";
+}
+
+/**
+ * Runs the export jobs users queue through /v1/jobs: pages through the store and keeps the file under the
+ * job's owner (MetaStore.putJobResult). Jobs are claimed atomically, so several query-api instances can run
+ * this side by side.
+ */
+export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
+  const { store, meta } = options;
+  const maxRows = options.maxRows ?? 100_000;
+  const log = options.logger.child({ component: "export-worker" });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let stopped = true;
+
+  async function run(job: Job): Promise<void> {
+    const address = String(job.params.address);
+    const format = job.params.format === "json" ? "json" : "csv";
+    const isTx = job.kind === "export_address_txs";
+    const rows: (Transaction | TokenTransfer)[] = [];
+    let cursor: string | null = null;
+    let truncated = false;
+    do {
+      const page: Page<Transaction | TokenTransfer> = isTx
+        ? await store.getAddressTransactions(address, { limit: 100, cursor })
+        : await store.getAddressTokenTransfers(address, { limit: 100, cursor });
+      rows.push(...page.items);
+      cursor = page.nextCursor;
+      if (rows.length >= maxRows) {
+        truncated = rows.length > maxRows || cursor !== null;
+        rows.length = Math.min(rows.length, maxRows);
+        break;
+      }
+      if (rows.length % 1000 === 0) {
+        const current = await meta.getJob(job.userId, job.id);
+        if (current?.status === "cancelled") throw new ExportCancelled();
+        await meta.updateJob(job.id, { progress: Math.min(0.95, rows.length / maxRows) });
+      }
+    } while (cursor);
+
+    const columns = isTx ? TX_COLUMNS : TRANSFER_COLUMNS;
+    const body =
+      format === "json"
+        ? JSON.stringify(rows)
+        : [
+            columns.join(","),
+            ...rows.map((r) => columns.map((c) => csvCell((r as Record<string, unknown>)[c])).join(",")),
+          ].join("\n") + "\n";
+    const current = await meta.getJob(job.userId, job.id);
+    if (current?.status === "cancelled") throw new ExportCancelled();
+    await meta.putJobResult({
+      jobId: job.id,
+      userId: job.userId,
+      filename: `${job.kind}-${address}.${format}`,
+      contentType: format === "json" ? "application/json" : "text/csv; charset=utf-8",
+      body: Buffer.from(body),
+    });
+    await meta.updateJob(job.id, {
+      status: "done",
+      progress: 1,
+      error: truncated ? `truncated at ${maxRows} rows` : null,
+    });
+    log.info({ jobId: job.id, kind: job.kind, rows: rows.length }, "export done");
+  }
+
+  async function drain(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      let job: Job | null = null;
+      for (const kind of EXPORT_KINDS) {
+        job = await meta.claimJob(kind);
+        if (job) break;
+      }
+      if (!job) return done;
+      try {
+        await run(job);
+      } catch (error) {
+        if (error instanceof ExportCancelled) log.info({ jobId: job.id }, "export cancelled");
+        else {
+          log.error({ err: error, jobId: job.id }, "export failed");
+          await meta.updateJob(job.id, { status: "failed", error: "export failed; see the server log" });
+        }
+      }
+      done++;
+    }
+  }
+
+  const tick = () => {
+    if (stopped) return;
+    running = drain()
+      .catch((error: unknown) => {
+        log.error({ err: error }, "export worker poll failed");
+        return 0;
+      })
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(tick, options.pollMs ?? 1000);
+      });
+  };
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    drain,
+  };
+}

@@ -1,0 +1,44 @@
+import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
+import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
+import { createExportWorker } from "./jobs/export-worker.ts";
+import { createApiServer } from "./server.ts";
+import { settingsFromEnv } from "./settings.ts";
+
+const logger = createLogger("query-api");
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const settings = settingsFromEnv(process.env);
+  const shutdown = installShutdown(logger);
+
+  const store = await openStore(config);
+  shutdown.onShutdown("store", () => store.close());
+  const meta = await openMetaStore(config);
+  shutdown.onShutdown("meta", () => meta.close());
+  const bus = await openBus(config);
+  shutdown.onShutdown("bus", () => bus.close());
+
+  if (settings.exportWorker) {
+    const worker = createExportWorker({ store, meta, logger });
+    worker.start();
+    shutdown.onShutdown("export-worker", () => worker.stop());
+  }
+
+  const app = await createApiServer({
+    store,
+    meta,
+    bus,
+    logger,
+    metrics: createMetricsRegistry("query-api"),
+    config: { ...settings, busPartitions: config.BUS_PARTITIONS },
+  });
+  // Registered last so it runs first: stop accepting, drain in-flight requests, then close the ports.
+  shutdown.onShutdown("http", () => app.close());
+  const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  logger.info({ address, mode: config.CHAINLOG_MODE, docs: `${address}/docs` }, "query-api listening");
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "query-api failed to start");
+  process.exit(1);
+});

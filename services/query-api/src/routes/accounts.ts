@@ -1,0 +1,213 @@
+import { DuplicateError, type MetaStore, type User } from "@chainlog/ports";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { requireUser } from "../auth/identity.ts";
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../auth/password.ts";
+import { newApiKey, newSessionToken, SESSION_COOKIE, sha256 } from "../auth/tokens.ts";
+import {
+  ApiError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from "../http/errors.ts";
+import { EmailField, IdParam, NameField, PasswordField, ScopeField } from "../http/params.ts";
+import { createTokenBuckets } from "../http/rate-limit.ts";
+import { route } from "../http/route.ts";
+import type { ApiSettings } from "../settings.ts";
+
+const UserView = z.object({ id: z.string(), email: z.string(), createdAt: z.number() });
+const ApiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(ScopeField),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+const Credentials = z.strictObject({ email: EmailField, password: PasswordField });
+
+const userView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdAt });
+
+export function registerAccountRoutes(
+  app: FastifyInstance,
+  deps: { meta: MetaStore; settings: ApiSettings },
+): void {
+  const { meta, settings } = deps;
+  // Password guessing is throttled per client IP on top of the general limit.
+  const authBuckets = createTokenBuckets(settings.authRateLimit);
+  const throttle = (ip: string) => {
+    const wait = authBuckets.take(ip);
+    if (wait > 0) throw new RateLimitedError(wait);
+  };
+
+  async function startSession(reply: FastifyReply, userId: string) {
+    const token = newSessionToken();
+    const now = Date.now();
+    await meta.createSession({
+      tokenHash: sha256(token),
+      userId,
+      createdAt: now,
+      expiresAt: now + settings.sessionTtlMs,
+    });
+    void reply.setCookie(SESSION_COOKIE, token, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      secure: settings.cookieSecure,
+      maxAge: Math.floor(settings.sessionTtlMs / 1000),
+    });
+  }
+
+  route(app, {
+    method: "POST",
+    url: "/v1/auth/signup",
+    summary: "Create an account and start a session (httpOnly SameSite=Lax cookie)",
+    tags: ["accounts"],
+    body: Credentials,
+    responses: { 201: z.object({ user: UserView }) },
+    handler: async ({ body, request, reply }) => {
+      throttle(request.ip);
+      let user: User;
+      try {
+        user = await meta.createUser({ email: body.email, passwordHash: await hashPassword(body.password) });
+      } catch (error) {
+        if (error instanceof DuplicateError)
+          throw new ApiError(409, "conflict", "an account with this e-mail already exists", "body.email");
+        throw error;
+      }
+      await startSession(reply, user.id);
+      reply.code(201);
+      return { user: userView(user) };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/v1/auth/login",
+    summary: "Log in with e-mail and password; sets the session cookie",
+    tags: ["accounts"],
+    body: Credentials,
+    responses: { 200: z.object({ user: UserView }) },
+    handler: async ({ body, request, reply }) => {
+      throttle(request.ip);
+      const user = await meta.getUserByEmail(body.email);
+      // Verify against a dummy hash for unknown e-mails so timing does not reveal which accounts exist.
+      const ok = await verifyPassword(body.password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+      if (!user || !ok) throw new UnauthenticatedError("invalid e-mail or password");
+      await startSession(reply, user.id);
+      return { user: userView(user) };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/v1/auth/logout",
+    summary: "End the session",
+    tags: ["accounts"],
+    responses: { 204: null },
+    handler: async ({ request, reply }) => {
+      if (request.identity?.sessionHash) await meta.deleteSession(request.identity.sessionHash);
+      void reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(204).send();
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/auth/me",
+    summary: "The signed-in user",
+    tags: ["accounts"],
+    security: true,
+    responses: { 200: z.object({ user: UserView }) },
+    handler: async ({ request }) => {
+      const { userId } = requireUser(request, "account");
+      const user = await meta.getUserById(userId);
+      if (!user) throw new UnauthenticatedError();
+      return { user: userView(user) };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/v1/keys",
+    summary: "Create an API key; the key itself is returned once and only its hash is kept",
+    tags: ["api keys"],
+    security: true,
+    body: z.strictObject({
+      name: NameField,
+      scopes: z
+        .array(ScopeField, { error: "must be a list of scopes" })
+        .min(1, { error: "must name at least one scope" })
+        .max(4, { error: "must name at most 4 scopes" }),
+    }),
+    responses: { 201: z.object({ key: z.string(), apiKey: ApiKeyView }) },
+    handler: async ({ body, request, reply }) => {
+      const identity = requireUser(request, "account");
+      const scopes = [...new Set(body.scopes)];
+      // A key cannot mint a key stronger than itself.
+      if (identity.scopes !== "all") {
+        const extra = scopes.filter((s) => !(identity.scopes as string[]).includes(s));
+        if (extra.length) throw new ForbiddenError(`this API key cannot grant the '${extra[0]}' scope`);
+      }
+      const key = newApiKey();
+      const apiKey = await meta.createApiKey({
+        userId: identity.userId,
+        name: body.name,
+        prefix: key.slice(0, 12),
+        keyHash: sha256(key),
+        scopes,
+      });
+      reply.code(201);
+      return {
+        key,
+        apiKey: {
+          id: apiKey.id,
+          name: apiKey.name,
+          prefix: apiKey.prefix,
+          scopes: apiKey.scopes,
+          createdAt: apiKey.createdAt,
+          revokedAt: apiKey.revokedAt,
+        },
+      };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/keys",
+    summary: "The caller's API keys (never the keys themselves)",
+    tags: ["api keys"],
+    security: true,
+    responses: { 200: z.object({ items: z.array(ApiKeyView) }) },
+    handler: async ({ request }) => {
+      const { userId } = requireUser(request, "account");
+      const keys = await meta.listApiKeys(userId);
+      return {
+        items: keys.map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          scopes: k.scopes,
+          createdAt: k.createdAt,
+          revokedAt: k.revokedAt,
+        })),
+      };
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/v1/keys/:id",
+    summary: "Revoke an API key; it stops working on the next request",
+    tags: ["api keys"],
+    security: true,
+    params: z.object({ id: IdParam }),
+    responses: { 204: null },
+    handler: async ({ params, request, reply }) => {
+      const { userId } = requireUser(request, "account");
+      if (!(await meta.revokeApiKey(userId, params.id))) throw new NotFoundError("no such API key");
+      return reply.code(204).send();
+    },
+  });
+}

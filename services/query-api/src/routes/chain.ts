@@ -1,0 +1,134 @@
+import type { Store } from "@chainlog/ports";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { checkScope } from "../auth/identity.ts";
+import { NotFoundError } from "../http/errors.ts";
+import { AddressParam, BlockIdParam, HashParam, PageQuery } from "../http/params.ts";
+import { route } from "../http/route.ts";
+import {
+  Block,
+  SearchResponse,
+  TokenTransferPage,
+  TransactionDetailResponse,
+  TransactionPage,
+} from "../http/schemas.ts";
+
+const tags = ["chain"];
+
+async function findBlock(store: Store, id: { number: number } | { hash: string }) {
+  const block = "hash" in id ? await store.getBlockByHash(id.hash) : await store.getBlockByNumber(id.number);
+  if (!block)
+    throw new NotFoundError("hash" in id ? `no block with hash ${id.hash}` : `no block ${id.number}`);
+  return block;
+}
+
+/** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
+export function registerChainRoutes(app: FastifyInstance, store: Store): void {
+  app.addHook("onRequest", async (request) => checkScope(request, "read"));
+
+  route(app, {
+    method: "GET",
+    url: "/v1/blocks/latest",
+    summary: "The newest stored block",
+    tags,
+    responses: { 200: Block },
+    handler: async () => {
+      const block = await store.getLatestBlock();
+      if (!block) throw new NotFoundError("no block stored yet");
+      return block;
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/blocks/:id",
+    summary: "A block by decimal number or by 32-byte hash",
+    tags,
+    params: z.object({ id: BlockIdParam }),
+    responses: { 200: Block },
+    handler: async ({ params }) => findBlock(store, params.id),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/blocks/:id/txs",
+    summary: "Transactions of a block in index order (cursor pagination)",
+    tags,
+    params: z.object({ id: BlockIdParam }),
+    query: PageQuery,
+    responses: { 200: TransactionPage },
+    handler: async ({ params, query }) => {
+      const block = await findBlock(store, params.id);
+      return store.getBlockTransactions(block.hash, { limit: query.limit, cursor: query.cursor ?? null });
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/tx/:hash",
+    summary: "A transaction with its receipt, logs and decoded token transfers",
+    tags,
+    params: z.object({ hash: HashParam }),
+    responses: { 200: TransactionDetailResponse },
+    handler: async ({ params }) => {
+      const detail = await store.getTransaction(params.hash);
+      if (!detail) throw new NotFoundError(`no transaction with hash ${params.hash}`);
+      return detail;
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/address/:address/txs",
+    summary: "Transactions from or to an address, newest first (cursor pagination)",
+    tags,
+    params: z.object({ address: AddressParam }),
+    query: PageQuery,
+    responses: { 200: TransactionPage },
+    handler: async ({ params, query }) =>
+      store.getAddressTransactions(params.address, { limit: query.limit, cursor: query.cursor ?? null }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/address/:address/token-transfers",
+    summary: "ERC-20/721/1155 transfers from or to an address, newest first (cursor pagination)",
+    tags,
+    params: z.object({ address: AddressParam }),
+    query: PageQuery,
+    responses: { 200: TokenTransferPage },
+    handler: async ({ params, query }) =>
+      store.getAddressTokenTransfers(params.address, { limit: query.limit, cursor: query.cursor ?? null }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/search",
+    summary: "Recognises a block number, a block or transaction hash, or an address",
+    tags,
+    query: z.object({
+      q: z
+        .string({ error: "must be a block number, a hash or an address" })
+        .trim()
+        .min(1, { error: "must be a block number, a hash or an address" })
+        .max(200, { error: "must be at most 200 characters" }),
+    }),
+    responses: { 200: SearchResponse },
+    handler: async ({ query }) => {
+      const q = query.q;
+      if (/^(0|[1-9][0-9]{0,15})$/.test(q) && Number.isSafeInteger(Number(q))) {
+        const block = await store.getBlockByNumber(Number(q));
+        if (block) return { kind: "block", block };
+      } else if (/^0x[0-9a-fA-F]{64}$/.test(q)) {
+        const hash = q.toLowerCase();
+        const detail = await store.getTransaction(hash);
+        if (detail) return { kind: "transaction", transaction: detail.transaction };
+        const block = await store.getBlockByHash(hash);
+        if (block) return { kind: "block", block };
+      } else if (/^0x[0-9a-fA-F]{40}$/.test(q)) {
+        return { kind: "address", address: q.toLowerCase() };
+      }
+      throw new NotFoundError("nothing matches the query");
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import type { MetaStore, Watchlist } from "@chainlog/ports";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { requireUser } from "../auth/identity.ts";
+import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import { AddressParam, IdParam, NameField } from "../http/params.ts";
+import { route } from "../http/route.ts";
+
+const WatchlistView = z.object({
+  id: z.string(),
+  name: z.string(),
+  addresses: z.array(z.string()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+const Addresses = z
+  .array(AddressParam, { error: "must be a list of 0x-hex addresses" })
+  .max(1000, { error: "must hold at most 1000 addresses" })
+  .transform((a) => [...new Set(a)]);
+
+const view = (w: Watchlist) => ({
+  id: w.id,
+  name: w.name,
+  addresses: w.addresses,
+  createdAt: w.createdAt,
+  updatedAt: w.updatedAt,
+});
+const tags = ["watchlists"];
+
+/** Every call passes the caller's user id to the meta store, so another user's watchlist is simply not found. */
+export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): void {
+  route(app, {
+    method: "GET",
+    url: "/v1/watchlists",
+    summary: "The caller's watchlists",
+    tags,
+    security: true,
+    responses: { 200: z.object({ items: z.array(WatchlistView) }) },
+    handler: async ({ request }) => {
+      const { userId } = requireUser(request, "account");
+      return { items: (await meta.listWatchlists(userId)).map(view) };
+    },
+  });
+
+  route(app, {
+    method: "POST",
+    url: "/v1/watchlists",
+    summary: "Create a watchlist",
+    tags,
+    security: true,
+    body: z.strictObject({ name: NameField, addresses: Addresses }),
+    responses: { 201: WatchlistView },
+    handler: async ({ body, request, reply }) => {
+      const { userId } = requireUser(request, "account");
+      reply.code(201);
+      return view(await meta.createWatchlist(userId, body));
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/watchlists/:id",
+    summary: "One of the caller's watchlists",
+    tags,
+    security: true,
+    params: z.object({ id: IdParam }),
+    responses: { 200: WatchlistView },
+    handler: async ({ params, request }) => {
+      const { userId } = requireUser(request, "account");
+      const w = await meta.getWatchlist(userId, params.id);
+      if (!w) throw new NotFoundError("no such watchlist");
+      return view(w);
+    },
+  });
+
+  route(app, {
+    method: "PATCH",
+    url: "/v1/watchlists/:id",
+    summary: "Rename a watchlist or replace its addresses",
+    tags,
+    security: true,
+    params: z.object({ id: IdParam }),
+    body: z.strictObject({ name: NameField.optional(), addresses: Addresses.optional() }),
+    responses: { 200: WatchlistView },
+    handler: async ({ params, body, request }) => {
+      const { userId } = requireUser(request, "account");
+      if (body.name === undefined && body.addresses === undefined)
+        throw new InvalidParameterError("body", "must change name or addresses");
+      const w = await meta.updateWatchlist(userId, params.id, {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.addresses === undefined ? {} : { addresses: body.addresses }),
+      });
+      if (!w) throw new NotFoundError("no such watchlist");
+      return view(w);
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/v1/watchlists/:id",
+    summary: "Delete a watchlist",
+    tags,
+    security: true,
+    params: z.object({ id: IdParam }),
+    responses: { 204: null },
+    handler: async ({ params, request, reply }) => {
+      const { userId } = requireUser(request, "account");
+      if (!(await meta.deleteWatchlist(userId, params.id))) throw new NotFoundError("no such watchlist");
+      return reply.code(204).send();
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { Address, Hash, Uint } from "@chainlog/tx-schema";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AddressParam, HashParam, UintParam } from "./http/params.ts";
+import { defaultSettings, SettingsError, settingsFromEnv } from "./settings.ts";
+
+describe("settingsFromEnv", () => {
+  it("defaults everything and reads the API_* variables", () => {
+    expect(settingsFromEnv({})).toEqual(defaultSettings);
+    const s = settingsFromEnv({
+      API_CORS_ORIGINS: "https://a.example, https://b.example",
+      API_RATE_LIMIT_IP_RPS: "0",
+      API_COOKIE_SECURE: "true",
+      API_SESSION_TTL_HOURS: "2",
+      API_EXPORT_WORKER: "false",
+      API_BODY_LIMIT: "",
+    });
+    expect(s.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+    expect(s.ipRateLimit.perSecond).toBe(0);
+    expect(s.cookieSecure).toBe(true);
+    expect(s.sessionTtlMs).toBe(2 * 3600_000);
+    expect(s.exportWorker).toBe(false);
+    expect(s.bodyLimit).toBe(defaultSettings.bodyLimit);
+  });
+
+  it("names the bad variable", () => {
+    expect(() => settingsFromEnv({ API_RATE_LIMIT_IP_RPS: "fast" })).toThrow(SettingsError);
+    expect(() => settingsFromEnv({ API_COOKIE_SECURE: "yes" })).toThrow(/API_COOKIE_SECURE/);
+  });
+});
+
+describe("parameter schemas agree with tx-schema", () => {
+  it("whatever a route accepts, the records accept", () => {
+    const hexish = fc.stringMatching(/^0x[0-9a-fA-Fg]{0,66}$/);
+    fc.assert(
+      fc.property(hexish, (s) => {
+        if (HashParam.safeParse(s).success) expect(Hash.safeParse(s).success).toBe(true);
+        if (AddressParam.safeParse(s).success) expect(Address.safeParse(s).success).toBe(true);
+        expect(HashParam.safeParse(s).success).toBe(Hash.safeParse(s).success);
+        expect(AddressParam.safeParse(s).success).toBe(Address.safeParse(s).success);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 256n }).map(String), fc.string()), (s) => {
+        expect(UintParam.safeParse(s).success).toBe(Uint.safeParse(s).success);
+      }),
+    );
+  });
+});
