@@ -1,7 +1,7 @@
+import { type TestEngines, testEngines } from "@chainlog/engines";
 import { addressOf, buildBlock, describeStoreContract } from "@chainlog/ports/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCassandraStore } from "./create-cassandra-store.ts";
-import { type TestEngines, testEngines } from "./test-engines.ts";
 
 let engines: TestEngines;
 let keyspaces = 0;

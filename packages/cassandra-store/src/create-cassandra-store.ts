@@ -1,4 +1,5 @@
 import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
+import { createPageCursors, type PageCursors } from "@chainlog/ports";
 import type {
   Block,
   BlockRef,
@@ -13,7 +14,6 @@ import { type BlockRows, blockRows, keyOf, type Row } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize } from "./bucket.ts";
 import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
 import { type StoreLogger, silentLogger } from "./logger.ts";
-import { createPageCursors, type PageCursors } from "./page-cursor.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
 import { createRegisteredSet } from "./registered-set.ts";
 import { runLimited } from "./run-limited.ts";

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { InvalidCursorError } from "@chainlog/ports";
+import { createPageCursors, InvalidCursorError } from "@chainlog/ports";
 import { describe, expect, it } from "vitest";
 import { bucketOf } from "./bucket.ts";
-import { createPageCursors } from "./page-cursor.ts";
 import { runLimited } from "./run-limited.ts";
 
 describe("page cursors", () => {

@@ -7,6 +7,8 @@
  *   CASSANDRA_CONTACT_POINTS=127.0.0.1:9042 … bench          # or uses a running one
  * Env: BENCH_BLOCKS (default 300), BENCH_TXS (per block, default 40), BENCH_BATCH (blocks per call, default 10).
  */
+
+import { testEngines } from "@chainlog/engines";
 import type { IndexedBlock } from "@chainlog/ports";
 import { addressOf, buildBlock } from "@chainlog/ports/contract";
 import cassandra from "cassandra-driver";
@@ -14,7 +16,6 @@ import { blockRows } from "./block-rows.ts";
 import { createCassandraStore } from "./create-cassandra-store.ts";
 import { runLimited } from "./run-limited.ts";
 import { insertCql } from "./schema/tables.ts";
-import { testEngines } from "./test-engines.ts";
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 300);
 const TXS = Number(process.env.BENCH_TXS ?? 40);

@@ -1,4 +1,5 @@
 import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
+import { createPageCursors } from "@chainlog/ports";
 import type {
   Block,
   BlockRef,
@@ -8,7 +9,6 @@ import type {
   TokenTransfer,
   Transaction,
 } from "@chainlog/tx-schema";
-import { createPageCursors } from "./page-cursor.ts";
 import { num, openDatabase, prepareRaw, text, writeTransaction } from "./sqlite.ts";
 import { DELETE_HEIGHT, migrateStore } from "./store-schema.ts";
 

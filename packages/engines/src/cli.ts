@@ -68,14 +68,16 @@ async function main(argv: string[]): Promise<number> {
         fresh: values.fresh,
         ownedByCaller: false,
       });
-      // env lines for cluster mode (e.g. `eval "$(pnpm -s engines:up)"`), one per engine started
+      // The variables runtime-config reads, as shell lines: `eval "$(pnpm -s engines:up)"` then `pnpm start`.
+      console.log("export CHAINLOG_MODE=cluster");
       if (engines.kafkaBrokers.length > 0)
-        console.log(`CHAINLOG_KAFKA_BROKERS=${engines.kafkaBrokers.join(",")}`);
+        console.log(`export KAFKA_BROKERS=${engines.kafkaBrokers.join(",")}`);
       if (engines.cassandraContactPoints.length > 0) {
-        console.log(`CHAINLOG_CASSANDRA_CONTACT_POINTS=${engines.cassandraContactPoints.join(",")}`);
-        console.log(`CHAINLOG_CASSANDRA_LOCAL_DC=${engines.cassandraLocalDc}`);
+        console.log(`export CASSANDRA_CONTACT_POINTS=${engines.cassandraContactPoints.join(",")}`);
+        console.log(`export CASSANDRA_LOCAL_DC=${engines.cassandraLocalDc}`);
       }
-      if (engines.mongoUrl) console.log(`CHAINLOG_MONGO_URL=${engines.mongoUrl}`);
+      if (nodes === 3) console.log("export KAFKA_REPLICATION_FACTOR=3 CASSANDRA_REPLICATION_FACTOR=3");
+      if (engines.mongoUrl) console.log(`export MONGODB_URL=${engines.mongoUrl.replace(/\/$/, "")}/chainlog`);
       return 0;
     }
     case "down": {

@@ -122,7 +122,12 @@ describe.runIf(enabled)("three-node engines", () => {
       brokers: engines.kafkaBrokers,
       logLevel: logLevel.NOTHING,
     });
-    const producer = kafka.producer({ idempotent: true });
+    // a crashed broker stays the partition leader until the controller fences it (broker.session.timeout.ms,
+    // 9 s): the producer must keep retrying for longer than that
+    const producer = kafka.producer({
+      idempotent: true,
+      retry: { retries: 12, initialRetryTime: 500, maxRetryTime: 10_000 },
+    });
     await producer.connect();
 
     let since = Date.now();

@@ -1,35 +1,35 @@
 import type { StartEnginesParameters } from "./options.ts";
-import { assertPortFree, freePort } from "./process/ports.ts";
+import { assertPortFree } from "./process/ports.ts";
 
-/** Free ports for a test run (Kafka needs 2 per broker in a row, JMX one per 100), so it never collides with a developer's engines on the default ports. */
-export async function freeEnginePorts(
-  nodes: 1 | 3,
-): Promise<
-  Pick<
-    StartEnginesParameters,
-    "kafkaPort" | "cassandraPort" | "cassandraStoragePort" | "cassandraJmxPort" | "mongoPort"
-  >
-> {
-  const kafkaPort = await consecutiveFree(2 * nodes, 1);
-  const cassandraJmxPort = await consecutiveFree(nodes, 100);
-  return {
-    kafkaPort,
-    cassandraPort: await freePort(),
-    cassandraStoragePort: await freePort(),
-    cassandraJmxPort,
-    mongoPort: await freePort(),
-  };
-}
+type EnginePorts = Pick<
+  StartEnginesParameters,
+  "kafkaPort" | "cassandraPort" | "cassandraStoragePort" | "cassandraJmxPort" | "mongoPort"
+>;
 
-async function consecutiveFree(count: number, step: number): Promise<number> {
+/**
+ * Free ports for a test run, so it never collides with a developer's engines on the defaults. Taken below
+ * Linux's ephemeral range (32768+): a port there can be grabbed by any outgoing connection between this check
+ * and the engine binding it (seen with a Kafka broker on a busy machine).
+ */
+export async function freeEnginePorts(nodes: 1 | 3): Promise<EnginePorts> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // a block of 1000 ports: Kafka 2 per broker at +0, CQL +10, storage +11, mongo +12, JMX +100·i from +500
+    const base = 10_000 + 1000 * Math.floor(Math.random() * 22);
+    const ports = {
+      kafkaPort: base,
+      cassandraPort: base + 10,
+      cassandraStoragePort: base + 11,
+      mongoPort: base + 12,
+      cassandraJmxPort: base + 500,
+    };
+    const wanted = [ports.cassandraPort, ports.cassandraStoragePort, ports.mongoPort];
+    for (let i = 0; i < nodes; i++) wanted.push(base + 2 * i, base + 2 * i + 1, base + 500 + 100 * i);
     try {
-      for (let i = 0; i < count; i++) await assertPortFree("127.0.0.1", base + i * step, "test");
-      return base;
+      for (const port of wanted) await assertPortFree("127.0.0.1", port, "test");
+      return ports;
     } catch {
-      // taken: try another base
+      // taken: try another block
     }
   }
-  throw new Error("no free port range found");
+  throw new Error("no free block of ports found below 32768");
 }

@@ -13,4 +13,5 @@ export { freePort } from "./process/ports.ts";
 export { type Engines, startEngines } from "./start-engines.ts";
 export { type EngineEndpoints, readState } from "./state.ts";
 export { type StopEnginesParameters, stopEngines } from "./stop-engines.ts";
+export { type TestEngines, testEngines } from "./test-engines.ts";
 export { Versions } from "./versions.ts";

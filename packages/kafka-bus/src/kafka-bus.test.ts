@@ -1,7 +1,7 @@
+import { type TestEngines, testEngines } from "@chainlog/engines";
 import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaBus } from "./create-kafka-bus.ts";
-import { type TestEngines, testEngines } from "./test-engines.ts";
 
 let engines: TestEngines;
 

@@ -5,13 +5,14 @@ const USAGE = `usage: chainlog <command>
 commands:
   start     run ingest, processor, query-api and web on this machine (embedded by default);
             starts an anvil devnet and a workload when neither ETH_RPC_URL nor ETH_RPC_URLS is set
+            --cluster: run them on Kafka, Cassandra and FerretDB started locally (pnpm start --cluster)
   export    export a block range in ethereum-etl's format (see chainlog export --help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "start":
-      await start();
+      await start({ cluster: rest.includes("--cluster") });
       return 0;
     case "export": {
       const { runExportCommand } = await import("./export-command.ts");

@@ -9,6 +9,11 @@ import { type ServiceProcess, startService } from "./service-process.ts";
 
 export interface StartParameters {
   env?: Record<string, string | undefined>;
+  /**
+   * Cluster mode on this machine: starts Kafka, Cassandra and FerretDB with @chainlog/engines (unless
+   * KAFKA_BROKERS is given, i.e. engines already run elsewhere) and runs every service on them.
+   */
+  cluster?: boolean;
 }
 
 async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
@@ -56,6 +61,26 @@ export async function start(params: StartParameters = {}): Promise<void> {
   const config = loadConfig(env);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const childEnv: Record<string, string> = {};
+
+  if (params.cluster || config.CHAINLOG_MODE === "cluster") {
+    childEnv.CHAINLOG_MODE = "cluster";
+    if (params.cluster && !env.KAFKA_BROKERS) {
+      const { startEngines } = await import("@chainlog/engines");
+      const engines = await startEngines({
+        nodes: 1,
+        log: (line) => logger.info({ component: "engines" }, line),
+      });
+      onShutdown("engines", () => engines.stop());
+      childEnv.KAFKA_BROKERS = engines.kafkaBrokers.join(",");
+      childEnv.CASSANDRA_CONTACT_POINTS = engines.cassandraContactPoints.join(",");
+      childEnv.CASSANDRA_LOCAL_DC = engines.cassandraLocalDc;
+      childEnv.MONGODB_URL = `${engines.mongoUrl.replace(/\/$/, "")}/chainlog`;
+      logger.info(
+        { kafka: childEnv.KAFKA_BROKERS, cassandra: childEnv.CASSANDRA_CONTACT_POINTS },
+        "engines started",
+      );
+    }
+  }
 
   if (config.rpcUrls.length === 0) {
     const dataDir = join(config.dataDir, "devnet");

@@ -1,10 +1,10 @@
+import { type TestEngines, testEngines } from "@chainlog/engines";
 import { DuplicateError, type MetaStore } from "@chainlog/ports";
 import { describeMetaStoreContract } from "@chainlog/ports/contract";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMongoMetaStore } from "./create-mongo-meta-store.ts";
 import { InvalidDocumentError } from "./errors.ts";
-import { type TestEngines, testEngines } from "./test-engines.ts";
 
 let engines: TestEngines;
 let databases = 0;

@@ -1,3 +1,4 @@
 export * from "./bus.ts";
 export * from "./meta-store.ts";
+export * from "./page-cursor.ts";
 export * from "./store.ts";

@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  defaultBaseDir,
-  type EngineEndpoints,
-  type EngineName,
-  freeEnginePorts,
-  readState,
-  startEngines,
-} from "@chainlog/engines";
+import { freeEnginePorts } from "./free-engine-ports.ts";
+import type { EngineName } from "./options.ts";
+import { defaultBaseDir } from "./paths.ts";
+import { startEngines } from "./start-engines.ts";
+import { type EngineEndpoints, readState } from "./state.ts";
 
 export interface TestEngines extends EngineEndpoints {
   stop(): Promise<void>;

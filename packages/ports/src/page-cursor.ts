@@ -1,21 +1,21 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { InvalidCursorError } from "@chainlog/ports";
+import { InvalidCursorError } from "./store.ts";
 
 /**
- * Opaque keyset cursors: the position of the last row served, bound to the query that produced it and signed
- * with this store's secret, so a tampered or foreign cursor is refused instead of silently paging elsewhere.
+ * Opaque keyset cursors: the position of the last row served, bound to the query that made it and signed with
+ * the store's secret (shared by every process on it), so a tampered or foreign cursor is refused. Shared by
+ * every Store adapter so they page alike.
  */
 export function createPageCursors(secret: Buffer) {
   const mac = (payload: string) =>
     createHmac("sha256", secret).update(payload).digest().subarray(0, 16).toString("base64url");
-
   return {
     encode(query: string, position: number[]): string {
       const payload = Buffer.from(JSON.stringify({ q: query, p: position })).toString("base64url");
       return `${payload}.${mac(payload)}`;
     },
-    /** The position inside a cursor that `query` made; throws InvalidCursorError for anything else. */
     decode(query: string, cursor: string, length: number): number[] {
+      if (typeof cursor !== "string") throw new InvalidCursorError();
       const [payload, tag, extra] = cursor.split(".");
       if (!payload || !tag || extra !== undefined) throw new InvalidCursorError();
       const expected = Buffer.from(mac(payload));
@@ -40,3 +40,5 @@ export function createPageCursors(secret: Buffer) {
     },
   };
 }
+
+export type PageCursors = ReturnType<typeof createPageCursors>;
