@@ -1,0 +1,30 @@
+/** A bare JSON-RPC call: tests compare what the API serves with what the node itself answers. */
+export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+export async function rpcBatch<T = unknown>(url: string, calls: [string, unknown[]][]): Promise<T[]> {
+  if (calls.length === 0) return [];
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: "2.0", id, method, params }))),
+  });
+  const body = (await res.json()) as { id: number; result?: T; error?: { message: string } }[];
+  const out: T[] = new Array(calls.length);
+  for (const item of body) {
+    if (item.error)
+      throw new Error(
+        `${calls[item.id]?.[0]}(${JSON.stringify(calls[item.id]?.[1])}): ${item.error.message}`,
+      );
+    out[item.id] = item.result as T;
+  }
+  return out;
+}
