@@ -1,2 +1,4 @@
 export * from "./anvil.ts";
+export * from "./chain-driver.ts";
+export * from "./json-rpc.ts";
 export * from "./workload/index.ts";

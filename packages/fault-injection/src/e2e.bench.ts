@@ -1,3 +1,4 @@
+import { buildChain, rpcBatch } from "@chainlog/devnet";
 /**
  * End-to-end throughput in cluster mode: transactions/s from the node to Cassandra through Kafka (ingest and
  * processor as separate processes), from the first block ingest published (its published-blocks counter turning
@@ -12,9 +13,7 @@
 import type { IndexedBlock } from "@chainlog/ports";
 import { indexBlock } from "@chainlog/processor";
 import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
-import { buildChain } from "./chain-driver.ts";
 import { startClusterRun } from "./cluster-run.ts";
-import { rpcBatch } from "./json-rpc.ts";
 import { checkStore } from "./store-checker.ts";
 import { runLimited, sleep, waitFor } from "./wait-for.ts";
 

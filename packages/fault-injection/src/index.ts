@@ -1,6 +1,4 @@
-export { buildChain, driveChain } from "./chain-driver.ts";
 export { type ClusterPipeline, type ClusterRun, startClusterRun } from "./cluster-run.ts";
-export { rpc, rpcBatch } from "./json-rpc.ts";
 export { type CheckReport, checkStore, checkStoreEventually } from "./store-checker.ts";
 export { createTimings } from "./timings.ts";
 export { runLimited, sleep, waitFor } from "./wait-for.ts";

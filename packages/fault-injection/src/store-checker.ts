@@ -1,5 +1,5 @@
+import { rpc, rpcBatch } from "@chainlog/devnet";
 import type { Store } from "@chainlog/ports";
-import { rpc, rpcBatch } from "./json-rpc.ts";
 import { runLimited, sleep } from "./wait-for.ts";
 
 export interface CheckReport {

@@ -1,5 +1,5 @@
+import { driveChain } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { driveChain } from "./chain-driver.ts";
 import { type ClusterRun, startClusterRun } from "./cluster-run.ts";
 import { checkStoreEventually } from "./store-checker.ts";
 import { createTimings } from "./timings.ts";

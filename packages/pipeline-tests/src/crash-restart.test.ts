@@ -1,7 +1,5 @@
-import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { type Anvil, driveChain, rpc, rpcBatch, startAnvil } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { driveChain } from "./chain-driver.ts";
-import { rpc, rpcBatch } from "./json-rpc.ts";
 import { getJson, type Pipeline, startPipeline, waitFor } from "./pipeline.ts";
 
 let anvil: Anvil;

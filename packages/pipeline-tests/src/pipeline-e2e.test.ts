@@ -1,6 +1,5 @@
-import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { type Anvil, rpc, rpcBatch, startAnvil } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rpc, rpcBatch } from "./json-rpc.ts";
 import { logEmitterInitCode, pingTopic } from "./log-emitter.ts";
 import { getJson, type Pipeline, startPipeline, waitFor } from "./pipeline.ts";
 

@@ -2,10 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@chainlog/devnet";
+import { freePort, rpc } from "@chainlog/devnet";
 import { repoRoot } from "@chainlog/launcher";
 import { afterAll, describe, expect, it } from "vitest";
-import { rpc } from "./json-rpc.ts";
 import { getJson, waitFor } from "./pipeline.ts";
 
 let launcher: ChildProcess | undefined;
