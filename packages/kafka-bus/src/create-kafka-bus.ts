@@ -1,10 +1,11 @@
 import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from "@chainlog/ports";
-import { type Admin, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { type Admin, CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { startConsumer } from "./consume.ts";
 import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
 import { BusClosedError } from "./errors.ts";
 import { type BusLogger, silentLogger } from "./logger.ts";
+import { chunkByBytes } from "./publish-chunks.ts";
 
 export interface KafkaBusParameters {
   /** host:port of one or more brokers. */
@@ -98,12 +99,15 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
       if (messages.length === 0) return Promise.resolve();
       const send = publishQueue.then(async () => {
         const p = await getProducer();
-        // acks -1: every in-sync replica has it before send() resolves
-        await p.send({
-          topic,
-          acks: -1,
-          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        });
+        // acks -1: every in-sync replica has it before send() resolves. Chunks go one after another, so the
+        // order of the messages holds across them; gzip keeps large JSON blocks well under the size limit.
+        for (const chunk of chunkByBytes(messages))
+          await p.send({
+            topic,
+            acks: -1,
+            compression: CompressionTypes.GZIP,
+            messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          });
       });
       publishQueue = send.catch(() => {});
       return send;

@@ -2,6 +2,10 @@ import type { TopicSpec } from "@chainlog/ports";
 import type { Admin } from "kafkajs";
 import { InvalidTopicSpecError } from "./errors.ts";
 import type { BusLogger } from "./logger.ts";
+import { withRetry } from "./with-retry.ts";
+
+/** A block envelope of a busy mainnet block can pass Kafka's 1 MB default; the topic accepts up to this. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Creates the topics that are missing, with their partitions and replication factor; existing topics are left
@@ -28,8 +32,10 @@ export async function ensureTopics(
   const missing = specs.filter((s) => !existing.has(s.name));
   if (missing.length > 0) {
     try {
+      // waitForLeaders gives up when a broker has not learned the topic yet ("unknown topic or partition"),
+      // which a loaded three-broker cluster does; leaders are polled below instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((s) => {
           const rf = s.replicationFactor ?? defaults.replicationFactor;
           return {
@@ -37,7 +43,10 @@ export async function ensureTopics(
             numPartitions: s.partitions,
             replicationFactor: rf,
             // acks=all then survives one broker down with RF 3, and still refuses writes to a lone replica
-            configEntries: [{ name: "min.insync.replicas", value: String(rf >= 3 ? 2 : 1) }],
+            configEntries: [
+              { name: "min.insync.replicas", value: String(rf >= 3 ? 2 : 1) },
+              { name: "max.message.bytes", value: String(MAX_MESSAGE_BYTES) },
+            ],
           };
         }),
       });
@@ -45,10 +54,14 @@ export async function ensureTopics(
       // another process created it between listTopics and createTopics: that is the state we want
       if (!isTopicExists(error)) throw error;
     }
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.name),
+    );
   }
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length === 0) return;
-  const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+  const meta = await withRetry(() => admin.fetchTopicMetadata({ topics: present.map((s) => s.name) }));
   for (const t of meta.topics) {
     const spec = present.find((s) => s.name === t.name);
     if (spec && t.partitions.length !== spec.partitions)
@@ -67,4 +80,24 @@ function isTopicExists(error: unknown): boolean {
     e.errors.length > 0 &&
     e.errors.every((x) => x.type === "TOPIC_ALREADY_EXISTS")
   );
+}
+
+/** Until every partition of the topics has a leader, so the first publish does not race the election. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const ready =
+        meta.topics.length === topics.length &&
+        meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      // unknown topic on a broker that has not caught up yet: retried until the deadline
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`topics ${topics.join(", ")} have no leaders after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }

@@ -96,6 +96,37 @@ describe("KafkaBus specifics", () => {
     }
   }, 90_000);
 
+  it("carries messages past Kafka's 1 MB default, in order, in one publish", async () => {
+    const bus = createKafkaBus({ brokers: engines.kafkaBrokers, clientId: uniqueName("big") });
+    try {
+      const name = uniqueName("big");
+      const group = uniqueName("g");
+      await bus.ensureTopics([{ name, partitions: 1 }]);
+      // Random bytes do not compress: a 3 MB value really is 3 MB on the wire, and 8 × 400 KB is one publish
+      // that only fits as several record batches.
+      const { randomBytes } = await import("node:crypto");
+      const values = [
+        randomBytes(3 * 1024 * 1024),
+        ...Array.from({ length: 8 }, () => randomBytes(400 * 1024)),
+      ];
+      await bus.publish(
+        name,
+        values.map((value, i) => ({ key: "k", value, headers: { i: String(i) } })),
+      );
+      const seen: Buffer[] = [];
+      const sub = await bus.consume({
+        topic: name,
+        group,
+        onBatch: async (batch) => void seen.push(...batch.map((m) => m.value)),
+      });
+      await waitFor(async () => seen.length === values.length, "every large message", 60_000);
+      await sub.close();
+      expect(Buffer.concat(seen).equals(Buffer.concat(values))).toBe(true);
+    } finally {
+      await bus.close();
+    }
+  }, 120_000);
+
   it("a closed bus refuses work, and a second close is harmless", async () => {
     const { bus } = await open();
     const name = uniqueName("closed");

@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
   KAFKA_CLIENT_ID: z.string().default("chainlog"),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /** How long a silent consumer keeps its partitions: the stall after a processor crash. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   CASSANDRA_CONTACT_POINTS: csv.default(["127.0.0.1"]),
   CASSANDRA_LOCAL_DC: z.string().default("dc1"),
   CASSANDRA_KEYSPACE: z

@@ -22,12 +22,18 @@ export async function openBus(config: Config): Promise<Bus> {
     return m.createSqliteBus({ path: embeddedPath(config, "bus.db") });
   }
   const m = await load<{
-    createKafkaBus(o: { brokers: string[]; clientId: string; replicationFactor: number }): Bus | Promise<Bus>;
+    createKafkaBus(o: {
+      brokers: string[];
+      clientId: string;
+      replicationFactor: number;
+      sessionTimeoutMs: number;
+    }): Bus | Promise<Bus>;
   }>("@chainlog/kafka-bus");
   return m.createKafkaBus({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   });
 }
 

@@ -1,0 +1,33 @@
+import type { OutgoingMessage } from "@chainlog/ports";
+
+/**
+ * Kafka refuses a record batch over the topic's max.message.bytes, and one send() is one batch per partition:
+ * a burst of large blocks must go out as several sends, in order. The budget counts uncompressed bytes, so it
+ * holds whatever the compression achieves.
+ */
+export const PUBLISH_CHUNK_BYTES = 900_000;
+
+export function messageBytes(m: OutgoingMessage): number {
+  let n = Buffer.byteLength(m.key) + m.value.length + 64;
+  for (const [k, v] of Object.entries(m.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+  return n;
+}
+
+/** Splits messages into consecutive chunks under the budget; a single larger message travels alone. */
+export function chunkByBytes(messages: OutgoingMessage[], budget = PUBLISH_CHUNK_BYTES): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const bytes = messageBytes(m);
+    if (current.length > 0 && size + bytes > budget) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(m);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
