@@ -2,14 +2,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Log } from "@chainlog/tx-schema";
 
-/** ethereum-etl's recorded mainnet answers and expected exports (see /work/shared/fixtures/README.md). */
+/** ethereum-etl's recorded mainnet answers and expected exports (the shared/ folder beside the repository; see its fixtures/README.md). */
 export const etlResources = fileURLToPath(
   new URL("../../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
 );
 
 export function fixture(path: string): string {
   const full = `${etlResources}${path}`;
-  if (!existsSync(full)) throw new Error(`missing fixture ${full} (see /work/shared/fixtures/README.md)`);
+  if (!existsSync(full))
+    throw new Error(
+      `missing fixture ${full} (the shared/ folder beside the repository; see its fixtures/README.md)`,
+    );
   return readFileSync(full, "utf8");
 }
 
