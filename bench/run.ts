@@ -24,10 +24,14 @@ function findBenches(dir: string, out: string[] = []): string[] {
 const wanted = process.argv.slice(2);
 const all = ["packages", "services"].flatMap((d) => findBenches(join(root, d))).sort();
 const selected = wanted.length
-  ? all.filter((f) => wanted.some((w) => basename(f, ".bench.ts") === w || relative(root, f).split("/")[1] === w))
+  ? all.filter((f) =>
+      wanted.some((w) => basename(f, ".bench.ts") === w || relative(root, f).split("/")[1] === w),
+    )
   : all;
 if (selected.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(", ")}; available:\n${all.map((f) => `  ${relative(root, f)}`).join("\n")}`);
+  console.error(
+    `no benchmark matches ${wanted.join(", ")}; available:\n${all.map((f) => `  ${relative(root, f)}`).join("\n")}`,
+  );
   process.exit(2);
 }
 let failed = 0;
