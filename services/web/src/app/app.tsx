@@ -138,12 +138,17 @@ export function App() {
   const route = matchRoute(location.pathname);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  const title = `${titleOf(route)} · Chainlog`;
   useEffect(() => {
-    document.title = `${titleOf(route)} · Chainlog`;
-    // Move focus to the new page's content so keyboard and screen-reader users land on it after navigating.
+    document.title = title;
+  }, [title]);
+  // Move focus to the new page's content after a navigation (not on first load, and not on every re-render:
+  // pages refresh their data every few seconds, and a keyboard user must keep their place meanwhile).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the pathname is the trigger, not an input
+  useEffect(() => {
     if (first.current) first.current = false;
     else main.current?.focus();
-  });
+  }, [location.pathname]);
   return (
     <>
       <a className="skip" href="#main">
