@@ -63,7 +63,7 @@ describe("KafkaBus specifics", () => {
     const bus = createKafkaBus({
       brokers: engines.kafkaBrokers,
       clientId: uniqueName("slow"),
-      sessionTimeoutMs: 6_000,
+      sessionTimeoutMs: 10_000,
     });
     try {
       const name = uniqueName("slow");
@@ -78,8 +78,8 @@ describe("KafkaBus specifics", () => {
         topic: name,
         group,
         onBatch: async (batch) => {
-          // longer than the 6 s session: only heartbeats sent meanwhile keep the partition with this member
-          if (seen.length === 0) await new Promise((r) => setTimeout(r, 9_000));
+          // longer than the 10 s session: only heartbeats sent meanwhile keep the partition with this member
+          if (seen.length === 0) await new Promise((r) => setTimeout(r, 14_000));
           seen.push(...batch.map((m) => m.value.toString()));
         },
       });
