@@ -1,4 +1,5 @@
 export * from "./anvil.ts";
 export * from "./chain-driver.ts";
 export * from "./json-rpc.ts";
+export * from "./wait-for.ts";
 export * from "./workload/index.ts";
