@@ -102,6 +102,8 @@ export interface MetaStore {
   deleteWatchlist(userId: string, id: string): Promise<boolean>;
   /** Every watchlist that contains the address, whoever owns it (for live alerts). */
   findWatchlistsByAddress(address: string): Promise<Watchlist[]>;
+  /** Every address on any watchlist, distinct, lower case, sorted (the processor keeps their balances). */
+  listWatchedAddresses(): Promise<string[]>;
 
   createJob(userId: string, input: { kind: string; params: Record<string, unknown> }): Promise<Job>;
   getJob(userId: string, id: string): Promise<Job | null>;

@@ -1,11 +1,23 @@
 import type {
+  Approval,
+  BalanceSnapshot,
   Block,
   BlockRef,
+  BlockStats,
+  ContractCreation,
+  DailyStats,
   IngestCursor,
   Log,
+  PricePoint,
+  PriceQuote,
   Receipt,
+  ServiceStatus,
+  Swap,
+  TokenMetadata,
   TokenTransfer,
   Transaction,
+  UtcDay,
+  WethEvent,
 } from "@chainlog/tx-schema";
 
 /** A block with everything derived from it; written as one unit so a reader never sees half a block. */
@@ -16,6 +28,14 @@ export interface IndexedBlock {
   receipts: Receipt[];
   logs: Log[];
   tokenTransfers: TokenTransfer[];
+  approvals: Approval[];
+  wethEvents: WethEvent[];
+  swaps: Swap[];
+  contractCreations: ContractCreation[];
+  pricePoints: PricePoint[];
+  /** Balances of watched addresses at the end of this block (only those the block may have changed). */
+  balances: BalanceSnapshot[];
+  stats: BlockStats;
 }
 
 export interface Page<T> {
@@ -34,6 +54,17 @@ export interface TransactionDetail {
   receipt: Receipt | null;
   logs: Log[];
   tokenTransfers: TokenTransfer[];
+  swaps: Swap[];
+  approvals: Approval[];
+  wethEvents: WethEvent[];
+  /** Contracts this transaction deployed (top level and, when traced, by CREATE/CREATE2 inside it). */
+  contractCreations: ContractCreation[];
+}
+
+export interface PriceSeriesQuery extends PageQuery {
+  /** Inclusive bounds on the block timestamp, seconds. */
+  fromTimestamp?: number;
+  toTimestamp?: number;
 }
 
 export interface StoreHealth {
@@ -57,7 +88,10 @@ export interface Store {
    * (not rolled back) block replaces it as the canonical one for that height.
    */
   writeBlocks(blocks: IndexedBlock[]): Promise<void>;
-  /** Removes every row of the block with this hash (raw and derived). Idempotent; unknown hashes are a no-op. */
+  /**
+   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH events, swaps,
+   * creations, price points, balance snapshots, block stats). Idempotent; unknown hashes are a no-op.
+   */
   rollbackBlock(ref: BlockRef): Promise<void>;
 
   getLatestBlock(): Promise<Block | null>;
@@ -70,6 +104,39 @@ export interface Store {
   getAddressTransactions(address: string, page: PageQuery): Promise<Page<Transaction>>;
   /** Token transfers from or to an address, newest first. */
   getAddressTokenTransfers(address: string, page: PageQuery): Promise<Page<TokenTransfer>>;
+  /** Transfers of one token contract, newest first (block, log index, batch index descending). */
+  getTokenTransfers(token: string, page: PageQuery): Promise<Page<TokenTransfer>>;
+  /**
+   * Swaps where the address is the transaction's sender, the event's sender or its recipient (each swap once),
+   * newest first.
+   */
+  getAddressSwaps(address: string, page: PageQuery): Promise<Page<Swap>>;
+  /** The creation of a contract address, or null if none stored (an EOA, or created before the indexed range). */
+  getContractCreation(address: string): Promise<ContractCreation | null>;
+
+  /** Insert or replace by address. Not block-scoped: a rollback keeps token metadata. */
+  upsertTokens(tokens: TokenMetadata[]): Promise<void>;
+  getToken(address: string): Promise<TokenMetadata | null>;
+  /** Several at once (portfolio, transfer lists); unknown addresses are absent from the result. */
+  getTokens(addresses: string[]): Promise<Map<string, TokenMetadata>>;
+  /** Tokens whose symbol equals `symbol` ignoring case, at most `limit`, ordered by address. */
+  findTokensBySymbol(symbol: string, limit: number): Promise<TokenMetadata[]>;
+
+  /** A token's price points in one quote, newest first (block number, log index descending). */
+  getPriceSeries(token: string, quote: PriceQuote, query: PriceSeriesQuery): Promise<Page<PricePoint>>;
+  /** The newest price point of each token in one quote; tokens never priced are absent. */
+  getLatestPrices(tokens: string[], quote: PriceQuote): Promise<Map<string, PricePoint>>;
+
+  /** The newest snapshot of each asset a watched address holds or held (NATIVE_ASSET for ETH), by token. */
+  getAddressBalances(address: string): Promise<BalanceSnapshot[]>;
+
+  /** Per-day aggregates merged from the stored blocks' BlockStats, for days in [fromDay, toDay], ascending. */
+  getDailyStats(fromDay: UtcDay, toDay: UtcDay): Promise<DailyStats[]>;
+
+  /** Replaces the report of (service, instance). Reports expire: readers ignore those older than `maxAgeMs`. */
+  putServiceStatus(status: ServiceStatus): Promise<void>;
+  /** Every report newer than now − maxAgeMs, ingest first, then by instance. */
+  getServiceStatuses(maxAgeMs: number): Promise<ServiceStatus[]>;
 
   getCursor(name: string): Promise<IngestCursor | null>;
   setCursor(name: string, cursor: IngestCursor): Promise<void>;

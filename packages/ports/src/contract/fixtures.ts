@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { Block, Log, Receipt, type TokenStandard, TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import {
+  Block,
+  blockStatsOf,
+  Log,
+  Receipt,
+  type TokenStandard,
+  TokenTransfer,
+  Transaction,
+} from "@chainlog/tx-schema";
 import type { IndexedBlock } from "../store.ts";
 
 /*
@@ -220,7 +228,21 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
     parentBeaconBlockRoot: hashOf(`beacon:${hash}`),
   });
 
-  return { chainId, block, transactions, receipts, logs, tokenTransfers };
+  return {
+    chainId,
+    block,
+    transactions,
+    receipts,
+    logs,
+    tokenTransfers,
+    approvals: [],
+    wethEvents: [],
+    swaps: [],
+    contractCreations: [],
+    pricePoints: [],
+    balances: [],
+    stats: blockStatsOf({ chainId, block, transactions, receipts, tokenTransfers }),
+  };
 }
 
 /** A short, random-suffixed name, so suites sharing one cluster never see each other's topics or groups. */
