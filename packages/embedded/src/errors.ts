@@ -15,3 +15,13 @@ export class BusClosedError extends Error {
 export class InvalidMessageError extends Error {
   override name = "InvalidMessageError";
 }
+
+/** The file was written by a newer Chainlog: reading it with this one could misread or damage it. */
+export class SchemaVersionError extends Error {
+  override name = "SchemaVersionError";
+  constructor(found: number, supported: number) {
+    super(
+      `store schema version ${found} is newer than this Chainlog supports (${supported}): upgrade Chainlog`,
+    );
+  }
+}

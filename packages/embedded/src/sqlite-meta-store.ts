@@ -194,6 +194,8 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       "INSERT OR IGNORE INTO watchlist_addresses (address, watchlist_id) VALUES (?, ?)",
     ),
     unindex: prepareRaw(db, "DELETE FROM watchlist_addresses WHERE watchlist_id = ?"),
+    // Walks the (address, watchlist_id) primary key in order: distinct and sorted without a sort step.
+    watchedAddresses: prepareRaw(db, "SELECT DISTINCT address FROM watchlist_addresses ORDER BY address"),
     watchlistsByAddress: prepareRaw(
       db,
       `SELECT ${WATCHLIST_COLS.replace(/(\w+)/g, "w.$1")} FROM watchlist_addresses a
@@ -382,6 +384,10 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
 
     async findWatchlistsByAddress(address) {
       return q.watchlistsByAddress.all([addressKey(address)]).map(toWatchlist);
+    },
+
+    async listWatchedAddresses() {
+      return q.watchedAddresses.all().map((r) => String(r[0]));
     },
 
     async createJob(userId, { kind, params }) {

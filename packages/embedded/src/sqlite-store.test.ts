@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { addressOf, buildBlock } from "@chainlog/ports/contract";
+import { addressOf, buildBlock, richBlock } from "@chainlog/ports/contract";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
@@ -12,6 +12,14 @@ const TABLES = [
   "token_transfers",
   "address_txs",
   "address_token_transfers",
+  "swaps",
+  "address_swaps",
+  "approvals",
+  "weth_events",
+  "contract_creations",
+  "price_points",
+  "balances",
+  "block_stats",
 ];
 
 describe("SqliteStore file contents", () => {
@@ -27,15 +35,31 @@ describe("SqliteStore file contents", () => {
       string,
       string,
     ];
+    // Every derived row kind, with addresses in several roles at once.
     const tx = (from: string, to: string | null) => ({
       from,
       to,
       transfers: [{ token, from, to: to ?? y }],
+      swaps: [
+        {
+          pool: token,
+          sender: from,
+          recipient: to ?? from,
+          prices: [{ token, quote: "ETH" as const, price: 2 }],
+        },
+      ],
+      approvals: [{ token, owner: from, spender: to ?? y }],
+      weth: [{ token, account: from }],
+      traceCreations: [addressOf(`made-by-${from}`)],
       logs: 1,
     });
-    const a = buildBlock({ number: 5, fork: "a", txs: [tx(x, y), tx(y, null), tx(z, z)] });
-    const b = buildBlock({ number: 5, fork: "b", txs: [tx(y, x)] });
-    const c = buildBlock({ number: 6, fork: "c", txs: [tx(x, z), tx(z, y)] });
+    const balances = [
+      { address: x, balance: "1" },
+      { address: x, token, balance: "2" },
+    ];
+    const a = buildBlock({ number: 5, fork: "a", balances, txs: [tx(x, y), tx(y, null), tx(z, z)] });
+    const b = buildBlock({ number: 5, fork: "b", balances, txs: [tx(y, x)] });
+    const c = buildBlock({ number: 6, fork: "c", balances, txs: [tx(x, z), tx(z, y)] });
 
     const counts = () => {
       const db = openDatabase(path);
@@ -51,6 +75,7 @@ describe("SqliteStore file contents", () => {
     const empty = counts();
     await store.writeBlocks([b]);
     const onlyB = counts();
+    for (const table of TABLES) expect(onlyB[table], table).toBeGreaterThan(0);
 
     await store.writeBlocks([a]);
     await store.rollbackBlock({ number: 5, hash: a.block.hash });
@@ -63,10 +88,33 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
-  it("rejects page limits outside 1..1000", async () => {
+  it("writes a call's blocks all or nothing: a bad derived row leaves no block of the call behind", async () => {
+    const store = createSqliteStore({ path: join(tmp.dir, "atomic.db") });
+    const good = richBlock(20, "atomic");
+    const bad = richBlock(21, "atomic");
+    // A row the types forbid (a price point without a token) makes SQLite refuse the insert mid-call.
+    (bad.pricePoints[0] as { token: unknown }).token = null;
+    await expect(store.writeBlocks([good, bad])).rejects.toThrow(/NOT NULL/);
+    expect(await store.getBlockByNumber(20)).toBeNull();
+    expect(await store.getTransaction(good.transactions[0]!.hash)).toBeNull();
+    expect((await store.getAddressSwaps(good.swaps[0]!.transactionFrom, { limit: 5 })).items).toEqual([]);
+    await store.writeBlocks([good]);
+    expect(await store.getBlockByNumber(20)).toEqual(good.block);
+    await store.close();
+  });
+
+  it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async () => {
     const store = createSqliteStore({ path: join(tmp.dir, "limits.db") });
-    await expect(store.getAddressTransactions(addressOf("x"), { limit: 0 })).rejects.toThrow(/page limit/);
-    await expect(store.getAddressTransactions(addressOf("x"), { limit: 1001 })).rejects.toThrow(/page limit/);
+    const x = addressOf("x");
+    await expect(store.getAddressTransactions(x, { limit: 0 })).rejects.toThrow(/page limit/);
+    await expect(store.getAddressTransactions(x, { limit: 1001 })).rejects.toThrow(/page limit/);
+    await expect(store.getTokenTransfers(x, { limit: 1.5 })).rejects.toThrow(/page limit/);
+    await expect(store.getAddressSwaps(x, { limit: -1 })).rejects.toThrow(/page limit/);
+    await expect(store.getPriceSeries(x, "ETH", { limit: 10, fromTimestamp: Number.NaN })).rejects.toThrow(
+      /bounds/,
+    );
+    await expect(store.findTokensBySymbol("ETH", 0)).rejects.toThrow(/limit/);
+    await expect(store.getServiceStatuses(-1)).rejects.toThrow(/maxAgeMs/);
     await store.close();
   });
 });

@@ -1,15 +1,26 @@
 import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
 import { createPageCursors } from "@chainlog/ports";
-import type {
-  Block,
-  BlockRef,
-  IngestCursor,
-  Log,
-  Receipt,
-  TokenTransfer,
-  Transaction,
+import {
+  type Approval,
+  type BalanceSnapshot,
+  type Block,
+  type BlockRef,
+  type BlockStats,
+  type ContractCreation,
+  type IngestCursor,
+  type Log,
+  mergeBlockStats,
+  type PricePoint,
+  type Receipt,
+  type ServiceStatus,
+  type Swap,
+  type TokenMetadata,
+  type TokenTransfer,
+  type Transaction,
+  type WethEvent,
 } from "@chainlog/tx-schema";
-import { num, openDatabase, prepareRaw, text, writeTransaction } from "./sqlite.ts";
+import { num, openDatabase, type Prepared, prepareRaw, text, writeTransaction } from "./sqlite.ts";
+import { STORE_SQL } from "./store-queries.ts";
 import { DELETE_HEIGHT, migrateStore } from "./store-schema.ts";
 
 export interface SqliteStoreOptions {
@@ -27,85 +38,29 @@ function pageLimit(page: PageQuery): number {
 
 const parse = <T>(value: unknown): T => JSON.parse(String(value)) as T;
 
+/** Symbols compare ignoring case; kept as UTF-8 blobs so NUL bytes survive (see `text` in sqlite.ts). */
+const symbolKey = (symbol: string) => text(symbol.toLowerCase());
+const MAX = Number.MAX_SAFE_INTEGER;
+
 /** The Store port on one SQLite file. Every writeBlocks call is one transaction with prepared statements. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openDatabase(options.path);
-  const cursors = createPageCursors(migrateStore(db));
+  let secret: Buffer;
+  try {
+    secret = migrateStore(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const cursors = createPageCursors(secret);
 
-  const q = {
-    blockAt: prepareRaw(db, "SELECT hash FROM blocks WHERE number = ?"),
-    numberOf: prepareRaw(db, "SELECT number FROM blocks WHERE hash = ?"),
-    deleteAt: DELETE_HEIGHT.map((sql) => prepareRaw(db, sql)),
-    insertBlock: prepareRaw(db, "INSERT INTO blocks (number, hash, data) VALUES (?, ?, ?)"),
-    insertTx: prepareRaw(
-      db,
-      `INSERT OR REPLACE INTO transactions (block_number, tx_index, hash, block_hash, data, receipt)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    insertLog: prepareRaw(
-      db,
-      "INSERT OR REPLACE INTO logs (block_number, log_index, tx_index, block_hash, data) VALUES (?, ?, ?, ?, ?)",
-    ),
-    insertTransfer: prepareRaw(
-      db,
-      `INSERT OR REPLACE INTO token_transfers (block_number, log_index, batch_index, tx_index, block_hash, data)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    indexTx: prepareRaw(
-      db,
-      "INSERT OR IGNORE INTO address_txs (address, block_number, tx_index, block_hash) VALUES (?, ?, ?, ?)",
-    ),
-    indexTransfer: prepareRaw(
-      db,
-      `INSERT OR IGNORE INTO address_token_transfers (address, block_number, log_index, batch_index, block_hash)
-       VALUES (?, ?, ?, ?, ?)`,
-    ),
-    latest: prepareRaw(db, "SELECT data FROM blocks ORDER BY number DESC LIMIT 1"),
-    byNumber: prepareRaw(db, "SELECT data FROM blocks WHERE number = ?"),
-    byHash: prepareRaw(db, "SELECT data FROM blocks WHERE hash = ?"),
-    blockTxs: prepareRaw(
-      db,
-      "SELECT tx_index, data FROM transactions WHERE block_number = ? AND tx_index > ? ORDER BY tx_index LIMIT ?",
-    ),
-    tx: prepareRaw(
-      db,
-      "SELECT block_number, tx_index, data, receipt FROM transactions WHERE hash = ? ORDER BY block_number DESC LIMIT 1",
-    ),
-
-    txLogs: prepareRaw(
-      db,
-      "SELECT data FROM logs WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
-    ),
-    txTransfers: prepareRaw(
-      db,
-      "SELECT data FROM token_transfers WHERE block_number = ? AND tx_index = ? ORDER BY log_index, batch_index",
-    ),
-    addressTxs: prepareRaw(
-      db,
-      `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
-       JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
-         AND t.block_hash = a.block_hash
-       WHERE a.address = ? AND (a.block_number, a.tx_index) < (?, ?)
-       ORDER BY a.block_number DESC, a.tx_index DESC LIMIT ?`,
-    ),
-    addressTransfers: prepareRaw(
-      db,
-      `SELECT a.block_number, a.log_index, a.batch_index, t.data FROM address_token_transfers a
-       JOIN token_transfers t ON t.block_number = a.block_number AND t.log_index = a.log_index
-         AND t.batch_index = a.batch_index AND t.block_hash = a.block_hash
-       WHERE a.address = ? AND (a.block_number, a.log_index, a.batch_index) < (?, ?, ?)
-       ORDER BY a.block_number DESC, a.log_index DESC, a.batch_index DESC LIMIT ?`,
-    ),
-    getCursor: prepareRaw(db, "SELECT data FROM cursors WHERE name = ?"),
-    setCursor: prepareRaw(
-      db,
-      "INSERT INTO cursors (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data",
-    ),
-    ping: prepareRaw(db, "SELECT count(*) FROM blocks WHERE number = 0"),
-  };
+  const q = Object.fromEntries(
+    Object.entries(STORE_SQL).map(([name, sql]) => [name, prepareRaw(db, sql)]),
+  ) as Record<keyof typeof STORE_SQL, Prepared>;
+  const deleteAt = DELETE_HEIGHT.map((sql) => prepareRaw(db, sql));
 
   const deleteHeight = (number: number) => {
-    for (const stmt of q.deleteAt) stmt.run([number]);
+    for (const stmt of deleteAt) stmt.run([number]);
   };
 
   const writeOne = (b: IndexedBlock) => {
@@ -138,6 +93,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.indexTransfer.run([t.from, n, t.logIndex, t.batchIndex, block.hash]);
       q.indexTransfer.run([t.to, n, t.logIndex, t.batchIndex, block.hash]);
     }
+    for (const s of b.swaps) {
+      q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
+      // OR IGNORE in the index: an address with several roles in one swap gets one row.
+      for (const a of [s.transactionFrom, s.sender, s.recipient]) q.indexSwap.run([a, n, s.logIndex]);
+    }
+    for (const a of b.approvals) q.insertApproval.run([n, a.logIndex, a.transactionIndex, JSON.stringify(a)]);
+    for (const w of b.wethEvents) q.insertWeth.run([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
+    for (const c of b.contractCreations)
+      q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
+    for (const p of b.pricePoints)
+      q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
+    for (const s of b.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);
+    q.insertStats.run([n, b.stats.day, JSON.stringify(b.stats)]);
   };
 
   const pageOf = <T>(rows: unknown[][], limit: number, query: string, keyLength: number): Page<T> => {
@@ -206,6 +174,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         receipt: row[3] === null ? null : parse<Receipt>(row[3]),
         logs: q.txLogs.all(at).map((r) => parse<Log>(r[0])),
         tokenTransfers: q.txTransfers.all(at).map((r) => parse<TokenTransfer>(r[0])),
+        swaps: q.txSwaps.all(at).map((r) => parse<Swap>(r[0])),
+        approvals: q.txApprovals.all(at).map((r) => parse<Approval>(r[0])),
+        wethEvents: q.txWeth.all(at).map((r) => parse<WethEvent>(r[0])),
+        contractCreations: q.txCreations.all(at).map((r) => parse<ContractCreation>(r[0])),
       };
     },
 
@@ -227,6 +199,100 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ? cursors.decode(query, page.cursor, 3)
         : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
       return pageOf<TokenTransfer>(q.addressTransfers.all([a, n!, l!, b!, limit + 1]), limit, query, 3);
+    },
+
+    async getTokenTransfers(token, page) {
+      const limit = pageLimit(page);
+      const t = token.toLowerCase();
+      const query = `token-transfers:${t}`;
+      const [n, l, b] = page.cursor ? cursors.decode(query, page.cursor, 3) : [MAX, MAX, MAX];
+      return pageOf<TokenTransfer>(q.tokenTransfers.all([t, n!, l!, b!, limit + 1]), limit, query, 3);
+    },
+
+    async getAddressSwaps(address, page) {
+      const limit = pageLimit(page);
+      const a = address.toLowerCase();
+      const query = `address-swaps:${a}`;
+      const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
+      return pageOf<Swap>(q.addressSwaps.all([a, n!, l!, limit + 1]), limit, query, 2);
+    },
+
+    async getContractCreation(address) {
+      const row = q.creation.get([address.toLowerCase()]);
+      return row ? parse<ContractCreation>(row[0]) : null;
+    },
+
+    async upsertTokens(tokens) {
+      if (tokens.length === 0) return;
+      writeTransaction(db, () => {
+        for (const t of tokens)
+          q.upsertToken.run([
+            t.address.toLowerCase(),
+            t.symbol === null ? null : symbolKey(t.symbol),
+            JSON.stringify(t),
+          ]);
+      });
+    },
+
+    async getToken(address) {
+      const row = q.token.get([address.toLowerCase()]);
+      return row ? parse<TokenMetadata>(row[0]) : null;
+    },
+
+    async getTokens(addresses) {
+      const found = new Map<string, TokenMetadata>();
+      for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
+        const row = q.token.get([address]);
+        if (row) found.set(address, parse<TokenMetadata>(row[0]));
+      }
+      return found;
+    },
+
+    async findTokensBySymbol(symbol, limit) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+        throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      return q.tokensBySymbol.all([symbolKey(symbol), limit]).map((r) => parse<TokenMetadata>(r[0]));
+    },
+
+    async getPriceSeries(token, quote, query) {
+      const limit = pageLimit(query);
+      const t = token.toLowerCase();
+      const from = query.fromTimestamp ?? 0;
+      const to = query.toTimestamp ?? MAX;
+      if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to))
+        throw new RangeError("price series bounds must be integer timestamps in seconds");
+      const key = `price-series:${t}:${quote}:${from}:${to}`;
+      const [n, l] = query.cursor ? cursors.decode(key, query.cursor, 2) : [MAX, MAX];
+      return pageOf<PricePoint>(q.priceSeries.all([t, quote, n!, l!, from, to, limit + 1]), limit, key, 2);
+    },
+
+    async getLatestPrices(tokens, quote) {
+      const found = new Map<string, PricePoint>();
+      for (const token of new Set(tokens.map((t) => t.toLowerCase()))) {
+        const row = q.latestPrice.get([token, quote]);
+        if (row) found.set(token, parse<PricePoint>(row[0]));
+      }
+      return found;
+    },
+
+    async getAddressBalances(address) {
+      return q.balances.all([address.toLowerCase()]).map((r) => parse<BalanceSnapshot>(r[0]));
+    },
+
+    async getDailyStats(fromDay, toDay) {
+      return mergeBlockStats(q.dayStats.all([fromDay, toDay]).map((r) => parse<BlockStats>(r[0])));
+    },
+
+    async putServiceStatus(status: ServiceStatus) {
+      writeTransaction(db, () =>
+        q.putStatus.run([status.service, text(status.instance), status.updatedAt, JSON.stringify(status)]),
+      );
+    },
+
+    async getServiceStatuses(maxAgeMs) {
+      if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0)
+        throw new RangeError("maxAgeMs must be a non-negative number of milliseconds");
+      return q.statuses.all([Date.now() - maxAgeMs]).map((r) => parse<ServiceStatus>(r[0]));
     },
 
     async getCursor(name) {

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { type Db, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
+import { blockStatsOf } from "@chainlog/tx-schema";
+import { SchemaVersionError } from "./errors.ts";
+import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
 /*
  * One block per height: the canonical chain as ingest last reported it. Every derived row carries its block's
@@ -9,7 +11,7 @@ import { type Db, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
  * address indexes have no by-block index: every B-tree less is a write less per transaction, and the rare
  * delete of a height finds its index rows through the addresses of that height's transactions instead.
  */
-const SCHEMA = `
+export const SCHEMA_V1 = `
   CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS blocks (
     number INTEGER PRIMARY KEY,
@@ -61,6 +63,92 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS cursors (name BLOB PRIMARY KEY, data TEXT NOT NULL);
 `;
 
+/*
+ * Derived rows. Event rows are keyed like logs (block, log index) and read per transaction through the block
+ * prefix. Lookups by token, swapper, contract, price series and watched address each get the one index that
+ * makes a page a range scan; tables whose keys do not start with the block number get a by-block index so a
+ * rollback finds their rows (they are a few per block, unlike address rows). Token transfers by token use an
+ * index on an expression of the stored record, so upgrading a v1 file indexes its existing transfers too.
+ */
+const SCHEMA_V2 = `
+  CREATE INDEX IF NOT EXISTS token_transfers_by_token
+    ON token_transfers (json_extract(data, '$.token'), block_number, log_index, batch_index);
+  CREATE TABLE IF NOT EXISTS swaps (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS address_swaps (
+    address TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    PRIMARY KEY (address, block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS approvals (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS weth_events (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS contract_creations (
+    block_number INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, tx_index, address)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS contract_creations_by_address ON contract_creations (address, block_number);
+  CREATE TABLE IF NOT EXISTS price_points (
+    token TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    timestamp INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (token, quote, block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS price_points_by_block ON price_points (block_number);
+  CREATE TABLE IF NOT EXISTS balances (
+    address TEXT NOT NULL,
+    token TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (address, token, block_number)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS balances_by_block ON balances (block_number);
+  CREATE TABLE IF NOT EXISTS block_stats (
+    block_number INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS block_stats_by_day ON block_stats (day, block_number);
+  CREATE TABLE IF NOT EXISTS tokens (
+    address TEXT PRIMARY KEY,
+    symbol_key BLOB,
+    data TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS tokens_by_symbol ON tokens (symbol_key, address);
+  CREATE TABLE IF NOT EXISTS service_statuses (
+    service TEXT NOT NULL,
+    instance BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (service, instance)
+  ) WITHOUT ROWID;
+`;
+
+export const STORE_SCHEMA_VERSION = 2;
+
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
   `DELETE FROM address_txs WHERE block_number = ?1 AND address IN (
@@ -70,21 +158,112 @@ export const DELETE_HEIGHT = [
   `DELETE FROM address_token_transfers WHERE block_number = ?1 AND address IN (
      SELECT json_extract(data, '$.from') FROM token_transfers WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.to') FROM token_transfers WHERE block_number = ?1)`,
+  `DELETE FROM address_swaps WHERE block_number = ?1 AND address IN (
+     SELECT json_extract(data, '$.transactionFrom') FROM swaps WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.sender') FROM swaps WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.recipient') FROM swaps WHERE block_number = ?1)`,
   "DELETE FROM transactions WHERE block_number = ?1",
   "DELETE FROM logs WHERE block_number = ?1",
   "DELETE FROM token_transfers WHERE block_number = ?1",
+  "DELETE FROM swaps WHERE block_number = ?1",
+  "DELETE FROM approvals WHERE block_number = ?1",
+  "DELETE FROM weth_events WHERE block_number = ?1",
+  "DELETE FROM contract_creations WHERE block_number = ?1",
+  "DELETE FROM price_points WHERE block_number = ?1",
+  "DELETE FROM balances WHERE block_number = ?1",
+  "DELETE FROM block_stats WHERE block_number = ?1",
   "DELETE FROM blocks WHERE number = ?1",
 ] as const;
 
-/** Creates the schema and returns this store's secret for signing pagination cursors. */
+/**
+ * Creates or upgrades the schema and returns this store's secret for signing pagination cursors. Runs in one
+ * write transaction, so processes opening the file at once upgrade it once, and a failed upgrade leaves v1 whole.
+ */
 export function migrateStore(db: Db): Buffer {
   return writeTransaction(db, () => {
-    db.exec(SCHEMA);
-    const get = prepareRaw(db, "SELECT v FROM meta WHERE k = 'cursor_secret'");
-    const row = get.get();
+    db.exec(SCHEMA_V1);
+    const version = readVersion(db);
+    if (version > STORE_SCHEMA_VERSION) throw new SchemaVersionError(version, STORE_SCHEMA_VERSION);
+    if (version < 2) {
+      db.exec(SCHEMA_V2);
+      if (version === 1) backfillV1(db);
+    }
+    if (version !== STORE_SCHEMA_VERSION)
+      prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
+        STORE_SCHEMA_VERSION,
+      ]);
+    const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'cursor_secret'").get();
     if (row) return toBuffer(row[0]);
     const secret = randomBytes(32);
     prepareRaw(db, "INSERT INTO meta (k, v) VALUES ('cursor_secret', ?)").run([secret]);
     return secret;
   });
+}
+
+/** v1 files carry no version row: they are the ones with a cursor secret already. */
+function readVersion(db: Db): number {
+  const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'schema_version'").get();
+  if (row) return Number(String(row[0]));
+  return prepareRaw(db, "SELECT 1 FROM meta WHERE k = 'cursor_secret'").get() ? 1 : 0;
+}
+
+/** v1 blocks get the derived rows that can be had from what v1 stored: creations from receipts, and stats. */
+function backfillV1(db: Db): void {
+  db.exec(`
+    INSERT OR IGNORE INTO contract_creations (block_number, tx_index, address, data)
+    SELECT block_number, tx_index, json_extract(receipt, '$.contractAddress'), json_object(
+      'address', json_extract(receipt, '$.contractAddress'), 'creator', json_extract(data, '$.from'),
+      'blockNumber', block_number, 'blockHash', block_hash, 'transactionHash', hash, 'transactionIndex', tx_index,
+      'source', 'receipt')
+    FROM transactions
+    WHERE json_extract(receipt, '$.contractAddress') IS NOT NULL AND json_extract(receipt, '$.status') = 1`);
+  backfillBlockStats(db);
+}
+
+/**
+ * Blocks written by v1 have no stats row; daily stats need one per block. v1 kept no chain id beside a block, so
+ * it comes from the ingest cursors or typed transactions; a file with neither has nothing to derive it from and
+ * its old blocks stay out of the daily figures.
+ */
+function backfillBlockStats(db: Db): void {
+  const fromCursor = prepareRaw(db, "SELECT json_extract(data, '$.chainId') FROM cursors LIMIT 1").get();
+  const fromTx = prepareRaw(
+    db,
+    "SELECT json_extract(data, '$.chainId') FROM transactions WHERE json_extract(data, '$.chainId') IS NOT NULL LIMIT 1",
+  ).get();
+  const chainId = Number(fromCursor?.[0] ?? fromTx?.[0] ?? Number.NaN);
+  if (!Number.isSafeInteger(chainId) || chainId < 1) return;
+  const blocks = prepareRaw(
+    db,
+    `SELECT number, hash, json_extract(data, '$.timestamp') FROM blocks
+     WHERE number NOT IN (SELECT block_number FROM block_stats) ORDER BY number`,
+  );
+  const txs = prepareRaw(
+    db,
+    `SELECT json_extract(data, '$.from'), json_extract(data, '$.to'),
+            json_extract(receipt, '$.gasUsed'), json_extract(receipt, '$.effectiveGasPrice'), receipt IS NULL
+     FROM transactions WHERE block_number = ? ORDER BY tx_index`,
+  );
+  const tokens = prepareRaw(
+    db,
+    "SELECT json_extract(data, '$.token') FROM token_transfers WHERE block_number = ?",
+  );
+  const insert = prepareRaw(
+    db,
+    "INSERT OR REPLACE INTO block_stats (block_number, day, data) VALUES (?, ?, ?)",
+  );
+  for (const [number, hash, timestamp] of blocks.all()) {
+    const n = num(number);
+    const rows = txs.all([n]);
+    const stats = blockStatsOf({
+      chainId,
+      block: { number: n, hash: String(hash), timestamp: num(timestamp) },
+      transactions: rows.map((r) => ({ from: String(r[0]), to: r[1] === null ? null : String(r[1]) })),
+      receipts: rows
+        .filter((r) => !num(r[4]))
+        .map((r) => ({ gasUsed: String(r[2]), effectiveGasPrice: r[3] === null ? null : String(r[3]) })),
+      tokenTransfers: tokens.all([n]).map((r) => ({ token: String(r[0]) })),
+    });
+    insert.run([n, stats.day, JSON.stringify(stats)]);
+  }
 }

@@ -1,6 +1,8 @@
 /*
  * writeBlocks throughput against a bare INSERT loop of the same records into the same engine (same pragmas, one
- * transaction per batch). Run: node --import tsx packages/embedded/src/store.bench.ts [blocks] [txsPerBlock]
+ * transaction per batch). Blocks carry derived rows as the processor writes them (swaps with price points,
+ * approvals, WETH events, creations, watched balances, block stats); `plain` leaves those out, the workload of
+ * the store before they existed. Run: node --import tsx packages/embedded/src/store.bench.ts [blocks] [txs] [plain]
  */
 import { join } from "node:path";
 import type { IndexedBlock } from "@chainlog/ports";
@@ -11,22 +13,56 @@ import { tempDir } from "./temp-dir.ts";
 
 const BLOCKS = Number(process.argv[2] ?? 400);
 const TXS = Number(process.argv[3] ?? 150);
+const PLAIN = process.argv[4] === "plain";
 const BATCH = 10;
 
 function makeBlocks(): IndexedBlock[] {
   const accounts = Array.from({ length: 500 }, (_, i) => addressOf(`bench${i}`));
   const token = addressOf("bench-token");
+  const weth = addressOf("bench-weth");
+  const router = addressOf("bench-router");
+  const pools = Array.from({ length: 20 }, (_, i) => addressOf(`bench-pool${i}`));
   const pick = (n: number) => accounts[n % accounts.length]!;
   return Array.from({ length: BLOCKS }, (_, b) =>
     buildBlock({
       number: b + 1,
+      // Ten watched addresses whose balances the block may have changed.
+      balances: PLAIN
+        ? []
+        : accounts.slice(0, 10).map((address, k) => ({ address, balance: String(b * 10 + k) })),
       txs: Array.from({ length: TXS }, (_, i) => {
         const from = pick(b * 7 + i * 13);
         const to = pick(b * 11 + i * 17 + 1);
-        // A third are ERC-20 transfers (a log and a token transfer each), like a busy mainnet block.
-        return i % 3 === 0
-          ? { from, to: token, transfers: [{ token, from, to, value: String(i + 1) }] }
-          : { from, to };
+        const pool = pools[i % pools.length]!;
+        // A third are ERC-20 transfers (a log and a token transfer each), like a busy mainnet block; in the
+        // derived workload a tenth are swaps through a router with their price point, a tenth approvals or
+        // wraps, and one transaction a block deploys a contract.
+        if (PLAIN || i % 10 > 2)
+          return i % 3 === 0
+            ? { from, to: token, transfers: [{ token, from, to, value: String(i + 1) }] }
+            : { from, to };
+        if (i % 10 === 0)
+          return {
+            from,
+            to: router,
+            transfers: [
+              { token: weth, from, to: pool, value: "1000" },
+              { token, from: pool, to: from, value: "2000" },
+            ],
+            swaps: [
+              {
+                pool,
+                sender: router,
+                recipient: from,
+                prices: [{ token, quote: "ETH" as const, price: 0.5 }],
+              },
+            ],
+          };
+        if (i % 10 === 1)
+          return i === 1
+            ? { from, to: null }
+            : { from, to: token, approvals: [{ token, owner: from, spender: router }] };
+        return { from, to: weth, weth: [{ token: weth, account: from }] };
       }),
     }),
   );
@@ -39,8 +75,22 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (d.user + d.system) / 1000;
 };
 
-const records = (b: IndexedBlock) =>
-  1 + b.transactions.length + b.receipts.length + b.logs.length + b.tokenTransfers.length;
+/** Every record of a block, by kind: what the bare loop inserts and what the rates count. */
+const rowsOf = (b: IndexedBlock): [string, unknown[]][] => [
+  ["block", [b.block]],
+  ["tx", b.transactions],
+  ["receipt", b.receipts],
+  ["log", b.logs],
+  ["transfer", b.tokenTransfers],
+  ["swap", b.swaps],
+  ["approval", b.approvals],
+  ["weth", b.wethEvents],
+  ["creation", b.contractCreations],
+  ["price", b.pricePoints],
+  ["balance", b.balances],
+  ["stats", [b.stats]],
+];
+const records = (b: IndexedBlock) => rowsOf(b).reduce((n, [, rows]) => n + rows.length, 0);
 
 function batches<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -71,11 +121,7 @@ function measureBareInserts(dir: string, blocks: IndexedBlock[]): number {
     writeTransaction(db, () => {
       for (const b of batch) {
         const n = b.block.number;
-        insert.run(["block", n, JSON.stringify(b.block)]);
-        for (const t of b.transactions) insert.run(["tx", n, JSON.stringify(t)]);
-        for (const r of b.receipts) insert.run(["receipt", n, JSON.stringify(r)]);
-        for (const l of b.logs) insert.run(["log", n, JSON.stringify(l)]);
-        for (const t of b.tokenTransfers) insert.run(["transfer", n, JSON.stringify(t)]);
+        for (const [kind, rows] of rowsOf(b)) for (const r of rows) insert.run([kind, n, JSON.stringify(r)]);
       }
     });
   const ms = performance.now() - start;
@@ -105,6 +151,7 @@ try {
         bench: "SqliteStore.writeBlocks",
         blocks: BLOCKS,
         txsPerBlock: TXS,
+        derivedRows: !PLAIN,
         recordsPerBlock: Math.round(total / BLOCKS),
         batchSize: BATCH,
         writeBlocks: { ms: Math.round(store), cpuMs: Math.round(storeCpu), ...rate(store) },

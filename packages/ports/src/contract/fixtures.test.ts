@@ -1,6 +1,19 @@
 import { BlockEnvelope, decodeEnvelope, encodeEnvelope } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
-import { addressOf, blockHashOf, buildBlock, MAX_UINT256 } from "./fixtures.ts";
+import {
+  APPROVAL_FOR_ALL_TOPIC,
+  APPROVAL_TOPIC,
+  addressOf,
+  blockHashOf,
+  buildBlock,
+  createdAddressOf,
+  DEPOSIT_TOPIC,
+  MAX_UINT256,
+  SWAP_V2_TOPIC,
+  SWAP_V3_TOPIC,
+  uniqueDayStart,
+} from "./fixtures.ts";
+import { richBlock } from "./rich-block.ts";
 
 describe("contract fixtures", () => {
   const [a, b, token] = [addressOf("a"), addressOf("b"), addressOf("token")];
@@ -51,5 +64,53 @@ describe("contract fixtures", () => {
   it("gives competing blocks of one height different hashes, and chains parents by fork", () => {
     expect(blockHashOf(5, "a")).not.toBe(blockHashOf(5, "b"));
     expect(buildBlock({ number: 6, fork: "a" }).block.parentHash).toBe(blockHashOf(5, "a"));
+  });
+
+  it("derives swaps, approvals, WETH events, prices, creations and balances from logs it really emits", () => {
+    const b = richBlock(40, "fixture-test", { timestamp: 1_800_000_000 });
+    const logAt = (i: number) => b.logs.find((l) => l.logIndex === i)!;
+    expect(b.swaps.map((s) => logAt(s.logIndex).topics[0])).toEqual([SWAP_V2_TOPIC]);
+    expect(b.swaps[0]).toMatchObject({ amount0: "1000", amount1: "-2000", price: 2 });
+    expect(b.approvals.map((a) => logAt(a.logIndex).topics[0])).toEqual([
+      APPROVAL_TOPIC,
+      APPROVAL_FOR_ALL_TOPIC,
+      APPROVAL_TOPIC,
+    ]);
+    expect(b.wethEvents.map((w) => logAt(w.logIndex).topics[0])).toEqual([DEPOSIT_TOPIC]);
+    for (const row of [...b.swaps, ...b.approvals, ...b.wethEvents]) {
+      expect(logAt(row.logIndex).transactionHash).toBe(row.transactionHash);
+      expect(logAt(row.logIndex).address).toBe("pool" in row ? row.pool : row.token);
+    }
+    expect(b.pricePoints.map((p) => [p.quote, p.logIndex, p.timestamp])).toEqual([
+      ["ETH", b.swaps[0]!.logIndex, 1_800_000_000],
+      ["USD", b.swaps[0]!.logIndex, 1_800_000_000],
+    ]);
+    expect(b.contractCreations.map((c) => c.source)).toEqual(["trace", "receipt"]);
+    expect(b.contractCreations[1]!.address).toBe(createdAddressOf(b.transactions[3]!.hash));
+    expect(b.receipts[3]!.contractAddress).toBe(b.contractCreations[1]!.address);
+    expect(b.balances.map((s) => [s.blockNumber, s.timestamp])).toEqual([
+      [40, 1_800_000_000],
+      [40, 1_800_000_000],
+    ]);
+    const v3 = buildBlock({
+      number: 1,
+      txs: [
+        {
+          from: addressOf("s"),
+          to: null,
+          swaps: [{ pool: addressOf("p"), protocol: "uniswap-v3", amount0: "-1" }],
+        },
+      ],
+    });
+    expect(v3.logs[0]!.topics[0]).toBe(SWAP_V3_TOPIC);
+    expect(v3.logs[0]!.data.slice(2, 66)).toBe("f".repeat(64));
+    expect(v3.swaps[0]).toMatchObject({ sqrtPriceX96: expect.any(String), tick: 13863, amount0: "-1" });
+  });
+
+  it("hands out distinct far-future days", () => {
+    const [a, b] = [uniqueDayStart(), uniqueDayStart()];
+    expect(b - a).toBeGreaterThanOrEqual(3 * 86_400);
+    expect(a % 86_400).toBe(0);
+    expect(a).toBeGreaterThan(4_000_000_000);
   });
 });

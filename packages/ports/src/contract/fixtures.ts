@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
 import {
+  Approval,
+  BalanceSnapshot,
   Block,
   blockStatsOf,
+  ContractCreation,
   Log,
+  NATIVE_ASSET,
+  PricePoint,
+  type PriceQuote,
   Receipt,
+  Swap,
   type TokenStandard,
   TokenTransfer,
   Transaction,
+  WethEvent,
 } from "@chainlog/tx-schema";
 import type { IndexedBlock } from "../store.ts";
 
@@ -26,7 +34,20 @@ export const addressOf = (label: string): string => `0x${sha(`address:${label}`)
 export const TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 export const MAX_UINT256 = (2n ** 256n - 1n).toString();
 
+/** Topics of the other events the processor decodes (keccak256 of their signatures). */
+export const APPROVAL_TOPIC = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925";
+export const APPROVAL_FOR_ALL_TOPIC = "0x17307eab39ab6107e8899845ad3d59bd9653f200f220920489ca2b5937696c31";
+export const DEPOSIT_TOPIC = "0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c";
+export const WITHDRAWAL_TOPIC = "0x7fcf532c15f0a6db0bd6d0e038bea71d30d808c7d98cb3bf7268a95bf5081b65";
+export const SWAP_V2_TOPIC = "0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822";
+export const SWAP_V3_TOPIC = "0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67";
+
 const topicOf = (address: string) => `0x${address.slice(2).padStart(64, "0")}`;
+/** ABI words: uint256 as-is, negative int256 as two's complement. */
+const word = (v: string | bigint) => {
+  const n = BigInt(v);
+  return (n < 0n ? 2n ** 256n + n : n).toString(16).padStart(64, "0");
+};
 
 export interface TransferSpec {
   token: string;
@@ -37,6 +58,45 @@ export interface TransferSpec {
   tokenId?: string | null;
   /** ERC-1155 TransferBatch: this many rows from one log, batchIndex 0..n-1. */
   batch?: number;
+}
+
+export interface SwapSpec {
+  pool: string;
+  protocol?: "uniswap-v2" | "uniswap-v3";
+  /** The event's sender (a router) and recipient; both default to the transaction's sender. */
+  sender?: string;
+  recipient?: string;
+  token0?: string | null;
+  token1?: string | null;
+  /** Signed, from the pool's side. Defaults: 1000 in, 2000 out. */
+  amount0?: string;
+  amount1?: string;
+  /** Prices this swap sets (price points at the swap's log). */
+  prices?: { token: string; quote: PriceQuote; price: number }[];
+}
+
+export interface ApprovalSpec {
+  token: string;
+  owner: string;
+  spender: string;
+  kind?: "erc20" | "erc721" | "operator";
+  value?: string;
+  tokenId?: string;
+  approved?: boolean;
+}
+
+export interface WethSpec {
+  token: string;
+  account: string;
+  kind?: "deposit" | "withdrawal";
+  value?: string;
+}
+
+export interface BalanceSpec {
+  address: string;
+  /** Defaults to NATIVE_ASSET (ETH). */
+  token?: string;
+  balance: string;
 }
 
 export interface TxSpec {
@@ -50,6 +110,11 @@ export interface TxSpec {
   transfers?: TransferSpec[];
   /** Extra plain logs (no token transfer). */
   logs?: number;
+  swaps?: SwapSpec[];
+  approvals?: ApprovalSpec[];
+  weth?: WethSpec[];
+  /** Contracts this transaction's calls created (CREATE/CREATE2 seen in a trace), by address. */
+  traceCreations?: string[];
 }
 
 export interface BlockSpec {
@@ -62,6 +127,21 @@ export interface BlockSpec {
   txs?: TxSpec[];
   /** logIndex of the block's first log (providers that count past 2^32 exist). */
   firstLogIndex?: number;
+  /** Balances of watched addresses at the end of this block. */
+  balances?: BalanceSpec[];
+}
+
+/** The address a top-level deployment in this transaction creates (the receipt's contractAddress). */
+export const createdAddressOf = (txHash: string): string => addressOf(`created:${txHash}`);
+
+/**
+ * The start (seconds) of a UTC day no other caller of this process gets, far from real chain time, so stats
+ * tests on a shared database never count each other's blocks.
+ */
+let dayCounter = 0;
+const dayBase = 50_000 + Math.floor(Math.random() * 100_000);
+export function uniqueDayStart(): number {
+  return (dayBase + dayCounter++ * 3) * 86_400;
 }
 
 export function blockHashOf(number: number, fork = "main"): string {
@@ -78,6 +158,13 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
   const receipts: Receipt[] = [];
   const logs: Log[] = [];
   const tokenTransfers: TokenTransfer[] = [];
+  const approvals: Approval[] = [];
+  const wethEvents: WethEvent[] = [];
+  const swaps: Swap[] = [];
+  const contractCreations: ContractCreation[] = [];
+  const pricePoints: PricePoint[] = [];
+  // Heights past 2^40 (tested) would put the default timestamp beyond what a Date holds.
+  const timestamp = spec.timestamp ?? 1_700_000_000 + (number % 1_000_000_000) * 12;
   let logIndex = spec.firstLogIndex ?? 0;
   let cumulativeGas = 0n;
 
@@ -160,6 +247,122 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
           }),
         );
     }
+    const at = (emitter: string, topics: string[], data: string) => {
+      const log = Log.parse({
+        blockNumber: number,
+        blockHash: hash,
+        transactionHash: txHash,
+        transactionIndex: i,
+        logIndex: logIndex++,
+        address: emitter,
+        topics,
+        data,
+      });
+      txLogs.push(log);
+      return {
+        blockNumber: number,
+        blockHash: hash,
+        transactionHash: txHash,
+        transactionIndex: i,
+        logIndex: log.logIndex,
+      };
+    };
+    for (const ap of t.approvals ?? []) {
+      const kind = ap.kind ?? "erc20";
+      const value = kind === "erc20" ? (ap.value ?? MAX_UINT256) : null;
+      const tokenId = kind === "erc721" ? (ap.tokenId ?? "1") : null;
+      const approved = kind === "operator" ? (ap.approved ?? true) : null;
+      const location =
+        kind === "operator"
+          ? at(
+              ap.token,
+              [APPROVAL_FOR_ALL_TOPIC, topicOf(ap.owner), topicOf(ap.spender)],
+              `0x${word(approved ? 1n : 0n)}`,
+            )
+          : kind === "erc721"
+            ? at(
+                ap.token,
+                [APPROVAL_TOPIC, topicOf(ap.owner), topicOf(ap.spender), `0x${word(tokenId!)}`],
+                "0x",
+              )
+            : at(ap.token, [APPROVAL_TOPIC, topicOf(ap.owner), topicOf(ap.spender)], `0x${word(value!)}`);
+      approvals.push(
+        Approval.parse({
+          ...location,
+          kind,
+          token: ap.token,
+          owner: ap.owner,
+          spender: ap.spender,
+          value,
+          tokenId,
+          approved,
+        }),
+      );
+    }
+    for (const w of t.weth ?? []) {
+      const kind = w.kind ?? "deposit";
+      const value = w.value ?? "1000000000000000000";
+      const location = at(
+        w.token,
+        [kind === "deposit" ? DEPOSIT_TOPIC : WITHDRAWAL_TOPIC, topicOf(w.account)],
+        `0x${word(value)}`,
+      );
+      wethEvents.push(WethEvent.parse({ ...location, kind, token: w.token, account: w.account, value }));
+    }
+    for (const sw of t.swaps ?? []) {
+      const protocol = sw.protocol ?? "uniswap-v2";
+      const sender = sw.sender ?? t.from;
+      const recipient = sw.recipient ?? t.from;
+      const amount0 = sw.amount0 ?? "1000";
+      const amount1 = sw.amount1 ?? "-2000";
+      const [a0, a1] = [BigInt(amount0), BigInt(amount1)];
+      const abs = (v: bigint) => (v < 0n ? -v : v);
+      const v3 = protocol === "uniswap-v3";
+      const sqrtPriceX96 = v3 ? (2n ** 96n * 2n).toString() : null;
+      const location = v3
+        ? at(
+            sw.pool,
+            [SWAP_V3_TOPIC, topicOf(sender), topicOf(recipient)],
+            `0x${word(a0)}${word(a1)}${word(sqrtPriceX96!)}${word(10n ** 18n)}${word(13863n)}`,
+          )
+        : at(
+            sw.pool,
+            [SWAP_V2_TOPIC, topicOf(sender), topicOf(recipient)],
+            `0x${word(a0 > 0n ? a0 : 0n)}${word(a1 > 0n ? a1 : 0n)}${word(a0 < 0n ? -a0 : 0n)}${word(a1 < 0n ? -a1 : 0n)}`,
+          );
+      swaps.push(
+        Swap.parse({
+          ...location,
+          protocol,
+          pool: sw.pool,
+          transactionFrom: t.from,
+          sender,
+          recipient,
+          token0: sw.token0 === undefined ? addressOf(`token0:${sw.pool}`) : sw.token0,
+          token1: sw.token1 === undefined ? addressOf(`token1:${sw.pool}`) : sw.token1,
+          amount0,
+          amount1,
+          price: a0 === 0n || a1 === 0n ? null : Number(abs(a1)) / Number(abs(a0)),
+          sqrtPriceX96,
+          liquidity: v3 ? (10n ** 18n).toString() : null,
+          tick: v3 ? 13863 : null,
+        }),
+      );
+      for (const p of sw.prices ?? [])
+        pricePoints.push(
+          PricePoint.parse({
+            token: p.token,
+            quote: p.quote,
+            price: p.price,
+            pool: sw.pool,
+            blockNumber: number,
+            blockHash: hash,
+            timestamp,
+            transactionHash: txHash,
+            logIndex: location.logIndex,
+          }),
+        );
+    }
     for (let k = 0; k < (t.logs ?? 0); k++)
       txLogs.push(
         Log.parse({
@@ -168,7 +371,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
           transactionHash: txHash,
           transactionIndex: i,
           logIndex: logIndex++,
-          address: t.to ?? addressOf(`created:${txHash}`),
+          address: t.to ?? createdAddressOf(txHash),
           topics: [hashOf(`event:${k}`)],
           data: `0x${sha(`data:${txHash}:${k}`)}`,
         }),
@@ -188,7 +391,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
         cumulativeGasUsed: cumulativeGas.toString(),
         gasUsed: gasUsed.toString(),
         effectiveGasPrice: "31500000000",
-        contractAddress: t.to === null ? addressOf(`created:${txHash}`) : null,
+        contractAddress: t.to === null ? createdAddressOf(txHash) : null,
         status: t.status ?? 1,
         root: null,
         logsBloom: `0x${"0".repeat(512)}`,
@@ -197,6 +400,27 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
         blobGasPrice: type === 3 ? "1" : null,
       }),
     );
+    const creation = {
+      creator: t.from,
+      blockNumber: number,
+      blockHash: hash,
+      transactionHash: txHash,
+      transactionIndex: i,
+    };
+    if (t.to === null)
+      contractCreations.push(
+        ContractCreation.parse({ ...creation, address: createdAddressOf(txHash), source: "receipt" }),
+      );
+    // A factory (the called contract) creates the trace-seen contracts.
+    for (const address of t.traceCreations ?? [])
+      contractCreations.push(
+        ContractCreation.parse({
+          ...creation,
+          creator: t.to ?? createdAddressOf(txHash),
+          address,
+          source: "trace",
+        }),
+      );
   });
 
   const block = Block.parse({
@@ -216,7 +440,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
     extraData: "0x",
     gasLimit: "30000000",
     gasUsed: cumulativeGas.toString(),
-    timestamp: spec.timestamp ?? 1_700_000_000 + number * 12,
+    timestamp,
     transactionCount: transactions.length,
     baseFeePerGas: "7",
     withdrawalsRoot: hashOf(`withdrawals:${hash}`),
@@ -235,12 +459,21 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
     receipts,
     logs,
     tokenTransfers,
-    approvals: [],
-    wethEvents: [],
-    swaps: [],
-    contractCreations: [],
-    pricePoints: [],
-    balances: [],
+    approvals,
+    wethEvents,
+    swaps,
+    contractCreations,
+    pricePoints,
+    balances: (spec.balances ?? []).map((b) =>
+      BalanceSnapshot.parse({
+        address: b.address,
+        token: b.token ?? NATIVE_ASSET,
+        balance: b.balance,
+        blockNumber: number,
+        blockHash: hash,
+        timestamp,
+      }),
+    ),
     stats: blockStatsOf({ chainId, block, transactions, receipts, tokenTransfers }),
   };
 }

@@ -179,6 +179,43 @@ export function describeMetaStoreContract(name: string, open: () => Promise<Meta
     );
 
     it(
+      "listWatchedAddresses: every watched address once, lower case, sorted, following updates and deletes",
+      async () => {
+        const [a, b] = [await newUser("watched-a"), await newUser("watched-b")];
+        const [x, y, z] = [
+          addressOf(uniqueName("x")),
+          addressOf(uniqueName("y")),
+          addressOf(uniqueName("z")),
+        ];
+        const loud = (address: string) => `0x${address.slice(2).toUpperCase()}`;
+        const mine = async () => {
+          const all = await meta.listWatchedAddresses();
+          expect(all).toEqual([...new Set(all)].sort());
+          for (const address of all) expect(address).toBe(address.toLowerCase());
+          return all.filter((address) => [x, y, z].includes(address));
+        };
+        expect(await mine()).toEqual([]);
+        const la = await meta.createWatchlist(a.id, { name: "a", addresses: [x, loud(y)] });
+        const lb = await meta.createWatchlist(b.id, { name: "b", addresses: [y, z] });
+        await meta.createWatchlist(b.id, { name: "b2", addresses: [z] });
+        expect(await mine()).toEqual([x, y, z].sort());
+
+        await meta.updateWatchlist(a.id, la.id, { addresses: [z] });
+        expect(await mine()).toEqual([y, z].sort());
+        await meta.updateWatchlist(b.id, lb.id, { name: "renamed" });
+        expect(await mine()).toEqual([y, z].sort());
+        await meta.updateWatchlist(b.id, lb.id, { addresses: [] });
+        expect(await mine()).toEqual([z]);
+        await meta.deleteWatchlist(a.id, la.id);
+        expect(await mine()).toEqual([z]);
+        // Another user's failed delete changes nothing.
+        expect(await meta.deleteWatchlist(a.id, lb.id)).toBe(false);
+        expect(await mine()).toEqual([z]);
+      },
+      TIMEOUT,
+    );
+
+    it(
       "jobs: owner-only reads, oldest-first claims per kind, updates",
       async () => {
         const [a, b] = [await newUser("job-a"), await newUser("job-b")];

@@ -1,8 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IndexedBlock, Page, Store } from "../store.ts";
+import type { IndexedBlock, Store } from "../store.ts";
 import { InvalidCursorError } from "../store.ts";
+import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
+import { describeDerivedRows } from "./store-derived.contract.ts";
+import { describeRegistry } from "./store-registry.contract.ts";
 
 export interface StoreHandle {
   store: Store;
@@ -10,18 +13,6 @@ export interface StoreHandle {
 }
 
 const TIMEOUT = 120_000;
-
-async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  for (let guard = 0; guard < 10_000; guard++) {
-    const page: Page<T> = await fetch(cursor);
-    items.push(...page.items);
-    if (page.nextCursor === null) return items;
-    cursor = page.nextCursor;
-  }
-  throw new Error("pagination did not end");
-}
 
 /** Everything a reader can see of one block, for before/after comparisons. */
 async function snapshot(store: Store, b: IndexedBlock) {
@@ -115,6 +106,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
           receipt: b.receipts[1],
           logs: b.logs.filter((l) => l.transactionIndex === 1),
           tokenTransfers: b.tokenTransfers,
+          swaps: [],
+          approvals: [],
+          wethEvents: [],
+          contractCreations: [],
         });
         expect(detail!.logs).toHaveLength(2);
         for (const [i, tx] of b.transactions.entries())
@@ -489,5 +484,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
       },
       TIMEOUT,
     );
+
+    const context = { store: () => store, heights };
+    describeDerivedRows(context);
+    describeRegistry(context);
   });
 }

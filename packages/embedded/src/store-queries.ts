@@ -1,0 +1,90 @@
+/*
+ * Every statement the store prepares, by name. Kept apart from the code so a test can check each read's query
+ * plan: a page must be an index range scan, never a table scan.
+ */
+export const STORE_SQL = {
+  blockAt: "SELECT hash FROM blocks WHERE number = ?",
+  numberOf: "SELECT number FROM blocks WHERE hash = ?",
+  insertBlock: "INSERT INTO blocks (number, hash, data) VALUES (?, ?, ?)",
+  insertTx: `INSERT OR REPLACE INTO transactions (block_number, tx_index, hash, block_hash, data, receipt)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  insertLog:
+    "INSERT OR REPLACE INTO logs (block_number, log_index, tx_index, block_hash, data) VALUES (?, ?, ?, ?, ?)",
+  insertTransfer: `INSERT OR REPLACE INTO token_transfers (block_number, log_index, batch_index, tx_index, block_hash, data)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  indexTx:
+    "INSERT OR IGNORE INTO address_txs (address, block_number, tx_index, block_hash) VALUES (?, ?, ?, ?)",
+  indexTransfer: `INSERT OR IGNORE INTO address_token_transfers (address, block_number, log_index, batch_index, block_hash)
+     VALUES (?, ?, ?, ?, ?)`,
+  latest: "SELECT data FROM blocks ORDER BY number DESC LIMIT 1",
+  byNumber: "SELECT data FROM blocks WHERE number = ?",
+  byHash: "SELECT data FROM blocks WHERE hash = ?",
+  blockTxs:
+    "SELECT tx_index, data FROM transactions WHERE block_number = ? AND tx_index > ? ORDER BY tx_index LIMIT ?",
+  tx: "SELECT block_number, tx_index, data, receipt FROM transactions WHERE hash = ? ORDER BY block_number DESC LIMIT 1",
+
+  txLogs: "SELECT data FROM logs WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
+  txTransfers:
+    "SELECT data FROM token_transfers WHERE block_number = ? AND tx_index = ? ORDER BY log_index, batch_index",
+  addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
+     JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
+       AND t.block_hash = a.block_hash
+     WHERE a.address = ? AND (a.block_number, a.tx_index) < (?, ?)
+     ORDER BY a.block_number DESC, a.tx_index DESC LIMIT ?`,
+  addressTransfers: `SELECT a.block_number, a.log_index, a.batch_index, t.data FROM address_token_transfers a
+     JOIN token_transfers t ON t.block_number = a.block_number AND t.log_index = a.log_index
+       AND t.batch_index = a.batch_index AND t.block_hash = a.block_hash
+     WHERE a.address = ? AND (a.block_number, a.log_index, a.batch_index) < (?, ?, ?)
+     ORDER BY a.block_number DESC, a.log_index DESC, a.batch_index DESC LIMIT ?`,
+  insertSwap: "INSERT OR REPLACE INTO swaps (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
+  indexSwap: "INSERT OR IGNORE INTO address_swaps (address, block_number, log_index) VALUES (?, ?, ?)",
+  insertApproval:
+    "INSERT OR REPLACE INTO approvals (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
+  insertWeth:
+    "INSERT OR REPLACE INTO weth_events (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
+  insertCreation:
+    "INSERT OR REPLACE INTO contract_creations (block_number, tx_index, address, data) VALUES (?, ?, ?, ?)",
+  insertPrice: `INSERT OR REPLACE INTO price_points (token, quote, block_number, log_index, timestamp, data)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  insertBalance: "INSERT OR REPLACE INTO balances (address, token, block_number, data) VALUES (?, ?, ?, ?)",
+  insertStats: "INSERT OR REPLACE INTO block_stats (block_number, day, data) VALUES (?, ?, ?)",
+  txSwaps: "SELECT data FROM swaps WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
+  txApprovals: "SELECT data FROM approvals WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
+  txWeth: "SELECT data FROM weth_events WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
+  txCreations: "SELECT data FROM contract_creations WHERE block_number = ? AND tx_index = ? ORDER BY address",
+  tokenTransfers: `SELECT block_number, log_index, batch_index, data FROM token_transfers
+     WHERE json_extract(data, '$.token') = ? AND (block_number, log_index, batch_index) < (?, ?, ?)
+     ORDER BY block_number DESC, log_index DESC, batch_index DESC LIMIT ?`,
+  addressSwaps: `SELECT a.block_number, a.log_index, s.data FROM address_swaps a
+     JOIN swaps s ON s.block_number = a.block_number AND s.log_index = a.log_index
+     WHERE a.address = ? AND (a.block_number, a.log_index) < (?, ?)
+     ORDER BY a.block_number DESC, a.log_index DESC LIMIT ?`,
+  creation: "SELECT data FROM contract_creations WHERE address = ? ORDER BY block_number DESC LIMIT 1",
+  upsertToken: "INSERT OR REPLACE INTO tokens (address, symbol_key, data) VALUES (?, ?, ?)",
+  token: "SELECT data FROM tokens WHERE address = ?",
+  tokensBySymbol: "SELECT data FROM tokens WHERE symbol_key = ? ORDER BY address LIMIT ?",
+  // Newest first by the key; the timestamp bounds filter rows within the token's series.
+  priceSeries: `SELECT block_number, log_index, data FROM price_points
+     WHERE token = ? AND quote = ? AND (block_number, log_index) < (?, ?) AND timestamp BETWEEN ? AND ?
+     ORDER BY block_number DESC, log_index DESC LIMIT ?`,
+  latestPrice: `SELECT data FROM price_points WHERE token = ? AND quote = ?
+     ORDER BY block_number DESC, log_index DESC LIMIT 1`,
+  // A skip scan over the address's tokens: one index seek per token, then its newest snapshot.
+  balances: `WITH RECURSIVE held(token) AS (
+       SELECT min(token) FROM balances WHERE address = ?1
+       UNION ALL
+       SELECT (SELECT min(token) FROM balances WHERE address = ?1 AND token > held.token)
+       FROM held WHERE held.token IS NOT NULL
+     )
+     SELECT (SELECT data FROM balances WHERE address = ?1 AND token = held.token
+             ORDER BY block_number DESC LIMIT 1)
+     FROM held WHERE held.token IS NOT NULL ORDER BY held.token`,
+  dayStats: "SELECT data FROM block_stats WHERE day BETWEEN ? AND ? ORDER BY day",
+  putStatus: `INSERT INTO service_statuses (service, instance, updated_at, data) VALUES (?, ?, ?, ?)
+     ON CONFLICT (service, instance) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
+  statuses: "SELECT data FROM service_statuses WHERE updated_at > ? ORDER BY service, instance",
+  getCursor: "SELECT data FROM cursors WHERE name = ?",
+  setCursor:
+    "INSERT INTO cursors (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data",
+  ping: "SELECT count(*) FROM blocks WHERE number = 0",
+} as const;

@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createPageCursors } from "@chainlog/ports";
+import { addressOf, buildBlock, richBlock, waitFor } from "@chainlog/ports/contract";
+import { mergeBlockStats, utcDay } from "@chainlog/tx-schema";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { SchemaVersionError } from "./errors.ts";
+import { openDatabase } from "./sqlite.ts";
+import { createSqliteStore } from "./sqlite-store.ts";
+import { STORE_SCHEMA_VERSION } from "./store-schema.ts";
+import { tempDir } from "./temp-dir.ts";
+import { killWorkers, startWorker } from "./test-support/spawn-worker.ts";
+import { writeV1Store } from "./test-support/v1-store.ts";
+
+describe("SqliteStore schema upgrade", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.remove());
+  afterEach(killWorkers);
+  const [a, c, token] = [addressOf("up-a"), addressOf("up-c"), addressOf("up-token")];
+  const day = 1_750_000_000;
+  const blocks = [0, 1, 2].map((k) =>
+    buildBlock({
+      number: 100 + k,
+      timestamp: day + k * 12,
+      txs: [
+        { from: a, to: c, transfers: [{ token, from: a, to: c, value: String(k + 1) }], logs: 1 },
+        { from: c, to: null },
+      ],
+    }),
+  );
+  const cursor = {
+    chainId: 31337,
+    tip: { number: 102, hash: blocks[2]!.block.hash },
+    recent: [{ number: 102, hash: blocks[2]!.block.hash }],
+    updatedAt: 1,
+  };
+
+  it("upgrades a v1 file in place: every row kept, new indexes and daily stats built for old blocks", async () => {
+    const path = join(tmp.dir, "v1.db");
+    const secret = randomBytes(32);
+    const db = openDatabase(path);
+    writeV1Store(db, secret, blocks, cursor);
+    db.close();
+
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    for (const b of blocks) {
+      expect(await store.getBlockByNumber(b.block.number)).toEqual(b.block);
+      for (const [i, tx] of b.transactions.entries())
+        expect(await store.getTransaction(tx.hash)).toEqual({
+          transaction: tx,
+          receipt: b.receipts[i],
+          logs: b.logs.filter((l) => l.transactionIndex === i),
+          tokenTransfers: b.tokenTransfers.filter((t) => t.transactionIndex === i),
+          swaps: [],
+          approvals: [],
+          wethEvents: [],
+          contractCreations: b.contractCreations.filter((x) => x.transactionIndex === i),
+        });
+    }
+    expect(blocks[0]!.contractCreations).toHaveLength(1);
+    expect(await store.getCursor("ingest:31337")).toEqual(cursor);
+    // A cursor handed out by v1 still pages: the secret survived.
+    const v1Cursor = createPageCursors(secret).encode(`address-txs:${a}`, [102, 0]);
+    expect((await store.getAddressTransactions(a, { limit: 10, cursor: v1Cursor })).items).toEqual([
+      blocks[1]!.transactions[0],
+      blocks[0]!.transactions[0],
+    ]);
+    // Old transfers are found by token through the new index, and old blocks count in daily stats.
+    expect((await store.getTokenTransfers(token, { limit: 10 })).items.map((t) => t.value)).toEqual([
+      "3",
+      "2",
+      "1",
+    ]);
+    expect(await store.getDailyStats(utcDay(day), utcDay(day))).toEqual(
+      mergeBlockStats(blocks.map((b) => b.stats)),
+    );
+
+    // The upgraded file takes new blocks with every derived row, and rolls old ones back completely.
+    const rich = richBlock(103, "upgrade", { timestamp: day + 36 });
+    await store.writeBlocks([rich]);
+    expect((await store.getAddressSwaps(rich.swaps[0]!.transactionFrom, { limit: 5 })).items).toEqual(
+      rich.swaps,
+    );
+    await store.rollbackBlock({ number: 102, hash: blocks[2]!.block.hash });
+    expect((await store.getTokenTransfers(token, { limit: 10 })).items).toHaveLength(2);
+    expect((await store.getDailyStats(utcDay(day), utcDay(day)))[0]?.blocks).toBe(3);
+    await store.close();
+
+    // Opening it again is a no-op.
+    const again = createSqliteStore({ path });
+    await again.migrate();
+    expect((await again.getDailyStats(utcDay(day), utcDay(day)))[0]?.blocks).toBe(3);
+    await again.close();
+  });
+
+  it("three processes opening one v1 file at once all succeed, and all read the same upgraded figures", async () => {
+    const path = join(tmp.dir, "race.db");
+    const go = join(tmp.dir, "race-go");
+    const db = openDatabase(path);
+    writeV1Store(db, randomBytes(32), blocks, cursor);
+    db.close();
+    const workers = [0, 1, 2].map(() => startWorker("./store-open-worker.ts", [path, go, utcDay(day)]));
+    await waitFor(() => workers.every((w) => w.lines.includes("ready")), "workers to start", 30_000);
+    writeFileSync(go, "");
+    const expected = mergeBlockStats(blocks.map((b) => b.stats));
+    for (const w of workers) {
+      expect((await w.exited)[0], w.stderr()).toBe(0);
+      expect(JSON.parse(w.lines[1]!)).toEqual(expected);
+    }
+  }, 60_000);
+
+  it("refuses a file from a newer schema version and leaves it untouched", async () => {
+    const path = join(tmp.dir, "future.db");
+    const store = createSqliteStore({ path });
+    await store.writeBlocks([blocks[0]!]);
+    await store.close();
+    const db = openDatabase(path);
+    db.prepare("UPDATE meta SET v = ? WHERE k = 'schema_version'").run([STORE_SCHEMA_VERSION + 1]);
+    db.close();
+    expect(() => createSqliteStore({ path })).toThrow(SchemaVersionError);
+    expect(() => createSqliteStore({ path })).toThrow(/newer than this Chainlog supports/);
+    const check = openDatabase(path);
+    expect(check.prepare("SELECT count(*) AS n FROM blocks").get([])).toMatchObject({ n: 1 });
+    check.close();
+  });
+});

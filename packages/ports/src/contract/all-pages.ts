@@ -1,0 +1,14 @@
+import type { Page } from "../store.ts";
+
+/** Follows nextCursor to the end; fails instead of looping when an adapter never ends a listing. */
+export async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page: Page<T> = await fetch(cursor);
+    items.push(...page.items);
+    if (page.nextCursor === null) return items;
+    cursor = page.nextCursor;
+  }
+  throw new Error("pagination did not end");
+}
