@@ -35,6 +35,7 @@ describe("blockRows", () => {
   it("keeps the block rows apart, to be written last", () => {
     expect(rows.block.map((r) => r.table)).toEqual(["blocks_by_hash", "blocks_by_number"]);
     expect(rows.derived.some((r) => r.table.startsWith("blocks_"))).toBe(false);
-    expect(rows.derived.filter((r) => r.table === "token_transfers_by_token")).toHaveLength(1);
+    expect(rows.derived.filter((r) => r.table === "transfers_by_token")).toHaveLength(1);
+    expect(rows.derived.filter((r) => r.table === "token_transfers_by_token")).toHaveLength(0);
   });
 });

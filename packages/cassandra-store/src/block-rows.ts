@@ -1,6 +1,6 @@
 import type { IndexedBlock } from "@chainlog/ports";
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
-import { bucketOf } from "./bucket.ts";
+import { bucketOf, dayOf, StatsDays, tokenBucketSize } from "./bucket.ts";
 import { type BlockTable, BlockTables } from "./schema/tables.ts";
 
 export interface Row {
@@ -13,9 +13,18 @@ export interface BlockRows {
   /** Everything but the block rows, which are written last so a block is visible only once complete. */
   derived: Row[];
   block: Row[];
-  /** Address buckets to register: [address, kind, bucket]. */
-  buckets: Array<[string, "tx" | "tt", number]>;
+  /** Buckets to register in address_buckets: [address or token, kind, bucket]. */
+  buckets: Array<[string, BucketKind, number]>;
+  /** Assets of watched addresses to register in balance_tokens: [address, token]. */
+  balanceTokens: Array<[string, string]>;
 }
+
+/**
+ * What an address_buckets row lists: an address's transactions (tx), token transfers (tt) or swaps (sw), a
+ * token's transfers (tk, fine buckets), a token's price days in a quote (p:ETH, p:USD), or the days with
+ * block stats (day).
+ */
+export type BucketKind = "tx" | "tt" | "sw" | "tk" | "day" | `p:${string}`;
 
 export function keyOf(row: Row): unknown[] {
   return row.values.slice(0, BlockTables[row.table].key.length);
@@ -27,13 +36,20 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
   const n = block.number;
   const bucket = bucketOf(n, bucketSize);
   const derived: Row[] = [];
-  const buckets = new Map<string, [string, "tx" | "tt", number]>();
-  const addBucket = (address: string, kind: "tx" | "tt") =>
-    buckets.set(`${address}/${kind}`, [address, kind, bucket]);
+  const tokenBucket = bucketOf(n, tokenBucketSize(bucketSize));
+  const buckets = new Map<string, [string, BucketKind, number]>();
+  const addBucket = (address: string, kind: BucketKind, at = bucket) =>
+    buckets.set(`${address}/${kind}/${at}`, [address, kind, at]);
 
   const receipts = new Map(b.receipts.map((r) => [r.transactionHash, r]));
   const logsByTx = groupBy(b.logs, (l: Log) => l.transactionHash);
   const transfersByTx = groupBy(b.tokenTransfers, (t: TokenTransfer) => t.transactionHash);
+  const byTx = (items: Array<{ transactionHash: string }>) => groupBy(items, (i) => i.transactionHash);
+  const swapsByTx = byTx(b.swaps);
+  const approvalsByTx = byTx(b.approvals);
+  const wethByTx = byTx(b.wethEvents);
+  const creationsByTx = byTx(b.contractCreations);
+  const list = (m: Map<string, unknown[]>, hash: string) => JSON.stringify(m.get(hash) ?? []);
 
   for (const tx of b.transactions) {
     const json = JSON.stringify(tx);
@@ -49,6 +65,10 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
         receipt ? JSON.stringify(receipt) : null,
         JSON.stringify(logsByTx.get(tx.hash) ?? []),
         JSON.stringify(transfersByTx.get(tx.hash) ?? []),
+        list(swapsByTx, tx.hash),
+        list(approvalsByTx, tx.hash),
+        list(wethByTx, tx.hash),
+        list(creationsByTx, tx.hash),
       ],
     });
     derived.push({ table: "txs_by_block", values: [block.hash, tx.transactionIndex, json] });
@@ -69,10 +89,38 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
       addBucket(address, "tt");
     }
     derived.push({
-      table: "token_transfers_by_token",
-      values: [t.token, bucket, n, t.logIndex, t.batchIndex, json],
+      table: "transfers_by_token",
+      values: [t.token, tokenBucket, n, t.logIndex, t.batchIndex, json],
     });
+    addBucket(t.token, "tk", tokenBucket);
   }
+  for (const s of b.swaps) {
+    const json = JSON.stringify(s);
+    for (const address of new Set([s.transactionFrom, s.sender, s.recipient])) {
+      derived.push({ table: "swaps_by_address", values: [address, bucket, n, s.logIndex, json] });
+      addBucket(address, "sw");
+    }
+  }
+  for (const c of b.contractCreations)
+    derived.push({
+      table: "creations_by_address",
+      values: [c.address, n, c.transactionIndex, JSON.stringify(c)],
+    });
+  for (const p of b.pricePoints) {
+    const day = dayOf(p.timestamp);
+    derived.push({
+      table: "prices",
+      values: [p.token, p.quote, day, p.timestamp, n, p.logIndex, JSON.stringify(p)],
+    });
+    addBucket(p.token, `p:${p.quote}`, day);
+  }
+  const balanceTokens = new Map<string, [string, string]>();
+  for (const s of b.balances) {
+    derived.push({ table: "balances", values: [s.address, s.token, n, JSON.stringify(s)] });
+    balanceTokens.set(`${s.address}/${s.token}`, [s.address, s.token]);
+  }
+  derived.push({ table: "block_stats_by_day", values: [b.stats.day, n, JSON.stringify(b.stats)] });
+  addBucket(StatsDays.address, StatsDays.kind, dayOf(Date.parse(`${b.stats.day}T00:00:00Z`) / 1000));
   const data = JSON.stringify(block);
   return {
     derived,
@@ -81,10 +129,11 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
       { table: "blocks_by_number", values: [bucket, n, block.hash, data] },
     ],
     buckets: [...buckets.values()],
+    balanceTokens: [...balanceTokens.values()],
   };
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);

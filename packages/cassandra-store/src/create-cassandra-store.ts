@@ -1,24 +1,44 @@
-import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
-import { createPageCursors, type PageCursors } from "@chainlog/ports";
+import type { IndexedBlock, Page, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
+import { createPageCursors } from "@chainlog/ports";
 import type {
+  Approval,
+  BalanceSnapshot,
   Block,
   BlockRef,
+  ContractCreation,
   IngestCursor,
   Log,
   Receipt,
+  Swap,
   TokenTransfer,
   Transaction,
+  WethEvent,
 } from "@chainlog/tx-schema";
 import cassandra from "cassandra-driver";
-import { type BlockRows, blockRows, keyOf, type Row } from "./block-rows.ts";
-import { bucketOf, DefaultBucketSize } from "./bucket.ts";
+import { type BlockRows, type BucketKind, blockRows, keyOf, type Row } from "./block-rows.ts";
+import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
+import {
+  num,
+  type OpenedSettings,
+  pageLimit,
+  parse,
+  parseList,
+  readOptions,
+  type StoreContext,
+  writeOptions,
+} from "./context.ts";
+import { createDailyStats } from "./daily-stats.ts";
 import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
 import { type StoreLogger, silentLogger } from "./logger.ts";
+import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
+import { createPriceQueries } from "./price-queries.ts";
 import { createRegisteredSet } from "./registered-set.ts";
 import { runLimited } from "./run-limited.ts";
 import { migrate } from "./schema/migrate.ts";
-import { type BlockTable, BlockTables, deleteCql, insertCql, isBlockTable } from "./schema/tables.ts";
+import { type BlockTable, deleteCql, insertCql, isBlockTable, partitionOf } from "./schema/tables.ts";
+import { createServiceStatus } from "./service-status.ts";
+import { createTokenQueries } from "./token-queries.ts";
 
 export interface CassandraStoreParameters {
   /** host or host:port of one or more nodes. */
@@ -39,20 +59,15 @@ export interface CassandraStoreParameters {
   concurrency?: number;
 }
 
-export const MaxPageSize = 1000;
+export { MaxPageSize } from "./context.ts";
+
 const { consistencies } = cassandra.types;
-const read = { prepare: true, consistency: consistencies.localQuorum };
-const write = { prepare: true, consistency: consistencies.localQuorum, isIdempotent: true };
+const read = readOptions;
+const write = writeOptions;
 
-function pageLimit(page: PageQuery): number {
-  const { limit } = page;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MaxPageSize)
-    throw new RangeError(`page limit must be an integer from 1 to ${MaxPageSize}`);
-  return limit;
-}
-
-const num = (v: unknown): number => (typeof v === "number" ? v : Number(String(v)));
-const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+/** Rough bytes of a statement's values, to keep unlogged batches under Cassandra's warning size. */
+const sizeOf = (values: readonly unknown[]) =>
+  values.reduce<number>((n, v) => n + (typeof v === "string" ? v.length : 8), 0);
 
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
 export function createCassandraStore(params: CassandraStoreParameters): Store {
@@ -79,7 +94,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     socketOptions: { readTimeout: 30_000 },
   });
 
-  let ready: Promise<{ cursors: PageCursors; bucketSize: number }> | undefined;
+  let ready: Promise<OpenedSettings> | undefined;
   let closed = false;
   const registered = createRegisteredSet();
   const settings = () => {
@@ -98,7 +113,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     return ready;
   };
 
-  const exec = (cql: string, values: unknown[], opts: typeof read | typeof write = write) =>
+  const exec = (cql: string, values: unknown[], opts: cassandra.QueryOptions = write) =>
     client.execute(cql, values, opts);
 
   const cql = {
@@ -109,8 +124,34 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     indexRow: `INSERT INTO ${ks}.rows_by_height (block_number, block_hash, chunk, keys) VALUES (?, ?, ?, ?)`,
     dropIndex: `DELETE FROM ${ks}.rows_by_height WHERE block_number = ? AND block_hash = ?`,
     addressBucket: `INSERT INTO ${ks}.address_buckets (address, kind, bucket) VALUES (?, ?, ?)`,
+    balanceToken: `INSERT INTO ${ks}.balance_tokens (address, token_address) VALUES (?, ?)`,
     blockBucket: `INSERT INTO ${ks}.block_buckets (id, bucket) VALUES (0, ?)`,
     numberOfHash: `SELECT number FROM ${ks}.blocks_by_hash WHERE hash = ?`,
+  };
+
+  /**
+   * One task per partition-sized group: rows of one table and partition travel in unlogged batches (one
+   * replica set, applied atomically), never across partitions.
+   */
+  const partitionWrites = (rows: Row[], statement: (t: BlockTable) => string) => {
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) {
+      const k = JSON.stringify([r.table, partitionOf(r.table, r.values)]);
+      const g = groups.get(k);
+      if (g) g.push(r);
+      else groups.set(k, [r]);
+    }
+    return [...groups.values()].flatMap((g) =>
+      partitionBatches(g, (r) => sizeOf(r.values)).map(
+        (batch) => () =>
+          batch.length === 1 && batch[0]
+            ? exec(statement(batch[0].table), batch[0].values)
+            : client.batch(
+                batch.map((r) => ({ query: statement(r.table), params: r.values })),
+                { ...write, logged: false },
+              ),
+      ),
+    );
   };
 
   /** Deletes every recorded row at a height (of one block hash, or of all): blocks first, so readers never see a block without its rows. */
@@ -123,11 +164,22 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       for (const [table, key] of JSON.parse(String(r.keys)) as Array<[string, unknown[]]>)
         if (isBlockTable(table)) rows.push({ hash: String(r.block_hash), table, key });
     if (rows.length === 0) return;
-    const del = (r: (typeof rows)[number]) => () => exec(cql.delete(r.table), r.key);
     const isBlock = (r: (typeof rows)[number]) =>
       r.table === "blocks_by_number" || r.table === "blocks_by_hash";
-    await runLimited(rows.filter(isBlock).map(del), concurrency);
-    await runLimited(rows.filter((r) => !isBlock(r)).map(del), concurrency);
+    await runLimited(
+      partitionWrites(
+        rows.filter(isBlock).map((r) => ({ table: r.table, values: r.key })),
+        (t) => cql.delete(t),
+      ),
+      concurrency,
+    );
+    await runLimited(
+      partitionWrites(
+        rows.filter((r) => !isBlock(r)).map((r) => ({ table: r.table, values: r.key })),
+        (t) => cql.delete(t),
+      ),
+      concurrency,
+    );
     await Promise.all([...new Set(rows.map((r) => r.hash))].map((h) => exec(cql.dropIndex, [number, h])));
   };
 
@@ -146,60 +198,27 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     );
   };
 
-  /** txs_by_block rows of one block share its partition: small ones travel in unlogged batches. */
-  const blockTxWrites = (rows: Row[]) =>
-    partitionBatches(rows, (r) => String(r.values[2]).length).map(
-      (batch) => () =>
-        batch.length === 1 && batch[0]
-          ? exec(cql.insert("txs_by_block"), batch[0].values)
-          : client.batch(
-              batch.map((r) => ({ query: cql.insert("txs_by_block"), params: r.values })),
-              { ...write, logged: false },
-            ),
-    );
-
-  const pageAcrossBuckets = async <T>(q: {
-    address: string;
-    kind: "tx" | "tt";
-    table: "txs_by_address" | "token_transfers_by_address";
-    column: "tx" | "transfer";
-    limit: number;
-    cursor: string | null | undefined;
-  }): Promise<Page<T>> => {
-    const { cursors, bucketSize } = await settings();
-    const positionCols = BlockTables[q.table].key.slice(2);
-    const query = `${q.table}:${q.address}`;
-    const after = q.cursor ? cursors.decode(query, q.cursor, positionCols.length) : null;
-    const fromBucket = after ? bucketOf(after[0] ?? 0, bucketSize) : null;
-    const bucketsRs = await exec(
-      `SELECT bucket FROM ${ks}.address_buckets WHERE address = ? AND kind = ?${fromBucket === null ? "" : " AND bucket <= ?"}`,
-      fromBucket === null ? [q.address, q.kind] : [q.address, q.kind, fromBucket],
-      read,
-    );
-    const cols = positionCols.join(", ");
-    const found: Array<{ position: number[]; item: T }> = [];
-    for await (const b of bucketsRs) {
-      const bucket = num(b.bucket);
-      const need = q.limit + 1 - found.length;
-      const seek = after && bucket === fromBucket;
-      const rs = await exec(
-        `SELECT ${cols}, ${q.column} FROM ${ks}.${q.table} WHERE address = ? AND bucket = ?${
-          seek ? ` AND (${cols}) < (${positionCols.map(() => "?").join(", ")})` : ""
-        } LIMIT ${need}`,
-        seek ? [q.address, bucket, ...after] : [q.address, bucket],
-        read,
-      );
-      for (const r of rs.rows)
-        found.push({ position: positionCols.map((c) => num(r[c])), item: parse<T>(r[q.column]) });
-      if (found.length > q.limit) break;
-    }
-    const items = found.slice(0, q.limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map((f) => f.item),
-      nextCursor: found.length > q.limit && last ? cursors.encode(query, last.position) : null,
-    };
-  };
+  const ctx: StoreContext = { client, ks, concurrency, settings, exec };
+  const addressPage = <T>(
+    address: string,
+    kind: BucketKind,
+    table: "txs_by_address" | "token_transfers_by_address" | "swaps_by_address",
+    column: string,
+    page: { limit: number; cursor?: string | null },
+  ): Promise<Page<T>> =>
+    settings().then(({ bucketSize }) => {
+      const a = address.toLowerCase();
+      return pageAcrossBuckets<T>(ctx, {
+        partition: [a],
+        table,
+        column,
+        registry: { address: a, kind },
+        bucketOf: (position) => bucketOf(position[0] ?? 0, bucketSize),
+        limit: page.limit,
+        cursor: page.cursor,
+        query: `${table}:${a}`,
+      });
+    });
 
   return {
     async migrate() {
@@ -236,9 +255,9 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
         const r = rows.get(b) as BlockRows;
         const blockBucket = bucketOf(b.block.number, bucketSize);
         buckets.set(`b/${blockBucket}`, { cql: cql.blockBucket, values: [blockBucket] });
-        for (const row of r.derived)
-          if (row.table !== "txs_by_block") tasks.push(() => exec(cql.insert(row.table), row.values));
-        tasks.push(...blockTxWrites(r.derived.filter((row) => row.table === "txs_by_block")));
+        tasks.push(...partitionWrites(r.derived, (t) => cql.insert(t)));
+        for (const [address, token] of r.balanceTokens)
+          buckets.set(`t/${address}/${token}`, { cql: cql.balanceToken, values: [address, token] });
         for (const [address, kind, bucket] of r.buckets)
           buckets.set(`a/${address}/${kind}/${bucket}`, {
             cql: cql.addressBucket,
@@ -327,7 +346,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       await settings();
       const row = (
         await exec(
-          `SELECT tx, receipt, logs, transfers FROM ${ks}.tx_by_hash WHERE hash = ?`,
+          `SELECT tx, receipt, logs, transfers, swaps, approvals, weth_events, creations FROM ${ks}.tx_by_hash WHERE hash = ?`,
           [hash.toLowerCase()],
           read,
         )
@@ -338,32 +357,96 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
         receipt: row.receipt === null ? null : parse<Receipt>(row.receipt),
         logs: parse<Log[]>(row.logs),
         tokenTransfers: parse<TokenTransfer[]>(row.transfers),
+        swaps: parseList<Swap>(row.swaps),
+        approvals: parseList<Approval>(row.approvals),
+        wethEvents: parseList<WethEvent>(row.weth_events),
+        contractCreations: parseList<ContractCreation>(row.creations),
       };
     },
 
-    getAddressTransactions(address, page) {
-      const limit = pageLimit(page);
-      return pageAcrossBuckets<Transaction>({
-        address: address.toLowerCase(),
-        kind: "tx",
-        table: "txs_by_address",
-        column: "tx",
-        limit,
-        cursor: page.cursor,
+    async getAddressTransactions(address, page) {
+      return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", {
+        ...page,
+        limit: pageLimit(page),
       });
     },
 
-    getAddressTokenTransfers(address, page) {
-      const limit = pageLimit(page);
-      return pageAcrossBuckets<TokenTransfer>({
-        address: address.toLowerCase(),
-        kind: "tt",
-        table: "token_transfers_by_address",
-        column: "transfer",
-        limit,
-        cursor: page.cursor,
+    async getAddressTokenTransfers(address, page) {
+      return addressPage<TokenTransfer>(address, "tt", "token_transfers_by_address", "transfer", {
+        ...page,
+        limit: pageLimit(page),
       });
     },
+
+    async getAddressSwaps(address, page) {
+      return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", {
+        ...page,
+        limit: pageLimit(page),
+      });
+    },
+
+    async getTokenTransfers(token, page) {
+      const limit = pageLimit(page);
+      const { bucketSize } = await settings();
+      const t = token.toLowerCase();
+      const size = tokenBucketSize(bucketSize);
+      return pageAcrossBuckets<TokenTransfer>(ctx, {
+        partition: [t],
+        table: "transfers_by_token",
+        column: "transfer",
+        registry: { address: t, kind: "tk" },
+        bucketOf: (position) => bucketOf(position[0] ?? 0, size),
+        limit,
+        cursor: page.cursor,
+        query: `transfers_by_token:${t}`,
+      });
+    },
+
+    async getContractCreation(address) {
+      await settings();
+      const row = (
+        await exec(
+          `SELECT creation FROM ${ks}.creations_by_address WHERE address = ? LIMIT 1`,
+          [address.toLowerCase()],
+          read,
+        )
+      ).first();
+      return row ? parse<ContractCreation>(row.creation) : null;
+    },
+
+    ...createTokenQueries(ctx),
+    ...createPriceQueries(ctx),
+
+    async getAddressBalances(address) {
+      await settings();
+      const a = address.toLowerCase();
+      const tokens = await exec(
+        `SELECT token_address FROM ${ks}.balance_tokens WHERE address = ?`,
+        [a],
+        read,
+      );
+      const list: string[] = [];
+      for await (const r of tokens) list.push(String(r.token_address));
+      // one single-row read per asset: its partition is clustered newest first
+      const found = new Map<string, BalanceSnapshot>();
+      await runLimited(
+        list.map((token) => async () => {
+          const row = (
+            await exec(
+              `SELECT snapshot FROM ${ks}.balances WHERE address = ? AND token_address = ? LIMIT 1`,
+              [a, token],
+              read,
+            )
+          ).first();
+          if (row) found.set(token, parse<BalanceSnapshot>(row.snapshot));
+        }),
+        concurrency,
+      );
+      return list.flatMap((token) => found.get(token) ?? []);
+    },
+
+    ...createDailyStats(ctx),
+    ...createServiceStatus(ctx),
 
     async getCursor(name) {
       await settings();

@@ -318,6 +318,13 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       return docs.map(toWatchlist);
     },
 
+    async listWatchedAddresses() {
+      await open();
+      // addressKeys are already lower case and de-duplicated per list; distinct() merges the multikey index
+      const keys = await watchlists.distinct("addressKeys");
+      return [...new Set(keys.filter((k): k is string => typeof k === "string"))].sort();
+    },
+
     async createJob(userId, input) {
       await open();
       const now = Date.now();

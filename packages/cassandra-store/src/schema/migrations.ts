@@ -46,4 +46,45 @@ export const Migrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.cursors (name text PRIMARY KEY, data text)`,
     ],
   },
+  {
+    version: 2,
+    name: "decoded events, tokens, prices, balances, block stats and service status",
+    statements: (ks) => [
+      // a transaction's decoded events travel with it: getTransaction stays one single-row read
+      ...["swaps", "approvals", "weth_events", "creations"].map(
+        (c) => `ALTER TABLE ${ks}.tx_by_hash ADD IF NOT EXISTS ${c} text`,
+      ),
+      // finer buckets than address tables (bucket size / 100 blocks): a busy token moves far more rows than a
+      // busy address; supersedes token_transfers_by_token, which is kept only so old height indexes can delete
+      `CREATE TABLE IF NOT EXISTS ${ks}.transfers_by_token (token_address text, bucket bigint, block_number bigint,
+         log_index bigint, batch_index int, transfer text,
+         PRIMARY KEY ((token_address, bucket), block_number, log_index, batch_index))
+         ${desc(["block_number", "log_index", "batch_index"])}`,
+      // one row per distinct party (tx sender, event sender, recipient): a swap is read once per address
+      `CREATE TABLE IF NOT EXISTS ${ks}.swaps_by_address (address text, bucket bigint, block_number bigint,
+         log_index bigint, swap text, PRIMARY KEY ((address, bucket), block_number, log_index))
+         ${desc(["block_number", "log_index"])}`,
+      // newest creation first: a CREATE2 address redeployed after SELFDESTRUCT keeps its history
+      `CREATE TABLE IF NOT EXISTS ${ks}.creations_by_address (address text, block_number bigint, tx_index int,
+         creation text, PRIMARY KEY ((address), block_number, tx_index)) ${desc(["block_number", "tx_index"])}`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.tokens (address text PRIMARY KEY, data text)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.tokens_by_symbol (symbol text, address text, data text,
+         PRIMARY KEY ((symbol), address))`,
+      // day buckets (of the block timestamp) so a time window selects its partitions directly
+      `CREATE TABLE IF NOT EXISTS ${ks}.prices (token_address text, quote text, day bigint, ts bigint, block_number bigint,
+         log_index bigint, point text, PRIMARY KEY ((token_address, quote, day), ts, block_number, log_index))
+         ${desc(["ts", "block_number", "log_index"])}`,
+      // newest first per (address, asset): the latest snapshot is the partition's first row, however long the
+      // history; balance_tokens lists an address's assets (never deleted: an asset rolled back reads empty)
+      `CREATE TABLE IF NOT EXISTS ${ks}.balances (address text, token_address text, block_number bigint,
+         snapshot text, PRIMARY KEY ((address, token_address), block_number)) ${desc(["block_number"])}`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.balance_tokens (address text, token_address text,
+         PRIMARY KEY ((address), token_address))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.block_stats_by_day (day text, block_number bigint, stats text,
+         PRIMARY KEY ((day), block_number))`,
+      // one small partition; the TTL drops reports of instances that stopped reporting
+      `CREATE TABLE IF NOT EXISTS ${ks}.service_status (id int, service text, instance text, updated_at bigint,
+         data text, PRIMARY KEY ((id), service, instance)) WITH default_time_to_live = 86400`,
+    ],
+  },
 ];
