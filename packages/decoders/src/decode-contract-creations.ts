@@ -17,6 +17,7 @@ export function decodeContractCreations(receipts: readonly Receipt[]): ContractC
       blockHash: r.blockHash,
       transactionHash: r.transactionHash,
       transactionIndex: r.transactionIndex,
+      source: "receipt",
     });
   }
   return out;

@@ -1,6 +1,14 @@
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
 import { EventTopics } from "./signatures.ts";
-import type { Approval, DecodedLogs, EventLocation, PairSync, SkipReason, Swap, WethEvent } from "./types.ts";
+import type {
+  Approval,
+  DecodedLogs,
+  DecodedSwap,
+  EventLocation,
+  PairSync,
+  SkipReason,
+  WethEvent,
+} from "./types.ts";
 import {
   isTopic,
   topicWord,
@@ -236,7 +244,7 @@ function decodeWeth(log: Log, kind: WethEvent["kind"], out: WethEvent[]): boolea
 }
 
 /** Swap(address indexed sender, uint amount0In, uint amount1In, uint amount0Out, uint amount1Out, address indexed to) */
-function decodeSwapV2(log: Log, out: Swap[]): boolean {
+function decodeSwapV2(log: Log, out: DecodedSwap[]): boolean {
   const { topics, data } = log;
   if (topics.length !== 3 || wordCount(data) !== 4 || !topicsValid(topics)) return false;
   const amount0 = wordToBigInt(word(data, 0)) - wordToBigInt(word(data, 2));
@@ -273,7 +281,7 @@ function decodeSyncV2(log: Log, out: PairSync[]): boolean {
 }
 
 /** Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160, uint128, int24) */
-function decodeSwapV3(log: Log, out: Swap[]): boolean {
+function decodeSwapV3(log: Log, out: DecodedSwap[]): boolean {
   const { topics, data } = log;
   if (topics.length !== 3 || wordCount(data) !== 5 || !topicsValid(topics)) return false;
   const sqrtPriceX96 = wordToBigInt(word(data, 2));

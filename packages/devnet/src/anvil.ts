@@ -16,10 +16,11 @@ export interface StartAnvilParameters {
   accounts?: number;
   gasLimit?: bigint;
   /**
-   * Keeps anvil fast and its disk use bounded on long chains, at the cost of debug_trace* and old-state reads.
-   * Leave off for trace tests.
+   * Keeps anvil fast and its disk use bounded on long chains. true keeps no past state, so debug_trace* and
+   * reads at older blocks fail (leave off for trace tests); a number keeps that many recent states in memory,
+   * enough for a processor that follows the head to trace blocks and read balances at them.
    */
-  pruneHistory?: boolean;
+  pruneHistory?: boolean | number;
   /** Load or save state (anvil --load-state / --dump-state), e.g. to start a second node on the same chain. */
   loadStatePath?: string;
   dumpStatePath?: string;
@@ -92,7 +93,8 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
   if (params.blockTime) args.push("--block-time", String(params.blockTime));
   if (params.noMining) args.push("--no-mining");
   if (params.gasLimit) args.push("--gas-limit", params.gasLimit.toString());
-  if (params.pruneHistory) args.push("--prune-history");
+  if (typeof params.pruneHistory === "number") args.push("--prune-history", String(params.pruneHistory));
+  else if (params.pruneHistory) args.push("--prune-history");
   if (params.loadStatePath) args.push("--load-state", params.loadStatePath);
   if (params.dumpStatePath) args.push("--dump-state", params.dumpStatePath);
   if (params.extraArgs) args.push(...params.extraArgs);

@@ -10,6 +10,7 @@ export { freeEnginePorts } from "./free-engine-ports.ts";
 export { AllEngines, type EngineName, type StartEnginesParameters } from "./options.ts";
 export { cacheDir, defaultBaseDir } from "./paths.ts";
 export { freePort } from "./process/ports.ts";
+export * from "./s3/index.ts";
 export { type Engines, startEngines } from "./start-engines.ts";
 export { type EngineEndpoints, readState } from "./state.ts";
 export { type StopEnginesParameters, stopEngines } from "./stop-engines.ts";

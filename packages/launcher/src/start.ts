@@ -89,22 +89,43 @@ export async function start(params: StartParameters = {}): Promise<void> {
       port: await pickDevnetPort(env.DEVNET_PORT),
       chainId: 31337,
       blockTime: Number(env.DEVNET_BLOCK_TIME ?? 1),
-      pruneHistory: true,
+      // Recent states only: memory stays bounded, and a processor near the head can still trace blocks and read
+      // balances at them.
+      pruneHistory: 1024,
       gasLimit: 60_000_000n,
     });
     onShutdown("devnet", () => anvil.stop());
     logger.info({ rpcUrl: anvil.rpcUrl }, "devnet started");
     const abort = new AbortController();
+    let ready: (v: { contracts: devnet.WorkloadContracts; accounts: string[] }) => void = () => undefined;
+    const deployed = new Promise<{ contracts: devnet.WorkloadContracts; accounts: string[] }>((r) => {
+      ready = r;
+    });
     const workload = devnet.runWorkload({
       rpcUrl: anvil.rpcUrl,
       txPerSecond: Number(env.DEVNET_TX_PER_SECOND ?? 20),
       signal: abort.signal,
       logger: logger.child({ component: "workload" }),
+      onReady: (contracts, accounts) => ready({ contracts, accounts }),
     });
     onShutdown("workload", async () => {
       abort.abort();
       await workload.catch(() => undefined);
     });
+    // The processor prices against the devnet's own WETH and stablecoin, and keeps a few traders' portfolios.
+    const { contracts, accounts } = await Promise.race([
+      deployed,
+      workload.then(() => {
+        throw new Error("the devnet workload stopped before deploying its contracts");
+      }),
+    ]);
+    childEnv.WETH_ADDRESS = env.WETH_ADDRESS || contracts.weth;
+    childEnv.STABLECOIN_ADDRESSES = env.STABLECOIN_ADDRESSES || contracts.stablecoin;
+    childEnv.WATCHED_ADDRESSES = env.WATCHED_ADDRESSES || accounts.slice(0, 5).join(",");
+    logger.info(
+      { weth: childEnv.WETH_ADDRESS, stablecoin: childEnv.STABLECOIN_ADDRESSES, watched: 5 },
+      "devnet contracts deployed",
+    );
     childEnv.ETH_RPC_URL = anvil.rpcUrl;
     childEnv.ETH_RPC_URLS = "";
     childEnv.CHAINLOG_DATA_DIR = dataDir;

@@ -29,4 +29,24 @@ describe("loadConfig", () => {
     expect(c.API_PORT).toBe(4000);
     expect(c.KAFKA_BROKERS).toEqual(["127.0.0.1:9092", "127.0.0.1:9094"]);
   });
+
+  it("reads the processor's enrichment settings: lower-cased address lists, trace mode, bounded retries", () => {
+    const c = loadConfig({
+      WATCHED_ADDRESSES:
+        "0x000000000000000000000000000000000000A11C, 0x0000000000000000000000000000000000000b0b",
+      WETH_ADDRESS: "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
+      PROCESSOR_TRACES: "off",
+    });
+    expect(c.WATCHED_ADDRESSES).toEqual([
+      "0x000000000000000000000000000000000000a11c",
+      "0x0000000000000000000000000000000000000b0b",
+    ]);
+    expect(c.WETH_ADDRESS).toBe("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2");
+    expect(c.STABLECOIN_ADDRESSES).toBeUndefined();
+    expect(c.PROCESSOR_TRACES).toBe("off");
+    expect(loadConfig({}).PROCESSOR_TRACES).toBe("auto");
+    expect(loadConfig({}).PROCESSOR_ENRICH_RETRY_MS).toBe(30_000);
+    expect(() => loadConfig({ STABLECOIN_ADDRESSES: "0x1234" })).toThrow(/STABLECOIN_ADDRESSES/);
+    expect(() => loadConfig({ PROCESSOR_TRACES: "sometimes" })).toThrow(/PROCESSOR_TRACES/);
+  });
 });

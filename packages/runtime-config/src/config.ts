@@ -2,6 +2,19 @@ import { resolve } from "node:path";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte hex address")
+  .transform((a) => a.toLowerCase());
+const addressList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(address));
 const csv = z.string().transform((s) =>
   s
     .split(",")
@@ -31,6 +44,23 @@ export const ConfigSchema = z.object({
   INGEST_HTTP_PORT: port.default(9101),
   PROCESSOR_HTTP_HOST: z.string().default("127.0.0.1"),
   PROCESSOR_HTTP_PORT: port.default(9102),
+
+  /** CREATE/CREATE2 from debug_traceBlockByHash: auto probes the node once and goes without when it cannot. */
+  PROCESSOR_TRACES: z.enum(["auto", "on", "off"]).default("auto"),
+  /** One enrichment RPC request (eth_call, eth_getBalance, traces). */
+  PROCESSOR_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** How long enrichment reads are retried before the block is written without them (and counted). */
+  PROCESSOR_ENRICH_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** How often the processor re-reads the watchlists' addresses from the metadata store. */
+  PROCESSOR_WATCHLIST_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Addresses whose ETH and token balances are kept, besides every address on a user's watchlist. */
+  WATCHED_ADDRESSES: addressList.default([]),
+  /** Wrapped ether, the ETH quote of DEX prices. Default on mainnet (chain 1): 0xc02a…6cc2. */
+  WETH_ADDRESS: address.optional(),
+  /** Stablecoins taken as 1 USD for DEX prices. Default on mainnet: USDC, USDT, DAI. */
+  STABLECOIN_ADDRESSES: addressList.optional(),
+  /** Who reports the processor's status (Kubernetes sets it); default hostname:pid. */
+  POD_NAME: z.string().max(200).optional(),
 
   BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
 

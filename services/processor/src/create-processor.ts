@@ -1,13 +1,16 @@
+import { hostname } from "node:os";
 import type { Bus, ConsumedMessage, IndexedBlock, Store, Subscription } from "@chainlog/ports";
 import type { Logger, Registry } from "@chainlog/telemetry";
 import {
+  type BlockEnvelope,
   type BusEnvelope,
   decodeEnvelope,
   encodeProcessed,
   type ProcessedEnvelope,
   Topics,
 } from "@chainlog/tx-schema";
-import { indexBlock, processedEnvelope } from "./index-block.ts";
+import { type BlockIndexerContext, createBlockIndexer } from "./enrich/create-block-indexer.ts";
+import { processedEnvelope } from "./index-block.ts";
 import { createProcessorMetrics } from "./metrics.ts";
 
 /** Messages that fail validation go here with the reason in a header: kept for inspection, never retried. */
@@ -30,6 +33,15 @@ export interface CreateProcessorParameters {
   sampleIntervalMs?: number;
   /** Not ready when lag stays above zero without progress for this long. Default 60 s. */
   stuckAfterMs?: number;
+  /**
+   * Fills what needs the node (pool tokens, prices, traces, balances, token metadata). Default: one without a
+   * node, so blocks carry only what their envelopes say.
+   */
+  enrich?: Omit<BlockIndexerContext, "store" | "logger" | "onEnrichmentFailure">;
+  /** Name in the pipeline status reports (POD_NAME). Default hostname:pid. */
+  instance?: string;
+  /** How often a ProcessorStatus is written to the store. Default 5 s. */
+  statusIntervalMs?: number;
 }
 
 export interface Processor {
@@ -39,6 +51,8 @@ export interface Processor {
   /** Subscribed, and not stuck (lag without progress). */
   ready(): boolean;
   readonly stats: ProcessorStats;
+  /** Whether traced contract creations are read (PROCESSOR_TRACES, and what the node allows). */
+  tracing(): boolean;
 }
 
 export interface ProcessorStats {
@@ -49,6 +63,9 @@ export interface ProcessorStats {
   lastBlock: number | null;
   lag: number | null;
   lastProgressAt: number;
+  blocksPerSecond: number;
+  /** Enrichment steps a block went without because the node could not answer. */
+  enrichmentFailures: number;
 }
 
 export function createProcessor(params: CreateProcessorParameters): Processor {
@@ -65,13 +82,45 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     lastBlock: null,
     lag: null,
     lastProgressAt: Date.now(),
+    blocksPerSecond: 0,
+    enrichmentFailures: 0,
   };
+  const instance = params.instance ?? `${hostname()}:${process.pid}`;
+  const indexer = createBlockIndexer({
+    rpc: null,
+    ...params.enrich,
+    store,
+    logger,
+    onEnrichmentFailure: (step, blocks) => {
+      stats.enrichmentFailures += blocks;
+      m.enrichmentFailures.inc({ step }, blocks);
+    },
+  });
   let subscription: Subscription | null = null;
   let sampler: NodeJS.Timeout | null = null;
+  let reporter: NodeJS.Timeout | null = null;
 
-  const writeBlocks = async (pending: IndexedBlock[], processed: ProcessedEnvelope[]) => {
-    for (let i = 0; i < pending.length; i += maxBlocksPerWrite) {
-      const chunk = pending.slice(i, i + maxBlocksPerWrite);
+  const countEvents = (indexed: IndexedBlock, syncs: number) => {
+    m.events.inc({ kind: "token_transfer" }, indexed.tokenTransfers.length);
+    m.events.inc({ kind: "approval" }, indexed.approvals.length);
+    m.events.inc({ kind: "weth" }, indexed.wethEvents.length);
+    m.events.inc({ kind: "swap" }, indexed.swaps.length);
+    m.events.inc({ kind: "sync" }, syncs);
+    m.events.inc({ kind: "contract_creation" }, indexed.contractCreations.length);
+    m.events.inc({ kind: "price_point" }, indexed.pricePoints.length);
+    m.events.inc({ kind: "balance" }, indexed.balances.length);
+    stats.tokenTransfers += indexed.tokenTransfers.length;
+  };
+
+  const writeBlocks = async (envelopes: BlockEnvelope[], processed: ProcessedEnvelope[]) => {
+    for (let i = 0; i < envelopes.length; i += maxBlocksPerWrite) {
+      const indexedChunk = await indexer.index(envelopes.slice(i, i + maxBlocksPerWrite));
+      const chunk: IndexedBlock[] = [];
+      for (const { indexed, decoded } of indexedChunk) {
+        chunk.push(indexed);
+        countEvents(indexed, decoded.syncs.length);
+        for (const [reason, n] of Object.entries(decoded.skipped)) m.skippedLogs.inc({ reason }, n);
+      }
       const end = m.writeSeconds.startTimer();
       await store.writeBlocks(chunk);
       end();
@@ -112,7 +161,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
    * the bus commits only after this resolves, so a crash anywhere replays the batch onto an idempotent store.
    */
   const onBatch = async (batch: ConsumedMessage[]) => {
-    let pending: IndexedBlock[] = [];
+    let pending: BlockEnvelope[] = [];
     const processed: ProcessedEnvelope[] = [];
     let blocks = 0;
     let highest: number | null = null;
@@ -125,18 +174,9 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         continue;
       }
       if (env.kind === "block") {
-        const { indexed, decoded, contractCreations } = indexBlock(env);
-        pending.push(indexed);
+        pending.push(env);
         blocks += 1;
         highest = Math.max(highest ?? 0, env.block.number);
-        m.events.inc({ kind: "token_transfer" }, decoded.tokenTransfers.length);
-        m.events.inc({ kind: "approval" }, decoded.approvals.length);
-        m.events.inc({ kind: "weth" }, decoded.wethEvents.length);
-        m.events.inc({ kind: "swap" }, decoded.swaps.length);
-        m.events.inc({ kind: "sync" }, decoded.syncs.length);
-        m.events.inc({ kind: "contract_creation" }, contractCreations);
-        for (const [reason, n] of Object.entries(decoded.skipped)) m.skippedLogs.inc({ reason }, n);
-        stats.tokenTransfers += decoded.tokenTransfers.length;
       } else if (env.kind === "rollback") {
         await writeBlocks(pending, processed);
         pending = [];
@@ -175,6 +215,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
       const now = Date.now();
       const rate = ((stats.blocks - previous.blocks) * 1000) / Math.max(1, now - previous.at);
       m.blocksPerSecond.set(rate);
+      stats.blocksPerSecond = rate;
       previous = { blocks: stats.blocks, at: now };
     };
     await tick();
@@ -182,8 +223,27 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     sampler.unref();
   };
 
+  /** The pipeline status page reads these; a report older than a few intervals means this instance is gone. */
+  const report = async () => {
+    try {
+      await store.putServiceStatus({
+        service: "processor",
+        instance,
+        updatedAt: Date.now(),
+        lastBlock: stats.lastBlock,
+        consumerLag: stats.lag,
+        blocksPerSecond: Math.max(0, stats.blocksPerSecond),
+        rollbacks: stats.rollbacks,
+        lastProgressAt: stats.lastProgressAt,
+      });
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "status report failed");
+    }
+  };
+
   return {
     stats,
+    tracing: () => indexer.tracing(),
     async start() {
       const partitions = params.partitions ?? 8;
       await bus.ensureTopics([
@@ -205,11 +265,16 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
       });
       stats.lastProgressAt = Date.now();
       await sample();
+      await report();
+      reporter = setInterval(() => void report(), params.statusIntervalMs ?? 5_000);
+      reporter.unref();
       logger.info({ group, topic: Topics.blocks }, "processor consuming");
     },
     async close() {
       if (sampler) clearInterval(sampler);
+      if (reporter) clearInterval(reporter);
       sampler = null;
+      reporter = null;
       await subscription?.close();
       subscription = null;
     },

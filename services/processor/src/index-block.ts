@@ -1,16 +1,20 @@
 import { type DecodedLogs, decodeContractCreations, decodeLogs } from "@chainlog/decoders";
 import type { IndexedBlock } from "@chainlog/ports";
-import type { BlockEnvelope, ProcessedBlockEnvelope } from "@chainlog/tx-schema";
+import { type BlockEnvelope, blockStatsOf, type ProcessedBlockEnvelope } from "@chainlog/tx-schema";
+import { enrichSwaps } from "./derive/enrich-swaps.ts";
 
 export interface IndexedEnvelope {
   indexed: IndexedBlock;
   decoded: DecodedLogs;
-  contractCreations: number;
 }
 
-/** Derives everything the store keeps for one block. Pure: the same envelope always gives the same rows. */
+/**
+ * Everything derivable from the block alone. Pure: the same envelope always gives the same rows. What needs the
+ * node (pool tokens, prices, traced creations, balances) is left empty here and filled by the block indexer.
+ */
 export function indexBlock(env: BlockEnvelope): IndexedEnvelope {
   const decoded = decodeLogs(env.logs);
+  const from = new Map(env.transactions.map((t) => [t.hash, t.from]));
   return {
     indexed: {
       chainId: env.chainId,
@@ -19,9 +23,21 @@ export function indexBlock(env: BlockEnvelope): IndexedEnvelope {
       receipts: env.receipts,
       logs: env.logs,
       tokenTransfers: decoded.tokenTransfers,
+      approvals: decoded.approvals,
+      wethEvents: decoded.wethEvents,
+      swaps: enrichSwaps(decoded.swaps, from, new Map()),
+      contractCreations: decodeContractCreations(env.receipts),
+      pricePoints: [],
+      balances: [],
+      stats: blockStatsOf({
+        chainId: env.chainId,
+        block: env.block,
+        transactions: env.transactions,
+        receipts: env.receipts,
+        tokenTransfers: decoded.tokenTransfers,
+      }),
     },
     decoded,
-    contractCreations: decodeContractCreations(env.receipts).length,
   };
 }
 

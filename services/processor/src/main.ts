@@ -1,7 +1,10 @@
-import { loadConfig, openBus, openStore } from "@chainlog/runtime-config";
+import type { MetaStore } from "@chainlog/ports";
+import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
+import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
 import { startHealthServer } from "./http/health-server.ts";
+import { createRpcClient } from "./rpc/rpc-client.ts";
 
 const logger = createLogger("processor");
 
@@ -13,12 +16,66 @@ async function main() {
   onShutdown("bus", () => bus.close());
   const store = await openStore(config);
   onShutdown("store", () => store.close());
+  // Watchlists are an extra: a metadata store that is down must not stop blocks from flowing. Connect lazily and
+  // keep retrying on each refresh.
+  let meta: MetaStore | null = null;
+  let connecting: Promise<MetaStore> | null = null;
+  const metaStore = {
+    async listWatchedAddresses() {
+      if (!meta) {
+        connecting ??= openMetaStore(config).finally(() => {
+          connecting = null;
+        });
+        meta = await connecting;
+        onShutdown("metastore", () => (meta as MetaStore).close());
+      }
+      return meta.listWatchedAddresses();
+    },
+  };
 
-  const processor = createProcessor({ bus, store, logger, metrics, partitions: config.BUS_PARTITIONS });
+  const watched = createWatchedAddresses({
+    fixed: config.WATCHED_ADDRESSES,
+    metaStore,
+    refreshMs: config.PROCESSOR_WATCHLIST_REFRESH_MS,
+    onError: (error) =>
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "watchlist refresh failed",
+      ),
+  });
+  await watched.start(5_000);
+  onShutdown("watchlists", async () => watched.stop());
+  // Without a node the processor still writes everything the blocks carry; enrichment needs ETH_RPC_URL(S).
+  const rpc =
+    config.rpcUrls.length > 0
+      ? createRpcClient({
+          urls: config.rpcUrls,
+          timeoutMs: config.PROCESSOR_RPC_TIMEOUT_MS,
+          retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
+          onFailover: (from, to, reason) => logger.warn({ from, to, reason }, "RPC failover"),
+        })
+      : null;
+  if (!rpc) logger.warn("no ETH_RPC_URL: swaps, prices, traces and balances are not enriched");
+
+  const processor = createProcessor({
+    bus,
+    store,
+    logger,
+    metrics,
+    partitions: config.BUS_PARTITIONS,
+    instance: config.POD_NAME,
+    enrich: {
+      rpc,
+      traces: config.PROCESSOR_TRACES,
+      weth: config.WETH_ADDRESS,
+      stablecoins: config.STABLECOIN_ADDRESSES,
+      watched: watched.has,
+    },
+  });
   const server = await startHealthServer({
     port: config.PROCESSOR_HTTP_PORT,
     // Loopback by default; containers set PROCESSOR_HTTP_HOST=0.0.0.0 so probes and scrapers reach it.
-    host: process.env.PROCESSOR_HTTP_HOST || "127.0.0.1",
+    host: config.PROCESSOR_HTTP_HOST,
     metrics,
     ready: async () => {
       if (!processor.ready()) return { ok: false, detail: "not consuming, or lagging without progress" };
@@ -30,7 +87,10 @@ async function main() {
   // Registered last, so it runs first: finish and commit the batch in flight before the bus and store close.
   onShutdown("processor", () => processor.close());
   await processor.start();
-  logger.info({ port: config.PROCESSOR_HTTP_PORT }, "processor started");
+  logger.info(
+    { port: config.PROCESSOR_HTTP_PORT, rpc: rpc?.current() ?? null, watched: watched.size() },
+    "processor started",
+  );
 }
 
 main().catch((error: unknown) => {

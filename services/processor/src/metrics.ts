@@ -27,6 +27,12 @@ export function createProcessorMetrics(registry: Registry) {
       labelNames: ["reason"] as const,
       registers,
     }),
+    enrichmentFailures: new Counter({
+      name: "chainlog_processor_enrichment_failures_total",
+      help: "Blocks written without an enrichment the node could not give (pools, tokens, traces, balances)",
+      labelNames: ["step"] as const,
+      registers,
+    }),
     invalidMessages: new Counter({
       name: "chainlog_processor_invalid_messages_total",
       help: "Bus messages that failed schema validation and were parked",

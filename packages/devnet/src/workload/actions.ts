@@ -1,6 +1,7 @@
-import type { Address, Hex, TransactionReceipt } from "viem";
+import { type Address, type Hex, parseEventLogs, type TransactionReceipt } from "viem";
+import { factoryArtifact } from "./artifacts.ts";
 import { confirm, type DevnetClient, defaultAccount } from "./client.ts";
-import { erc20At, erc721At, erc1155At, pairAt, wethAt } from "./deploy.ts";
+import { erc20At, erc721At, erc1155At, factoryAt, pairAt, wethAt } from "./deploy.ts";
 
 interface From {
   account?: Address;
@@ -214,4 +215,29 @@ export async function swap(
     }),
   );
   return { receipt, amountOut };
+}
+
+/**
+ * Calls the factory's deploy(salt): two contracts created inside the call (CREATE and CREATE2), which receipts do
+ * not list. Resolves with the receipt and the children's addresses from the Deployed events.
+ */
+export async function factoryDeploy(
+  client: DevnetClient,
+  { factory, salt, account }: From & { factory: Address; salt: Hex },
+): Promise<{ receipt: TransactionReceipt; created: Address; created2: Address }> {
+  const from = account ?? (await defaultAccount(client));
+  const receipt = await confirm(
+    client,
+    await client.writeContract({
+      ...factoryAt(factory),
+      functionName: "deploy",
+      args: [salt],
+      account: from,
+    }),
+  );
+  const events = parseEventLogs({ abi: factoryArtifact.abi, logs: receipt.logs, eventName: "Deployed" });
+  const created = events.find((e) => !e.args.create2)?.args.child;
+  const created2 = events.find((e) => e.args.create2)?.args.child;
+  if (!created || !created2) throw new Error(`factory call ${receipt.transactionHash} deployed nothing`);
+  return { receipt, created, created2 };
 }

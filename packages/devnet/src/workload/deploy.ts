@@ -4,6 +4,7 @@ import {
   erc20Artifact,
   erc721Artifact,
   erc1155Artifact,
+  factoryArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
 } from "./artifacts.ts";
@@ -78,6 +79,13 @@ export async function deployWeth(client: DevnetClient, { account }: From = {}): 
   return deployed(client, hash);
 }
 
+/** A factory whose deploy(salt) creates two children, with CREATE and CREATE2 (see factoryDeploy). */
+export async function deployFactory(client: DevnetClient, { account }: From = {}): Promise<Address> {
+  const from = account ?? (await defaultAccount(client));
+  const hash = await client.deployContract({ ...factoryArtifact, account: from, args: [] });
+  return deployed(client, hash);
+}
+
 export interface Pair {
   pair: Address;
   token0: Address;
@@ -125,6 +133,63 @@ export async function createPair(
   return { pair, token0, token1 };
 }
 
+/**
+ * A pair of WETH and one of our Erc20s, seeded like createPair: the WETH side is wrapped from the account's ether
+ * (WETH has no mint), the token side minted.
+ */
+export async function createWethPair(
+  client: DevnetClient,
+  {
+    weth,
+    token,
+    amountWeth = 10n ** 20n,
+    amountToken = 10n ** 24n,
+    account,
+  }: From & { weth: Address; token: Address; amountWeth?: bigint; amountToken?: bigint },
+): Promise<Pair> {
+  const from = account ?? (await defaultAccount(client));
+  const pair = await deployed(
+    client,
+    await client.deployContract({ ...uniswapV2PairArtifact, account: from, args: [weth, token] }),
+  );
+  await confirm(
+    client,
+    await client.writeContract({
+      ...wethAt(weth),
+      functionName: "deposit",
+      value: amountWeth,
+      account: from,
+    }),
+  );
+  await confirm(
+    client,
+    await client.writeContract({
+      ...wethAt(weth),
+      functionName: "transfer",
+      args: [pair, amountWeth],
+      account: from,
+    }),
+  );
+  await confirm(
+    client,
+    await client.writeContract({
+      ...erc20At(token),
+      functionName: "mint",
+      args: [pair, amountToken],
+      account: from,
+    }),
+  );
+  await confirm(
+    client,
+    await client.writeContract({ ...pairAt(pair), functionName: "mint", args: [from], account: from }),
+  );
+  const [token0, token1] = BigInt(weth) < BigInt(token) ? [weth, token] : [token, weth];
+  return { pair, token0, token1 };
+}
+
+export function factoryAt(address: Address) {
+  return { address, abi: factoryArtifact.abi } as const;
+}
 export function erc20At(address: Address) {
   return { address, abi: erc20Artifact.abi } as const;
 }

@@ -1,7 +1,8 @@
+import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Anvil, startAnvil } from "../anvil.ts";
 import { createDevnetClient } from "./client.ts";
-import { erc20At } from "./deploy.ts";
+import { erc20At, pairAt } from "./deploy.ts";
 import { runWorkload, type WorkloadContracts } from "./run-workload.ts";
 
 describe("runWorkload", () => {
@@ -63,5 +64,27 @@ describe("runWorkload", () => {
       toBlock: endBlock,
     });
     expect(transferLogs.length).toBeGreaterThan(10);
+
+    // The pools every page needs are seeded: ETH near $3,000 in the WETH/cUSD pair, TKA near 0.0001 ETH.
+    const c = contracts as WorkloadContracts;
+    /** Price of `base` in `quote` units from the pair's reserves. */
+    const priceOf = async (pair: Address, base: Address, quote: Address, decimals: [number, number]) => {
+      const [r0, r1] = await client.readContract({ ...pairAt(pair), functionName: "getReserves" });
+      const [rb, rq] = BigInt(base) < BigInt(quote) ? [r0, r1] : [r1, r0];
+      return (Number(rq) / Number(rb)) * 10 ** (decimals[0] - decimals[1]);
+    };
+    const eth = await priceOf(c.wethStablePair, c.weth, c.stablecoin, [18, 6]);
+    expect(eth).toBeGreaterThan(2_500);
+    expect(eth).toBeLessThan(3_500);
+    const tka = await priceOf(c.tokenWethPair, c.tokenA, c.weth, [18, 18]);
+    expect(tka).toBeGreaterThan(0.00008);
+    expect(tka).toBeLessThan(0.00012);
+    const first = senders[0] as Address;
+    const cusd = await client.readContract({
+      ...erc20At(c.stablecoin),
+      functionName: "balanceOf",
+      args: [first],
+    });
+    expect(cusd).toBeGreaterThan(0n);
   }, 90_000);
 });

@@ -32,7 +32,14 @@ export interface WorkloadContracts {
   weth: Address;
   tokenA: Address;
   tokenB: Address;
+  /** tokenA/tokenB */
   pair: Address;
+  /** A 6-decimal dollar token ("cUSD"): the devnet's stablecoin for USD prices. */
+  stablecoin: Address;
+  /** WETH/stablecoin: prices ETH in USD. */
+  wethStablePair: Address;
+  /** tokenA/WETH: prices tokenA in ETH. */
+  tokenWethPair: Address;
 }
 
 export interface RunWorkloadParameters {
@@ -231,16 +238,26 @@ export async function runWorkload(params: RunWorkloadParameters): Promise<Worklo
     await client.sendRawTransaction({ serializedTransaction: serialized });
   };
 
+  const pairs: [Address, Address, Address][] = [
+    [contracts.pair, contracts.tokenA, contracts.tokenB],
+    [contracts.wethStablePair, contracts.weth, contracts.stablecoin],
+    [contracts.tokenWethPair, contracts.tokenA, contracts.weth],
+  ];
+  // Input sizes small against each pool's reserves: 0.01–1 TKA/TKB-raw, 0.001–0.1 WETH, 1–100 cUSD.
+  const unitOf = (token: Address) =>
+    token === contracts.weth ? 10n ** 15n : token === contracts.stablecoin ? 10n ** 6n : 10n ** 16n;
   const sendSwap = async (sender: Sender) => {
+    const [pair, a, b] = pairs[randomIndex(pairs.length)] as (typeof pairs)[number];
     const [reserve0, reserve1] = await client.readContract({
-      address: contracts.pair,
+      address: pair,
       abi: uniswapV2PairArtifact.abi,
       functionName: "getReserves",
     });
     const zeroForOne = Math.random() < 0.5;
-    const token0 = BigInt(contracts.tokenA) < BigInt(contracts.tokenB) ? contracts.tokenA : contracts.tokenB;
-    const token1 = token0 === contracts.tokenA ? contracts.tokenB : contracts.tokenA;
-    const amountIn = BigInt(1 + randomIndex(100)) * 10n ** 16n;
+    const token0 = BigInt(a) < BigInt(b) ? a : b;
+    const token1 = token0 === a ? b : a;
+    const tokenIn = zeroForOne ? token0 : token1;
+    const amountIn = BigInt(1 + randomIndex(100)) * unitOf(tokenIn);
     // A 10% margin: other swaps may land between our quote and our swap.
     const out = zeroForOne
       ? getAmountOut(amountIn, reserve0, reserve1)
@@ -249,11 +266,11 @@ export async function runWorkload(params: RunWorkloadParameters): Promise<Worklo
     await sendOne(
       sender,
       {
-        to: zeroForOne ? token0 : token1,
+        to: tokenIn,
         data: encodeFunctionData({
           abi: erc20Artifact.abi,
           functionName: "transfer",
-          args: [contracts.pair, amountIn],
+          args: [pair, amountIn],
         }),
       },
       GAS.erc20,
@@ -261,7 +278,7 @@ export async function runWorkload(params: RunWorkloadParameters): Promise<Worklo
     await sendOne(
       sender,
       {
-        to: contracts.pair,
+        to: pair,
         data: encodeFunctionData({
           abi: uniswapV2PairArtifact.abi,
           functionName: "swap",
@@ -451,6 +468,27 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
       args: [tokenA, tokenB],
     }),
   );
+  const stablecoin = await deploy(
+    encodeDeployData({
+      abi: erc20Artifact.abi,
+      bytecode: erc20Artifact.bytecode,
+      args: ["Chainlog USD", "cUSD", 6],
+    }),
+  );
+  const wethStablePair = await deploy(
+    encodeDeployData({
+      abi: uniswapV2PairArtifact.abi,
+      bytecode: uniswapV2PairArtifact.bytecode,
+      args: [weth, stablecoin],
+    }),
+  );
+  const tokenWethPair = await deploy(
+    encodeDeployData({
+      abi: uniswapV2PairArtifact.abi,
+      bytecode: uniswapV2PairArtifact.bytecode,
+      args: [tokenA, weth],
+    }),
+  );
   const mint = (token: Address, to: Address, amount: bigint) =>
     send({
       to: token,
@@ -459,12 +497,36 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
     });
   await mint(tokenA, pair, 10n ** 26n);
   await mint(tokenB, pair, 10n ** 26n);
+  const wethTransfer = (to: Address, amount: bigint) =>
+    send({
+      to: weth,
+      data: encodeFunctionData({ abi: weth9Artifact.abi, functionName: "transfer", args: [to, amount] }),
+      gas: 100_000n,
+    });
+  const seed = (p: Address) =>
+    send({
+      to: p,
+      data: encodeFunctionData({ abi: uniswapV2PairArtifact.abi, functionName: "mint", args: [deployer] }),
+      gas: 300_000n,
+    });
+  await seed(pair);
+  // WETH is wrapped, not minted: 1,000 WETH against 3,000,000 cUSD (ETH at $3,000), and 100 WETH against
+  // 1,000,000 TKA (TKA at 0.0001 ETH); one WETH for each sender to swap with.
   await send({
-    to: pair,
-    data: encodeFunctionData({ abi: uniswapV2PairArtifact.abi, functionName: "mint", args: [deployer] }),
-    gas: 300_000n,
+    to: weth,
+    data: encodeFunctionData({ abi: weth9Artifact.abi, functionName: "deposit" }),
+    value: parseEther(String(1_100 + senders.length)),
+    gas: 100_000n,
   });
+  await wethTransfer(wethStablePair, parseEther("1000"));
+  await mint(stablecoin, wethStablePair, 3_000_000n * 10n ** 6n);
+  await seed(wethStablePair);
+  await wethTransfer(tokenWethPair, parseEther("100"));
+  await mint(tokenA, tokenWethPair, 1_000_000n * 10n ** 18n);
+  await seed(tokenWethPair);
   for (const { account } of senders) {
+    await wethTransfer(account.address, parseEther("1"));
+    await mint(stablecoin, account.address, 1_000_000n * 10n ** 6n);
     await send({ to: account.address, value: parseEther("100"), gas: 21_000n });
     await mint(erc20, account.address, 10n ** 30n);
     await mint(tokenA, account.address, 10n ** 26n);
@@ -487,5 +549,5 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
   if (last) {
     await client.waitForTransactionReceipt({ hash: last, pollingInterval: 100, timeout: 120_000 });
   }
-  return { erc20, erc721, erc1155, weth, tokenA, tokenB, pair };
+  return { erc20, erc721, erc1155, weth, tokenA, tokenB, pair, stablecoin, wethStablePair, tokenWethPair };
 }

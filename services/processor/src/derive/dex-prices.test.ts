@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeLogs } from "@chainlog/decoders";
-import type { Log } from "@chainlog/tx-schema";
+import { type Log, NATIVE_ASSET } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
 import { derivePrices, priceFromReserves, priceFromSqrtPriceX96 } from "./dex-prices.ts";
 
@@ -37,7 +37,15 @@ const pools = new Map([
 
 describe("derivePrices on mainnet blocks 17,173,049–17,173,050 (2 May 2023)", () => {
   const { swaps, syncs } = decodeLogs(logs);
-  const points = derivePrices({ swaps, syncs, pools, weth: WETH, stablecoins: new Set([USDT, USDC]) });
+  const timestamp = 1_683_000_000;
+  const points = derivePrices({
+    swaps,
+    syncs,
+    pools,
+    weth: WETH,
+    stablecoins: new Set([USDT, USDC]),
+    timestamp,
+  });
 
   it("prices ETH in USD from the V2 WETH/USDT reserves (about $1,870 that day)", () => {
     const eth = points.filter((p) => p.token === WETH && p.quote === "USD");
@@ -47,6 +55,10 @@ describe("derivePrices on mainnet blocks 17,173,049–17,173,050 (2 May 2023)", 
     // USDT in ETH is the inverse.
     const usdtInEth = points.find((p) => p.token === USDT && p.quote === "ETH");
     expect((usdtInEth?.price ?? 0) * (eth[0]?.price ?? 0)).toBeCloseTo(1, 9);
+    // ETH itself carries the same USD series under the native-asset address, stamped with the block's time.
+    const native = points.filter((p) => p.token === NATIVE_ASSET);
+    expect(native.map((p) => [p.price, p.logIndex])).toEqual(eth.map((p) => [p.price, p.logIndex]));
+    expect(native.every((p) => p.quote === "USD" && p.timestamp === timestamp)).toBe(true);
   });
 
   it("prices USDC against USDT from the V3 pool's sqrtPriceX96 (a stable pair, within 0.1% of 1)", () => {

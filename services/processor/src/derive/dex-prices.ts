@@ -1,4 +1,5 @@
-import type { PairSync, Swap } from "@chainlog/decoders";
+import type { DecodedSwap, PairSync } from "@chainlog/decoders";
+import { NATIVE_ASSET, type PricePoint } from "@chainlog/tx-schema";
 
 export interface PoolInfo {
   token0: string;
@@ -7,21 +8,11 @@ export interface PoolInfo {
   decimals1: number;
 }
 
-export interface PricePoint {
-  /** The token priced. */
-  token: string;
-  /** "ETH" (priced against WETH) or "USD" (against a configured stablecoin). */
-  quote: "ETH" | "USD";
-  price: number;
-  pool: string;
-  blockNumber: number;
-  transactionHash: string;
-  logIndex: number;
-}
-
 export interface DerivePricesParameters {
-  swaps: readonly Swap[];
+  swaps: readonly DecodedSwap[];
   syncs: readonly PairSync[];
+  /** Timestamp of the block the events are in: the series' time axis. */
+  timestamp: number;
   pools: ReadonlyMap<string, PoolInfo>;
   /** The chain's wrapped ether (mainnet 0xc02a…6cc2). */
   weth: string;
@@ -55,7 +46,8 @@ export function priceFromReserves(
 
 /**
  * A price point for every V3 swap and V2 sync whose pool pairs a token with WETH or a stablecoin: that token's
- * price in ETH or USD after the event. Pools not in `pools` (unknown tokens) and empty reserves are skipped.
+ * price in ETH or USD after the event. WETH's USD price is also recorded under NATIVE_ASSET (ETH itself). Pools
+ * not in `pools` (unknown tokens) and empty reserves are skipped.
  */
 export function derivePrices(params: DerivePricesParameters): PricePoint[] {
   const weth = params.weth.toLowerCase();
@@ -64,17 +56,28 @@ export function derivePrices(params: DerivePricesParameters): PricePoint[] {
     pool: string,
     info: PoolInfo,
     price0In1: number,
-    at: { blockNumber: number; transactionHash: string; logIndex: number },
+    event: { blockNumber: number; blockHash: string; transactionHash: string; logIndex: number },
   ) => {
-    if (!Number.isFinite(price0In1) || price0In1 <= 0) return;
+    const at = {
+      blockNumber: event.blockNumber,
+      blockHash: event.blockHash,
+      timestamp: params.timestamp,
+      transactionHash: event.transactionHash,
+      logIndex: event.logIndex,
+    };
+    const push = (token: string, quote: PricePoint["quote"], price: number) => {
+      if (!Number.isFinite(price) || price <= 0) return;
+      out.push({ token, quote, price, pool, ...at });
+      if (token === weth && quote === "USD") out.push({ token: NATIVE_ASSET, quote, price, pool, ...at });
+    };
     const quoteOf = (t: string): PricePoint["quote"] | null =>
       params.stablecoins.has(t) ? "USD" : t === weth ? "ETH" : null;
     const q1 = quoteOf(info.token1);
     const q0 = quoteOf(info.token0);
     // token0 priced in token1's unit, and token1 in token0's unit (the inverse).
-    if (q1 && info.token0 !== info.token1)
-      out.push({ token: info.token0, quote: q1, price: price0In1, pool, ...at });
-    if (q0) out.push({ token: info.token1, quote: q0, price: 1 / price0In1, pool, ...at });
+    if (info.token0 === info.token1) return;
+    if (q1) push(info.token0, q1, price0In1);
+    if (q0) push(info.token1, q0, 1 / price0In1);
   };
   for (const s of params.swaps) {
     if (s.protocol !== "uniswap-v3" || s.sqrtPriceX96 === null) continue;

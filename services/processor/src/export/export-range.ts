@@ -1,10 +1,13 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { decodeLogs } from "@chainlog/decoders";
 import { blockFromRpc, InvalidRpcAnswerError, receiptsFromRpc } from "@chainlog/tx-schema";
 import { rpcBatch } from "../rpc/json-rpc-batch.ts";
 import { createTokenMetadataFetcher } from "../token-metadata/fetch-token-metadata.ts";
 import { CsvWriter } from "./csv-writer.ts";
+import { createDirSink } from "./dir-sink.ts";
+import { ExportParameterError } from "./errors.ts";
+
+export { EtlInt64Columns, ParquetValueError } from "./parquet-writer.ts";
+
 import {
   blockRow,
   EtlColumns,
@@ -15,7 +18,10 @@ import {
   tokenTransferRow,
   transactionRow,
 } from "./etl-rows.ts";
+import type { ExportSink } from "./output-file.ts";
 import { ParquetWriter } from "./parquet-writer.ts";
+import { createS3Sink } from "./s3-sink.ts";
+import { isS3Url } from "./s3-url.ts";
 
 export const EXPORT_ENTITIES = Object.keys(EtlColumns) as EtlEntity[];
 
@@ -25,27 +31,39 @@ export interface ExportRangeParameters {
   to: number;
   entities: EtlEntity[];
   format: "csv" | "parquet";
+  /** A directory, or s3://bucket/prefix (objects named as the directory's files). */
   outDir: string;
+  /** Where S3 credentials, region and endpoint come from (AWS_*, S3_ENDPOINT). Default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Blocks per JSON-RPC batch. Default 20. */
   batchSize?: number;
   onProgress?: (p: { block: number; from: number; to: number }) => void;
+  /** Stops the export between batches (e.g. on SIGINT); it then cleans up as after any failure. */
+  signal?: AbortSignal;
 }
 
 export interface ExportResult {
-  /** Rows written per entity, and the file holding them. */
+  /** Rows written per entity, and the file (or s3:// object, or parquet folder/prefix) holding them. */
   files: Record<string, { path: string; rows: number }>;
   blocks: number;
 }
 
-export class ExportParameterError extends Error {
-  override name = "ExportParameterError";
-}
+export {
+  ExportParameterError,
+  S3AccessDeniedError,
+  S3BucketNotFoundError,
+  S3CredentialsError,
+  S3ExportError,
+  S3UnreachableError,
+  S3UrlError,
+} from "./errors.ts";
 
 /**
  * Exports a block range from any JSON-RPC node into ethereum-etl's files (blocks.csv, transactions.csv,
  * receipts.csv, logs.csv, token_transfers.csv, tokens.csv) with its column names and order; parquet writes a
  * directory of part files per entity (blocks/part-00000.parquet) with the same columns. Every answer goes
  * through the same validators as ingest, so a node's malformed answer stops the export with a clear error.
+ * To s3://bucket/prefix the same names become object keys; a failed export removes what it had uploaded.
  */
 export async function exportRange(params: ExportRangeParameters): Promise<ExportResult> {
   const { rpcUrl, from, to, outDir } = params;
@@ -59,15 +77,8 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
   if (params.format !== "csv" && params.format !== "parquet")
     throw new ExportParameterError(`unknown format "${params.format}"; csv or parquet`);
 
-  mkdirSync(outDir, { recursive: true });
-  const writers = new Map<EtlEntity, CsvWriter | ParquetWriter>(
-    entities.map((e) => [
-      e,
-      params.format === "csv"
-        ? new CsvWriter(join(outDir, `${e}.csv`), EtlColumns[e])
-        : new ParquetWriter(join(outDir, e), EtlColumns[e]),
-    ]),
-  );
+  const sink: ExportSink = isS3Url(outDir) ? await createS3Sink(outDir, params.env) : createDirSink(outDir);
+  const writers = new Map<EtlEntity, CsvWriter | ParquetWriter>();
   const want = (e: EtlEntity) => writers.get(e);
   const needReceipts = entities.some(
     (e) => e === "receipts" || e === "logs" || e === "token_transfers" || e === "tokens",
@@ -76,7 +87,15 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
   const batchSize = params.batchSize ?? 20;
   let blocks = 0;
   try {
+    for (const e of entities)
+      writers.set(
+        e,
+        params.format === "csv"
+          ? await CsvWriter.open(sink, `${e}.csv`, EtlColumns[e])
+          : new ParquetWriter(sink, e, EtlColumns[e]),
+      );
     for (let start = from; start <= to; start += batchSize) {
+      params.signal?.throwIfAborted();
       const numbers = Array.from({ length: Math.min(batchSize, to - start + 1) }, (_, i) => start + i);
       const tags = numbers.map((n) => `0x${n.toString(16)}`);
       const answers = await rpcBatch(rpcUrl, [
@@ -115,8 +134,14 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
       const metadata = await createTokenMetadataFetcher({ rpcUrl }).get([...tokens]);
       for (const m of metadata.values()) await tokenWriter.write(tokenRow(m));
     }
-  } finally {
     for (const w of writers.values()) await w.close();
+    await sink.close();
+  } catch (error) {
+    // the export's error is the one to report; a cleanup failure is attached rather than replacing it
+    await sink.abort().catch((cleanup: Error) => {
+      if (error instanceof Error && error.cause === undefined) error.cause = cleanup;
+    });
+    throw error;
   }
   return {
     blocks,

@@ -1,5 +1,6 @@
 import { decodeDecimalsResult, decodeStringResult, decodeUintResult } from "@chainlog/decoders";
 import { type RpcAnswer, rpcBatch } from "../rpc/json-rpc-batch.ts";
+import type { RpcClient } from "../rpc/rpc-client.ts";
 
 export interface TokenMetadata {
   address: string;
@@ -20,7 +21,9 @@ const SELECTORS = {
 } as const;
 
 export interface TokenMetadataFetcherOptions {
-  rpcUrl: string;
+  /** One endpoint, asked once (export jobs); or `rpc` for failover and retries (the processor). */
+  rpcUrl?: string;
+  rpc?: RpcClient;
   /** Tokens per JSON-RPC batch (4 eth_calls each). Default 50. */
   batchSize?: number;
   /** Tokens kept in memory; least recently used are dropped first. Default 50,000. */
@@ -36,6 +39,13 @@ export function createTokenMetadataFetcher(options: TokenMetadataFetcherOptions)
   const cacheSize = options.cacheSize ?? 50_000;
   const cache = new Map<string, TokenMetadata>();
   let calls = 0;
+  const { rpc, rpcUrl } = options;
+  const send = rpc
+    ? (c: Parameters<RpcClient["batch"]>[0]) => rpc.batch(c)
+    : rpcUrl
+      ? (c: Parameters<RpcClient["batch"]>[0]) => rpcBatch(rpcUrl, c)
+      : null;
+  if (!send) throw new TypeError("createTokenMetadataFetcher needs rpcUrl or rpc");
 
   const remember = (m: TokenMetadata) => {
     cache.delete(m.address);
@@ -60,8 +70,7 @@ export function createTokenMetadataFetcher(options: TokenMetadataFetcherOptions)
       const tag = blockNumber === null ? "latest" : `0x${blockNumber.toString(16)}`;
       for (let i = 0; i < missing.length; i += batchSize) {
         const chunk = missing.slice(i, i + batchSize);
-        const answers = await rpcBatch(
-          options.rpcUrl,
+        const answers = await send(
           chunk.flatMap((to) =>
             Object.values(SELECTORS).map((data) => ({ method: "eth_call", params: [{ to, data }, tag] })),
           ),

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decodeLogs } from "@chainlog/decoders";
 import type { IndexedBlock } from "@chainlog/ports";
-import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
+import { blockFromRpc, mergeBlockStats, receiptsFromRpc, utcDay } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
-import { aggregateDaily, utcDay } from "./daily-aggregates.ts";
+import { indexBlock } from "../index-block.ts";
 
 const resources = fileURLToPath(
   new URL("../../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
@@ -25,10 +24,14 @@ function block483920(): IndexedBlock {
     ) as object),
   }));
   const { receipts, logs } = receiptsFromRpc(raw, block, transactions, "eth_getTransactionReceipt");
-  return { chainId: 1, block, transactions, receipts, logs, tokenTransfers: decodeLogs(logs).tokenTransfers };
+  return indexBlock({ kind: "block", chainId: 1, block, transactions, receipts, logs }).indexed;
 }
 
-describe("aggregateDaily", () => {
+/** The day rows a store returns: merged from the blocks' own stats rows. */
+const aggregateDaily = (blocks: IndexedBlock[]) =>
+  mergeBlockStats(blocks.map((b) => ({ ...b.stats, chainId: b.chainId })));
+
+describe("block stats of indexed blocks, merged into days", () => {
   it("sums a real mainnet block: transactions, gas, fees, active addresses, transfers per token", () => {
     const b = block483920();
     const [day] = aggregateDaily([b]);
@@ -48,10 +51,7 @@ describe("aggregateDaily", () => {
 
   it("splits by UTC day and chain, and counts an address once per day", () => {
     const b = block483920();
-    const nextDay = {
-      ...b,
-      block: { ...b.block, number: b.block.number + 1, timestamp: b.block.timestamp + 86_400 },
-    };
+    const nextDay = { ...b, stats: { ...b.stats, day: utcDay(b.block.timestamp + 86_400) } };
     const otherChain = { ...b, chainId: 5 };
     const out = aggregateDaily([b, b, nextDay, otherChain]);
     expect(out.map((d) => [d.chainId, d.day, d.blocks, d.transactions])).toEqual([

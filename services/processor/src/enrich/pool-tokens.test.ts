@@ -11,11 +11,13 @@ import {
 } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivePrices } from "../derive/dex-prices.ts";
+import { pricedPools } from "../derive/enrich-swaps.ts";
+import { createRpcClient } from "../rpc/rpc-client.ts";
 import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
-import { fetchPools } from "./fetch-pools.ts";
-import { createTokenMetadataFetcher } from "./fetch-token-metadata.ts";
+import { createTokenMetadataFetcher } from "../token-metadata/fetch-token-metadata.ts";
+import { createPoolTokenReader } from "./pool-tokens.ts";
 
-describe("fetchPools + derivePrices on an anvil pair", () => {
+describe("pool tokens + derivePrices on an anvil pair", () => {
   let anvil: Anvil;
   beforeAll(async () => {
     anvil = await startAnvil({ pruneHistory: true });
@@ -41,13 +43,36 @@ describe("fetchPools + derivePrices on an anvil pair", () => {
     const { receipt } = await swap(client, { pair, tokenIn: usd, amountIn: 10n * 10n ** 6n });
     const env = await readBlockEnvelope(anvil.rpcUrl, Number(receipt.blockNumber), 31337);
     const { swaps, syncs } = decodeLogs(env.logs);
-    const pools = await fetchPools(
-      anvil.rpcUrl,
-      [pair, usd /* not a pool: its token0() reverts */],
-      createTokenMetadataFetcher({ rpcUrl: anvil.rpcUrl }),
+    const rpc = createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 2_000 });
+    const reader = createPoolTokenReader(rpc);
+    const found = await reader.get([pair, usd /* not a pool: its token0() reverts */]);
+    expect(found.get(usd.toLowerCase())).toBeNull();
+    const tokens = found.get(pair.toLowerCase());
+    expect(new Set([tokens?.token0, tokens?.token1])).toEqual(
+      new Set([gov.toLowerCase(), usd.toLowerCase()]),
+    );
+    const meta = await createTokenMetadataFetcher({ rpc }).get([gov, usd]);
+    const pools = pricedPools(
+      new Map(
+        [...found].map(([a, p]) => [
+          a,
+          p && {
+            ...p,
+            decimals0: meta.get(p.token0)?.decimals ?? null,
+            decimals1: meta.get(p.token1)?.decimals ?? null,
+          },
+        ]),
+      ),
     );
     expect([...pools.keys()]).toEqual([pair.toLowerCase()]);
-    const points = derivePrices({ swaps, syncs, pools, weth, stablecoins: new Set([usd.toLowerCase()]) });
+    const points = derivePrices({
+      swaps,
+      syncs,
+      pools,
+      weth,
+      stablecoins: new Set([usd.toLowerCase()]),
+      timestamp: env.block.timestamp,
+    });
     const gov$ = points.find((p) => p.token === gov.toLowerCase() && p.quote === "USD");
     // Buying GOV with USDX moves the price up a little from 2.5.
     expect(gov$?.price).toBeGreaterThan(2.5);
