@@ -3,3 +3,4 @@ export * from "./ingest-env.ts";
 export * from "./ingest-metrics.ts";
 export * from "./publish/index.ts";
 export * from "./rpc/index.ts";
+export * from "./status/report-status.ts";

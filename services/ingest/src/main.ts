@@ -10,6 +10,7 @@ import { createStoreCursor } from "./publish/cursor-store.ts";
 import { createRpcMetrics } from "./rpc/metrics.ts";
 import { parseEndpoints } from "./rpc/parse-endpoints.ts";
 import { createRpcPool } from "./rpc/rpc-pool.ts";
+import { createStatusReporter } from "./status/report-status.ts";
 import { watchHeads } from "./sync-realtime/watch-heads.ts";
 
 const logger = createLogger("ingest");
@@ -77,6 +78,16 @@ async function main() {
   });
   onShutdown("http", () => new Promise<void>((r) => server.close(() => r())));
   logger.info({ port: config.INGEST_HTTP_PORT }, "health and metrics listening");
+
+  // Every 5 s into the store, for /v1/status; stopped before the store closes.
+  const reporter = createStatusReporter({
+    store,
+    ingest,
+    pool,
+    logger: logger.child({ component: "status" }),
+  });
+  reporter.start();
+  onShutdown("status", () => reporter.stop());
 
   // Registered last, so it stops first: the batch in flight is published and the cursor saved before the
   // bus and store close.

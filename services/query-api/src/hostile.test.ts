@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, openApiHarness, sampleChain } from "./test-support/api-harness.ts";
+import { type ApiHarness, openApiHarness } from "./test-support/api-harness.ts";
+import { M, MARKET_TOKENS, marketChain } from "./test-support/market-chain.ts";
 
 /*
  * Generated hostile input at every route: random and unicode strings, operator objects, huge numbers, path
@@ -11,7 +12,9 @@ let h: ApiHarness;
 let cookie = "";
 
 beforeAll(async () => {
-  h = await openApiHarness({ blocks: sampleChain(3) });
+  // Blocks with swaps, prices, balances, approvals and creations, so every route reaches real rows.
+  h = await openApiHarness({ blocks: marketChain(4) });
+  await h.store.upsertTokens(MARKET_TOKENS);
   const res = await h.app.inject({
     method: "POST",
     url: "/v1/auth/signup",
@@ -99,6 +102,13 @@ const ROUTES: [string, (p: string) => string][] = [
   ["GET", (p) => `/v1/tx/${p}`],
   ["GET", (p) => `/v1/address/${p}/txs`],
   ["GET", (p) => `/v1/address/${p}/token-transfers`],
+  ["GET", (p) => `/v1/address/${p}`],
+  ["GET", (p) => `/v1/address/${p}/swaps`],
+  ["GET", (p) => `/v1/address/${p}/portfolio`],
+  ["GET", (p) => `/v1/swaps/${p}`],
+  ["GET", (p) => `/v1/tokens/${p}`],
+  ["GET", (p) => `/v1/tokens/${p}/transfers`],
+  ["GET", (p) => `/v1/tokens/${p}/prices`],
   ["GET", (p) => `/v1/watchlists/${p}`],
   ["PATCH", (p) => `/v1/watchlists/${p}`],
   ["DELETE", (p) => `/v1/watchlists/${p}`],
@@ -114,6 +124,15 @@ const FIXED: [string, string][] = [
   ["GET", "/v1/search"],
   ["GET", `/v1/address/0x${"ab".repeat(20)}/txs`],
   ["GET", "/v1/blocks/1/txs"],
+  ["GET", `/v1/address/${M.trader}/swaps`],
+  ["GET", `/v1/address/${M.holder}/portfolio`],
+  ["GET", `/v1/address/${M.link}`],
+  ["GET", `/v1/swaps/0x${"cd".repeat(32)}`],
+  ["GET", `/v1/tokens/${M.link}`],
+  ["GET", `/v1/tokens/${M.link}/transfers`],
+  ["GET", `/v1/tokens/${M.link}/prices`],
+  ["GET", "/v1/stats/daily"],
+  ["GET", "/v1/status"],
   ["POST", "/v1/auth/signup"],
   ["POST", "/v1/auth/login"],
   ["POST", "/v1/auth/logout"],
@@ -128,7 +147,19 @@ const FIXED: [string, string][] = [
   ["GET", "/readyz"],
 ];
 
-const QUERY_KEYS = ["limit", "cursor", "q", "limit[$gt]", "cursor[]", "__proto__", "constructor[prototype]"];
+const QUERY_KEYS = [
+  "limit",
+  "cursor",
+  "q",
+  "quote",
+  "from",
+  "to",
+  "limit[$gt]",
+  "cursor[]",
+  "from[]",
+  "__proto__",
+  "constructor[prototype]",
+];
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), nastyString), nastyString), { maxLength: 4 })
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&"));
@@ -166,7 +197,7 @@ describe("hostile input at every route", () => {
           await expectNo5xx(method, path(p), undefined, authed ? { cookie } : {});
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
   });
 
@@ -179,7 +210,7 @@ describe("hostile input at every route", () => {
           await expectNo5xx(method, `${path}?${qs}`, undefined, { cookie });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 

@@ -4,7 +4,6 @@ import { InvalidCursorError } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
-import fastifyHelmet from "@fastify/helmet";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -20,12 +19,18 @@ import { resolveIdentity } from "./auth/identity.ts";
 import { ApiError, InvalidParameterError, RateLimitedError } from "./http/errors.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { createTokenBuckets } from "./http/rate-limit.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { findOperatorKey, zodValidatorCompiler } from "./http/validation.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
+import { registerPortfolioRoutes } from "./routes/portfolio.ts";
+import { registerStatsRoutes } from "./routes/stats.ts";
+import { registerStatusRoutes } from "./routes/status.ts";
 import { registerStreamRoutes } from "./routes/stream.ts";
+import { registerSwapRoutes } from "./routes/swaps.ts";
+import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerWatchlistRoutes } from "./routes/watchlists.ts";
 import { type ApiSettings, defaultSettings } from "./settings.ts";
 import { createLiveFeed, type LiveFeed } from "./stream/live-feed.ts";
@@ -83,6 +88,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustProxy,
     genReqId: () => randomUUID(),
+    // No per-request child logger (a pino child per request shows in profiles): request logging is off, and
+    // the one place that logs a request passes reqId itself.
+    childLoggerFactory: (logger) => logger,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: (error, _request, reply) => {
       const apiError = toApiError(error) ?? new ApiError(400, "invalid_url", "malformed request");
@@ -125,7 +133,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     );
   });
 
-  await app.register(fastifyHelmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -135,6 +143,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         connectSrc: ["'self'"],
       },
     },
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(security);
+    done();
   });
   if (settings.corsOrigins.length > 0)
     await app.register(fastifyCors, { origin: settings.corsOrigins, credentials: true });
@@ -185,6 +197,11 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   await app.register(async (scope) => registerOpsRoutes(scope, deps));
   await app.register(async (scope) => registerChainRoutes(scope, deps.store));
+  await app.register(async (scope) => registerSwapRoutes(scope, deps.store));
+  await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
+  await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
+  await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) => registerStatusRoutes(scope, deps));
   await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings }));
   await app.register(async (scope) => registerWatchlistRoutes(scope, deps.meta));
   await app.register(async (scope) => registerJobRoutes(scope, deps.meta));

@@ -1,7 +1,7 @@
-import { Address, Hash, Uint } from "@chainlog/tx-schema";
+import { Address, Hash, SafeInt, Uint, UtcDay, utcDay } from "@chainlog/tx-schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AddressParam, HashParam, UintParam } from "./http/params.ts";
+import { AddressParam, HashParam, UintParam, UnixSecondsParam, UtcDayParam } from "./http/params.ts";
 import { defaultSettings, SettingsError, settingsFromEnv } from "./settings.ts";
 
 describe("settingsFromEnv", () => {
@@ -43,6 +43,31 @@ describe("parameter schemas agree with tx-schema", () => {
     fc.assert(
       fc.property(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 256n }).map(String), fc.string()), (s) => {
         expect(UintParam.safeParse(s).success).toBe(Uint.safeParse(s).success);
+      }),
+    );
+  });
+
+  it("accepts exactly the real UTC days from 1970 and unix seconds that are safe integers", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          fc.integer({ min: -100_000, max: 2_900_000 }).map((d) => utcDay(d * 86_400)),
+        ),
+        (s) => {
+          const ok = UtcDayParam.safeParse(s).success;
+          if (ok) expect(UtcDay.safeParse(s).success).toBe(true);
+          // A real day (it round-trips through Date) from 1970 on is accepted, anything else refused.
+          const t = Date.parse(`${s}T00:00:00Z`);
+          const real = Number.isFinite(t) && t >= 0 && utcDay(t / 1000) === s;
+          expect(ok).toBe(real);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: -10n, max: 10n ** 14n }).map(String), fc.string()), (s) => {
+        const parsed = UnixSecondsParam.safeParse(s);
+        if (parsed.success) expect(SafeInt.safeParse(parsed.data).success).toBe(true);
       }),
     );
   });

@@ -83,3 +83,32 @@ export const NameField = z
 export const ScopeField = z.enum(["read", "stream", "export", "account"], {
   error: "must be one of read, stream, export, account",
 });
+
+/** A page size with its own bounds (price series allow larger pages than the default 1..100). */
+export const limitParam = (max: number, fallback: number) =>
+  z
+    .string({ error: `must be an integer from 1 to ${max}` })
+    .regex(/^[1-9][0-9]{0,5}$/, { error: `must be an integer from 1 to ${max}` })
+    .transform(Number)
+    .refine((n) => n <= max, { error: `must be an integer from 1 to ${max}` })
+    .default(fallback);
+
+/** Unix time in seconds (block timestamps). */
+export const UnixSecondsParam = z
+  .string({ error: "must be a unix time in seconds" })
+  .regex(/^(0|[1-9][0-9]{0,11})$/, { error: "must be a unix time in seconds" })
+  .transform(Number);
+
+/** A real calendar day (2024-02-30 is refused) from 1970 on (no chain is older), as YYYY-MM-DD. */
+export const UtcDayParam = z
+  .string({ error: "must be a UTC day YYYY-MM-DD" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a UTC day YYYY-MM-DD" })
+  .refine(
+    (s) => {
+      const t = Date.parse(`${s}T00:00:00Z`);
+      return Number.isFinite(t) && t >= 0 && new Date(t).toISOString().slice(0, 10) === s;
+    },
+    { error: "must be a UTC day YYYY-MM-DD" },
+  );
+
+export const QuoteParam = z.enum(["USD", "ETH"], { error: "must be USD or ETH" }).default("USD");

@@ -186,7 +186,7 @@ describe("malformed parameters → 400 naming the parameter", () => {
     [`/v1/address/${ALICE}/txs?limit[$gt]=`, "limit[$gt]", "not allowed"],
     ["/v1/address/nope/token-transfers", "address", "20-byte"],
     [`/v1/address/${ALICE}/token-transfers?limit=-5`, "limit", "1 to 100"],
-    ["/v1/search", "q", "block number, a hash or an address"],
+    ["/v1/search", "q", "block number, a hash, an address or a token symbol"],
     [`/v1/search?q=${"x".repeat(300)}`, "q", "at most 200"],
   ];
   it.each(cases)("%s → %s", async (url, parameter, message) => {

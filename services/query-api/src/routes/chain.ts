@@ -6,12 +6,14 @@ import { NotFoundError } from "../http/errors.ts";
 import { AddressParam, BlockIdParam, HashParam, PageQuery } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import {
+  AddressResponse,
   Block,
   SearchResponse,
   TokenTransferPage,
   TransactionDetailResponse,
   TransactionPage,
 } from "../http/schemas.ts";
+import { referencedTokens, tokenMap } from "../views/token-map.ts";
 
 const tags = ["chain"];
 
@@ -66,14 +68,31 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
   route(app, {
     method: "GET",
     url: "/v1/tx/:hash",
-    summary: "A transaction with its receipt, logs and decoded token transfers",
+    summary:
+      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference",
     tags,
     params: z.object({ hash: HashParam }),
     responses: { 200: TransactionDetailResponse },
     handler: async ({ params }) => {
       const detail = await store.getTransaction(params.hash);
       if (!detail) throw new NotFoundError(`no transaction with hash ${params.hash}`);
-      return detail;
+      return { ...detail, tokens: await tokenMap(store, referencedTokens(detail)) };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/address/:address",
+    summary: "What is known about an address: the contract creation that deployed it, its token metadata",
+    tags,
+    params: z.object({ address: AddressParam }),
+    responses: { 200: AddressResponse },
+    handler: async ({ params }) => {
+      const [contractCreation, token] = await Promise.all([
+        store.getContractCreation(params.address),
+        store.getToken(params.address),
+      ]);
+      return { address: params.address, contractCreation, token };
     },
   });
 
@@ -104,13 +123,14 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
   route(app, {
     method: "GET",
     url: "/v1/search",
-    summary: "Recognises a block number, a block or transaction hash, or an address",
+    summary:
+      "Recognises a block number, a block or transaction hash, an address, or a token symbol (case-insensitive, at most 20 tokens)",
     tags,
     query: z.object({
       q: z
-        .string({ error: "must be a block number, a hash or an address" })
+        .string({ error: "must be a block number, a hash, an address or a token symbol" })
         .trim()
-        .min(1, { error: "must be a block number, a hash or an address" })
+        .min(1, { error: "must be a block number, a hash, an address or a token symbol" })
         .max(200, { error: "must be at most 200 characters" }),
     }),
     responses: { 200: SearchResponse },
@@ -128,6 +148,9 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
       } else if (/^0x[0-9a-fA-F]{40}$/.test(q)) {
         return { kind: "address", address: q.toLowerCase() };
       }
+      // Anything else may be a symbol; a numeric one ("1337") is tried after the block of that number.
+      const tokens = await store.findTokensBySymbol(q, 20);
+      if (tokens.length) return { kind: "token", tokens };
       throw new NotFoundError("nothing matches the query");
     },
   });

@@ -65,6 +65,15 @@ describe("operations routes", () => {
       "/v1/address/{address}/txs",
       "/v1/address/{address}/token-transfers",
       "/v1/search",
+      "/v1/address/{address}",
+      "/v1/address/{address}/swaps",
+      "/v1/address/{address}/portfolio",
+      "/v1/swaps/{txHash}",
+      "/v1/tokens/{address}",
+      "/v1/tokens/{address}/transfers",
+      "/v1/tokens/{address}/prices",
+      "/v1/stats/daily",
+      "/v1/status",
       "/healthz",
       "/readyz",
       "/metrics",
@@ -73,6 +82,12 @@ describe("operations routes", () => {
     const tx = doc.paths["/v1/tx/{hash}"].get;
     expect(tx.parameters[0]).toMatchObject({ name: "hash", in: "path", required: true });
     expect(JSON.stringify(tx.responses["200"])).toContain("transactionIndex");
+    expect(JSON.stringify(tx.responses["200"])).toContain("sqrtPriceX96");
+    const prices = doc.paths["/v1/tokens/{address}/prices"].get;
+    expect(prices.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+      ["address", "cursor", "from", "limit", "quote", "to"].sort(),
+    );
+    expect(JSON.stringify(doc.paths["/v1/status"].get.responses["200"])).toContain("consumerLag");
     const ui = await h.app.inject("/docs/");
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain("swagger-ui");
@@ -82,6 +97,15 @@ describe("operations routes", () => {
     const res = await h.app.inject({ url: "/v1/blocks/1", headers: { origin: "https://evil.example" } });
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    // Helmet's defaults beside our directives, on every response (precomputed once, see security-headers.ts).
+    expect(res.headers["content-security-policy"]).toContain("object-src 'none'");
+    expect(res.headers["content-security-policy"]).toContain("connect-src 'self'");
+    expect(res.headers["strict-transport-security"]).toMatch(/^max-age=\d+; includeSubDomains$/);
+    expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    expect(res.headers["cross-origin-opener-policy"]).toBe("same-origin");
+    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    const missing = await h.app.inject({ url: "/v1/nothing-here" });
+    expect(missing.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["access-control-allow-origin"]).toBeUndefined();
   });
 

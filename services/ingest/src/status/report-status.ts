@@ -1,0 +1,105 @@
+import { hostname } from "node:os";
+import type { Store } from "@chainlog/ports";
+import { type Logger, redactUrl } from "@chainlog/telemetry";
+import { type EndpointHealth, IngestStatus } from "@chainlog/tx-schema";
+import type { Ingest } from "../ingest.ts";
+import type { RpcPool } from "../rpc/rpc-pool.ts";
+
+export interface StatusReporterOptions {
+  store: Pick<Store, "putServiceStatus">;
+  ingest: Pick<Ingest, "status">;
+  pool: Pick<RpcPool, "failovers">;
+  /** POD_NAME on Kubernetes, else hostname:pid. */
+  instance?: string;
+  intervalMs?: number;
+  logger: Logger;
+}
+
+export function defaultInstance(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.POD_NAME?.trim() || `${hostname()}:${process.pid}`).slice(0, 200);
+}
+
+/** Error texts can quote the endpoint URL (fetch failures do): its key must not reach the status page. */
+const redactUrls = (text: string) => text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>)]+/gi, (u) => redactUrl(u));
+
+/** One IngestStatus from the ingest's and the pool's current state; validated, as it crosses a process. */
+export function ingestStatusOf(
+  ingest: Pick<Ingest, "status">,
+  pool: Pick<RpcPool, "failovers">,
+  instance: string,
+  now = Date.now(),
+): IngestStatus {
+  const s = ingest.status();
+  const head = s.head >= 0 ? s.head : null;
+  const published = s.tip?.number ?? null;
+  const best = Math.max(0, ...s.endpoints.map((e) => e.head));
+  const endpoints: EndpointHealth[] = s.endpoints.slice(0, 64).map((e) => ({
+    label: e.label.slice(0, 300),
+    priority: Math.max(0, e.priority),
+    healthy: e.healthy,
+    // Before its first answer an endpoint's head is unknown (-1): shown as 0, a whole chain behind.
+    head: Math.max(0, e.head),
+    lag: e.head < 0 ? best : Math.max(0, e.lag),
+    latencyMs: Math.max(0, e.latencyMs),
+    consecutiveFailures: e.consecutiveFailures,
+    rateLimitRps: e.rateLimitRps,
+    lastError: e.lastError === null ? null : redactUrls(e.lastError).slice(0, 500),
+  }));
+  return IngestStatus.parse({
+    service: "ingest",
+    instance,
+    updatedAt: now,
+    // No leader election in ingest: every running instance follows the chain and publishes.
+    leader: true,
+    head,
+    published,
+    lagBlocks: head !== null && published !== null ? Math.max(0, head - published) : null,
+    failovers: pool.failovers(),
+    lastProgressAt: s.lastProgressAt,
+    endpoints,
+  });
+}
+
+/**
+ * Writes an IngestStatus into the store every interval (default 5 s), for /v1/status and the web status page.
+ * A failed write is logged and retried at the next tick; it never disturbs ingest itself.
+ */
+export function createStatusReporter(options: StatusReporterOptions) {
+  const instance = options.instance ?? defaultInstance();
+  const intervalMs = options.intervalMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let failing = false;
+
+  const report = async () => {
+    try {
+      await options.store.putServiceStatus(ingestStatusOf(options.ingest, options.pool, instance));
+      if (failing) options.logger.info("status report written again");
+      failing = false;
+    } catch (error) {
+      if (!failing) options.logger.warn({ err: (error as Error).message }, "status report failed");
+      failing = true;
+    }
+  };
+
+  const tick = () => {
+    inFlight = report().finally(() => {
+      inFlight = undefined;
+      if (timer) timer = setTimeout(tick, intervalMs);
+    });
+  };
+
+  return {
+    instance,
+    report,
+    start() {
+      if (timer) return;
+      timer = setTimeout(tick, 0);
+    },
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Store } from "@chainlog/ports";
+import { utcDay } from "@chainlog/tx-schema";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { checkScope } from "../auth/identity.ts";
+import { InvalidParameterError } from "../http/errors.ts";
+import { UtcDayParam } from "../http/params.ts";
+import { route } from "../http/route.ts";
+import { DailyStatsResponse } from "../http/schemas.ts";
+
+const DAY_MS = 86_400_000;
+const MAX_DAYS = 366;
+const DEFAULT_DAYS = 30;
+
+const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const dayOf = (ms: number) => utcDay(ms / 1000);
+
+/** Resolves the optional bounds: `to` defaults to today (UTC), `from` to 30 days ending at `to`. */
+export function dailyRange(
+  query: { from?: string; to?: string },
+  now = Date.now(),
+): { from: string; to: string } {
+  const to = query.to ?? dayOf(now);
+  const from = query.from ?? dayOf(Math.max(0, dayMs(to) - (DEFAULT_DAYS - 1) * DAY_MS));
+  if (from > to) throw new InvalidParameterError("from", "must not be after 'to'");
+  if ((dayMs(to) - dayMs(from)) / DAY_MS + 1 > MAX_DAYS)
+    throw new InvalidParameterError(
+      query.from === undefined ? "to" : "from",
+      `must leave a range of at most ${MAX_DAYS} days`,
+    );
+  return { from, to };
+}
+
+export function registerStatsRoutes(app: FastifyInstance, store: Store): void {
+  app.addHook("onRequest", async (request) => checkScope(request, "read"));
+
+  route(app, {
+    method: "GET",
+    url: "/v1/stats/daily",
+    summary:
+      "Per-day aggregates (blocks, transactions, gas, fees, active addresses, transfers per token), ascending; default the last 30 days, at most 366",
+    tags: ["stats"],
+    query: z.object({ from: UtcDayParam.optional(), to: UtcDayParam.optional() }),
+    responses: { 200: DailyStatsResponse },
+    handler: async ({ query }) => {
+      const { from, to } = dailyRange(query);
+      return { items: await store.getDailyStats(from, to) };
+    },
+  });
+}

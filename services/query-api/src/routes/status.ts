@@ -1,0 +1,90 @@
+import type { MetaStore, Store } from "@chainlog/ports";
+import type { IngestStatus, ProcessorStatus } from "@chainlog/tx-schema";
+import type { FastifyInstance } from "fastify";
+import { checkScope } from "../auth/identity.ts";
+import { route } from "../http/route.ts";
+import { StatusResponse } from "../http/schemas.ts";
+
+/** Reports older than this are from instances that are gone (they report every 5 s). */
+const REPORT_MAX_AGE_MS = 60_000;
+const CHECK_TIMEOUT_MS = 2000;
+
+interface Check {
+  ok: boolean;
+  detail?: string;
+}
+
+/** Settles within the timeout whatever the dependency does; a failure is a value, never a 5xx. */
+async function settle<T>(what: () => Promise<T>): Promise<{ value: T } | { error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const value = await Promise.race([
+      what(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { value };
+  } catch (error) {
+    // The error's name or our timeout text only: driver messages can carry hosts and credentials.
+    const e = error as Error;
+    return { error: e.message?.startsWith("timed out") ? e.message : (e.name ?? "failed") };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const asCheck = (r: { value: Check } | { error: string }): Check =>
+  "value" in r
+    ? { ok: r.value.ok, ...(r.value.detail ? { detail: r.value.detail } : {}) }
+    : { ok: false, detail: r.error };
+
+const maxOf = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.max(...known) : null;
+};
+
+/** Pipeline status from what ingest and processor instances report into the store, plus our own checks. */
+export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store; meta: MetaStore }): void {
+  app.addHook("onRequest", async (request) => checkScope(request, "read"));
+
+  route(app, {
+    method: "GET",
+    url: "/v1/status",
+    summary:
+      "Pipeline status: chain head, newest stored block, index lag, ingest and processor reports (last 60 s), consumer lag, store health",
+    tags: ["operations"],
+    responses: { 200: StatusResponse },
+    handler: async () => {
+      const { store, meta } = deps;
+      const [statuses, latest, storeHealth, metaHealth] = await Promise.all([
+        settle(() => store.getServiceStatuses(REPORT_MAX_AGE_MS)),
+        settle(() => store.getLatestBlock()),
+        settle(() => store.health()),
+        settle(() => meta.health()),
+      ]);
+      const reports = "value" in statuses ? statuses.value : [];
+      const ingest = reports.filter((r): r is IngestStatus => r.service === "ingest");
+      const processor = reports.filter((r): r is ProcessorStatus => r.service === "processor");
+      const block = "value" in latest ? latest.value : null;
+      const head = maxOf(ingest.map((r) => r.head));
+      let storeCheck = asCheck(storeHealth);
+      for (const failed of [statuses, latest])
+        if ("error" in failed && storeCheck.ok) storeCheck = { ok: false, detail: failed.error };
+      return {
+        head,
+        latestStored: block ? { number: block.number, hash: block.hash, timestamp: block.timestamp } : null,
+        indexLagBlocks: head !== null && block ? Math.max(0, head - block.number) : null,
+        ingest,
+        processor,
+        consumerLag: maxOf(processor.map((r) => r.consumerLag)),
+        store: storeCheck,
+        metaStore: asCheck(metaHealth),
+        generatedAt: Date.now(),
+      };
+    },
+  });
+}

@@ -1,0 +1,90 @@
+import type { Store } from "@chainlog/ports";
+import { NATIVE_ASSET, type TokenMetadata } from "@chainlog/tx-schema";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { checkScope } from "../auth/identity.ts";
+import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import {
+  AddressParam,
+  CursorParam,
+  limitParam,
+  PageQuery,
+  QuoteParam,
+  UnixSecondsParam,
+} from "../http/params.ts";
+import { route } from "../http/route.ts";
+import { PricePointPage, TokenResponse, TokenTransferPage } from "../http/schemas.ts";
+
+const tags = ["tokens"];
+
+/** ETH has no contract to read metadata from; its price series (NATIVE_ASSET in USD) is still served. */
+const NATIVE_TOKEN: TokenMetadata = {
+  address: NATIVE_ASSET,
+  standard: null,
+  name: "Ether",
+  symbol: "ETH",
+  decimals: 18,
+  firstSeenBlock: 0,
+};
+
+/** Token metadata, its transfers and its price series. */
+export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
+  app.addHook("onRequest", async (request) => checkScope(request, "read"));
+
+  route(app, {
+    method: "GET",
+    url: "/v1/tokens/:address",
+    summary: "A token's metadata and its newest USD and ETH prices (NATIVE_ASSET 0xeeee…eeee is ETH)",
+    tags,
+    params: z.object({ address: AddressParam }),
+    responses: { 200: TokenResponse },
+    handler: async ({ params }) => {
+      const [token, usd, eth] = await Promise.all([
+        params.address === NATIVE_ASSET ? NATIVE_TOKEN : store.getToken(params.address),
+        store.getLatestPrices([params.address], "USD"),
+        store.getLatestPrices([params.address], "ETH"),
+      ]);
+      if (!token) throw new NotFoundError(`no token ${params.address}`);
+      return { token, priceUsd: usd.get(params.address) ?? null, priceEth: eth.get(params.address) ?? null };
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/tokens/:address/transfers",
+    summary: "Transfers of one token contract, newest first (cursor pagination)",
+    tags,
+    params: z.object({ address: AddressParam }),
+    query: PageQuery,
+    responses: { 200: TokenTransferPage },
+    handler: async ({ params, query }) =>
+      store.getTokenTransfers(params.address, { limit: query.limit, cursor: query.cursor ?? null }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/tokens/:address/prices",
+    summary:
+      "A token's price points in USD or ETH, newest first; from/to are inclusive unix seconds (cursor pagination, limit 1..1000)",
+    tags,
+    params: z.object({ address: AddressParam }),
+    query: z.object({
+      quote: QuoteParam,
+      from: UnixSecondsParam.optional(),
+      to: UnixSecondsParam.optional(),
+      limit: limitParam(1000, 200),
+      cursor: CursorParam,
+    }),
+    responses: { 200: PricePointPage },
+    handler: async ({ params, query }) => {
+      if (query.from !== undefined && query.to !== undefined && query.from > query.to)
+        throw new InvalidParameterError("from", "must not be after 'to'");
+      return store.getPriceSeries(params.address, query.quote, {
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+        ...(query.from === undefined ? {} : { fromTimestamp: query.from }),
+        ...(query.to === undefined ? {} : { toTimestamp: query.to }),
+      });
+    },
+  });
+}
