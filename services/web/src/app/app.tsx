@@ -13,6 +13,9 @@ const AddressPage = lazy(() => import("./pages/address.tsx"));
 const AuthPage = lazy(() => import("./pages/auth.tsx"));
 const WatchlistsPage = lazy(() => import("./pages/watchlists.tsx"));
 const ExportsPage = lazy(() => import("./pages/exports.tsx"));
+const TokenPage = lazy(() => import("./pages/token.tsx"));
+const StatusPage = lazy(() => import("./pages/status.tsx"));
+const SearchPage = lazy(() => import("./pages/search.tsx"));
 
 function SearchBox() {
   const id = useId();
@@ -38,7 +41,7 @@ function SearchBox() {
     <search className="search">
       <form onSubmit={(event) => void submit(event)} noValidate>
         <label htmlFor={`${id}-q`} className="sr-only">
-          Search by block number, transaction hash or address
+          Search by block number, transaction hash, address or token symbol
         </label>
         <input
           id={`${id}-q`}
@@ -46,7 +49,7 @@ function SearchBox() {
           type="search"
           value={value}
           onChange={(e) => setValue(e.target.value)}
-          placeholder="Block number, tx hash or address"
+          placeholder="Block, tx hash, address or token symbol"
           autoComplete="off"
           spellCheck={false}
           aria-invalid={problem ? true : undefined}
@@ -66,7 +69,8 @@ function SearchBox() {
 function AccountNav() {
   const { user, signOut } = useSession();
   return (
-    <nav aria-label="Account" className="account-nav">
+    <nav aria-label="Main" className="account-nav">
+      <Link href="/status">Status</Link>
       <Link href="/watchlists">Watchlists</Link>
       <Link href="/exports">Exports</Link>
       {user ? (
@@ -102,6 +106,12 @@ function Page({ route }: { route: Route }) {
       return <TransactionPage hash={route.hash} />;
     case "address":
       return <AddressPage address={route.address} />;
+    case "token":
+      return <TokenPage address={route.address} />;
+    case "search":
+      return <SearchPage q={route.q} />;
+    case "status":
+      return <StatusPage />;
     case "login":
     case "signup":
       return <AuthPage mode={route.page} />;
@@ -125,6 +135,9 @@ function titleOf(route: Route): string {
   if (route.page === "block") return `Block ${route.number}`;
   if (route.page === "tx") return `Transaction ${route.hash.slice(0, 10)}…`;
   if (route.page === "address") return `Address ${route.address.slice(0, 10)}…`;
+  if (route.page === "token") return `Token ${route.address.slice(0, 10)}…`;
+  if (route.page === "search") return `Search ${route.q}`;
+  if (route.page === "status") return "Pipeline status";
   if (route.page === "home") return "Latest blocks";
   if (route.page === "login") return "Sign in";
   if (route.page === "signup") return "Create an account";
@@ -135,7 +148,7 @@ function titleOf(route: Route): string {
 
 export function App() {
   const location = useLocation();
-  const route = matchRoute(location.pathname);
+  const route = matchRoute(location.pathname, location.search);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   const title = `${titleOf(route)} · Chainlog`;

@@ -1,13 +1,5 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./app.tsx";
-import { SessionProvider } from "./session.tsx";
 import "./styles.css";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <SessionProvider>
-      <App />
-    </SessionProvider>
-  </StrictMode>,
-);
+// The entry stays tiny and fetches React and the app as a separate chunk: the browser paints index.html's static
+// shell while that chunk downloads and compiles, instead of holding the first paint until the whole bundle ran.
+void import("./boot.tsx").then(({ boot }) => boot(document.getElementById("root")!));

@@ -50,22 +50,28 @@ export type Route =
   | { page: "block"; number: string }
   | { page: "tx"; hash: string }
   | { page: "address"; address: string }
+  | { page: "token"; address: string }
+  | { page: "search"; q: string }
+  | { page: "status" }
   | { page: "login" }
   | { page: "signup" }
   | { page: "watchlists" }
   | { page: "exports" }
   | { page: "not-found" };
 
-const SINGLE = new Set(["login", "signup", "watchlists", "exports"]);
+const SINGLE = new Set(["login", "signup", "watchlists", "exports", "status"]);
 
-export function matchRoute(pathname: string): Route {
+export function matchRoute(pathname: string, search = ""): Route {
   const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
   const [first, second] = parts;
   if (parts.length === 0) return { page: "home" };
   if (parts.length === 2 && first === "block" && second) return { page: "block", number: second };
   if (parts.length === 2 && first === "tx" && second) return { page: "tx", hash: second };
   if (parts.length === 2 && first === "address" && second) return { page: "address", address: second };
+  if (parts.length === 2 && first === "token" && second) return { page: "token", address: second };
+  if (parts.length === 1 && first === "search")
+    return { page: "search", q: new URLSearchParams(search).get("q")?.trim() ?? "" };
   if (parts.length === 1 && first && SINGLE.has(first))
-    return { page: first as "login" | "signup" | "watchlists" | "exports" };
+    return { page: first as "login" | "signup" | "watchlists" | "exports" | "status" };
   return { page: "not-found" };
 }

@@ -9,6 +9,7 @@ import { formatEth } from "../app/format/units.ts";
 import { ensureBuild } from "../server/ensure-build.ts";
 import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium, launchChromium } from "./browser.ts";
 import { rpc, transferCalldata, transferEmitterInitCode } from "./chain.ts";
+import { createMarket, type Market } from "./market.ts";
 import { type Stack, startStack, waitFor } from "./stack.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -40,6 +41,9 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
   const ethTransfers: string[] = [];
   let tokenTransfer: string;
   let recipient: string;
+  let market: Market;
+  /** Swaps in the market and is in WATCHED_ADDRESSES: its portfolio has balances and prices. */
+  let trader: string;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -49,6 +53,8 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     const [deployer = "", alice = ""] = accounts;
     // Receives ETH transfers 1 and 4 below and the token transfer: its address page has both kinds.
     recipient = accounts[4]!;
+    trader = accounts[5]!;
+    market = await createMarket(anvil.rpcUrl, deployer as `0x${string}`, trader as `0x${string}`);
     const deploy = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [
       { from: deployer, data: transferEmitterInitCode },
     ]);
@@ -72,7 +78,11 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
       { from: alice, to: token, data: transferCalldata(recipient, 4_200_000_000_000_000_000_001n) },
     ]);
     await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
-    stack = await startStack(anvil.rpcUrl);
+    stack = await startStack(anvil.rpcUrl, {
+      WETH_ADDRESS: market.weth,
+      STABLECOIN_ADDRESSES: market.usdc,
+      WATCHED_ADDRESSES: trader,
+    });
     const head = Number.parseInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"), 16);
     await waitFor(
       "query-api to serve the devnet head",
@@ -193,7 +203,8 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     await expect.poll(() => row.count()).toBe(1);
     await expect.poll(() => row.locator("td").nth(0).textContent()).toBe("ERC20");
     expect(await row.locator("td").nth(3).locator("a").getAttribute("title")).toBe(recipient);
-    expect(await row.locator("td").nth(4).textContent()).toBe("4,200,000,000,000,000,000,001");
+    // The emitter has no decimals(): the amount stays in base units, and says so.
+    expect(await row.locator("td").nth(4).textContent()).toBe("4,200,000,000,000,000,000,001 (base units)");
     await page.screenshot({ path: join(artifacts, "transaction-token-transfer.png"), fullPage: true });
   });
 
@@ -252,6 +263,139 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     await phone.waitForURL(`**/block/${number}`);
     // After navigating, focus lands on the new page's content, not back at the top of the document.
     await expect.poll(() => phone.evaluate(() => document.activeElement?.id)).toBe("main");
+    await phone.close();
+  });
+
+  it("shows a token's metadata, price chart and transfers after the devnet swaps", async () => {
+    // A symbol nobody uses gets a plain answer, not an error.
+    await page.goto(stack.webUrl);
+    await page.getByRole("searchbox").fill("NOSUCHTOKEN");
+    await page.getByRole("searchbox").press("Enter");
+    await page.waitForURL("**/search?q=NOSUCHTOKEN");
+    await expect
+      .poll(() => page.getByRole("status").first().textContent(), { timeout: 15_000 })
+      .toContain("No block, transaction, address or token symbol matches");
+    // Found by its symbol through the search box, in any case.
+    await page.getByRole("searchbox").fill("clg");
+    await page.getByRole("searchbox").press("Enter");
+    await page.waitForURL(`**/token/${market.token.toLowerCase()}`, { timeout: 15_000 });
+    await page.getByRole("heading", { level: 1, name: /Chainlog Gold/ }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('dd[data-field="Decimals"]').textContent()).toBe("18");
+    // Four swaps went through CLG/WETH: its ETH price is known, and the chart has a point per price the API
+    // has (one per swap, plus any the processor derives from the pool's liquidity events).
+    await page.getByTestId("price-eth").waitFor({ timeout: 15_000 });
+    // No USDC pool for CLG: its USD price is derived through ETH/USD (about 0.0001 ETH × 3,000 USD).
+    await expect
+      .poll(() => page.getByTestId("price-usd-derived").locator("strong").textContent(), { timeout: 15_000 })
+      .toMatch(/^≈ \$0\.[23]\d*$/);
+    await page.getByRole("radio", { name: "in ETH" }).check();
+    const prices = (await (
+      await fetch(`${stack.apiUrl}/v1/tokens/${market.token.toLowerCase()}/prices?quote=ETH`)
+    ).json()) as { items: { transactionHash: string }[] };
+    for (const hash of [1, 2, 4, 5].map((i) => market.swaps[i]))
+      expect(prices.items.map((p) => p.transactionHash)).toContain(hash);
+    const chart = page.getByTestId("price-chart");
+    await expect
+      .poll(() => chart.getAttribute("data-points"), { timeout: 15_000 })
+      .toBe(String(prices.items.length));
+    expect(await chart.getByRole("img").getAttribute("aria-label")).toMatch(
+      /^CLG price in ETH: latest [\d.]+ ETH/,
+    );
+    const transfers = page.getByRole("table", { name: `Transfers of token ${market.token.toLowerCase()}` });
+    // The CLG bought in a swap moves in the swap's transaction (when CLG is sold, the router-style transfer into
+    // the pair is its own transaction).
+    await transfers.locator(`a[href="/tx/${market.swaps[1]}"]`).first().waitFor({ timeout: 15_000 });
+    // 2,000 CLG sold by the trader: decimals applied, symbol shown.
+    await expect.poll(() => transfers.getByText("2,000 CLG", { exact: true }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, "token.png"), fullPage: true });
+  });
+
+  it("decodes a swap on the transaction page with symbols and decimals", async () => {
+    const hash = market.swaps[1]!;
+    await page.goto(`${stack.webUrl}/tx/${hash}`);
+    const swaps = page.getByRole("table", { name: "Swaps in this transaction" });
+    await swaps.waitFor({ timeout: 15_000 });
+    const row = swaps.locator("tbody tr");
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('[data-field="sold"]').textContent()).toBe("1 WETH");
+    expect(await row.locator('[data-field="bought"]').textContent()).toMatch(/^[\d,]+\.\d+ CLG$/);
+    await page.screenshot({ path: join(artifacts, "transaction-swap.png"), fullPage: true });
+
+    await page.goto(`${stack.webUrl}/tx/${market.wrap}`);
+    const wraps = page.getByRole("table", { name: "WETH wraps and unwraps in this transaction" });
+    await wraps.waitFor({ timeout: 15_000 });
+    expect(await wraps.locator("tbody tr td").first().textContent()).toBe("Wrap (deposit)");
+    expect(await wraps.locator("tbody tr td").last().textContent()).toBe("5 ETH");
+
+    await page.goto(`${stack.webUrl}/tx/${market.approval}`);
+    const approvals = page.getByRole("table", { name: "Approvals in this transaction" });
+    await approvals.waitFor({ timeout: 15_000 });
+    expect(await approvals.locator("tbody tr td").last().textContent()).toBe("1,234.5 CLG");
+    await page.screenshot({ path: join(artifacts, "transaction-approval.png"), fullPage: true });
+  });
+
+  it("shows the portfolio of a watched address in USD, and how to watch an unwatched one", async () => {
+    await page.goto(`${stack.webUrl}/address/${trader}`);
+    const holdings = page.getByTestId("portfolio");
+    await holdings.waitFor({ timeout: 20_000 });
+    const eth = holdings.locator('tr[data-token="0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"]');
+    await expect
+      .poll(() => eth.locator('[data-field="value-usd"]').textContent())
+      .toMatch(/^\$[\d,]+\.\d\d$/);
+    expect(await page.getByTestId("portfolio-total").textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
+    for (const token of [market.weth, market.usdc, market.token])
+      await holdings.locator(`tr[data-token="${token.toLowerCase()}"]`).waitFor({ timeout: 10_000 });
+    // Tabs follow the ARIA pattern: arrow keys move between them (Left from the first wraps to the last).
+    await page.getByRole("tab", { name: "Transactions" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.getByRole("tab", { name: "Swaps" }).getAttribute("aria-selected")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Swaps");
+    const swaps = page.getByRole("table", { name: `Swaps of ${trader}` });
+    for (const hash of market.swaps)
+      await swaps.locator(`a[href="/tx/${hash}"]`).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, "address-portfolio.png"), fullPage: true });
+    // ETH has a token page too, priced in USD through the WETH/USDC pool.
+    await eth.getByRole("link", { name: "ETH" }).click();
+    await page.waitForURL("**/token/0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+    await page.getByTestId("price-usd").waitFor({ timeout: 15_000 });
+    expect(await page.locator('dd[data-field="Standard"]').count()).toBe(0);
+    await expect
+      .poll(() => page.getByTestId("price-chart").getAttribute("data-points"), { timeout: 15_000 })
+      .toMatch(/^[1-9]\d*$/);
+    await page.screenshot({ path: join(artifacts, "token-eth.png"), fullPage: true });
+
+    await page.goto(`${stack.webUrl}/address/${recipient}`);
+    await page.getByTestId("portfolio-not-watched").waitFor({ timeout: 15_000 });
+    // A token's address page says who deployed it, and links to the token page.
+    await page.goto(`${stack.webUrl}/address/${market.token.toLowerCase()}`);
+    await expect
+      .poll(() => page.locator('dd[data-field="Created by"]').textContent(), { timeout: 15_000 })
+      .toBe(market.deployer.toLowerCase());
+    await page.getByTestId("token-link").getByRole("link").click();
+    await page.waitForURL(`**/token/${market.token.toLowerCase()}`);
+  });
+
+  it("shows the pipeline status with the devnet endpoint healthy", async () => {
+    await page.goto(stack.webUrl);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Status" }).click();
+    await page.waitForURL("**/status");
+    const endpoints = page.getByTestId("endpoints").first();
+    await endpoints.waitFor({ timeout: 20_000 });
+    const port = new URL(anvil.rpcUrl).port;
+    const row = endpoints.locator("tbody tr").filter({ hasText: port });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.locator(".badge").textContent(), { timeout: 15_000 }).toBe("healthy");
+    expect(await page.getByTestId("health-store").locator(".badge").textContent()).toBe("healthy");
+    await page.screenshot({ path: join(artifacts, "status.png"), fullPage: true });
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await phone.goto(`${stack.webUrl}/status`);
+    await phone.getByTestId("endpoints").first().waitFor({ timeout: 15_000 });
+    const [scrollWidth, clientWidth] = await phone.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
+    await phone.screenshot({ path: join(artifacts, "status-phone.png"), fullPage: true });
     await phone.close();
   });
 

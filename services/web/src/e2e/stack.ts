@@ -20,7 +20,7 @@ export interface Stack {
  * The whole embedded system as separate processes, the way `pnpm start` runs it, on free ports and a fresh data
  * directory: node → ingest → bus → processor → store → query-api → web.
  */
-export async function startStack(rpcUrl: string): Promise<Stack> {
+export async function startStack(rpcUrl: string, extraEnv: Record<string, string> = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "chainlog-web-e2e-"));
   const apiPort = await freePort();
   const webPort = await freePort();
@@ -37,6 +37,7 @@ export async function startStack(rpcUrl: string): Promise<Stack> {
     INGEST_HTTP_PORT: String(await freePort()),
     PROCESSOR_HTTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
+    ...extraEnv,
   };
   const logger = createLogger("web-e2e", "warn");
   const services: ServiceProcess[] = [];

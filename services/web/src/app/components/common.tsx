@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { ApiError } from "../api/client.ts";
+import { NATIVE_ASSET, tokenLabel } from "../format/tokens.ts";
 import { shortHex } from "../format/units.ts";
 import { Link } from "../router.tsx";
 
@@ -8,14 +9,29 @@ export function HashLink({
   value,
   full,
 }: {
-  kind: "tx" | "block" | "address";
+  kind: "tx" | "block" | "address" | "token";
   value: string;
   full?: boolean;
 }) {
-  const href = kind === "tx" ? `/tx/${value}` : kind === "block" ? `/block/${value}` : `/address/${value}`;
+  const href = `/${kind}/${value}`;
   return (
     <Link href={href} className="mono" title={value}>
       {full ? value : shortHex(value)}
+    </Link>
+  );
+}
+
+/** A token by its symbol (or short address), linking to its token page; the address stays in the title. */
+export function TokenLink({ address, token }: { address: string; token?: { symbol: string | null } | null }) {
+  if (address === NATIVE_ASSET)
+    return (
+      <Link href={`/token/${NATIVE_ASSET}`} title="Ether, the chain's native asset">
+        ETH
+      </Link>
+    );
+  return (
+    <Link href={`/token/${address}`} title={address} className={token?.symbol ? undefined : "mono"}>
+      {tokenLabel(address, token)}
     </Link>
   );
 }

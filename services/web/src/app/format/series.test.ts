@@ -1,6 +1,6 @@
 import type { Block } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
-import { blockSeries, compact } from "./series.ts";
+import { blockSeries, compact, dailySeries } from "./series.ts";
 
 const block = (number: number, timestamp: number, txs: number, gasUsed: string, baseFee: string | null) =>
   ({ number, timestamp, transactionCount: txs, gasUsed, baseFeePerGas: baseFee }) as Block;
@@ -35,5 +35,25 @@ describe("compact", () => {
     expect(compact(42)).toBe("42");
     expect(compact(0.123)).toBe("0.12");
     expect(compact(0)).toBe("0");
+  });
+});
+
+describe("dailySeries", () => {
+  it("orders days and spaces them by date, with fees in ETH", () => {
+    const day = (d: string, transactions: number, fees: string) => ({
+      chainId: 31337,
+      day: d,
+      blocks: 1,
+      transactions,
+      gasUsed: "21000",
+      fees,
+      activeAddresses: transactions * 2,
+      transfersPerToken: {},
+    });
+    const s = dailySeries([day("2026-01-03", 5, "1500000000000000000"), day("2026-01-01", 2, "0")]);
+    expect(s.transactions.map((p) => p.y)).toEqual([2, 5]);
+    expect(s.transactions[1]!.x - s.transactions[0]!.x).toBe(2);
+    expect(s.activeAddresses.map((p) => p.y)).toEqual([4, 10]);
+    expect(s.feesEth.map((p) => p.y)).toEqual([0, 1.5]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Block } from "@chainlog/tx-schema";
+import type { Block, DailyStats } from "@chainlog/tx-schema";
 import type { Point } from "../components/chart.tsx";
 
 /**
@@ -36,4 +36,21 @@ export function compact(value: number): string {
   if (abs >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
   if (abs >= 10 || value === 0) return value.toFixed(0);
   return value.toPrecision(2);
+}
+
+/** Days since the epoch: the x axis, so a day without blocks leaves a gap in spacing rather than vanishing. */
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
+export function dailySeries(items: readonly DailyStats[]): {
+  transactions: Point[];
+  activeAddresses: Point[];
+  feesEth: Point[];
+} {
+  const sorted = [...items].sort((a, b) => a.day.localeCompare(b.day));
+  return {
+    transactions: sorted.map((d) => ({ x: dayNumber(d.day), y: d.transactions })),
+    activeAddresses: sorted.map((d) => ({ x: dayNumber(d.day), y: d.activeAddresses })),
+    // Plotting needs a number; the table keeps the exact figure.
+    feesEth: sorted.map((d) => ({ x: dayNumber(d.day), y: Number(BigInt(d.fees) / 10n ** 9n) / 1e9 })),
+  };
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api } from "../api/routes.ts";
 import { LineChart } from "../components/chart.tsx";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
+import { DailyStatsSection } from "../components/daily-stats.tsx";
 import { LiveFeed } from "../components/live-feed.tsx";
 import { TransactionTable } from "../components/tables.tsx";
 import { blockSeries, compact } from "../format/series.ts";
@@ -102,6 +103,7 @@ export default function HomePage() {
           )}
         </section>
       )}
+      <DailyStatsSection />
     </>
   );
 }

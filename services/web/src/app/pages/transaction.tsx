@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { api, type Log, type Receipt } from "../api/routes.ts";
 import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
+import { ApprovalTable, CreationTable, SwapTable, WethTable } from "../components/events.tsx";
 import { TransferTable } from "../components/tables.tsx";
 import { formatEth, formatGwei, formatInteger } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
@@ -127,10 +128,38 @@ export default function TransactionPage({ hash }: { hash: string }) {
               ],
             ]}
           />
+          {d.swaps && d.swaps.length > 0 && (
+            <section aria-labelledby="tx-swaps">
+              <h2 id="tx-swaps">Swaps ({d.swaps.length})</h2>
+              <SwapTable swaps={d.swaps} tokens={d.tokens} caption="Swaps in this transaction" />
+            </section>
+          )}
           <section aria-labelledby="tx-transfers">
             <h2 id="tx-transfers">Token transfers ({d.tokenTransfers.length})</h2>
-            <TransferTable transfers={d.tokenTransfers} caption="Token transfers in this transaction" />
+            <TransferTable
+              transfers={d.tokenTransfers}
+              tokens={d.tokens}
+              caption="Token transfers in this transaction"
+            />
           </section>
+          {d.approvals && d.approvals.length > 0 && (
+            <section aria-labelledby="tx-approvals">
+              <h2 id="tx-approvals">Approvals ({d.approvals.length})</h2>
+              <ApprovalTable approvals={d.approvals} tokens={d.tokens} />
+            </section>
+          )}
+          {d.wethEvents && d.wethEvents.length > 0 && (
+            <section aria-labelledby="tx-weth">
+              <h2 id="tx-weth">WETH wraps and unwraps ({d.wethEvents.length})</h2>
+              <WethTable events={d.wethEvents} tokens={d.tokens} />
+            </section>
+          )}
+          {d.contractCreations && d.contractCreations.length > 0 && (
+            <section aria-labelledby="tx-creations">
+              <h2 id="tx-creations">Contracts created ({d.contractCreations.length})</h2>
+              <CreationTable creations={d.contractCreations} />
+            </section>
+          )}
           <section aria-labelledby="tx-logs">
             <h2 id="tx-logs">Logs ({d.logs.length})</h2>
             <LogList logs={d.logs} />
