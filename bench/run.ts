@@ -1,7 +1,8 @@
 /**
  * `pnpm bench [name…]`: runs the benchmarks (`*.bench.ts` beside the code they measure), one at a time so they
  * do not compete for the machine. A name selects the files whose base name or package matches it, e.g.
- * `pnpm bench ingest`, `pnpm bench api`, `pnpm bench e2e`. Every benchmark prints its figures as ratios
+ * `pnpm bench ingest`, `pnpm bench api`, `pnpm bench e2e`; `package/name` picks one file where base names repeat
+ * (`pnpm bench embedded/store` vs `pnpm bench cassandra-store/store`). Every benchmark prints its figures as ratios
  * against a baseline it measures in the same run.
  */
 import { spawnSync } from "node:child_process";
@@ -25,7 +26,11 @@ const wanted = process.argv.slice(2);
 const all = ["packages", "services"].flatMap((d) => findBenches(join(root, d))).sort();
 const selected = wanted.length
   ? all.filter((f) =>
-      wanted.some((w) => basename(f, ".bench.ts") === w || relative(root, f).split("/")[1] === w),
+      wanted.some((w) => {
+        const pkg = relative(root, f).split("/")[1];
+        const name = basename(f, ".bench.ts");
+        return name === w || pkg === w || `${pkg}/${name}` === w;
+      }),
     )
   : all;
 if (selected.length === 0) {
