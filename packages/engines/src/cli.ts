@@ -8,6 +8,7 @@ import { installKafka } from "./install/install-kafka.ts";
 import { checkJava } from "./install/toolchain.ts";
 import { AllEngines, type EngineName } from "./options.ts";
 import { cacheDir, defaultBaseDir } from "./paths.ts";
+import { installVersityGw } from "./s3/install-versitygw.ts";
 import { startEngines } from "./start-engines.ts";
 import { type EnginesState, readState } from "./state.ts";
 import { stopEngines } from "./stop-engines.ts";
@@ -19,7 +20,8 @@ const usage = `usage: engines <command> [options]
   logs     [name] [--lines N]                                         tail of each engine's log
   kill     <name>                                                     SIGKILL one process (e.g. kafka-2), for fault drills
   restart  <name>                                                     start it again and wait until healthy
-  install  [--engines …]                                              download/build into the cache only
+  install  [--engines …] [--s3]                                       download/build into the cache only (--s3: also
+                                                                      the S3-compatible server the export tests use)
 common: [--base-dir DIR]  (default: CHAINLOG_ENGINES_DIR or <cache>/run; cache: CHAINLOG_CACHE_DIR or ~/.cache/chainlog)
 ports:  CHAINLOG_KAFKA_PORT=9092 CHAINLOG_CASSANDRA_PORT=9042 CHAINLOG_CASSANDRA_STORAGE_PORT=7000
         CHAINLOG_CASSANDRA_JMX_PORT=7100 CHAINLOG_MONGO_PORT=27017`;
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       "base-dir": { type: "string" },
       engines: { type: "string" },
       fresh: { type: "boolean", default: false },
+      s3: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       lines: { type: "string", default: "40" },
       help: { type: "boolean", short: "h", default: false },
@@ -131,8 +134,10 @@ async function main(argv: string[]): Promise<number> {
         engines.includes("kafka") && installKafka(dir),
         engines.includes("cassandra") && installCassandra(dir),
         engines.includes("mongo") && installFerretDb(dir),
+        values.s3 && installVersityGw(dir),
       ]);
-      console.log(`installed ${engines.join(", ")} in ${dir} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      const installed = values.s3 ? [...engines, "s3 (versitygw)"] : engines;
+      console.log(`installed ${installed.join(", ")} in ${dir} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       return 0;
     }
     default:

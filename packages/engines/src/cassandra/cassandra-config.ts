@@ -61,6 +61,9 @@ authorizer: AllowAllAuthorizer
 role_manager: CassandraRoleManager
 # a fresh cluster: no 4.x nodes to stay compatible with
 storage_compatibility_mode: NONE
+# a table's id from its name: services starting together may each send CREATE TABLE IF NOT EXISTS to another
+# coordinator (the migration lock's own tables cannot be under the lock), and must not create two ids for one table
+use_deterministic_table_id: true
 # SIGKILL fault tests: a restarted node gets its missed writes back
 hinted_handoff_enabled: true
 max_hint_window: 3h

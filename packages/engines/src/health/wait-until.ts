@@ -19,7 +19,7 @@ export async function waitUntil(check: () => Promise<boolean>, p: WaitParameters
     for (const proc of p.processes) {
       if (!isAlive(proc.pid))
         throw new EngineStartError(
-          `${proc.spec.name} exited while waiting for ${p.what}:\n${logTail(proc.spec.log)}`,
+          `${proc.spec.name} exited while waiting for ${p.what}:\n${logErrors(proc.spec.log)}${logTail(proc.spec.log)}`,
         );
     }
     try {
@@ -36,6 +36,19 @@ export async function waitUntil(check: () => Promise<boolean>, p: WaitParameters
       );
     }
     await new Promise((r) => setTimeout(r, p.intervalMs ?? 500));
+  }
+}
+
+/** The log's first error lines: a JVM that dies at start logs its cause long before the shutdown noise. */
+export function logErrors(path: string, lines = 10): string {
+  try {
+    const errors = readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => /\b(ERROR|FATAL)\b|Exception:/.test(l))
+      .slice(0, lines);
+    return errors.length > 0 ? `first errors:\n${errors.join("\n")}\nlast lines:\n` : "";
+  } catch {
+    return "";
   }
 }
 
