@@ -1,5 +1,6 @@
 import {
   type Anvil,
+  approveErc20,
   createDevnetClient,
   createPair,
   deployErc20,
@@ -36,6 +37,9 @@ describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () =>
   let swapBlock: BlockEnvelope;
   let factoryBlock: BlockEnvelope;
   let pair: Address;
+  let approvalBlock: BlockEnvelope;
+  let mintBlock: BlockEnvelope;
+  let tokenC: Address;
   beforeAll(async () => {
     anvil = await startAnvil({ pruneHistory: true });
     const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
@@ -49,6 +53,11 @@ describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () =>
     const factory = await deployFactory(client);
     const made = await factoryDeploy(client, { factory, salt: `0x${"22".repeat(32)}` });
     factoryBlock = await readBlockEnvelope(anvil.rpcUrl, Number(made.receipt.blockNumber), 31337);
+    tokenC = await deployErc20(client, { symbol: "TKC" });
+    const approved = await approveErc20(client, { token: tokenC, spender: pair, amount: 5n });
+    approvalBlock = await readBlockEnvelope(anvil.rpcUrl, Number(approved.blockNumber), 31337);
+    const minted = await mintErc20(client, { token: tokenC, to: me, amount: 7n });
+    mintBlock = await readBlockEnvelope(anvil.rpcUrl, Number(minted.blockNumber), 31337);
   }, 60_000);
   afterAll(async () => {
     await anvil?.stop();
@@ -100,5 +109,24 @@ describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () =>
     // Receipts only: the factory's children need traces.
     expect(factoryOut?.indexed.contractCreations).toEqual([]);
     expect([...store.tokens.values()].map((t) => t.symbol).sort()).toEqual(["TKA", "TKB"]);
+  });
+
+  it("a token first met through an approval gets its standard from its first transfer, keeping its first block", async () => {
+    const store = tokenStore();
+    const indexer = createBlockIndexer({
+      rpc: createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 2_000 }),
+      store,
+      logger,
+      traces: "off",
+    });
+    const address = tokenC.toLowerCase();
+    await indexer.index([approvalBlock]);
+    expect(store.tokens.get(address)).toMatchObject({ symbol: "TKC", standard: null });
+    await indexer.index([mintBlock]);
+    expect(store.tokens.get(address)).toMatchObject({
+      symbol: "TKC",
+      standard: "erc20",
+      firstSeenBlock: approvalBlock.block.number,
+    });
   });
 });

@@ -90,7 +90,8 @@ export function createBlockIndexer(ctx: BlockIndexerContext): BlockIndexer {
   ): Promise<void> => {
     const firstSeen = new Map<string, { block: number; standard: TokenStandard | null }>();
     const see = (token: string, block: number, standard: TokenStandard | null) => {
-      if (stored.has(token) || !metadata.has(token)) return;
+      if (stored.has(token)) return;
+      if (!metadata.has(token) && standard === null) return;
       const prev = firstSeen.get(token);
       if (!prev) firstSeen.set(token, { block, standard });
       else {
@@ -110,11 +111,24 @@ export function createBlockIndexer(ctx: BlockIndexerContext): BlockIndexer {
     }
     if (firstSeen.size === 0) return;
     const present = await ctx.store.getTokens([...firstSeen.keys()]);
-    const fresh: TokenMetadata[] = [];
+    const written: TokenMetadata[] = [];
+    const settled: string[] = [];
     for (const [address, seen] of firstSeen) {
-      if (present.has(address)) continue;
-      const m = metadata.get(address) as FetchedMetadata;
-      fresh.push({
+      const have = present.get(address);
+      if (have) {
+        // A token first met through an approval or a swap has no standard yet; its first transfer tells it.
+        if (have.standard === null && seen.standard !== null)
+          written.push({
+            ...have,
+            standard: seen.standard,
+            firstSeenBlock: Math.min(have.firstSeenBlock, seen.block),
+          });
+        if (have.standard !== null || seen.standard !== null) settled.push(address);
+        continue;
+      }
+      const m = metadata.get(address);
+      if (!m) continue; // metadata could not be read this time: try again when the token shows up next
+      written.push({
         address,
         standard: seen.standard,
         name: text(m.name),
@@ -122,10 +136,12 @@ export function createBlockIndexer(ctx: BlockIndexerContext): BlockIndexer {
         decimals: m.decimals,
         firstSeenBlock: seen.block,
       });
+      if (seen.standard !== null) settled.push(address);
     }
-    if (fresh.length > 0) await ctx.store.upsertTokens(fresh);
+    if (written.length > 0) await ctx.store.upsertTokens(written);
     if (stored.size > 200_000) stored.clear();
-    for (const address of firstSeen.keys()) stored.add(address);
+    // Only tokens whose standard is known stop being looked at; the others are re-checked when they appear.
+    for (const address of settled) stored.add(address);
   };
 
   const readTraces = async (out: IndexedEnvelope[]): Promise<void> => {
