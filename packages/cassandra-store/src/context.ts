@@ -4,7 +4,8 @@ import cassandra, { type Client } from "cassandra-driver";
 export const MaxPageSize = 1000;
 
 const { consistencies } = cassandra.types;
-export const readOptions = { prepare: true, consistency: consistencies.localQuorum };
+// Reads are idempotent: marking them lets the driver retry on another node when a socket closes (a node dying).
+export const readOptions = { prepare: true, consistency: consistencies.localQuorum, isIdempotent: true };
 export const writeOptions = { prepare: true, consistency: consistencies.localQuorum, isIdempotent: true };
 
 export interface OpenedSettings {
