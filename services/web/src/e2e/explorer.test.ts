@@ -251,6 +251,11 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
     await phone.screenshot({ path: join(artifacts, "transaction-phone.png"), fullPage: true });
 
+    // Keyboard walk from a fresh load (a full-page screenshot resizes the viewport, which must not decide where
+    // sequential focus starts); nothing may hold focus before the user presses a key.
+    await phone.reload();
+    await phone.locator('dd[data-field="Status"]').getByText("Success").waitFor({ timeout: 15_000 });
+    expect(await phone.evaluate(() => document.activeElement?.tagName)).toBe("BODY");
     await phone.keyboard.press("Tab");
     expect(await phone.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
     await phone.keyboard.press("Tab"); // the brand link
