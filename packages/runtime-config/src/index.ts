@@ -1,2 +1,3 @@
 export * from "./config.ts";
 export * from "./open-ports.ts";
+export * from "./parse-endpoints.ts";

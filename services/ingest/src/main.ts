@@ -1,4 +1,4 @@
-import { loadConfig, openBus, openStore } from "@chainlog/runtime-config";
+import { loadConfig, openBus, openStore, parseEndpoints } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
 import { startHttpServer } from "./http-server.ts";
@@ -8,7 +8,6 @@ import { createIngestMetrics } from "./ingest-metrics.ts";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor } from "./publish/cursor-store.ts";
 import { createRpcMetrics } from "./rpc/metrics.ts";
-import { parseEndpoints } from "./rpc/parse-endpoints.ts";
 import { createRpcPool } from "./rpc/rpc-pool.ts";
 import { createStatusReporter } from "./status/report-status.ts";
 import { watchHeads } from "./sync-realtime/watch-heads.ts";

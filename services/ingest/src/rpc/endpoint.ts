@@ -1,5 +1,5 @@
+import type { EndpointConfig } from "@chainlog/runtime-config";
 import { redactUrl } from "@chainlog/telemetry";
-import type { EndpointConfig } from "./parse-endpoints.ts";
 import { createTokenBucket, type TokenBucket } from "./token-bucket.ts";
 
 /** Mutable health state of one endpoint; owned by the pool. */

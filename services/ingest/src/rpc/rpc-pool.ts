@@ -1,10 +1,10 @@
+import type { EndpointConfig } from "@chainlog/runtime-config";
 import type { Logger } from "@chainlog/telemetry";
 import { classifyError } from "./classify.ts";
 import { createEndpoint, type Endpoint, type EndpointStatus } from "./endpoint.ts";
 import { NoHealthyEndpointError } from "./errors.ts";
 import { postBatch, type RpcCall, type RpcOutcome } from "./json-rpc.ts";
 import type { RpcMetrics } from "./metrics.ts";
-import type { EndpointConfig } from "./parse-endpoints.ts";
 
 /** One endpoint, lent to a caller for the duration of one attempt. */
 export interface EndpointClient {

@@ -1,10 +1,10 @@
+import type { EndpointConfig } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import type { BusEnvelope } from "@chainlog/tx-schema";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
 import { createRpcMetrics } from "../rpc/metrics.ts";
-import type { EndpointConfig } from "../rpc/parse-endpoints.ts";
 import { createRpcPool } from "../rpc/rpc-pool.ts";
 
 /** An ingest over real endpoints, publishing into an in-memory sink the test can read. */

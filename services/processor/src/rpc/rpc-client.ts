@@ -1,3 +1,4 @@
+import { parseEndpoints } from "@chainlog/runtime-config";
 import { redactUrl } from "@chainlog/telemetry";
 import { type RpcAnswer, type RpcCall, RpcTransportError, rpcBatch } from "./json-rpc-batch.ts";
 
@@ -28,21 +29,12 @@ export function isRetryableAnswer(a: RpcAnswer): boolean {
 }
 
 /**
- * ETH_RPC_URLS entries as ingest reads them (`url` or `url#priority=N&rps=R`): the fragment is stripped, and
- * endpoints are tried by priority (lower first, default 0), then in the order given.
+ * ETH_RPC_URLS entries parsed as ingest parses them (`url` or `url#priority=N&rps=R`, same validation): endpoints
+ * are tried by priority (lower first, default 0), then in the order given.
  */
 export function orderEndpoints(entries: readonly string[]): string[] {
-  return entries
-    .map((entry, i) => {
-      const hash = entry.indexOf("#");
-      const params = new URLSearchParams(hash >= 0 ? entry.slice(hash + 1) : "");
-      const priority = Number(params.get("priority") ?? 0);
-      return {
-        url: hash >= 0 ? entry.slice(0, hash) : entry,
-        priority: Number.isFinite(priority) ? priority : 0,
-        i,
-      };
-    })
+  return parseEndpoints([...entries])
+    .map((e, i) => ({ url: e.url, priority: e.priority ?? 0, i }))
     .sort((a, b) => a.priority - b.priority || a.i - b.i)
     .map((e) => e.url);
 }
