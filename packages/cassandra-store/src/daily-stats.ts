@@ -1,15 +1,12 @@
 import type { Store } from "@chainlog/ports";
-import { type BlockStats, type DailyStats, mergeBlockStats, UtcDay } from "@chainlog/tx-schema";
+import { type BlockStats, type DailyStats, isUtcDay, mergeBlockStats } from "@chainlog/tx-schema";
 import { dayOf, StatsDays } from "./bucket.ts";
 import { num, parse, readOptions, type StoreContext } from "./context.ts";
 import { runLimited } from "./run-limited.ts";
 
 const dayNumber = (day: string, name: string): number => {
-  const parsed = UtcDay.safeParse(day);
-  const ms = parsed.success ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day)
-    throw new RangeError(`${name} must be a UTC day YYYY-MM-DD`);
-  return dayOf(ms / 1000);
+  if (!isUtcDay(day)) throw new RangeError(`${name} must be a UTC day YYYY-MM-DD`);
+  return dayOf(Date.parse(`${day}T00:00:00Z`) / 1000);
 };
 
 const dayText = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);

@@ -23,8 +23,15 @@ export type SignedInt = string;
  */
 export const NATIVE_ASSET = "0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
 
+/** A real UTC calendar day as YYYY-MM-DD (2024-02-30 is not one). */
+export function isUtcDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
 /** UTC calendar day, YYYY-MM-DD. */
-export const UtcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a UTC day YYYY-MM-DD");
+export const UtcDay = z.string().refine(isUtcDay, "expected a UTC day YYYY-MM-DD");
 export type UtcDay = string;
 
 export function utcDay(timestampSeconds: number): UtcDay {

@@ -1,3 +1,4 @@
+import { isUtcDay } from "@chainlog/tx-schema";
 import { z } from "zod";
 
 /*
@@ -102,13 +103,6 @@ export const UnixSecondsParam = z
 /** A real calendar day (2024-02-30 is refused) from 1970 on (no chain is older), as YYYY-MM-DD. */
 export const UtcDayParam = z
   .string({ error: "must be a UTC day YYYY-MM-DD" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a UTC day YYYY-MM-DD" })
-  .refine(
-    (s) => {
-      const t = Date.parse(`${s}T00:00:00Z`);
-      return Number.isFinite(t) && t >= 0 && new Date(t).toISOString().slice(0, 10) === s;
-    },
-    { error: "must be a UTC day YYYY-MM-DD" },
-  );
+  .refine((s) => isUtcDay(s) && s >= "1970-01-01", { error: "must be a UTC day YYYY-MM-DD" });
 
 export const QuoteParam = z.enum(["USD", "ETH"], { error: "must be USD or ETH" }).default("USD");
