@@ -150,17 +150,18 @@ export function App() {
   const location = useLocation();
   const route = matchRoute(location.pathname, location.search);
   const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  const shownPath = useRef(location.pathname);
   const title = `${titleOf(route)} · Chainlog`;
   useEffect(() => {
     document.title = title;
   }, [title]);
-  // Move focus to the new page's content after a navigation (not on first load, and not on every re-render:
-  // pages refresh their data every few seconds, and a keyboard user must keep their place meanwhile).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the pathname is the trigger, not an input
+  // Move focus to the new page's content after a navigation: only when the path really changed since the last
+  // page shown (not on first load, not when an effect runs twice, and not on every re-render: pages refresh their
+  // data every few seconds, and a keyboard user must keep their place meanwhile).
   useEffect(() => {
-    if (first.current) first.current = false;
-    else main.current?.focus();
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
+    main.current?.focus();
   }, [location.pathname]);
   return (
     <>

@@ -46,6 +46,19 @@ describe("production bundle", () => {
     expect(gzipped).toBeLessThan(BUDGET_BYTES);
   });
 
+  it("is the production build (no React development build, no JSX dev runtime)", () => {
+    const manifest = JSON.parse(readFileSync(join(dist, ".vite", "manifest.json"), "utf8")) as Record<
+      string,
+      { file: string }
+    >;
+    for (const { file } of Object.values(manifest)) {
+      if (!file.endsWith(".js")) continue;
+      const code = readFileSync(join(dist, file), "utf8");
+      expect(code, file).not.toContain("jsxDEV");
+      expect(code, file).not.toContain("_debugOwner");
+    }
+  });
+
   it("has no inline script or style, which the CSP would block", () => {
     const html = readFileSync(join(dist, "index.html"), "utf8");
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
