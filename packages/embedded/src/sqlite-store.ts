@@ -168,17 +168,28 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async getTransaction(hash): Promise<TransactionDetail | null> {
       const row = q.tx.get([hash.toLowerCase()]);
       if (!row) return null;
-      const at = [num(row[0]), num(row[1])];
-      return {
+      const detail: TransactionDetail = {
         transaction: parse<Transaction>(row[2]),
         receipt: row[3] === null ? null : parse<Receipt>(row[3]),
-        logs: q.txLogs.all(at).map((r) => parse<Log>(r[0])),
-        tokenTransfers: q.txTransfers.all(at).map((r) => parse<TokenTransfer>(r[0])),
-        swaps: q.txSwaps.all(at).map((r) => parse<Swap>(r[0])),
-        approvals: q.txApprovals.all(at).map((r) => parse<Approval>(r[0])),
-        wethEvents: q.txWeth.all(at).map((r) => parse<WethEvent>(r[0])),
-        contractCreations: q.txCreations.all(at).map((r) => parse<ContractCreation>(r[0])),
+        logs: [],
+        tokenTransfers: [],
+        swaps: [],
+        approvals: [],
+        wethEvents: [],
+        contractCreations: [],
       };
+      const lists: unknown[][] = [
+        [],
+        detail.logs,
+        detail.tokenTransfers,
+        detail.swaps,
+        detail.approvals,
+        detail.wethEvents,
+        detail.contractCreations,
+      ];
+      for (const child of q.txChildren.all([num(row[0]), num(row[1])]))
+        lists[num(child[0])]!.push(parse(child[1]));
+      return detail;
     },
 
     async getAddressTransactions(address, page) {

@@ -23,9 +23,18 @@ export const STORE_SQL = {
     "SELECT tx_index, data FROM transactions WHERE block_number = ? AND tx_index > ? ORDER BY tx_index LIMIT ?",
   tx: "SELECT block_number, tx_index, data, receipt FROM transactions WHERE hash = ? ORDER BY block_number DESC LIMIT 1",
 
-  txLogs: "SELECT data FROM logs WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
-  txTransfers:
-    "SELECT data FROM token_transfers WHERE block_number = ? AND tx_index = ? ORDER BY log_index, batch_index",
+  /*
+   * Every row that belongs to one transaction, in one statement: a trip through the driver costs more than these
+   * index lookups, and a tx-by-hash request would otherwise make six. Kind 1..6: logs, transfers, swaps,
+   * approvals, WETH events, contract creations, each in its own order.
+   */
+  txChildren: `SELECT 1 AS kind, data, log_index AS k1, 0 AS k2 FROM logs WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 2, data, log_index, batch_index FROM token_transfers WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 3, data, log_index, 0 FROM swaps WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 4, data, log_index, 0 FROM approvals WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 5, data, log_index, 0 FROM weth_events WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 6, data, address, 0 FROM contract_creations WHERE block_number = ?1 AND tx_index = ?2
+     ORDER BY kind, k1, k2`,
   addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
      JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
        AND t.block_hash = a.block_hash
@@ -48,10 +57,6 @@ export const STORE_SQL = {
      VALUES (?, ?, ?, ?, ?, ?)`,
   insertBalance: "INSERT OR REPLACE INTO balances (address, token, block_number, data) VALUES (?, ?, ?, ?)",
   insertStats: "INSERT OR REPLACE INTO block_stats (block_number, day, data) VALUES (?, ?, ?)",
-  txSwaps: "SELECT data FROM swaps WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
-  txApprovals: "SELECT data FROM approvals WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
-  txWeth: "SELECT data FROM weth_events WHERE block_number = ? AND tx_index = ? ORDER BY log_index",
-  txCreations: "SELECT data FROM contract_creations WHERE block_number = ? AND tx_index = ? ORDER BY address",
   tokenTransfers: `SELECT block_number, log_index, batch_index, data FROM token_transfers
      WHERE json_extract(data, '$.token') = ? AND (block_number, log_index, batch_index) < (?, ?, ?)
      ORDER BY block_number DESC, log_index DESC, batch_index DESC LIMIT ?`,
