@@ -1,5 +1,5 @@
 import type { ConsumeOptions, Subscription } from "@chainlog/ports";
-import type { Admin, EachBatchPayload, Kafka } from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { BusLogger } from "./logger.ts";
 import { pinLatest } from "./pin-latest.ts";
 import { chunk, toConsumed } from "./to-consumed.ts";
@@ -34,25 +34,29 @@ export async function startConsumer(
 
   if (startFrom === "latest") await pinLatest(admin, topic, group, logger);
 
-  const consumer = kafka.consumer({
-    groupId: group,
-    sessionTimeout: settings.sessionTimeoutMs,
-    heartbeatInterval: settings.heartbeatIntervalMs,
-    allowAutoTopicCreation: false,
-    // a short long-poll: close() waits for the fetch in flight, and new messages arrive sooner
-    maxWaitTimeInMs: 1_000,
-  });
+  const newConsumer = () =>
+    kafka.consumer({
+      groupId: group,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      allowAutoTopicCreation: false,
+      // a short long-poll: close() waits for the fetch in flight, and new messages arrive sooner
+      maxWaitTimeInMs: 1_000,
+    });
+  let consumer: Consumer = newConsumer();
   let closing = false;
-  let wakeSleeper: (() => void) | undefined;
+  const wakers = new Set<() => void>();
   let inFlight: Promise<void> = Promise.resolve();
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeSleeper = () => {
+      const wake = () => {
         clearTimeout(timer);
+        wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
     });
 
   const deliver = async (payload: EachBatchPayload, messages: ReturnType<typeof toConsumed>[]) => {
@@ -111,26 +115,62 @@ export async function startConsumer(
   const joinedPromise = new Promise<void>((resolve) => {
     joined = resolve;
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => joined());
-  consumer.on(consumer.events.CRASH, (event) =>
-    logger.error(
-      { topic, group, err: String(event.payload.error), restart: event.payload.restart },
-      "Kafka consumer crashed",
-    ),
-  );
 
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: startFrom === "earliest" });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
-    eachBatch: (payload) => {
-      const run = eachBatch(payload);
-      inFlight = run.catch(() => {});
-      return run;
-    },
-  });
+  const run = async (member: Consumer) => {
+    member.on(member.events.GROUP_JOIN, () => joined());
+    member.on(member.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      logger.error({ topic, group, err: String(error), restart }, "Kafka consumer crashed");
+      // kafkajs restarts a member only after retriable errors; after any other (a rebalance racing a dead
+      // broker can raise one) it stays stopped for good while the process looks healthy. Replace it.
+      if (!restart && member === consumer && !closing) void replace();
+    });
+    await member.connect();
+    await member.subscribe({ topics: [topic], fromBeginning: startFrom === "earliest" });
+    await member.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => {
+        const batch = eachBatch(payload);
+        inFlight = batch.catch(() => {});
+        return batch;
+      },
+    });
+  };
+
+  // A fresh member resumes from the group's committed offsets: what the crashed one had not committed is
+  // delivered again, which the idempotent store absorbs.
+  let replacing: Promise<void> | null = null;
+  const replace = () =>
+    (replacing ??= (async () => {
+      let backoff = settings.retryBackoffMs;
+      while (!closing) {
+        await inFlight;
+        await consumer.disconnect().catch(() => {});
+        await sleep(backoff);
+        if (closing) return;
+        consumer = newConsumer();
+        try {
+          await run(consumer);
+          logger.warn(
+            { topic, group },
+            "Kafka consumer replaced after a crash kafkajs does not recover from",
+          );
+          return;
+        } catch (error) {
+          logger.warn(
+            { topic, group, err: String(error) },
+            "replacing the Kafka consumer failed; trying again",
+          );
+          backoff = Math.min(backoff * 2, settings.maxRetryBackoffMs);
+        }
+      }
+    })().finally(() => {
+      replacing = null;
+    }));
+
+  await run(consumer);
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {
@@ -145,7 +185,8 @@ export async function startConsumer(
     close() {
       closed ??= (async () => {
         closing = true;
-        wakeSleeper?.();
+        for (const wake of [...wakers]) wake();
+        await replacing;
         await inFlight;
         await consumer.disconnect();
       })();
