@@ -48,5 +48,11 @@ describe("loadConfig", () => {
     expect(loadConfig({}).PROCESSOR_ENRICH_RETRY_MS).toBe(30_000);
     expect(() => loadConfig({ STABLECOIN_ADDRESSES: "0x1234" })).toThrow(/STABLECOIN_ADDRESSES/);
     expect(() => loadConfig({ PROCESSOR_TRACES: "sometimes" })).toThrow(/PROCESSOR_TRACES/);
+    // watchlists: 0 turns them off; anything else is a refresh period from 100 ms to an hour
+    expect(loadConfig({ PROCESSOR_WATCHLIST_REFRESH_MS: "0" }).PROCESSOR_WATCHLIST_REFRESH_MS).toBe(0);
+    expect(loadConfig({}).PROCESSOR_WATCHLIST_REFRESH_MS).toBe(5_000);
+    expect(() => loadConfig({ PROCESSOR_WATCHLIST_REFRESH_MS: "50" })).toThrow(
+      /PROCESSOR_WATCHLIST_REFRESH_MS/,
+    );
   });
 });

@@ -52,7 +52,12 @@ export const ConfigSchema = z.object({
   /** How long enrichment reads are retried before the block is written without them (and counted). */
   PROCESSOR_ENRICH_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often the processor re-reads the watchlists' addresses from the metadata store. */
-  PROCESSOR_WATCHLIST_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  // 0: no watchlists (only WATCHED_ADDRESSES), and no metadata store needed by the processor.
+  PROCESSOR_WATCHLIST_REFRESH_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 100 && ms <= 3_600_000), { error: "must be 0 (off) or 100..3600000" })
+    .default(5_000),
   /** Addresses whose ETH and token balances are kept, besides every address on a user's watchlist. */
   WATCHED_ADDRESSES: addressList.default([]),
   /** Wrapped ether, the ETH quote of DEX prices. Default on mainnet (chain 1): 0xc02a…6cc2. */

@@ -35,7 +35,7 @@ async function main() {
 
   const watched = createWatchedAddresses({
     fixed: config.WATCHED_ADDRESSES,
-    metaStore,
+    metaStore: config.PROCESSOR_WATCHLIST_REFRESH_MS > 0 ? metaStore : null,
     refreshMs: config.PROCESSOR_WATCHLIST_REFRESH_MS,
     onError: (error) =>
       logger.warn(
