@@ -24,6 +24,8 @@ export interface ClusterPipeline {
   restart(name: ServiceName): void;
   /** Processes that died without kill() and were brought back by the launcher. */
   readonly unplannedRestarts: number;
+  /** For a failing test's message: exits nobody planned, and each service's last warn/error/fatal lines. */
+  diagnose(): string;
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,8 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
     CASSANDRA_KEYSPACE: keyspace,
     CASSANDRA_REPLICATION_FACTOR: String(rf),
     MONGODB_URL: engines.mongoUrl ? `${engines.mongoUrl.replace(/\/$/, "")}/${keyspace}` : "",
+    // without a metadata store the processor reads no watchlists (it would wait for one at every start)
+    ...(engines.mongoUrl ? {} : { PROCESSOR_WATCHLIST_REFRESH_MS: "0" }),
     BUS_PARTITIONS: "4",
     LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? "warn",
     NODE_OPTIONS: `--max-old-space-size=${params.serviceHeapMb ?? 256}`,
@@ -134,9 +138,14 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
   const logger = createLogger("fault-injection", "warn");
   const services = new Map<ServiceName, ServiceProcess>();
   const planned = new Set<number>();
+  const launched: ServiceProcess[] = [];
   let unplannedRestarts = 0;
   const launch = (name: ServiceName) => {
-    const svc = startService(name, env, logger, { maxRestarts: params.maxRestarts ?? 0 });
+    const svc = startService(name, env, logger, {
+      maxRestarts: params.maxRestarts ?? 0,
+      keepProblemLines: 12,
+    });
+    launched.push(svc);
     let pid = svc.child.pid;
     // the launcher swaps the child on its own restarts: count those, they are crashes we did not cause
     const watch = setInterval(() => {
@@ -159,6 +168,22 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
     services,
     get unplannedRestarts() {
       return unplannedRestarts;
+    },
+    diagnose() {
+      const lines: string[] = [];
+      for (const svc of launched) {
+        const exits = svc.exits.filter((e) => e.pid === undefined || !planned.has(e.pid));
+        for (const e of exits)
+          lines.push(
+            `${svc.name} (pid ${e.pid}) exited unplanned at ${e.at}: code ${e.code}, signal ${e.signal}`,
+          );
+      }
+      for (const name of new Set(launched.map((s) => s.name))) {
+        const problems = launched.filter((s) => s.name === name).flatMap((s) => s.problemLines);
+        if (problems.length)
+          lines.push(`${name}, last problems:`, ...problems.slice(-12).map((l) => `  ${l}`));
+      }
+      return lines.length ? lines.join("\n") : "no service exited unplanned or logged a warning";
     },
     async kill(name) {
       const svc = services.get(name);
@@ -192,4 +217,18 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
       rmSync(baseDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a test body; if it throws, the error carries the pipeline's diagnosis (unplanned exits, last warnings),
+ * so a CI page shows why the pipeline stalled rather than only which wait timed out.
+ */
+export async function withDiagnosis<T>(run: ClusterRun, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Error)
+      error.message = `${error.message}\n--- pipeline ---\n${run.pipeline.diagnose()}`;
+    throw error;
+  }
 }

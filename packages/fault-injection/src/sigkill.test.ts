@@ -1,7 +1,7 @@
 import { driveChain } from "@chainlog/devnet";
 import type { ServiceName } from "@chainlog/launcher";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ClusterRun, startClusterRun } from "./cluster-run.ts";
+import { type ClusterRun, startClusterRun, withDiagnosis } from "./cluster-run.ts";
 import { checkStoreEventually } from "./store-checker.ts";
 import { createTimings } from "./timings.ts";
 import { sleep, waitFor } from "./wait-for.ts";
@@ -45,35 +45,36 @@ afterAll(async () => {
 });
 
 describe("SIGKILL of processor and ingest at random points", () => {
-  it(`loses and duplicates nothing over ${KILLS} kills`, async () => {
-    const { anvil, pipeline, store } = run!;
-    const driver = driveChain(anvil.rpcUrl, { txPerBlock: 8, intervalMs: 150 });
-    await waitFor("the first block in Cassandra", () => store.getLatestBlock(), 240_000, 500);
-    timings.mark("pipelineUp");
+  it(`loses and duplicates nothing over ${KILLS} kills`, () =>
+    withDiagnosis(run!, async () => {
+      const { anvil, pipeline, store } = run!;
+      const driver = driveChain(anvil.rpcUrl, { txPerBlock: 8, intervalMs: 150 });
+      await waitFor("the first block in Cassandra", () => store.getLatestBlock(), 240_000, 500);
+      timings.mark("pipelineUp");
 
-    const log: string[] = [];
-    let kills = 0;
-    for (const victims of killPlan(KILLS)) {
-      // a random point in the stream: mid-batch, mid-write, mid-commit, or while the other one restarts
-      await sleep(300 + Math.floor(Math.random() * 2500));
-      await Promise.all(victims.map((v) => pipeline.kill(v)));
-      kills += victims.length;
-      log.push(`${victims.join("+")}@${driver.blocks}`);
-      await sleep(Math.floor(Math.random() * 500));
-      for (const v of victims) pipeline.restart(v);
-    }
-    console.log(`[sigkill] ${kills} kills: ${log.join(" ")}`);
-    timings.mark("kills");
-    await sleep(2000);
-    const senders = await driver.stop();
-    timings.mark("drive");
+      const log: string[] = [];
+      let kills = 0;
+      for (const victims of killPlan(KILLS)) {
+        // a random point in the stream: mid-batch, mid-write, mid-commit, or while the other one restarts
+        await sleep(300 + Math.floor(Math.random() * 2500));
+        await Promise.all(victims.map((v) => pipeline.kill(v)));
+        kills += victims.length;
+        log.push(`${victims.join("+")}@${driver.blocks}`);
+        await sleep(Math.floor(Math.random() * 500));
+        for (const v of victims) pipeline.restart(v);
+      }
+      console.log(`[sigkill] ${kills} kills: ${log.join(" ")}`);
+      timings.mark("kills");
+      await sleep(2000);
+      const senders = await driver.stop();
+      timings.mark("drive");
 
-    const report = await checkStoreEventually({ rpcUrl: anvil.rpcUrl, store, senders, timeoutMs: 240_000 });
-    timings.mark("catchUpAndCheck");
-    console.log(`[sigkill] ${report.blocks} blocks, ${report.transactions} txs checked`);
-    expect(report.problems).toEqual([]);
-    expect(kills).toBeGreaterThanOrEqual(10);
-    expect(report.transactions).toBeGreaterThanOrEqual(300);
-    expect(pipeline.unplannedRestarts).toBe(0);
-  });
+      const report = await checkStoreEventually({ rpcUrl: anvil.rpcUrl, store, senders, timeoutMs: 240_000 });
+      timings.mark("catchUpAndCheck");
+      console.log(`[sigkill] ${report.blocks} blocks, ${report.transactions} txs checked`);
+      expect(report.problems).toEqual([]);
+      expect(kills).toBeGreaterThanOrEqual(10);
+      expect(report.transactions).toBeGreaterThanOrEqual(300);
+      expect(pipeline.unplannedRestarts).toBe(0);
+    }));
 });

@@ -1,3 +1,9 @@
 export { repoRoot } from "./repo-root.ts";
-export { type ServiceName, type ServiceProcess, startService } from "./service-process.ts";
+export {
+  type ServiceExit,
+  type ServiceName,
+  type ServiceProcess,
+  type StartServiceOptions,
+  startService,
+} from "./service-process.ts";
 export { start } from "./start.ts";

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import type { Logger } from "@chainlog/telemetry";
 import { repoRoot } from "./repo-root.ts";
 
@@ -10,8 +12,31 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** Resolves when the process exits for good (stop() was called, or restarts are exhausted). */
   readonly done: Promise<void>;
+  /** Exits nobody asked for (stop() not called), oldest first. */
+  readonly exits: readonly ServiceExit[];
+  /** With `keepProblemLines`: the last warn/error/fatal log lines of this service, oldest first. */
+  readonly problemLines: readonly string[];
   stop(): Promise<void>;
 }
+
+export interface ServiceExit {
+  pid: number | undefined;
+  at: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartServiceOptions {
+  /** Restarts before giving up (default 10); a run that lasted a minute resets the count. */
+  maxRestarts?: number;
+  /**
+   * Keep this many of the service's last warn/error/fatal lines (its output still goes to ours): a test that
+   * fails can then say why a service died or stalled instead of pointing at a timeout.
+   */
+  keepProblemLines?: number;
+}
+
+const PROBLEM = /"level":"(warn|error|fatal)"/;
 
 /**
  * Runs one service as its own process, the way a container would run it, and restarts it with back-off if it
@@ -21,8 +46,20 @@ export function startService(
   name: ServiceName,
   env: Record<string, string>,
   logger: Logger,
-  options: { maxRestarts?: number } = {},
+  options: StartServiceOptions = {},
 ): ServiceProcess {
+  const keep = options.keepProblemLines ?? 0;
+  const exits: ServiceExit[] = [];
+  const problemLines: string[] = [];
+  const pass = (from: Readable | null, to: Writable) => {
+    if (!from) return;
+    createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+      to.write(`${line}\n`);
+      if (!PROBLEM.test(line)) return;
+      problemLines.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
+      if (problemLines.length > keep) problemLines.shift();
+    });
+  };
   const entry = join(repoRoot, "services", name, "src", "main.ts");
   let stopping = false;
   let restarts = 0;
@@ -36,10 +73,13 @@ export function startService(
     child = spawn(process.execPath, ["--import", "tsx", entry], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", keep > 0 ? "pipe" : "inherit", keep > 0 ? "pipe" : "inherit"],
     });
+    pass(child.stdout, process.stdout);
+    pass(child.stderr, process.stderr);
     child.once("exit", (code, signal) => {
       if (stopping) return resolveDone();
+      exits.push({ pid: child.pid, at: new Date().toISOString(), code, signal });
       // A run that lasted a minute resets the budget: only tight crash loops give up.
       if (Date.now() - startedAt > 60_000) restarts = 0;
       if (restarts >= (options.maxRestarts ?? 10)) {
@@ -61,6 +101,8 @@ export function startService(
       return child;
     },
     done,
+    exits,
+    problemLines,
     async stop() {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
