@@ -1,14 +1,12 @@
 import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
 import { createPageCursors } from "@chainlog/ports";
 import {
-  type Approval,
   type BalanceSnapshot,
   type Block,
   type BlockRef,
   type BlockStats,
   type ContractCreation,
   type IngestCursor,
-  type Log,
   mergeBlockStats,
   type PricePoint,
   type Receipt,
@@ -17,7 +15,6 @@ import {
   type TokenMetadata,
   type TokenTransfer,
   type Transaction,
-  type WethEvent,
 } from "@chainlog/tx-schema";
 import { num, openDatabase, type Prepared, prepareRaw, text, writeTransaction } from "./sqlite.ts";
 import { STORE_SQL } from "./store-queries.ts";

@@ -200,8 +200,8 @@ async function benchStore(
     ];
     const rounds = plan.map(() => [] as Omit<Figures, "store" | "name">[]);
     for (let round = 0; round < opts.rounds; round++)
+      // `rate` undefined: as fast as the server answers (the rows' ceilings); else offered at that rate.
       for (const [k, [, p, rate]] of plan.entries())
-        // `rate` undefined: as fast as the server answers (the rows' ceilings); else offered at that rate.
         rounds[k]!.push(await load(serverCpu, ready.url, p, { ...opts, rate }));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rows: Figures[] = plan.map(([name], k) => {
