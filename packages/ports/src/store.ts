@@ -8,6 +8,7 @@ import type {
   DailyStats,
   IngestCursor,
   Log,
+  Page,
   PricePoint,
   PriceQuote,
   Receipt,
@@ -38,11 +39,8 @@ export interface IndexedBlock {
   stats: BlockStats;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque; pass back to get the next page. null on the last page. */
-  nextCursor: string | null;
-}
+/** Pages are tx-schema's (the API serves them as they are); the cursor is opaque, valid only where it came from. */
+export type { Page };
 
 export interface PageQuery {
   limit: number;

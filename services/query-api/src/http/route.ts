@@ -1,7 +1,7 @@
+import { ErrorResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import type { WebSocket } from "ws";
 import type { z } from "zod";
-import { ErrorResponse } from "./schemas.ts";
 import { jsonSchemaOf } from "./validation.ts";
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -1,10 +1,4 @@
 import type { Store } from "@chainlog/ports";
-import type { FastifyInstance } from "fastify";
-import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
-import { NotFoundError } from "../http/errors.ts";
-import { AddressParam, BlockIdParam, HashParam, PageQuery } from "../http/params.ts";
-import { route } from "../http/route.ts";
 import {
   AddressResponse,
   Block,
@@ -12,7 +6,13 @@ import {
   TokenTransferPage,
   TransactionDetailResponse,
   TransactionPage,
-} from "../http/schemas.ts";
+} from "@chainlog/tx-schema";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { checkScope } from "../auth/identity.ts";
+import { NotFoundError } from "../http/errors.ts";
+import { AddressParam, BlockIdParam, HashParam, PageQuery } from "../http/params.ts";
+import { route } from "../http/route.ts";
 import { referencedTokens, tokenMap } from "../views/token-map.ts";
 
 const tags = ["chain"];

@@ -1,10 +1,10 @@
 import type { Store } from "@chainlog/ports";
+import { PortfolioResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { checkScope } from "../auth/identity.ts";
 import { AddressParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
-import { PortfolioResponse } from "../http/schemas.ts";
 import { loadPortfolio } from "../views/portfolio.ts";
 
 /** Balances with USD values of a watched address (balances are only kept for watched addresses). */

@@ -1,12 +1,11 @@
 import type { Store } from "@chainlog/ports";
-import { utcDay } from "@chainlog/tx-schema";
+import { DailyStatsResponse, utcDay } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { checkScope } from "../auth/identity.ts";
 import { InvalidParameterError } from "../http/errors.ts";
 import { UtcDayParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
-import { DailyStatsResponse } from "../http/schemas.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;

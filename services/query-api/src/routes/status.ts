@@ -1,9 +1,9 @@
 import type { MetaStore, Store } from "@chainlog/ports";
 import type { IngestStatus, ProcessorStatus } from "@chainlog/tx-schema";
+import { StatusResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { checkScope } from "../auth/identity.ts";
 import { route } from "../http/route.ts";
-import { StatusResponse } from "../http/schemas.ts";
 
 /** Reports older than this are from instances that are gone (they report every 5 s). */
 const REPORT_MAX_AGE_MS = 60_000;

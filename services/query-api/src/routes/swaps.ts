@@ -1,11 +1,11 @@
 import type { Store } from "@chainlog/ports";
+import { SwapDetailsResponse, SwapPage } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { checkScope } from "../auth/identity.ts";
 import { NotFoundError } from "../http/errors.ts";
 import { AddressParam, HashParam, PageQuery } from "../http/params.ts";
 import { route } from "../http/route.ts";
-import { SwapDetailsResponse, SwapPage } from "../http/schemas.ts";
 import { swapView } from "../views/swap-view.ts";
 import { referencedTokens, tokenMap } from "../views/token-map.ts";
 

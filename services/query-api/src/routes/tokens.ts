@@ -1,5 +1,11 @@
 import type { Store } from "@chainlog/ports";
-import { NATIVE_ASSET, type TokenMetadata } from "@chainlog/tx-schema";
+import {
+  NATIVE_ASSET,
+  PricePointPage,
+  type TokenMetadata,
+  TokenResponse,
+  TokenTransferPage,
+} from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { checkScope } from "../auth/identity.ts";
@@ -13,7 +19,6 @@ import {
   UnixSecondsParam,
 } from "../http/params.ts";
 import { route } from "../http/route.ts";
-import { PricePointPage, TokenResponse, TokenTransferPage } from "../http/schemas.ts";
 
 const tags = ["tokens"];
 

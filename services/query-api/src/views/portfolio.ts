@@ -1,28 +1,13 @@
 import type { Store } from "@chainlog/ports";
-import { type BalanceSnapshot, NATIVE_ASSET, type PricePoint, type TokenMetadata } from "@chainlog/tx-schema";
+import {
+  type BalanceSnapshot,
+  type Holding,
+  NATIVE_ASSET,
+  type PortfolioResponse as Portfolio,
+  type PricePoint,
+  type TokenMetadata,
+} from "@chainlog/tx-schema";
 import { formatUnits } from "./units.ts";
-
-export interface Holding {
-  token: string;
-  symbol: string | null;
-  name: string | null;
-  decimals: number | null;
-  balance: string;
-  amount: string | null;
-  priceUsd: number | null;
-  priceEth: number | null;
-  valueUsd: number | null;
-  blockNumber: number;
-}
-
-export interface Portfolio {
-  address: string;
-  watched: boolean;
-  asOfBlock: number | null;
-  ethUsd: number | null;
-  totalUsd: number | null;
-  holdings: Holding[];
-}
 
 const ETHER = { symbol: "ETH", name: "Ether", decimals: 18 };
 

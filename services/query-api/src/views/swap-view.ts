@@ -1,11 +1,4 @@
-import type { Swap } from "@chainlog/tx-schema";
-
-export type SwapView = Swap & {
-  tokenIn: string | null;
-  tokenOut: string | null;
-  amountIn: string;
-  amountOut: string;
-};
+import type { Swap, SwapView } from "@chainlog/tx-schema";
 
 /**
  * Which leg went in and which came out, from the pool's signs: positive = paid into the pool (what the swapper

@@ -1,26 +1,23 @@
-import {
-  Address,
-  Approval,
-  Block,
-  ContractCreation,
-  DailyStats,
-  Hash,
-  IngestStatus,
-  Log,
-  PricePoint,
-  ProcessorStatus,
-  Receipt,
-  SafeInt,
-  Swap,
-  TokenMetadata,
-  TokenTransfer,
-  Transaction,
-  Uint,
-  WethEvent,
-} from "@chainlog/tx-schema";
 import { z } from "zod";
+import { Approval } from "../records/approval.ts";
+import { Block } from "../records/block.ts";
+import { DailyStats } from "../records/block-stats.ts";
+import { ContractCreation } from "../records/contract-creation.ts";
+import { Log } from "../records/log.ts";
+import { PricePoint } from "../records/price-point.ts";
+import { Address, Hash, SafeInt, Uint } from "../records/primitives.ts";
+import { Receipt } from "../records/receipt.ts";
+import { IngestStatus, ProcessorStatus } from "../records/service-status.ts";
+import { Swap } from "../records/swap.ts";
+import { TokenMetadata } from "../records/token.ts";
+import { TokenTransfer } from "../records/token-transfer.ts";
+import { Transaction } from "../records/transaction.ts";
+import { WethEvent } from "../records/weth-event.ts";
 
-/** Response shapes, built from the tx-schema records so the OpenAPI document describes what is served. */
+/*
+ * query-api's response bodies, built from the records: the OpenAPI document is generated from these, and the web
+ * app (and any TypeScript client) types what it reads with the same definitions.
+ */
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), parameter: z.string().optional() }),
 });
@@ -119,4 +116,24 @@ export const SearchResponse = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("token"), tokens: z.array(TokenMetadata) }),
 ]);
 
-export { Block };
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+export type TokenMap = z.infer<typeof TokenMap>;
+export type TransactionPage = z.infer<typeof TransactionPage>;
+export type TokenTransferPage = z.infer<typeof TokenTransferPage>;
+export type SwapPage = z.infer<typeof SwapPage>;
+export type PricePointPage = z.infer<typeof PricePointPage>;
+export type TransactionDetailResponse = z.infer<typeof TransactionDetailResponse>;
+export type SwapView = z.infer<typeof SwapView>;
+export type SwapDetailsResponse = z.infer<typeof SwapDetailsResponse>;
+export type AddressResponse = z.infer<typeof AddressResponse>;
+export type Holding = z.infer<typeof Holding>;
+export type PortfolioResponse = z.infer<typeof PortfolioResponse>;
+export type TokenResponse = z.infer<typeof TokenResponse>;
+export type DailyStatsResponse = z.infer<typeof DailyStatsResponse>;
+export type StatusResponse = z.infer<typeof StatusResponse>;
+export type SearchResponse = z.infer<typeof SearchResponse>;
+/** A page of items with the cursor of the next one (null on the last). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
