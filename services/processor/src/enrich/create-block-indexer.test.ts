@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   type Anvil,
   approveErc20,
@@ -129,4 +131,86 @@ describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () =>
       firstSeenBlock: approvalBlock.block.number,
     });
   });
+});
+
+/** A real node behind a proxy that holds debug_traceBlockByHash answers back (a node busy re-executing blocks). */
+async function slowTracingProxy(target: string) {
+  const state = { traceDelayMs: 0, traceRequests: 0 };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    if (body.includes("debug_traceBlockByHash")) {
+      state.traceRequests += 1;
+      await new Promise((r) => setTimeout(r, state.traceDelayMs));
+    }
+    const upstream = await fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const text = await upstream.text();
+    if (!res.destroyed) res.writeHead(upstream.status, { "content-type": "application/json" }).end(text);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    state,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe("createBlockIndexer on a node that is slow to trace", () => {
+  let anvil: Anvil;
+  let proxy: Awaited<ReturnType<typeof slowTracingProxy>>;
+  let factoryBlock: BlockEnvelope;
+  let children: string[];
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
+    const factory = await deployFactory(client);
+    const made = await factoryDeploy(client, { factory, salt: `0x${"33".repeat(32)}` });
+    children = [made.created, made.created2].map((a) => a.toLowerCase());
+    factoryBlock = await readBlockEnvelope(anvil.rpcUrl, Number(made.receipt.blockNumber), 31337);
+    proxy = await slowTracingProxy(anvil.rpcUrl);
+  }, 120_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await anvil?.stop();
+  });
+
+  it("pauses tracing instead of holding blocks back, and resumes after the pause", async () => {
+    const failures: [EnrichmentStep, number][] = [];
+    const indexer = createBlockIndexer({
+      rpc: createRpcClient({ urls: [proxy.url], timeoutMs: 500, retryForMs: 5_000 }),
+      store: tokenStore(),
+      logger: createLogger("indexer-test", "silent"),
+      tracePauseMs: 1_500,
+      onEnrichmentFailure: (step, blocks) => failures.push([step, blocks]),
+    });
+    const traced = (out: { indexed: IndexedBlock }[]) =>
+      out[0]?.indexed.contractCreations.filter((c) => c.source === "trace").map((c) => c.address) ?? [];
+
+    proxy.state.traceDelayMs = 4_000;
+    const t0 = Date.now();
+    const slow = await indexer.index([factoryBlock]);
+    // One attempt of 500 ms, not the 5 s retry budget: a slow tracer does not hold the block.
+    expect(Date.now() - t0).toBeLessThan(2_500);
+    expect(traced(slow)).toEqual([]);
+    expect(proxy.state.traceRequests).toBe(1);
+    // Paused: the next batch does not ask the node at all, and is counted as written without traces.
+    await indexer.index([factoryBlock]);
+    expect(proxy.state.traceRequests).toBe(1);
+    expect(failures).toEqual([
+      ["traces", 1],
+      ["traces", 1],
+    ]);
+    expect(indexer.tracing()).toBe(true);
+
+    proxy.state.traceDelayMs = 0;
+    await new Promise((r) => setTimeout(r, 1_600));
+    const resumed = await indexer.index([factoryBlock]);
+    expect(proxy.state.traceRequests).toBe(2);
+    expect(traced(resumed).sort()).toEqual([...children].sort());
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { derivePrices } from "../derive/dex-prices.ts";
 import { enrichSwaps, pricedPools, type SwapPool } from "../derive/enrich-swaps.ts";
 import { resolvePriceQuotes } from "../derive/price-quotes.ts";
 import { type IndexedEnvelope, indexBlock } from "../index-block.ts";
+import type { RpcAnswer } from "../rpc/json-rpc-batch.ts";
 import { type RpcClient, RpcUnavailableError } from "../rpc/rpc-client.ts";
 import {
   createTokenMetadataFetcher,
@@ -15,6 +16,8 @@ import { readBalances } from "./read-balances.ts";
 import { type BlockTrace, TraceUnavailableError, traceCreations } from "./trace-creations.ts";
 
 export type TraceMode = "auto" | "on" | "off";
+/** Blocks per debug_traceBlockByHash request: small enough that one request ends well within the timeout. */
+const TRACE_BLOCKS_PER_REQUEST = 5;
 export type EnrichmentStep = "pools" | "tokens" | "traces" | "balances";
 
 export interface BlockIndexerContext {
@@ -27,6 +30,8 @@ export interface BlockIndexerContext {
   stablecoins?: readonly string[];
   /** Whether balances of this (lower-case) address are kept. */
   watched?: (address: string) => boolean;
+  /** First pause of tracing after the node took too long to trace (doubles while it stays slow). Default 60 s. */
+  tracePauseMs?: number;
   /** Called once per block and step that had to go without the node's answer. */
   onEnrichmentFailure?: (step: EnrichmentStep, blocks: number) => void;
 }
@@ -144,20 +149,50 @@ export function createBlockIndexer(ctx: BlockIndexerContext): BlockIndexer {
     for (const address of settled) stored.add(address);
   };
 
+  /*
+   * Tracing re-executes whole blocks: it is the costliest thing the processor asks of a node, and a node busy
+   * tracing answers ingest late too. So traces go a few blocks per request, one request at a time, and are not
+   * retried; a node too slow to trace them pauses tracing (60 s, doubling up to 15 min while it stays slow)
+   * instead of holding every batch for the retry budget. Blocks written meanwhile are counted as without traces.
+   */
+  const firstPauseMs = ctx.tracePauseMs ?? 60_000;
+  let pauseMs = firstPauseMs;
+  let pausedUntil = 0;
   const readTraces = async (out: IndexedEnvelope[]): Promise<void> => {
     if (traceMode === "off" || !rpc) return;
-    const answers = await attempt("traces", out.length, () =>
-      rpc.batch(
-        out.map(({ indexed }) => ({
-          method: "debug_traceBlockByHash",
-          params: [indexed.block.hash, { tracer: "callTracer" }],
-        })),
-      ),
-    );
-    if (!answers) return;
+    if (Date.now() < pausedUntil) {
+      ctx.onEnrichmentFailure?.("traces", out.length);
+      return;
+    }
+    const answers: RpcAnswer[] = [];
+    for (let i = 0; i < out.length; i += TRACE_BLOCKS_PER_REQUEST) {
+      const chunk = out.slice(i, i + TRACE_BLOCKS_PER_REQUEST);
+      try {
+        answers.push(
+          ...(await rpc.batch(
+            chunk.map(({ indexed }) => ({
+              method: "debug_traceBlockByHash",
+              params: [indexed.block.hash, { tracer: "callTracer" }],
+            })),
+            { retryForMs: 0 },
+          )),
+        );
+      } catch (error) {
+        if (!(error instanceof RpcUnavailableError)) throw error;
+        pausedUntil = Date.now() + pauseMs;
+        logger.warn(
+          { pauseMs, err: error.message },
+          "the node is too slow to trace; tracing paused, contract creations come from receipts meanwhile",
+        );
+        pauseMs = Math.min(pauseMs * 2, 15 * 60_000);
+        ctx.onEnrichmentFailure?.("traces", out.length - i);
+        break;
+      }
+    }
+    if (answers.length === out.length) pauseMs = firstPauseMs;
     let failed = 0;
     let reason = "";
-    out.forEach(({ indexed }, i) => {
+    out.slice(0, answers.length).forEach(({ indexed }, i) => {
       const a = answers[i];
       try {
         if (!a?.ok) throw new TraceUnavailableError(a ? `${a.code} ${a.message}` : "no answer");

@@ -39,13 +39,18 @@ export function orderEndpoints(entries: readonly string[]): string[] {
     .map((e) => e.url);
 }
 
+export interface BatchOptions {
+  /** This call's retry budget instead of the client's (0: one attempt, for calls too costly to repeat). */
+  retryForMs?: number;
+}
+
 export interface RpcClient {
   /**
    * Answers in call order. Transport failures fail over to the next endpoint; transport failures and retryable
    * node errors are retried with backoff for `retryForMs`, after which it throws RpcUnavailableError. Other
    * per-call errors (reverts, invalid params) come back as answers.
    */
-  batch(calls: RpcCall[]): Promise<RpcAnswer[]>;
+  batch(calls: RpcCall[], options?: BatchOptions): Promise<RpcAnswer[]>;
   /** The endpoint currently preferred, redacted (for logs). */
   current(): string;
 }
@@ -98,15 +103,15 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         // Out of time: give back the node's own answers for calls it refused, or fail when it never answered.
         if (answers.every((a) => a !== undefined) && pending.every((i) => answers[i]?.ok === false))
           return answers as RpcAnswer[];
-        throw new RpcUnavailableError(`RPC unavailable after ${retryForMs} ms: ${lastError}`);
+        throw new RpcUnavailableError(`RPC unavailable: ${lastError}`);
       }
       await new Promise((r) => setTimeout(r, wait));
     }
   };
 
   return {
-    async batch(calls) {
-      const deadline = Date.now() + retryForMs;
+    async batch(calls, batchOptions) {
+      const deadline = Date.now() + (batchOptions?.retryForMs ?? retryForMs);
       const out: RpcAnswer[] = [];
       for (let i = 0; i < calls.length; i += maxBatch)
         out.push(...(await sendOnce(calls.slice(i, i + maxBatch), deadline)));
