@@ -40,6 +40,24 @@ describe("crash and restart", () => {
         (await getJson<{ number: number }>(`${pipeline.apiUrl}/v1/blocks/latest`)).body.number === head,
       90_000,
     );
+    // Partitions are processed independently, so the newest block can be stored while a lower one on a partition
+    // whose processor just restarted is still on its way: wait until every height is served (a lost block would
+    // time this out and fail), then compare each with the node.
+    let missing = -1;
+    await waitFor(
+      `every block up to ${head} to be served`,
+      async () => {
+        for (let n = 0; n <= head; n++)
+          if ((await getJson(`${pipeline.apiUrl}/v1/blocks/${n}`)).status !== 200) {
+            missing = n;
+            return false;
+          }
+        return true;
+      },
+      90_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (block ${missing} still missing)`);
+    });
 
     // Every height, by number and hash, and each block's transactions exactly once.
     const nodeBlocks = await rpcBatch<{ hash: string; transactions: string[] }>(
