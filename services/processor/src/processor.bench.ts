@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCassandraStore } from "@chainlog/cassandra-store";
 import { decodeLogs } from "@chainlog/decoders";
-import { runWorkload, startAnvil } from "@chainlog/devnet";
+import { rpc, runWorkload, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import { testEngines } from "@chainlog/engines";
 import type { IndexedBlock, Store } from "@chainlog/ports";
@@ -51,17 +51,7 @@ try {
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SECONDS ?? 20) * 1000));
   abort.abort();
   const sent = await workload;
-  const head = Number(
-    (
-      (await (
-        await fetch(anvil.rpcUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
-        })
-      ).json()) as { result: string }
-    ).result,
-  );
+  const head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));
   const envelopes: BlockEnvelope[] = [];
   for (let n = 0; n <= head; n++) envelopes.push(await readBlockEnvelope(anvil.rpcUrl, n, 31337));
   const txs = envelopes.reduce((s, e) => s + e.transactions.length, 0);

@@ -429,13 +429,24 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
     await send({ data, gas: 3_000_000n });
     return address;
   };
-  const erc20 = await deploy(
-    encodeDeployData({
-      abi: erc20Artifact.abi,
-      bytecode: erc20Artifact.bytecode,
-      args: ["Chainlog Test Token", "CLT", 18],
-    }),
-  );
+  // The workload's ERC-20s and Uniswap-V2-style pairs differ only in their constructor arguments.
+  const deployToken = (name: string, symbol: string, decimals: number) =>
+    deploy(
+      encodeDeployData({
+        abi: erc20Artifact.abi,
+        bytecode: erc20Artifact.bytecode,
+        args: [name, symbol, decimals],
+      }),
+    );
+  const deployPair = (a: Address, b: Address) =>
+    deploy(
+      encodeDeployData({
+        abi: uniswapV2PairArtifact.abi,
+        bytecode: uniswapV2PairArtifact.bytecode,
+        args: [a, b],
+      }),
+    );
+  const erc20 = await deployToken("Chainlog Test Token", "CLT", 18);
   const erc721 = await deploy(
     encodeDeployData({
       abi: erc721Artifact.abi,
@@ -447,48 +458,12 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
     encodeDeployData({ abi: erc1155Artifact.abi, bytecode: erc1155Artifact.bytecode }),
   );
   const weth = await deploy(encodeDeployData({ abi: weth9Artifact.abi, bytecode: weth9Artifact.bytecode }));
-  const tokenA = await deploy(
-    encodeDeployData({
-      abi: erc20Artifact.abi,
-      bytecode: erc20Artifact.bytecode,
-      args: ["Token A", "TKA", 18],
-    }),
-  );
-  const tokenB = await deploy(
-    encodeDeployData({
-      abi: erc20Artifact.abi,
-      bytecode: erc20Artifact.bytecode,
-      args: ["Token B", "TKB", 6],
-    }),
-  );
-  const pair = await deploy(
-    encodeDeployData({
-      abi: uniswapV2PairArtifact.abi,
-      bytecode: uniswapV2PairArtifact.bytecode,
-      args: [tokenA, tokenB],
-    }),
-  );
-  const stablecoin = await deploy(
-    encodeDeployData({
-      abi: erc20Artifact.abi,
-      bytecode: erc20Artifact.bytecode,
-      args: ["Chainlog USD", "cUSD", 6],
-    }),
-  );
-  const wethStablePair = await deploy(
-    encodeDeployData({
-      abi: uniswapV2PairArtifact.abi,
-      bytecode: uniswapV2PairArtifact.bytecode,
-      args: [weth, stablecoin],
-    }),
-  );
-  const tokenWethPair = await deploy(
-    encodeDeployData({
-      abi: uniswapV2PairArtifact.abi,
-      bytecode: uniswapV2PairArtifact.bytecode,
-      args: [tokenA, weth],
-    }),
-  );
+  const tokenA = await deployToken("Token A", "TKA", 18);
+  const tokenB = await deployToken("Token B", "TKB", 6);
+  const pair = await deployPair(tokenA, tokenB);
+  const stablecoin = await deployToken("Chainlog USD", "cUSD", 6);
+  const wethStablePair = await deployPair(weth, stablecoin);
+  const tokenWethPair = await deployPair(tokenA, weth);
   const mint = (token: Address, to: Address, amount: bigint) =>
     send({
       to: token,

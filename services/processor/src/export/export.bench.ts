@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { runWorkload, startAnvil } from "@chainlog/devnet";
+import { rpc, runWorkload, startAnvil } from "@chainlog/devnet";
 import { startS3Server } from "@chainlog/engines";
 import { createS3Client } from "./create-s3-client.ts";
 import { createDirSink } from "./dir-sink.ts";
@@ -33,17 +33,7 @@ try {
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SECONDS ?? 20) * 1000));
   abort.abort();
   await workload;
-  const head = Number(
-    (
-      (await (
-        await fetch(anvil.rpcUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
-        })
-      ).json()) as { result: string }
-    ).result,
-  );
+  const head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));
   const { client } = createS3Client(s3.env);
   await client.send(new CreateBucketCommand({ Bucket: "bench" }));
 
