@@ -71,7 +71,7 @@ function resolveFrom(appDir: string, fromDir: string, name: string): string | un
 
 /**
  * The package directories the app really loads: the bundle's npm imports and, from each, its dependencies,
- * optional dependencies that run on the target platform and peers that are installed. A missing required
+ * optional dependencies that run on the target platform and required peers. A missing required
  * dependency is a broken install and fails here rather than in the running container.
  */
 export function productionClosure(appDir: string, roots: string[], target = imagePlatform): Set<string> {
@@ -94,8 +94,10 @@ export function productionClosure(appDir: string, roots: string[], target = imag
     for (const dep of Object.keys(pkg.dependencies ?? {}))
       visit(dir, dep, !pkg.optionalDependencies?.[dep], label);
     for (const dep of Object.keys(pkg.optionalDependencies ?? {})) visit(dir, dep, false, label);
+    // Optional peers (typescript for viem's types, socks for mongodb's proxy support) are left out: a package
+    // works without them by definition, and code that wants one imports it, making it a root of its own.
     for (const dep of Object.keys(pkg.peerDependencies ?? {})) {
-      visit(dir, dep, pkg.peerDependenciesMeta?.[dep]?.optional !== true, label);
+      if (pkg.peerDependenciesMeta?.[dep]?.optional !== true) visit(dir, dep, true, label);
     }
   };
   for (const root of roots) visit(appDir, root, true, "the bundle");
