@@ -33,7 +33,9 @@ const ImageSection = z.strictObject({
   port: z.number().int().min(1024).max(65535),
   /** The variable the service reads that port from; the image sets it, so the two cannot disagree. */
   portEnv: envName,
-  /** Further image defaults (listen on every interface, where prebuilt assets are). Never a secret. */
+  /** The variable it reads its listen address from: every interface in the image (probes, Prometheus). */
+  hostEnv: envName,
+  /** Further image defaults (where prebuilt assets are). Never a secret. */
   env: z.record(envName, z.string()).default({}),
 });
 
@@ -51,6 +53,8 @@ export interface ServiceImageSpec {
   version: string;
   dir: string;
   port: number;
+  portEnv: string;
+  hostEnv: string;
   /** The image's own environment: data path, listen address and port, and the service's extra defaults. */
   env: Record<string, string>;
 }
@@ -85,7 +89,7 @@ export function readServiceSpec(dir: string): ServiceImageSpec {
   }
   if (!pkg.chainlog?.image) {
     throw new ServiceSpecError(
-      `${where} has no "chainlog": { "image": { "port", "portEnv", "env" } }: every service under services/ is released as an image`,
+      `${where} has no "chainlog": { "image": { "port", "portEnv", "hostEnv", "env" } }: every service under services/ is released as an image`,
     );
   }
   if (!pkg.scripts?.build?.includes("chainlog-bundle")) {
@@ -100,12 +104,15 @@ export function readServiceSpec(dir: string): ServiceImageSpec {
     version: pkg.version,
     dir,
     port: image.port,
+    portEnv: image.portEnv,
+    hostEnv: image.hostEnv,
     env: {
       NODE_ENV: "production",
       CHAINLOG_DATA_DIR: containerRuntime.dataDir,
       // Stack traces point at the TypeScript sources (the bundle ships its source maps).
       NODE_OPTIONS: "--enable-source-maps",
       ...image.env,
+      [image.hostEnv]: "0.0.0.0",
       [image.portEnv]: String(image.port),
     },
   };
