@@ -232,6 +232,8 @@ export async function buildBaseImage(
     `org.opencontainers.image.title=${pins.name}`,
     "--label",
     `org.chainlog.node.version=${pins.node.version}`,
+    "--label",
+    "org.opencontainers.image.vendor=chainlog",
     "-f",
     join(packageDir, "base.Containerfile"),
     "-t",

@@ -78,9 +78,19 @@ async function buildServiceImage(
   log: (line: string) => void,
 ): Promise<{ built: BuiltImage; release: ReleaseManifest["services"][string][string] }> {
   const started = Date.now();
+  const lap = (() => {
+    let last = started;
+    return () => {
+      const now = Date.now();
+      const s = ((now - last) / 1000).toFixed(1);
+      last = now;
+      return s;
+    };
+  })();
   const npm = await stageService(spec);
+  const staged = lap();
   const tag = `${localImageName(spec.service)}:${spec.version}`;
-  log(`${spec.service} ${spec.version}: podman build (${npm.length} npm packages)`);
+  log(`${spec.service} ${spec.version}: staged ${npm.length} npm packages in ${staged} s`);
   await podman(
     [
       "build",
@@ -99,6 +109,7 @@ async function buildServiceImage(
         "org.opencontainers.image.version": spec.version,
         "org.opencontainers.image.revision": source.commit,
         "org.opencontainers.image.base.digest": base.digest,
+        "org.opencontainers.image.vendor": "chainlog",
       }).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
       "-f",
       join(repoRoot, "packages/images/service.Containerfile"),
@@ -108,12 +119,15 @@ async function buildServiceImage(
     ],
     { cwd: repoRoot },
   );
+  const built = lap();
   const archive = archivePath(spec.service, spec.version);
   mkdirSync(join(outputDir, "oci"), { recursive: true });
   rmSync(archive, { force: true });
   await skopeo(["copy", "--quiet", `containers-storage:${tag}`, `oci-archive:${archive}:${tag}`]);
   const digest = await ociArchiveDigest(archive);
+  const archived = lap();
   const facts = await inspectOciArchive(archive);
+  const inspected = lap();
   const violations = imageViolations(spec, facts);
   if (violations.length > 0) {
     throw new ImageBuildError(`${tag} is not releasable: it ${violations.join("; ")}`);
@@ -134,7 +148,7 @@ async function buildServiceImage(
   writeFileSync(sbomPath(spec.service, spec.version), sbomText);
   const seconds = (Date.now() - started) / 1000;
   log(
-    `${spec.service} ${spec.version}: ${digest} (${(facts.sizeBytes / 1e6).toFixed(1)} MB, ${(facts.compressedBytes / 1e6).toFixed(1)} MB compressed) in ${seconds.toFixed(1)} s`,
+    `${spec.service} ${spec.version}: ${digest} (${(facts.sizeBytes / 1e6).toFixed(1)} MB, ${(facts.compressedBytes / 1e6).toFixed(1)} MB compressed) in ${seconds.toFixed(1)} s (podman build ${built} s, OCI archive ${archived} s, inspection ${inspected} s)`,
   );
   return {
     built: { spec, digest, sizeBytes: facts.sizeBytes, compressedBytes: facts.compressedBytes, seconds },
@@ -188,6 +202,8 @@ export async function buildImages(
     manifest.services[spec.service] = { [spec.version]: release };
   }
   rmSync(join(outputDir, "deploy"), { recursive: true, force: true });
+  // Earlier builds of the same tags are left untagged: drop them, and only ours.
+  await podman(["image", "prune", "--force", "--filter", "label=org.opencontainers.image.vendor=chainlog"]);
   writeReleaseManifest(releaseFile, manifest);
   if (!existsSync(releaseFile)) throw new ImageBuildError(`${releaseFile} was not written`);
   return { base, images };
