@@ -194,7 +194,17 @@ export async function buildImages(
   const base = await buildBaseImage({ refresh: options.refreshBase, log });
   log(`base ${base.tag}: ${base.digest} in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   const source = await gitCommit();
-  const manifest: ReleaseManifest = { schemaVersion: 1, services: {} };
+  // `--only` rebuilds some services: the others' entries stay, as long as their archives do.
+  const manifest: ReleaseManifest = existsSync(releaseFile)
+    ? readBuiltRelease()
+    : { schemaVersion: 1, services: {} };
+  for (const [service, versions] of Object.entries(manifest.services)) {
+    for (const version of Object.keys(versions)) {
+      if (!existsSync(archivePath(service, version))) delete versions[version];
+    }
+    if (Object.keys(versions).length === 0 || !all.some((s) => s.service === service))
+      delete manifest.services[service];
+  }
   const images: BuiltImage[] = [];
   for (const spec of specs) {
     const { built, release } = await buildServiceImage(spec, base, source, log);
