@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { serviceNames } from "./settings.ts";
@@ -8,37 +9,47 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path: string) => readFileSync(root + path, "utf8");
 
 describe("release artefacts", () => {
-  it("gives every service a multi-stage, non-root Dockerfile built from `turbo prune --docker`", () => {
-    for (const name of serviceNames) {
-      const file = read(`services/${name}/Dockerfile`);
-      expect(file).toContain(`turbo prune @chainlog/${name} --docker`);
-      expect(file).toContain("pnpm install --frozen-lockfile");
-      expect(file.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
-      // Every base image is pinned by version and digest, never a floating tag.
-      const stages = new Set([...file.matchAll(/^FROM \S+ AS (\S+)/gm)].map((m) => m[1]));
-      const externals = [...file.matchAll(/^FROM (\S+)/gm)]
-        .map((m) => m[1])
-        .filter((image) => !stages.has(image));
-      expect(externals.length).toBeGreaterThanOrEqual(2);
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Dockerfile ARG reference
-      const pinnedBase = "node:${NODE_VERSION}-bookworm-slim@${NODE_DIGEST}";
-      for (const image of externals) expect(image).toBe(pinnedBase);
-      const user = file.match(/^USER (\S+)/m)?.[1];
-      expect(user).toBeDefined();
-      expect(user?.startsWith("0") || user === "root").toBe(false);
-      expect(file).toContain(`services/${name}/src/main.ts`);
+  it("builds every service from one Containerfile: a base by digest, the compiled bundle, the image's own user", () => {
+    const file = read("packages/images/service.Containerfile");
+    // The base is required and by digest (the build passes name@sha256:…); no default, no placeholder.
+    expect(file).toMatch(/^ARG BASE_IMAGE$/m);
+    expect(file).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
+    expect(file).not.toMatch(/sha256:0{64}/);
+    expect(file).toContain(`USER ${containerRuntime.uid}:${containerRuntime.gid}`);
+    expect(file).toContain(`VOLUME ["${containerRuntime.dataDir}"]`);
+    expect(file).toContain('ENTRYPOINT ["/usr/local/bin/node", "dist/main.js"]');
+    expect(file).not.toMatch(/tsx|pnpm install|CHAINLOG_MODE/);
+    // Only the staged bundles enter a build context: never node_modules, .chainlog data or a checkout's secrets.
+    const ignore = read(".dockerignore")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
+    expect(ignore).toEqual(["*", "!.images/stage/"]);
+    for (const spec of listServices()) {
+      expect(existsSync(`${root}services/${spec.service}/Dockerfile`)).toBe(false);
     }
   });
 
-  it("pins the base image version and documents the digest in one place", () => {
-    const env = Object.fromEntries(
-      read("infra/release/node-base.env")
-        .split("\n")
-        .filter((l) => /^[A-Z_]+=/.test(l))
-        .map((l) => l.split("=") as [string, string]),
-    );
-    expect(env.NODE_VERSION).toMatch(/^20\.\d+\.\d+$/);
-    expect(env.NODE_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+  it("pins the base image's Node binary by version and integrity, and its Debian packages by name", () => {
+    const pins = JSON.parse(read("packages/images/base-image.json")) as {
+      node: { version: string; integrity: string };
+      debian: { packages: string[] };
+    };
+    expect(pins.node.version).toMatch(/^20\.\d+\.\d+$/);
+    expect(pins.node.integrity).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    expect(pins.debian.packages).toEqual(["libc6", "libgcc-s1", "libstdc++6", "ca-certificates", "tzdata"]);
+    expect(existsSync(`${root}infra/release/node-base.env`)).toBe(false);
+  });
+
+  it("publishes one release manifest with a real digest for every service the stacks deploy", () => {
+    const manifest = readReleaseManifest(`${root}infra/release/images.json`);
+    for (const name of serviceNames) {
+      const versions = Object.entries(manifest.services[name] ?? {});
+      expect(versions.length, `${name} in infra/release/images.json`).toBeGreaterThan(0);
+      for (const [, image] of versions) {
+        expect(image.digest).not.toMatch(/^sha256:0{64}$/);
+        expect(image.base).not.toMatch(/^sha256:0{64}$/);
+      }
+    }
   });
 
   it("versions packages independently with changesets", () => {
@@ -47,15 +58,18 @@ describe("release artefacts", () => {
     expect(config.linked).toEqual([]);
   });
 
-  it("builds images only for services affected since the previous release", () => {
+  it("builds images only for services affected since the previous release, and records what it pushed", () => {
     const workflow = parse(read(".github/workflows/release.yml")) as {
       jobs: Record<string, { steps?: { run?: string; with?: Record<string, string> }[] }>;
     };
     const script = (workflow.jobs.affected?.steps ?? []).map((s) => s.run ?? "").join("\n");
     expect(script).toMatch(/turbo ls --filter="\.\.\.\[\$\{SINCE\}\]"/);
-    const build = (workflow.jobs.image?.steps ?? []).find((s) => s.with?.file);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal GitHub Actions expression
-    expect(build?.with?.file).toBe("services/${{ matrix.service }}/Dockerfile");
+    const images = (workflow.jobs.images?.steps ?? []).map((s) => s.run ?? "").join("\n");
+    // The same commands as a developer's machine and .ci/run: build, smoke, push the archives, record.
+    expect(images).toContain("pnpm images build --only");
+    expect(images).toContain("pnpm images smoke");
+    expect(images).toMatch(/skopeo copy [\s\S]*?"oci-archive:/);
+    expect(images).toContain("pnpm images record");
     expect(existsSync(`${root}Pulumi.yaml`)).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { ReleaseManifestError, readReleaseManifest, releasedImage, repoRoot } from "@chainlog/images";
 import * as pulumi from "@pulumi/pulumi";
 
 export const serviceNames = ["ingest", "processor", "query-api", "web"] as const;
@@ -32,6 +34,8 @@ export interface StackSettings {
   storageClass: string;
   imageRegistry: string;
   imageTags: Record<ServiceName, string>;
+  /** What each Deployment runs: registry/name:version@digest, the digest from the release manifest. */
+  images: Record<ServiceName, string>;
   logLevel: string;
   chainId: number;
   kafka: {
@@ -71,6 +75,9 @@ export interface StackSettings {
     grafanaAdminPassword: pulumi.Output<string> | undefined;
   };
 }
+
+/** infra/release/images.json: the manifest the release workflow publishes (`pnpm images record`). */
+export const defaultReleaseManifest = join(repoRoot, "infra/release/images.json");
 
 /** A version tag (semver, optional pre-release) with an optional digest; never `latest` or a bare branch name. */
 const pinnedTag = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?(?:@sha256:[0-9a-f]{64})?$/;
@@ -146,6 +153,27 @@ export function loadSettings(): StackSettings {
       throw new StackConfigError(`chainlog:imageTags.${name} must be a pinned version, not "${tag}"`);
     }
     imageTags[name] = tag;
+  }
+  // Release → deploy: a stack names versions; the digests come from what the release workflow built and recorded.
+  const manifestPath = cfg.get("releaseManifest") ?? defaultReleaseManifest;
+  const imageRegistry = cfg.require("imageRegistry");
+  const images = {} as Record<ServiceName, string>;
+  try {
+    const manifest = readReleaseManifest(manifestPath);
+    for (const name of serviceNames) {
+      const [version = "", pinned] = imageTags[name].replace(/^v/, "").split("@");
+      const image = releasedImage(manifest, name, version, manifestPath);
+      if (pinned && pinned !== image.digest) {
+        throw new StackConfigError(
+          `chainlog:imageTags.${name} pins ${pinned}, but ${name} ${version} was released as ${image.digest}`,
+        );
+      }
+      images[name] = `${imageRegistry}/${name}:${version}@${image.digest}`;
+    }
+  } catch (error) {
+    if (error instanceof ReleaseManifestError)
+      throw new StackConfigError(`chainlog:imageTags: ${error.message}`);
+    throw error;
   }
 
   const k = cfg.getObject<RawEngine>("kafka") ?? {};
@@ -236,8 +264,9 @@ export function loadSettings(): StackSettings {
     namespace: cfg.get("namespace") ?? "chainlog",
     dataNamespace: cfg.get("dataNamespace") ?? "chainlog-data",
     storageClass: cfg.get("storageClass") ?? (cloud ? "gp3" : "standard"),
-    imageRegistry: cfg.require("imageRegistry"),
+    imageRegistry,
     imageTags,
+    images,
     logLevel: oneOf(
       cfg.get("logLevel"),
       ["fatal", "error", "warn", "info", "debug", "trace"] as const,

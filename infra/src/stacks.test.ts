@@ -96,6 +96,22 @@ describe("stack config validation", () => {
     );
   });
 
+  it("refuses to deploy a version that was never released, or a digest other than the released one", async () => {
+    const tags = { ingest: "0.1.0", processor: "0.1.0", "query-api": "0.1.0", web: "0.1.0" };
+    await rejects(
+      { "chainlog:imageTags": JSON.stringify({ ...tags, processor: "9.9.9" }) },
+      /processor 9.9.9 was never released \(.*infra\/release\/images.json has 0.1.0\)/,
+    );
+    await rejects(
+      { "chainlog:imageTags": JSON.stringify({ ...tags, web: `0.1.0@sha256:${"0".repeat(64)}` }) },
+      /imageTags.web pins sha256:0{64}, but web 0.1.0 was released as sha256:/,
+    );
+    await rejects(
+      { "chainlog:releaseManifest": "/nonexistent/images.json" },
+      /ingest 0.1.0 was never released/,
+    );
+  });
+
   it("rejects a replication factor above the broker count and min.insync.replicas above RF", async () => {
     await rejects(
       { "chainlog:kafka": JSON.stringify({ brokers: 2, replicationFactor: 3 }) },

@@ -9,7 +9,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 /** Records which sources a build was made from, so the server rebuilds only when they changed (ensure-build). */
 function sourceDigestStamp(): Plugin {
-  let outDir = "dist";
+  let outDir = "dist/public";
   return {
     name: "chainlog-source-digest",
     apply: "build",
@@ -32,7 +32,8 @@ export default defineConfig(({ command }) => {
   return {
     plugins: [react(), sourceDigestStamp()],
     build: {
-      outDir: "dist",
+      // dist/ also holds the server bundle (dist/main.js); only public/ is served.
+      outDir: "dist/public",
       emptyOutDir: true,
       target: "es2022",
       // Keep every asset a same-origin file: data: URLs for fonts would be refused by the CSP.

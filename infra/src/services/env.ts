@@ -1,9 +1,17 @@
+import { listServices } from "@chainlog/images";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EngineEndpoints } from "../engines/index.ts";
-import type { StackSettings } from "../settings.ts";
+import { type ServiceName, type StackSettings, serviceNames } from "../settings.ts";
 import type { EnvVar } from "./workload.ts";
 
-export const ports = { "query-api": 4000, web: 3000, ingest: 9101, processor: 9102 } as const;
+/** Each service's port, as its image is built (services/<name>/package.json, "chainlog": { "image": … }). */
+export const ports = Object.fromEntries(
+  serviceNames.map((name) => {
+    const spec = listServices().find((x) => x.service === name);
+    if (!spec) throw new Error(`services/${name} does not exist, but the stacks deploy it`);
+    return [name, spec.port];
+  }),
+) as Record<ServiceName, number>;
 export const appSecretName = "chainlog-secrets";
 
 const fromSecret = (name: string, key: string): EnvVar => ({

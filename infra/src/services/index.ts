@@ -102,7 +102,7 @@ export function createServices(
       {
         name,
         namespace,
-        image: `${s.imageRegistry}/${name}:${s.imageTags[name]}`,
+        image: s.images[name],
         port: ports[name],
         replicas: replicas[name],
         resources: sizing[name],

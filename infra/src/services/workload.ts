@@ -1,3 +1,4 @@
+import { containerRuntime } from "@chainlog/images";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { spreadPolicy } from "../engines/placement.ts";
@@ -78,12 +79,12 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
           spec: {
             serviceAccountName: spec.name,
             automountServiceAccountToken: spec.apiAccess,
-            terminationGracePeriodSeconds: 30,
+            terminationGracePeriodSeconds: containerRuntime.stopGraceSeconds,
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: 10001,
-              runAsGroup: 10001,
-              fsGroup: 10001,
+              runAsUser: containerRuntime.uid,
+              runAsGroup: containerRuntime.gid,
+              fsGroup: containerRuntime.gid,
               seccompProfile: { type: "RuntimeDefault" },
             },
             topologySpreadConstraints: spreadPolicy(spec.zoned, labels),
@@ -98,15 +99,19 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                   requests: { cpu: spec.resources.cpu, memory: spec.resources.memory },
                   limits: { cpu: spec.resources.cpuLimit, memory: spec.resources.memory },
                 },
-                startupProbe: { httpGet: httpGet("/healthz"), periodSeconds: 2, failureThreshold: 60 },
+                startupProbe: {
+                  httpGet: httpGet(containerRuntime.livenessPath),
+                  periodSeconds: 2,
+                  failureThreshold: 60,
+                },
                 livenessProbe: {
-                  httpGet: httpGet("/healthz"),
+                  httpGet: httpGet(containerRuntime.livenessPath),
                   periodSeconds: 10,
                   timeoutSeconds: 3,
                   failureThreshold: 3,
                 },
                 readinessProbe: {
-                  httpGet: httpGet("/readyz"),
+                  httpGet: httpGet(containerRuntime.readinessPath),
                   periodSeconds: 5,
                   timeoutSeconds: 3,
                   failureThreshold: 2,
@@ -118,10 +123,19 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                   runAsNonRoot: true,
                   capabilities: { drop: ["ALL"] },
                 },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(spec.extraMounts ?? [])],
+                // The root filesystem is read-only; the image's data path and /tmp are the writable places.
+                volumeMounts: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "data", mountPath: containerRuntime.dataDir },
+                  ...(spec.extraMounts ?? []),
+                ],
               },
             ],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...(spec.extraVolumes ?? [])],
+            volumes: [
+              { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+              { name: "data", emptyDir: { sizeLimit: "1Gi" } },
+              ...(spec.extraVolumes ?? []),
+            ],
           },
         },
       },

@@ -1,5 +1,7 @@
+import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate } from "../policy/policies.ts";
+import { defaultReleaseManifest } from "../settings.ts";
 import { validateKubernetesObject } from "./k8s-schema.ts";
 import { fakeSecrets, kubernetesObjects, type Rendered, renderStack, stackConfig } from "./render.ts";
 
@@ -310,7 +312,46 @@ export function describeStack(
       const images = ofKind("Deployment").map((r) =>
         String(a(o(o(o(r.inputs.spec).template).spec).containers)[0]?.image),
       );
-      expect(images.every((i) => /^ghcr\.io\/chainlog\/[a-z-]+:\d+\.\d+\.\d+$/.test(i))).toBe(true);
+      expect(
+        images.every((i) => /^ghcr\.io\/chainlog\/[a-z-]+:\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/.test(i)),
+      ).toBe(true);
+    });
+
+    it("deploys only released images: each one's version from the stack, its digest from the release manifest", () => {
+      const manifest = readReleaseManifest(defaultReleaseManifest);
+      const tags = JSON.parse(stackConfig(stack)["chainlog:imageTags"] ?? "{}") as Record<string, string>;
+      for (const name of services) {
+        const image = String(container(name).image);
+        const [, version, digest] = image.match(/:([^:@]+)@(sha256:[0-9a-f]{64})$/) ?? [];
+        expect(version).toBe(tags[name]);
+        expect(digest, `${name} ${version} in infra/release/images.json`).toBe(
+          manifest.services[name]?.[version ?? ""]?.digest,
+        );
+      }
+    });
+
+    it("runs each container as its image is built: user, read-only root with a writable data path, port, probes", () => {
+      for (const spec of listServices().filter((x) => services.includes(x.service))) {
+        const pod = o(o(o(one("Deployment", spec.service).spec).template).spec);
+        const c = container(spec.service);
+        expect(o(pod.securityContext)).toMatchObject({
+          runAsNonRoot: true,
+          runAsUser: containerRuntime.uid,
+          runAsGroup: containerRuntime.gid,
+        });
+        expect(o(c.securityContext).readOnlyRootFilesystem).toBe(true);
+        const mounts = a(c.volumeMounts);
+        const data = mounts.find((m) => m.mountPath === containerRuntime.dataDir);
+        expect(data?.readOnly).not.toBe(true);
+        expect(a(pod.volumes).some((v) => v.name === data?.name)).toBe(true);
+        expect(a(c.ports)[0]?.containerPort).toBe(spec.port);
+        const env = Object.fromEntries(a(c.env).map((e) => [e.name, e.value]));
+        expect(env[spec.portEnv]).toBe(String(spec.port));
+        expect(o(o(c.livenessProbe).httpGet).path).toBe(containerRuntime.livenessPath);
+        expect(o(o(c.readinessProbe).httpGet).path).toBe(containerRuntime.readinessPath);
+        expect(o(o(c.startupProbe).httpGet).path).toBe(containerRuntime.livenessPath);
+        expect(pod.terminationGracePeriodSeconds).toBe(containerRuntime.stopGraceSeconds);
+      }
     });
   });
 }

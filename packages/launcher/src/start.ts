@@ -42,9 +42,9 @@ async function pickDevnetPort(requested: string | undefined): Promise<number> {
   return free ? 8545 : devnet.freePort();
 }
 
-/** Builds the web bundle once; later starts reuse dist/ (turbo caches the build in CI). */
+/** Builds the web bundle once; later starts reuse dist/public/ (turbo caches the build in CI). */
 async function ensureWebBuilt(logger: ReturnType<typeof createLogger>): Promise<void> {
-  if (existsSync(join(repoRoot, "services/web/dist/index.html"))) return;
+  if (existsSync(join(repoRoot, "services/web/dist/public/index.html"))) return;
   logger.info("building the web UI (first start only)");
   const child = spawn("pnpm", ["--filter", "@chainlog/web", "build"], { cwd: repoRoot, stdio: "inherit" });
   const code = await new Promise<number | null>((r) => child.once("exit", r));

@@ -4,12 +4,9 @@ import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import type { Config } from "./config.ts";
 
 /*
- * Adapters are imported lazily: an embedded process never loads kafkajs or cassandra-driver, and a cluster
- * container need not ship SQLite. The module names are kept in variables so bundlers leave them external.
+ * Adapters are imported lazily: an embedded process never loads kafkajs or cassandra-driver, nor a cluster one
+ * SQLite. The specifiers are literal so the service bundler compiles each adapter into a chunk of its own.
  */
-async function load<T>(name: string): Promise<T> {
-  return (await import(name)) as T;
-}
 
 function embeddedPath(config: Config, file: string): string {
   mkdirSync(config.dataDir, { recursive: true });
@@ -18,17 +15,10 @@ function embeddedPath(config: Config, file: string): string {
 
 export async function openBus(config: Config): Promise<Bus> {
   if (config.CHAINLOG_MODE === "embedded") {
-    const m = await load<{ createSqliteBus(o: { path: string }): Bus | Promise<Bus> }>("@chainlog/embedded");
+    const m = await import("@chainlog/embedded");
     return m.createSqliteBus({ path: embeddedPath(config, "bus.db") });
   }
-  const m = await load<{
-    createKafkaBus(o: {
-      brokers: string[];
-      clientId: string;
-      replicationFactor: number;
-      sessionTimeoutMs: number;
-    }): Bus | Promise<Bus>;
-  }>("@chainlog/kafka-bus");
+  const m = await import("@chainlog/kafka-bus");
   return m.createKafkaBus({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
@@ -40,21 +30,10 @@ export async function openBus(config: Config): Promise<Bus> {
 export async function openStore(config: Config): Promise<Store> {
   let store: Store;
   if (config.CHAINLOG_MODE === "embedded") {
-    const m = await load<{ createSqliteStore(o: { path: string }): Store | Promise<Store> }>(
-      "@chainlog/embedded",
-    );
+    const m = await import("@chainlog/embedded");
     store = await m.createSqliteStore({ path: embeddedPath(config, "store.db") });
   } else {
-    const m = await load<{
-      createCassandraStore(o: {
-        contactPoints: string[];
-        localDataCenter: string;
-        keyspace: string;
-        replicationFactor: number;
-        username?: string;
-        password?: string;
-      }): Store | Promise<Store>;
-    }>("@chainlog/cassandra-store");
+    const m = await import("@chainlog/cassandra-store");
     store = await m.createCassandraStore({
       contactPoints: config.CASSANDRA_CONTACT_POINTS,
       localDataCenter: config.CASSANDRA_LOCAL_DC,
@@ -71,14 +50,10 @@ export async function openStore(config: Config): Promise<Store> {
 export async function openMetaStore(config: Config): Promise<MetaStore> {
   let meta: MetaStore;
   if (config.CHAINLOG_MODE === "embedded") {
-    const m = await load<{ createSqliteMetaStore(o: { path: string }): MetaStore | Promise<MetaStore> }>(
-      "@chainlog/embedded",
-    );
+    const m = await import("@chainlog/embedded");
     meta = await m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") });
   } else {
-    const m = await load<{ createMongoMetaStore(o: { url: string }): MetaStore | Promise<MetaStore> }>(
-      "@chainlog/mongo-metastore",
-    );
+    const m = await import("@chainlog/mongo-metastore");
     meta = await m.createMongoMetaStore({ url: config.MONGODB_URL });
   }
   await meta.migrate();

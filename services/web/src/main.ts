@@ -11,8 +11,8 @@ const logger = createLogger("web");
 
 try {
   const config = loadConfig(process.env);
-  // WEB_DIST_DIR lets a container serve a bundle built elsewhere; by default, this package's own dist/.
-  const distDir = process.env.WEB_DIST_DIR ? resolve(process.env.WEB_DIST_DIR) : join(root, "dist");
+  // WEB_DIST_DIR lets a container serve a bundle built elsewhere; by default, this package's own dist/public/.
+  const distDir = process.env.WEB_DIST_DIR ? resolve(process.env.WEB_DIST_DIR) : join(root, "dist", "public");
   if (!process.env.WEB_DIST_DIR) await ensureBuild(root, distDir, logger);
   const files = await loadStaticFiles(distDir);
   const queryApiUrl = new URL(config.QUERY_API_URL);

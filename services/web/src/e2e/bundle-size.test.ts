@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuild } from "../server/ensure-build.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const dist = join(root, "dist");
+const dist = join(root, "dist", "public");
 const BUDGET_BYTES = 250 * 1024;
 
 describe("production bundle", () => {

@@ -47,7 +47,7 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    await ensureBuild(root, join(root, "dist"), createLogger("web-e2e", "warn"));
+    await ensureBuild(root, join(root, "dist", "public"), createLogger("web-e2e", "warn"));
     anvil = await startAnvil({ noMining: true, accounts: 6 });
     const accounts = await rpc<string[]>(anvil.rpcUrl, "eth_accounts");
     const [deployer = "", alice = ""] = accounts;

@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { build, type Plugin } from "esbuild";
+
+/** What the image stage needs to know about a bundle: the npm packages it loads at run time. */
+export interface BundleManifest {
+  entry: string;
+  /** npm packages the bundle imports (left external), each a production dependency of its importer. */
+  externals: string[];
+}
+
+export const bundleManifestFile = "bundle.json";
+
+export class BundleError extends Error {
+  override name = "BundleError";
+}
+
+/** "@scope/name/sub/path" → "@scope/name"; "name/sub" → "name". */
+export function packageNameOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
+}
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const manifests = new Map<string, { dir: string; pkg: Manifest }>();
+function owningPackage(file: string): { dir: string; pkg: Manifest } {
+  let dir = dirname(file);
+  for (;;) {
+    const cached = manifests.get(dir);
+    if (cached) return cached;
+    const path = join(dir, "package.json");
+    if (existsSync(path)) {
+      const found = { dir, pkg: JSON.parse(readFileSync(path, "utf8")) as Manifest };
+      manifests.set(dir, found);
+      return found;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new BundleError(`no package.json above ${file}`);
+    dir = up;
+  }
+}
+
+/**
+ * Workspace code (@chainlog/*) is compiled into the bundle; every npm package stays external and ships in
+ * node_modules, exactly as installed (native addons, files read at run time, optional peers keep working).
+ * Each import must be a production dependency of the package that makes it: a devDependency reached from
+ * production code fails the build instead of failing in the image.
+ */
+function productionImportsOnly(root: string, externals: Set<string>): Plugin {
+  return {
+    name: "chainlog-production-imports",
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (!args.importer) return undefined;
+        const name = packageNameOf(args.path);
+        const { dir, pkg } = owningPackage(args.importer);
+        const declared =
+          pkg.dependencies?.[name] ?? pkg.optionalDependencies?.[name] ?? pkg.peerDependencies?.[name];
+        const from = relative(root, args.importer);
+        if (declared === undefined) {
+          const dev = pkg.devDependencies?.[name] !== undefined;
+          throw new BundleError(
+            dev
+              ? `${from} imports ${name}, a devDependency of ${pkg.name}: production code cannot use it (move it to dependencies, or the import to a test)`
+              : `${from} imports ${name}, which ${relative(root, join(dir, "package.json"))} does not declare`,
+          );
+        }
+        if (name.startsWith("@chainlog/")) return undefined;
+        externals.add(name);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Compiles one service into dist/: main.js plus lazily loaded chunks (the adapters a mode does not use are never
+ * loaded), with source maps, and dist/bundle.json listing the npm packages it needs at run time.
+ */
+export async function bundleService(
+  serviceDir: string,
+  root = join(serviceDir, "../.."),
+): Promise<BundleManifest> {
+  const entry = join(serviceDir, "src", "main.ts");
+  if (!existsSync(entry))
+    throw new BundleError(`${relative(root, entry)} does not exist: a service starts from src/main.ts`);
+  const outdir = join(serviceDir, "dist");
+  // Only this bundler's outputs: a service may build other things into dist/ (web's UI goes to dist/public).
+  for (const old of ["main.js", "main.js.map", "chunks", bundleManifestFile]) {
+    rmSync(join(outdir, old), { recursive: true, force: true });
+  }
+  mkdirSync(outdir, { recursive: true });
+  const externals = new Set<string>();
+  await build({
+    entryPoints: { main: entry },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    splitting: true,
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
+    sourcemap: "linked",
+    sourcesContent: false,
+    logLevel: "warning",
+    plugins: [productionImportsOnly(root, externals)],
+  });
+  const manifest: BundleManifest = { entry: "main.js", externals: [...externals].sort() };
+  writeFileSync(join(outdir, bundleManifestFile), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export function readBundleManifest(serviceDir: string): BundleManifest {
+  const path = join(serviceDir, "dist", bundleManifestFile);
+  if (!existsSync(path)) {
+    throw new BundleError(`${path} is missing: build the service first (pnpm turbo run build)`);
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as BundleManifest;
+}
