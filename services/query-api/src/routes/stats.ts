@@ -2,7 +2,6 @@ import type { Store } from "@chainlog/ports";
 import { DailyStatsResponse, utcDay } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
 import { InvalidParameterError } from "../http/errors.ts";
 import { UtcDayParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
@@ -31,14 +30,13 @@ export function dailyRange(
 }
 
 export function registerStatsRoutes(app: FastifyInstance, store: Store): void {
-  app.addHook("onRequest", async (request) => checkScope(request, "read"));
-
   route(app, {
     method: "GET",
     url: "/v1/stats/daily",
     summary:
       "Per-day aggregates (blocks, transactions, gas, fees, active addresses, transfers per token), ascending; default the last 30 days, at most 366",
     tags: ["stats"],
+    auth: { public: "read" },
     query: z.object({ from: UtcDayParam.optional(), to: UtcDayParam.optional() }),
     responses: { 200: DailyStatsResponse },
     handler: async ({ query }) => {
