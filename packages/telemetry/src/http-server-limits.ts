@@ -28,7 +28,10 @@ const TOO_MANY = JSON.stringify({
  * once its time is up. Create the server with `connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS` so
  * the request timeouts are enforced to the second.
  */
-export function applyServerLimits(server: Server, limits: ServerLimits): { connections(address: string): number } {
+export function applyServerLimits(
+  server: Server,
+  limits: ServerLimits,
+): { connections(address: string): number } {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
