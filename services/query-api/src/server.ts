@@ -21,7 +21,7 @@ import Fastify, {
 import type { Registry } from "prom-client";
 import { createPasswordHasher } from "./auth/password.ts";
 import { installAccessHook } from "./http/access.ts";
-import { ApiError, InvalidParameterError, QuotaError } from "./http/errors.ts";
+import { ApiError, QuotaError } from "./http/errors.ts";
 import { collectRouteMethods } from "./http/method-not-allowed.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -68,8 +68,14 @@ const FRAMEWORK_ERRORS: Record<string, string> = {
 
 function toApiError(error: FastifyError | Error): ApiError | null {
   if (error instanceof ApiError) return error;
+  // Its form was checked already: a well-formed cursor the store did not make points nowhere.
   if (error instanceof InvalidCursorError)
-    return new InvalidParameterError("cursor", "must be a cursor returned as nextCursor");
+    return new ApiError(
+      404,
+      "cursor_not_found",
+      "no such position: use a nextCursor of this same query",
+      "cursor",
+    );
   if (error instanceof QuotaExceededError) return new QuotaError(error.quota, error.limit, error.used);
   const e = error as FastifyError;
   const code = e.code ? FRAMEWORK_ERRORS[e.code] : undefined;
@@ -150,6 +156,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     // Trusted proxies carry many clients: the proxy caps each of them, and the rate limits apply per client here.
     exempt: (address) => trustFunction(settings.trustProxy)(address, 0),
   });
+  // QUERY (a safe method with a body) reaches servers today: known, so undeclared paths answer it 405.
+  app.addHttpMethod("QUERY", { hasBody: true });
   // JSON only: a text/plain body is what a cross-site form can send without a CORS preflight.
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(zodValidatorCompiler);

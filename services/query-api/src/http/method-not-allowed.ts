@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { MethodNotAllowedError } from "./errors.ts";
 
-const METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"];
+const METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE"];
 
 /**
  * A path that exists answers 405 with Allow for every method it does not declare, instead of a 404 that says the
@@ -31,9 +31,11 @@ export function collectRouteMethods(app: FastifyInstance): {
             method: missing,
             url,
             schema: { hide: true },
-            handler: async (request) => {
+            // Before the body is parsed: whatever an undeclared method carries, the answer is 405.
+            onRequest: async (request) => {
               throw new MethodNotAllowedError(request.method, allowed);
             },
+            handler: async () => undefined,
           });
         }
       });

@@ -106,7 +106,7 @@ export function errorStatuses(spec: {
 }
 
 function successSchema(response: SuccessResponse): Record<string, unknown> {
-  if (response === null) return { description: "no content" };
+  if (response === null) return { type: "null", description: "no content" };
   if (!(response instanceof z.ZodType))
     return {
       description: response.description,

@@ -139,6 +139,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
         .max(200, { error: "must be at most 200 characters" }),
     }),
     responses: { 200: SearchResponse },
+    errors: [404],
     handler: async ({ query }) => {
       const q = query.q;
       if (/^(0|[1-9][0-9]{0,15})$/.test(q) && Number.isSafeInteger(Number(q))) {

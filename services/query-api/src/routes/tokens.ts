@@ -8,7 +8,7 @@ import {
 } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import { NotFoundError } from "../http/errors.ts";
 import {
   AddressParam,
   CursorParam,
@@ -82,8 +82,7 @@ export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
     }),
     responses: { 200: PricePointPage },
     handler: async ({ params, query }) => {
-      if (query.from !== undefined && query.to !== undefined && query.from > query.to)
-        throw new InvalidParameterError("from", "must not be after 'to'");
+      // from after to: an empty range, answered as one (not an error the document could not describe)
       return store.getPriceSeries(params.address, query.quote, {
         limit: query.limit,
         cursor: query.cursor ?? null,
