@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteMetaStore, createSqliteStore } from "@chainlog/embedded";
 import type { MetaStore, Store } from "@chainlog/ports";
 import { type ApiServer, createApiServer } from "@chainlog/query-api";
+import { fromAddress } from "@chainlog/query-api/loopback-client";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebServer, type WebServer } from "./create-web-server.ts";
@@ -15,42 +15,14 @@ import { loadStaticFiles } from "./static-files.ts";
  * Browsers reach query-api through the web's proxy. Clients on several loopback addresses (each its own client)
  * talk to the real web server in front of the real query-api, which trusts exactly the web's hop.
  */
-function send(
+const send = (
   localAddress: string,
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<{ status: number; body: string }> {
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: options.method ?? "GET",
-        localAddress,
-        agent: false,
-        headers: { ...(body ? { "content-type": "application/json" } : {}), ...options.headers },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c) => {
-          text += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+) => fromAddress(localAddress).send(url, options);
 
 const connectFrom = (localAddress: string, port: number, bytes: string) =>
-  new Promise<Socket>((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, localAddress }, () => {
-      socket.write(bytes);
-      resolve(socket);
-    });
-    socket.once("error", reject);
-  });
+  fromAddress(localAddress).raw(port, bytes);
 
 describe("client identity and limits through the web proxy", () => {
   const dir = mkdtempSync(join(tmpdir(), "chainlog-web-identity-"));
