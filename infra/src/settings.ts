@@ -63,6 +63,11 @@ export interface StackSettings {
   };
   monitoring: boolean;
   exposeWeb: boolean;
+  /**
+   * Proxies between the internet and the web pods whose X-Forwarded-For the web believes: 0 for the stack's own
+   * load balancer (it keeps the client's address), 1 for an HTTP ingress or ALB put in front of it.
+   */
+  webProxyHops: number;
   /** PEM of the AWS CA bundle DocumentDB clients must trust (mongodb.mode=documentdb only). */
   documentdbCaBundle: string | undefined;
   /** Where ingest may reach JSON-RPC nodes (egress NetworkPolicy). */
@@ -280,8 +285,16 @@ export function loadSettings(): StackSettings {
     services,
     monitoring: cfg.getBoolean("monitoring") ?? false,
     exposeWeb: cfg.getBoolean("exposeWeb") ?? false,
+    webProxyHops: webProxyHopsOf(cfg.getNumber("webProxyHops")),
     documentdbCaBundle,
     rpcEgressCidrs: cfg.getObject<string[]>("rpcEgressCidrs") ?? ["0.0.0.0/0"],
     secrets,
   };
+}
+
+function webProxyHopsOf(hops: number | undefined): number {
+  if (hops === undefined) return 0;
+  if (!Number.isInteger(hops) || hops < 0 || hops > 9)
+    throw new Error("chainlog:webProxyHops must be an integer from 0 to 9");
+  return hops;
 }

@@ -70,7 +70,8 @@ export function createMonitoring(
         metadata: { name, namespace: appNamespace, labels: releaseLabel },
         spec: {
           selector: { matchLabels: appLabels(name) },
-          endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
+          // The web's /metrics is on its own port, never the public one.
+          endpoints: [{ port: name === "web" ? "metrics" : "http", path: "/metrics", interval: "30s" }],
         },
       },
       { provider, dependsOn: [stack, ...dependsOn] },

@@ -12,6 +12,8 @@ export const ports = Object.fromEntries(
     return [name, spec.port];
   }),
 ) as Record<ServiceName, number>;
+/** The web's /metrics has a port of its own: its main port is the public one. */
+export const webMetricsPort = 9103;
 export const appSecretName = "chainlog-secrets";
 
 const fromSecret = (name: string, key: string): EnvVar => ({
@@ -42,6 +44,13 @@ export function serviceEnv(s: StackSettings, e: EngineEndpoints, brokers: pulumi
     { name: "API_PORT", value: String(ports["query-api"]) },
     { name: "WEB_HOST", value: "0.0.0.0" },
     { name: "WEB_PORT", value: String(ports.web) },
+    { name: "WEB_METRICS_HOST", value: "0.0.0.0" },
+    { name: "WEB_METRICS_PORT", value: String(webMetricsPort) },
+    // The load balancer keeps the client's address (externalTrafficPolicy Local): no hop in front to believe.
+    { name: "WEB_TRUST_PROXY", value: String(s.webProxyHops) },
+    // query-api is reachable from the web pods alone (NetworkPolicy): that one hop's X-Forwarded-For, written
+    // by the web from the address it saw, is the client.
+    { name: "API_TRUST_PROXY", value: "1" },
     { name: "QUERY_API_URL", value: `http://query-api.${s.namespace}.svc:${ports["query-api"]}` },
     { name: "INGEST_HTTP_HOST", value: "0.0.0.0" },
     { name: "INGEST_HTTP_PORT", value: String(ports.ingest) },

@@ -5,7 +5,7 @@ import type { EngineEndpoints } from "../engines/index.ts";
 import { documentDbCaPath } from "../engines/managed/documentdb.ts";
 import { type ServiceName, type StackSettings, serviceNames } from "../settings.ts";
 import { createCpuHpa, createLagScaler, installKeda } from "./autoscaling.ts";
-import { appSecretName, ports, serviceEnv } from "./env.ts";
+import { appSecretName, ports, serviceEnv, webMetricsPort } from "./env.ts";
 import { servicePolicy } from "./iam.ts";
 import { createIngestLease, ingestLeaseName } from "./leader-lease.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
@@ -104,6 +104,7 @@ export function createServices(
         namespace,
         image: s.images[name],
         port: ports[name],
+        ...(name === "web" ? { metricsPort: webMetricsPort } : {}),
         replicas: replicas[name],
         resources: sizing[name],
         env,

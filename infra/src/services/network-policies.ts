@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EngineEndpoints } from "../engines/index.ts";
 import type { ServiceName, StackSettings } from "../settings.ts";
-import { ports } from "./env.ts";
+import { ports, webMetricsPort } from "./env.ts";
 import { appLabels } from "./workload.ts";
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -17,7 +17,8 @@ const tcp = (...nums: number[]): Port[] => nums.map((port) => ({ protocol: "TCP"
 /**
  * Default deny in both directions for the services' namespace, then exactly the flows the pipeline needs:
  * web → query-api; every service → DNS and the engines it uses; ingest → JSON-RPC nodes and the API server (its
- * Lease); ingress only on the public ports (web, query-api) and metrics from the monitoring namespace.
+ * Lease); ingress from anywhere only on the web's public port, to query-api from the web alone, and metrics from
+ * the monitoring namespace.
  */
 export function createNetworkPolicies(
   s: StackSettings,
@@ -91,7 +92,11 @@ export function createNetworkPolicies(
       ],
     },
     processor: { ingressFrom: monitoringPeer, egress: [kafka, cassandra, mongo, ...awsApis] },
-    "query-api": { ingressFrom: "any", egress: [kafka, cassandra, mongo, ...awsApis] },
+    // Only the web pods (and Prometheus) reach query-api: it believes exactly one X-Forwarded-For hop.
+    "query-api": {
+      ingressFrom: [{ podSelector: { matchLabels: appLabels("web") } }, ...monitoringPeer],
+      egress: [kafka, cassandra, mongo, ...awsApis],
+    },
     web: {
       ingressFrom: "any",
       egress: [
@@ -109,12 +114,17 @@ export function createNetworkPolicies(
         spec: {
           podSelector: { matchLabels: appLabels(name) },
           policyTypes: ["Ingress", "Egress"],
-          ingress:
-            flow.ingressFrom === "any"
+          ingress: [
+            ...(flow.ingressFrom === "any"
               ? [{ ports: tcp(ports[name]) }]
               : flow.ingressFrom.length > 0
                 ? [{ from: flow.ingressFrom, ports: tcp(ports[name]) }]
-                : [],
+                : []),
+            // The web's metrics port is for Prometheus only.
+            ...(name === "web" && monitoringPeer.length > 0
+              ? [{ from: monitoringPeer, ports: tcp(webMetricsPort) }]
+              : []),
+          ],
           egress,
         },
       },

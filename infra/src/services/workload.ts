@@ -11,6 +11,8 @@ export interface WorkloadSpec {
   namespace: pulumi.Input<string>;
   image: string;
   port: number;
+  /** /metrics on its own port (the web, whose main port is public); scraped through a ClusterIP Service. */
+  metricsPort?: number;
   /** Fixed count; undefined when an HPA or KEDA owns the replica count (Pulumi must not fight it). */
   replicas: number | undefined;
   resources: { cpu: string; memory: string; cpuLimit: string };
@@ -72,7 +74,7 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
             labels,
             annotations: {
               "prometheus.io/scrape": "true",
-              "prometheus.io/port": String(spec.port),
+              "prometheus.io/port": String(spec.metricsPort ?? spec.port),
               "prometheus.io/path": "/metrics",
             },
           },
@@ -93,7 +95,12 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                 name: spec.name,
                 image: spec.image,
                 imagePullPolicy: "IfNotPresent",
-                ports: [{ name: "http", containerPort: spec.port, protocol: "TCP" }],
+                ports: [
+                  { name: "http", containerPort: spec.port, protocol: "TCP" },
+                  ...(spec.metricsPort
+                    ? [{ name: "metrics", containerPort: spec.metricsPort, protocol: "TCP" }]
+                    : []),
+                ],
                 env: spec.env,
                 resources: {
                   requests: { cpu: spec.resources.cpu, memory: spec.resources.memory },
@@ -151,17 +158,36 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
         labels,
         annotations:
           spec.serviceType === "LoadBalancer"
-            ? { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }
+            ? {
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                // A network load balancer passes the client's own address through to the pod.
+                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+              }
             : undefined,
       },
       spec: {
         type: spec.serviceType ?? "ClusterIP",
+        // Local: no second hop through another node's kube-proxy, which would replace the client's address.
+        ...(spec.serviceType === "LoadBalancer" ? { externalTrafficPolicy: "Local" } : {}),
         selector: labels,
         ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
       },
     },
     opts,
   );
+  if (spec.metricsPort)
+    new k8s.core.v1.Service(
+      `${spec.name}-metrics`,
+      {
+        metadata: { name: `${spec.name}-metrics`, namespace: spec.namespace, labels },
+        spec: {
+          type: "ClusterIP",
+          selector: labels,
+          ports: [{ name: "metrics", port: spec.metricsPort, targetPort: "metrics", protocol: "TCP" }],
+        },
+      },
+      opts,
+    );
   new k8s.policy.v1.PodDisruptionBudget(
     spec.name,
     {

@@ -257,6 +257,34 @@ export function describeStack(
       expect(webEgress).toHaveLength(1);
     });
 
+    it("lets clients be told apart: query-api from the web alone, one trusted hop, the web's metrics off its public port", () => {
+      const env = (name: string) =>
+        Object.fromEntries(
+          a(o(a(o(o(o(one("Deployment", name).spec).template).spec).containers)[0]).env).map((e) => [
+            o(e).name,
+            o(e).value,
+          ]),
+        );
+      expect(env("query-api").API_TRUST_PROXY).toBe("1");
+      expect(env("web").WEB_TRUST_PROXY).toBe("0");
+      expect(env("web").WEB_METRICS_PORT).toBe("9103");
+      const apiIngress = a(o(one("NetworkPolicy", "query-api-flows").spec).ingress);
+      expect(apiIngress).toHaveLength(1);
+      const from = a(o(apiIngress[0]).from);
+      expect(o(o(from[0]).podSelector).matchLabels).toMatchObject({ "app.kubernetes.io/name": "web" });
+      // Nothing but the web pods and (with monitoring) Prometheus.
+      expect(from).toHaveLength(want.monitoring ? 2 : 1);
+      const webIngress = a(o(one("NetworkPolicy", "web-flows").spec).ingress);
+      expect(o(webIngress[0]).from).toBeUndefined();
+      expect(a(o(webIngress[0]).ports).map((p) => o(p).port)).toEqual([3000]);
+      const webAnn = o(o(o(o(one("Deployment", "web").spec).template).metadata).annotations);
+      expect(webAnn["prometheus.io/port"]).toBe("9103");
+      expect(o(one("Service", "web-metrics").spec).type).toBe("ClusterIP");
+      const webService = o(one("Service", "web").spec);
+      expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
+      if (webService.type === "LoadBalancer") expect(webService.externalTrafficPolicy).toBe("Local");
+    });
+
     it("scrapes every service and ships the dashboards as code", () => {
       for (const name of services) {
         const ann = o(o(o(one("Deployment", name).spec).template).metadata).annotations;

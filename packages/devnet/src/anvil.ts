@@ -89,7 +89,9 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
   // anvil writes state snapshots under its own tmp dir; a per-node home keeps them from piling up in ~/.foundry.
   const home = mkdtempSync(join(tmpdir(), "chainlog-anvil-"));
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(params.chainId ?? 31337)];
-  args.push("--accounts", String(params.accounts ?? 20), "--silent");
+  // No CORS: anvil's default answers every origin with `*`, letting any web page the developer visits drive the
+  // node's JSON-RPC (anvil_* included) and read the answers.
+  args.push("--accounts", String(params.accounts ?? 20), "--silent", "--no-cors");
   if (params.blockTime) args.push("--block-time", String(params.blockTime));
   if (params.noMining) args.push("--no-mining");
   if (params.gasLimit) args.push("--gas-limit", params.gasLimit.toString());

@@ -31,14 +31,18 @@ describeStoreContract("SqliteStore", async () => {
   };
 });
 
-describeMetaStoreContract("SqliteMetaStore", async () => {
-  const tmp = tempDir();
-  const meta = createSqliteMetaStore({ path: join(tmp.dir, "meta.db") });
-  return {
-    meta,
-    async cleanup() {
-      await meta.close();
-      tmp.remove();
-    },
-  };
-});
+describeMetaStoreContract(
+  "SqliteMetaStore",
+  async () => {
+    const tmp = tempDir();
+    const meta = createSqliteMetaStore({ path: join(tmp.dir, "meta.db") });
+    return {
+      meta,
+      async cleanup() {
+        await meta.close();
+        tmp.remove();
+      },
+    };
+  },
+  { atomicQuotas: true },
+);

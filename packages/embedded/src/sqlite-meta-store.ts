@@ -6,9 +6,11 @@ import {
   type Job,
   type JobStatus,
   type MetaStore,
+  QuotaExceededError,
   type Session,
   type User,
   type Watchlist,
+  type WatchlistQuota,
 } from "@chainlog/ports";
 import {
   fromText,
@@ -89,6 +91,7 @@ const SCHEMA = `
     body BLOB NOT NULL,
     created_at INTEGER NOT NULL
   );
+  CREATE INDEX IF NOT EXISTS job_results_by_user ON job_results (user_id);
 `;
 
 const JOB_STATUSES = new Set<JobStatus>(["queued", "running", "done", "failed", "cancelled"]);
@@ -153,6 +156,7 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
     ),
     userByEmail: prepareRaw(db, `SELECT ${USER_COLS} FROM users WHERE email_key = ?`),
     userById: prepareRaw(db, `SELECT ${USER_COLS} FROM users WHERE id = ?`),
+    setPasswordHash: prepareRaw(db, "UPDATE users SET password_hash = ? WHERE id = ?"),
     insertSession: prepareRaw(
       db,
       "INSERT OR REPLACE INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -184,6 +188,11 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       `SELECT ${WATCHLIST_COLS} FROM watchlists WHERE user_id = ? ORDER BY created_at, id`,
     ),
     watchlist: prepareRaw(db, `SELECT ${WATCHLIST_COLS} FROM watchlists WHERE id = ? AND user_id = ?`),
+    // addresses is a JSON array: json_array_length counts them without decoding rows in JavaScript.
+    watchlistUsage: prepareRaw(
+      db,
+      "SELECT count(*), coalesce(sum(json_array_length(addresses)), 0) FROM watchlists WHERE user_id = ?",
+    ),
     updateWatchlist: prepareRaw(
       db,
       "UPDATE watchlists SET name = ?, addresses = ?, updated_at = ? WHERE id = ? AND user_id = ?",
@@ -209,6 +218,20 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
     job: prepareRaw(db, `SELECT ${JOB_COLS} FROM jobs WHERE id = ? AND user_id = ?`),
     jobById: prepareRaw(db, `SELECT ${JOB_COLS} FROM jobs WHERE id = ?`),
     jobsOf: prepareRaw(db, `SELECT ${JOB_COLS} FROM jobs WHERE user_id = ? ORDER BY seq DESC`),
+    jobCounts: prepareRaw(
+      db,
+      "SELECT count(*), coalesce(sum(status IN ('queued', 'running')), 0) FROM jobs WHERE user_id = ?",
+    ),
+    // length() of a blob reads the record header only, not the blob.
+    resultBytes: prepareRaw(db, "SELECT coalesce(sum(length(body)), 0) FROM job_results WHERE user_id = ?"),
+    resultBytesOf: prepareRaw(db, "SELECT length(body) FROM job_results WHERE job_id = ?"),
+    deleteJob: prepareRaw(db, "DELETE FROM jobs WHERE id = ? AND user_id = ?"),
+    deleteResult: prepareRaw(db, "DELETE FROM job_results WHERE job_id = ?"),
+    finishedBefore: prepareRaw(
+      db,
+      "SELECT id FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND updated_at < ?",
+    ),
+    deleteJobById: prepareRaw(db, "DELETE FROM jobs WHERE id = ?"),
     // One statement: the oldest queued job of the kind becomes running, or nothing does. SQLite runs it under
     // the write lock, so two processes claiming at once get different jobs.
     claim: prepareRaw(
@@ -240,6 +263,30 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
     return row ? toWatchlist(row) : null;
   };
 
+  const jobUsage = (userId: string) => {
+    const counts = q.jobCounts.get([userId])!;
+    return {
+      stored: num(counts[0]),
+      active: num(counts[1]),
+      resultBytes: num(q.resultBytes.get([userId])![0]),
+    };
+  };
+
+  /** Lists and addresses the user would hold after the write; throws (inside the transaction) past the quota. */
+  const checkWatchlists = (
+    userId: string,
+    quota: WatchlistQuota | undefined,
+    change: { lists: number; addresses: number },
+  ) => {
+    if (!quota) return;
+    const row = q.watchlistUsage.get([userId])!;
+    const [lists, addresses] = [num(row[0]), num(row[1])];
+    if (change.lists > 0 && lists + change.lists > quota.maxLists)
+      throw new QuotaExceededError("watchlists", quota.maxLists, lists);
+    if (change.addresses > 0 && addresses + change.addresses > quota.maxAddresses)
+      throw new QuotaExceededError("watchlist_addresses", quota.maxAddresses, addresses);
+  };
+
   const indexAddresses = (id: string, addresses: string[]) => {
     q.unindex.run([id]);
     for (const a of addresses) q.indexAddress.run([addressKey(a), id]);
@@ -267,6 +314,10 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
     async getUserById(id) {
       const row = q.userById.get([id]);
       return row ? toUser(row) : null;
+    },
+
+    async setPasswordHash(userId, passwordHash) {
+      writeTransaction(db, () => q.setPasswordHash.run([text(passwordHash), userId]));
     },
 
     async createSession(s: Session) {
@@ -333,7 +384,7 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       });
     },
 
-    async createWatchlist(userId, { name, addresses }) {
+    async createWatchlist(userId, { name, addresses }, quota) {
       const now = Date.now();
       const w: Watchlist = {
         id: randomUUID(),
@@ -344,6 +395,7 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
         updatedAt: now,
       };
       writeTransaction(db, () => {
+        checkWatchlists(userId, quota, { lists: 1, addresses: w.addresses.length });
         q.insertWatchlist.run([w.id, userId, text(name), JSON.stringify(w.addresses), now, now]);
         indexAddresses(w.id, w.addresses);
       });
@@ -358,10 +410,15 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       return getWatchlist(userId, id);
     },
 
-    async updateWatchlist(userId, id, patch) {
+    async updateWatchlist(userId, id, patch, quota) {
       return writeTransaction(db, () => {
         const current = getWatchlist(userId, id);
         if (!current) return null;
+        if (patch.addresses)
+          checkWatchlists(userId, quota, {
+            lists: 0,
+            addresses: patch.addresses.length - current.addresses.length,
+          });
         const next: Watchlist = {
           ...current,
           name: patch.name ?? current.name,
@@ -390,7 +447,7 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       return q.watchedAddresses.all().map((r) => String(r[0]));
     },
 
-    async createJob(userId, { kind, params }) {
+    async createJob(userId, { kind, params }, quota) {
       const now = Date.now();
       const job: Job = {
         id: randomUUID(),
@@ -403,10 +460,40 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
         createdAt: now,
         updatedAt: now,
       };
-      writeTransaction(db, () =>
-        q.insertJob.run([job.id, userId, text(kind), JSON.stringify(params), now, now]),
-      );
+      writeTransaction(db, () => {
+        if (quota) {
+          const usage = jobUsage(userId);
+          if (usage.active >= quota.maxActive)
+            throw new QuotaExceededError("jobs_active", quota.maxActive, usage.active);
+          if (usage.stored >= quota.maxStored)
+            throw new QuotaExceededError("jobs_stored", quota.maxStored, usage.stored);
+        }
+        q.insertJob.run([job.id, userId, text(kind), JSON.stringify(params), now, now]);
+      });
       return job;
+    },
+
+    async getJobUsage(userId) {
+      return jobUsage(userId);
+    },
+
+    async deleteJob(userId, id) {
+      return writeTransaction(db, () => {
+        const { changes } = q.deleteJob.run([id, userId]);
+        if (changes > 0) q.deleteResult.run([id]);
+        return changes > 0;
+      });
+    },
+
+    async deleteFinishedJobs(updatedBefore) {
+      return writeTransaction(db, () => {
+        const ids = q.finishedBefore.all([updatedBefore]).map((r) => String(r[0]));
+        for (const id of ids) {
+          q.deleteJobById.run([id]);
+          q.deleteResult.run([id]);
+        }
+        return ids.length;
+      });
     },
 
     async getJob(userId, id) {
@@ -443,8 +530,16 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       });
     },
 
-    async putJobResult(result) {
-      writeTransaction(db, () =>
+    async putJobResult(result, quota) {
+      writeTransaction(db, () => {
+        const job = q.job.get([result.jobId, result.userId]);
+        if (!job) return;
+        if (quota) {
+          const used = num(q.resultBytes.get([result.userId])![0]);
+          const replaced = num(q.resultBytesOf.get([result.jobId])?.[0] ?? 0);
+          if (used - replaced + result.body.length > quota.maxBytes)
+            throw new QuotaExceededError("result_bytes", quota.maxBytes, used);
+        }
         q.putResult.run([
           result.jobId,
           result.userId,
@@ -452,8 +547,8 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
           text(result.contentType),
           result.body,
           Date.now(),
-        ]),
-      );
+        ]);
+      });
     },
 
     async getJobResult(userId, jobId) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "libsql";
 
@@ -17,7 +17,7 @@ export interface OpenOptions {
  * a store write that was not would be a silent gap).
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  mkdirSync(dirname(path), { recursive: true });
+  restrictFiles(path);
   const busy = options.busyTimeoutMs ?? 15_000;
   const db = new Database(path, { timeout: busy });
   db.exec(`PRAGMA busy_timeout = ${busy}`);
@@ -28,6 +28,17 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.exec("PRAGMA mmap_size = 268435456");
   db.exec("PRAGMA temp_store = MEMORY");
   return db;
+}
+
+/**
+ * The files hold e-mails, password and key hashes and export results: owner-only (0600) in an owner-only (0700)
+ * directory when we create it. SQLite gives the -wal and -shm files the main file's mode, so the database file
+ * is created 0600 before SQLite opens it; files left by older versions are narrowed too.
+ */
+function restrictFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
 /**

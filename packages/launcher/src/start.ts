@@ -133,6 +133,10 @@ export async function start(params: StartParameters = {}): Promise<void> {
     logger.info({ endpoints: config.rpcUrls.map(redactUrl) }, "following the configured node(s)");
   }
 
+  // Web users reach query-api through the web's proxy on loopback: believe exactly that hop's X-Forwarded-For
+  // (the web overwrites it with the address it saw), so each browser is its own client for rate limits.
+  if (!env.API_TRUST_PROXY) childEnv.API_TRUST_PROXY = "127.0.0.1";
+
   const services: ServiceProcess[] = [];
   const launch = (name: "processor" | "ingest" | "query-api" | "web") => {
     const svc = startService(name, childEnv, logger);

@@ -7,9 +7,11 @@ import {
   type JobResult,
   type JobStatus,
   type MetaStore,
+  QuotaExceededError,
   type Session,
   type User,
   type Watchlist,
+  type WatchlistQuota,
 } from "@chainlog/ports";
 import { Binary, type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
 import { MetaStoreClosedError } from "./errors.ts";
@@ -129,6 +131,51 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
     return doc.n;
   };
 
+  /*
+   * Quotas here are a check, then the write: MongoDB-wire servers without transactions (FerretDB 1.x) cannot do
+   * both as one step, so requests racing on several query-api instances may pass a quota by the number racing.
+   */
+  const watchlistUsage = async (userId: string) => {
+    const docs = await watchlists.find({ userId }, { projection: { addressKeys: 0, name: 0 } }).toArray();
+    return {
+      lists: docs.length,
+      addresses: docs.reduce((n, d) => n + (d.addresses as string[]).length, 0),
+    };
+  };
+  const checkWatchlists = async (
+    userId: string,
+    quota: WatchlistQuota | undefined,
+    change: { lists: number; addresses: number },
+  ) => {
+    if (!quota) return;
+    const { lists, addresses } = await watchlistUsage(userId);
+    if (change.lists > 0 && lists + change.lists > quota.maxLists)
+      throw new QuotaExceededError("watchlists", quota.maxLists, lists);
+    if (change.addresses > 0 && addresses + change.addresses > quota.maxAddresses)
+      throw new QuotaExceededError("watchlist_addresses", quota.maxAddresses, addresses);
+  };
+  const resultBytes = async (userId: string): Promise<number> => {
+    const docs = await jobResults.find({ userId }, { projection: { size: 1 } }).toArray();
+    let total = 0;
+    for (const d of docs) {
+      if (typeof d.size === "number") total += d.size;
+      else {
+        // results written before sizes were kept
+        const full = await jobResults.findOne({ _id: d._id });
+        total += full ? (full.body as Binary).length() : 0;
+      }
+    }
+    return total;
+  };
+  const jobUsage = async (userId: string) => {
+    const [stored, active, bytes] = await Promise.all([
+      jobs.countDocuments({ userId }),
+      jobs.countDocuments({ userId, status: { $in: ["queued", "running"] } }),
+      resultBytes(userId),
+    ]);
+    return { stored, active, resultBytes: bytes };
+  };
+
   return {
     async migrate() {
       await open();
@@ -168,6 +215,13 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       await open();
       const d = await users.findOne({ _id: str("id", id) });
       return d ? toUser(d) : null;
+    },
+
+    async setPasswordHash(userId, passwordHash) {
+      await open();
+      const set = { passwordHash: str("passwordHash", passwordHash) };
+      validate("users", set, true);
+      await users.updateOne({ _id: str("userId", userId) }, { $set: set });
     },
 
     async createSession(s: Session) {
@@ -249,8 +303,9 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       return true;
     },
 
-    async createWatchlist(userId, input) {
+    async createWatchlist(userId, input, quota) {
       await open();
+      await checkWatchlists(str("userId", userId), quota, { lists: 1, addresses: input.addresses.length });
       const now = Date.now();
       const w: Watchlist = {
         id: randomUUID(),
@@ -287,11 +342,16 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       return d ? toWatchlist(d) : null;
     },
 
-    async updateWatchlist(userId, id, patch) {
+    async updateWatchlist(userId, id, patch, quota) {
       await open();
       const filter = { _id: str("id", id), userId: str("userId", userId) };
       const current = await watchlists.findOne(filter);
       if (!current) return null;
+      if (patch.addresses)
+        await checkWatchlists(filter.userId, quota, {
+          lists: 0,
+          addresses: patch.addresses.length - (current.addresses as string[]).length,
+        });
       const set: Record<string, unknown> = { updatedAt: Math.max(Date.now(), current.updatedAt as number) };
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.addresses !== undefined) {
@@ -325,8 +385,15 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       return [...new Set(keys.filter((k): k is string => typeof k === "string"))].sort();
     },
 
-    async createJob(userId, input) {
+    async createJob(userId, input, quota) {
       await open();
+      if (quota) {
+        const usage = await jobUsage(str("userId", userId));
+        if (usage.active >= quota.maxActive)
+          throw new QuotaExceededError("jobs_active", quota.maxActive, usage.active);
+        if (usage.stored >= quota.maxStored)
+          throw new QuotaExceededError("jobs_stored", quota.maxStored, usage.stored);
+      }
       const now = Date.now();
       const paramsJson = JSON.stringify(input.params);
       const job: Job = {
@@ -354,6 +421,34 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
         updatedAt: now,
       });
       return job;
+    },
+
+    async getJobUsage(userId) {
+      await open();
+      return jobUsage(str("userId", userId));
+    },
+
+    async deleteJob(userId, id) {
+      await open();
+      const r = await jobs.deleteOne({ _id: str("id", id), userId: str("userId", userId) });
+      if (r.deletedCount === 0) return false;
+      await jobResults.deleteOne({ _id: id });
+      return true;
+    },
+
+    async deleteFinishedJobs(updatedBefore) {
+      await open();
+      const finished = await jobs
+        .find(
+          { status: { $in: ["done", "failed", "cancelled"] }, updatedAt: { $lt: updatedBefore } },
+          { projection: { _id: 1 } },
+        )
+        .toArray();
+      const ids = finished.map((d) => d._id);
+      if (ids.length === 0) return 0;
+      await jobs.deleteMany({ _id: { $in: ids } });
+      await jobResults.deleteMany({ _id: { $in: ids } });
+      return ids.length;
     },
 
     async getJob(userId, id) {
@@ -417,14 +512,24 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       await jobs.updateOne({ _id: current._id }, { $set: set });
     },
 
-    async putJobResult(result: Omit<JobResult, "createdAt">) {
+    async putJobResult(result: Omit<JobResult, "createdAt">, quota?: { maxBytes: number }) {
       await open();
+      const owner = { _id: str("jobId", result.jobId), userId: str("userId", result.userId) };
+      if (!(await jobs.findOne(owner, { projection: { _id: 1 } }))) return;
+      if (quota) {
+        const used = await resultBytes(owner.userId);
+        const previous = await jobResults.findOne(owner, { projection: { size: 1 } });
+        const replaced = typeof previous?.size === "number" ? previous.size : 0;
+        if (used - replaced + result.body.length > quota.maxBytes)
+          throw new QuotaExceededError("result_bytes", quota.maxBytes, used);
+      }
       const doc: Doc = {
         _id: str("jobId", result.jobId),
         userId: str("userId", result.userId),
         filename: result.filename,
         contentType: result.contentType,
         body: new Binary(result.body),
+        size: result.body.length,
         createdAt: Date.now(),
       };
       validate("job_results", { ...doc, body: result.body });

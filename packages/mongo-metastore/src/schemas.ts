@@ -62,6 +62,7 @@ export const Schemas: Record<string, Record<string, FieldType>> = {
     filename: "string",
     contentType: "string",
     body: "binData",
+    size: "number",
     createdAt: "number",
   },
 };

@@ -49,6 +49,7 @@ describe("pnpm start with no configuration", () => {
         DEVNET_PORT: String(ports.devnet),
         INGEST_HTTP_PORT: String(await freePort()),
         PROCESSOR_HTTP_PORT: String(await freePort()),
+        WEB_METRICS_PORT: String(await freePort()),
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "ignore", "inherit"],

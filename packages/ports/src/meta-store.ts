@@ -67,6 +67,42 @@ export class DuplicateError extends Error {
   override name = "DuplicateError";
 }
 
+/** Per-user limits on export jobs: queued or running at once, and kept in all (any status). */
+export interface JobQuota {
+  maxActive: number;
+  maxStored: number;
+}
+
+/** Per-user limits on watchlists: how many lists, and how many addresses over all of them. */
+export interface WatchlistQuota {
+  maxLists: number;
+  maxAddresses: number;
+}
+
+export interface JobUsage {
+  /** Queued or running. */
+  active: number;
+  /** Every job kept, whatever its status. */
+  stored: number;
+  /** Bytes of every result kept. */
+  resultBytes: number;
+}
+
+export type QuotaName = "jobs_active" | "jobs_stored" | "result_bytes" | "watchlists" | "watchlist_addresses";
+
+/** A write refused because it would take the user past a quota; nothing was written. */
+export class QuotaExceededError extends Error {
+  override name = "QuotaExceededError";
+  constructor(
+    readonly quota: QuotaName,
+    readonly limit: number,
+    /** What the user holds now (before the refused write). */
+    readonly used: number,
+  ) {
+    super(`quota ${quota} exceeded: ${used} of ${limit} used`);
+  }
+}
+
 /**
  * Accounts and per-user data. Every per-user read or write takes the owner's id, so one user can never reach
  * another's rows through this interface, whatever ids they guess.
@@ -78,6 +114,8 @@ export interface MetaStore {
   createUser(input: { email: string; passwordHash: string }): Promise<User>;
   getUserByEmail(email: string): Promise<User | null>;
   getUserById(id: string): Promise<User | null>;
+  /** Replaces the stored hash (a re-hash at stronger parameters on login); unknown ids change nothing. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 
   createSession(session: Session): Promise<void>;
   /** null when unknown or expired. */
@@ -91,13 +129,22 @@ export interface MetaStore {
   /** false when the key does not exist or belongs to someone else. */
   revokeApiKey(userId: string, id: string): Promise<boolean>;
 
-  createWatchlist(userId: string, input: { name: string; addresses: string[] }): Promise<Watchlist>;
+  /**
+   * With a quota, the check and the write are one step: concurrent calls never take the user past it
+   * (QuotaExceededError, nothing written).
+   */
+  createWatchlist(
+    userId: string,
+    input: { name: string; addresses: string[] },
+    quota?: WatchlistQuota,
+  ): Promise<Watchlist>;
   listWatchlists(userId: string): Promise<Watchlist[]>;
   getWatchlist(userId: string, id: string): Promise<Watchlist | null>;
   updateWatchlist(
     userId: string,
     id: string,
     patch: { name?: string; addresses?: string[] },
+    quota?: WatchlistQuota,
   ): Promise<Watchlist | null>;
   deleteWatchlist(userId: string, id: string): Promise<boolean>;
   /** Every watchlist that contains the address, whoever owns it (for live alerts). */
@@ -105,7 +152,17 @@ export interface MetaStore {
   /** Every address on any watchlist, distinct, lower case, sorted (the processor keeps their balances). */
   listWatchedAddresses(): Promise<string[]>;
 
-  createJob(userId: string, input: { kind: string; params: Record<string, unknown> }): Promise<Job>;
+  /** With a quota, checked and written as one step (QuotaExceededError, nothing written). */
+  createJob(
+    userId: string,
+    input: { kind: string; params: Record<string, unknown> },
+    quota?: JobQuota,
+  ): Promise<Job>;
+  getJobUsage(userId: string): Promise<JobUsage>;
+  /** Deletes the job and its result; false when it does not exist or belongs to someone else. */
+  deleteJob(userId: string, id: string): Promise<boolean>;
+  /** Deletes finished (done, failed, cancelled) jobs last updated before the time, with their results. */
+  deleteFinishedJobs(updatedBefore: number): Promise<number>;
   getJob(userId: string, id: string): Promise<Job | null>;
   listJobs(userId: string): Promise<Job[]>;
   /** Atomically moves the oldest queued job of this kind to running and returns it; null when none waits. */
@@ -114,7 +171,11 @@ export interface MetaStore {
     id: string,
     patch: { status?: JobStatus; progress?: number; error?: string | null },
   ): Promise<void>;
-  putJobResult(result: Omit<JobResult, "createdAt">): Promise<void>;
+  /**
+   * Keeps a job's file. Stores nothing when the job no longer exists (deleted meanwhile). With a quota, the
+   * user's results stay within maxBytes (QuotaExceededError, nothing written).
+   */
+  putJobResult(result: Omit<JobResult, "createdAt">, quota?: { maxBytes: number }): Promise<void>;
   getJobResult(userId: string, jobId: string): Promise<JobResult | null>;
 
   health(): Promise<{ ok: boolean; detail?: string }>;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { TrustProxySchema } from "./trust-proxy.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 const address = z
@@ -39,6 +40,14 @@ export const ConfigSchema = z.object({
   WEB_HOST: z.string().default("127.0.0.1"),
   WEB_PORT: port.default(3000),
   QUERY_API_URL: z.string().url().default("http://127.0.0.1:4000"),
+  /** Proxies in front of the web server whose X-Forwarded-For/-Proto it believes (default none). */
+  WEB_TRUST_PROXY: TrustProxySchema.default(false),
+  /** Whether browsers reach the web over HTTPS: auto = TLS here or a trusted X-Forwarded-Proto. */
+  WEB_HTTPS: z.enum(["auto", "always", "never"]).default("auto"),
+  /** The web's /metrics listens here, never on the public port. */
+  WEB_METRICS_HOST: z.string().default("127.0.0.1"),
+  WEB_METRICS_PORT: port.default(9103),
+  WEB_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).default(64),
   /** Loopback by default; containers set 0.0.0.0 so probes and Prometheus can reach them. */
   INGEST_HTTP_HOST: z.string().default("127.0.0.1"),
   INGEST_HTTP_PORT: port.default(9101),

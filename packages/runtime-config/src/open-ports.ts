@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import type { Config } from "./config.ts";
@@ -8,8 +8,10 @@ import type { Config } from "./config.ts";
  * SQLite. The specifiers are literal so the service bundler compiles each adapter into a chunk of its own.
  */
 
-function embeddedPath(config: Config, file: string): string {
-  mkdirSync(config.dataDir, { recursive: true });
+/** The data directory is Chainlog's own: owner-only, whoever created it and with whatever umask. */
+export function embeddedPath(config: Config, file: string): string {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
   return join(config.dataDir, file);
 }
 

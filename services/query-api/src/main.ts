@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   shutdown.onShutdown("bus", () => bus.close());
 
   if (settings.exportWorker) {
-    const worker = createExportWorker({ store, meta, logger });
+    const worker = createExportWorker({
+      store,
+      meta,
+      logger,
+      maxResultBytesPerUser: settings.quotas.resultBytes,
+      resultTtlMs: settings.jobResultTtlMs,
+    });
     worker.start();
     shutdown.onShutdown("export-worker", () => worker.stop());
   }

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { createServer, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
-import { InvalidCursorError } from "@chainlog/ports";
-import type { Logger } from "@chainlog/telemetry";
+import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
+import { trustFunction } from "@chainlog/runtime-config";
+import { applyServerLimits, CONNECTION_CHECK_INTERVAL_MS, type Logger } from "@chainlog/telemetry";
+import { ErrorResponse } from "@chainlog/tx-schema";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
 import fastifySwagger from "@fastify/swagger";
@@ -15,12 +19,14 @@ import Fastify, {
   LogController,
 } from "fastify";
 import type { Registry } from "prom-client";
-import { resolveIdentity } from "./auth/identity.ts";
-import { ApiError, InvalidParameterError, RateLimitedError } from "./http/errors.ts";
+import { createPasswordHasher } from "./auth/password.ts";
+import { installAccessHook } from "./http/access.ts";
+import { ApiError, QuotaError } from "./http/errors.ts";
+import { collectRouteMethods } from "./http/method-not-allowed.ts";
 import { createHttpMetrics } from "./http/metrics.ts";
-import { createTokenBuckets } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { findOperatorKey, zodValidatorCompiler } from "./http/validation.ts";
+import { isHttps } from "./http/tls.ts";
+import { jsonSchemaOf, zodValidatorCompiler } from "./http/validation.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
@@ -47,8 +53,8 @@ export interface ApiServerDeps {
 
 export type ApiServer = FastifyInstance & { liveFeed: LiveFeed | null };
 
-/** Fastify framework errors that are the client's fault, mapped to our codes. */
-const CLIENT_ERRORS: Record<string, string> = {
+/** Fastify framework errors that are the client's fault (or a timeout), mapped to our codes. */
+const FRAMEWORK_ERRORS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "invalid_body",
@@ -56,14 +62,23 @@ const CLIENT_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "invalid_body",
   FST_ERR_BAD_URL: "invalid_url",
   FST_ERR_ASYNC_CONSTRAINT: "invalid_url",
+  FST_ERR_MAX_PARAM_LENGTH: "uri_too_long",
+  FST_ERR_HANDLER_TIMEOUT: "timeout",
 };
 
 function toApiError(error: FastifyError | Error): ApiError | null {
   if (error instanceof ApiError) return error;
+  // Its form was checked already: a well-formed cursor the store did not make points nowhere.
   if (error instanceof InvalidCursorError)
-    return new InvalidParameterError("cursor", "must be a cursor returned as nextCursor");
+    return new ApiError(
+      404,
+      "cursor_not_found",
+      "no such position: use a nextCursor of this same query",
+      "cursor",
+    );
+  if (error instanceof QuotaExceededError) return new QuotaError(error.quota, error.limit, error.used);
   const e = error as FastifyError;
-  const code = e.code ? CLIENT_ERRORS[e.code] : undefined;
+  const code = e.code ? FRAMEWORK_ERRORS[e.code] : undefined;
   if (code) return new ApiError(e.statusCode ?? 400, code, e.message.replace(/^FST_\w+:?\s*/, ""));
   // A JSON body that is not valid JSON (SyntaxError from the parser) or another 4xx from a plugin.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500)
@@ -75,18 +90,52 @@ function toApiError(error: FastifyError | Error): ApiError | null {
   return null;
 }
 
+/** Rejections Node makes before Fastify sees a request, in the same error shape as every other answer. */
+const NODE_REJECTIONS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "request headers too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request was not received in time"],
+};
+
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, message] = NODE_REJECTIONS[error.code ?? ""] ?? [
+    400,
+    "malformed_request",
+    "malformed HTTP request",
+  ];
+  if (
+    !socket.writable ||
+    (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+  ) {
+    socket.destroy(error);
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /**
  * Builds the query-api Fastify instance (not listening: main.ts or a test decides where). Everything it needs
  * comes in as ports, so tests run it against the real embedded store.
  */
 export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const settings: ApiSettings = { ...defaultSettings, ...deps.config };
+  const { timeouts } = settings;
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: "http" }) as FastifyBaseLogger,
     // Per-request lines would dominate the log at load; /metrics counts requests and 5xx are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: settings.bodyLimit,
-    trustProxy: settings.trustProxy,
+    trustProxy: settings.trustProxy === false ? false : trustFunction(settings.trustProxy),
+    // headers / whole request / idle socket / handler (a streaming answer hijacks the reply and is exempt)
+    serverFactory: (handler) =>
+      createServer({ connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS }, handler),
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: 5_000,
+    clientErrorHandler,
     genReqId: () => randomUUID(),
     // No per-request child logger (a pino child per request shows in profiles): request logging is off, and
     // the one place that logs a request passes reqId itself.
@@ -97,6 +146,18 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       void (reply as FastifyReply).code(apiError.statusCode).send(apiError.toBody());
     },
   });
+  app.decorate("routeHandlerTimeoutMs", timeouts.handlerMs);
+  applyServerLimits(app.server, {
+    headersTimeoutMs: timeouts.headersMs,
+    requestTimeoutMs: timeouts.requestMs,
+    idleTimeoutMs: timeouts.idleMs,
+    keepAliveTimeoutMs: 5_000,
+    maxConnectionsPerClient: settings.maxConnectionsPerClient,
+    // Trusted proxies carry many clients: the proxy caps each of them, and the rate limits apply per client here.
+    exempt: (address) => trustFunction(settings.trustProxy)(address, 0),
+  });
+  // QUERY (a safe method with a body) reaches servers today: known, so undeclared paths answer it 405.
+  app.addHttpMethod("QUERY", { hasBody: true });
   // JSON only: a text/plain body is what a cross-site form can send without a CORS preflight.
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(zodValidatorCompiler);
@@ -133,7 +194,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     );
   });
 
+  // HSTS only where clients came over TLS: over plain HTTP the header is meaningless and misleading.
   const security = securityHeaders({
+    strictTransportSecurity: false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -144,15 +207,20 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       },
     },
   });
-  app.addHook("onRequest", (_request, reply, done) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.headers(security);
+    if (isHttps(request, settings.https))
+      void reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
     done();
   });
   if (settings.corsOrigins.length > 0)
     await app.register(fastifyCors, { origin: settings.corsOrigins, credentials: true });
   await app.register(fastifyCookie);
+  // Before every other plugin and route, so it guards them all (the docs and 404s included).
+  installAccessHook(app, { meta: deps.meta, settings });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
 
+  const routeMethods = collectRouteMethods(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -163,6 +231,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
           "Blocks, transactions, addresses, live streams and accounts. uint256 values are decimal strings.",
       },
       components: {
+        schemas: { Error: jsonSchemaOf(ErrorResponse, "output") },
         securitySchemes: {
           apiKey: { type: "http", scheme: "bearer", description: "API key (clk_…)" },
           session: { type: "apiKey", in: "cookie", name: "chainlog_session" },
@@ -172,28 +241,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 
-  // Identity, then the rate limit: per key when one is presented, otherwise per client IP.
-  const ipBuckets = createTokenBuckets(settings.ipRateLimit);
-  const keyBuckets = createTokenBuckets(settings.keyRateLimit);
-  app.decorateRequest("identity", null);
-  app.addHook("onRequest", async (request) => {
-    // Routes without a query schema still must not see operator-like keys (they could reach a store one day).
-    const operator = findOperatorKey(request.query);
-    if (operator)
-      throw new InvalidParameterError(operator.join("."), "is not allowed (operator-like or reserved key)");
-    if (!request.url.startsWith("/v1/")) return;
-    try {
-      request.identity = await resolveIdentity(request, deps.meta);
-    } catch (error) {
-      // Failed credentials count against the IP, so guessing keys is rate limited too.
-      const wait = ipBuckets.take(request.ip);
-      throw wait > 0 ? new RateLimitedError(wait) : error;
-    }
-    const wait = request.identity?.keyId
-      ? keyBuckets.take(request.identity.keyId)
-      : ipBuckets.take(request.ip);
-    if (wait > 0) throw new RateLimitedError(wait);
-  });
+  const passwords = createPasswordHasher(settings.passwordCost);
 
   await app.register(async (scope) => registerOpsRoutes(scope, deps));
   await app.register(async (scope) => registerChainRoutes(scope, deps.store));
@@ -202,9 +250,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatusRoutes(scope, deps));
-  await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings }));
-  await app.register(async (scope) => registerWatchlistRoutes(scope, deps.meta));
-  await app.register(async (scope) => registerJobRoutes(scope, deps.meta));
+  await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings, passwords }));
+  await app.register(async (scope) => registerWatchlistRoutes(scope, { meta: deps.meta, settings }));
+  await app.register(async (scope) => registerJobRoutes(scope, { meta: deps.meta, settings }));
 
   const liveFeed = deps.bus
     ? createLiveFeed({
@@ -217,6 +265,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) =>
     registerStreamRoutes(scope, { liveFeed, settings, metrics: deps.metrics }),
   );
+  await routeMethods.finish({ cors: settings.corsOrigins.length > 0 });
   if (liveFeed) {
     // Subscribed before listen resolves, so an event processed after startup is never missed.
     app.addHook("onReady", async () => liveFeed.start());

@@ -1,5 +1,8 @@
+import { type TrustProxy, TrustProxySchema } from "@chainlog/runtime-config";
 import { z } from "zod";
 import type { RateLimit } from "./http/rate-limit.ts";
+
+export type { TrustProxy };
 
 /** query-api's own knobs; everything has a default so tests and `pnpm start` need none. */
 export interface ApiSettings {
@@ -7,22 +10,45 @@ export interface ApiSettings {
   bodyLimit: number;
   /** Origins allowed by CORS; empty means CORS stays off (same-origin only). */
   corsOrigins: string[];
-  /** Trust X-Forwarded-For (only behind a proxy you run). */
-  trustProxy: boolean;
-  /** Per client IP, for requests without an API key. perSecond 0 disables. */
+  trustProxy: TrustProxy;
+  /** Per client, for requests without an API key. perSecond 0 disables. */
   ipRateLimit: RateLimit;
-  /** Per client IP for sign-up and login only (password guessing). perSecond 0 disables. */
+  /** Per client for sign-up and login attempts (password guessing). perSecond 0 disables. */
   authRateLimit: RateLimit;
+  /** Per account and client for login attempts: one client cannot lock another out. perSecond 0 disables. */
+  loginRateLimit: RateLimit;
   /** Per API key. perSecond 0 disables. */
   keyRateLimit: RateLimit;
-  /** Set the Secure attribute on the session cookie (behind HTTPS). */
-  cookieSecure: boolean;
+  /**
+   * Whether clients reach the API over HTTPS: "auto" believes the protocol the request arrived with (TLS here, or
+   * X-Forwarded-Proto from a trusted proxy), "always" when TLS ends at something that does not say so.
+   * Decides the session cookie's Secure flag and Strict-Transport-Security.
+   */
+  https: "auto" | "always" | "never";
   sessionTtlMs: number;
+  /** scrypt cost as log2(N), r = 8, p = 1. Stored hashes of a lower cost are replaced at the next login. */
+  passwordCost: number;
   /** Recent live events kept for Last-Event-ID resume. */
   streamRingSize: number;
   /** Bytes a stream client may have unsent before it is disconnected as too slow. */
   streamClientBufferBytes: number;
   streamMaxClients: number;
+  /** Live streams one API key (or, without a key, one client address) may hold open. */
+  streamsPerClient: number;
+  /** Per-user quotas. */
+  quotas: {
+    jobsActive: number;
+    jobsStored: number;
+    resultBytes: number;
+    watchlists: number;
+    watchlistAddresses: number;
+  };
+  /** Finished jobs and their results are deleted this long after they finished. */
+  jobResultTtlMs: number;
+  /** Server timeouts: request headers, the whole request (headers and body), an idle socket, a handler. */
+  timeouts: { headersMs: number; requestMs: number; idleMs: number; handlerMs: number };
+  /** Open connections one client address may hold (trusted proxies exempt: they carry many clients). */
+  maxConnectionsPerClient: number;
   /** Partitions of the processed topic if query-api is the first to create it (BUS_PARTITIONS). */
   busPartitions: number;
   /** Run queued export jobs in this process (main.ts only). */
@@ -36,11 +62,24 @@ export const defaultSettings: ApiSettings = {
   ipRateLimit: { perSecond: 200, burst: 2000 },
   keyRateLimit: { perSecond: 500, burst: 5000 },
   authRateLimit: { perSecond: 0.2, burst: 20 },
-  cookieSecure: false,
+  loginRateLimit: { perSecond: 5 / 60, burst: 10 },
+  https: "auto",
   sessionTtlMs: 7 * 24 * 3600 * 1000,
+  passwordCost: 17,
   streamRingSize: 2000,
   streamClientBufferBytes: 1024 * 1024,
   streamMaxClients: 1000,
+  streamsPerClient: 10,
+  quotas: {
+    jobsActive: 3,
+    jobsStored: 50,
+    resultBytes: 256 * 1024 * 1024,
+    watchlists: 20,
+    watchlistAddresses: 2000,
+  },
+  jobResultTtlMs: 7 * 24 * 3600 * 1000,
+  timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, handlerMs: 30_000 },
+  maxConnectionsPerClient: 64,
   busPartitions: 8,
   exportWorker: true,
 };
@@ -51,18 +90,36 @@ const bool = z.enum(["true", "false", "1", "0"]).transform((s) => s === "true" |
 const SettingsEnv = z.object({
   API_BODY_LIMIT: int(1024).optional(),
   API_CORS_ORIGINS: z.string().optional(),
-  API_TRUST_PROXY: bool.optional(),
+  API_TRUST_PROXY: TrustProxySchema.optional(),
   API_RATE_LIMIT_IP_RPS: int(0).optional(),
   API_RATE_LIMIT_IP_BURST: int(1).optional(),
   API_RATE_LIMIT_KEY_RPS: int(0).optional(),
   API_RATE_LIMIT_AUTH_PER_MINUTE: int(0).optional(),
   API_RATE_LIMIT_AUTH_BURST: int(1).optional(),
+  API_RATE_LIMIT_LOGIN_PER_MINUTE: int(0).optional(),
+  API_RATE_LIMIT_LOGIN_BURST: int(1).optional(),
   API_RATE_LIMIT_KEY_BURST: int(1).optional(),
-  API_COOKIE_SECURE: bool.optional(),
+  API_HTTPS: z.enum(["auto", "always", "never"]).optional(),
+  API_COOKIE_SECURE: z
+    .string()
+    .refine(() => false, { error: "was replaced by API_HTTPS (auto, always or never)" })
+    .optional(),
   API_SESSION_TTL_HOURS: int(1).optional(),
   API_STREAM_RING_SIZE: int(0).optional(),
   API_STREAM_CLIENT_BUFFER_BYTES: int(1024).optional(),
   API_STREAM_MAX_CLIENTS: int(1).optional(),
+  API_STREAMS_PER_CLIENT: int(1).optional(),
+  API_QUOTA_JOBS_ACTIVE: int(1).optional(),
+  API_QUOTA_JOBS_STORED: int(1).optional(),
+  API_QUOTA_RESULT_BYTES: int(1024).optional(),
+  API_QUOTA_WATCHLISTS: int(1).optional(),
+  API_QUOTA_WATCHLIST_ADDRESSES: int(1).optional(),
+  API_JOB_RESULT_TTL_HOURS: int(1).optional(),
+  API_HEADERS_TIMEOUT_MS: int(1000).optional(),
+  API_REQUEST_TIMEOUT_MS: int(1000).optional(),
+  API_IDLE_TIMEOUT_MS: int(1000).optional(),
+  API_HANDLER_TIMEOUT_MS: int(1000).optional(),
+  API_MAX_CONNECTIONS_PER_CLIENT: int(1).optional(),
   API_EXPORT_WORKER: bool.optional(),
 });
 
@@ -70,7 +127,7 @@ export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
-/** Reads the API_* variables (empty counts as unset); see ROUTES.md / the README for the list. */
+/** Reads the API_* variables (empty counts as unset); see the README's configuration table for the list. */
 export function settingsFromEnv(env: Record<string, string | undefined>): ApiSettings {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("API_") && v));
   const parsed = SettingsEnv.safeParse(cleaned);
@@ -80,6 +137,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
   }
   const e = parsed.data;
   const d = defaultSettings;
+  const perMinute = (value: number | undefined, fallback: number) =>
+    value === undefined ? fallback : value / 60;
   return {
     bodyLimit: e.API_BODY_LIMIT ?? d.bodyLimit,
     corsOrigins: (e.API_CORS_ORIGINS ?? "")
@@ -96,17 +155,35 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       burst: e.API_RATE_LIMIT_KEY_BURST ?? d.keyRateLimit.burst,
     },
     authRateLimit: {
-      perSecond:
-        e.API_RATE_LIMIT_AUTH_PER_MINUTE === undefined
-          ? d.authRateLimit.perSecond
-          : e.API_RATE_LIMIT_AUTH_PER_MINUTE / 60,
+      perSecond: perMinute(e.API_RATE_LIMIT_AUTH_PER_MINUTE, d.authRateLimit.perSecond),
       burst: e.API_RATE_LIMIT_AUTH_BURST ?? d.authRateLimit.burst,
     },
-    cookieSecure: e.API_COOKIE_SECURE ?? d.cookieSecure,
+    loginRateLimit: {
+      perSecond: perMinute(e.API_RATE_LIMIT_LOGIN_PER_MINUTE, d.loginRateLimit.perSecond),
+      burst: e.API_RATE_LIMIT_LOGIN_BURST ?? d.loginRateLimit.burst,
+    },
+    https: e.API_HTTPS ?? d.https,
     sessionTtlMs: e.API_SESSION_TTL_HOURS ? e.API_SESSION_TTL_HOURS * 3600_000 : d.sessionTtlMs,
+    passwordCost: d.passwordCost,
     streamRingSize: e.API_STREAM_RING_SIZE ?? d.streamRingSize,
     streamClientBufferBytes: e.API_STREAM_CLIENT_BUFFER_BYTES ?? d.streamClientBufferBytes,
     streamMaxClients: e.API_STREAM_MAX_CLIENTS ?? d.streamMaxClients,
+    streamsPerClient: e.API_STREAMS_PER_CLIENT ?? d.streamsPerClient,
+    quotas: {
+      jobsActive: e.API_QUOTA_JOBS_ACTIVE ?? d.quotas.jobsActive,
+      jobsStored: e.API_QUOTA_JOBS_STORED ?? d.quotas.jobsStored,
+      resultBytes: e.API_QUOTA_RESULT_BYTES ?? d.quotas.resultBytes,
+      watchlists: e.API_QUOTA_WATCHLISTS ?? d.quotas.watchlists,
+      watchlistAddresses: e.API_QUOTA_WATCHLIST_ADDRESSES ?? d.quotas.watchlistAddresses,
+    },
+    jobResultTtlMs: e.API_JOB_RESULT_TTL_HOURS ? e.API_JOB_RESULT_TTL_HOURS * 3600_000 : d.jobResultTtlMs,
+    timeouts: {
+      headersMs: e.API_HEADERS_TIMEOUT_MS ?? d.timeouts.headersMs,
+      requestMs: e.API_REQUEST_TIMEOUT_MS ?? d.timeouts.requestMs,
+      idleMs: e.API_IDLE_TIMEOUT_MS ?? d.timeouts.idleMs,
+      handlerMs: e.API_HANDLER_TIMEOUT_MS ?? d.timeouts.handlerMs,
+    },
+    maxConnectionsPerClient: e.API_MAX_CONNECTIONS_PER_CLIENT ?? d.maxConnectionsPerClient,
     busPartitions: d.busPartitions,
     exportWorker: e.API_EXPORT_WORKER ?? d.exportWorker,
   };

@@ -16,11 +16,28 @@ try {
   if (!process.env.WEB_DIST_DIR) await ensureBuild(root, distDir, logger);
   const files = await loadStaticFiles(distDir);
   const queryApiUrl = new URL(config.QUERY_API_URL);
-  const web = createWebServer({ files, queryApiUrl, logger, metrics: createMetricsRegistry("web") });
+  const web = createWebServer({
+    files,
+    queryApiUrl,
+    logger,
+    metrics: createMetricsRegistry("web"),
+    trustProxy: config.WEB_TRUST_PROXY,
+    https: config.WEB_HTTPS,
+    limits: { maxConnectionsPerClient: config.WEB_MAX_CONNECTIONS_PER_CLIENT },
+  });
   const shutdown = installShutdown(logger);
   shutdown.onShutdown("http", () => web.close());
   const { url } = await web.listen(config.WEB_PORT, config.WEB_HOST);
-  logger.info({ url, queryApi: redactUrl(queryApiUrl.toString()), files: files.size }, "web listening");
+  const metrics = await web.listenMetrics(config.WEB_METRICS_PORT, config.WEB_METRICS_HOST);
+  logger.info(
+    {
+      url,
+      metrics: `${metrics.url}/metrics`,
+      queryApi: redactUrl(queryApiUrl.toString()),
+      files: files.size,
+    },
+    "web listening",
+  );
 } catch (error) {
   logger.fatal({ err: error }, "web failed to start");
   process.exit(1);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DuplicateError, type MetaStore } from "../meta-store.ts";
+import { DuplicateError, type MetaStore, QuotaExceededError } from "../meta-store.ts";
 import { addressOf, hashOf, uniqueName } from "./fixtures.ts";
 
 export interface MetaStoreHandle {
@@ -14,7 +14,12 @@ const TIMEOUT = 60_000;
  * The behaviour every MetaStore must show: accounts, sessions and keys found the way login and API auth look
  * them up, and per-user data that no other user can read, change or delete whatever ids they guess.
  */
-export function describeMetaStoreContract(name: string, open: () => Promise<MetaStoreHandle>): void {
+export function describeMetaStoreContract(
+  name: string,
+  open: () => Promise<MetaStoreHandle>,
+  /** atomicQuotas: the quota check and the write are one transaction, so racing writes never pass a quota. */
+  options: { atomicQuotas: boolean },
+): void {
   describe(`MetaStore contract: ${name}`, () => {
     let handle: MetaStoreHandle;
     let meta: MetaStore;
@@ -314,6 +319,153 @@ export function describeMetaStoreContract(name: string, open: () => Promise<Meta
           body: Buffer.alloc(0),
         });
         expect((await meta.getJobResult(a.id, empty.id))?.body.length).toBe(0);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "setPasswordHash replaces the stored hash of that user only",
+      async () => {
+        const [a, b] = [await newUser("rehash-a"), await newUser("rehash-b")];
+        await meta.setPasswordHash(a.id, "scrypt$131072$8$1$salt$key");
+        expect((await meta.getUserById(a.id))?.passwordHash).toBe("scrypt$131072$8$1$salt$key");
+        expect((await meta.getUserByEmail(a.email))?.passwordHash).toBe("scrypt$131072$8$1$salt$key");
+        expect((await meta.getUserById(b.id))?.passwordHash).toBe(b.passwordHash);
+        await meta.setPasswordHash("00000000-0000-4000-8000-000000000000", "x");
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "watchlist quotas: lists and addresses per user, refused with nothing written, even when racing",
+      async () => {
+        const [a, b] = [await newUser("wlq-a"), await newUser("wlq-b")];
+        const quota = { maxLists: 3, maxAddresses: 5 };
+        const addrs = (n: number) => Array.from({ length: n }, () => addressOf(uniqueName("q")));
+        const first = await meta.createWatchlist(a.id, { name: "1", addresses: addrs(2) }, quota);
+        await meta.createWatchlist(a.id, { name: "2", addresses: addrs(2) }, quota);
+        // 4 + 2 addresses > 5
+        const tooMany = meta.createWatchlist(a.id, { name: "3", addresses: addrs(2) }, quota);
+        await expect(tooMany).rejects.toBeInstanceOf(QuotaExceededError);
+        await expect(tooMany).rejects.toMatchObject({ quota: "watchlist_addresses", limit: 5, used: 4 });
+        await meta.createWatchlist(a.id, { name: "3", addresses: addrs(1) }, quota);
+        await expect(meta.createWatchlist(a.id, { name: "4", addresses: [] }, quota)).rejects.toMatchObject({
+          quota: "watchlists",
+          limit: 3,
+          used: 3,
+        });
+        expect(await meta.listWatchlists(a.id)).toHaveLength(3);
+        // Growing a list counts the difference; shrinking always passes.
+        await expect(
+          meta.updateWatchlist(a.id, first.id, { addresses: addrs(4) }, quota),
+        ).rejects.toMatchObject({ quota: "watchlist_addresses" });
+        expect((await meta.getWatchlist(a.id, first.id))?.addresses).toEqual(first.addresses);
+        expect(await meta.updateWatchlist(a.id, first.id, { addresses: addrs(1) }, quota)).not.toBeNull();
+        expect(await meta.updateWatchlist(a.id, first.id, { addresses: addrs(2) }, quota)).not.toBeNull();
+        // Another user has a quota of their own.
+        await meta.createWatchlist(b.id, { name: "b", addresses: addrs(5) }, quota);
+        // Without a quota nothing is checked (the processor's and migrations' writes).
+        await meta.createWatchlist(a.id, { name: "free", addresses: addrs(3) });
+        expect(await meta.listWatchlists(a.id)).toHaveLength(4);
+
+        const c = await newUser("wlq-race");
+        const racing = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            meta.createWatchlist(c.id, { name: `r${i}`, addresses: [] }, { maxLists: 3, maxAddresses: 10 }),
+          ),
+        );
+        const refused = racing.filter((r) => r.status === "rejected");
+        for (const r of refused)
+          expect((r as PromiseRejectedResult).reason).toBeInstanceOf(QuotaExceededError);
+        expect(await meta.listWatchlists(c.id)).toHaveLength(8 - refused.length);
+        if (options.atomicQuotas) expect(refused).toHaveLength(5);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "job quotas: active and stored jobs per user, usage, delete with the result, result bytes",
+      async () => {
+        const [a, b] = [await newUser("jq-a"), await newUser("jq-b")];
+        const kind = uniqueName("quota");
+        const quota = { maxActive: 2, maxStored: 3 };
+        expect(await meta.getJobUsage(a.id)).toEqual({ active: 0, stored: 0, resultBytes: 0 });
+        const j1 = await meta.createJob(a.id, { kind, params: {} }, quota);
+        const j2 = await meta.createJob(a.id, { kind, params: {} }, quota);
+        await expect(meta.createJob(a.id, { kind, params: {} }, quota)).rejects.toMatchObject({
+          quota: "jobs_active",
+          limit: 2,
+          used: 2,
+        });
+        await meta.createJob(b.id, { kind: uniqueName("other"), params: {} }, quota);
+        expect((await meta.claimJob(kind))?.id).toBe(j1.id);
+        await meta.updateJob(j1.id, { status: "done", progress: 1 });
+        expect(await meta.getJobUsage(a.id)).toEqual({ active: 1, stored: 2, resultBytes: 0 });
+        const j3 = await meta.createJob(a.id, { kind, params: {} }, quota);
+        await expect(meta.createJob(a.id, { kind, params: {} }, quota)).rejects.toMatchObject({
+          quota: "jobs_active",
+        });
+        await meta.updateJob(j2.id, { status: "cancelled" });
+        await expect(meta.createJob(a.id, { kind, params: {} }, quota)).rejects.toMatchObject({
+          quota: "jobs_stored",
+          limit: 3,
+          used: 3,
+        });
+        expect(await meta.listJobs(a.id)).toHaveLength(3);
+
+        const put = (jobId: string, bytes: number, q?: { maxBytes: number }) =>
+          meta.putJobResult(
+            { jobId, userId: a.id, filename: "r.csv", contentType: "text/csv", body: Buffer.alloc(bytes, 7) },
+            q,
+          );
+        await put(j1.id, 600, { maxBytes: 1000 });
+        await expect(put(j3.id, 401, { maxBytes: 1000 })).rejects.toMatchObject({
+          quota: "result_bytes",
+          limit: 1000,
+          used: 600,
+        });
+        expect(await meta.getJobResult(a.id, j3.id)).toBeNull();
+        // Replacing a result counts only the difference.
+        await put(j1.id, 900, { maxBytes: 1000 });
+        expect(await meta.getJobUsage(a.id)).toEqual({ active: 1, stored: 3, resultBytes: 900 });
+
+        // Only the owner deletes; the result goes with the job, and a later put for it stores nothing.
+        expect(await meta.deleteJob(b.id, j1.id)).toBe(false);
+        expect(await meta.deleteJob(a.id, j1.id)).toBe(true);
+        expect(await meta.deleteJob(a.id, j1.id)).toBe(false);
+        expect(await meta.getJob(a.id, j1.id)).toBeNull();
+        expect(await meta.getJobResult(a.id, j1.id)).toBeNull();
+        await put(j1.id, 10);
+        expect(await meta.getJobResult(a.id, j1.id)).toBeNull();
+        expect(await meta.getJobUsage(a.id)).toEqual({ active: 1, stored: 2, resultBytes: 0 });
+        await meta.createJob(a.id, { kind, params: {} }, { maxActive: 5, maxStored: 3 });
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "deleteFinishedJobs removes finished jobs older than the cut-off with their results, nothing else",
+      async () => {
+        const user = await newUser("expiry");
+        const kind = uniqueName("expiry");
+        const done = await meta.createJob(user.id, { kind, params: {} });
+        const queued = await meta.createJob(user.id, { kind: uniqueName("idle"), params: {} });
+        await meta.claimJob(kind);
+        await meta.updateJob(done.id, { status: "done", progress: 1 });
+        await meta.putJobResult({
+          jobId: done.id,
+          userId: user.id,
+          filename: "r.csv",
+          contentType: "text/csv",
+          body: Buffer.from("a,b\n"),
+        });
+        const updatedAt = (await meta.getJob(user.id, done.id))!.updatedAt;
+        await meta.deleteFinishedJobs(updatedAt);
+        expect(await meta.getJob(user.id, done.id)).not.toBeNull();
+        expect(await meta.deleteFinishedJobs(updatedAt + 1)).toBeGreaterThanOrEqual(1);
+        expect(await meta.getJob(user.id, done.id)).toBeNull();
+        expect(await meta.getJobResult(user.id, done.id)).toBeNull();
+        expect(await meta.getJob(user.id, queued.id)).not.toBeNull();
       },
       TIMEOUT,
     );

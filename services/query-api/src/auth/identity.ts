@@ -1,6 +1,6 @@
 import type { ApiKeyScope, MetaStore } from "@chainlog/ports";
 import type { FastifyRequest } from "fastify";
-import { ForbiddenError, UnauthenticatedError } from "../http/errors.ts";
+import { UnauthenticatedError } from "../http/errors.ts";
 import { API_KEY_PREFIX, SESSION_COOKIE, sha256 } from "./tokens.ts";
 
 export interface Identity {
@@ -55,19 +55,4 @@ export async function resolveIdentity(request: FastifyRequest, meta: MetaStore):
     if (session) return { userId: session.userId, via: "session", scopes: "all", sessionHash: tokenHash };
   }
   return null;
-}
-
-export function requireUser(request: FastifyRequest, scope: ApiKeyScope): Identity {
-  const identity = request.identity;
-  if (!identity) throw new UnauthenticatedError();
-  if (identity.scopes !== "all" && !identity.scopes.includes(scope))
-    throw new ForbiddenError(`this API key lacks the '${scope}' scope`);
-  return identity;
-}
-
-/** Chain data is public, but a key that is used must carry the scope. */
-export function checkScope(request: FastifyRequest, scope: ApiKeyScope): void {
-  const identity = request.identity;
-  if (identity && identity.scopes !== "all" && !identity.scopes.includes(scope))
-    throw new ForbiddenError(`this API key lacks the '${scope}' scope`);
 }

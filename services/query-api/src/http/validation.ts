@@ -8,8 +8,9 @@ import { type ApiError, InvalidParameterError } from "./errors.ts";
  */
 const zodOf = new WeakMap<object, z.ZodType>();
 
-export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-7" }) as Record<
+/** io "input" for what a request may send (and is validated), "output" for what a response carries. */
+export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "input"): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-7" }) as Record<
     string,
     unknown
   >;

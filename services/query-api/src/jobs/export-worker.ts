@@ -1,4 +1,4 @@
-import type { Job, MetaStore, Page, Store } from "@chainlog/ports";
+import { type Job, type MetaStore, type Page, QuotaExceededError, type Store } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import type { TokenTransfer, Transaction } from "@chainlog/tx-schema";
 import { EXPORT_KINDS } from "../routes/jobs.ts";
@@ -11,6 +11,10 @@ export interface ExportWorkerOptions {
   pollMs?: number;
   /** Rows per export at most; larger histories are cut and the job says so in its error field. */
   maxRows?: number;
+  /** Bytes of results one user may keep; a result that does not fit fails its job. */
+  maxResultBytesPerUser?: number;
+  /** Finished jobs (and their results) older than this are deleted. */
+  resultTtlMs?: number;
 }
 
 export interface ExportWorker {
@@ -56,6 +60,7 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+/** The job was cancelled or deleted while it ran. */
 class ExportCancelled extends Error {
   override name = "ExportCancelled";
 }
@@ -93,7 +98,7 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
       }
       if (rows.length % 1000 === 0) {
         const current = await meta.getJob(job.userId, job.id);
-        if (current?.status === "cancelled") throw new ExportCancelled();
+        if (!current || current.status === "cancelled") throw new ExportCancelled();
         await meta.updateJob(job.id, { progress: Math.min(0.95, rows.length / maxRows) });
       }
     } while (cursor);
@@ -107,14 +112,27 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
             ...rows.map((r) => columns.map((c) => csvCell((r as Record<string, unknown>)[c])).join(",")),
           ].join("\n") + "\n";
     const current = await meta.getJob(job.userId, job.id);
-    if (current?.status === "cancelled") throw new ExportCancelled();
-    await meta.putJobResult({
-      jobId: job.id,
-      userId: job.userId,
-      filename: `${job.kind}-${address}.${format}`,
-      contentType: format === "json" ? "application/json" : "text/csv; charset=utf-8",
-      body: Buffer.from(body),
-    });
+    if (!current || current.status === "cancelled") throw new ExportCancelled();
+    try {
+      await meta.putJobResult(
+        {
+          jobId: job.id,
+          userId: job.userId,
+          filename: `${job.kind}-${address}.${format}`,
+          contentType: format === "json" ? "application/json" : "text/csv; charset=utf-8",
+          body: Buffer.from(body),
+        },
+        { maxBytes: options.maxResultBytesPerUser ?? Number.POSITIVE_INFINITY },
+      );
+    } catch (error) {
+      if (!(error instanceof QuotaExceededError)) throw error;
+      await meta.updateJob(job.id, {
+        status: "failed",
+        error: `the result (${Buffer.byteLength(body)} bytes) does not fit your export storage (${error.used} of ${error.limit} bytes used); delete old jobs`,
+      });
+      log.info({ jobId: job.id, bytes: Buffer.byteLength(body) }, "export over the user's storage quota");
+      return;
+    }
     await meta.updateJob(job.id, {
       status: "done",
       progress: 1,
@@ -123,7 +141,17 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     log.info({ jobId: job.id, kind: job.kind, rows: rows.length }, "export done");
   }
 
+  let sweptAt = 0;
+  /** Finished jobs past their expiry go, results with them; at most once a minute. */
+  async function sweep(): Promise<void> {
+    if (options.resultTtlMs === undefined || Date.now() - sweptAt < 60_000) return;
+    sweptAt = Date.now();
+    const deleted = await meta.deleteFinishedJobs(Date.now() - options.resultTtlMs);
+    if (deleted > 0) log.info({ deleted }, "expired export jobs deleted");
+  }
+
   async function drain(): Promise<number> {
+    await sweep();
     let done = 0;
     for (;;) {
       let job: Job | null = null;

@@ -278,11 +278,12 @@ describe("rate limits", () => {
       expect(res.statusCode).toBe(429);
       expect(Number(res.headers["retry-after"])).toBeGreaterThanOrEqual(1);
       expect(res.json().error.code).toBe("rate_limited");
-      // Another client IP has its own bucket; health probes are never limited.
+      // Another client IP has its own bucket; every route and unknown path draws on the same one.
       expect(
         (await limited.app.inject({ url: "/v1/blocks/latest", remoteAddress: "10.0.0.2" })).statusCode,
       ).toBe(404);
-      expect((await limited.app.inject("/healthz")).statusCode).toBe(200);
+      expect((await limited.app.inject("/healthz")).statusCode).toBe(429);
+      expect((await limited.app.inject("/v1/no-such-route")).statusCode).toBe(429);
 
       // Key requests use the key's bucket, not the exhausted IP bucket.
       const signup = await limited.app.inject({

@@ -1,8 +1,7 @@
 import { DuplicateError, type MetaStore, type User } from "@chainlog/ports";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { requireUser } from "../auth/identity.ts";
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "../auth/password.ts";
+import type { PasswordHasher } from "../auth/password.ts";
 import { newApiKey, newSessionToken, SESSION_COOKIE, sha256 } from "../auth/tokens.ts";
 import {
   ApiError,
@@ -14,6 +13,7 @@ import {
 import { EmailField, IdParam, NameField, PasswordField, ScopeField } from "../http/params.ts";
 import { createTokenBuckets } from "../http/rate-limit.ts";
 import { route } from "../http/route.ts";
+import { isHttps } from "../http/tls.ts";
 import type { ApiSettings } from "../settings.ts";
 
 const UserView = z.object({ id: z.string(), email: z.string(), createdAt: z.number() });
@@ -31,17 +31,14 @@ const userView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdA
 
 export function registerAccountRoutes(
   app: FastifyInstance,
-  deps: { meta: MetaStore; settings: ApiSettings },
+  deps: { meta: MetaStore; settings: ApiSettings; passwords: PasswordHasher },
 ): void {
-  const { meta, settings } = deps;
-  // Password guessing is throttled per client IP on top of the general limit.
-  const authBuckets = createTokenBuckets(settings.authRateLimit);
-  const throttle = (ip: string) => {
-    const wait = authBuckets.take(ip);
-    if (wait > 0) throw new RateLimitedError(wait);
-  };
+  const { meta, settings, passwords } = deps;
+  // Guesses at one account are counted per account AND client: a client guessing at an account slows only
+  // itself, never the owner logging in from elsewhere. (Every attempt also draws on the per-client budget.)
+  const loginBuckets = createTokenBuckets(settings.loginRateLimit);
 
-  async function startSession(reply: FastifyReply, userId: string) {
+  async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
     const token = newSessionToken();
     const now = Date.now();
     await meta.createSession({
@@ -54,7 +51,7 @@ export function registerAccountRoutes(
       path: "/",
       httpOnly: true,
       sameSite: "lax",
-      secure: settings.cookieSecure,
+      secure: isHttps(request, settings.https),
       maxAge: Math.floor(settings.sessionTtlMs / 1000),
     });
   }
@@ -64,19 +61,24 @@ export function registerAccountRoutes(
     url: "/v1/auth/signup",
     summary: "Create an account and start a session (httpOnly SameSite=Lax cookie)",
     tags: ["accounts"],
+    auth: "public",
+    throttle: "credentials",
     body: Credentials,
     responses: { 201: z.object({ user: UserView }) },
+    errors: [409],
     handler: async ({ body, request, reply }) => {
-      throttle(request.ip);
       let user: User;
       try {
-        user = await meta.createUser({ email: body.email, passwordHash: await hashPassword(body.password) });
+        user = await meta.createUser({
+          email: body.email,
+          passwordHash: await passwords.hash(body.password),
+        });
       } catch (error) {
         if (error instanceof DuplicateError)
           throw new ApiError(409, "conflict", "an account with this e-mail already exists", "body.email");
         throw error;
       }
-      await startSession(reply, user.id);
+      await startSession(request, reply, user.id);
       reply.code(201);
       return { user: userView(user) };
     },
@@ -87,15 +89,27 @@ export function registerAccountRoutes(
     url: "/v1/auth/login",
     summary: "Log in with e-mail and password; sets the session cookie",
     tags: ["accounts"],
+    auth: "public",
+    throttle: "credentials",
     body: Credentials,
     responses: { 200: z.object({ user: UserView }) },
     handler: async ({ body, request, reply }) => {
-      throttle(request.ip);
+      const wait = loginBuckets.take(`${body.email.toLowerCase()}\u0000${request.ip}`);
+      if (wait > 0)
+        throw new RateLimitedError(
+          wait,
+          settings.loginRateLimit.burst,
+          "too many login attempts for this account",
+        );
       const user = await meta.getUserByEmail(body.email);
       // Verify against a dummy hash for unknown e-mails so timing does not reveal which accounts exist.
-      const ok = await verifyPassword(body.password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+      const stored = user?.passwordHash ?? (await passwords.dummyHash());
+      const ok = await passwords.verify(body.password, stored);
       if (!user || !ok) throw new UnauthenticatedError("invalid e-mail or password");
-      await startSession(reply, user.id);
+      // Hashes made at an older, cheaper cost are replaced now that the password is at hand.
+      if (passwords.needsRehash(stored))
+        await meta.setPasswordHash(user.id, await passwords.hash(body.password));
+      await startSession(request, reply, user.id);
       return { user: userView(user) };
     },
   });
@@ -105,6 +119,7 @@ export function registerAccountRoutes(
     url: "/v1/auth/logout",
     summary: "End the session",
     tags: ["accounts"],
+    auth: "public",
     responses: { 204: null },
     handler: async ({ request, reply }) => {
       if (request.identity?.sessionHash) await meta.deleteSession(request.identity.sessionHash);
@@ -118,11 +133,10 @@ export function registerAccountRoutes(
     url: "/v1/auth/me",
     summary: "The signed-in user",
     tags: ["accounts"],
-    security: true,
+    auth: { user: "account" },
     responses: { 200: z.object({ user: UserView }) },
-    handler: async ({ request }) => {
-      const { userId } = requireUser(request, "account");
-      const user = await meta.getUserById(userId);
+    handler: async ({ identity }) => {
+      const user = await meta.getUserById(identity.userId);
       if (!user) throw new UnauthenticatedError();
       return { user: userView(user) };
     },
@@ -133,7 +147,7 @@ export function registerAccountRoutes(
     url: "/v1/keys",
     summary: "Create an API key; the key itself is returned once and only its hash is kept",
     tags: ["api keys"],
-    security: true,
+    auth: { user: "account" },
     body: z.strictObject({
       name: NameField,
       scopes: z
@@ -142,8 +156,7 @@ export function registerAccountRoutes(
         .max(4, { error: "must name at most 4 scopes" }),
     }),
     responses: { 201: z.object({ key: z.string(), apiKey: ApiKeyView }) },
-    handler: async ({ body, request, reply }) => {
-      const identity = requireUser(request, "account");
+    handler: async ({ body, identity, reply }) => {
       const scopes = [...new Set(body.scopes)];
       // A key cannot mint a key stronger than itself.
       if (identity.scopes !== "all") {
@@ -178,11 +191,10 @@ export function registerAccountRoutes(
     url: "/v1/keys",
     summary: "The caller's API keys (never the keys themselves)",
     tags: ["api keys"],
-    security: true,
+    auth: { user: "account" },
     responses: { 200: z.object({ items: z.array(ApiKeyView) }) },
-    handler: async ({ request }) => {
-      const { userId } = requireUser(request, "account");
-      const keys = await meta.listApiKeys(userId);
+    handler: async ({ identity }) => {
+      const keys = await meta.listApiKeys(identity.userId);
       return {
         items: keys.map((k) => ({
           id: k.id,
@@ -201,12 +213,11 @@ export function registerAccountRoutes(
     url: "/v1/keys/:id",
     summary: "Revoke an API key; it stops working on the next request",
     tags: ["api keys"],
-    security: true,
+    auth: { user: "account" },
     params: z.object({ id: IdParam }),
     responses: { 204: null },
-    handler: async ({ params, request, reply }) => {
-      const { userId } = requireUser(request, "account");
-      if (!(await meta.revokeApiKey(userId, params.id))) throw new NotFoundError("no such API key");
+    handler: async ({ params, identity, reply }) => {
+      if (!(await meta.revokeApiKey(identity.userId, params.id))) throw new NotFoundError("no such API key");
       return reply.code(204).send();
     },
   });

@@ -9,7 +9,6 @@ import {
 } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
 import { NotFoundError } from "../http/errors.ts";
 import { AddressParam, BlockIdParam, HashParam, PageQuery } from "../http/params.ts";
 import { route } from "../http/route.ts";
@@ -26,13 +25,12 @@ async function findBlock(store: Store, id: { number: number } | { hash: string }
 
 /** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
 export function registerChainRoutes(app: FastifyInstance, store: Store): void {
-  app.addHook("onRequest", async (request) => checkScope(request, "read"));
-
   route(app, {
     method: "GET",
     url: "/v1/blocks/latest",
     summary: "The newest stored block",
     tags,
+    auth: { public: "read" },
     responses: { 200: Block },
     handler: async () => {
       const block = await store.getLatestBlock();
@@ -46,6 +44,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/blocks/:id",
     summary: "A block by decimal number or by 32-byte hash",
     tags,
+    auth: { public: "read" },
     params: z.object({ id: BlockIdParam }),
     responses: { 200: Block },
     handler: async ({ params }) => findBlock(store, params.id),
@@ -56,6 +55,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/blocks/:id/txs",
     summary: "Transactions of a block in index order (cursor pagination)",
     tags,
+    auth: { public: "read" },
     params: z.object({ id: BlockIdParam }),
     query: PageQuery,
     responses: { 200: TransactionPage },
@@ -71,6 +71,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     summary:
       "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference",
     tags,
+    auth: { public: "read" },
     params: z.object({ hash: HashParam }),
     responses: { 200: TransactionDetailResponse },
     handler: async ({ params }) => {
@@ -85,6 +86,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/address/:address",
     summary: "What is known about an address: the contract creation that deployed it, its token metadata",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     responses: { 200: AddressResponse },
     handler: async ({ params }) => {
@@ -101,6 +103,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/address/:address/txs",
     summary: "Transactions from or to an address, newest first (cursor pagination)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: PageQuery,
     responses: { 200: TransactionPage },
@@ -113,6 +116,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/address/:address/token-transfers",
     summary: "ERC-20/721/1155 transfers from or to an address, newest first (cursor pagination)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: PageQuery,
     responses: { 200: TokenTransferPage },
@@ -126,6 +130,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     summary:
       "Recognises a block number, a block or transaction hash, an address, or a token symbol (case-insensitive, at most 20 tokens)",
     tags,
+    auth: { public: "read" },
     query: z.object({
       q: z
         .string({ error: "must be a block number, a hash, an address or a token symbol" })
@@ -134,6 +139,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
         .max(200, { error: "must be at most 200 characters" }),
     }),
     responses: { 200: SearchResponse },
+    errors: [404],
     handler: async ({ query }) => {
       const q = query.q;
       if (/^(0|[1-9][0-9]{0,15})$/.test(q) && Number.isSafeInteger(Number(q))) {

@@ -1,10 +1,10 @@
-import type { Job, MetaStore } from "@chainlog/ports";
+import type { Job, JobQuota, MetaStore } from "@chainlog/ports";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { requireUser } from "../auth/identity.ts";
 import { ApiError, NotFoundError } from "../http/errors.ts";
 import { AddressParam, IdParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
+import type { ApiSettings } from "../settings.ts";
 
 export const EXPORT_KINDS = ["export_address_txs", "export_address_token_transfers"] as const;
 
@@ -17,40 +17,58 @@ const JobView = z.object({
   error: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** When a finished job and its result are deleted (milliseconds since epoch); null while it runs. */
+  expiresAt: z.number().nullable(),
 });
 
-const view = (j: Job) => ({
-  id: j.id,
-  kind: j.kind,
-  params: j.params,
-  status: j.status,
-  progress: j.progress,
-  error: j.error,
-  createdAt: j.createdAt,
-  updatedAt: j.updatedAt,
+const QuotaView = z.object({ limit: z.number(), used: z.number() });
+const QuotasView = z.object({
+  jobsActive: QuotaView,
+  jobsStored: QuotaView,
+  resultBytes: QuotaView,
+  watchlists: QuotaView,
+  watchlistAddresses: QuotaView,
+  resultTtlSeconds: z.number(),
 });
+
+const FINISHED = new Set(["done", "failed", "cancelled"]);
 const tags = ["export jobs"];
 
-export function registerJobRoutes(app: FastifyInstance, meta: MetaStore): void {
+export function registerJobRoutes(
+  app: FastifyInstance,
+  deps: { meta: MetaStore; settings: ApiSettings },
+): void {
+  const { meta, settings } = deps;
+  const quota: JobQuota = { maxActive: settings.quotas.jobsActive, maxStored: settings.quotas.jobsStored };
+  const view = (j: Job) => ({
+    id: j.id,
+    kind: j.kind,
+    params: j.params,
+    status: j.status,
+    progress: j.progress,
+    error: j.error,
+    createdAt: j.createdAt,
+    updatedAt: j.updatedAt,
+    expiresAt: FINISHED.has(j.status) ? j.updatedAt + settings.jobResultTtlMs : null,
+  });
+
   route(app, {
     method: "GET",
     url: "/v1/jobs",
     summary: "The caller's export jobs",
     tags,
-    security: true,
+    auth: { user: "export" },
     responses: { 200: z.object({ items: z.array(JobView) }) },
-    handler: async ({ request }) => {
-      const { userId } = requireUser(request, "export");
-      return { items: (await meta.listJobs(userId)).map(view) };
-    },
+    handler: async ({ identity }) => ({ items: (await meta.listJobs(identity.userId)).map(view) }),
   });
 
   route(app, {
     method: "POST",
     url: "/v1/jobs",
-    summary: "Queue an export job; its result is kept under the caller",
+    summary:
+      "Queue an export job; its result is kept under the caller until it expires. Quotas: jobs queued or running (429), jobs kept and result bytes (403); see GET /v1/quotas",
     tags,
-    security: true,
+    auth: { user: "export" },
     body: z.strictObject({
       kind: z.enum(EXPORT_KINDS, { error: `must be one of ${EXPORT_KINDS.join(", ")}` }),
       params: z.strictObject({
@@ -59,10 +77,50 @@ export function registerJobRoutes(app: FastifyInstance, meta: MetaStore): void {
       }),
     }),
     responses: { 201: JobView },
-    handler: async ({ body, request, reply }) => {
-      const { userId } = requireUser(request, "export");
+    handler: async ({ body, identity, reply }) => {
+      const usage = await meta.getJobUsage(identity.userId);
+      // Results already at the byte quota: a new job could only fail when it tries to keep its file.
+      if (usage.resultBytes >= settings.quotas.resultBytes)
+        throw new ApiError(
+          403,
+          "quota_exceeded",
+          "export results use up your storage; delete old jobs",
+          undefined,
+          {
+            "x-quota-name": "result_bytes",
+            "x-quota-limit": String(settings.quotas.resultBytes),
+            "x-quota-used": String(usage.resultBytes),
+          },
+        );
       reply.code(201);
-      return view(await meta.createJob(userId, body));
+      return view(await meta.createJob(identity.userId, body, quota));
+    },
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/quotas",
+    summary: "The caller's quotas and what is used of them",
+    tags,
+    auth: { user: "account" },
+    responses: { 200: QuotasView },
+    handler: async ({ identity }) => {
+      const [usage, lists] = await Promise.all([
+        meta.getJobUsage(identity.userId),
+        meta.listWatchlists(identity.userId),
+      ]);
+      const q = settings.quotas;
+      return {
+        jobsActive: { limit: q.jobsActive, used: usage.active },
+        jobsStored: { limit: q.jobsStored, used: usage.stored },
+        resultBytes: { limit: q.resultBytes, used: usage.resultBytes },
+        watchlists: { limit: q.watchlists, used: lists.length },
+        watchlistAddresses: {
+          limit: q.watchlistAddresses,
+          used: lists.reduce((n, w) => n + w.addresses.length, 0),
+        },
+        resultTtlSeconds: Math.round(settings.jobResultTtlMs / 1000),
+      };
     },
   });
 
@@ -71,14 +129,27 @@ export function registerJobRoutes(app: FastifyInstance, meta: MetaStore): void {
     url: "/v1/jobs/:id",
     summary: "One of the caller's jobs",
     tags,
-    security: true,
+    auth: { user: "export" },
     params: z.object({ id: IdParam }),
     responses: { 200: JobView },
-    handler: async ({ params, request }) => {
-      const { userId } = requireUser(request, "export");
-      const job = await meta.getJob(userId, params.id);
+    handler: async ({ params, identity }) => {
+      const job = await meta.getJob(identity.userId, params.id);
       if (!job) throw new NotFoundError("no such job");
       return view(job);
+    },
+  });
+
+  route(app, {
+    method: "DELETE",
+    url: "/v1/jobs/:id",
+    summary: "Delete a job and its result (a running job stops at its next page)",
+    tags,
+    auth: { user: "export" },
+    params: z.object({ id: IdParam }),
+    responses: { 204: null },
+    handler: async ({ params, identity, reply }) => {
+      if (!(await meta.deleteJob(identity.userId, params.id))) throw new NotFoundError("no such job");
+      return reply.code(204).send();
     },
   });
 
@@ -87,31 +158,38 @@ export function registerJobRoutes(app: FastifyInstance, meta: MetaStore): void {
     url: "/v1/jobs/:id/cancel",
     summary: "Cancel a queued or running job",
     tags,
-    security: true,
+    auth: { user: "export" },
     params: z.object({ id: IdParam }),
     responses: { 200: JobView },
-    handler: async ({ params, request }) => {
-      const { userId } = requireUser(request, "export");
-      const job = await meta.getJob(userId, params.id);
+    errors: [409],
+    handler: async ({ params, identity }) => {
+      const job = await meta.getJob(identity.userId, params.id);
       if (!job) throw new NotFoundError("no such job");
       if (job.status !== "queued" && job.status !== "running")
         throw new ApiError(409, "conflict", `job is already ${job.status}`);
       await meta.updateJob(job.id, { status: "cancelled" });
-      return view((await meta.getJob(userId, job.id)) ?? job);
+      return view((await meta.getJob(identity.userId, job.id)) ?? job);
     },
   });
 
   route(app, {
     method: "GET",
     url: "/v1/jobs/:id/result",
-    summary: "Download a finished job's file",
+    summary: "Download a finished job's file (CSV or a JSON array of rows, as the job's format says)",
     tags,
-    security: true,
+    auth: { user: "export" },
     params: z.object({ id: IdParam }),
-    responses: { 200: z.string() },
-    handler: async ({ params, request, reply }) => {
-      const { userId } = requireUser(request, "export");
-      const result = await meta.getJobResult(userId, params.id);
+    responses: {
+      200: {
+        description: "the export file (Content-Disposition: attachment), in the job's format",
+        content: {
+          "text/csv": z.string(),
+          "application/json": z.array(z.record(z.string(), z.unknown())),
+        },
+      },
+    },
+    handler: async ({ params, identity, reply }) => {
+      const result = await meta.getJobResult(identity.userId, params.id);
       if (!result) throw new NotFoundError("no result for this job (unknown, not yours, or not done yet)");
       const safeName = result.filename.replace(/[^A-Za-z0-9._-]/g, "_");
       void reply

@@ -278,13 +278,10 @@ describe("malformed parameters of the new routes → 400 naming the parameter", 
     [`/v1/tokens/${A}/prices?limit=0`, "limit", "1 to 1000"],
     [`/v1/tokens/${A}/prices?from=-1`, "from", "unix time"],
     [`/v1/tokens/${A}/prices?to=1.5`, "to", "unix time"],
-    [`/v1/tokens/${A}/prices?from=20&to=10`, "from", "after 'to'"],
     [`/v1/tokens/${A}/prices?cursor=%7B%7D`, "cursor", "nextCursor"],
     ["/v1/stats/daily?from=2024-13-01", "from", "YYYY-MM-DD"],
     ["/v1/stats/daily?to=2023-02-29", "to", "YYYY-MM-DD"],
     ["/v1/stats/daily?from=yesterday", "from", "YYYY-MM-DD"],
-    ["/v1/stats/daily?to=1969-12-31", "to", "YYYY-MM-DD"],
-    ["/v1/stats/daily?from=2024-02-01&to=2024-01-01", "from", "after 'to'"],
     ["/v1/stats/daily?from=2023-01-01&to=2024-01-02", "from", "at most 366 days"],
     ["/v1/stats/daily?to=2024-01-02&from=2022-12-31", "from", "at most 366 days"],
   ];
@@ -296,6 +293,12 @@ describe("malformed parameters of the new routes → 400 naming the parameter", 
     expect(body.error.message).toContain(message);
   });
 
+  it("answers a reversed range as empty, not as an error", async () => {
+    expect((await get(`/v1/tokens/${A}/prices?from=20&to=10`)).body).toEqual({ items: [], nextCursor: null });
+    expect((await get("/v1/stats/daily?from=2024-02-01&to=2024-01-01")).body).toEqual({ items: [] });
+    expect((await get("/v1/stats/daily?from=1969-12-01&to=1969-12-31")).body).toEqual({ items: [] });
+  });
+
   it("accepts a range of exactly 366 days", async () => {
     expect((await get("/v1/stats/daily?from=2023-01-02&to=2024-01-02")).status).toBe(200);
   });
@@ -305,7 +308,7 @@ describe("malformed parameters of the new routes → 400 naming the parameter", 
     const other = await get(
       `/v1/tokens/${M.link}/prices?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`,
     );
-    expect(other.status).toBe(400);
-    expect(other.body.error.parameter).toBe("cursor");
+    expect(other.status).toBe(404);
+    expect(other.body.error).toMatchObject({ code: "cursor_not_found", parameter: "cursor" });
   });
 });

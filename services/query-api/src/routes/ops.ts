@@ -29,6 +29,7 @@ export function registerOpsRoutes(
     url: "/healthz",
     summary: "Liveness: the process answers",
     tags,
+    auth: "public",
     responses: { 200: z.object({ status: z.literal("ok") }) },
     handler: async () => ({ status: "ok" }),
   });
@@ -38,6 +39,7 @@ export function registerOpsRoutes(
     url: "/readyz",
     summary: "Readiness: the store and the metadata store answer",
     tags,
+    auth: "public",
     responses: {
       200: z.object({
         status: z.enum(["ready", "unready"]),
@@ -66,7 +68,10 @@ export function registerOpsRoutes(
     url: "/metrics",
     summary: "Prometheus metrics",
     tags,
-    responses: { 200: z.string() },
+    auth: "public",
+    responses: {
+      200: { description: "Prometheus text exposition format", content: { "text/plain": z.string() } },
+    },
     handler: async ({ reply }) => {
       reply.type(deps.metrics.contentType);
       return deps.metrics.metrics();

@@ -2,7 +2,6 @@ import type { MetaStore, Store } from "@chainlog/ports";
 import type { IngestStatus, ProcessorStatus } from "@chainlog/tx-schema";
 import { StatusResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
-import { checkScope } from "../auth/identity.ts";
 import { route } from "../http/route.ts";
 
 /** Reports older than this are from instances that are gone (they report every 5 s). */
@@ -49,14 +48,13 @@ const maxOf = (values: (number | null)[]): number | null => {
 
 /** Pipeline status from what ingest and processor instances report into the store, plus our own checks. */
 export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store; meta: MetaStore }): void {
-  app.addHook("onRequest", async (request) => checkScope(request, "read"));
-
   route(app, {
     method: "GET",
     url: "/v1/status",
     summary:
       "Pipeline status: chain head, newest stored block, index lag, ingest and processor reports (last 60 s), consumer lag, store health",
     tags: ["operations"],
+    auth: { public: "read" },
     responses: { 200: StatusResponse },
     handler: async () => {
       const { store, meta } = deps;

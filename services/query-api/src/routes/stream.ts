@@ -3,8 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
-import { ApiError, InvalidParameterError } from "../http/errors.ts";
+import { ApiError, InvalidParameterError, QuotaError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
 import { compileFilter, type LiveEvent, StreamQuery, wsMessageOf } from "../stream/filter.ts";
@@ -102,6 +101,10 @@ export function registerStreamRoutes(
   const { liveFeed, settings } = deps;
   const metrics = metricsOf(deps.metrics);
   const open = new Set<(reason: string) => void>();
+  /** Open streams per API key, or per client address without one: one client cannot take every slot. */
+  const perClient = new Map<string, number>();
+  const clientOf = (request: FastifyRequest) =>
+    request.identity?.keyId ? `key:${request.identity.keyId}` : `ip:${request.ip}`;
 
   // Streams never finish on their own; end them so app.close() (SIGTERM) is not held up.
   app.addHook("preClose", async () => {
@@ -110,20 +113,32 @@ export function registerStreamRoutes(
 
   /** Checks that run before anything is written, so their errors are ordinary JSON error responses. */
   function admit(request: FastifyRequest, lastEventId: string | undefined): LiveFeed {
-    checkScope(request, "stream");
     if (!liveFeed) throw new ApiError(503, "unavailable", "live stream not available (no bus configured)");
     if (liveFeed.clients() >= settings.streamMaxClients)
       throw new ApiError(503, "unavailable", "too many live-stream clients; retry later");
+    const held = perClient.get(clientOf(request)) ?? 0;
+    if (held >= settings.streamsPerClient) throw new QuotaError("streams", settings.streamsPerClient, held);
     if (lastEventId !== undefined && !EVENT_ID_RE.test(lastEventId))
       throw new InvalidParameterError("header.last-event-id", "must be an id received from this stream");
     return liveFeed;
   }
 
-  function serve(feed: LiveFeed, transport: Transport, query: StreamQuery, lastEventId: string | undefined) {
+  function serve(
+    request: FastifyRequest,
+    feed: LiveFeed,
+    transport: Transport,
+    query: StreamQuery,
+    lastEventId: string | undefined,
+  ) {
+    const owner = clientOf(request);
+    perClient.set(owner, (perClient.get(owner) ?? 0) + 1);
     let ended = false;
     const end = (reason: string) => {
       if (ended) return;
       ended = true;
+      const left = (perClient.get(owner) ?? 1) - 1;
+      if (left > 0) perClient.set(owner, left);
+      else perClient.delete(owner);
       feed.detach(client);
       open.delete(end);
       clearInterval(heartbeat);
@@ -169,13 +184,19 @@ export function registerStreamRoutes(
       "Live transactions and token transfers, filtered: Server-Sent Events, or JSON messages over a WebSocket " +
       "upgrade of the same URL. Resumable with Last-Event-ID (header, or ?lastEventId=)",
     tags: ["stream"],
+    auth: { public: "stream" },
     query: StreamRequestQuery,
-    responses: { 200: z.string().describe("text/event-stream") },
+    responses: {
+      200: {
+        description: "Server-Sent Events (or 101 Switching Protocols for a WebSocket upgrade)",
+        content: { "text/event-stream": z.string() },
+      },
+    },
     handler: async ({ query, request, reply }) => {
       const lastEventId = lastEventIdOf(request, query);
       const feed = admit(request, lastEventId);
       reply.hijack();
-      serve(feed, sseTransport(reply.raw, request), query, lastEventId);
+      serve(request, feed, sseTransport(reply.raw, request), query, lastEventId);
     },
     wsHandler: (socket, request) => {
       const query = request.query as z.output<typeof StreamRequestQuery>;
@@ -193,7 +214,7 @@ export function registerStreamRoutes(
         socket.close(1008, body.error.code);
         return;
       }
-      serve(feed, wsTransport(socket), query, lastEventId);
+      serve(request, feed, wsTransport(socket), query, lastEventId);
     },
   });
 }

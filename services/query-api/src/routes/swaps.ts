@@ -2,7 +2,6 @@ import type { Store } from "@chainlog/ports";
 import { SwapDetailsResponse, SwapPage } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
 import { NotFoundError } from "../http/errors.ts";
 import { AddressParam, HashParam, PageQuery } from "../http/params.ts";
 import { route } from "../http/route.ts";
@@ -13,13 +12,12 @@ const tags = ["swaps"];
 
 /** DEX swaps: by transaction ("swap details by reference") and by address. */
 export function registerSwapRoutes(app: FastifyInstance, store: Store): void {
-  app.addHook("onRequest", async (request) => checkScope(request, "read"));
-
   route(app, {
     method: "GET",
     url: "/v1/swaps/:txHash",
     summary: "Swap details by transaction hash: each swap with its in/out token and amount",
     tags,
+    auth: { public: "read" },
     params: z.object({ txHash: HashParam }),
     responses: { 200: SwapDetailsResponse },
     handler: async ({ params }) => {
@@ -39,6 +37,7 @@ export function registerSwapRoutes(app: FastifyInstance, store: Store): void {
     summary:
       "Swaps the address sent (transaction sender), routed (event sender) or received, newest first (cursor pagination)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: PageQuery,
     responses: { 200: SwapPage },

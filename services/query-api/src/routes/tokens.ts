@@ -8,8 +8,7 @@ import {
 } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { checkScope } from "../auth/identity.ts";
-import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import { NotFoundError } from "../http/errors.ts";
 import {
   AddressParam,
   CursorParam,
@@ -34,13 +33,12 @@ const NATIVE_TOKEN: TokenMetadata = {
 
 /** Token metadata, its transfers and its price series. */
 export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
-  app.addHook("onRequest", async (request) => checkScope(request, "read"));
-
   route(app, {
     method: "GET",
     url: "/v1/tokens/:address",
     summary: "A token's metadata and its newest USD and ETH prices (NATIVE_ASSET 0xeeee…eeee is ETH)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     responses: { 200: TokenResponse },
     handler: async ({ params }) => {
@@ -59,6 +57,7 @@ export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
     url: "/v1/tokens/:address/transfers",
     summary: "Transfers of one token contract, newest first (cursor pagination)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: PageQuery,
     responses: { 200: TokenTransferPage },
@@ -72,6 +71,7 @@ export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
     summary:
       "A token's price points in USD or ETH, newest first; from/to are inclusive unix seconds (cursor pagination, limit 1..1000)",
     tags,
+    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: z.object({
       quote: QuoteParam,
@@ -82,8 +82,7 @@ export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
     }),
     responses: { 200: PricePointPage },
     handler: async ({ params, query }) => {
-      if (query.from !== undefined && query.to !== undefined && query.from > query.to)
-        throw new InvalidParameterError("from", "must not be after 'to'");
+      // from after to: an empty range, answered as one (not an error the document could not describe)
       return store.getPriceSeries(params.address, query.quote, {
         limit: query.limit,
         cursor: query.cursor ?? null,

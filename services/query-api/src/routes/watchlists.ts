@@ -1,10 +1,10 @@
-import type { MetaStore, Watchlist } from "@chainlog/ports";
+import type { MetaStore, Watchlist, WatchlistQuota } from "@chainlog/ports";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { requireUser } from "../auth/identity.ts";
 import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
 import { AddressParam, IdParam, NameField } from "../http/params.ts";
 import { route } from "../http/route.ts";
+import type { ApiSettings } from "../settings.ts";
 
 const WatchlistView = z.object({
   id: z.string(),
@@ -28,16 +28,24 @@ const view = (w: Watchlist) => ({
 const tags = ["watchlists"];
 
 /** Every call passes the caller's user id to the meta store, so another user's watchlist is simply not found. */
-export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): void {
+export function registerWatchlistRoutes(
+  app: FastifyInstance,
+  deps: { meta: MetaStore; settings: ApiSettings },
+): void {
+  const { meta } = deps;
+  const quota: WatchlistQuota = {
+    maxLists: deps.settings.quotas.watchlists,
+    maxAddresses: deps.settings.quotas.watchlistAddresses,
+  };
   route(app, {
     method: "GET",
     url: "/v1/watchlists",
     summary: "The caller's watchlists",
     tags,
-    security: true,
+    auth: { user: "account" },
     responses: { 200: z.object({ items: z.array(WatchlistView) }) },
-    handler: async ({ request }) => {
-      const { userId } = requireUser(request, "account");
+    handler: async ({ identity }) => {
+      const { userId } = identity;
       return { items: (await meta.listWatchlists(userId)).map(view) };
     },
   });
@@ -47,13 +55,13 @@ export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): 
     url: "/v1/watchlists",
     summary: "Create a watchlist",
     tags,
-    security: true,
+    auth: { user: "account" },
     body: z.strictObject({ name: NameField, addresses: Addresses }),
     responses: { 201: WatchlistView },
-    handler: async ({ body, request, reply }) => {
-      const { userId } = requireUser(request, "account");
+    handler: async ({ body, identity, reply }) => {
+      const { userId } = identity;
       reply.code(201);
-      return view(await meta.createWatchlist(userId, body));
+      return view(await meta.createWatchlist(userId, body, quota));
     },
   });
 
@@ -62,11 +70,11 @@ export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): 
     url: "/v1/watchlists/:id",
     summary: "One of the caller's watchlists",
     tags,
-    security: true,
+    auth: { user: "account" },
     params: z.object({ id: IdParam }),
     responses: { 200: WatchlistView },
-    handler: async ({ params, request }) => {
-      const { userId } = requireUser(request, "account");
+    handler: async ({ params, identity }) => {
+      const { userId } = identity;
       const w = await meta.getWatchlist(userId, params.id);
       if (!w) throw new NotFoundError("no such watchlist");
       return view(w);
@@ -78,18 +86,26 @@ export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): 
     url: "/v1/watchlists/:id",
     summary: "Rename a watchlist or replace its addresses",
     tags,
-    security: true,
+    auth: { user: "account" },
     params: z.object({ id: IdParam }),
-    body: z.strictObject({ name: NameField.optional(), addresses: Addresses.optional() }),
+    // minProperties says in the document what the handler checks: a PATCH must change something.
+    body: z
+      .strictObject({ name: NameField.optional(), addresses: Addresses.optional() })
+      .meta({ minProperties: 1 }),
     responses: { 200: WatchlistView },
-    handler: async ({ params, body, request }) => {
-      const { userId } = requireUser(request, "account");
+    handler: async ({ params, body, identity }) => {
+      const { userId } = identity;
       if (body.name === undefined && body.addresses === undefined)
         throw new InvalidParameterError("body", "must change name or addresses");
-      const w = await meta.updateWatchlist(userId, params.id, {
-        ...(body.name === undefined ? {} : { name: body.name }),
-        ...(body.addresses === undefined ? {} : { addresses: body.addresses }),
-      });
+      const w = await meta.updateWatchlist(
+        userId,
+        params.id,
+        {
+          ...(body.name === undefined ? {} : { name: body.name }),
+          ...(body.addresses === undefined ? {} : { addresses: body.addresses }),
+        },
+        quota,
+      );
       if (!w) throw new NotFoundError("no such watchlist");
       return view(w);
     },
@@ -100,11 +116,11 @@ export function registerWatchlistRoutes(app: FastifyInstance, meta: MetaStore): 
     url: "/v1/watchlists/:id",
     summary: "Delete a watchlist",
     tags,
-    security: true,
+    auth: { user: "account" },
     params: z.object({ id: IdParam }),
     responses: { 204: null },
-    handler: async ({ params, request, reply }) => {
-      const { userId } = requireUser(request, "account");
+    handler: async ({ params, identity, reply }) => {
+      const { userId } = identity;
       if (!(await meta.deleteWatchlist(userId, params.id))) throw new NotFoundError("no such watchlist");
       return reply.code(204).send();
     },

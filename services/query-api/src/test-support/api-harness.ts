@@ -36,6 +36,9 @@ export async function openApiHarness(
     config: {
       ipRateLimit: { perSecond: 0, burst: 1 },
       authRateLimit: { perSecond: 0, burst: 1 },
+      loginRateLimit: { perSecond: 0, burst: 1 },
+      // 2^14 keeps suites that sign up many users fast; auth/password.test.ts proves the default and re-hash.
+      passwordCost: 14,
       ...options.settings,
     },
   });

@@ -36,6 +36,7 @@ export async function startStack(rpcUrl: string, extraEnv: Record<string, string
     QUERY_API_URL: `http://127.0.0.1:${apiPort}`,
     INGEST_HTTP_PORT: String(await freePort()),
     PROCESSOR_HTTP_PORT: String(await freePort()),
+    WEB_METRICS_PORT: String(await freePort()),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
     ...extraEnv,
   };

@@ -70,6 +70,7 @@ describe("web server", () => {
   });
   let web: WebServer;
   let base: string;
+  let metricsBase: string;
   let upstreamPort: number;
 
   beforeAll(async () => {
@@ -91,6 +92,7 @@ describe("web server", () => {
       metrics: createMetricsRegistry("web-test"),
     });
     base = (await web.listen(0, "127.0.0.1")).url;
+    metricsBase = (await web.listenMetrics(0, "127.0.0.1")).url;
   });
 
   afterAll(async () => {
@@ -162,9 +164,37 @@ describe("web server", () => {
     expect(upstreamSaw.headers.cookie).toBe("session=old");
     expect(upstreamSaw.headers["x-drop"]).toBeUndefined();
     expect(upstreamSaw.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(upstreamSaw.headers["x-forwarded-proto"]).toBe("http");
     expect(upstreamSaw.headers.host).toBe(`127.0.0.1:${upstreamPort}`);
     const notFound = await send(`${base}/v1/missing`);
     expect(notFound.status).toBe(404);
+  });
+
+  it("overwrites forwarding headers with what it saw: a client cannot choose its address or scheme", async () => {
+    await send(`${base}/v1/forged`, {
+      headers: {
+        "x-forwarded-for": "203.0.113.7, 198.51.100.1",
+        "x-forwarded-proto": "https",
+        "x-real-ip": "203.0.113.8",
+        forwarded: "for=203.0.113.9",
+      },
+    });
+    const upstreamSaw = seen.find((s) => s.url === "/v1/forged")!;
+    expect(upstreamSaw.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(upstreamSaw.headers["x-forwarded-proto"]).toBe("http");
+    expect(upstreamSaw.headers["x-real-ip"]).toBeUndefined();
+    expect(upstreamSaw.headers.forwarded).toBeUndefined();
+  });
+
+  it("serves /metrics only on its own port, never on the public one", async () => {
+    const onPublic = await send(`${base}/metrics`);
+    expect(onPublic.status).toBe(200);
+    expect(onPublic.headers["content-type"]).toContain("text/html");
+    expect(onPublic.body.toString()).not.toContain("chainlog_web_http_requests_total");
+    const own = await send(`${metricsBase}/metrics`);
+    expect(own.status).toBe(200);
+    expect(own.body.toString()).toContain("chainlog_web_http_requests_total");
+    expect((await send(`${metricsBase}/v1/blocks/latest`)).status).toBe(404);
   });
 
   it("streams server-sent events through as they are written", async () => {
@@ -202,12 +232,13 @@ describe("web server", () => {
       readyTimeoutMs: 500,
     });
     const { url } = await orphan.listen(0, "127.0.0.1");
+    const orphanMetrics = (await orphan.listenMetrics(0, "127.0.0.1")).url;
     try {
       const res = await send(`${url}/v1/blocks/latest`);
       expect(res.status).toBe(502);
       expect(JSON.parse(res.body.toString()).error.code).toBe("upstream_unavailable");
       expect((await send(`${url}/readyz`)).status).toBe(503);
-      const metrics = (await send(`${url}/metrics`)).body.toString();
+      const metrics = (await send(`${orphanMetrics}/metrics`)).body.toString();
       expect(metrics).toMatch(/chainlog_web_proxy_errors_total\{[^}]*\} 1/);
     } finally {
       await orphan.close(100);
@@ -215,7 +246,7 @@ describe("web server", () => {
   });
 
   it("counts requests in /metrics", async () => {
-    const metrics = (await send(`${base}/metrics`)).body.toString();
+    const metrics = (await send(`${metricsBase}/metrics`)).body.toString();
     expect(metrics).toMatch(/chainlog_web_http_requests_total\{[^}]*route="static"[^}]*\} \d+/);
     expect(metrics).toMatch(/chainlog_web_http_requests_total\{[^}]*route="proxy"[^}]*\} \d+/);
   });

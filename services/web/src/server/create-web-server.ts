@@ -1,7 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Counter, Histogram, type Logger, type Registry } from "@chainlog/telemetry";
-import { createQueryApiProxy } from "./proxy.ts";
+import { clientAddress, type TrustProxy, trustFunction } from "@chainlog/runtime-config";
+import {
+  applyServerLimits,
+  CONNECTION_CHECK_INTERVAL_MS,
+  Counter,
+  Histogram,
+  type Logger,
+  type Registry,
+  type ServerLimits,
+} from "@chainlog/telemetry";
+import { type ClientOrigin, createQueryApiProxy } from "./proxy.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
 import { chooseEncoding, type StaticFile } from "./static-files.ts";
 
@@ -12,11 +21,28 @@ export interface WebServerContext {
   metrics: Registry;
   /** How long /readyz waits for query-api. */
   readyTimeoutMs?: number;
+  /** Proxies in front of the web whose X-Forwarded-For/-Proto are believed (default: none). */
+  trustProxy?: TrustProxy;
+  /** Whether browsers reach the web over HTTPS (HSTS on its answers); auto: TLS here or a trusted proxy says so. */
+  https?: "auto" | "always" | "never";
+  /** Timeouts and the per-client connection cap (defaults below). */
+  limits?: Partial<ServerLimits>;
 }
+
+export const DEFAULT_WEB_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Proxied live streams carry a heartbeat every 15 s, well inside this.
+  idleTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerClient: 64,
+};
 
 export interface WebServer {
   server: Server;
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
+  /** /metrics on its own port (never the public one): for Prometheus inside the cluster, or loopback. */
+  listenMetrics(port: number, host: string): Promise<{ url: string; port: number }>;
   /** Stops accepting, lets in-flight requests finish, then cuts long-lived streams after graceMs. */
   close(graceMs?: number): Promise<void>;
 }
@@ -53,6 +79,20 @@ export function createWebServer(ctx: WebServerContext): WebServer {
     registers: [ctx.metrics],
   });
   const index = ctx.files.get("/index.html")!;
+  const trust = ctx.trustProxy ?? false;
+  const trusted = trustFunction(trust);
+  const originOf = (req: IncomingMessage): ClientOrigin => {
+    const peer = req.socket.remoteAddress ?? "";
+    const claimed = String(req.headers["x-forwarded-proto"] ?? "")
+      .split(",")[0]
+      ?.trim();
+    const proto =
+      ctx.https === "always" ||
+      (ctx.https !== "never" && ("encrypted" in req.socket || (trusted(peer, 0) && claimed === "https")))
+        ? "https"
+        : "http";
+    return { address: clientAddress(req, trust), proto };
+  };
 
   const sendJson = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
@@ -91,8 +131,9 @@ export function createWebServer(ctx: WebServerContext): WebServer {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<[string, number]> => {
     const pathname = new URL(req.url ?? "/", "http://web.invalid").pathname;
+    const client = originOf(req);
     if (isApiPath(pathname)) {
-      const outcome = await proxy.forward(req, res);
+      const outcome = await proxy.forward(req, res, client);
       if (outcome.error) {
         proxyErrors.inc();
         ctx.logger.warn({ err: outcome.error, path: pathname }, "proxy to query-api failed");
@@ -100,6 +141,8 @@ export function createWebServer(ctx: WebServerContext): WebServer {
       return ["proxy", outcome.status];
     }
     setSecurityHeaders(res);
+    if (client.proto === "https")
+      res.setHeader("strict-transport-security", "max-age=31536000; includeSubDomains");
     if (pathname === "/healthz") {
       sendJson(res, 200, { status: "ok" });
       return ["healthz", 200];
@@ -112,11 +155,6 @@ export function createWebServer(ctx: WebServerContext): WebServer {
         problem ? { status: "not ready", reason: problem } : { status: "ready" },
       );
       return ["readyz", problem ? 503 : 200];
-    }
-    if (pathname === "/metrics") {
-      res.writeHead(200, { "content-type": ctx.metrics.contentType, "cache-control": "no-store" });
-      res.end(await ctx.metrics.metrics());
-      return ["metrics", 200];
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
@@ -135,7 +173,7 @@ export function createWebServer(ctx: WebServerContext): WebServer {
     return ["app", serveFile(req, res, index)];
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS }, (req, res) => {
     const started = process.hrtime.bigint();
     handle(req, res).then(
       ([route, status]) => {
@@ -150,26 +188,41 @@ export function createWebServer(ctx: WebServerContext): WebServer {
       },
     );
   });
-  // Live streams through the proxy stay open; only idle keep-alive sockets time out.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 5_000;
+  // The request (headers, then body) must arrive in time; the answer may stream for hours (live streams).
+  applyServerLimits(server, {
+    ...DEFAULT_WEB_LIMITS,
+    ...ctx.limits,
+    exempt: (address) => trusted(address, 0),
+  });
+
+  const metricsServer = createServer((req, res) => {
+    if (new URL(req.url ?? "/", "http://web.invalid").pathname !== "/metrics") {
+      res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ error: { code: "not_found", message: "only /metrics here" } }));
+      return;
+    }
+    ctx.metrics.metrics().then(
+      (text) => {
+        res.writeHead(200, { "content-type": ctx.metrics.contentType, "cache-control": "no-store" });
+        res.end(text);
+      },
+      () => {
+        res.writeHead(500).end();
+      },
+    );
+  });
+  applyServerLimits(metricsServer, { ...DEFAULT_WEB_LIMITS, maxConnectionsPerClient: 16 });
 
   return {
     server,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-          resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
-        });
-      }),
+    listen: (port, host) => listenOn(server, port, host),
+    listenMetrics: (port, host) => listenOn(metricsServer, port, host),
     close: (graceMs = 5_000) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         timer.unref();
+        metricsServer.close();
+        metricsServer.closeAllConnections();
         server.close(() => {
           clearTimeout(timer);
           proxy.close();
@@ -178,6 +231,18 @@ export function createWebServer(ctx: WebServerContext): WebServer {
         server.closeIdleConnections();
       }),
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<{ url: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });
+    });
+  });
 }
 
 function ensureSlash(url: URL): URL {

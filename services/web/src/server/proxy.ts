@@ -25,10 +25,25 @@ export interface ProxyOutcome {
   error?: Error;
 }
 
+/** Who the web server decided the client is: the address it saw (or a trusted proxy's word) and the scheme. */
+export interface ClientOrigin {
+  address: string;
+  proto: "http" | "https";
+}
+
 export interface QueryApiProxy {
-  forward(req: IncomingMessage, res: ServerResponse): Promise<ProxyOutcome>;
+  forward(req: IncomingMessage, res: ServerResponse, client: ClientOrigin): Promise<ProxyOutcome>;
   close(): void;
 }
+
+/** Forwarding headers a client could send to pose as someone else: never passed on as received. */
+const FORWARDING = new Set([
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+  "forwarded",
+]);
 
 /**
  * Forwards a request to query-api and streams the answer back unbuffered, so server-sent events and large
@@ -44,7 +59,7 @@ export function createQueryApiProxy(
   const basePath = upstream.pathname.replace(/\/$/, "");
   const headersTimeoutMs = options.headersTimeoutMs ?? 30_000;
 
-  const forward = (req: IncomingMessage, res: ServerResponse) =>
+  const forward = (req: IncomingMessage, res: ServerResponse, client: ClientOrigin) =>
     new Promise<ProxyOutcome>((resolve) => {
       const headers: Record<string, string | string[]> = {};
       const connectionTokens = new Set(
@@ -53,14 +68,14 @@ export function createQueryApiProxy(
           .map((t) => t.trim().toLowerCase()),
       );
       for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name)) continue;
+        if (value === undefined || HOP_BY_HOP.has(name) || FORWARDING.has(name) || connectionTokens.has(name))
+          continue;
         headers[name] = value;
       }
-      const remote = req.socket.remoteAddress ?? "";
-      const prior = req.headers["x-forwarded-for"];
-      headers["x-forwarded-for"] = prior ? `${prior}, ${remote}` : remote;
+      // Overwritten, never appended: query-api trusts this hop, so the one entry is the client web decided on.
+      headers["x-forwarded-for"] = client.address;
       headers["x-forwarded-host"] = req.headers.host ?? "";
-      headers["x-forwarded-proto"] = "encrypted" in req.socket ? "https" : "http";
+      headers["x-forwarded-proto"] = client.proto;
       headers.host = upstream.host;
 
       let settled = false;
