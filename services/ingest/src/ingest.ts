@@ -1,12 +1,10 @@
+import { type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import { type BlockRef, type BusEnvelope, InvalidRpcAnswerError } from "@chainlog/tx-schema";
+import { DeepReorgError } from "./errors.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 import type { BlockSink } from "./publish/block-sink.ts";
 import type { CursorStore } from "./publish/cursor-store.ts";
-import { DeepReorgError } from "./rpc/errors.ts";
-import type { RpcPool } from "./rpc/rpc-pool.ts";
-import { createAimd } from "./sync-historical/aimd.ts";
-import { type FetchedBlocks, fetchBlocks } from "./sync-historical/fetch-blocks.ts";
 import { createProgress } from "./sync-historical/progress.ts";
 import { blockAtTimestamp } from "./sync-historical/resolve-since.ts";
 import { findCommonAncestor } from "./sync-realtime/find-common-ancestor.ts";
@@ -27,7 +25,6 @@ export interface IngestOptions {
   /** Stop after this block (a bounded backfill); unset: follow the head forever. */
   to?: number;
   blocksPerBatch?: number;
-  maxConcurrency?: number;
   pollIntervalMs?: number;
   finalityIntervalMs?: number;
   progressIntervalMs?: number;
@@ -42,7 +39,7 @@ export class ChainIdMismatchError extends Error {
   override name = "ChainIdMismatchError";
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16)}` as const;
 const HASH = /^0x[0-9a-f]{64}$/;
 
 export function createIngest(options: IngestOptions) {
@@ -51,7 +48,6 @@ export function createIngest(options: IngestOptions) {
   const perBatch = options.blocksPerBatch ?? 10;
   const pollMs = options.pollIntervalMs ?? 500;
   const chain = new RecentChain(depth);
-  const aimd = createAimd({ max: options.maxConcurrency ?? 16 });
   const progress = createProgress({ logger, metrics, intervalMs: options.progressIntervalMs ?? 5000 });
   let lastProgressAt = Date.now();
   let started = false;
@@ -94,7 +90,7 @@ export function createIngest(options: IngestOptions) {
   };
 
   const canonicalHash = async (n: number, avoid?: string): Promise<string | null> => {
-    const b = await pool.request<{ hash?: unknown } | null>("eth_getBlockByNumber", [hex(n), false], {
+    const b = await pool.request("eth_getBlockByNumber", [hex(n), false], {
       minHead: n,
       avoid,
     });
@@ -186,25 +182,16 @@ export function createIngest(options: IngestOptions) {
     let nextFetch = start;
     let nextApply = start;
     const launch = () => {
-      while (inflight.size < aimd.limit && nextFetch <= end) {
+      // The pool gives each endpoint an adaptive number of requests in flight; keep them all busy.
+      while (inflight.size < pool.capacity() && nextFetch <= end) {
         const s = nextFetch;
         const e = Math.min(end, s + perBatch - 1);
         nextFetch = e + 1;
-        const t0 = performance.now();
-        const p = fetchBlocks(pool, chainId, s, e).then(
-          (r) => {
-            aimd.onSuccess(performance.now() - t0);
-            return r;
-          },
-          (error) => {
-            aimd.onError();
-            throw error;
-          },
-        );
+        const p = fetchBlocks(pool, chainId, s, e);
         p.catch(() => undefined); // awaited in order below; this only keeps Node from flagging it early
         inflight.set(s, p);
       }
-      metrics.concurrency.set(aimd.limit);
+      metrics.concurrency.set(pool.capacity());
       metrics.inFlight.set(inflight.size);
     };
     try {
@@ -227,11 +214,7 @@ export function createIngest(options: IngestOptions) {
   const checkHead = async (signal: AbortSignal) => {
     const tip = chain.tip;
     if (tip) {
-      const latest = await pool.request<{ number?: string; hash?: string } | null>(
-        "eth_getBlockByNumber",
-        ["latest", false],
-        { minHead: tip.number },
-      );
+      const latest = await pool.request("eth_getBlockByNumber", ["latest", false], { minHead: tip.number });
       const n = latest?.number ? Number(BigInt(latest.number)) : -1;
       const ours = chain.get(n);
       if (ours && latest?.hash && ours.hash !== latest.hash) {
@@ -340,7 +323,7 @@ export function createIngest(options: IngestOptions) {
       tip: chain.tip ?? null,
       head: pool.head(),
       lastProgressAt,
-      concurrency: aimd.limit,
+      concurrency: pool.capacity(),
       endpoints: pool.status(),
     }),
     /** Readiness: some endpoint in rotation, and not stuck behind the head. */

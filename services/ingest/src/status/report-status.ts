@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
 import type { Store } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
 import { type Logger, redactUrl } from "@chainlog/telemetry";
 import { type EndpointHealth, IngestStatus } from "@chainlog/tx-schema";
 import type { Ingest } from "../ingest.ts";
-import type { RpcPool } from "../rpc/rpc-pool.ts";
 
 export interface StatusReporterOptions {
   store: Pick<Store, "putServiceStatus">;

@@ -44,11 +44,3 @@ export class NoHealthyEndpointError extends Error {
     super(`no RPC endpoint could answer${lastError ? `: ${(lastError as Error).message}` : ""}`);
   }
 }
-
-/** A reorg deeper than the kept parent-hash chain: the stream cannot be repaired automatically. */
-export class DeepReorgError extends Error {
-  override name = "DeepReorgError";
-  constructor(readonly depth: number) {
-    super(`reorg deeper than the ${depth} blocks kept`);
-  }
-}

@@ -1,8 +1,9 @@
 import { MalformedRpcAnswerError, RpcHttpError, RpcResponseError, RpcTimeoutError } from "./errors.ts";
 
-export interface RpcCall {
+/** What goes over the wire; the pool's callers use the schema-checked RpcCall. */
+export interface WireCall {
   method: string;
-  params: unknown[];
+  params?: unknown;
 }
 
 /** One result per call, in call order: the value, or the error the node answered for that call. */
@@ -12,7 +13,11 @@ export type RpcOutcome = { ok: true; value: unknown } | { ok: false; error: RpcR
  * Sends calls as one JSON-RPC batch over HTTP (raw fetch: the batch must reach one node as one unit, so its
  * answers are mutually consistent). Transport-level failures throw; per-call errors come back as outcomes.
  */
-export async function postBatch(url: string, calls: RpcCall[], timeoutMs: number): Promise<RpcOutcome[]> {
+export async function postBatch(
+  url: string,
+  calls: readonly WireCall[],
+  timeoutMs: number,
+): Promise<RpcOutcome[]> {
   const body = calls.map((c, i) => ({ jsonrpc: "2.0", id: i, method: c.method, params: c.params }));
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -5,10 +5,11 @@ import {
   receiptsFromRpc,
   type Transaction,
 } from "@chainlog/tx-schema";
-import { classifyError } from "../rpc/classify.ts";
-import { BlockNotFoundError } from "../rpc/errors.ts";
-import type { RpcOutcome } from "../rpc/json-rpc.ts";
-import type { EndpointClient, RpcPool } from "../rpc/rpc-pool.ts";
+import { permanentKind } from "./classify.ts";
+import { BlockNotFoundError } from "./errors.ts";
+import type { RpcOutcome } from "./json-rpc.ts";
+import type { EndpointClient, RpcPool } from "./rpc-pool.ts";
+import type { RpcCall } from "./rpc-schema.ts";
 
 export interface FetchedBlocks {
   envelopes: BlockEnvelope[];
@@ -16,8 +17,11 @@ export interface FetchedBlocks {
   endpoint: string;
 }
 
+/** The feature a node without eth_getBlockReceipts lacks: its receipts come one transaction at a time. */
+export const BLOCK_RECEIPTS = "eth_getBlockReceipts";
+
 const ZERO_HASH = `0x${"0".repeat(64)}`;
-const hex = (n: number) => `0x${n.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16)}` as const;
 
 function unwrap(outcome: RpcOutcome): unknown {
   if (!outcome.ok) throw outcome.error;
@@ -26,14 +30,18 @@ function unwrap(outcome: RpcOutcome): unknown {
 
 async function perTxReceipts(client: EndpointClient, txs: Transaction[]): Promise<unknown[]> {
   if (txs.length === 0) return [];
-  const out = await client.batch(txs.map((t) => ({ method: "eth_getTransactionReceipt", params: [t.hash] })));
+  const out = await client.batch(
+    txs.map((t) => ({ method: "eth_getTransactionReceipt", params: [t.hash as `0x${string}`] }) as RpcCall),
+  );
   return out.map(unwrap);
 }
 
 /**
  * Fetches blocks [from, to] with their receipts from ONE endpoint in one batch (so the answers agree with each
  * other), and validates everything: schemas, tx/receipt alignment, logs, and parent-hash linkage inside the
- * range. Any inconsistency is an InvalidRpcAnswerError, so the pool charges the endpoint and asks another.
+ * range. Any inconsistency is an InvalidRpcAnswerError, so the pool charges the endpoint and asks another. An
+ * endpoint without eth_getBlockReceipts (a permanent answer) gets per-transaction receipts, and the pool
+ * remembers it until the feature is probed again.
  */
 export async function fetchBlocks(
   pool: RpcPool,
@@ -44,10 +52,14 @@ export async function fetchBlocks(
   return pool.withEndpoint(
     async (client) => {
       const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-      const useBlockReceipts = client.endpoint.supportsBlockReceipts !== false;
-      const calls = numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), true] }));
+      const off = client.endpoint.features.get(BLOCK_RECEIPTS);
+      const useBlockReceipts = !off || Date.now() >= off.until;
+      const calls: RpcCall[] = numbers.map((n) => ({
+        method: "eth_getBlockByNumber",
+        params: [hex(n), true],
+      }));
       if (useBlockReceipts)
-        calls.push(...numbers.map((n) => ({ method: "eth_getBlockReceipts", params: [hex(n)] })));
+        calls.push(...numbers.map((n): RpcCall => ({ method: "eth_getBlockReceipts", params: [hex(n)] })));
       const out = await client.batch(calls);
       const envelopes: BlockEnvelope[] = [];
       for (const [i, n] of numbers.entries()) {
@@ -70,14 +82,11 @@ export async function fetchBlocks(
         let rawReceipts: unknown;
         let method = "eth_getBlockReceipts";
         const receiptsOutcome = useBlockReceipts ? out[numbers.length + i]! : undefined;
-        if (
-          receiptsOutcome &&
-          !(receiptsOutcome.ok === false && classifyError(receiptsOutcome.error) === "unsupported")
-        )
+        if (receiptsOutcome && (receiptsOutcome.ok || permanentKind(receiptsOutcome.error) !== "unsupported"))
           rawReceipts = unwrap(receiptsOutcome);
         else {
-          // Detected once per endpoint: from now on it gets per-transaction receipts.
-          client.endpoint.supportsBlockReceipts = false;
+          if (receiptsOutcome && !receiptsOutcome.ok)
+            pool.featureOff(client.label, BLOCK_RECEIPTS, receiptsOutcome.error.message);
           method = "eth_getTransactionReceipt";
           rawReceipts = await perTxReceipts(client, transactions);
         }
@@ -85,7 +94,6 @@ export async function fetchBlocks(
         const { receipts, logs } = receiptsFromRpc(rawReceipts, block, transactions, method);
         envelopes.push({ kind: "block", chainId, block, transactions, receipts, logs });
       }
-      if (useBlockReceipts) client.endpoint.supportsBlockReceipts = true;
       return { envelopes, endpoint: client.label };
     },
     { minHead: to },
