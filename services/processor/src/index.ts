@@ -7,8 +7,6 @@ export * from "./enrich/pool-tokens.ts";
 export * from "./enrich/read-balances.ts";
 export * from "./enrich/trace-creations.ts";
 export * from "./enrich/watched-addresses.ts";
-export * from "./export/etl-rows.ts";
-export * from "./export/export-range.ts";
 export * from "./index-block.ts";
 export * from "./rpc/json-rpc-batch.ts";
 export * from "./rpc/rpc-client.ts";

@@ -46,7 +46,7 @@ try {
   const once = async (format: "csv" | "parquet", outDir: string) => {
     const t = performance.now();
     const r = await exportRange({
-      rpcUrl: anvil.rpcUrl,
+      rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: head,
       entities: [...EXPORT_ENTITIES],

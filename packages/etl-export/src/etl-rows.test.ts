@@ -20,6 +20,16 @@ const render = (columns: readonly string[], rows: Record<string, string>[]) => [
   columns.join(","),
   ...rows.map((r) => columns.map((c) => csvField(r[c] ?? "")).join(",")),
 ];
+/**
+ * These recordings predate EIP-4844: their expected files end before the blob columns, which ethereum-etl 2.4
+ * appends last. Ours must start with exactly their columns; the comparison is over those.
+ */
+const legacy = (entity: keyof typeof EtlColumns, expectedHeader: string | undefined) => {
+  const columns = (expectedHeader ?? "").split(",");
+  expect(EtlColumns[entity].slice(0, columns.length)).toEqual(columns);
+  expect(EtlColumns[entity].slice(columns.length).every((c) => /blob/.test(c))).toBe(true);
+  return columns;
+};
 
 describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
   it.each([
@@ -32,16 +42,21 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
         rpcResult(`test_export_blocks_job/${dir}/web3_response.eth_getBlockByNumber_${n}_true.json`),
       ),
     );
+    const expectedBlocks = lines(`test_export_blocks_job/${dir}/expected_blocks.csv`);
     expect(
       render(
-        EtlColumns.blocks,
+        legacy("blocks", expectedBlocks[0]),
         parsed.map((p) => blockRow(p.block)),
       ),
-    ).toEqual(lines(`test_export_blocks_job/${dir}/expected_blocks.csv`));
+    ).toEqual(expectedBlocks);
     const txRows = parsed.flatMap((p) => p.transactions.map((tx) => transactionRow(tx, p.block.timestamp)));
     const expectedTx = lines(`test_export_blocks_job/${dir}/expected_transactions.csv`);
     // ethereum-etl writes an empty file (no header) when there are no transactions.
-    expect(txRows.length === 0 ? [] : render(EtlColumns.transactions, txRows)).toEqual(expectedTx);
+    expect(
+      txRows.length === 0
+        ? []
+        : render(legacy("transactions", expectedTx[0] ?? EtlColumns.transactions.join(",")), txRows),
+    ).toEqual(expectedTx);
   });
 
   it("receipts.csv, logs.csv and token_transfers.csv of block 483,920 match", () => {
@@ -61,7 +76,7 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
     const { receipts, logs } = receiptsFromRpc(raw, block, transactions, "eth_getTransactionReceipt");
     // The expected receipts file lists a subset, in its own order: compare by transaction.
     const expected = lines("test_export_receipts_job/receipts_with_logs/expected_receipts.csv");
-    const ours = render(EtlColumns.receipts, receipts.map(receiptRow));
+    const ours = render(legacy("receipts", expected[0]), receipts.map(receiptRow));
     expect(ours[0]).toBe(expected[0]);
     for (const line of expected.slice(1)) expect(ours).toContain(line);
     expect(render(EtlColumns.logs, logs.map(logRow))).toEqual(

@@ -3,6 +3,17 @@ export class ExportParameterError extends Error {
   override name = "ExportParameterError";
 }
 
+/** `--to` past the node's head: said in one line with the head, since the parameters themselves are fine. */
+export class BeyondHeadError extends Error {
+  override name = "BeyondHeadError";
+  constructor(
+    readonly to: number,
+    readonly head: number,
+  ) {
+    super(`--to ${to} is beyond the node's head (block ${head})`);
+  }
+}
+
 /**
  * S3 failures of an export, each with a message that says what to fix. Built from the error's code and
  * HTTP status only, never from the raw SDK error: its fields can echo the access key id and the string

@@ -103,7 +103,7 @@ afterAll(async () => {
 describe.each(["csv", "parquet"] as const)("export to s3:// as %s", (format) => {
   it("writes the directory export's names as keys, byte for byte", async () => {
     const base = {
-      rpcUrl: anvil.rpcUrl,
+      rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: head,
       entities: ["blocks", "transactions", "receipts", "logs", "token_transfers", "tokens"] as const,
@@ -137,7 +137,7 @@ describe.each(["csv", "parquet"] as const)("export to s3:// as %s", (format) => 
 
 describe("S3 failures", () => {
   const base = () => ({
-    rpcUrl: anvil.rpcUrl,
+    rpcUrls: [anvil.rpcUrl],
     from: 0,
     to: head,
     entities: ["blocks" as const, "logs" as const],
@@ -185,7 +185,7 @@ describe("S3 failures", () => {
     expect(await pendingUploads()).toBe(0);
   });
 
-  it("an export failing half-way leaves no object and no pending upload", async () => {
+  it("an export refused for a range past the head leaves no object and no pending upload", async () => {
     await expect(
       exportRange({ ...base(), to: head + 50, outDir: `s3://${bucket}/halfway`, env: s3.env }),
     ).rejects.toThrow(/beyond the node's head/);

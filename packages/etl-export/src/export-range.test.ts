@@ -87,7 +87,7 @@ describe("exportRange on anvil", () => {
 
   it("writes ethereum-etl's files and columns, loadable back with the right values", async () => {
     const result = await exportRange({
-      rpcUrl: anvil.rpcUrl,
+      rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: head,
       entities: ["blocks", "transactions", "receipts", "logs", "token_transfers", "tokens"],
@@ -135,7 +135,7 @@ describe("exportRange on anvil", () => {
   it("writes parquet with the same columns, integers as INT64 and wei amounts as exact strings", async () => {
     const out = join(dir, "parquet");
     const result = await exportRange({
-      rpcUrl: anvil.rpcUrl,
+      rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: head,
       entities: ["blocks", "token_transfers"],
@@ -159,7 +159,7 @@ describe("exportRange on anvil", () => {
 
   it("refuses bad parameters with a message naming them", async () => {
     const base = {
-      rpcUrl: anvil.rpcUrl,
+      rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: 1,
       entities: ["blocks" as const],

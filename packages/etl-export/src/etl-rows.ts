@@ -1,9 +1,10 @@
+import type { TokenMetadata } from "@chainlog/rpc";
 import type { Block, Log, Receipt, TokenTransfer, Transaction } from "@chainlog/tx-schema";
-import type { TokenMetadata } from "../token-metadata/fetch-token-metadata.ts";
 
 /**
  * ethereum-etl's export columns, in its order, so its users' loaders (BigQuery schemas, Airflow DAGs) keep working.
- * Checked against ethereum-etl's own expected outputs in etl-rows.test.ts.
+ * Checked against ethereum-etl's own expected outputs in etl-rows.test.ts; the EIP-4844 columns come last, as in
+ * ethereum-etl 2.4.
  */
 export const EtlColumns = {
   blocks: [
@@ -28,6 +29,8 @@ export const EtlColumns = {
     "base_fee_per_gas",
     "withdrawals_root",
     "withdrawals",
+    "blob_gas_used",
+    "excess_blob_gas",
   ],
   transactions: [
     "hash",
@@ -45,6 +48,8 @@ export const EtlColumns = {
     "max_fee_per_gas",
     "max_priority_fee_per_gas",
     "transaction_type",
+    "max_fee_per_blob_gas",
+    "blob_versioned_hashes",
   ],
   receipts: [
     "transaction_hash",
@@ -61,6 +66,8 @@ export const EtlColumns = {
     "l1_gas_used",
     "l1_gas_price",
     "l1_fee_scalar",
+    "blob_gas_price",
+    "blob_gas_used",
   ],
   logs: [
     "log_index",
@@ -118,6 +125,8 @@ export function blockRow(b: Block): EtlRow {
           `{"index":${w.index},"validator_index":${w.validatorIndex},"address":"${w.address}","amount":${w.amount}}`,
       )
       .join(","),
+    blob_gas_used: s(b.blobGasUsed),
+    excess_blob_gas: s(b.excessBlobGas),
   };
 }
 
@@ -138,6 +147,9 @@ export function transactionRow(tx: Transaction, blockTimestamp: number): EtlRow 
     max_fee_per_gas: s(tx.maxFeePerGas),
     max_priority_fee_per_gas: s(tx.maxPriorityFeePerGas),
     transaction_type: s(tx.type),
+    max_fee_per_blob_gas: s(tx.maxFeePerBlobGas),
+    // lists are comma-joined, as ethereum-etl's CSV exporter writes them
+    blob_versioned_hashes: (tx.blobVersionedHashes ?? []).join(","),
   };
 }
 
@@ -158,6 +170,8 @@ export function receiptRow(r: Receipt): EtlRow {
     l1_gas_used: "",
     l1_gas_price: "",
     l1_fee_scalar: "",
+    blob_gas_price: s(r.blobGasPrice),
+    blob_gas_used: s(r.blobGasUsed),
   };
 }
 

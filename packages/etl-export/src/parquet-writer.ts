@@ -12,6 +12,8 @@ import type { ExportSink } from "./output-file.ts";
 export const EtlInt64Columns: Record<EtlEntity, ReadonlySet<string>> = {
   blocks: new Set([
     "number",
+    "blob_gas_used",
+    "excess_blob_gas",
     "size",
     "gas_limit",
     "gas_used",
@@ -29,6 +31,7 @@ export const EtlInt64Columns: Record<EtlEntity, ReadonlySet<string>> = {
     "max_fee_per_gas",
     "max_priority_fee_per_gas",
     "transaction_type",
+    "max_fee_per_blob_gas",
   ]),
   receipts: new Set([
     "transaction_index",
@@ -37,6 +40,8 @@ export const EtlInt64Columns: Record<EtlEntity, ReadonlySet<string>> = {
     "gas_used",
     "status",
     "effective_gas_price",
+    "blob_gas_price",
+    "blob_gas_used",
   ]),
   logs: new Set(["log_index", "transaction_index", "block_number"]),
   token_transfers: new Set(["log_index", "block_number"]),
@@ -76,6 +81,10 @@ export class ParquetWriter {
     this.rows += 1;
     this.buffer.push(row);
     if (this.buffer.length >= this.rowsPerFile) await this.flush();
+  }
+
+  async writeMany(rows: readonly Record<string, string>[]): Promise<void> {
+    for (const row of rows) await this.write(row);
   }
 
   private async flush(): Promise<void> {
