@@ -378,7 +378,11 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
           "feature off for this endpoint; probed again later",
         );
     },
-    featureAvailable: (feature) => endpoints.some((e) => e.healthy && featureUsable(e, feature)),
+    // with no endpoint in rotation, the last resorts count: a feature is off only when refused
+    featureAvailable: (feature) => {
+      const inRotation = endpoints.some((e) => e.healthy);
+      return endpoints.some((e) => (e.healthy || !inRotation) && featureUsable(e, feature));
+    },
     featuresOff() {
       const out = new Map<string, { feature: string; reason: string; until: number }>();
       for (const ep of endpoints)

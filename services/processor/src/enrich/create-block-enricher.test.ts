@@ -12,14 +12,14 @@ import {
   startAnvil,
   swap,
 } from "@chainlog/devnet";
-import type { IndexedBlock } from "@chainlog/ports";
+import { createRpcPool } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
 import type { BlockEnvelope, TokenMetadata } from "@chainlog/tx-schema";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRpcClient } from "../rpc/rpc-client.ts";
+import { indexBlock } from "../index-block.ts";
 import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
-import { createBlockIndexer, type EnrichmentStep } from "./create-block-indexer.ts";
+import { createBlockEnricher } from "./create-block-enricher.ts";
 
 /** The two Store methods the indexer uses, in memory: enough for these checks (the e2e suites use real stores). */
 function tokenStore() {
@@ -34,7 +34,7 @@ function tokenStore() {
   };
 }
 
-describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () => {
+describe("createBlockEnricher on a pruned anvil (no traces, no old state)", () => {
   let anvil: Anvil;
   let swapBlock: BlockEnvelope;
   let factoryBlock: BlockEnvelope;
@@ -67,64 +67,65 @@ describe("createBlockIndexer on a pruned anvil (no traces, no old state)", () =>
 
   const logger = createLogger("indexer-test", "silent");
 
-  it("an unreachable node costs the enrichment, never the block: rows written with nulls, failures counted", async () => {
-    const failures: EnrichmentStep[] = [];
-    const indexer = createBlockIndexer({
-      rpc: createRpcClient({ urls: ["http://127.0.0.1:1"], retryForMs: 300 }),
+  const poolOf = (url: string) =>
+    createRpcPool({ endpoints: [{ url }], logger, timeoutMs: 1_000, maxRounds: 2 });
+
+  it("an unreachable node costs the enrichment parts, never the blocks: each part marked failed", async () => {
+    const enricher = createBlockEnricher({
+      pool: poolOf("http://127.0.0.1:1"),
       store: tokenStore(),
       logger,
       traces: "on",
       watched: () => true,
-      onEnrichmentFailure: (step) => failures.push(step),
+      retryForMs: 300,
     });
-    const [out] = await indexer.index([swapBlock]);
-    const indexed = out?.indexed as IndexedBlock;
-    expect(indexed.transactions).toHaveLength(1);
-    expect(indexed.swaps).toHaveLength(1);
-    expect(indexed.swaps[0]).toMatchObject({
+    const started = Date.now();
+    const [out] = await enricher.enrich([indexBlock(swapBlock)]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(out?.swaps).toHaveLength(1);
+    expect(out?.swaps[0]).toMatchObject({
       token0: null,
       token1: null,
       price: null,
       pool: pair.toLowerCase(),
     });
-    expect(indexed.balances).toEqual([]);
-    expect(indexed.pricePoints).toEqual([]);
-    expect(new Set(failures)).toEqual(new Set(["pools", "tokens", "traces", "balances"]));
+    expect(out?.balances).toEqual([]);
+    expect(out?.pricePoints).toEqual([]);
+    expect(out?.mark).toMatchObject({
+      pools: "failed",
+      tokens: "failed",
+      traces: "failed",
+      balances: "failed",
+    });
   });
 
-  it("auto mode turns traces off when the node cannot trace, and still enriches the rest", async () => {
-    const failures: EnrichmentStep[] = [];
+  it("a node that cannot trace or serve old state turns those parts off, and the rest is enriched", async () => {
     const store = tokenStore();
-    const indexer = createBlockIndexer({
-      rpc: createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 2_000 }),
-      store,
-      logger,
-      traces: "auto",
-      onEnrichmentFailure: (step) => failures.push(step),
-    });
-    expect(indexer.tracing()).toBe(true);
-    const [swapOut, factoryOut] = await indexer.index([swapBlock, factoryBlock]);
-    expect(indexer.tracing()).toBe(false);
-    expect(failures).toEqual([]);
-    expect(swapOut?.indexed.swaps[0]?.token0).not.toBeNull();
-    expect(swapOut?.indexed.swaps[0]?.price).toBeGreaterThan(0);
-    // Receipts only: the factory's children need traces.
-    expect(factoryOut?.indexed.contractCreations).toEqual([]);
+    const pool = poolOf(anvil.rpcUrl);
+    const enricher = createBlockEnricher({ pool, store, logger, traces: "auto", watched: () => true });
+    const [swapOut, factoryOut] = await enricher.enrich([indexBlock(swapBlock), indexBlock(factoryBlock)]);
+    expect(swapOut?.mark).toMatchObject({ traces: "off", pools: "done", tokens: "done" });
+    expect(swapOut?.swaps[0]?.token0).not.toBeNull();
+    expect(swapOut?.swaps[0]?.price).toBeGreaterThan(0);
+    // receipts only: the factory's children need traces
+    expect(factoryOut?.contractCreations).toEqual([]);
     expect([...store.tokens.values()].map((t) => t.symbol).sort()).toEqual(["TKA", "TKB"]);
+    expect(pool.featuresOff().map((f) => f.feature)).toContain("traces");
+    // recent state is kept even by a pruned node
+    expect(swapOut?.mark.balances).toBe("done");
+    // while off for the node, blocks are marked off without asking it
+    const [again] = await enricher.enrich([indexBlock(factoryBlock)]);
+    expect(again?.mark.traces).toBe("off");
+    expect(pool.featuresOff()[0]?.reason).toBeTruthy();
   });
 
   it("a token first met through an approval gets its standard from its first transfer, keeping its first block", async () => {
     const store = tokenStore();
-    const indexer = createBlockIndexer({
-      rpc: createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 2_000 }),
-      store,
-      logger,
-      traces: "off",
-    });
+    const enricher = createBlockEnricher({ pool: poolOf(anvil.rpcUrl), store, logger, traces: "off" });
     const address = tokenC.toLowerCase();
-    await indexer.index([approvalBlock]);
+    await enricher.enrich([indexBlock(approvalBlock)]);
     expect(store.tokens.get(address)).toMatchObject({ symbol: "TKC", standard: null });
-    await indexer.index([mintBlock]);
+    await enricher.enrich([indexBlock(mintBlock)]);
     expect(store.tokens.get(address)).toMatchObject({
       symbol: "TKC",
       standard: "erc20",
@@ -160,7 +161,7 @@ async function slowTracingProxy(target: string) {
   };
 }
 
-describe("createBlockIndexer on a node that is slow to trace", () => {
+describe("createBlockEnricher on a node that is slow to trace", () => {
   let anvil: Anvil;
   let proxy: Awaited<ReturnType<typeof slowTracingProxy>>;
   let factoryBlock: BlockEnvelope;
@@ -179,38 +180,30 @@ describe("createBlockIndexer on a node that is slow to trace", () => {
     await anvil?.stop();
   });
 
-  it("pauses tracing instead of holding blocks back, and resumes after the pause", async () => {
-    const failures: [EnrichmentStep, number][] = [];
-    const indexer = createBlockIndexer({
-      rpc: createRpcClient({ urls: [proxy.url], timeoutMs: 500, retryForMs: 5_000 }),
+  it("a slow tracer costs the traces of the blocks it times out on, nothing else, and traces again once fast", async () => {
+    const enricher = createBlockEnricher({
+      pool: createRpcPool({
+        endpoints: [{ url: proxy.url }],
+        logger: createLogger("t", "silent"),
+        timeoutMs: 500,
+        maxRounds: 1,
+      }),
       store: tokenStore(),
-      logger: createLogger("indexer-test", "silent"),
-      tracePauseMs: 1_500,
-      onEnrichmentFailure: (step, blocks) => failures.push([step, blocks]),
+      logger: createLogger("enricher-test", "silent"),
+      retryForMs: 0,
     });
-    const traced = (out: { indexed: IndexedBlock }[]) =>
-      out[0]?.indexed.contractCreations.filter((c) => c.source === "trace").map((c) => c.address) ?? [];
-
     proxy.state.traceDelayMs = 4_000;
     const t0 = Date.now();
-    const slow = await indexer.index([factoryBlock]);
-    // One attempt of 500 ms, not the 5 s retry budget: a slow tracer does not hold the block.
-    expect(Date.now() - t0).toBeLessThan(2_500);
-    expect(traced(slow)).toEqual([]);
-    expect(proxy.state.traceRequests).toBe(1);
-    // Paused: the next batch does not ask the node at all, and is counted as written without traces.
-    await indexer.index([factoryBlock]);
-    expect(proxy.state.traceRequests).toBe(1);
-    expect(failures).toEqual([
-      ["traces", 1],
-      ["traces", 1],
-    ]);
-    expect(indexer.tracing()).toBe(true);
-
+    const [slow] = await enricher.enrich([indexBlock(factoryBlock)]);
+    // one attempt of 500 ms: a slow tracer does not hold the stage for a retry window
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(slow?.mark.traces).toBe("failed");
+    expect(slow?.contractCreations).toEqual([]);
     proxy.state.traceDelayMs = 0;
-    await new Promise((r) => setTimeout(r, 1_600));
-    const resumed = await indexer.index([factoryBlock]);
-    expect(proxy.state.traceRequests).toBe(2);
-    expect(traced(resumed).sort()).toEqual([...children].sort());
+    // the timed-out endpoint is probed back into rotation first
+    await new Promise((r) => setTimeout(r, 1_200));
+    const [fast] = await enricher.enrich([indexBlock(factoryBlock)]);
+    expect(fast?.mark.traces).toBe("done");
+    expect(fast?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
   }, 60_000);
 });
