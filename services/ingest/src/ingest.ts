@@ -31,6 +31,9 @@ export interface IngestOptions {
   /** Not ready when behind the head with no progress for this long. */
   stuckAfterMs?: number;
   maxLag?: number;
+  /** Tries to fetch the start block's parent this often (back-off from parentRetryMs) before going without it. */
+  parentAttempts?: number;
+  parentRetryMs?: number;
   /** Wakes the head loop early (e.g. a newHeads subscription). */
   onHeadSignal?: (wake: () => void) => void;
 }
@@ -53,6 +56,8 @@ export function createIngest(options: IngestOptions) {
   let started = false;
   let finished = false;
   let lastFinality = "";
+  /** Why ingest is not advancing, or what it had to go without (shown in status); null when all is well. */
+  let blockedBy: string | null = null;
   let lastFinalityCheck = 0;
   let wake: (() => void) | undefined;
   options.onHeadSignal?.(() => wake?.());
@@ -274,10 +279,31 @@ export function createIngest(options: IngestOptions) {
       from = await blockAtTimestamp(pool, Math.floor(Date.now() / 1000) - options.sinceSeconds, pool.head());
       logger.info({ since: options.sinceSeconds, from }, "resolved the start block by timestamp");
     }
-    // Seed the chain with the parent of the first block, so even that block's parent hash is checked.
+    // Seed the chain with the parent of the first block, so even that block's parent hash is checked. A node
+    // that cannot give it (pruned, or a bad answer) is asked again with back-off; then ingest starts without
+    // that one check rather than not at all, and says so in its status.
     if (from > 0) {
-      const parent = await canonicalHash(from - 1);
-      if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const parent = await canonicalHash(from - 1);
+          if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+          blockedBy = null;
+          break;
+        } catch (error) {
+          const cause = `the parent of start block ${from} cannot be fetched: ${(error as Error).message}`;
+          if (attempt >= (options.parentAttempts ?? 4) - 1 || signal.aborted) {
+            blockedBy = `${cause}; started without checking block ${from}'s parent hash`;
+            logger.warn({ from, err: (error as Error).message }, "starting without the start block's parent");
+            break;
+          }
+          blockedBy = `${cause}; retrying`;
+          logger.warn(
+            { from, attempt, err: (error as Error).message },
+            "start block's parent unavailable; retrying",
+          );
+          await sleep(Math.min(30_000, (options.parentRetryMs ?? 1000) * 2 ** attempt), signal);
+        }
+      }
     }
     return from;
   };
@@ -285,7 +311,21 @@ export function createIngest(options: IngestOptions) {
   const run = async (signal: AbortSignal = new AbortController().signal) => {
     pool.start();
     await pool.checkHealth();
-    let next = await startBlock(signal);
+    // A start that fails (no endpoint answers yet) is retried here with back-off: crashing would only restart
+    // the process into the same failure.
+    let next = 0;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        next = await startBlock(signal);
+        break;
+      } catch (error) {
+        if (error instanceof ChainIdMismatchError || error instanceof DeepReorgError) throw error;
+        blockedBy = `cannot start: ${(error as Error).message}`;
+        logger.warn({ attempt, err: (error as Error).message }, "start failed; retrying");
+        await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
+      }
+    }
+    if (signal.aborted) return;
     started = true;
     progress.start(next);
     try {
@@ -325,10 +365,11 @@ export function createIngest(options: IngestOptions) {
       lastProgressAt,
       concurrency: pool.capacity(),
       endpoints: pool.status(),
+      blockedBy,
     }),
     /** Readiness: some endpoint in rotation, and not stuck behind the head. */
     ready(now = Date.now()): { ok: boolean; reason?: string } {
-      if (!started) return { ok: false, reason: "starting" };
+      if (!started) return { ok: false, reason: blockedBy ?? "starting" };
       if (finished) return { ok: false, reason: "stopped" };
       if (pool.healthyCount() === 0) return { ok: false, reason: "no healthy RPC endpoint" };
       const behind = pool.head() - (chain.tip?.number ?? -1) > (options.maxLag ?? 5);
