@@ -17,15 +17,17 @@ const load = (path: string) => {
 
 describe("ParquetWriter", () => {
   it("types each entity's columns as ethereum-etl's schemas do, and round-trips the values", async () => {
-    const sink = createDirSink(dir);
     const row = (entity: EtlEntity) =>
       Object.fromEntries(
         EtlColumns[entity].map((c) => [c, EtlInt64Columns[entity].has(c) ? "9007199254740993" : `${c}-x`]),
       );
     for (const entity of Object.keys(EtlColumns) as EtlEntity[]) {
+      // files appear in the directory when the export's sink closes (written aside until then)
+      const sink = createDirSink(dir);
       const w = new ParquetWriter(sink, entity, EtlColumns[entity], 2);
       for (let i = 0; i < 3; i++) await w.write(row(entity));
       await w.close();
+      await sink.close();
       expect(w.rows).toBe(3);
       const first = load(join(dir, entity, "part-00000.parquet"));
       const types = Object.fromEntries(

@@ -2,6 +2,7 @@ import type { Store } from "@chainlog/ports";
 import {
   AddressResponse,
   Block,
+  EnrichmentStatus,
   SearchResponse,
   TokenTransferPage,
   TransactionDetailResponse,
@@ -53,6 +54,21 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
 
   route(app, {
     method: "GET",
+    url: "/v1/blocks/:id/enrichment",
+    summary:
+      "Whether the enrichment stage has finished a block (pending, or enriched with how each part went: traces, tokens, pools, balances)",
+    tags,
+    params: z.object({ id: BlockIdParam }),
+    responses: { 200: EnrichmentStatus },
+    handler: async ({ params }) => {
+      const block = await findBlock(store, params.id);
+      const mark = (await store.getEnrichment([block.hash])).get(block.hash);
+      return mark ? { status: "enriched" as const, mark } : { status: "pending" as const };
+    },
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/blocks/:id/txs",
     summary: "Transactions of a block in index order (cursor pagination)",
     tags,
@@ -69,14 +85,23 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     method: "GET",
     url: "/v1/tx/:hash",
     summary:
-      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference",
+      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference; `enrichment` says whether its block's swap details, traces and balances are in yet",
     tags,
     params: z.object({ hash: HashParam }),
     responses: { 200: TransactionDetailResponse },
     handler: async ({ params }) => {
       const detail = await store.getTransaction(params.hash);
       if (!detail) throw new NotFoundError(`no transaction with hash ${params.hash}`);
-      return { ...detail, tokens: await tokenMap(store, referencedTokens(detail)) };
+      const [tokens, marks] = await Promise.all([
+        tokenMap(store, referencedTokens(detail)),
+        store.getEnrichment([detail.transaction.blockHash]),
+      ]);
+      const mark = marks.get(detail.transaction.blockHash);
+      return {
+        ...detail,
+        tokens,
+        enrichment: mark ? { status: "enriched" as const, mark } : { status: "pending" as const },
+      };
     },
   });
 
