@@ -112,7 +112,11 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
   let timer: NodeJS.Timeout | undefined;
   let checking: Promise<number> | undefined;
 
-  const bestHead = () => Math.max(-1, ...endpoints.filter((e) => e.healthy).map((e) => e.head));
+  // With none in rotation, the heads of the last resorts: calls still go to them, so work must not stop.
+  const bestHead = () => {
+    const healthy = endpoints.filter((e) => e.healthy);
+    return Math.max(-1, ...(healthy.length > 0 ? healthy : endpoints).map((e) => e.head));
+  };
 
   const setHealthy = (ep: Endpoint, healthy: boolean, reason: string) => {
     if (ep.healthy === healthy) return;
