@@ -25,7 +25,6 @@ import {
 } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
 import { ParquetWriter } from "./parquet-writer.ts";
-import { createS3Sink } from "./s3-sink.ts";
 import { isS3Url } from "./s3-url.ts";
 
 export const EXPORT_ENTITIES = Object.keys(EtlColumns) as EtlEntity[];
@@ -154,7 +153,10 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
   if (to > head) throw new BeyondHeadError(to, head);
   const chainId = Number(BigInt(await pool.request("eth_chainId", [])));
 
-  const sink: ExportSink = isS3Url(outDir) ? await createS3Sink(outDir, params.env) : createDirSink(outDir);
+  // the AWS SDK is loaded only for an s3:// export: a local one starts without it
+  const sink: ExportSink = isS3Url(outDir)
+    ? await (await import("./s3-sink.ts")).createS3Sink(outDir, params.env)
+    : createDirSink(outDir);
   const writers = new Map<EtlEntity, CsvWriter | ParquetWriter>();
   const want = (e: EtlEntity) => writers.get(e);
   const tokens = new Set<string>();
