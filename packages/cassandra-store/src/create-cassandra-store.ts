@@ -227,6 +227,29 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     );
   };
 
+  /** Writes of the bucket and balance-token registrations not yet made by this process (never deleted). */
+  const registrations = (
+    parts: Array<Pick<BlockRows, "buckets" | "balanceTokens">>,
+    extra: Array<[string, { cql: string; values: unknown[] }]> = [],
+  ) => {
+    const wanted = new Map(extra);
+    for (const r of parts) {
+      for (const [address, token] of r.balanceTokens)
+        wanted.set(`t/${address}/${token}`, { cql: cql.balanceToken, values: [address, token] });
+      for (const [address, kind, bucket] of r.buckets)
+        wanted.set(`a/${address}/${kind}/${bucket}`, {
+          cql: cql.addressBucket,
+          values: [address, kind, bucket],
+        });
+    }
+    return [...wanted]
+      .filter(([key]) => !registered.has(key))
+      .map(([key, { cql: statement, values }]) => async () => {
+        await exec(statement, values);
+        registered.add(key);
+      });
+  };
+
   const ctx: StoreContext = { client, ks, concurrency, settings, exec };
   const addressPage = <T>(
     address: string,
@@ -288,26 +311,19 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       // 3. derived rows and bucket registrations
       const tasks: Array<() => Promise<unknown>> = [];
       // bucket registrations: once per call and per process (they are never deleted)
-      const buckets = new Map<string, { cql: string; values: unknown[] }>();
+      const blockBuckets: Array<[string, { cql: string; values: unknown[] }]> = [];
       for (const b of all) {
         const r = rows.get(b) as BlockRows;
         const blockBucket = bucketOf(b.block.number, bucketSize);
-        buckets.set(`b/${blockBucket}`, { cql: cql.blockBucket, values: [blockBucket] });
+        blockBuckets.push([`b/${blockBucket}`, { cql: cql.blockBucket, values: [blockBucket] }]);
         tasks.push(...partitionWrites(r.derived, (t) => cql.insert(t)));
-        for (const [address, token] of r.balanceTokens)
-          buckets.set(`t/${address}/${token}`, { cql: cql.balanceToken, values: [address, token] });
-        for (const [address, kind, bucket] of r.buckets)
-          buckets.set(`a/${address}/${kind}/${bucket}`, {
-            cql: cql.addressBucket,
-            values: [address, kind, bucket],
-          });
       }
-      for (const [key, { cql: statement, values }] of buckets)
-        if (!registered.has(key))
-          tasks.push(async () => {
-            await exec(statement, values);
-            registered.add(key);
-          });
+      tasks.push(
+        ...registrations(
+          all.map((b) => rows.get(b) as BlockRows),
+          blockBuckets,
+        ),
+      );
       await runLimited(tasks, concurrency);
       // 4. the block itself last: once it is visible, all its rows are there
       await runLimited(
@@ -334,23 +350,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
             tasks.push(() => exec(cql.setSwaps, [JSON.stringify(list), tx]));
           for (const [tx, list] of rows.tracedByTx)
             tasks.push(() => exec(cql.setTraced, [JSON.stringify(list), tx]));
-          const registrations = new Map<string, { statement: string; values: unknown[] }>();
-          for (const [address, kind, bucket] of rows.buckets)
-            registrations.set(`a/${address}/${kind}/${bucket}`, {
-              statement: cql.addressBucket,
-              values: [address, kind, bucket],
-            });
-          for (const [address, token] of rows.balanceTokens)
-            registrations.set(`t/${address}/${token}`, {
-              statement: cql.balanceToken,
-              values: [address, token],
-            });
-          for (const [key, { statement, values }] of registrations)
-            if (!registered.has(key))
-              tasks.push(async () => {
-                await exec(statement, values);
-                registered.add(key);
-              });
+          tasks.push(...registrations([rows]));
           await runLimited(tasks, concurrency);
           // the mark last, as the block row is for raw writes: once it is visible, the enrichment is whole
           await runLimited(

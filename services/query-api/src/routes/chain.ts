@@ -25,6 +25,12 @@ async function findBlock(store: Store, id: { number: number } | { hash: string }
   return block;
 }
 
+/** Whether the enrichment stage has finished the block with this hash. */
+async function enrichmentOf(store: Store, blockHash: string): Promise<EnrichmentStatus> {
+  const mark = (await store.getEnrichment([blockHash])).get(blockHash.toLowerCase());
+  return mark ? { status: "enriched", mark } : { status: "pending" };
+}
+
 /** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
 export function registerChainRoutes(app: FastifyInstance, store: Store): void {
   app.addHook("onRequest", async (request) => checkScope(request, "read"));
@@ -61,9 +67,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     params: z.object({ id: BlockIdParam }),
     responses: { 200: EnrichmentStatus },
     handler: async ({ params }) => {
-      const block = await findBlock(store, params.id);
-      const mark = (await store.getEnrichment([block.hash])).get(block.hash);
-      return mark ? { status: "enriched" as const, mark } : { status: "pending" as const };
+      return enrichmentOf(store, (await findBlock(store, params.id)).hash);
     },
   });
 
@@ -92,16 +96,11 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     handler: async ({ params }) => {
       const detail = await store.getTransaction(params.hash);
       if (!detail) throw new NotFoundError(`no transaction with hash ${params.hash}`);
-      const [tokens, marks] = await Promise.all([
+      const [tokens, enrichment] = await Promise.all([
         tokenMap(store, referencedTokens(detail)),
-        store.getEnrichment([detail.transaction.blockHash]),
+        enrichmentOf(store, detail.transaction.blockHash),
       ]);
-      const mark = marks.get(detail.transaction.blockHash);
-      return {
-        ...detail,
-        tokens,
-        enrichment: mark ? { status: "enriched" as const, mark } : { status: "pending" as const },
-      };
+      return { ...detail, tokens, enrichment };
     },
   });
 
