@@ -245,7 +245,9 @@ async function start(url: string, head: number, dir: string) {
 const peers = ensurePeers();
 if (!existsSync(join(repo, "services/web/dist/index.html")))
   run("pnpm", ["--filter", "@chainlog/web", "build"]); // the launcher would build it during the first start
-const anvil = await startAnvil({ noMining: true, gasLimit: 100_000_000n });
+// Every block's state kept in memory (anvil's default keeps few and answers -32001 for older ones): each block
+// can be traced, as on an archive node.
+const anvil = await startAnvil({ noMining: true, gasLimit: 100_000_000n, pruneHistory: BLOCKS * 3 + 1000 });
 try {
   console.log(`building ${BLOCKS} blocks × ${TXS} txs of the workload's mix… (load ${load()})`);
   const built = await buildWorkloadChain({ rpcUrl: anvil.rpcUrl, blocks: BLOCKS, txPerBlock: TXS });

@@ -36,6 +36,7 @@ describe("classifyError", () => {
       [rpcError(-32000, "tracer not found"), "unsupported"],
       [rpcError(-32000, "missing trie node 0b4e… (path )"), "missing-state"],
       [rpcError(-32000, "required historical state unavailable"), "missing-state"],
+      [rpcError(-32001, "Resource not found", "debug_traceBlockByNumber"), "missing-state"],
       [rpcError(3, "execution reverted"), "reverted"],
       [rpcError(-32602, "invalid argument 0: hex string without 0x prefix"), "invalid-params"],
     ];

@@ -28,14 +28,15 @@ const TOO_LARGE = /response (size )?(is )?too (large|big)|exceeds? .*(limit|size
 const RATE_LIMITED = /rate limit|too many requests/i;
 const UNSUPPORTED =
   /(method|namespace)\b.*\b(not found|does not exist|not available|not supported|disabled)|unsupported method|unknown (method|tracer)|tracer .*not (found|defined|supported)/i;
-// Pruned or never kept historical state: geth "missing trie node", erigon/reth "state … pruned", anvil "state … not found"
+// Pruned or never kept historical state: geth "missing trie node", erigon/reth "state … pruned", anvil "state … not
+// found" or EIP-1474's -32001 "Resource not found" for a block whose state it no longer keeps
 const MISSING_STATE =
-  /missing trie node|pruned|historical state|state (is )?(not available|unavailable)|state .*not found|no state (available|found)|header for hash not found/i;
+  /missing trie node|pruned|historical state|state (is )?(not available|unavailable)|state .*not found|no state (available|found)|header for hash not found|resource not found/i;
 const REVERTED = /revert/i;
 
 function permanentOf(error: RpcResponseError): PermanentKind | null {
   if (error.code === -32601 || error.code === -32004 || UNSUPPORTED.test(error.message)) return "unsupported";
-  if (MISSING_STATE.test(error.message)) return "missing-state";
+  if (error.code === -32001 || MISSING_STATE.test(error.message)) return "missing-state";
   if (error.code === 3 || REVERTED.test(error.message)) return "reverted";
   if (error.code === -32602 || error.code === -32600) return "invalid-params";
   return null;
