@@ -18,7 +18,10 @@ export function createHeightWatch(store: Pick<Store, "getHeights">, maxRows = 50
     last: () => last,
     async scan(): Promise<Heights | null> {
       const first = await store.getHeights(0, 1);
-      if (first.length === 0) return (last = null);
+      if (first.length === 0) {
+        last = null;
+        return null;
+      }
       const lowest = first[0]!.number;
       let raw = Math.max(lowest, (last?.enriched ?? lowest) - RECHECK);
       let enriched = raw;
