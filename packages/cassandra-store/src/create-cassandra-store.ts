@@ -1,5 +1,4 @@
 import type {
-  BlockEnrichment,
   IndexedBlock,
   Page,
   Store,
