@@ -23,11 +23,13 @@ function findBenches(dir: string, out: string[] = []): string[] {
 }
 
 const wanted = process.argv.slice(2);
-const all = ["packages", "services"].flatMap((d) => findBenches(join(root, d))).sort();
+const all = ["packages", "services", "bench"].flatMap((d) => findBenches(join(root, d))).sort();
 const selected = wanted.length
   ? all.filter((f) =>
       wanted.some((w) => {
-        const pkg = relative(root, f).split("/")[1];
+        const parts = relative(root, f).split("/");
+        // bench/compare.bench.ts belongs to no package: its name alone selects it
+        const pkg = parts[0] === "bench" ? "" : parts[1];
         const name = basename(f, ".bench.ts");
         return name === w || pkg === w || `${pkg}/${name}` === w;
       }),

@@ -1,4 +1,4 @@
-import type { IndexedBlock } from "@chainlog/ports";
+import type { BlockEnrichment, IndexedBlock } from "@chainlog/ports";
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
 import { bucketOf, dayOf, StatsDays, tokenBucketSize } from "./bucket.ts";
 import { type BlockTable, BlockTables } from "./schema/tables.ts";
@@ -142,4 +142,55 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** Height-index chunks of the enrichment stage start here, apart from the raw write's (a few per block). */
+export const ENRICHMENT_CHUNKS = 100_000;
+
+export interface EnrichmentRows {
+  /** Swaps, traced creations, prices and balances, in their query tables. */
+  rows: Row[];
+  /** The marks, written last. */
+  marks: Row[];
+  /** Per transaction hash: its swaps and traced creations, for the tx_by_hash columns. */
+  swapsByTx: Map<string, unknown[]>;
+  tracedByTx: Map<string, unknown[]>;
+  buckets: Array<[string, BucketKind, number]>;
+  balanceTokens: Array<[string, string]>;
+}
+
+/** The rows a block's enrichment writes: the parts of blockRows that need the node, plus the marks. */
+export function enrichmentRows(e: BlockEnrichment, bucketSize: number): EnrichmentRows {
+  const { blockNumber: n, blockHash: hash } = e.mark;
+  const partial = blockRows(
+    {
+      chainId: 0,
+      block: { number: n, hash } as IndexedBlock["block"],
+      transactions: [],
+      receipts: [],
+      logs: [],
+      tokenTransfers: [],
+      approvals: [],
+      wethEvents: [],
+      swaps: e.swaps,
+      contractCreations: e.contractCreations,
+      pricePoints: e.pricePoints,
+      balances: e.balances,
+      stats: { day: "1970-01-01" } as IndexedBlock["stats"],
+    },
+    bucketSize,
+  );
+  const wanted = new Set<BlockTable>(["swaps_by_address", "creations_by_address", "prices", "balances"]);
+  const mark = JSON.stringify(e.mark);
+  return {
+    rows: partial.derived.filter((r) => wanted.has(r.table)),
+    marks: [
+      { table: "enrichment_by_number", values: [bucketOf(n, bucketSize), n, hash, mark] },
+      { table: "enrichment_by_hash", values: [hash, mark] },
+    ],
+    swapsByTx: groupBy(e.swaps as unknown[] as { transactionHash: string }[], (s) => s.transactionHash),
+    tracedByTx: groupBy(e.contractCreations as { transactionHash: string }[], (c) => c.transactionHash),
+    buckets: partial.buckets.filter(([, kind]) => kind === "sw" || kind.startsWith("p:")),
+    balanceTokens: partial.balanceTokens,
+  };
 }

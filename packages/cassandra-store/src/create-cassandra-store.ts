@@ -1,4 +1,11 @@
-import type { IndexedBlock, Page, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
+import type {
+  IndexedBlock,
+  Page,
+  Store,
+  StoredHeight,
+  StoreHealth,
+  TransactionDetail,
+} from "@chainlog/ports";
 import { createPageCursors } from "@chainlog/ports";
 import type {
   Approval,
@@ -6,6 +13,7 @@ import type {
   Block,
   BlockRef,
   ContractCreation,
+  EnrichmentMark,
   IngestCursor,
   Log,
   Receipt,
@@ -15,7 +23,15 @@ import type {
   WethEvent,
 } from "@chainlog/tx-schema";
 import cassandra from "cassandra-driver";
-import { type BlockRows, type BucketKind, blockRows, keyOf, type Row } from "./block-rows.ts";
+import {
+  type BlockRows,
+  type BucketKind,
+  blockRows,
+  ENRICHMENT_CHUNKS,
+  enrichmentRows,
+  keyOf,
+  type Row,
+} from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
 import {
   num,
@@ -127,6 +143,15 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     balanceToken: `INSERT INTO ${ks}.balance_tokens (address, token_address) VALUES (?, ?)`,
     blockBucket: `INSERT INTO ${ks}.block_buckets (id, bucket) VALUES (0, ?)`,
     numberOfHash: `SELECT number FROM ${ks}.blocks_by_hash WHERE hash = ?`,
+    hashAt: `SELECT hash FROM ${ks}.blocks_by_number WHERE bucket = ? AND number = ?`,
+    setSwaps: `UPDATE ${ks}.tx_by_hash SET swaps = ? WHERE hash = ?`,
+    setTraced: `UPDATE ${ks}.tx_by_hash SET traced_creations = ? WHERE hash = ?`,
+    dropTx: `DELETE FROM ${ks}.tx_by_hash WHERE hash = ?`,
+  };
+
+  const storedHashAt = async (number: number, bucketSize: number): Promise<string | null> => {
+    const row = (await exec(cql.hashAt, [bucketOf(number, bucketSize), number], read)).first();
+    return row ? String(row.hash) : null;
   };
 
   /**
@@ -183,12 +208,15 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     await Promise.all([...new Set(rows.map((r) => r.hash))].map((h) => exec(cql.dropIndex, [number, h])));
   };
 
-  /** The block's height index: every row key it writes, in a few chunk rows of one partition. */
-  const indexWrites = (b: IndexedBlock, rows: Row[]) => {
+  /**
+   * The block's height index: every row key it writes, in a few chunk rows of one partition. The enrichment
+   * stage's keys go in chunks from ENRICHMENT_CHUNKS on, beside the raw write's.
+   */
+  const indexWrites = (b: { block: BlockRef }, rows: Row[], firstChunk = 0) => {
     const keys = rows.map((r) => JSON.stringify([r.table, keyOf(r)]));
     const statements = chunkByBytes(keys).map((chunk, i) => ({
       query: cql.indexRow,
-      params: [b.block.number, b.block.hash, i, `[${chunk.join(",")}]`],
+      params: [b.block.number, b.block.hash, firstChunk + i, `[${chunk.join(",")}]`],
     }));
     return partitionBatches(statements, (st) => String(st.params[3]).length).map(
       (batch) => () =>
@@ -196,6 +224,29 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
           ? exec(batch[0].query, batch[0].params)
           : client.batch(batch, { ...write, logged: false }),
     );
+  };
+
+  /** Writes of the bucket and balance-token registrations not yet made by this process (never deleted). */
+  const registrations = (
+    parts: Array<Pick<BlockRows, "buckets" | "balanceTokens">>,
+    extra: Array<[string, { cql: string; values: unknown[] }]> = [],
+  ) => {
+    const wanted = new Map(extra);
+    for (const r of parts) {
+      for (const [address, token] of r.balanceTokens)
+        wanted.set(`t/${address}/${token}`, { cql: cql.balanceToken, values: [address, token] });
+      for (const [address, kind, bucket] of r.buckets)
+        wanted.set(`a/${address}/${kind}/${bucket}`, {
+          cql: cql.addressBucket,
+          values: [address, kind, bucket],
+        });
+    }
+    return [...wanted]
+      .filter(([key]) => !registered.has(key))
+      .map(([key, { cql: statement, values }]) => async () => {
+        await exec(statement, values);
+        registered.add(key);
+      });
   };
 
   const ctx: StoreContext = { client, ks, concurrency, settings, exec };
@@ -231,7 +282,16 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       // one block per height: within a call the last block of a height wins, as a later call would
       const byHeight = new Map<number, IndexedBlock>();
       for (const b of blocks) byHeight.set(b.block.number, b);
-      const all = [...byHeight.values()];
+      // the same block again is already whole (its block rows are written last), and its enrichment must survive
+      const stored = new Map<number, string | null>();
+      await runLimited(
+        [...byHeight.values()].map((b) => async () => {
+          stored.set(b.block.number, await storedHashAt(b.block.number, bucketSize));
+        }),
+        concurrency,
+      );
+      const all = [...byHeight.values()].filter((b) => stored.get(b.block.number) !== b.block.hash);
+      if (all.length === 0) return;
       const rows = new Map<IndexedBlock, BlockRows>(all.map((b) => [b, blockRows(b, bucketSize)]));
 
       // 1. whatever the heights held (another block, this one, or a half-written one) goes first
@@ -250,26 +310,19 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       // 3. derived rows and bucket registrations
       const tasks: Array<() => Promise<unknown>> = [];
       // bucket registrations: once per call and per process (they are never deleted)
-      const buckets = new Map<string, { cql: string; values: unknown[] }>();
+      const blockBuckets: Array<[string, { cql: string; values: unknown[] }]> = [];
       for (const b of all) {
         const r = rows.get(b) as BlockRows;
         const blockBucket = bucketOf(b.block.number, bucketSize);
-        buckets.set(`b/${blockBucket}`, { cql: cql.blockBucket, values: [blockBucket] });
+        blockBuckets.push([`b/${blockBucket}`, { cql: cql.blockBucket, values: [blockBucket] }]);
         tasks.push(...partitionWrites(r.derived, (t) => cql.insert(t)));
-        for (const [address, token] of r.balanceTokens)
-          buckets.set(`t/${address}/${token}`, { cql: cql.balanceToken, values: [address, token] });
-        for (const [address, kind, bucket] of r.buckets)
-          buckets.set(`a/${address}/${kind}/${bucket}`, {
-            cql: cql.addressBucket,
-            values: [address, kind, bucket],
-          });
       }
-      for (const [key, { cql: statement, values }] of buckets)
-        if (!registered.has(key))
-          tasks.push(async () => {
-            await exec(statement, values);
-            registered.add(key);
-          });
+      tasks.push(
+        ...registrations(
+          all.map((b) => rows.get(b) as BlockRows),
+          blockBuckets,
+        ),
+      );
       await runLimited(tasks, concurrency);
       // 4. the block itself last: once it is visible, all its rows are there
       await runLimited(
@@ -278,6 +331,91 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
         ),
         concurrency,
       );
+    },
+
+    async writeEnrichment(items) {
+      if (items.length === 0) return 0;
+      const { bucketSize } = await settings();
+      let written = 0;
+      await runLimited(
+        items.map((e) => async () => {
+          const { blockNumber: n, blockHash: hash } = e.mark;
+          if ((await storedHashAt(n, bucketSize)) !== hash) return;
+          const rows = enrichmentRows(e, bucketSize);
+          const ref = { block: { number: n, hash } };
+          await runLimited(indexWrites(ref, [...rows.rows, ...rows.marks], ENRICHMENT_CHUNKS), concurrency);
+          const tasks: Array<() => Promise<unknown>> = [...partitionWrites(rows.rows, (t) => cql.insert(t))];
+          for (const [tx, list] of rows.swapsByTx)
+            tasks.push(() => exec(cql.setSwaps, [JSON.stringify(list), tx]));
+          for (const [tx, list] of rows.tracedByTx)
+            tasks.push(() => exec(cql.setTraced, [JSON.stringify(list), tx]));
+          tasks.push(...registrations([rows]));
+          await runLimited(tasks, concurrency);
+          // the mark last, as the block row is for raw writes: once it is visible, the enrichment is whole
+          await runLimited(
+            rows.marks.map((row) => () => exec(cql.insert(row.table), row.values)),
+            concurrency,
+          );
+          // Rolled back while we wrote: the rollback may have run before our rows landed, so remove them here
+          // (the transaction rows our updates may have recreated included).
+          if ((await storedHashAt(n, bucketSize)) !== hash) {
+            await clearHeight(n, hash);
+            await runLimited(
+              [...rows.swapsByTx.keys(), ...rows.tracedByTx.keys()].map((tx) => () => exec(cql.dropTx, [tx])),
+              concurrency,
+            );
+            return;
+          }
+          written += 1;
+        }),
+        // each block's own writes run `concurrency` wide already
+        Math.min(8, concurrency),
+      );
+      return written;
+    },
+
+    async getEnrichment(blockHashes) {
+      await settings();
+      const found = new Map<string, EnrichmentMark>();
+      await runLimited(
+        [...new Set(blockHashes.map((h) => h.toLowerCase()))].map((hash) => async () => {
+          const row = (
+            await exec(`SELECT mark FROM ${ks}.enrichment_by_hash WHERE hash = ?`, [hash], read)
+          ).first();
+          if (row) found.set(hash, parse<EnrichmentMark>(row.mark));
+        }),
+        concurrency,
+      );
+      return found;
+    },
+
+    async getHeights(from, limit) {
+      const { bucketSize } = await settings();
+      const out: StoredHeight[] = [];
+      const buckets: number[] = [];
+      for await (const b of await exec(`SELECT bucket FROM ${ks}.block_buckets WHERE id = 0`, [], read))
+        buckets.push(num(b.bucket));
+      for (const bucket of buckets.filter((b) => b >= bucketOf(from, bucketSize)).sort((a, b) => a - b)) {
+        const want = limit - out.length;
+        if (want <= 0) break;
+        const blocksRs = await exec(
+          `SELECT number, hash FROM ${ks}.blocks_by_number WHERE bucket = ? AND number >= ? ORDER BY number ASC LIMIT ${want}`,
+          [bucket, from],
+          read,
+        );
+        const marks = new Map<number, string>();
+        const marksRs = await exec(
+          `SELECT number, hash FROM ${ks}.enrichment_by_number WHERE bucket = ? AND number >= ? LIMIT ${want}`,
+          [bucket, from],
+          { ...read, fetchSize: want },
+        );
+        for await (const m of marksRs) marks.set(num(m.number), String(m.hash));
+        for (const r of blocksRs.rows) {
+          const number = num(r.number);
+          out.push({ number, hash: String(r.hash), enriched: marks.get(number) === String(r.hash) });
+        }
+      }
+      return out;
     },
 
     async rollbackBlock(ref: BlockRef) {
@@ -346,7 +484,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       await settings();
       const row = (
         await exec(
-          `SELECT tx, receipt, logs, transfers, swaps, approvals, weth_events, creations FROM ${ks}.tx_by_hash WHERE hash = ?`,
+          `SELECT tx, receipt, logs, transfers, swaps, approvals, weth_events, creations, traced_creations FROM ${ks}.tx_by_hash WHERE hash = ?`,
           [hash.toLowerCase()],
           read,
         )
@@ -360,7 +498,10 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
         swaps: parseList<Swap>(row.swaps),
         approvals: parseList<Approval>(row.approvals),
         wethEvents: parseList<WethEvent>(row.weth_events),
-        contractCreations: parseList<ContractCreation>(row.creations),
+        contractCreations: [
+          ...parseList<ContractCreation>(row.creations),
+          ...parseList<ContractCreation>(row.traced_creations),
+        ],
       };
     },
 

@@ -1,4 +1,12 @@
-import type { IndexedBlock, Page, PageQuery, Store, StoreHealth, TransactionDetail } from "@chainlog/ports";
+import type {
+  BlockEnrichment,
+  IndexedBlock,
+  Page,
+  PageQuery,
+  Store,
+  StoreHealth,
+  TransactionDetail,
+} from "@chainlog/ports";
 import { createPageCursors } from "@chainlog/ports";
 import {
   type BalanceSnapshot,
@@ -6,6 +14,7 @@ import {
   type BlockRef,
   type BlockStats,
   type ContractCreation,
+  type EnrichmentMark,
   type IngestCursor,
   mergeBlockStats,
   type PricePoint,
@@ -63,8 +72,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const writeOne = (b: IndexedBlock) => {
     const { block } = b;
     const n = block.number;
-    // A height holds one block: a rewrite of it or a replacement clears what was there first.
-    if (q.blockAt.get([n])) deleteHeight(n);
+    // A height holds one block. The same block again is already whole (it was written in one transaction), and
+    // its enrichment must survive the replay; another block replaces it, so what was there goes first.
+    const stored = q.blockAt.get([n]);
+    if (stored && String(stored[0]) === block.hash) return;
+    if (stored) deleteHeight(n);
     q.insertBlock.run([n, block.hash, JSON.stringify(block)]);
     const receipts = new Map(b.receipts.map((r) => [r.transactionIndex, r]));
     for (const tx of b.transactions) {
@@ -128,6 +140,43 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       writeTransaction(db, () => {
         for (const b of blocks) writeOne(b);
       });
+    },
+
+    async writeEnrichment(items: BlockEnrichment[]) {
+      if (items.length === 0) return 0;
+      return writeTransaction(db, () => {
+        let written = 0;
+        for (const e of items) {
+          const n = e.mark.blockNumber;
+          const stored = q.blockAt.get([n]);
+          // rolled back or replaced since it was read: its enrichment belongs to no stored block
+          if (!stored || String(stored[0]) !== e.mark.blockHash) continue;
+          for (const c of e.contractCreations)
+            q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
+          for (const s of e.swaps) q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
+          for (const p of e.pricePoints)
+            q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
+          for (const s of e.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);
+          q.insertEnrichment.run([n, e.mark.blockHash, JSON.stringify(e.mark)]);
+          written += 1;
+        }
+        return written;
+      });
+    },
+
+    async getEnrichment(blockHashes) {
+      const found = new Map<string, EnrichmentMark>();
+      for (const hash of new Set(blockHashes.map((h) => h.toLowerCase()))) {
+        const row = q.enrichmentOf.get([hash]);
+        if (row) found.set(hash, parse<EnrichmentMark>(row[0]));
+      }
+      return found;
+    },
+
+    async getHeights(from, limit) {
+      return q.heights
+        .all([from, limit])
+        .map((r) => ({ number: num(r[0]), hash: String(r[1]), enriched: num(r[2]) === 1 }));
     },
 
     async rollbackBlock(ref: BlockRef) {

@@ -4,6 +4,12 @@
  */
 export const STORE_SQL = {
   blockAt: "SELECT hash FROM blocks WHERE number = ?",
+  insertEnrichment: "INSERT OR REPLACE INTO enrichment (block_number, block_hash, data) VALUES (?, ?, ?)",
+  enrichmentOf: `SELECT e.data FROM blocks b JOIN enrichment e ON e.block_number = b.number AND e.block_hash = b.hash
+     WHERE b.hash = ?`,
+  heights: `SELECT b.number, b.hash, e.block_hash IS NOT NULL FROM blocks b
+     LEFT JOIN enrichment e ON e.block_number = b.number AND e.block_hash = b.hash
+     WHERE b.number >= ? ORDER BY b.number LIMIT ?`,
   numberOf: "SELECT number FROM blocks WHERE hash = ?",
   insertBlock: "INSERT INTO blocks (number, hash, data) VALUES (?, ?, ?)",
   insertTx: `INSERT OR REPLACE INTO transactions (block_number, tx_index, hash, block_hash, data, receipt)

@@ -147,7 +147,19 @@ const SCHEMA_V2 = `
   ) WITHOUT ROWID;
 `;
 
-export const STORE_SCHEMA_VERSION = 2;
+/*
+ * The enrichment stage's mark per block: a stored block without one is still being enriched. Keyed by height
+ * like the block, so a rollback or a replacement removes it with the block.
+ */
+const SCHEMA_V3 = `
+  CREATE TABLE IF NOT EXISTS enrichment (
+    block_number INTEGER PRIMARY KEY,
+    block_hash TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+`;
+
+export const STORE_SCHEMA_VERSION = 3;
 
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
@@ -172,6 +184,7 @@ export const DELETE_HEIGHT = [
   "DELETE FROM price_points WHERE block_number = ?1",
   "DELETE FROM balances WHERE block_number = ?1",
   "DELETE FROM block_stats WHERE block_number = ?1",
+  "DELETE FROM enrichment WHERE block_number = ?1",
   "DELETE FROM blocks WHERE number = ?1",
 ] as const;
 
@@ -187,6 +200,14 @@ export function migrateStore(db: Db): Buffer {
     if (version < 2) {
       db.exec(SCHEMA_V2);
       if (version === 1) backfillV1(db);
+    }
+    // blocks stored before the enrichment stage existed were enriched inline: they count as enriched as they are
+    if (version < 3) {
+      db.exec(SCHEMA_V3);
+      if (version > 0)
+        db.exec(`INSERT OR IGNORE INTO enrichment (block_number, block_hash, data)
+          SELECT number, hash, json_object('blockNumber', number, 'blockHash', hash, 'traces', 'none',
+            'tokens', 'none', 'pools', 'none', 'balances', 'none', 'enrichedAt', 0) FROM blocks`);
     }
     if (version !== STORE_SCHEMA_VERSION)
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([

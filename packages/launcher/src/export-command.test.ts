@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Anvil, startAnvil } from "@chainlog/devnet";
@@ -63,4 +65,54 @@ describe("chainlog export", () => {
     expect(errors.at(-1)).toMatch(/unknown entity "bogus"/);
     expect(await runExportCommand(["--nope"])).toBe(2);
   });
+
+  it("says in one line that --to is past the head, naming it, and writes nothing", async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+    const head = Number(await rpc("eth_blockNumber", []));
+    const dir = join(out, "beyond");
+    const code = await runExportCommand([
+      "--rpc-url",
+      anvil.rpcUrl,
+      "--from",
+      "0",
+      "--to",
+      "999",
+      "--out",
+      dir,
+    ]);
+    expect(code).toBe(2);
+    expect(errors.at(-1)).toBe(`--to 999 is beyond the node's head (block ${head})`);
+    expect(existsSync(join(dir, "blocks.csv"))).toBe(false);
+  });
+
+  it("leaves no file behind when the node dies mid-export", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const dir = join(out, "dead");
+    // a node that answers the head and the chain id, then fails every block request: the export fails
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { id: number; method: string }[];
+      const answer = (c: { id: number; method: string }) =>
+        c.method === "eth_blockNumber"
+          ? { jsonrpc: "2.0", id: c.id, result: "0x3" }
+          : c.method === "eth_chainId"
+            ? { jsonrpc: "2.0", id: c.id, result: "0x7a69" }
+            : null;
+      const items = body.map(answer);
+      if (items.some((i) => i === null)) return res.writeHead(503).end("down");
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(items));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(
+        runExportCommand(["--rpc-url", url, "--from", "0", "--to", "3", "--out", dir]),
+      ).rejects.toThrow(/no RPC endpoint could answer/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });

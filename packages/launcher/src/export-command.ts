@@ -1,7 +1,14 @@
 import { parseArgs } from "node:util";
-import type { EtlEntity } from "@chainlog/processor";
-import { EXPORT_ENTITIES, ExportParameterError, exportRange } from "@chainlog/processor";
+import {
+  BeyondHeadError,
+  type EtlEntity,
+  EXPORT_ENTITIES,
+  ExportParameterError,
+  type ExportProgress,
+  exportRange,
+} from "@chainlog/etl-export";
 import { loadConfig } from "@chainlog/runtime-config";
+import { createLogger } from "@chainlog/telemetry";
 
 const HELP = `usage: chainlog export --from N --to N [--entities a,b] [--format csv|parquet] [--out DIR] [--rpc-url URL]
 
@@ -10,7 +17,7 @@ Exports a block range from a JSON-RPC node into ethereum-etl's files and columns
   --entities       comma-separated, default: ${EXPORT_ENTITIES.join(",")}
   --format         csv (default) or parquet
   --out            output directory (default ./export)
-  --rpc-url        node to read (default: the first of ETH_RPC_URLS / ETH_RPC_URL)`;
+  --rpc-url        node(s) to read, comma-separated for failover (default: ETH_RPC_URLS / ETH_RPC_URL)`;
 
 function parseBlock(name: string, value: string | undefined): number {
   if (value === undefined) throw new ExportParameterError(`--${name} is required`);
@@ -19,7 +26,30 @@ function parseBlock(name: string, value: string | undefined): number {
   return Number(value);
 }
 
-/** `chainlog export`: the processor's ethereum-etl-compatible exporter behind a command line. */
+/** A one-line bar on stderr when it is a terminal; nothing in pipes and logs. */
+function progressBar(stream: NodeJS.WriteStream = process.stderr) {
+  if (!stream.isTTY) return { update: (_p: ExportProgress) => undefined, done: () => undefined };
+  const started = performance.now();
+  let last = 0;
+  return {
+    update(p: ExportProgress) {
+      const now = performance.now();
+      if (now - last < 200 && p.block < p.to) return;
+      last = now;
+      const done = (p.block - p.from + 1) / (p.to - p.from + 1);
+      const secs = (now - started) / 1000;
+      const rate = p.blocks / Math.max(0.001, secs);
+      const eta = rate > 0 ? (p.to - p.block) / rate : 0;
+      const bar = "#".repeat(Math.round(done * 30)).padEnd(30, ".");
+      stream.write(
+        `\r[${bar}] ${p.block}/${p.to} ${Math.round(rate)} blk/s ${Math.round(p.transactions / Math.max(0.001, secs))} tx/s ETA ${Math.round(eta)}s  `,
+      );
+    },
+    done: () => stream.write("\n"),
+  };
+}
+
+/** `chainlog export`: the ethereum-etl-compatible exporter (packages/etl-export) behind a command line. */
 export async function runExportCommand(args: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
@@ -39,26 +69,46 @@ export async function runExportCommand(args: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const rpcUrl = values["rpc-url"] ?? loadConfig().rpcUrls[0];
-    if (!rpcUrl) throw new ExportParameterError("no node: pass --rpc-url or set ETH_RPC_URL");
+    const rpcUrls = values["rpc-url"]
+      ? values["rpc-url"]
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : loadConfig().rpcUrls;
+    if (rpcUrls.length === 0) throw new ExportParameterError("no node: pass --rpc-url or set ETH_RPC_URL");
     const entities = (values.entities ?? EXPORT_ENTITIES.join(","))
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean) as EtlEntity[];
     const started = Date.now();
+    const bar = progressBar();
+    const stop = new AbortController();
+    const interrupt = () => stop.abort(new Error("export interrupted; nothing was written"));
+    process.once("SIGINT", interrupt);
     const result = await exportRange({
-      rpcUrl,
+      rpcUrls,
       from: parseBlock("from", values.from),
       to: parseBlock("to", values.to),
       entities,
       format: values.format as "csv" | "parquet",
       outDir: values.out!,
+      onProgress: bar.update,
+      signal: stop.signal,
+      logger: createLogger("export", "warn"),
+    }).finally(() => {
+      process.off("SIGINT", interrupt);
+      bar.done();
     });
     for (const [entity, { path, rows }] of Object.entries(result.files))
       console.log(`${entity}: ${rows} rows → ${path}`);
     console.log(`${result.blocks} blocks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
+    // a range past the head is not a usage mistake: one line naming the head
+    if (error instanceof BeyondHeadError) {
+      console.error(error.message);
+      return 2;
+    }
     if (
       error instanceof ExportParameterError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")

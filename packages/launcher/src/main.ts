@@ -1,5 +1,3 @@
-import { start } from "./start.ts";
-
 const USAGE = `usage: chainlog <command>
 
 commands:
@@ -11,9 +9,12 @@ commands:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "start":
+    case "start": {
+      // each command loads only what it runs: an export starts without the devnet and the engines
+      const { start } = await import("./start.ts");
       await start({ cluster: rest.includes("--cluster") });
       return 0;
+    }
     case "export": {
       const { runExportCommand } = await import("./export-command.ts");
       return runExportCommand(rest);

@@ -39,6 +39,15 @@ export interface StartServiceOptions {
 const PROBLEM = /"level":"(warn|error|fatal)"/;
 
 /**
+ * Set once this process is told to stop: Ctrl-C reaches the whole process group, so a service may exit on the
+ * signal before its stop() is called, and that exit is the shutdown, not a crash to restart.
+ */
+let shuttingDown = false;
+const noteShutdown = () => {
+  shuttingDown = true;
+};
+
+/**
  * Runs one service as its own process, the way a container would run it, and restarts it with back-off if it
  * dies: a crashed stage must not take the whole pipeline down with it.
  */
@@ -63,6 +72,8 @@ export function startService(
   const entry = join(repoRoot, "services", name, "src", "main.ts");
   let stopping = false;
   let restarts = 0;
+  process.once("SIGINT", noteShutdown);
+  process.once("SIGTERM", noteShutdown);
   let child!: ChildProcess;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => {
@@ -78,7 +89,11 @@ export function startService(
     pass(child.stdout, process.stdout);
     pass(child.stderr, process.stderr);
     child.once("exit", (code, signal) => {
-      if (stopping) return resolveDone();
+      if (stopping || shuttingDown) {
+        stopping = true;
+        logger.info({ service: name, code, signal }, "service stopped");
+        return resolveDone();
+      }
       exits.push({ pid: child.pid, at: new Date().toISOString(), code, signal });
       // A run that lasted a minute resets the budget: only tight crash loops give up.
       if (Date.now() - startedAt > 60_000) restarts = 0;
@@ -104,6 +119,7 @@ export function startService(
     exits,
     problemLines,
     async stop() {
+      if (!stopping) logger.info({ service: name }, "stopping service");
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");

@@ -21,6 +21,8 @@ export async function startPipeline(params: {
   rpcUrl: string;
   names?: ServiceName[];
   dataDir?: string;
+  /** More environment for every service (INGEST_FROM, WATCHED_ADDRESSES…). */
+  env?: Record<string, string>;
 }): Promise<Pipeline> {
   const dataDir = params.dataDir ?? mkdtempSync(join(tmpdir(), "chainlog-e2e-"));
   const apiPort = await freePort();
@@ -33,6 +35,7 @@ export async function startPipeline(params: {
     INGEST_HTTP_PORT: String(await freePort()),
     PROCESSOR_HTTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
+    ...params.env,
   };
   const logger = createLogger("e2e", "warn");
   const services = new Map<ServiceName, ServiceProcess>();

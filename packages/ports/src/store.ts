@@ -6,6 +6,7 @@ import type {
   BlockStats,
   ContractCreation,
   DailyStats,
+  EnrichmentMark,
   IngestCursor,
   Log,
   Page,
@@ -37,6 +38,27 @@ export interface IndexedBlock {
   /** Balances of watched addresses at the end of this block (only those the block may have changed). */
   balances: BalanceSnapshot[];
   stats: BlockStats;
+}
+
+/**
+ * What the enrichment stage adds to a stored block (everything that needed extra RPC calls), written as one
+ * unit with its mark, and only while that block is still the one stored at its height.
+ */
+export interface BlockEnrichment {
+  mark: EnrichmentMark;
+  /** Contracts created by contracts (source "trace"); the receipts' own creations are written with the block. */
+  contractCreations: ContractCreation[];
+  /** Every swap of the block again, now with its pool's tokens and price. */
+  swaps: Swap[];
+  pricePoints: PricePoint[];
+  balances: BalanceSnapshot[];
+}
+
+/** One stored height, as the status scans see it. */
+export interface StoredHeight {
+  number: number;
+  hash: string;
+  enriched: boolean;
 }
 
 /** Pages are tx-schema's (the API serves them as they are); the cursor is opaque, valid only where it came from. */
@@ -82,13 +104,23 @@ export interface Store {
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   /**
-   * Idempotent: writing the same block again changes nothing. A block at a height that already holds another
-   * (not rolled back) block replaces it as the canonical one for that height.
+   * Idempotent: writing the same block again changes nothing (its enrichment included). A block at a height that
+   * already holds another (not rolled back) block replaces it as the canonical one for that height.
    */
   writeBlocks(blocks: IndexedBlock[]): Promise<void>;
   /**
+   * Adds each block's enrichment and mark, but only where that very block (number and hash) is stored: a block
+   * rolled back or replaced meanwhile gets nothing. Idempotent. Returns how many blocks were enriched.
+   */
+  writeEnrichment(items: BlockEnrichment[]): Promise<number>;
+  /** The marks of these blocks (by hash) that are enriched; absent ones are pending or unknown. */
+  getEnrichment(blockHashes: string[]): Promise<Map<string, EnrichmentMark>>;
+  /** Stored heights from `from` up, ascending, at most `limit`: what the status's "complete below" is read from. */
+  getHeights(from: number, limit: number): Promise<StoredHeight[]>;
+  /**
    * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH events, swaps,
-   * creations, price points, balance snapshots, block stats). Idempotent; unknown hashes are a no-op.
+   * creations, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
+   * a no-op.
    */
   rollbackBlock(ref: BlockRef): Promise<void>;
 

@@ -54,11 +54,18 @@ export const ConfigSchema = z.object({
   PROCESSOR_HTTP_HOST: z.string().default("127.0.0.1"),
   PROCESSOR_HTTP_PORT: port.default(9102),
 
-  /** CREATE/CREATE2 from debug_traceBlockByHash: auto probes the node once and goes without when it cannot. */
+  /** Run the enrichment stage (traces, token metadata, pools, prices, balances) in this processor. */
+  PROCESSOR_ENRICH: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  /** Call traces (internal transactions, contracts created by contracts): auto turns them off for a node that cannot. */
   PROCESSOR_TRACES: z.enum(["auto", "on", "off"]).default("auto"),
+  /** debug_traceBlockByHash requests in flight (one block each). */
+  PROCESSOR_TRACE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** One enrichment RPC request (eth_call, eth_getBalance, traces). */
   PROCESSOR_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  /** How long enrichment reads are retried before the block is written without them (and counted). */
+  /** How long a transient failure of an enrichment read is retried before that part is marked failed. */
   PROCESSOR_ENRICH_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often the processor re-reads the watchlists' addresses from the metadata store. */
   // 0: no watchlists (only WATCHED_ADDRESSES), and no metadata store needed by the processor.

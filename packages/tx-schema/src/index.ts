@@ -8,6 +8,7 @@ export * from "./records/block.ts";
 export * from "./records/block-stats.ts";
 export * from "./records/contract-creation.ts";
 export * from "./records/cursor.ts";
+export * from "./records/enrichment.ts";
 export * from "./records/event-location.ts";
 export * from "./records/log.ts";
 export * from "./records/price-point.ts";

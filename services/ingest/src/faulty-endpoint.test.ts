@@ -79,7 +79,7 @@ describe("an endpoint that answers garbage", () => {
           expect(env.receipts).toHaveLength(node.transactions.length);
         }
         const errors = await h.registry.getSingleMetricAsString("chainlog_ingest_rpc_errors_total");
-        expect(errors).toMatch(/endpoint="0:[^"]*",class="retry"[^}]*\} [1-9]/);
+        expect(errors).toMatch(/endpoint="0:[^"]*",class="transient"[^}]*\} [1-9]/);
       } finally {
         await h.stop();
         await proxy.close();

@@ -5,13 +5,11 @@
  */
 import { availableParallelism, cpus } from "node:os";
 import { startAnvil } from "@chainlog/devnet";
+import { createRpcMetrics, createRpcPool, postBatch } from "@chainlog/rpc";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import { createIngest } from "./ingest.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { createDiscardingSink } from "./publish/block-sink.ts";
-import { postBatch } from "./rpc/json-rpc.ts";
-import { createRpcMetrics } from "./rpc/metrics.ts";
-import { createRpcPool } from "./rpc/rpc-pool.ts";
 
 const TX_BLOCKS = Number(process.env.BENCH_TX_BLOCKS ?? 1000);
 const TX_PER_BLOCK = Number(process.env.BENCH_TX_PER_BLOCK ?? 50);
@@ -99,6 +97,7 @@ async function ingestRun(url: string, head: number): Promise<{ seconds: number; 
     logger,
     metrics: createRpcMetrics(registry),
     timeoutMs: 60_000,
+    maxConcurrency: CONCURRENCY,
   });
   const sink = createDiscardingSink();
   const metrics = createIngestMetrics(registry);
@@ -111,7 +110,6 @@ async function ingestRun(url: string, head: number): Promise<{ seconds: number; 
     from: 0,
     to: head,
     blocksPerBatch: BLOCKS_PER_BATCH,
-    maxConcurrency: CONCURRENCY,
     progressIntervalMs: 60_000,
   });
   const started = performance.now();

@@ -1,12 +1,10 @@
+import { type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import { type BlockRef, type BusEnvelope, InvalidRpcAnswerError } from "@chainlog/tx-schema";
+import { DeepReorgError } from "./errors.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 import type { BlockSink } from "./publish/block-sink.ts";
 import type { CursorStore } from "./publish/cursor-store.ts";
-import { DeepReorgError } from "./rpc/errors.ts";
-import type { RpcPool } from "./rpc/rpc-pool.ts";
-import { createAimd } from "./sync-historical/aimd.ts";
-import { type FetchedBlocks, fetchBlocks } from "./sync-historical/fetch-blocks.ts";
 import { createProgress } from "./sync-historical/progress.ts";
 import { blockAtTimestamp } from "./sync-historical/resolve-since.ts";
 import { findCommonAncestor } from "./sync-realtime/find-common-ancestor.ts";
@@ -27,13 +25,15 @@ export interface IngestOptions {
   /** Stop after this block (a bounded backfill); unset: follow the head forever. */
   to?: number;
   blocksPerBatch?: number;
-  maxConcurrency?: number;
   pollIntervalMs?: number;
   finalityIntervalMs?: number;
   progressIntervalMs?: number;
   /** Not ready when behind the head with no progress for this long. */
   stuckAfterMs?: number;
   maxLag?: number;
+  /** Tries to fetch the start block's parent this often (back-off from parentRetryMs) before going without it. */
+  parentAttempts?: number;
+  parentRetryMs?: number;
   /** Wakes the head loop early (e.g. a newHeads subscription). */
   onHeadSignal?: (wake: () => void) => void;
 }
@@ -42,7 +42,7 @@ export class ChainIdMismatchError extends Error {
   override name = "ChainIdMismatchError";
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16)}` as const;
 const HASH = /^0x[0-9a-f]{64}$/;
 
 export function createIngest(options: IngestOptions) {
@@ -51,12 +51,13 @@ export function createIngest(options: IngestOptions) {
   const perBatch = options.blocksPerBatch ?? 10;
   const pollMs = options.pollIntervalMs ?? 500;
   const chain = new RecentChain(depth);
-  const aimd = createAimd({ max: options.maxConcurrency ?? 16 });
   const progress = createProgress({ logger, metrics, intervalMs: options.progressIntervalMs ?? 5000 });
   let lastProgressAt = Date.now();
   let started = false;
   let finished = false;
   let lastFinality = "";
+  /** Why ingest is not advancing, or what it had to go without (shown in status); null when all is well. */
+  let blockedBy: string | null = null;
   let lastFinalityCheck = 0;
   let wake: (() => void) | undefined;
   options.onHeadSignal?.(() => wake?.());
@@ -94,7 +95,7 @@ export function createIngest(options: IngestOptions) {
   };
 
   const canonicalHash = async (n: number, avoid?: string): Promise<string | null> => {
-    const b = await pool.request<{ hash?: unknown } | null>("eth_getBlockByNumber", [hex(n), false], {
+    const b = await pool.request("eth_getBlockByNumber", [hex(n), false], {
       minHead: n,
       avoid,
     });
@@ -186,25 +187,16 @@ export function createIngest(options: IngestOptions) {
     let nextFetch = start;
     let nextApply = start;
     const launch = () => {
-      while (inflight.size < aimd.limit && nextFetch <= end) {
+      // The pool gives each endpoint an adaptive number of requests in flight; keep them all busy.
+      while (inflight.size < pool.capacity() && nextFetch <= end) {
         const s = nextFetch;
         const e = Math.min(end, s + perBatch - 1);
         nextFetch = e + 1;
-        const t0 = performance.now();
-        const p = fetchBlocks(pool, chainId, s, e).then(
-          (r) => {
-            aimd.onSuccess(performance.now() - t0);
-            return r;
-          },
-          (error) => {
-            aimd.onError();
-            throw error;
-          },
-        );
+        const p = fetchBlocks(pool, chainId, s, e);
         p.catch(() => undefined); // awaited in order below; this only keeps Node from flagging it early
         inflight.set(s, p);
       }
-      metrics.concurrency.set(aimd.limit);
+      metrics.concurrency.set(pool.capacity());
       metrics.inFlight.set(inflight.size);
     };
     try {
@@ -227,11 +219,7 @@ export function createIngest(options: IngestOptions) {
   const checkHead = async (signal: AbortSignal) => {
     const tip = chain.tip;
     if (tip) {
-      const latest = await pool.request<{ number?: string; hash?: string } | null>(
-        "eth_getBlockByNumber",
-        ["latest", false],
-        { minHead: tip.number },
-      );
+      const latest = await pool.request("eth_getBlockByNumber", ["latest", false], { minHead: tip.number });
       const n = latest?.number ? Number(BigInt(latest.number)) : -1;
       const ours = chain.get(n);
       if (ours && latest?.hash && ours.hash !== latest.hash) {
@@ -291,10 +279,31 @@ export function createIngest(options: IngestOptions) {
       from = await blockAtTimestamp(pool, Math.floor(Date.now() / 1000) - options.sinceSeconds, pool.head());
       logger.info({ since: options.sinceSeconds, from }, "resolved the start block by timestamp");
     }
-    // Seed the chain with the parent of the first block, so even that block's parent hash is checked.
+    // Seed the chain with the parent of the first block, so even that block's parent hash is checked. A node
+    // that cannot give it (pruned, or a bad answer) is asked again with back-off; then ingest starts without
+    // that one check rather than not at all, and says so in its status.
     if (from > 0) {
-      const parent = await canonicalHash(from - 1);
-      if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const parent = await canonicalHash(from - 1);
+          if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+          blockedBy = null;
+          break;
+        } catch (error) {
+          const cause = `the parent of start block ${from} cannot be fetched: ${(error as Error).message}`;
+          if (attempt >= (options.parentAttempts ?? 4) - 1 || signal.aborted) {
+            blockedBy = `${cause}; started without checking block ${from}'s parent hash`;
+            logger.warn({ from, err: (error as Error).message }, "starting without the start block's parent");
+            break;
+          }
+          blockedBy = `${cause}; retrying`;
+          logger.warn(
+            { from, attempt, err: (error as Error).message },
+            "start block's parent unavailable; retrying",
+          );
+          await sleep(Math.min(30_000, (options.parentRetryMs ?? 1000) * 2 ** attempt), signal);
+        }
+      }
     }
     return from;
   };
@@ -302,7 +311,21 @@ export function createIngest(options: IngestOptions) {
   const run = async (signal: AbortSignal = new AbortController().signal) => {
     pool.start();
     await pool.checkHealth();
-    let next = await startBlock(signal);
+    // A start that fails (no endpoint answers yet) is retried here with back-off: crashing would only restart
+    // the process into the same failure.
+    let next = 0;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        next = await startBlock(signal);
+        break;
+      } catch (error) {
+        if (error instanceof ChainIdMismatchError || error instanceof DeepReorgError) throw error;
+        blockedBy = `cannot start: ${(error as Error).message}`;
+        logger.warn({ attempt, err: (error as Error).message }, "start failed; retrying");
+        await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
+      }
+    }
+    if (signal.aborted) return;
     started = true;
     progress.start(next);
     try {
@@ -340,12 +363,13 @@ export function createIngest(options: IngestOptions) {
       tip: chain.tip ?? null,
       head: pool.head(),
       lastProgressAt,
-      concurrency: aimd.limit,
+      concurrency: pool.capacity(),
       endpoints: pool.status(),
+      blockedBy,
     }),
     /** Readiness: some endpoint in rotation, and not stuck behind the head. */
     ready(now = Date.now()): { ok: boolean; reason?: string } {
-      if (!started) return { ok: false, reason: "starting" };
+      if (!started) return { ok: false, reason: blockedBy ?? "starting" };
       if (finished) return { ok: false, reason: "stopped" };
       if (pool.healthyCount() === 0) return { ok: false, reason: "no healthy RPC endpoint" };
       const behind = pool.head() - (chain.tip?.number ?? -1) > (options.maxLag ?? 5);

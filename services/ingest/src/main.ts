@@ -1,3 +1,4 @@
+import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import { loadConfig, openBus, openStore, parseEndpoints } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
@@ -7,8 +8,6 @@ import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor } from "./publish/cursor-store.ts";
-import { createRpcMetrics } from "./rpc/metrics.ts";
-import { createRpcPool } from "./rpc/rpc-pool.ts";
 import { createStatusReporter } from "./status/report-status.ts";
 import { watchHeads } from "./sync-realtime/watch-heads.ts";
 
@@ -26,10 +25,11 @@ async function main() {
     endpoints,
     maxLag: env.MAX_LAG,
     timeoutMs: env.RPC_TIMEOUT_MS,
+    maxConcurrency: env.INGEST_MAX_CONCURRENCY,
     logger: logger.child({ component: "rpc-pool" }),
     metrics: createRpcMetrics(registry),
   });
-  const nodeChainId = Number(BigInt(await pool.request<string>("eth_chainId", [])));
+  const nodeChainId = Number(BigInt(await pool.request("eth_chainId", [])));
   if (config.CHAIN_ID !== undefined && config.CHAIN_ID !== nodeChainId)
     throw new Error(`CHAIN_ID is ${config.CHAIN_ID} but the RPC endpoints serve chain ${nodeChainId}`);
 
@@ -59,7 +59,6 @@ async function main() {
     to: env.INGEST_TO,
     sinceSeconds: env.INGEST_SINCE,
     blocksPerBatch: env.INGEST_BATCH_BLOCKS,
-    maxConcurrency: env.INGEST_MAX_CONCURRENCY,
     pollIntervalMs: env.INGEST_POLL_MS,
     stuckAfterMs: env.INGEST_STUCK_AFTER_S * 1000,
     onHeadSignal: (wake) => {

@@ -9,9 +9,10 @@ import {
   type ProcessedEnvelope,
   Topics,
 } from "@chainlog/tx-schema";
-import { type BlockIndexerContext, createBlockIndexer } from "./enrich/create-block-indexer.ts";
-import { processedEnvelope } from "./index-block.ts";
+import { createEnricher, type EnricherParameters } from "./enrich/create-enricher.ts";
+import { indexBlock, processedEnvelope } from "./index-block.ts";
 import { createProcessorMetrics } from "./metrics.ts";
+import { createHeightWatch } from "./status/height-watch.ts";
 
 /** Messages that fail validation go here with the reason in a header: kept for inspection, never retried. */
 export const PARKED_TOPIC = `${Topics.blocks}.parked`;
@@ -34,10 +35,10 @@ export interface CreateProcessorParameters {
   /** Not ready when lag stays above zero without progress for this long. Default 60 s. */
   stuckAfterMs?: number;
   /**
-   * Fills what needs the node (pool tokens, prices, traces, balances, token metadata). Default: one without a
-   * node, so blocks carry only what their envelopes say.
+   * The enrichment stage (pool tokens, prices, traces, balances, token metadata), run beside the raw one in its
+   * own consumer group. null: not run in this process (the blocks stay marked pending until one runs).
    */
-  enrich?: Omit<BlockIndexerContext, "store" | "logger" | "onEnrichmentFailure">;
+  enrich?: Omit<EnricherParameters, "bus" | "store" | "logger" | "metrics"> | null;
   /** Name in the pipeline status reports (POD_NAME). Default hostname:pid. */
   instance?: string;
   /** How often a ProcessorStatus is written to the store. Default 5 s. */
@@ -51,8 +52,6 @@ export interface Processor {
   /** Subscribed, and not stuck (lag without progress). */
   ready(): boolean;
   readonly stats: ProcessorStats;
-  /** Whether traced contract creations are read (PROCESSOR_TRACES, and what the node allows). */
-  tracing(): boolean;
 }
 
 export interface ProcessorStats {
@@ -64,8 +63,6 @@ export interface ProcessorStats {
   lag: number | null;
   lastProgressAt: number;
   blocksPerSecond: number;
-  /** Enrichment steps a block went without because the node could not answer. */
-  enrichmentFailures: number;
 }
 
 export function createProcessor(params: CreateProcessorParameters): Processor {
@@ -83,19 +80,12 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     lag: null,
     lastProgressAt: Date.now(),
     blocksPerSecond: 0,
-    enrichmentFailures: 0,
   };
   const instance = params.instance ?? `${hostname()}:${process.pid}`;
-  const indexer = createBlockIndexer({
-    rpc: null,
-    ...params.enrich,
-    store,
-    logger,
-    onEnrichmentFailure: (step, blocks) => {
-      stats.enrichmentFailures += blocks;
-      m.enrichmentFailures.inc({ step }, blocks);
-    },
-  });
+  const enricher = params.enrich
+    ? createEnricher({ ...params.enrich, bus, store, metrics: m, logger: logger.child({ stage: "enrich" }) })
+    : null;
+  const heights = createHeightWatch(store);
   let subscription: Subscription | null = null;
   let sampler: NodeJS.Timeout | null = null;
   let reporter: NodeJS.Timeout | null = null;
@@ -114,7 +104,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
 
   const writeBlocks = async (envelopes: BlockEnvelope[], processed: ProcessedEnvelope[]) => {
     for (let i = 0; i < envelopes.length; i += maxBlocksPerWrite) {
-      const indexedChunk = await indexer.index(envelopes.slice(i, i + maxBlocksPerWrite));
+      const indexedChunk = envelopes.slice(i, i + maxBlocksPerWrite).map(indexBlock);
       const chunk: IndexedBlock[] = [];
       for (const { indexed, decoded } of indexedChunk) {
         chunk.push(indexed);
@@ -162,6 +152,8 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
    */
   const onBatch = async (batch: ConsumedMessage[]) => {
     let pending: BlockEnvelope[] = [];
+    // the blocks and rollbacks applied, handed to the enrichment stage once they are in the store
+    const applied: ConsumedMessage[] = [];
     const processed: ProcessedEnvelope[] = [];
     let blocks = 0;
     let highest: number | null = null;
@@ -173,6 +165,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         await park(message, error instanceof Error ? error.message : String(error));
         continue;
       }
+      if (env.kind !== "finality") applied.push(message);
       if (env.kind === "block") {
         pending.push(env);
         blocks += 1;
@@ -190,6 +183,11 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     }
     await writeBlocks(pending, processed);
     if (processed.length > 0) await bus.publish(Topics.processed, processed.map(encodeProcessed));
+    if (applied.length > 0)
+      await bus.publish(
+        Topics.enrich,
+        applied.map((msg) => ({ key: msg.key, value: msg.value, headers: msg.headers })),
+      );
     stats.blocks += blocks;
     m.blocks.inc(blocks);
     if (highest !== null && highest > (stats.lastBlock ?? -1)) {
@@ -203,6 +201,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
   const sample = async () => {
     let previous = { blocks: stats.blocks, at: Date.now() };
     const tick = async () => {
+      await enricher?.sample();
       try {
         stats.lag = await bus.consumerLag(Topics.blocks, group);
         m.lag.set(stats.lag);
@@ -235,6 +234,8 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         blocksPerSecond: Math.max(0, stats.blocksPerSecond),
         rollbacks: stats.rollbacks,
         lastProgressAt: stats.lastProgressAt,
+        heights: await heights.scan().catch(() => heights.last()),
+        enrichment: enricher ? enricher.status(params.enrich?.pool ?? null) : null,
       });
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "status report failed");
@@ -243,12 +244,12 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
 
   return {
     stats,
-    tracing: () => indexer.tracing(),
     async start() {
       const partitions = params.partitions ?? 8;
       await bus.ensureTopics([
         { name: Topics.blocks, partitions },
         { name: Topics.processed, partitions },
+        { name: Topics.enrich, partitions },
         { name: PARKED_TOPIC, partitions: 1 },
       ]);
       subscription = await bus.consume({
@@ -264,6 +265,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
           ),
       });
       stats.lastProgressAt = Date.now();
+      await enricher?.start();
       await sample();
       await report();
       reporter = setInterval(() => void report(), params.statusIntervalMs ?? 5_000);
@@ -277,6 +279,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
       reporter = null;
       await subscription?.close();
       subscription = null;
+      await enricher?.close();
     },
     ready() {
       if (!subscription) return false;

@@ -1,10 +1,10 @@
 import type { MetaStore } from "@chainlog/ports";
-import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
+import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
+import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
 import { startHealthServer } from "./http/health-server.ts";
-import { createRpcClient } from "./rpc/rpc-client.ts";
 
 const logger = createLogger("processor");
 
@@ -45,17 +45,19 @@ async function main() {
   });
   await watched.start(5_000);
   onShutdown("watchlists", async () => watched.stop());
-  // Without a node the processor still writes everything the blocks carry; enrichment needs ETH_RPC_URL(S).
-  const rpc =
+  // Without a node the raw stage writes everything the blocks carry; the enrichment stage marks what it lacks.
+  const pool =
     config.rpcUrls.length > 0
-      ? createRpcClient({
-          urls: config.rpcUrls,
+      ? createRpcPool({
+          endpoints: parseEndpoints(config.rpcUrls),
           timeoutMs: config.PROCESSOR_RPC_TIMEOUT_MS,
-          retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
-          onFailover: (from, to, reason) => logger.warn({ from, to, reason }, "RPC failover"),
+          logger: logger.child({ component: "rpc-pool" }),
+          metrics: createRpcMetrics(metrics, "chainlog_processor_rpc"),
         })
       : null;
-  if (!rpc) logger.warn("no ETH_RPC_URL: swaps, prices, traces and balances are not enriched");
+  if (!pool) logger.warn("no ETH_RPC_URL: swaps, prices, traces and balances are not enriched");
+  pool?.start();
+  onShutdown("rpc-pool", () => pool?.close());
 
   const processor = createProcessor({
     bus,
@@ -64,13 +66,17 @@ async function main() {
     metrics,
     partitions: config.BUS_PARTITIONS,
     instance: config.POD_NAME,
-    enrich: {
-      rpc,
-      traces: config.PROCESSOR_TRACES,
-      weth: config.WETH_ADDRESS,
-      stablecoins: config.STABLECOIN_ADDRESSES,
-      watched: watched.has,
-    },
+    enrich: config.PROCESSOR_ENRICH
+      ? {
+          pool,
+          traces: config.PROCESSOR_TRACES,
+          weth: config.WETH_ADDRESS,
+          stablecoins: config.STABLECOIN_ADDRESSES,
+          watched: watched.has,
+          retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
+          traceConcurrency: config.PROCESSOR_TRACE_CONCURRENCY,
+        }
+      : null,
   });
   const server = await startHealthServer({
     port: config.PROCESSOR_HTTP_PORT,
@@ -88,7 +94,7 @@ async function main() {
   onShutdown("processor", () => processor.close());
   await processor.start();
   logger.info(
-    { port: config.PROCESSOR_HTTP_PORT, rpc: rpc?.current() ?? null, watched: watched.size() },
+    { port: config.PROCESSOR_HTTP_PORT, enrich: config.PROCESSOR_ENRICH, watched: watched.size() },
     "processor started",
   );
 }

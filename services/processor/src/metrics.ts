@@ -29,8 +29,29 @@ export function createProcessorMetrics(registry: Registry) {
     }),
     enrichmentFailures: new Counter({
       name: "chainlog_processor_enrichment_failures_total",
-      help: "Blocks written without an enrichment the node could not give (pools, tokens, traces, balances)",
+      help: "Blocks enriched without a part the node could not give (off or failed: traces, tokens, pools, balances)",
       labelNames: ["step"] as const,
+      registers,
+    }),
+    enrichedBlocks: new Counter({
+      name: "chainlog_processor_enriched_blocks_total",
+      help: "Blocks the enrichment stage finished (marked enriched in the store)",
+      registers,
+    }),
+    enrichSeconds: new Histogram({
+      name: "chainlog_processor_enrich_seconds",
+      help: "Duration of one enrichment batch (RPC reads and the store write)",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    enrichLag: new Gauge({
+      name: "chainlog_processor_enrich_lag",
+      help: "Messages on the enrich topic not yet done by the enricher group",
+      registers,
+    }),
+    enrichedLastBlock: new Gauge({
+      name: "chainlog_processor_enriched_last_block_number",
+      help: "Highest block number of the enrichment stage's last batch",
       registers,
     }),
     invalidMessages: new Counter({

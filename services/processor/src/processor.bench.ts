@@ -14,11 +14,12 @@ import { rpc, runWorkload, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import { testEngines } from "@chainlog/engines";
 import type { IndexedBlock, Store } from "@chainlog/ports";
+import { createRpcPool } from "@chainlog/rpc";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import { type BlockEnvelope, encodeEnvelope, Topics } from "@chainlog/tx-schema";
 import { createProcessor } from "./create-processor.ts";
-import { createBlockIndexer } from "./enrich/create-block-indexer.ts";
-import { createRpcClient } from "./rpc/rpc-client.ts";
+import { createBlockEnricher } from "./enrich/create-block-enricher.ts";
+import { indexBlock } from "./index-block.ts";
 import { readBlockEnvelope, waitFor } from "./test-support/publish-blocks.ts";
 
 const logger = createLogger("processor-bench", "silent");
@@ -60,7 +61,7 @@ try {
     `corpus: ${envelopes.length} anvil blocks, ${txs} transactions, ${logs} logs (workload sent ${sent.sent})`,
   );
   const enrich = () => ({
-    rpc: createRpcClient({ urls: [anvil.rpcUrl] }),
+    pool: createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger }),
     traces: "on" as const,
     weth: quotes.weth,
     stablecoins: [quotes.stablecoin],
@@ -82,18 +83,20 @@ try {
   }
   const bareDecodeMs = (performance.now() - t) / rounds;
 
-  // The IndexedBlocks the direct-write baselines write: indexed (and enriched) once, outside the timing.
-  const indexer = createBlockIndexer({
+  // The raw IndexedBlocks the direct-write baselines write; and the enrichment stage's RPC work on the same
+  // blocks, timed on its own (it runs beside the raw stage, off its path).
+  const indexed: IndexedBlock[] = envelopes.map((e) => indexBlock(e).indexed);
+  const enricher = createBlockEnricher({
     ...enrich(),
     store: { getTokens: async () => new Map(), upsertTokens: async () => {} },
     logger,
   });
   t = performance.now();
-  const indexed: IndexedBlock[] = [];
+  let derived = 0;
   for (let i = 0; i < envelopes.length; i += 50)
-    for (const { indexed: b } of await indexer.index(envelopes.slice(i, i + 50))) indexed.push(b);
+    for (const e of await enricher.enrich(envelopes.slice(i, i + 50).map(indexBlock)))
+      derived += e.swaps.length + e.pricePoints.length + e.balances.length;
   const indexMs = performance.now() - t;
-  const derived = indexed.reduce((s, b) => s + b.swaps.length + b.pricePoints.length + b.balances.length, 0);
 
   const measure = async (name: string, open: () => Promise<Store>) => {
     const bus = createSqliteBus({ path: join(dir, `${name}-bus.db`) });
@@ -104,7 +107,7 @@ try {
       store,
       logger,
       metrics: createMetricsRegistry(`processor-bench-${name}`),
-      enrich: enrich(),
+      enrich: null,
     });
     await processor.start();
     // Timed from the publish: start-up (topics, group join) is not throughput.
@@ -123,7 +126,7 @@ try {
     for (let i = 0; i < indexed.length; i += 50) await bare.writeBlocks(indexed.slice(i, i + 50));
     const directMs = performance.now() - start;
     await bare.close();
-    return { directMs, procMs, failures: processor.stats.enrichmentFailures };
+    return { directMs, procMs, failures: 0 };
   };
 
   const embedded = await measure("embedded", async () =>
@@ -142,7 +145,7 @@ try {
     `embedded direct writes (baseline)      ${rate(envelopes.length, embedded.directMs)} blocks/s, ${rate(txs, embedded.directMs)} tx/s`,
   );
   console.log(
-    `processor, embedded bus+store          ${rate(envelopes.length, embedded.procMs)} blocks/s, ${rate(txs, embedded.procMs)} tx/s  ratio ${(embedded.directMs / embedded.procMs).toFixed(2)}x (enrichment failures ${embedded.failures})`,
+    `processor, embedded bus+store          ${rate(envelopes.length, embedded.procMs)} blocks/s, ${rate(txs, embedded.procMs)} tx/s  ratio ${(embedded.directMs / embedded.procMs).toFixed(2)}x (raw stage; the enrichment stage runs beside it)`,
   );
 
   if (process.env.BENCH_CASSANDRA !== "0") {
@@ -161,7 +164,7 @@ try {
         `cassandra direct writes (baseline)     ${rate(envelopes.length, cassandra.directMs)} blocks/s, ${rate(txs, cassandra.directMs)} tx/s`,
       );
       console.log(
-        `processor, embedded bus + Cassandra    ${rate(envelopes.length, cassandra.procMs)} blocks/s, ${rate(txs, cassandra.procMs)} tx/s  ratio ${(cassandra.directMs / cassandra.procMs).toFixed(2)}x (enrichment failures ${cassandra.failures})`,
+        `processor, embedded bus + Cassandra    ${rate(envelopes.length, cassandra.procMs)} blocks/s, ${rate(txs, cassandra.procMs)} tx/s  ratio ${(cassandra.directMs / cassandra.procMs).toFixed(2)}x (raw stage; the enrichment stage runs beside it)`,
       );
     } finally {
       await engines.stop();

@@ -87,4 +87,15 @@ export const Migrations: Migration[] = [
          data text, PRIMARY KEY ((id), service, instance)) WITH default_time_to_live = 86400`,
     ],
   },
+  {
+    version: 3,
+    name: "the enrichment stage's marks, and contracts created by contracts beside a transaction's own",
+    statements: (ks) => [
+      // by height for the status scans (same buckets as blocks_by_number), by hash for the API
+      `CREATE TABLE IF NOT EXISTS ${ks}.enrichment_by_number (bucket bigint, number bigint, hash text, mark text,
+         PRIMARY KEY ((bucket), number))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.enrichment_by_hash (hash text PRIMARY KEY, mark text)`,
+      `ALTER TABLE ${ks}.tx_by_hash ADD IF NOT EXISTS traced_creations text`,
+    ],
+  },
 ];

@@ -50,6 +50,8 @@ export const BlockTables = {
   },
   balances: { partition: 2, key: ["address", "token_address", "block_number"], data: ["snapshot"] },
   block_stats_by_day: { partition: 1, key: ["day", "block_number"], data: ["stats"] },
+  enrichment_by_number: { partition: 1, key: ["bucket", "number"], data: ["hash", "mark"] },
+  enrichment_by_hash: { partition: 1, key: ["hash"], data: ["mark"] },
 } as const;
 
 export type BlockTable = keyof typeof BlockTables;

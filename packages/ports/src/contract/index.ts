@@ -2,7 +2,14 @@ export { allPages } from "./all-pages.ts";
 export { type BusHandle, describeBusContract } from "./bus.contract.ts";
 export * from "./fixtures.ts";
 export { describeMetaStoreContract, type MetaStoreHandle } from "./meta-store.contract.ts";
-export { derivedView, expectedDetail, type RichOptions, richActors, richBlock } from "./rich-block.ts";
+export {
+  derivedView,
+  expectedDetail,
+  type RichOptions,
+  richActors,
+  richBlock,
+  splitEnrichment,
+} from "./rich-block.ts";
 export { describeStoreContract, type StoreHandle } from "./store.contract.ts";
 export type { StoreTestContext } from "./store-derived.contract.ts";
 export { gate, sleep, waitFor } from "./wait.ts";

@@ -1,5 +1,5 @@
 import { type DailyStats, mergeBlockStats, type PriceQuote, utcDay } from "@chainlog/tx-schema";
-import type { IndexedBlock, Store, TransactionDetail } from "../store.ts";
+import type { BlockEnrichment, IndexedBlock, Store, TransactionDetail } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock } from "./fixtures.ts";
 
@@ -148,4 +148,35 @@ export async function derivedView(store: Store, blocks: IndexedBlock[]) {
 /** The day rows the given blocks make, for the days they cover. */
 export function expectedDaily(blocks: IndexedBlock[]): DailyStats[] {
   return mergeBlockStats(blocks.map((b) => b.stats));
+}
+
+/**
+ * A block as the raw stage writes it (nothing that needs the node: swaps without pool tokens or price, no traced
+ * creations, prices or balances) and the enrichment the enrichment stage adds to it.
+ */
+export function splitEnrichment(b: IndexedBlock): { raw: IndexedBlock; enrichment: BlockEnrichment } {
+  return {
+    raw: {
+      ...b,
+      swaps: b.swaps.map((s) => ({ ...s, token0: null, token1: null, price: null })),
+      contractCreations: b.contractCreations.filter((c) => c.source === "receipt"),
+      pricePoints: [],
+      balances: [],
+    },
+    enrichment: {
+      mark: {
+        blockNumber: b.block.number,
+        blockHash: b.block.hash,
+        traces: "done",
+        tokens: "done",
+        pools: "done",
+        balances: "done",
+        enrichedAt: 1_700_000_000_000,
+      },
+      contractCreations: b.contractCreations.filter((c) => c.source === "trace"),
+      swaps: b.swaps,
+      pricePoints: b.pricePoints,
+      balances: b.balances,
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { InvalidCursorError } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
 import { describeDerivedRows } from "./store-derived.contract.ts";
+import { describeEnrichment } from "./store-enrichment.contract.ts";
 import { describeRegistry } from "./store-registry.contract.ts";
 
 export interface StoreHandle {
@@ -488,5 +489,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
     const context = { store: () => store, heights };
     describeDerivedRows(context);
     describeRegistry(context);
+    describeEnrichment(context);
   });
 }

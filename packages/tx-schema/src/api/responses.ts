@@ -3,11 +3,17 @@ import { Approval } from "../records/approval.ts";
 import { Block } from "../records/block.ts";
 import { DailyStats } from "../records/block-stats.ts";
 import { ContractCreation } from "../records/contract-creation.ts";
+import { EnrichmentStatus } from "../records/enrichment.ts";
 import { Log } from "../records/log.ts";
 import { PricePoint } from "../records/price-point.ts";
 import { Address, Hash, SafeInt, Uint } from "../records/primitives.ts";
 import { Receipt } from "../records/receipt.ts";
-import { IngestStatus, ProcessorStatus } from "../records/service-status.ts";
+import {
+  FeatureOffStatus,
+  IngestStatus,
+  PermanentErrorStatus,
+  ProcessorStatus,
+} from "../records/service-status.ts";
 import { Swap } from "../records/swap.ts";
 import { TokenMetadata } from "../records/token.ts";
 import { TokenTransfer } from "../records/token-transfer.ts";
@@ -43,6 +49,8 @@ export const TransactionDetailResponse = z.object({
   wethEvents: z.array(WethEvent),
   contractCreations: z.array(ContractCreation),
   tokens: TokenMap,
+  /** Whether the enrichment stage has finished this transaction's block (swap details, traces, balances). */
+  enrichment: EnrichmentStatus,
 });
 
 export const SwapView = Swap.extend({
@@ -100,6 +108,14 @@ export const StatusResponse = z.object({
   head: SafeInt.nullable(),
   latestStored: z.object({ number: SafeInt, hash: Hash, timestamp: SafeInt }).nullable(),
   indexLagBlocks: SafeInt.nullable(),
+  /**
+   * From the lowest stored block: every block below `raw` is stored, every block below `enriched` enriched too;
+   * `highest` is the highest stored. The head alone says nothing of the heights below it.
+   */
+  heights: z.object({ lowest: SafeInt, raw: SafeInt, enriched: SafeInt, highest: SafeInt }).nullable(),
+  /** What the nodes refuse for good (and so is off), and their permanent answers, over ingest and processors. */
+  featuresOff: z.array(FeatureOffStatus.extend({ service: z.enum(["ingest", "processor"]) })),
+  permanentErrors: z.array(PermanentErrorStatus.extend({ service: z.enum(["ingest", "processor"]) })),
   ingest: z.array(IngestStatus),
   processor: z.array(ProcessorStatus),
   consumerLag: SafeInt.nullable(),

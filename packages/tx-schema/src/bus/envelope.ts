@@ -73,6 +73,11 @@ export const Topics = {
   blocks: "chainlog.blocks",
   /** Processor → live readers: what has just become readable in the store (see processed.ts). */
   processed: "chainlog.processed",
+  /**
+   * Raw stage → enrichment stage: the blocks (and rollbacks) of chainlog.blocks again, each once its raw rows are
+   * in the store, so the enricher never reads ahead of them and sees a rollback after the block it retracts.
+   */
+  enrich: "chainlog.enrich",
 } as const;
 
 /** The partition key: rollback and replacement of height N share it, so a partition keeps their order. */

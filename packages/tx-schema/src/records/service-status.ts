@@ -16,6 +16,23 @@ export const EndpointHealth = z.object({
 });
 export type EndpointHealth = z.infer<typeof EndpointHealth>;
 
+/** A feature no endpoint in rotation serves (it answered permanently no), and when it is asked again. */
+export const FeatureOffStatus = z.object({
+  feature: z.string().max(100),
+  reason: z.string().max(500),
+  until: SafeInt,
+});
+export type FeatureOffStatus = z.infer<typeof FeatureOffStatus>;
+
+/** Permanent RPC answers so far (never retried), per method and kind. */
+export const PermanentErrorStatus = z.object({
+  method: z.string().max(100),
+  kind: z.enum(["unsupported", "missing-state", "reverted", "invalid-params"]),
+  count: SafeInt,
+  lastMessage: z.string().max(500),
+});
+export type PermanentErrorStatus = z.infer<typeof PermanentErrorStatus>;
+
 export const IngestStatus = z.object({
   service: z.literal("ingest"),
   /** Pod or process that reported; several replicas each report (one leads). */
@@ -31,6 +48,10 @@ export const IngestStatus = z.object({
   failovers: SafeInt,
   lastProgressAt: SafeInt,
   endpoints: z.array(EndpointHealth).max(64),
+  /** Why ingest is not advancing right now (e.g. the start block's parent cannot be fetched); null when it is. */
+  blockedBy: z.string().max(500).nullable().optional(),
+  featuresOff: z.array(FeatureOffStatus).max(64).optional(),
+  permanentErrors: z.array(PermanentErrorStatus).max(64).optional(),
 });
 export type IngestStatus = z.infer<typeof IngestStatus>;
 
@@ -45,6 +66,27 @@ export const ProcessorStatus = z.object({
   blocksPerSecond: z.number().nonnegative(),
   rollbacks: SafeInt,
   lastProgressAt: SafeInt,
+  /**
+   * Contiguous heights, from the lowest stored block: every block below `raw` is stored, every block below
+   * `enriched` is enriched too. Beside them the highest stored block.
+   */
+  heights: z
+    .object({ lowest: SafeInt, raw: SafeInt, enriched: SafeInt, highest: SafeInt })
+    .nullable()
+    .optional(),
+  /** The enrichment stage (traces, token metadata, pools, prices, balances); null when it is not run here. */
+  enrichment: z
+    .object({
+      /** Messages of the enrich topic not yet done by the enricher group. */
+      lag: SafeInt.nullable(),
+      blocks: SafeInt,
+      blocksPerSecond: z.number().nonnegative(),
+      lastProgressAt: SafeInt,
+      featuresOff: z.array(FeatureOffStatus).max(64),
+      permanentErrors: z.array(PermanentErrorStatus).max(64),
+    })
+    .nullable()
+    .optional(),
 });
 export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
 

@@ -1,14 +1,14 @@
 import { hostname } from "node:os";
 import type { Store } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
 import { type Logger, redactUrl } from "@chainlog/telemetry";
 import { type EndpointHealth, IngestStatus } from "@chainlog/tx-schema";
 import type { Ingest } from "../ingest.ts";
-import type { RpcPool } from "../rpc/rpc-pool.ts";
 
 export interface StatusReporterOptions {
   store: Pick<Store, "putServiceStatus">;
   ingest: Pick<Ingest, "status">;
-  pool: Pick<RpcPool, "failovers">;
+  pool: Pick<RpcPool, "failovers" | "featuresOff" | "permanentErrors">;
   /** POD_NAME on Kubernetes, else hostname:pid. */
   instance?: string;
   intervalMs?: number;
@@ -25,7 +25,7 @@ const redactUrls = (text: string) => text.replace(/\b(?:https?|wss?):\/\/[^\s"'<
 /** One IngestStatus from the ingest's and the pool's current state; validated, as it crosses a process. */
 export function ingestStatusOf(
   ingest: Pick<Ingest, "status">,
-  pool: Pick<RpcPool, "failovers">,
+  pool: Pick<RpcPool, "failovers" | "featuresOff" | "permanentErrors">,
   instance: string,
   now = Date.now(),
 ): IngestStatus {
@@ -57,6 +57,19 @@ export function ingestStatusOf(
     failovers: pool.failovers(),
     lastProgressAt: s.lastProgressAt,
     endpoints,
+    blockedBy: s.blockedBy === null ? null : redactUrls(s.blockedBy).slice(0, 500),
+    featuresOff: pool
+      .featuresOff()
+      .slice(0, 64)
+      .map((f) => ({ ...f, reason: redactUrls(f.reason).slice(0, 500) })),
+    permanentErrors: pool
+      .permanentErrors()
+      .slice(0, 64)
+      .map((p) => ({
+        ...p,
+        method: p.method.slice(0, 100),
+        lastMessage: redactUrls(p.lastMessage).slice(0, 500),
+      })),
   });
 }
 

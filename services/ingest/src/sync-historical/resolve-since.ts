@@ -1,4 +1,4 @@
-import type { RpcPool } from "../rpc/rpc-pool.ts";
+import type { RpcPool } from "@chainlog/rpc";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
@@ -16,10 +16,7 @@ export function parseSince(since: string): number {
 /** The first block whose timestamp is at or after `timestamp` (binary search over the node's blocks). */
 export async function blockAtTimestamp(pool: RpcPool, timestamp: number, head: number): Promise<number> {
   const ts = async (n: number) => {
-    const b = await pool.request<{ timestamp: string } | null>("eth_getBlockByNumber", [
-      `0x${n.toString(16)}`,
-      false,
-    ]);
+    const b = await pool.request("eth_getBlockByNumber", [`0x${n.toString(16)}`, false]);
     if (!b) throw new Error(`block ${n} missing while resolving INGEST_SINCE`);
     return Number(BigInt(b.timestamp));
   };

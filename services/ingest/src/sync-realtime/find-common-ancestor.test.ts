@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeepReorgError } from "../rpc/errors.ts";
+import { DeepReorgError } from "../errors.ts";
 import { findCommonAncestor } from "./find-common-ancestor.ts";
 import { RecentChain } from "./recent-chain.ts";
 

@@ -1,5 +1,5 @@
 import type { BlockRef } from "@chainlog/tx-schema";
-import { DeepReorgError } from "../rpc/errors.ts";
+import { DeepReorgError } from "../errors.ts";
 
 /**
  * Walks our chain down from `startAt` (newest first) until the node's canonical hash at a height equals ours:

@@ -1,16 +1,15 @@
+import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import type { EndpointConfig } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import type { BusEnvelope } from "@chainlog/tx-schema";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
-import { createRpcMetrics } from "../rpc/metrics.ts";
-import { createRpcPool } from "../rpc/rpc-pool.ts";
 
 /** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
 export function ingestHarness(
   endpoints: EndpointConfig[],
-  options: Partial<IngestOptions> & { maxLag?: number } = {},
+  options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number } = {},
 ) {
   const registry = createMetricsRegistry("ingest-test");
   const logger = createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -19,6 +18,7 @@ export function ingestHarness(
     maxLag: options.maxLag ?? 5,
     timeoutMs: 2000,
     healthIntervalMs: 200,
+    maxConcurrency: options.maxConcurrency,
     logger,
     metrics: createRpcMetrics(registry),
   });

@@ -9,12 +9,12 @@ import {
   startAnvil,
   swap,
 } from "@chainlog/devnet";
+import { createRpcPool, createTokenMetadataFetcher } from "@chainlog/rpc";
+import { createLogger } from "@chainlog/telemetry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivePrices } from "../derive/dex-prices.ts";
 import { pricedPools } from "../derive/enrich-swaps.ts";
-import { createRpcClient } from "../rpc/rpc-client.ts";
 import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
-import { createTokenMetadataFetcher } from "../token-metadata/fetch-token-metadata.ts";
 import { createPoolTokenReader } from "./pool-tokens.ts";
 
 describe("pool tokens + derivePrices on an anvil pair", () => {
@@ -43,7 +43,7 @@ describe("pool tokens + derivePrices on an anvil pair", () => {
     const { receipt } = await swap(client, { pair, tokenIn: usd, amountIn: 10n * 10n ** 6n });
     const env = await readBlockEnvelope(anvil.rpcUrl, Number(receipt.blockNumber), 31337);
     const { swaps, syncs } = decodeLogs(env.logs);
-    const rpc = createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 2_000 });
+    const rpc = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger: createLogger("t", "silent") });
     const reader = createPoolTokenReader(rpc);
     const found = await reader.get([pair, usd /* not a pool: its token0() reverts */]);
     expect(found.get(usd.toLowerCase())).toBeNull();
@@ -51,7 +51,7 @@ describe("pool tokens + derivePrices on an anvil pair", () => {
     expect(new Set([tokens?.token0, tokens?.token1])).toEqual(
       new Set([gov.toLowerCase(), usd.toLowerCase()]),
     );
-    const meta = await createTokenMetadataFetcher({ rpc }).get([gov, usd]);
+    const meta = await createTokenMetadataFetcher({ pool: rpc }).get([gov, usd]);
     const pools = pricedPools(
       new Map(
         [...found].map(([a, p]) => [

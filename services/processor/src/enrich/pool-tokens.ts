@@ -1,5 +1,4 @@
-import type { RpcAnswer } from "../rpc/json-rpc-batch.ts";
-import type { RpcClient } from "../rpc/rpc-client.ts";
+import type { RpcCall, RpcOutcome, RpcPool } from "@chainlog/rpc";
 
 export interface PoolTokens {
   token0: string;
@@ -9,19 +8,19 @@ export interface PoolTokens {
 const TOKEN0 = "0x0dfe1681";
 const TOKEN1 = "0xd21220a7";
 
-function addressResult(a: RpcAnswer | undefined): string | null {
-  if (!a?.ok || typeof a.result !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(a.result)) return null;
-  if (!/^0x0{24}/.test(a.result)) return null; // not an ABI-encoded address
-  return `0x${a.result.slice(26).toLowerCase()}`;
+function addressResult(a: RpcOutcome | undefined): string | null {
+  if (!a?.ok || typeof a.value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(a.value)) return null;
+  if (!/^0x0{24}/.test(a.value)) return null; // not an ABI-encoded address
+  return `0x${a.value.slice(26).toLowerCase()}`;
 }
 
 /**
  * token0()/token1() of Uniswap-style pools (V2 and V3 share them), batched and cached for the life of the process:
  * a pool's tokens never change. A contract whose calls revert is cached as "not a pool" (null). Read at "latest",
- * since old state may be pruned and the answer does not depend on the block. Throws RpcUnavailableError (nothing
- * cached) when the node cannot answer.
+ * since old state may be pruned and the answer does not depend on the block. Throws NoHealthyEndpointError
+ * (nothing cached) when no endpoint answers.
  */
-export function createPoolTokenReader(rpc: RpcClient, cacheSize = 100_000) {
+export function createPoolTokenReader(rpc: Pick<RpcPool, "batch">, cacheSize = 100_000) {
   const cache = new Map<string, PoolTokens | null>();
   return {
     async get(pools: Iterable<string>): Promise<Map<string, PoolTokens | null>> {
@@ -35,7 +34,12 @@ export function createPoolTokenReader(rpc: RpcClient, cacheSize = 100_000) {
       if (missing.length === 0) return out;
       const answers = await rpc.batch(
         missing.flatMap((to) =>
-          [TOKEN0, TOKEN1].map((data) => ({ method: "eth_call", params: [{ to, data }, "latest"] })),
+          [TOKEN0, TOKEN1].map(
+            (data): RpcCall => ({
+              method: "eth_call",
+              params: [{ to: to as `0x${string}`, data: data as `0x${string}` }, "latest"],
+            }),
+          ),
         ),
       );
       missing.forEach((pool, i) => {

@@ -1,6 +1,5 @@
+import { permanentKind, type RpcCall, type RpcPool } from "@chainlog/rpc";
 import { type BalanceSnapshot, NATIVE_ASSET, type TokenTransfer, type WethEvent } from "@chainlog/tx-schema";
-import type { RpcCall } from "../rpc/json-rpc-batch.ts";
-import type { RpcClient } from "../rpc/rpc-client.ts";
 
 export interface BalanceBlock {
   block: { number: number; hash: string; timestamp: number };
@@ -42,18 +41,22 @@ const UINT = /^0x[0-9a-fA-F]{1,64}$/;
 
 export interface ReadBalancesResult {
   snapshots: BalanceSnapshot[][];
-  /** Reads the node refused (pruned state, errors after retries): those snapshots are missing. */
+  /** Reads the node could not answer (errors after retries): those snapshots are missing. */
   failed: number;
+  /** Reads asked per block (0: the block touched no watched address). */
+  touched: number[];
+  /** The node's answer when it refused the blocks' state for good (pruned history), else null. */
+  refusal: string | null;
 }
 
 /**
  * Each touched watched address's ETH and token balances at the end of each block, read at that block's hash
  * (EIP-1898) so a reorg between the event and the read cannot mix states, all blocks in one batch. A token whose
- * balanceOf reverts or answers garbage is skipped (not a fungible token). Throws RpcUnavailableError when the
- * node does not answer at all.
+ * balanceOf reverts or answers garbage is skipped (not a fungible token). Throws NoHealthyEndpointError when no
+ * endpoint answers at all.
  */
 export async function readBalances(
-  rpc: RpcClient,
+  rpc: Pick<RpcPool, "batch">,
   blocks: readonly BalanceBlock[],
   watched: (address: string) => boolean,
 ): Promise<ReadBalancesResult> {
@@ -62,38 +65,46 @@ export async function readBalances(
   blocks.forEach((b, i) => {
     const at = { blockHash: b.block.hash };
     for (const [address, tokens] of touchedAssets(b, watched)) {
-      calls.push({ method: "eth_getBalance", params: [address, at] });
+      calls.push({ method: "eth_getBalance", params: [address as `0x${string}`, at as never] });
       slots.push({ block: i, address, token: NATIVE_ASSET });
       for (const token of [...tokens].sort()) {
         calls.push({
           method: "eth_call",
-          params: [{ to: token, data: `${BALANCE_OF}${address.slice(2).padStart(64, "0")}` }, at],
+          params: [
+            { to: token as `0x${string}`, data: `${BALANCE_OF}${address.slice(2).padStart(64, "0")}` },
+            at as never,
+          ],
         });
         slots.push({ block: i, address, token });
       }
     }
   });
   const snapshots: BalanceSnapshot[][] = blocks.map(() => []);
-  if (calls.length === 0) return { snapshots, failed: 0 };
+  const touched = blocks.map(() => 0);
+  for (const slot of slots) touched[slot.block] = (touched[slot.block] ?? 0) + 1;
+  if (calls.length === 0) return { snapshots, failed: 0, touched, refusal: null };
   const answers = await rpc.batch(calls);
   let failed = 0;
+  let refusal: string | null = null;
   slots.forEach((slot, j) => {
     const a = answers[j];
     const b = blocks[slot.block] as BalanceBlock;
     if (!a?.ok) {
-      // A revert of balanceOf means "not an ERC-20", not a failure to read.
-      if (!(a && /revert/i.test(a.message))) failed += 1;
+      // A revert of balanceOf means "not an ERC-20", not a failure to read; pruned state is a refusal.
+      const kind = a ? permanentKind(a.error) : null;
+      if (kind === "missing-state") refusal ??= a!.error.message;
+      else if (kind !== "reverted") failed += 1;
       return;
     }
-    if (typeof a.result !== "string" || !UINT.test(a.result)) return;
+    if (typeof a.value !== "string" || !UINT.test(a.value)) return;
     snapshots[slot.block]?.push({
       address: slot.address,
       token: slot.token,
-      balance: BigInt(a.result).toString(),
+      balance: BigInt(a.value).toString(),
       blockNumber: b.block.number,
       blockHash: b.block.hash,
       timestamp: b.block.timestamp,
     });
   });
-  return { snapshots, failed };
+  return { snapshots, failed, touched, refusal };
 }

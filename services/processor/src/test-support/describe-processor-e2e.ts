@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type Anvil, erc20At, pairAt, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus } from "@chainlog/embedded";
 import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
+import { createRpcPool } from "@chainlog/rpc";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import {
   type BalanceSnapshot,
@@ -17,7 +18,6 @@ import {
 import { type Address, decodeAbiParameters, type Hash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProcessor, type Processor } from "../create-processor.ts";
-import { createRpcClient } from "../rpc/rpc-client.ts";
 import { alice, type BuiltChain, bob, buildChain } from "./build-chain.ts";
 import { publishRange, publishRollback, waitFor } from "./publish-blocks.ts";
 
@@ -70,7 +70,8 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
         statusIntervalMs: 300,
         instance: "e2e-processor",
         enrich: {
-          rpc: createRpcClient({ urls: [anvil.rpcUrl], retryForMs: 5_000 }),
+          pool: createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger }),
+          retryForMs: 5_000,
           traces: "on",
           weth: lower(chain.contracts.weth),
           stablecoins: [lower(chain.contracts.stable)],
@@ -88,7 +89,15 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
       await publishRange(bus, anvil.rpcUrl, 0, head);
       await waitFor(() => processor.stats.blocks >= head + 1, 120_000, "every block in the store");
       await waitFor(() => announced.length >= head + 1, 30_000, "processed announcements");
+      await waitFor(enrichedAll, 120_000, "every block enriched");
     }, 300_000);
+
+    /** Every stored block carries the enrichment stage's mark. */
+    const enrichedAll = async () => {
+      const hashes: string[] = [];
+      for (let n = 0; n <= head; n++) hashes.push((await store.getBlockByNumber(n))?.hash ?? "");
+      return (await store.getEnrichment(hashes)).size === head + 1;
+    };
 
     afterAll(async () => {
       await reader?.close();
@@ -406,13 +415,27 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
       await waitFor(
         async () =>
           (await store.getServiceStatuses(60_000)).some(
-            (s) => s.service === "processor" && s.instance === "e2e-processor" && s.lastBlock === head,
+            (s) =>
+              s.service === "processor" &&
+              s.instance === "e2e-processor" &&
+              s.lastBlock === head &&
+              s.heights?.enriched === head + 1,
           ),
         10_000,
         "the processor's status report",
       );
-      expect(processor.stats.enrichmentFailures).toBe(0);
-      expect(processor.tracing()).toBe(true);
+      const [report] = (await store.getServiceStatuses(60_000)).filter(
+        (s) => s.service === "processor" && s.instance === "e2e-processor",
+      );
+      expect(report?.service === "processor" && report.heights).toEqual({
+        lowest: 0,
+        raw: head + 1,
+        enriched: head + 1,
+        highest: head,
+      });
+      expect(report?.service === "processor" && report.enrichment?.featuresOff).toEqual([]);
+      const marks = await store.getEnrichment([(await store.getBlockByNumber(head))?.hash ?? ""]);
+      expect([...marks.values()][0]).toMatchObject({ traces: "done", pools: "done", tokens: "done" });
     });
 
     it("replaying the same range leaves every read identical", async () => {
@@ -441,6 +464,7 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
       const blocksBefore = processor.stats.blocks;
       await publishRange(bus, anvil.rpcUrl, 0, head);
       await waitFor(() => processor.stats.blocks >= blocksBefore + head + 1, 120_000, "the replay");
+      await waitFor(enrichedAll, 60_000, "the replay's enrichment");
       expect(await snapshot()).toEqual(before);
     });
 
@@ -474,6 +498,12 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
         30_000,
         "the rollback",
       );
+      await waitFor(
+        async () => (await store.getEnrichment([replacement.hash as Hash])).size === 1,
+        30_000,
+        "the replacement's enrichment",
+      );
+      expect(await store.getEnrichment([orphan.hash as Hash])).toEqual(new Map());
       expect(await store.getTransaction(chain.txs.swap)).toBeNull();
       expect(await store.getAddressSwaps(bob, { limit: 10 })).toEqual({ items: [], nextCursor: null });
       const series = (await store.getPriceSeries(chain.contracts.tokenA, "ETH", { limit: 100 })).items;

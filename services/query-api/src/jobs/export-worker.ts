@@ -1,3 +1,4 @@
+import { csvRow } from "@chainlog/etl-export/csv";
 import { type Job, type MetaStore, type Page, QuotaExceededError, type Store } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import type { TokenTransfer, Transaction } from "@chainlog/tx-schema";
@@ -52,14 +53,6 @@ const TRANSFER_COLUMNS = [
   "tokenId",
 ] as const;
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const s = String(value);
-  // Quote when needed; a leading formula character is defused so spreadsheets never evaluate a cell.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** The job was cancelled or deleted while it ran. */
 class ExportCancelled extends Error {
   override name = "ExportCancelled";
@@ -107,10 +100,7 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     const body =
       format === "json"
         ? JSON.stringify(rows)
-        : [
-            columns.join(","),
-            ...rows.map((r) => columns.map((c) => csvCell((r as Record<string, unknown>)[c])).join(",")),
-          ].join("\n") + "\n";
+        : `${columns.join(",")}\n${rows.map((r) => csvRow(columns, r as Record<string, unknown>)).join("")}`;
     const current = await meta.getJob(job.userId, job.id);
     if (!current || current.status === "cancelled") throw new ExportCancelled();
     try {

@@ -2,6 +2,7 @@ import type { Store } from "@chainlog/ports";
 import {
   AddressResponse,
   Block,
+  EnrichmentStatus,
   SearchResponse,
   TokenTransferPage,
   TransactionDetailResponse,
@@ -21,6 +22,12 @@ async function findBlock(store: Store, id: { number: number } | { hash: string }
   if (!block)
     throw new NotFoundError("hash" in id ? `no block with hash ${id.hash}` : `no block ${id.number}`);
   return block;
+}
+
+/** Whether the enrichment stage has finished the block with this hash. */
+async function enrichmentOf(store: Store, blockHash: string): Promise<EnrichmentStatus> {
+  const mark = (await store.getEnrichment([blockHash])).get(blockHash.toLowerCase());
+  return mark ? { status: "enriched", mark } : { status: "pending" };
 }
 
 /** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
@@ -52,6 +59,20 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
 
   route(app, {
     method: "GET",
+    url: "/v1/blocks/:id/enrichment",
+    summary:
+      "Whether the enrichment stage has finished a block (pending, or enriched with how each part went: traces, tokens, pools, balances)",
+    tags,
+    auth: { public: "read" },
+    params: z.object({ id: BlockIdParam }),
+    responses: { 200: EnrichmentStatus },
+    handler: async ({ params }) => {
+      return enrichmentOf(store, (await findBlock(store, params.id)).hash);
+    },
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/blocks/:id/txs",
     summary: "Transactions of a block in index order (cursor pagination)",
     tags,
@@ -69,7 +90,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     method: "GET",
     url: "/v1/tx/:hash",
     summary:
-      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference",
+      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference; `enrichment` says whether its block's swap details, traces and balances are in yet",
     tags,
     auth: { public: "read" },
     params: z.object({ hash: HashParam }),
@@ -77,7 +98,11 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     handler: async ({ params }) => {
       const detail = await store.getTransaction(params.hash);
       if (!detail) throw new NotFoundError(`no transaction with hash ${params.hash}`);
-      return { ...detail, tokens: await tokenMap(store, referencedTokens(detail)) };
+      const [tokens, enrichment] = await Promise.all([
+        tokenMap(store, referencedTokens(detail)),
+        enrichmentOf(store, detail.transaction.blockHash),
+      ]);
+      return { ...detail, tokens, enrichment };
     },
   });
 

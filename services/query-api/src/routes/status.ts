@@ -72,10 +72,34 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
       let storeCheck = asCheck(storeHealth);
       for (const failed of [statuses, latest])
         if ("error" in failed && storeCheck.ok) storeCheck = { ok: false, detail: failed.error };
+      // every processor scans the same store: the most advanced report is the freshest
+      const heights = processor
+        .map((r) => r.heights ?? null)
+        .reduce<ProcessorStatus["heights"] | null>(
+          (best, h) => (h && (!best || h.raw + h.enriched > best.raw + best.enriched) ? h : best),
+          null,
+        );
+      const featuresOff = [
+        ...ingest.flatMap((r) => (r.featuresOff ?? []).map((f) => ({ ...f, service: "ingest" as const }))),
+        ...processor.flatMap((r) =>
+          (r.enrichment?.featuresOff ?? []).map((f) => ({ ...f, service: "processor" as const })),
+        ),
+      ];
+      const permanentErrors = [
+        ...ingest.flatMap((r) =>
+          (r.permanentErrors ?? []).map((p) => ({ ...p, service: "ingest" as const })),
+        ),
+        ...processor.flatMap((r) =>
+          (r.enrichment?.permanentErrors ?? []).map((p) => ({ ...p, service: "processor" as const })),
+        ),
+      ];
       return {
         head,
         latestStored: block ? { number: block.number, hash: block.hash, timestamp: block.timestamp } : null,
         indexLagBlocks: head !== null && block ? Math.max(0, head - block.number) : null,
+        heights: heights ?? null,
+        featuresOff,
+        permanentErrors,
         ingest,
         processor,
         consumerLag: maxOf(processor.map((r) => r.consumerLag)),

@@ -44,6 +44,7 @@ function IngestView({ s, generatedAt }: { s: IngestStatus; generatedAt: number }
           ["Ingest lag", s.lagBlocks === null ? "—" : `${formatInteger(s.lagBlocks)} block(s)`],
           ["Failovers", formatInteger(s.failovers)],
           ["Last progress", formatAge(s.lastProgressAt / 1000, generatedAt / 1000)],
+          ...(s.blockedBy ? ([["Held up by", s.blockedBy]] as [string, string][]) : []),
         ]}
       />
       <div className="table-wrap">
@@ -120,6 +121,9 @@ function ProcessorTable({ items, generatedAt }: { items: ProcessorStatus[]; gene
             <th scope="col" className="num">
               Rollbacks
             </th>
+            <th scope="col" className="num">
+              Enrichment lag
+            </th>
             <th scope="col">Last progress</th>
             <th scope="col">Report</th>
           </tr>
@@ -134,6 +138,11 @@ function ProcessorTable({ items, generatedAt }: { items: ProcessorStatus[]; gene
               <td className="num">{p.consumerLag === null ? "—" : formatInteger(p.consumerLag)}</td>
               <td className="num">{p.blocksPerSecond.toFixed(1)}</td>
               <td className="num">{p.rollbacks}</td>
+              <td className="num">
+                {p.enrichment?.lag === null || p.enrichment?.lag === undefined
+                  ? "—"
+                  : `${formatInteger(p.enrichment.lag)} message(s)`}
+              </td>
               <td>{formatAge(p.lastProgressAt / 1000, generatedAt / 1000)}</td>
               <td>
                 <Freshness updatedAt={p.updatedAt} generatedAt={generatedAt} />
@@ -167,6 +176,28 @@ function Summary({ s }: { s: PipelineStatus }) {
           "Index lag",
           <span key="i" data-testid="index-lag">
             {s.indexLagBlocks === null ? "—" : `${formatInteger(s.indexLagBlocks)} block(s)`}
+          </span>,
+        ],
+        [
+          "Stored, complete below",
+          <span key="r" data-testid="raw-complete">
+            {s.heights
+              ? `block ${formatInteger(s.heights.raw)} (highest stored ${formatInteger(s.heights.highest)})`
+              : "—"}
+          </span>,
+        ],
+        [
+          "Enriched, complete below",
+          <span key="e" data-testid="enriched-complete">
+            {s.heights ? `block ${formatInteger(s.heights.enriched)}` : "—"}
+          </span>,
+        ],
+        [
+          "Off on the node",
+          <span key="f" data-testid="features-off">
+            {s.featuresOff.length === 0
+              ? "nothing"
+              : s.featuresOff.map((f) => `${f.feature} (${f.service}): ${f.reason}`).join("; ")}
           </span>,
         ],
         ["Consumer lag", s.consumerLag === null ? "—" : `${formatInteger(s.consumerLag)} message(s)`],

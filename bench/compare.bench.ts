@@ -1,0 +1,315 @@
+/**
+ * `pnpm bench compare`: Chainlog against the node's own ceiling and its peers, on one chain, in one run.
+ *
+ * Builds a chain of the devnet workload's mix (BENCH_BLOCKS, default 1,000 blocks × BENCH_TXS 40 transactions)
+ * on a non-pruned anvil (traces need its history), then measures in interleaved rounds (BENCH_ROUNDS, default 3;
+ * the median is reported):
+ *   ceiling     bare batched fetch (blocks with transactions + eth_getBlockReceipts, JSON parsed, nothing else),
+ *               best of a batch × concurrency grid;
+ *   export      `chainlog export` (CSV, its six ethereum-etl files) as a command;
+ *   etl         ethereum-etl 2.4.2's six files (blocks+transactions, receipts+logs, token transfers, tokens);
+ *   cryo        cryo 0.3.2 (blocks, transactions, logs, erc20_transfers) from Python;
+ *   start       `chainlog start` with default settings against the node, from spawning the command until every
+ *               block's raw rows are stored (raw) and until every block is enriched with its traces (traces),
+ *               read from the store file itself every 100 ms — so start-up counts, and a block counts once the
+ *               API can serve it; peak memory is the largest sum of the pipeline processes' RSS seen meanwhile;
+ *   trace loop  bare debug_traceBlockByNumber (callTracer) over every block, one request at a time.
+ * Peers are installed into ~/.cache/chainlog/peers on first use (bench/peers.ts); one that cannot be installed
+ * is left out and said so.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildWorkloadChain, freePort, rpc, startAnvil } from "@chainlog/devnet";
+import { createSqliteStore } from "@chainlog/embedded";
+import { ensurePeers } from "./peers.ts";
+
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 1000);
+const TXS = Number(process.env.BENCH_TXS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const repo = join(import.meta.dirname, "..");
+const work = mkdtempSync(join(tmpdir(), "chainlog-compare-"));
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = repo): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.slice(0, 2).join(" ")} failed: ${r.stderr?.toString().slice(-2000)}`);
+  return performance.now() - t;
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return JSON.parse(await res.text());
+}
+
+/** Blocks 0..head with receipts, `batch` blocks a request, `concurrency` requests in flight; JSON parse only. */
+async function bareFetch(url: string, head: number, batch: number, concurrency: number): Promise<number> {
+  const t = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next <= head) {
+      const from = next;
+      next += batch;
+      const calls = [];
+      for (let n = from; n < Math.min(head + 1, from + batch); n++)
+        calls.push(
+          { jsonrpc: "2.0", id: calls.length, method: "eth_getBlockByNumber", params: [hex(n), true] },
+          { jsonrpc: "2.0", id: calls.length + 1, method: "eth_getBlockReceipts", params: [hex(n)] },
+        );
+      const out = (await post(url, calls)) as { error?: unknown }[];
+      if (!Array.isArray(out) || out.some((o) => o.error)) throw new Error("the ceiling's fetch failed");
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return performance.now() - t;
+}
+
+async function ceiling(url: string, head: number): Promise<{ ms: number; shape: string }> {
+  let best = { ms: Number.POSITIVE_INFINITY, shape: "" };
+  for (const batch of [10, 20])
+    for (const concurrency of [8, 16]) {
+      const ms = await bareFetch(url, head, batch, concurrency);
+      if (ms < best.ms) best = { ms, shape: `${batch} blocks × ${concurrency} in flight` };
+    }
+  return best;
+}
+
+async function traceLoop(url: string, head: number): Promise<number> {
+  const t = performance.now();
+  for (let n = 1; n <= head; n++) {
+    const out = (await post(url, {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "debug_traceBlockByNumber",
+      params: [hex(n), { tracer: "callTracer" }],
+    })) as { error?: unknown };
+    if (out.error) throw new Error(`trace of block ${n} failed: ${JSON.stringify(out.error)}`);
+  }
+  return performance.now() - t;
+}
+
+function etl(bin: string, url: string, head: number, dir: string): number {
+  mkdirSync(dir, { recursive: true });
+  const o = (f: string) => join(dir, f);
+  const common = ["-p", url, "-b", "100", "-w", "8"];
+  const t = performance.now();
+  run(bin, [
+    "export_blocks_and_transactions",
+    "-s",
+    "0",
+    "-e",
+    String(head),
+    ...common,
+    "--blocks-output",
+    o("blocks.csv"),
+    "--transactions-output",
+    o("transactions.csv"),
+  ]);
+  run(bin, ["extract_csv_column", "-i", o("transactions.csv"), "-c", "hash", "-o", o("tx_hashes.txt")]);
+  run(bin, [
+    "export_receipts_and_logs",
+    "-t",
+    o("tx_hashes.txt"),
+    ...common,
+    "--receipts-output",
+    o("receipts.csv"),
+    "--logs-output",
+    o("logs.csv"),
+  ]);
+  run(bin, ["extract_token_transfers", "-l", o("logs.csv"), "-o", o("token_transfers.csv")]);
+  run(bin, [
+    "extract_csv_column",
+    "-i",
+    o("token_transfers.csv"),
+    "-c",
+    "token_address",
+    "-o",
+    o("token_addresses.txt"),
+  ]);
+  const unique = [...new Set(readFileSync(o("token_addresses.txt"), "utf8").split(/\r?\n/).filter(Boolean))];
+  writeFileSync(o("token_addresses.txt"), `${unique.join("\n")}\n`);
+  run(bin, ["export_tokens", "-t", o("token_addresses.txt"), "-p", url, "-o", o("tokens.csv")]);
+  return performance.now() - t;
+}
+
+function cryo(python: string, url: string, head: number, dir: string): number {
+  mkdirSync(dir, { recursive: true });
+  const script = `import cryo\ncryo.freeze(["blocks", "transactions", "logs", "erc20_transfers"], rpc=${JSON.stringify(url)}, blocks=["0:${head + 1}"], output_dir=${JSON.stringify(dir)}, csv=True, no_verbose=True, max_concurrent_requests=16)\n`;
+  return run(python, ["-c", script]);
+}
+
+function exportCommand(url: string, head: number, dir: string): number {
+  return run(process.execPath, [
+    "--import",
+    "tsx",
+    "packages/launcher/src/main.ts",
+    "export",
+    "--rpc-url",
+    url,
+    "--from",
+    "0",
+    "--to",
+    String(head),
+    "--out",
+    dir,
+  ]);
+}
+
+/** Sum of RSS (MiB) of a process and its descendants. */
+function treeRss(pid: number): number {
+  const ps = spawnSync("ps", ["-eo", "pid=,ppid=,rss="], { encoding: "utf8" }).stdout;
+  const rows = ps
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of rows)
+      if (tree.has(pp) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
+  }
+  return rows.filter(([p]) => tree.has(p)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
+}
+
+async function start(url: string, head: number, dir: string) {
+  const env = {
+    ETH_RPC_URL: url,
+    ETH_RPC_URLS: "",
+    CHAINLOG_DATA_DIR: dir,
+    API_PORT: String(await freePort()),
+    WEB_PORT: String(await freePort()),
+    INGEST_HTTP_PORT: String(await freePort()),
+    PROCESSOR_HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: "warn",
+  };
+  const t = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/launcher/src/main.ts", "start"], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+    stdio: "ignore",
+  });
+  let peak = 0;
+  let raw = 0;
+  let traced = 0;
+  let rawMs = 0;
+  let tracesMs = 0;
+  let store: ReturnType<typeof createSqliteStore> | null = null;
+  try {
+    while (tracesMs === 0) {
+      peak = Math.max(peak, treeRss(child.pid!));
+      if (performance.now() - t > 1_800_000) throw new Error("chainlog start did not catch up within 30 min");
+      if (child.exitCode !== null) throw new Error(`chainlog start exited with ${child.exitCode}`);
+      if (!store && existsSync(join(dir, "store.db")))
+        store = createSqliteStore({ path: join(dir, "store.db") });
+      if (store) {
+        for (const h of await store.getHeights(raw, 5_000)) if (h.number === raw) raw += 1;
+        if (raw > head && rawMs === 0) rawMs = performance.now() - t;
+        for (const h of await store.getHeights(traced, 5_000))
+          if (h.number === traced && h.enriched) traced += 1;
+        if (traced > head) tracesMs = performance.now() - t;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // every block's traces were read, not turned off: the figure is for traces complete
+    const hashes: string[] = [];
+    for (let n = 0; n <= head; n++) hashes.push((await store!.getBlockByNumber(n))!.hash);
+    const marks = await store!.getEnrichment(hashes);
+    const notTraced = [...marks.values()].filter((m) => m.traces !== "done" && m.traces !== "none").length;
+    return { rawMs, tracesMs, peakMiB: peak, notTraced };
+  } finally {
+    await store?.close();
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+  }
+}
+
+const peers = ensurePeers();
+if (!existsSync(join(repo, "services/web/dist/index.html")))
+  run("pnpm", ["--filter", "@chainlog/web", "build"]); // the launcher would build it during the first start
+// Every block's state kept in memory (anvil's default keeps few and answers -32001 for older ones): each block
+// can be traced, as on an archive node.
+const anvil = await startAnvil({ noMining: true, gasLimit: 100_000_000n, pruneHistory: BLOCKS * 3 + 1000 });
+try {
+  console.log(`building ${BLOCKS} blocks × ${TXS} txs of the workload's mix… (load ${load()})`);
+  const built = await buildWorkloadChain({ rpcUrl: anvil.rpcUrl, blocks: BLOCKS, txPerBlock: TXS });
+  const head = built.head;
+  console.log(
+    `chain: ${head + 1} blocks, ${built.transactions} workload txs (${(built.transactions / built.trafficBlocks).toFixed(1)}/block); sent by kind ${JSON.stringify(built.stats.byKind)}`,
+  );
+  const url = anvil.rpcUrl;
+  await rpc(url, "eth_blockNumber");
+  const times: Record<string, number[]> = {};
+  const note = (k: string, ms: number) => {
+    times[k] = [...(times[k] ?? []), ms];
+  };
+  let shape = "";
+  let peak = 0;
+  let notTraced = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round}/${ROUNDS} (load ${load()})`);
+    const c = await ceiling(url, head);
+    note("ceiling", c.ms);
+    shape = c.shape;
+    note("export", exportCommand(url, head, join(work, `export-${round}`)));
+    if (peers.etl) note("etl", etl(peers.etl, url, head, join(work, `etl-${round}`)));
+    if (peers.cryo) note("cryo", cryo(peers.cryo, url, head, join(work, `cryo-${round}`)));
+    const s = await start(url, head, join(work, `start-${round}`));
+    note("start raw", s.rawMs);
+    note("start traces", s.tracesMs);
+    peak = Math.max(peak, s.peakMiB);
+    notTraced += s.notTraced;
+    note("trace loop", await traceLoop(url, head));
+    for (const k of Object.keys(times))
+      console.log(`  ${k.padEnd(13)} ${(times[k]!.at(-1)! / 1000).toFixed(2)} s`);
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  const s = (k: string) => (m[k] === undefined ? "—" : `${(m[k]! / 1000).toFixed(2)} s`);
+  const speed = (of: string, vs: string) => (m[of] && m[vs] ? (m[vs]! / m[of]!).toFixed(2) : "—");
+  console.log(
+    `\nmedian of ${ROUNDS} interleaved rounds, ${head + 1} blocks, ${built.transactions} txs; load at the end ${load()}`,
+  );
+  console.log(`| measure | time | speed ratio | target |`);
+  console.log(`| --- | --- | --- | --- |`);
+  console.log(`| ceiling: bare batched fetch (${shape}) | ${s("ceiling")} | 1.00 | |`);
+  console.log(
+    `| chainlog export (CSV, 6 files) | ${s("export")} | ${speed("export", "ceiling")} × ceiling | ≥ 0.9 |`,
+  );
+  console.log(
+    `| ethereum-etl 2.4.2 (6 files) | ${s("etl")} | export is ${speed("export", "etl")} × faster | ≥ 2.5 |`,
+  );
+  console.log(
+    `| cryo 0.3.2 (4 datasets) | ${s("cryo")} | export is ${speed("export", "cryo")} × faster | ≥ 1.0 |`,
+  );
+  console.log(
+    `| chainlog start, raw rows stored (start-up included) | ${s("start raw")} | ${speed("start raw", "ceiling")} × ceiling | ≥ 0.6 |`,
+  );
+  console.log(
+    `| chainlog start, traces complete | ${s("start traces")} | ${m["start traces"] && m["trace loop"] ? (m["start traces"]! / m["trace loop"]!).toFixed(2) : "—"} × trace loop | ≤ 1.3 |`,
+  );
+  console.log(`| bare debug_traceBlockByNumber loop | ${s("trace loop")} | 1.00 | |`);
+  console.log(`| pipeline peak RSS (launcher + services) | ${peak.toFixed(0)} MiB | | |`);
+  if (notTraced > 0) console.log(`warning: ${notTraced} blocks were enriched without their traces`);
+} finally {
+  await anvil.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(0);

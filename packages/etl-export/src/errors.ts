@@ -1,0 +1,104 @@
+/** A bad export request (range, entities, format, output): the command line shows its usage with it. */
+export class ExportParameterError extends Error {
+  override name = "ExportParameterError";
+}
+
+/** `--to` past the node's head: said in one line with the head, since the parameters themselves are fine. */
+export class BeyondHeadError extends Error {
+  override name = "BeyondHeadError";
+  constructor(
+    readonly to: number,
+    readonly head: number,
+  ) {
+    super(`--to ${to} is beyond the node's head (block ${head})`);
+  }
+}
+
+/**
+ * S3 failures of an export, each with a message that says what to fix. Built from the error's code and
+ * HTTP status only, never from the raw SDK error: its fields can echo the access key id and the string
+ * that was signed, and none of that belongs in a log.
+ */
+export class S3ExportError extends Error {
+  override name = "S3ExportError";
+}
+
+export class S3UrlError extends ExportParameterError {
+  override name = "S3UrlError";
+  constructor(url: string, why: string) {
+    super(`bad S3 URL "${url}": ${why}`);
+  }
+}
+
+export class S3BucketNotFoundError extends S3ExportError {
+  override name = "S3BucketNotFoundError";
+  constructor(bucket: string) {
+    super(`S3 bucket "${bucket}" does not exist (or the endpoint/region is not where it lives)`);
+  }
+}
+
+export class S3AccessDeniedError extends S3ExportError {
+  override name = "S3AccessDeniedError";
+  constructor(bucket: string, code: string) {
+    super(
+      `S3 denied access to bucket "${bucket}" (${code}): check the credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the pod's role) and that they allow s3:ListBucket, s3:PutObject, s3:AbortMultipartUpload and s3:DeleteObject`,
+    );
+  }
+}
+
+export class S3CredentialsError extends S3ExportError {
+  override name = "S3CredentialsError";
+  constructor() {
+    super(
+      "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role",
+    );
+  }
+}
+
+export class S3UnreachableError extends S3ExportError {
+  override name = "S3UnreachableError";
+  constructor(endpoint: string, code: string) {
+    super(`cannot reach the S3 endpoint ${endpoint} (${code})`);
+  }
+}
+
+const DENIED = new Set([
+  "AccessDenied",
+  "Forbidden",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "InvalidToken",
+  "ExpiredToken",
+  "TokenRefreshRequired",
+  "AllAccessDisabled",
+  "XAdminUserNotFound", // versitygw's (404) answer to an unknown access key
+]);
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+]);
+
+/** Turns an SDK failure of an operation on `bucket`/`key` into one of the errors above. */
+export function s3Failure(error: unknown, ctx: { bucket: string; key?: string; endpoint: string }): Error {
+  if (error instanceof S3ExportError || error instanceof ExportParameterError) return error;
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e.name ?? "";
+  const status = e.$metadata?.httpStatusCode;
+  if (name === "CredentialsProviderError") return new S3CredentialsError();
+  if (name === "NoSuchBucket" || (name === "NotFound" && ctx.key === undefined))
+    return new S3BucketNotFoundError(ctx.bucket);
+  if (DENIED.has(name) || status === 403) return new S3AccessDeniedError(ctx.bucket, name || "403");
+  if (e.code && NETWORK.has(e.code)) return new S3UnreachableError(ctx.endpoint, e.code);
+  if (/Region is missing/i.test((error as Error).message ?? ""))
+    return new S3ExportError("no AWS region: set AWS_REGION (or a region in the AWS profile)");
+  const where = ctx.key ? `s3://${ctx.bucket}/${ctx.key}` : `s3://${ctx.bucket}`;
+  // The message itself is S3's fixed text or a socket error; the fields that can echo secrets are left out.
+  const message = ((error as Error).message ?? "").split("\n")[0]?.slice(0, 200);
+  return new S3ExportError(
+    `S3 request on ${where} failed: ${name || "error"}${status ? ` (HTTP ${status})` : ""}${message ? `: ${message}` : ""}`,
+  );
+}

@@ -1,0 +1,178 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Anvil,
+  createDevnetClient,
+  deployBytes32Token,
+  deployErc20,
+  deployErc721,
+  mintErc20,
+  mintErc721,
+  startAnvil,
+  transferErc20,
+} from "@chainlog/devnet";
+import { parquetReadObjects } from "hyparquet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EtlColumns } from "./etl-rows.ts";
+import { ExportParameterError, exportRange } from "./export-range.ts";
+
+/** Parses our CSV back (quoted fields may hold commas), the way a loader would. */
+function readCsv(path: string): Record<string, string>[] {
+  const [header, ...rows] = readFileSync(path, "utf8").trimEnd().split("\n");
+  const split = (line: string) => {
+    const out: string[] = [];
+    let cur = "";
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (ch === '"' && quoted && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = !quoted;
+      else if (ch === "," && !quoted) {
+        out.push(cur);
+        cur = "";
+      } else cur += ch;
+    }
+    out.push(cur);
+    return out;
+  };
+  const names = split(header ?? "");
+  return rows.map((r) => Object.fromEntries(split(r).map((v, i) => [names[i], v])));
+}
+
+describe("exportRange on anvil", () => {
+  let anvil: Anvil;
+  let dir: string;
+  let head: number;
+  let token: string;
+  let b32: string;
+  beforeAll(async () => {
+    anvil = await startAnvil({ pruneHistory: true });
+    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
+    const [me] = await client.getAddresses();
+    token = await deployErc20(client, { name: 'Quote "and", comma', symbol: "QC", decimals: 8 });
+    b32 = await deployBytes32Token(client, { name: "Maker", symbol: "MKR" });
+    const nft = await deployErc721(client);
+    await mintErc20(client, { token: token as `0x${string}`, to: me as `0x${string}`, amount: 1000n });
+    await transferErc20(client, {
+      token: token as `0x${string}`,
+      to: "0x000000000000000000000000000000000000a11c",
+      amount: 7n,
+    });
+    await mintErc721(client, { token: nft, to: "0x000000000000000000000000000000000000a11c", tokenId: 9n });
+    await client.writeContract({
+      address: b32 as `0x${string}`,
+      abi: [
+        {
+          type: "function",
+          name: "mint",
+          inputs: [{ type: "address" }, { type: "uint256" }],
+          outputs: [],
+          stateMutability: "nonpayable",
+        },
+      ],
+      functionName: "mint",
+      args: [me as `0x${string}`, 5n],
+      account: me as `0x${string}`,
+    });
+    head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    dir = mkdtempSync(join(tmpdir(), "chainlog-export-"));
+  }, 60_000);
+  afterAll(async () => {
+    await anvil?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes ethereum-etl's files and columns, loadable back with the right values", async () => {
+    const result = await exportRange({
+      rpcUrls: [anvil.rpcUrl],
+      from: 0,
+      to: head,
+      entities: ["blocks", "transactions", "receipts", "logs", "token_transfers", "tokens"],
+      format: "csv",
+      outDir: dir,
+      batchSize: 3,
+    });
+    expect(result.blocks).toBe(head + 1);
+    for (const [entity, { path }] of Object.entries(result.files)) {
+      expect(readFileSync(path, "utf8").split("\n")[0]).toBe(
+        EtlColumns[entity as keyof typeof EtlColumns].join(","),
+      );
+    }
+    const blocks = readCsv(join(dir, "blocks.csv"));
+    expect(blocks.map((b) => Number(b.number))).toEqual(Array.from({ length: head + 1 }, (_, i) => i));
+    const txs = readCsv(join(dir, "transactions.csv"));
+    expect(txs).toHaveLength(head); // automine: one transaction per block after genesis
+    expect(txs.every((t) => /^\d+$/.test(t.value ?? "") && t.transaction_type === "2")).toBe(true);
+    const receipts = readCsv(join(dir, "receipts.csv"));
+    expect(receipts.every((r) => r.status === "1")).toBe(true);
+    expect(receipts.filter((r) => r.contract_address !== "")).toHaveLength(3);
+    const transfers = readCsv(join(dir, "token_transfers.csv"));
+    expect(transfers.map((t) => [t.token_address, t.to_address, t.value])).toEqual([
+      [token.toLowerCase(), expect.any(String), "1000"],
+      [token.toLowerCase(), "0x000000000000000000000000000000000000a11c", "7"],
+      [expect.any(String), "0x000000000000000000000000000000000000a11c", "9"],
+      [b32.toLowerCase(), expect.any(String), "5"],
+    ]);
+    const logs = readCsv(join(dir, "logs.csv"));
+    expect(logs).toHaveLength(4);
+    expect(logs[0]?.topics?.split(",")).toHaveLength(3);
+    const tokens = readCsv(join(dir, "tokens.csv"));
+    expect(tokens.find((t) => t.address === token.toLowerCase())).toMatchObject({
+      name: 'Quote "and", comma',
+      symbol: "QC",
+      decimals: "8",
+      total_supply: "1000",
+    });
+    expect(tokens.find((t) => t.address === b32.toLowerCase())).toMatchObject({
+      name: "Maker",
+      symbol: "MKR",
+    });
+  });
+
+  it("writes parquet with the same columns, integers as INT64 and wei amounts as exact strings", async () => {
+    const out = join(dir, "parquet");
+    const result = await exportRange({
+      rpcUrls: [anvil.rpcUrl],
+      from: 0,
+      to: head,
+      entities: ["blocks", "token_transfers"],
+      format: "parquet",
+      outDir: out,
+    });
+    expect(result.files.blocks?.rows).toBe(head + 1);
+    const read = async (path: string) => {
+      const buf = readFileSync(path);
+      const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+      return parquetReadObjects({ file });
+    };
+    const blocks = await read(join(out, "blocks", "part-00000.parquet"));
+    expect(Object.keys(blocks[0] ?? {})).toEqual([...EtlColumns.blocks]);
+    expect(blocks.map((b) => b.number)).toEqual(Array.from({ length: head + 1 }, (_, i) => BigInt(i)));
+    const csvBlocks = readCsv(join(dir, "blocks.csv"));
+    expect(blocks.map((b) => b.hash)).toEqual(csvBlocks.map((b) => b.hash));
+    const transfers = await read(join(out, "token_transfers", "part-00000.parquet"));
+    expect(transfers.map((t) => t.value)).toEqual(["1000", "7", "9", "5"]);
+  });
+
+  it("refuses bad parameters with a message naming them", async () => {
+    const base = {
+      rpcUrls: [anvil.rpcUrl],
+      from: 0,
+      to: 1,
+      entities: ["blocks" as const],
+      format: "csv" as const,
+      outDir: dir,
+    };
+    await expect(exportRange({ ...base, from: 5, to: 1 })).rejects.toThrow(/--from 5 --to 1/);
+    await expect(exportRange({ ...base, entities: ["nope" as "blocks"] })).rejects.toThrow(
+      /unknown entity "nope"/,
+    );
+    await expect(exportRange({ ...base, format: "xlsx" as "csv" })).rejects.toBeInstanceOf(
+      ExportParameterError,
+    );
+    await expect(exportRange({ ...base, to: head + 100 })).rejects.toThrow(/beyond the node's head/);
+  });
+});

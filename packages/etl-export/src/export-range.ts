@@ -1,0 +1,230 @@
+import { decodeLogs } from "@chainlog/decoders";
+import {
+  createRpcPool,
+  createTokenMetadataFetcher,
+  type FetchedBlocks,
+  fetchBlocks,
+  NoHealthyEndpointError,
+  parseEndpoints,
+  type RpcPool,
+} from "@chainlog/rpc";
+import { createLogger, type Logger } from "@chainlog/telemetry";
+import { CsvWriter } from "./csv-writer.ts";
+import { createDirSink } from "./dir-sink.ts";
+import { BeyondHeadError, ExportParameterError } from "./errors.ts";
+import {
+  blockRow,
+  EtlColumns,
+  type EtlEntity,
+  type EtlRow,
+  logRow,
+  receiptRow,
+  tokenRow,
+  tokenTransferRow,
+  transactionRow,
+} from "./etl-rows.ts";
+import type { ExportSink } from "./output-file.ts";
+import { ParquetWriter } from "./parquet-writer.ts";
+import { isS3Url } from "./s3-url.ts";
+
+export const EXPORT_ENTITIES = Object.keys(EtlColumns) as EtlEntity[];
+
+export interface ExportProgress {
+  /** Highest block written so far (every block below it is written too). */
+  block: number;
+  from: number;
+  to: number;
+  blocks: number;
+  transactions: number;
+}
+
+export interface ExportRangeParameters {
+  /** The nodes to read, as ETH_RPC_URLS entries (`url` or `url#priority=N&rps=R`): one pool, with failover. */
+  rpcUrls: string[];
+  from: number;
+  to: number;
+  entities: EtlEntity[];
+  format: "csv" | "parquet";
+  /** A directory, or s3://bucket/prefix (objects named as the directory's files). */
+  outDir: string;
+  /** Where S3 credentials, region and endpoint come from (AWS_*, S3_ENDPOINT). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Blocks per JSON-RPC batch. Default 10. */
+  batchSize?: number;
+  /** Upper bound of each endpoint's adaptive concurrency (batches in flight). Default 16. */
+  maxConcurrency?: number;
+  onProgress?: (p: ExportProgress) => void;
+  /** Stops the export between batches (e.g. on SIGINT); it then cleans up as after any failure. */
+  signal?: AbortSignal;
+  /** The pool's warnings (failovers, refused features). Default: silent. */
+  logger?: Logger;
+}
+
+export interface ExportResult {
+  /** Rows written per entity, and the file (or s3:// object, or parquet folder/prefix) holding them. */
+  files: Record<string, { path: string; rows: number }>;
+  blocks: number;
+}
+
+export {
+  BeyondHeadError,
+  ExportParameterError,
+  S3AccessDeniedError,
+  S3BucketNotFoundError,
+  S3CredentialsError,
+  S3ExportError,
+  S3UnreachableError,
+  S3UrlError,
+} from "./errors.ts";
+
+function validate(params: ExportRangeParameters): EtlEntity[] {
+  const { from, to } = params;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from)
+    throw new ExportParameterError(`invalid range --from ${from} --to ${to}: need 0 <= from <= to`);
+  const entities = [...new Set(params.entities)];
+  for (const e of entities)
+    if (!EXPORT_ENTITIES.includes(e))
+      throw new ExportParameterError(`unknown entity "${e}"; one of ${EXPORT_ENTITIES.join(", ")}`);
+  if (entities.length === 0) throw new ExportParameterError("no entities to export");
+  if (params.format !== "csv" && params.format !== "parquet")
+    throw new ExportParameterError(`unknown format "${params.format}"; csv or parquet`);
+  if (params.rpcUrls.length === 0)
+    throw new ExportParameterError("no node: pass --rpc-url or set ETH_RPC_URL");
+  return entities;
+}
+
+/**
+ * Fetches [from, to] in batches through the pool, several in flight, and yields them strictly in order. Every
+ * answer goes through ingest's validators (schemas, receipts against transactions, parent-hash links), and a
+ * node without eth_getBlockReceipts gets per-transaction receipts.
+ */
+async function* fetchInOrder(
+  pool: RpcPool,
+  chainId: number,
+  from: number,
+  to: number,
+  batchSize: number,
+  signal?: AbortSignal,
+): AsyncGenerator<FetchedBlocks> {
+  const inflight = new Map<number, Promise<FetchedBlocks>>();
+  let next = from;
+  const launch = () => {
+    while (inflight.size < pool.capacity() && next <= to) {
+      const s = next;
+      const e = Math.min(to, s + batchSize - 1);
+      next = e + 1;
+      const p = fetchBlocks(pool, chainId, s, e);
+      p.catch(() => undefined); // awaited in order below
+      inflight.set(s, p);
+    }
+  };
+  try {
+    for (let at = from; at <= to; ) {
+      signal?.throwIfAborted();
+      launch();
+      const fetched = await inflight.get(at)!;
+      inflight.delete(at);
+      at = fetched.envelopes[fetched.envelopes.length - 1]!.block.number + 1;
+      yield fetched;
+    }
+  } finally {
+    inflight.clear();
+  }
+}
+
+/**
+ * Exports a block range from JSON-RPC nodes into ethereum-etl's files (blocks.csv, transactions.csv,
+ * receipts.csv, logs.csv, token_transfers.csv, tokens.csv) with its column names and order; parquet writes a
+ * directory of part files per entity (blocks/part-00000.parquet) with the same columns. To a directory, files
+ * are written aside and renamed into place at the end; to s3://bucket/prefix the same names become object keys,
+ * and a failed export removes what it had uploaded. Either way a failed export leaves nothing partial.
+ */
+export async function exportRange(params: ExportRangeParameters): Promise<ExportResult> {
+  const entities = validate(params);
+  const { from, to, outDir } = params;
+  const pool = createRpcPool({
+    endpoints: parseEndpoints(params.rpcUrls),
+    logger: params.logger ?? createLogger("export", "silent"),
+    maxConcurrency: params.maxConcurrency ?? 16,
+    timeoutMs: 30_000,
+  });
+  const head = await pool.checkHealth();
+  if (head < 0) throw new NoHealthyEndpointError(new Error(pool.status()[0]?.lastError ?? "no answer"));
+  if (to > head) throw new BeyondHeadError(to, head);
+  const chainId = Number(BigInt(await pool.request("eth_chainId", [])));
+
+  // the AWS SDK is loaded only for an s3:// export: a local one starts without it
+  const sink: ExportSink = isS3Url(outDir)
+    ? await (await import("./s3-sink.ts")).createS3Sink(outDir, params.env)
+    : createDirSink(outDir);
+  const writers = new Map<EtlEntity, CsvWriter | ParquetWriter>();
+  const want = (e: EtlEntity) => writers.get(e);
+  const tokens = new Set<string>();
+  let blocks = 0;
+  let transactions = 0;
+  try {
+    for (const e of entities)
+      writers.set(
+        e,
+        params.format === "csv"
+          ? await CsvWriter.open(sink, `${e}.csv`, EtlColumns[e])
+          : new ParquetWriter(sink, e, EtlColumns[e]),
+      );
+    const rows: Record<EtlEntity, EtlRow[]> = Object.fromEntries(
+      EXPORT_ENTITIES.map((e) => [e, []]),
+    ) as never;
+    const needTransfers = writers.has("token_transfers") || writers.has("tokens");
+    for await (const fetched of fetchInOrder(
+      pool,
+      chainId,
+      from,
+      to,
+      params.batchSize ?? 10,
+      params.signal,
+    )) {
+      for (const env of fetched.envelopes) {
+        const { block } = env;
+        if (writers.has("blocks")) rows.blocks.push(blockRow(block));
+        if (writers.has("transactions"))
+          for (const tx of env.transactions) rows.transactions.push(transactionRow(tx, block.timestamp));
+        if (writers.has("receipts")) for (const r of env.receipts) rows.receipts.push(receiptRow(r));
+        if (writers.has("logs")) for (const l of env.logs) rows.logs.push(logRow(l));
+        if (needTransfers)
+          for (const t of decodeLogs(env.logs).tokenTransfers) {
+            const row = tokenTransferRow(t);
+            if (!row) continue;
+            tokens.add(t.token);
+            rows.token_transfers.push(row);
+          }
+        blocks += 1;
+        transactions += env.transactions.length;
+      }
+      for (const [e, w] of writers) {
+        await w.writeMany(rows[e]);
+        rows[e] = [];
+      }
+      const last = fetched.envelopes[fetched.envelopes.length - 1]!.block.number;
+      params.onProgress?.({ block: last, from, to, blocks, transactions });
+    }
+    const tokenWriter = want("tokens");
+    if (tokenWriter && tokens.size > 0) {
+      // As ethereum-etl's export_tokens: metadata at the node's latest block, one row per token seen.
+      const metadata = await createTokenMetadataFetcher({ pool }).get([...tokens]);
+      await tokenWriter.writeMany([...metadata.values()].map(tokenRow));
+    }
+    for (const w of writers.values()) await w.close();
+    await sink.close();
+  } catch (error) {
+    // the export's error is the one to report; a cleanup failure is attached rather than replacing it
+    await sink.abort().catch((cleanup: Error) => {
+      if (error instanceof Error && error.cause === undefined) error.cause = cleanup;
+    });
+    throw error;
+  } finally {
+    pool.close();
+  }
+  return {
+    blocks,
+    files: Object.fromEntries([...writers].map(([e, w]) => [e, { path: w.path, rows: w.rows }])),
+  };
+}

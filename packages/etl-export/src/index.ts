@@ -1,0 +1,7 @@
+export * from "./csv-writer.ts";
+export * from "./dir-sink.ts";
+export * from "./etl-rows.ts";
+export * from "./export-range.ts";
+export * from "./output-file.ts";
+export { EtlInt64Columns, ParquetValueError, ParquetWriter } from "./parquet-writer.ts";
+export * from "./s3-url.ts";

@@ -1,0 +1,12 @@
+export { type EndpointConfig, EndpointConfigError, parseEndpoints } from "@chainlog/runtime-config";
+export * from "./aimd.ts";
+export * from "./classify.ts";
+export * from "./endpoint.ts";
+export * from "./errors.ts";
+export * from "./fetch-blocks.ts";
+export * from "./fetch-token-metadata.ts";
+export * from "./json-rpc.ts";
+export * from "./metrics.ts";
+export * from "./rpc-pool.ts";
+export * from "./rpc-schema.ts";
+export * from "./token-bucket.ts";

@@ -1,0 +1,7 @@
+/** A reorg deeper than the kept parent-hash chain: the stream cannot be repaired automatically. */
+export class DeepReorgError extends Error {
+  override name = "DeepReorgError";
+  constructor(readonly depth: number) {
+    super(`reorg deeper than the ${depth} blocks kept`);
+  }
+}

@@ -1,0 +1,111 @@
+import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
+import type { Logger } from "@chainlog/telemetry";
+import { type BlockEnvelope, decodeEnvelope, type ProcessorStatus, Topics } from "@chainlog/tx-schema";
+import { indexBlock } from "../index-block.ts";
+import type { ProcessorMetrics } from "../metrics.ts";
+import { type BlockEnricherContext, createBlockEnricher } from "./create-block-enricher.ts";
+
+export interface EnricherParameters extends Omit<BlockEnricherContext, "store" | "logger"> {
+  bus: Bus;
+  store: Store;
+  logger: Logger;
+  metrics: ProcessorMetrics;
+  group?: string;
+  /** Blocks per bus batch (the enricher works a batch at once: its reads are batched over its blocks). */
+  maxBatchSize?: number;
+}
+
+export type EnrichmentStatus = NonNullable<ProcessorStatus["enrichment"]>;
+
+/**
+ * The enrichment stage: a consumer group of its own on chainlog.enrich, which the raw stage fills only after a
+ * block's raw rows are stored. Its position is the group's; a restart resumes there, and a block already marked
+ * enriched (a replayed batch) is skipped without asking the node again. Rollbacks need no work here: the raw
+ * stage's rollback removed the block with its enrichment, and an enrichment written for a block rolled back
+ * meanwhile is refused by the store.
+ */
+export function createEnricher(params: EnricherParameters) {
+  const { bus, store, logger, metrics: m } = params;
+  const group = params.group ?? "enricher";
+  const enricher = createBlockEnricher({ ...params, store, logger });
+  let subscription: Subscription | null = null;
+  let blocks = 0;
+  let lastProgressAt = Date.now();
+  let lag: number | null = null;
+  let rate = { blocks: 0, at: Date.now(), perSecond: 0 };
+
+  const onBatch = async (batch: ConsumedMessage[]) => {
+    const envelopes: BlockEnvelope[] = [];
+    for (const message of batch) {
+      // the raw stage validated and parked bad messages before republishing: these decode
+      const env = decodeEnvelope(message.value, message.headers);
+      if (env.kind === "block") envelopes.push(env);
+    }
+    if (envelopes.length === 0) return;
+    const done = await store.getEnrichment(envelopes.map((e) => e.block.hash));
+    const todo = envelopes.filter((e) => !done.has(e.block.hash));
+    if (todo.length > 0) {
+      const end = m.enrichSeconds.startTimer();
+      const enrichment = await enricher.enrich(todo.map(indexBlock));
+      const written = await store.writeEnrichment(enrichment);
+      end();
+      for (const e of enrichment)
+        for (const [part, state] of Object.entries(e.mark))
+          if (state === "off" || state === "failed") m.enrichmentFailures.inc({ step: part });
+      m.enrichedBlocks.inc(written);
+      blocks += written;
+    }
+    lastProgressAt = Date.now();
+    m.enrichedLastBlock.set(Math.max(...envelopes.map((e) => e.block.number)));
+  };
+
+  return {
+    async start() {
+      await bus.ensureTopics([{ name: Topics.enrich, partitions: 1 }]);
+      subscription = await bus.consume({
+        topic: Topics.enrich,
+        group,
+        startFrom: "earliest",
+        maxBatchSize: params.maxBatchSize ?? 50,
+        onBatch,
+        onError: (error) =>
+          logger.error(
+            { err: error instanceof Error ? error.message : String(error) },
+            "enrichment batch failed; retrying",
+          ),
+      });
+      logger.info({ group, topic: Topics.enrich }, "enrichment stage consuming");
+    },
+    async sample() {
+      try {
+        lag = await bus.consumerLag(Topics.enrich, group);
+        m.enrichLag.set(lag);
+      } catch {
+        lag = null;
+      }
+      const now = Date.now();
+      rate = { blocks, at: now, perSecond: ((blocks - rate.blocks) * 1000) / Math.max(1, now - rate.at) };
+    },
+    status(pool: RpcPool | null): EnrichmentStatus {
+      return {
+        lag,
+        blocks,
+        blocksPerSecond: Math.max(0, rate.perSecond),
+        lastProgressAt,
+        featuresOff: (pool?.featuresOff() ?? []).slice(0, 64),
+        permanentErrors: (pool?.permanentErrors() ?? []).slice(0, 64).map((p) => ({
+          ...p,
+          method: p.method.slice(0, 100),
+          lastMessage: p.lastMessage.slice(0, 500),
+        })),
+      };
+    },
+    async close() {
+      await subscription?.close();
+      subscription = null;
+    },
+  };
+}
+
+export type Enricher = ReturnType<typeof createEnricher>;
