@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeLogs } from "@chainlog/decoders";
 import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
@@ -6,9 +6,12 @@ import { describe, expect, it } from "vitest";
 import { csvField } from "./csv-writer.ts";
 import { blockRow, EtlColumns, logRow, receiptRow, tokenTransferRow, transactionRow } from "./etl-rows.ts";
 
+// packages/etl-export/src → ../shared beside the repository (four levels up).
 const resources = fileURLToPath(
-  new URL("../../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
+  new URL("../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
 );
+if (!existsSync(resources))
+  throw new Error(`shared fixtures missing: ${resources} (shared/ must sit beside the repo)`);
 const read = (p: string) => readFileSync(`${resources}${p}`, "utf8");
 const rpcResult = (p: string) => (JSON.parse(read(p)) as { result: unknown }).result;
 /** The expected file's lines, and ours rendered the same way. */
