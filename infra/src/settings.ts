@@ -53,6 +53,9 @@ export interface StackSettings {
     storageGi: number;
     keyspace: string;
     datacenter: string;
+    /** Per Cassandra pod: request = limit for memory (the heap is half of it), CPU request in cores. */
+    cpu: number;
+    memoryGi: number;
   };
   mongodb: { mode: "operator" | "documentdb" | "atlas"; members: number; storageGi: number };
   services: {
@@ -197,7 +200,10 @@ export function loadSettings(): StackSettings {
     throw new StackConfigError("chainlog:kafka.minInsyncReplicas cannot exceed kafka.replicationFactor");
   }
 
-  const c = cfg.getObject<RawEngine & { keyspace?: string; datacenter?: string }>("cassandra") ?? {};
+  const c =
+    cfg.getObject<RawEngine & { keyspace?: string; datacenter?: string; cpu?: number; memoryGi?: number }>(
+      "cassandra",
+    ) ?? {};
   const cassandra = {
     mode: oneOf(c.mode, ["operator", "keyspaces"] as const, "operator", "cassandra.mode"),
     nodes: positiveInt(c.nodes, 3, "cassandra.nodes"),
@@ -205,7 +211,11 @@ export function loadSettings(): StackSettings {
     storageGi: positiveInt(c.storageGi, 200, "cassandra.storageGi"),
     keyspace: c.keyspace ?? "chainlog",
     datacenter: c.datacenter ?? "dc1",
+    cpu: c.cpu ?? (useAws ? 2 : 0.5),
+    memoryGi: positiveInt(c.memoryGi, useAws ? 8 : 2, "cassandra.memoryGi"),
   };
+  if (!(cassandra.cpu > 0))
+    throw new StackConfigError("chainlog:cassandra.cpu must be a positive number of cores");
   if (cassandra.mode === "operator" && cassandra.replicationFactor > cassandra.nodes) {
     throw new StackConfigError("chainlog:cassandra.replicationFactor cannot exceed cassandra.nodes");
   }

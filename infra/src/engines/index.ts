@@ -25,7 +25,8 @@ export interface EngineEndpoints {
 
 export interface AwsContext {
   network: Network;
-  nodeSecurityGroupId: pulumi.Output<string>;
+  /** The security group pods' traffic carries: managed databases admit it. */
+  podSecurityGroupId: pulumi.Output<string>;
 }
 
 export function createEngines(
@@ -53,7 +54,7 @@ export function createEngines(
   let mskArn: pulumi.Output<string> | undefined;
   if (s.kafka.mode === "msk") {
     const a = needAws("MSK");
-    const msk = createMsk(s, a.network.vpc.id, a.network.privateSubnetIds, a.nodeSecurityGroupId);
+    const msk = createMsk(s, a.network.vpc.id, a.network.privateSubnetIds, a.podSecurityGroupId);
     kafkaBrokers = msk.bootstrap;
     mskArn = msk.arn;
   } else {
@@ -83,7 +84,7 @@ export function createEngines(
   let mongodbUrl: pulumi.Output<string>;
   if (s.mongodb.mode === "documentdb") {
     const a = needAws("DocumentDB");
-    mongodbUrl = createDocumentDb(s, a.network.privateSubnetIds, a.network.vpc.id, a.nodeSecurityGroupId).url;
+    mongodbUrl = createDocumentDb(s, a.network.privateSubnetIds, a.network.vpc.id, a.podSecurityGroupId).url;
   } else if (s.mongodb.mode === "atlas") {
     const url = s.secrets.mongodbUrl;
     if (!url) throw new Error("mongodbUrl is required with mongodb.mode=atlas");

@@ -50,6 +50,9 @@ export function stackConfig(stack: string): Record<string, string> {
   return out;
 }
 
+/** The security group EKS itself creates and attaches to every managed node. */
+export const eksCreatedSecurityGroup = "sg-eks-created";
+
 // Outputs the remote components (eks.Cluster) and data sources would report after a real deployment.
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -59,8 +62,13 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [], users: [] }),
         oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/${name}`,
         oidcProviderUrl: `https://oidc.eks.eu-west-1.amazonaws.com/id/${name}`,
-        nodeSecurityGroupId: "sg-nodes",
-        clusterSecurityGroupId: "sg-cluster",
+        // @pulumi/eks: with skipDefaultSecurityGroups both are the group EKS creates (the one managed nodes carry).
+        nodeSecurityGroupId: inputs.skipDefaultSecurityGroups
+          ? eksCreatedSecurityGroup
+          : "sg-component-nodes",
+        clusterSecurityGroupId: inputs.skipDefaultSecurityGroups
+          ? eksCreatedSecurityGroup
+          : "sg-component-cluster",
       };
     case "aws:msk/cluster:Cluster":
       return {
