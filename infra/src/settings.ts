@@ -21,7 +21,11 @@ export interface CloudSettings {
   nodeInstanceTypes: string[];
   /** Per availability zone: one managed node group per zone so the autoscaler can grow the zone a PVC is pinned to. */
   nodesPerZone: { min: number; desired: number; max: number };
-  /** Readable by the cluster only; the EKS API endpoint stays private unless this is set. */
+  /**
+   * Who may reach the EKS API endpoint from outside the VPC. The stack creates the VPC and then applies the
+   * Kubernetes objects through that endpoint, so a first `pulumi up` run from outside needs its own address here.
+   * Empty only with chainlog:privateApiOnly=true (every run from inside the VPC: VPN, bastion, in-VPC runner).
+   */
   publicApiCidrs: string[];
 }
 
@@ -148,7 +152,10 @@ export function loadSettings(): StackSettings {
       kubernetesVersion: cfg.get("kubernetesVersion") ?? "1.33",
       nodeInstanceTypes: cfg.getObject<string[]>("nodeInstanceTypes") ?? ["m6i.xlarge"],
       nodesPerZone,
-      publicApiCidrs: cfg.getObject<string[]>("publicApiCidrs") ?? [],
+      publicApiCidrs: apiCidrsOf(
+        cfg.getObject<string[]>("publicApiCidrs") ?? [],
+        cfg.getBoolean("privateApiOnly") ?? false,
+      ),
     };
   }
 
@@ -300,6 +307,34 @@ export function loadSettings(): StackSettings {
     rpcEgressCidrs: cfg.getObject<string[]>("rpcEgressCidrs") ?? ["0.0.0.0/0"],
     secrets,
   };
+}
+
+const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function apiCidrsOf(cidrs: string[], privateOnly: boolean): string[] {
+  if (privateOnly) {
+    if (cidrs.length > 0)
+      throw new StackConfigError("chainlog:privateApiOnly=true and chainlog:publicApiCidrs contradict each other");
+    return [];
+  }
+  if (cidrs.length === 0) {
+    throw new StackConfigError(
+      "chainlog:publicApiCidrs is empty: this stack creates the VPC and then talks to the EKS API, which would be " +
+        "private-only and unreachable from where `pulumi up` runs. List the CIDRs allowed on the public endpoint " +
+        "(e.g. `pulumi config set --path 'chainlog:publicApiCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"`), " +
+        "or set chainlog:privateApiOnly=true when every run is from inside the VPC (see infra/README.md)",
+    );
+  }
+  for (const cidr of cidrs) {
+    const m = ipv4Cidr.exec(cidr);
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32)
+      throw new StackConfigError(`chainlog:publicApiCidrs: ${cidr} is not an IPv4 CIDR`);
+    if (Number(m[5]) < 8)
+      throw new StackConfigError(
+        `chainlog:publicApiCidrs: ${cidr} opens the API endpoint to a large part of the internet; list your own ranges`,
+      );
+  }
+  return cidrs;
 }
 
 function webProxyHopsOf(hops: number | undefined): number {

@@ -149,6 +149,19 @@ describe("stack config validation", () => {
     );
   });
 
+  it("refuses an AWS stack whose EKS API the deploying machine could not reach", async () => {
+    await rejects({ "chainlog:publicApiCidrs": null }, /publicApiCidrs is empty: this stack creates the VPC/);
+    await rejects(
+      { "chainlog:publicApiCidrs": JSON.stringify(["0.0.0.0/0"]) },
+      /0\.0\.0\.0\/0 opens the API endpoint/,
+    );
+    await rejects({ "chainlog:publicApiCidrs": JSON.stringify(["10.0.0.300/32"]) }, /is not an IPv4 CIDR/);
+    await rejects({ "chainlog:privateApiOnly": "true" }, /contradict each other/);
+    const all = await renderStack("dev", { "chainlog:publicApiCidrs": null, "chainlog:privateApiOnly": "true" });
+    const cluster = all.find((r) => r.type === "eks:index:Cluster")?.inputs ?? {};
+    expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, false]);
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

@@ -38,6 +38,14 @@ export const fakeSecrets: Record<string, string> = {
   "chainlog:grafanaAdminPassword": "grafana-secret-e81f",
 };
 
+/**
+ * What each operator sets for their own clone without committing it (not secret): where they run `pulumi up`
+ * from. 203.0.113.0/24 is a documentation range (RFC 5737).
+ */
+export const perCloneConfig: Record<string, string> = {
+  "chainlog:publicApiCidrs": JSON.stringify(["203.0.113.0/24"]),
+};
+
 /** Reads stacks/Pulumi.<stack>.yaml into the flat string map the Pulumi engine hands a program. */
 export function stackConfig(stack: string): Record<string, string> {
   const doc = parse(readFileSync(`${stacksDir}Pulumi.${stack}.yaml`, "utf8")) as {
@@ -115,7 +123,12 @@ export async function renderStack(
     false,
   );
   // A null override removes the key, like `pulumi config rm`.
-  const merged: Record<string, string | null> = { ...stackConfig(stack), ...fakeSecrets, ...overrides };
+  const merged: Record<string, string | null> = {
+    ...stackConfig(stack),
+    ...fakeSecrets,
+    ...perCloneConfig,
+    ...overrides,
+  };
   const config = Object.fromEntries(
     Object.entries(merged).filter((e): e is [string, string] => e[1] !== null),
   );

@@ -87,6 +87,9 @@ export function describeStack(
       expect(groups.every((g) => o(g.tags)["k8s.io/cluster-autoscaler/enabled"] === "true")).toBe(true);
       const cluster = ofType("eks:index:Cluster")[0]?.inputs ?? {};
       expect(cluster.createOidcProvider).toBe(true);
+      // The program reaches the API through the allow-listed public endpoint; nodes through the private one.
+      expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, true]);
+      expect(cluster.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
       expect(cluster.nodeAssociatePublicIpAddress).toBe(false);
       expect(ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toContain(
         "cluster-autoscaler",
