@@ -314,7 +314,9 @@ const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 function apiCidrsOf(cidrs: string[], privateOnly: boolean): string[] {
   if (privateOnly) {
     if (cidrs.length > 0)
-      throw new StackConfigError("chainlog:privateApiOnly=true and chainlog:publicApiCidrs contradict each other");
+      throw new StackConfigError(
+        "chainlog:privateApiOnly=true and chainlog:publicApiCidrs contradict each other",
+      );
     return [];
   }
   if (cidrs.length === 0) {

@@ -157,7 +157,10 @@ describe("stack config validation", () => {
     );
     await rejects({ "chainlog:publicApiCidrs": JSON.stringify(["10.0.0.300/32"]) }, /is not an IPv4 CIDR/);
     await rejects({ "chainlog:privateApiOnly": "true" }, /contradict each other/);
-    const all = await renderStack("dev", { "chainlog:publicApiCidrs": null, "chainlog:privateApiOnly": "true" });
+    const all = await renderStack("dev", {
+      "chainlog:publicApiCidrs": null,
+      "chainlog:privateApiOnly": "true",
+    });
     const cluster = all.find((r) => r.type === "eks:index:Cluster")?.inputs ?? {};
     expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, false]);
   });
