@@ -69,6 +69,11 @@ export interface StackSettings {
     web: ScaleRange;
   };
   monitoring: boolean;
+  /**
+   * false: the operators (Strimzi, cass-operator, MongoDB, KEDA) and their CRDs are installed by someone else
+   * (a platform team, or infra/src/engine-run.ts offline, where no chart repository is reachable).
+   */
+  installOperators: boolean;
   exposeWeb: boolean;
   /**
    * Proxies between the internet and the web pods whose X-Forwarded-For the web believes: 0 for the stack's own
@@ -301,6 +306,7 @@ export function loadSettings(): StackSettings {
     mongodb,
     services,
     monitoring: cfg.getBoolean("monitoring") ?? false,
+    installOperators: cfg.getBoolean("installOperators") ?? true,
     exposeWeb: cfg.getBoolean("exposeWeb") ?? false,
     webProxyHops: webProxyHopsOf(cfg.getNumber("webProxyHops")),
     documentdbCaBundle,

@@ -165,6 +165,15 @@ describe("stack config validation", () => {
     expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, false]);
   });
 
+  it("leaves the operators' Helm releases out with installOperators=false, keeping their resources", async () => {
+    const all = await renderStack("local", { "chainlog:installOperators": "false" });
+    expect(all.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")).toEqual([]);
+    const kinds = all.map((r) => r.inputs.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining(["Kafka", "CassandraDatacenter", "MongoDBCommunity", "ScaledObject"]),
+    );
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

@@ -41,9 +41,9 @@ export function createEngines(
   );
   const ns = dataNs.metadata.name;
   const ops = installOperators(provider, dataNs, {
-    kafka: s.kafka.mode === "strimzi",
-    cassandra: s.cassandra.mode === "operator",
-    mongodb: s.mongodb.mode === "operator",
+    kafka: s.installOperators && s.kafka.mode === "strimzi",
+    cassandra: s.installOperators && s.cassandra.mode === "operator",
+    mongodb: s.installOperators && s.mongodb.mode === "operator",
   });
   const needAws = (what: string): AwsContext => {
     if (!aws) throw new Error(`${what} needs the AWS network`);

@@ -140,7 +140,7 @@ export function createServices(
           kedaMskPolicy(e.mskArn),
         )
       : undefined;
-  const keda = installKeda(provider, kedaRole?.arn);
+  const keda = s.installOperators ? installKeda(provider, kedaRole?.arn) : undefined;
   createLagScaler(
     namespace,
     s.services.processor,
@@ -148,7 +148,7 @@ export function createServices(
     e.kafkaBrokers,
     e.managed.kafka && s.cloud ? { region: s.cloud.region } : undefined,
     provider,
-    [keda, workloads.processor.deployment],
+    keda ? [keda, workloads.processor.deployment] : [workloads.processor.deployment],
   );
   createNetworkPolicies(s, e, namespace, provider);
   return workloads;
