@@ -41,7 +41,7 @@ export function deploy(s: StackSettings): ProgramOutputs {
   const bucket = createDataBucket(name);
   const engines = createEngines(s, cluster.provider, {
     network,
-    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    podSecurityGroupId: cluster.podSecurityGroupId,
   });
   const workloads = createServices(s, cluster.provider, engines, {
     oidc: cluster.oidc,

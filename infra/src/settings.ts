@@ -21,7 +21,11 @@ export interface CloudSettings {
   nodeInstanceTypes: string[];
   /** Per availability zone: one managed node group per zone so the autoscaler can grow the zone a PVC is pinned to. */
   nodesPerZone: { min: number; desired: number; max: number };
-  /** Readable by the cluster only; the EKS API endpoint stays private unless this is set. */
+  /**
+   * Who may reach the EKS API endpoint from outside the VPC. The stack creates the VPC and then applies the
+   * Kubernetes objects through that endpoint, so a first `pulumi up` run from outside needs its own address here.
+   * Empty only with chainlog:privateApiOnly=true (every run from inside the VPC: VPN, bastion, in-VPC runner).
+   */
   publicApiCidrs: string[];
 }
 
@@ -53,6 +57,9 @@ export interface StackSettings {
     storageGi: number;
     keyspace: string;
     datacenter: string;
+    /** Per Cassandra pod: request = limit for memory (the heap is half of it), CPU request in cores. */
+    cpu: number;
+    memoryGi: number;
   };
   mongodb: { mode: "operator" | "documentdb" | "atlas"; members: number; storageGi: number };
   services: {
@@ -62,6 +69,11 @@ export interface StackSettings {
     web: ScaleRange;
   };
   monitoring: boolean;
+  /**
+   * false: the operators (Strimzi, cass-operator, MongoDB, KEDA) and their CRDs are installed by someone else
+   * (a platform team, or infra/src/engine-run.ts offline, where no chart repository is reachable).
+   */
+  installOperators: boolean;
   exposeWeb: boolean;
   /**
    * Proxies between the internet and the web pods whose X-Forwarded-For the web believes: 0 for the stack's own
@@ -145,7 +157,10 @@ export function loadSettings(): StackSettings {
       kubernetesVersion: cfg.get("kubernetesVersion") ?? "1.33",
       nodeInstanceTypes: cfg.getObject<string[]>("nodeInstanceTypes") ?? ["m6i.xlarge"],
       nodesPerZone,
-      publicApiCidrs: cfg.getObject<string[]>("publicApiCidrs") ?? [],
+      publicApiCidrs: apiCidrsOf(
+        cfg.getObject<string[]>("publicApiCidrs") ?? [],
+        cfg.getBoolean("privateApiOnly") ?? false,
+      ),
     };
   }
 
@@ -197,7 +212,10 @@ export function loadSettings(): StackSettings {
     throw new StackConfigError("chainlog:kafka.minInsyncReplicas cannot exceed kafka.replicationFactor");
   }
 
-  const c = cfg.getObject<RawEngine & { keyspace?: string; datacenter?: string }>("cassandra") ?? {};
+  const c =
+    cfg.getObject<RawEngine & { keyspace?: string; datacenter?: string; cpu?: number; memoryGi?: number }>(
+      "cassandra",
+    ) ?? {};
   const cassandra = {
     mode: oneOf(c.mode, ["operator", "keyspaces"] as const, "operator", "cassandra.mode"),
     nodes: positiveInt(c.nodes, 3, "cassandra.nodes"),
@@ -205,7 +223,11 @@ export function loadSettings(): StackSettings {
     storageGi: positiveInt(c.storageGi, 200, "cassandra.storageGi"),
     keyspace: c.keyspace ?? "chainlog",
     datacenter: c.datacenter ?? "dc1",
+    cpu: c.cpu ?? (useAws ? 2 : 0.5),
+    memoryGi: positiveInt(c.memoryGi, useAws ? 8 : 2, "cassandra.memoryGi"),
   };
+  if (!(cassandra.cpu > 0))
+    throw new StackConfigError("chainlog:cassandra.cpu must be a positive number of cores");
   if (cassandra.mode === "operator" && cassandra.replicationFactor > cassandra.nodes) {
     throw new StackConfigError("chainlog:cassandra.replicationFactor cannot exceed cassandra.nodes");
   }
@@ -284,12 +306,43 @@ export function loadSettings(): StackSettings {
     mongodb,
     services,
     monitoring: cfg.getBoolean("monitoring") ?? false,
+    installOperators: cfg.getBoolean("installOperators") ?? true,
     exposeWeb: cfg.getBoolean("exposeWeb") ?? false,
     webProxyHops: webProxyHopsOf(cfg.getNumber("webProxyHops")),
     documentdbCaBundle,
     rpcEgressCidrs: cfg.getObject<string[]>("rpcEgressCidrs") ?? ["0.0.0.0/0"],
     secrets,
   };
+}
+
+const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function apiCidrsOf(cidrs: string[], privateOnly: boolean): string[] {
+  if (privateOnly) {
+    if (cidrs.length > 0)
+      throw new StackConfigError(
+        "chainlog:privateApiOnly=true and chainlog:publicApiCidrs contradict each other",
+      );
+    return [];
+  }
+  if (cidrs.length === 0) {
+    throw new StackConfigError(
+      "chainlog:publicApiCidrs is empty: this stack creates the VPC and then talks to the EKS API, which would be " +
+        "private-only and unreachable from where `pulumi up` runs. List the CIDRs allowed on the public endpoint " +
+        "(e.g. `pulumi config set --path 'chainlog:publicApiCidrs[0]' \"$(curl -s https://checkip.amazonaws.com)/32\"`), " +
+        "or set chainlog:privateApiOnly=true when every run is from inside the VPC (see infra/README.md)",
+    );
+  }
+  for (const cidr of cidrs) {
+    const m = ipv4Cidr.exec(cidr);
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32)
+      throw new StackConfigError(`chainlog:publicApiCidrs: ${cidr} is not an IPv4 CIDR`);
+    if (Number(m[5]) < 8)
+      throw new StackConfigError(
+        `chainlog:publicApiCidrs: ${cidr} opens the API endpoint to a large part of the internet; list your own ranges`,
+      );
+  }
+  return cidrs;
 }
 
 function webProxyHopsOf(hops: number | undefined): number {

@@ -149,6 +149,31 @@ describe("stack config validation", () => {
     );
   });
 
+  it("refuses an AWS stack whose EKS API the deploying machine could not reach", async () => {
+    await rejects({ "chainlog:publicApiCidrs": null }, /publicApiCidrs is empty: this stack creates the VPC/);
+    await rejects(
+      { "chainlog:publicApiCidrs": JSON.stringify(["0.0.0.0/0"]) },
+      /0\.0\.0\.0\/0 opens the API endpoint/,
+    );
+    await rejects({ "chainlog:publicApiCidrs": JSON.stringify(["10.0.0.300/32"]) }, /is not an IPv4 CIDR/);
+    await rejects({ "chainlog:privateApiOnly": "true" }, /contradict each other/);
+    const all = await renderStack("dev", {
+      "chainlog:publicApiCidrs": null,
+      "chainlog:privateApiOnly": "true",
+    });
+    const cluster = all.find((r) => r.type === "eks:index:Cluster")?.inputs ?? {};
+    expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, false]);
+  });
+
+  it("leaves the operators' Helm releases out with installOperators=false, keeping their resources", async () => {
+    const all = await renderStack("local", { "chainlog:installOperators": "false" });
+    expect(all.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")).toEqual([]);
+    const kinds = all.map((r) => r.inputs.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining(["Kafka", "CassandraDatacenter", "MongoDBCommunity", "ScaledObject"]),
+    );
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

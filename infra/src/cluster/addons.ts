@@ -22,12 +22,16 @@ export function createClusterAddons(
     undefined,
     ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
   );
-  const ebs = new aws.eks.Addon(`${cluster.name}-ebs-csi`, {
-    clusterName: cluster.name,
-    addonName: "aws-ebs-csi-driver",
-    serviceAccountRoleArn: ebsRole.arn,
-    resolveConflictsOnUpdate: "PRESERVE",
-  });
+  const ebs = new aws.eks.Addon(
+    `${cluster.name}-ebs-csi`,
+    {
+      clusterName: cluster.name,
+      addonName: "aws-ebs-csi-driver",
+      serviceAccountRoleArn: ebsRole.arn,
+      resolveConflictsOnUpdate: "PRESERVE",
+    },
+    { dependsOn: [cluster.resource] },
+  );
   const storageClass = new k8s.storage.v1.StorageClass(
     "gp3",
     {
@@ -40,6 +44,18 @@ export function createClusterAddons(
       parameters: { type: "gp3", encrypted: "true" },
     },
     { provider: cluster.provider, dependsOn: [ebs] },
+  );
+
+  // The CPU HorizontalPodAutoscalers (query-api, web) read pod metrics through the metrics API; EKS ships no
+  // metrics-server unless this community add-on is installed.
+  new aws.eks.Addon(
+    `${cluster.name}-metrics-server`,
+    {
+      clusterName: cluster.name,
+      addonName: "metrics-server",
+      resolveConflictsOnUpdate: "OVERWRITE",
+    },
+    { dependsOn: [cluster.resource] },
   );
 
   const autoscalerRole = createIrsaRole(

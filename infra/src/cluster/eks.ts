@@ -8,10 +8,12 @@ import type { OidcIssuer } from "./irsa.ts";
 
 export interface Cluster {
   name: string;
+  /** Add-ons name the cluster by its string name: they must depend on it explicitly. */
+  resource: eks.Cluster;
   provider: k8s.Provider;
   oidc: OidcIssuer;
-  nodeSecurityGroupId: pulumi.Output<string>;
-  clusterSecurityGroupId: pulumi.Output<string>;
+  /** The EKS-created group every managed node (and so every pod, VPC CNI without per-pod groups) carries. */
+  podSecurityGroupId: pulumi.Output<string>;
 }
 
 const nodePolicies = [
@@ -46,6 +48,13 @@ export function createCluster(name: string, cloud: CloudSettings, network: Netwo
     endpointPublicAccess: cloud.publicApiCidrs.length > 0,
     publicAccessCidrs: cloud.publicApiCidrs.length > 0 ? cloud.publicApiCidrs : undefined,
     skipDefaultNodeGroup: true,
+    // Managed node groups carry only the security group EKS creates for the cluster; the component's own
+    // node/cluster groups serve self-managed nodes, which this stack has none of. With this, both
+    // nodeSecurityGroupId and clusterSecurityGroupId are that EKS group: what pods' traffic comes from.
+    skipDefaultSecurityGroups: true,
+    // The VPC CNI enforces NetworkPolicies only with its policy agent on; without it every policy of
+    // src/services/network-policies.ts would be accepted and silently ignored.
+    vpcCniOptions: { enableNetworkPolicy: true },
     createOidcProvider: true,
     instanceRoles: [nodeRole],
     authenticationMode: eks.AuthenticationMode.Api,
@@ -80,12 +89,12 @@ export function createCluster(name: string, cloud: CloudSettings, network: Netwo
   });
   return {
     name,
+    resource: cluster,
     provider,
     oidc: {
       providerArn: cluster.oidcProviderArn,
       providerUrl: cluster.oidcProviderUrl.apply((u) => u.replace(/^https:\/\//, "")),
     },
-    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
-    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    podSecurityGroupId: cluster.clusterSecurityGroupId,
   };
 }

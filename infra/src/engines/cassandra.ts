@@ -33,6 +33,8 @@ export function createCassandra(
     },
     { provider },
   );
+  const heap = `${Math.max(1, Math.floor((c.memoryGi * 1024) / 2))}M`;
+  const cpu = `${Math.round(c.cpu * 1000)}m`;
   const config = new k8s.core.v1.Secret(
     "cassandra-config",
     {
@@ -45,9 +47,11 @@ export function createCassandra(
             authenticator: "PasswordAuthenticator",
             authorizer: "CassandraAuthorizer",
           },
-          "jvm-server-options": zones
-            ? { initial_heap_size: "4G", max_heap_size: "4G" }
-            : { initial_heap_size: "1G", max_heap_size: "1G" },
+          // Half the pod's memory: the rest is off-heap (memtables, bloom filters, page cache).
+          "jvm-server-options": {
+            initial_heap_size: heap,
+            max_heap_size: heap,
+          },
         }),
       },
     },
@@ -81,9 +85,11 @@ export function createCassandra(
             resources: { requests: { storage: `${c.storageGi}Gi` } },
           },
         },
-        resources: zones
-          ? { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } }
-          : { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+        // Sized per stack (chainlog:cassandra.cpu / memoryGi): the tests check it fits the node group.
+        resources: {
+          requests: { cpu, memory: `${c.memoryGi}Gi` },
+          limits: { cpu: `${Math.round(c.cpu * 2000)}m`, memory: `${c.memoryGi}Gi` },
+        },
         // spec.config is typed `string` (format byte) with preserved unknown fields in the CRD: server-side apply,
         // which the provider uses, refuses an object there ("expected string"). configSecret is the
         // operator's other way in, and lets a config change roll the pods.

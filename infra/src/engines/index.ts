@@ -25,7 +25,8 @@ export interface EngineEndpoints {
 
 export interface AwsContext {
   network: Network;
-  nodeSecurityGroupId: pulumi.Output<string>;
+  /** The security group pods' traffic carries: managed databases admit it. */
+  podSecurityGroupId: pulumi.Output<string>;
 }
 
 export function createEngines(
@@ -40,9 +41,9 @@ export function createEngines(
   );
   const ns = dataNs.metadata.name;
   const ops = installOperators(provider, dataNs, {
-    kafka: s.kafka.mode === "strimzi",
-    cassandra: s.cassandra.mode === "operator",
-    mongodb: s.mongodb.mode === "operator",
+    kafka: s.installOperators && s.kafka.mode === "strimzi",
+    cassandra: s.installOperators && s.cassandra.mode === "operator",
+    mongodb: s.installOperators && s.mongodb.mode === "operator",
   });
   const needAws = (what: string): AwsContext => {
     if (!aws) throw new Error(`${what} needs the AWS network`);
@@ -53,7 +54,7 @@ export function createEngines(
   let mskArn: pulumi.Output<string> | undefined;
   if (s.kafka.mode === "msk") {
     const a = needAws("MSK");
-    const msk = createMsk(s, a.network.vpc.id, a.network.privateSubnetIds, a.nodeSecurityGroupId);
+    const msk = createMsk(s, a.network.vpc.id, a.network.privateSubnetIds, a.podSecurityGroupId);
     kafkaBrokers = msk.bootstrap;
     mskArn = msk.arn;
   } else {
@@ -83,7 +84,7 @@ export function createEngines(
   let mongodbUrl: pulumi.Output<string>;
   if (s.mongodb.mode === "documentdb") {
     const a = needAws("DocumentDB");
-    mongodbUrl = createDocumentDb(s, a.network.privateSubnetIds, a.network.vpc.id, a.nodeSecurityGroupId).url;
+    mongodbUrl = createDocumentDb(s, a.network.privateSubnetIds, a.network.vpc.id, a.podSecurityGroupId).url;
   } else if (s.mongodb.mode === "atlas") {
     const url = s.secrets.mongodbUrl;
     if (!url) throw new Error("mongodbUrl is required with mongodb.mode=atlas");

@@ -6,18 +6,33 @@ import { charts } from "../versions.ts";
 
 export const processorGroup = "processor";
 
-export function installKeda(provider: k8s.Provider, awsIrsa: boolean): k8s.helm.v3.Release {
+/** KEDA's operator ServiceAccount (the chart's default name), the one its IRSA role trusts. */
+export const kedaNamespace = "keda";
+export const kedaOperatorServiceAccount = "keda-operator";
+
+/**
+ * KEDA; with MSK its operator signs the lag scaler's IAM requests with its own IRSA role (`mskRoleArn`, read-only
+ * on the cluster's groups and topics), so the TriggerAuthentication uses identityOwner `keda`.
+ */
+export function installKeda(
+  provider: k8s.Provider,
+  mskRoleArn: pulumi.Input<string> | undefined,
+): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(
     "keda",
     {
       name: "keda",
-      namespace: "keda",
+      namespace: kedaNamespace,
       createNamespace: true,
       chart: charts.keda.chart,
       version: charts.keda.version,
       repositoryOpts: { repo: charts.keda.repo },
-      // With MSK the scaler signs its lag queries with the processor's own IRSA role (identityOwner: workload).
-      values: awsIrsa ? { podIdentity: { aws: { irsa: { enabled: true } } } } : {},
+      values: mskRoleArn
+        ? {
+            podIdentity: { aws: { irsa: { enabled: true, roleArn: mskRoleArn } } },
+            serviceAccount: { operator: { name: kedaOperatorServiceAccount } },
+          }
+        : {},
     },
     { provider },
   );
@@ -71,7 +86,9 @@ export function createLagScaler(
           apiVersion: "keda.sh/v1alpha1",
           kind: "TriggerAuthentication",
           metadata: { name: "processor-msk", namespace },
-          spec: { podIdentity: { provider: "aws", identityOwner: "workload" } },
+          // identityOwner keda: the operator's own role (installKeda); "workload" would need KEDA to assume
+          // the processor's role, which no trust policy allows.
+          spec: { podIdentity: { provider: "aws", identityOwner: "keda" } },
         },
         { provider, dependsOn },
       )

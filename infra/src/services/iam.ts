@@ -4,6 +4,28 @@ import type { ServiceName } from "../settings.ts";
 
 type Statement = { Effect: "Allow"; Action: string[]; Resource: string | string[] };
 
+/** KEDA's lag scaler on MSK reads group offsets and topic metadata, with a role of its own. */
+export function kedaMskPolicy(mskArn: pulumi.Output<string>): pulumi.Output<string> {
+  return mskArn.apply((msk) => {
+    const scoped = (kind: string) => `${msk.replace(":cluster/", `:${kind}/`)}/*`;
+    return JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: [
+            "kafka-cluster:Connect",
+            "kafka-cluster:DescribeCluster",
+            "kafka-cluster:DescribeTopic",
+            "kafka-cluster:DescribeGroup",
+          ],
+          Resource: [msk, scoped("topic"), scoped("group")],
+        },
+      ],
+    });
+  });
+}
+
 /** The AWS permissions one service's IRSA role gets: only the managed engines it uses, and S3 for exports. */
 export function servicePolicy(
   name: ServiceName,
@@ -32,6 +54,15 @@ export function servicePolicy(
       });
       if (name === "ingest") {
         statements.push({ Effect: "Allow", Action: ["kafka-cluster:WriteDataIdempotently"], Resource: msk });
+      }
+      if (name === "ingest" || name === "processor") {
+        // MSK runs with auto.create.topics.enable=false: the bus topics are created by the services at start
+        // (@chainlog/kafka-bus ensureTopics), so they need CreateTopic on the topics, nothing wider.
+        statements.push({
+          Effect: "Allow",
+          Action: ["kafka-cluster:CreateTopic"],
+          Resource: scoped("topic"),
+        });
       }
     }
     if (keyspace) {

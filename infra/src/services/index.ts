@@ -4,9 +4,15 @@ import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
 import type { EngineEndpoints } from "../engines/index.ts";
 import { documentDbCaPath } from "../engines/managed/documentdb.ts";
 import { type ServiceName, type StackSettings, serviceNames } from "../settings.ts";
-import { createCpuHpa, createLagScaler, installKeda } from "./autoscaling.ts";
+import {
+  createCpuHpa,
+  createLagScaler,
+  installKeda,
+  kedaNamespace,
+  kedaOperatorServiceAccount,
+} from "./autoscaling.ts";
 import { appSecretName, ports, serviceEnv, webMetricsPort } from "./env.ts";
-import { servicePolicy } from "./iam.ts";
+import { kedaMskPolicy, servicePolicy } from "./iam.ts";
 import { createIngestLease, ingestLeaseName } from "./leader-lease.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
 import { createWorkload, type EnvVar, type Workload } from "./workload.ts";
@@ -124,7 +130,17 @@ export function createServices(
   createIngestLease(namespace, workloads.ingest.serviceAccount.metadata.name, provider);
   createCpuHpa("query-api", namespace, s.services.queryApi, provider);
   createCpuHpa("web", namespace, s.services.web, provider);
-  const keda = installKeda(provider, e.managed.kafka);
+  const kedaRole =
+    aws && e.mskArn
+      ? createIrsaRole(
+          `${s.stack}-keda`,
+          aws.oidc,
+          kedaNamespace,
+          kedaOperatorServiceAccount,
+          kedaMskPolicy(e.mskArn),
+        )
+      : undefined;
+  const keda = s.installOperators ? installKeda(provider, kedaRole?.arn) : undefined;
   createLagScaler(
     namespace,
     s.services.processor,
@@ -132,7 +148,7 @@ export function createServices(
     e.kafkaBrokers,
     e.managed.kafka && s.cloud ? { region: s.cloud.region } : undefined,
     provider,
-    [keda, workloads.processor.deployment],
+    keda ? [keda, workloads.processor.deployment] : [workloads.processor.deployment],
   );
   createNetworkPolicies(s, e, namespace, provider);
   return workloads;

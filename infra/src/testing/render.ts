@@ -38,6 +38,14 @@ export const fakeSecrets: Record<string, string> = {
   "chainlog:grafanaAdminPassword": "grafana-secret-e81f",
 };
 
+/**
+ * What each operator sets for their own clone without committing it (not secret): where they run `pulumi up`
+ * from. 203.0.113.0/24 is a documentation range (RFC 5737).
+ */
+export const perCloneConfig: Record<string, string> = {
+  "chainlog:publicApiCidrs": JSON.stringify(["203.0.113.0/24"]),
+};
+
 /** Reads stacks/Pulumi.<stack>.yaml into the flat string map the Pulumi engine hands a program. */
 export function stackConfig(stack: string): Record<string, string> {
   const doc = parse(readFileSync(`${stacksDir}Pulumi.${stack}.yaml`, "utf8")) as {
@@ -50,6 +58,9 @@ export function stackConfig(stack: string): Record<string, string> {
   return out;
 }
 
+/** The security group EKS itself creates and attaches to every managed node. */
+export const eksCreatedSecurityGroup = "sg-eks-created";
+
 // Outputs the remote components (eks.Cluster) and data sources would report after a real deployment.
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -59,8 +70,13 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [], users: [] }),
         oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/${name}`,
         oidcProviderUrl: `https://oidc.eks.eu-west-1.amazonaws.com/id/${name}`,
-        nodeSecurityGroupId: "sg-nodes",
-        clusterSecurityGroupId: "sg-cluster",
+        // @pulumi/eks: with skipDefaultSecurityGroups both are the group EKS creates (the one managed nodes carry).
+        nodeSecurityGroupId: inputs.skipDefaultSecurityGroups
+          ? eksCreatedSecurityGroup
+          : "sg-component-nodes",
+        clusterSecurityGroupId: inputs.skipDefaultSecurityGroups
+          ? eksCreatedSecurityGroup
+          : "sg-component-cluster",
       };
     case "aws:msk/cluster:Cluster":
       return {
@@ -107,7 +123,12 @@ export async function renderStack(
     false,
   );
   // A null override removes the key, like `pulumi config rm`.
-  const merged: Record<string, string | null> = { ...stackConfig(stack), ...fakeSecrets, ...overrides };
+  const merged: Record<string, string | null> = {
+    ...stackConfig(stack),
+    ...fakeSecrets,
+    ...perCloneConfig,
+    ...overrides,
+  };
   const config = Object.fromEntries(
     Object.entries(merged).filter((e): e is [string, string] => e[1] !== null),
   );

@@ -1,9 +1,17 @@
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mebibytes, milliCpu, podAllocatable } from "../cluster/capacity.ts";
 import { evaluate } from "../policy/policies.ts";
 import { defaultReleaseManifest } from "../settings.ts";
 import { validateKubernetesObject } from "./k8s-schema.ts";
-import { fakeSecrets, kubernetesObjects, type Rendered, renderStack, stackConfig } from "./render.ts";
+import {
+  eksCreatedSecurityGroup,
+  fakeSecrets,
+  kubernetesObjects,
+  type Rendered,
+  renderStack,
+  stackConfig,
+} from "./render.ts";
 
 export interface StackExpectations {
   aws: boolean;
@@ -79,6 +87,9 @@ export function describeStack(
       expect(groups.every((g) => o(g.tags)["k8s.io/cluster-autoscaler/enabled"] === "true")).toBe(true);
       const cluster = ofType("eks:index:Cluster")[0]?.inputs ?? {};
       expect(cluster.createOidcProvider).toBe(true);
+      // The program reaches the API through the allow-listed public endpoint; nodes through the private one.
+      expect([cluster.endpointPrivateAccess, cluster.endpointPublicAccess]).toEqual([true, true]);
+      expect(cluster.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
       expect(cluster.nodeAssociatePublicIpAddress).toBe(false);
       expect(ofType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toContain(
         "cluster-autoscaler",
@@ -102,6 +113,83 @@ export function describeStack(
         .filter((p) => p.includes("AssumeRoleWithWebIdentity"));
       expect(trust.length).toBeGreaterThanOrEqual(2);
       expect(trust.every((p) => p.includes("system:serviceaccount:"))).toBe(true);
+    });
+
+    it("fits every pod's requests, operator sidecars included, on one node of the node group's smallest type", () => {
+      if (!want.aws) return;
+      const types = ofType("eks:index:ManagedNodeGroup").flatMap((r) => r.inputs.instanceTypes as string[]);
+      const node = types
+        .map((t) => ({ type: t, ...podAllocatable(t) }))
+        .sort((x, y) => x.milliCpu - y.milliCpu || x.memoryMi - y.memoryMi)[0];
+      if (!node) throw new Error("no node group");
+      const requests = (r: unknown) => ({
+        cpu: milliCpu(String(o(o(r).requests).cpu ?? "0")),
+        mem: mebibytes(String(o(o(r).requests).memory ?? "0")),
+      });
+      const pods: { pod: string; cpu: number; mem: number }[] = [];
+      const add = (pod: string, parts: { cpu: number; mem: number }[]) =>
+        pods.push({
+          pod,
+          cpu: parts.reduce((n, p) => n + p.cpu, 0),
+          mem: parts.reduce((n, p) => n + p.mem, 0),
+        });
+      for (const d of ofKind("Deployment"))
+        add(
+          `Deployment ${o(d.inputs.metadata).name}`,
+          a(o(o(o(d.inputs.spec).template).spec).containers).map((c) => requests(c.resources)),
+        );
+      // cass-operator adds its server-system-logger (100m / 64Mi requested, pkg/reconciliation/defaults.go).
+      for (const dc of ofKind("CassandraDatacenter"))
+        add("Cassandra", [requests(o(dc.inputs.spec).resources), { cpu: 100, mem: 64 }]);
+      for (const pool of ofKind("KafkaNodePool")) add("Kafka", [requests(o(pool.inputs.spec).resources)]);
+      // The MongoDB operator adds its mongodb-agent container (500m / 400M requested by default).
+      for (const m of ofKind("MongoDBCommunity")) {
+        const containers = a(o(o(o(o(o(m.inputs.spec).statefulSet).spec).template).spec).containers);
+        add("MongoDB", [
+          ...containers.map((c) => requests(c.resources)),
+          { cpu: 500, mem: mebibytes("400M") },
+        ]);
+      }
+      expect(pods.length).toBeGreaterThanOrEqual(4);
+      const misfits = pods
+        .filter((p) => p.cpu > node.milliCpu || p.mem > node.memoryMi)
+        .map(
+          (p) =>
+            `${p.pod}: ${p.cpu}m / ${Math.round(p.mem)}Mi > ${node.type} ${node.milliCpu}m / ${node.memoryMi}Mi`,
+        );
+      expect(misfits).toEqual([]);
+    });
+
+    it("lets managed databases admit the pods, enforces NetworkPolicies, feeds the CPU autoscalers", () => {
+      if (!want.aws) return;
+      const cluster = ofType("eks:index:Cluster")[0]?.inputs ?? {};
+      // Managed node groups carry only the EKS-created group; MSK and DocumentDB must admit that one.
+      expect(cluster.skipDefaultSecurityGroups).toBe(true);
+      for (const sg of [...ofType("aws:ec2/securityGroup:SecurityGroup")].filter((r) =>
+        ["msk", "docdb"].includes(r.name),
+      )) {
+        expect(a(sg.inputs.ingress).flatMap((i) => i.securityGroups as string[])).toEqual([
+          eksCreatedSecurityGroup,
+        ]);
+      }
+      expect(o(cluster.vpcCniOptions).enableNetworkPolicy).toBe(true);
+      const addons = ofType("aws:eks/addon:Addon").map((r) => r.inputs.addonName);
+      expect(addons).toEqual(expect.arrayContaining(["metrics-server", "aws-ebs-csi-driver"]));
+      if (want.kafka !== "msk") return;
+      // KEDA reads the lag with its own IRSA role; the services may create the bus topics (auto-creation is off).
+      const keda = ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "keda");
+      const irsa = o(o(o(o(keda?.inputs.values).podIdentity).aws).irsa);
+      expect(irsa.enabled).toBe(true);
+      expect(String(irsa.roleArn)).toMatch(/^arn:/);
+      const trusts = ofType("aws:iam/role:Role").map((r) => String(r.inputs.assumeRolePolicy));
+      expect(trusts.some((t) => t.includes("system:serviceaccount:keda:keda-operator"))).toBe(true);
+      expect(o(one("TriggerAuthentication", "processor-msk").spec)).toEqual({
+        podIdentity: { provider: "aws", identityOwner: "keda" },
+      });
+      const policies = ofType("aws:iam/rolePolicy:RolePolicy").map((r) => String(r.inputs.policy));
+      const creators = policies.filter((p) => p.includes("kafka-cluster:CreateTopic"));
+      expect(creators).toHaveLength(2);
+      expect(creators.every((p) => p.includes(":topic/"))).toBe(true);
     });
 
     it("runs Kafka with the stack's brokers, replication factor and min.insync.replicas", () => {

@@ -19,7 +19,7 @@ export function createDocumentDb(
   if (!password) throw new Error("mongodbPassword is required with mongodb.mode=documentdb");
   const sg = new aws.ec2.SecurityGroup("docdb", {
     vpcId,
-    description: "DocumentDB: from EKS nodes only",
+    description: "DocumentDB: from the EKS nodes' (pods') security group only",
     ingress: [{ protocol: "tcp", fromPort: 27017, toPort: 27017, securityGroups: [clientSecurityGroupId] }],
     egress: [],
   });

@@ -14,7 +14,7 @@ export function createMsk(
 ): { bootstrap: pulumi.Output<string>; arn: pulumi.Output<string> } {
   const sg = new aws.ec2.SecurityGroup("msk", {
     vpcId,
-    description: "MSK brokers: IAM listener from EKS nodes only",
+    description: "MSK brokers: IAM listener from the EKS nodes' (pods') security group only",
     ingress: [{ protocol: "tcp", fromPort: 9098, toPort: 9098, securityGroups: [clientSecurityGroupId] }],
     egress: [],
   });
