@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parquetReadObjects } from "hyparquet";
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { type LakeEntity, type LakeRow, LakeSchemas } from "./schema.ts";
 
@@ -21,4 +21,18 @@ export async function decodeParquet(path: string): Promise<LakeRow[]> {
   const bytes = readFileSync(path);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return (await parquetReadObjects({ file })) as LakeRow[];
+}
+
+/** The columns a Parquet file declares (leaf fields, in order): what a catalog over the files must match. */
+export function parquetFileColumns(
+  bytes: Uint8Array,
+): { name: string; type: string; logical: string | null }[] {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return parquetMetadata(file)
+    .schema.filter((e) => e.num_children === undefined && e.type !== undefined)
+    .map((e) => ({
+      name: e.name,
+      type: String(e.type),
+      logical: e.converted_type ? String(e.converted_type) : (e.logical_type?.type ?? null),
+    }));
 }
