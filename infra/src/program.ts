@@ -8,6 +8,7 @@ import { createNetwork } from "./network/vpc.ts";
 import { createServices } from "./services/index.ts";
 import type { StackSettings } from "./settings.ts";
 import { createDataBucket } from "./storage/bucket.ts";
+import { createLakeCatalog } from "./storage/lake-catalog.ts";
 
 export interface ProgramOutputs {
   namespace: string;
@@ -15,6 +16,9 @@ export interface ProgramOutputs {
   cassandraContactPoints: string;
   clusterName?: string;
   dataBucket?: pulumi.Output<string>;
+  /** Glue database and Athena workgroup over the bucket's lake/ prefix. */
+  lakeDatabase?: string;
+  lakeWorkgroup?: string;
 }
 
 /**
@@ -39,6 +43,7 @@ export function deploy(s: StackSettings): ProgramOutputs {
   const cluster = createCluster(name, s.cloud, network);
   createClusterAddons(cluster, s.cloud.region);
   const bucket = createDataBucket(name);
+  const lake = createLakeCatalog(name, s.stack, bucket);
   const engines = createEngines(s, cluster.provider, {
     network,
     podSecurityGroupId: cluster.podSecurityGroupId,
@@ -48,12 +53,20 @@ export function deploy(s: StackSettings): ProgramOutputs {
     bucketArn: bucket.arn,
     bucketName: bucket.bucket,
   });
-  createMonitoring(s, cluster.provider, s.namespace, [workloads.web.deployment]);
+  createMonitoring(s, cluster.provider, s.namespace, [workloads.web.deployment], {
+    database: lake.databaseName,
+    workgroup: lake.workgroupName,
+    region: s.cloud.region,
+    oidc: cluster.oidc,
+    bucketArn: bucket.arn,
+  });
   return {
     namespace: s.namespace,
     kafkaBrokers: engines.kafkaBrokers,
     cassandraContactPoints: engines.cassandraContactPoints,
     clusterName: name,
     dataBucket: bucket.bucket,
+    lakeDatabase: lake.databaseName,
+    lakeWorkgroup: lake.workgroupName,
   };
 }

@@ -75,3 +75,115 @@ export const dashboards = {
     },
   ]),
 };
+
+/** The Grafana datasource the warehouse panels query: Athena over the lake's Glue database. */
+export const ATHENA_DATASOURCE = { type: "grafana-athena-datasource", uid: "athena" } as const;
+
+interface ModelPanel {
+  title: string;
+  /** The model (packages/lake/models/<model>.sql) the panel reads, run through Athena as a subquery. */
+  model: string;
+  /** SELECT list over the model's rows, aliased m. */
+  select: string;
+  kind: "timeseries" | "table";
+  unit?: string;
+}
+
+const modelPanels: ModelPanel[] = [
+  {
+    title: "Transactions per day (lake)",
+    model: "daily_transactions_fees",
+    select: `date_parse(m."date", '%Y-%m-%d') AS time, m.transactions, m.blocks`,
+    kind: "timeseries",
+    unit: "short",
+  },
+  {
+    title: "Fees per day, ETH (lake)",
+    model: "daily_transactions_fees",
+    select: `date_parse(m."date", '%Y-%m-%d') AS time, CAST(m.fees_wei AS double) / 1e18 AS fees_eth`,
+    kind: "timeseries",
+    unit: "none",
+  },
+  {
+    title: "Daily active addresses (lake)",
+    model: "daily_active_addresses",
+    select: `date_parse(m."date", '%Y-%m-%d') AS time, m.active_addresses, m.senders`,
+    kind: "timeseries",
+    unit: "short",
+  },
+  {
+    title: "Effective gas price p50 / p90, gwei (lake)",
+    model: "gas_price_percentiles",
+    select: `date_parse(m."date", '%Y-%m-%d') AS time, m.p50 / 1e9 AS p50, m.p90 / 1e9 AS p90`,
+    kind: "timeseries",
+    unit: "none",
+  },
+  {
+    title: "Top tokens by transfers (lake)",
+    model: "top_tokens",
+    select: "m.rank, m.token_address, m.transfers, m.addresses",
+    kind: "table",
+  },
+  {
+    title: "DEX pools, last 7 days (lake)",
+    model: "dex_pools_daily",
+    select: `m."date", m.pool, m.swaps, m.volume0_raw, m.volume1_raw, m.close_price, m.day_complete`,
+    kind: "table",
+  },
+];
+
+/**
+ * The warehouse dashboard: panels fed by the lake's SQL models through Athena (each model's own SQL, the one
+ * DuckDB runs locally, as a subquery), next to the pipeline's Prometheus dashboards.
+ */
+export function warehouseDashboard(
+  models: { name: string; sql: string }[],
+  athena: { region: string; database: string; workgroup: string },
+) {
+  const sqlOf = (name: string) => {
+    const m = models.find((x) => x.name === name);
+    if (!m) throw new Error(`no lake model ${name}`);
+    return m.sql;
+  };
+  return {
+    uid: "chainlog-warehouse",
+    title: "Chainlog warehouse (lake models)",
+    schemaVersion: 39,
+    version: 1,
+    editable: false,
+    time: { from: "now-30d", to: "now" },
+    refresh: "1h",
+    tags: ["chainlog", "lake"],
+    templating: { list: [] },
+    panels: modelPanels.map((p, i) => {
+      const last7 =
+        p.model === "dex_pools_daily"
+          ? ` WHERE m."date" >= CAST(current_date - interval '7' day AS varchar)`
+          : "";
+      return {
+        id: i + 1,
+        type: p.kind,
+        title: p.title,
+        datasource: ATHENA_DATASOURCE,
+        gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+        fieldConfig: { defaults: p.unit ? { unit: p.unit } : {}, overrides: [] },
+        targets: [
+          {
+            refId: "A",
+            datasource: ATHENA_DATASOURCE,
+            // 0: time series, 1: table
+            format: p.kind === "timeseries" ? 0 : 1,
+            connectionArgs: {
+              region: athena.region,
+              catalog: "AwsDataCatalog",
+              database: athena.database,
+              resultReuseEnabled: true,
+              resultReuseMaxAgeInMinutes: 60,
+            },
+            rawSQL: `SELECT ${p.select} FROM (\n${sqlOf(p.model)}\n) m${last7}`,
+          },
+        ],
+      };
+    }),
+  };
+}

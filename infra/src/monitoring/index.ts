@@ -1,9 +1,23 @@
+import { loadModels } from "@chainlog/lake";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
 import { appLabels } from "../services/workload.ts";
 import { type StackSettings, serviceNames } from "../settings.ts";
 import { charts } from "../versions.ts";
-import { dashboards } from "./dashboards.ts";
+import { ATHENA_DATASOURCE, dashboards, warehouseDashboard } from "./dashboards.ts";
+
+/** The lake's Athena side, on AWS stacks: Grafana's warehouse panels query it. */
+export interface WarehouseSettings {
+  database: string;
+  workgroup: string;
+  region: string;
+  oidc: OidcIssuer;
+  bucketArn: pulumi.Output<string>;
+}
+
+/** Grafana's own ServiceAccount in kube-prometheus-stack (release name + "-grafana"). */
+const GRAFANA_SERVICE_ACCOUNT = "kube-prometheus-stack-grafana";
 
 const releaseLabel = { release: "kube-prometheus-stack" };
 
@@ -17,8 +31,11 @@ export function createMonitoring(
   provider: k8s.Provider,
   appNamespace: pulumi.Input<string>,
   dependsOn: pulumi.Resource[],
+  warehouse?: WarehouseSettings,
 ): void {
-  for (const [name, json] of Object.entries(dashboards)) {
+  const all: Record<string, unknown> = { ...dashboards };
+  if (warehouse) all["chainlog-warehouse"] = warehouseDashboard(loadModels(), warehouse);
+  for (const [name, json] of Object.entries(all)) {
     new k8s.core.v1.ConfigMap(
       `dashboard-${name}`,
       {
@@ -41,6 +58,64 @@ export function createMonitoring(
     },
     { provider },
   );
+  // Grafana reads the lake through Athena with a role only its ServiceAccount can assume: run queries in the
+  // lake's workgroup, read the catalog and the bucket, write results under athena-results/.
+  const athenaRole = warehouse
+    ? createIrsaRole(
+        `${s.stack}-grafana-athena`,
+        warehouse.oidc,
+        "monitoring",
+        GRAFANA_SERVICE_ACCOUNT,
+        pulumi.all([warehouse.bucketArn]).apply(([bucket]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: [
+                  "athena:StartQueryExecution",
+                  "athena:GetQueryExecution",
+                  "athena:GetQueryResults",
+                  "athena:StopQueryExecution",
+                  "athena:GetWorkGroup",
+                  "athena:ListNamedQueries",
+                  "athena:GetNamedQuery",
+                ],
+                Resource: `arn:aws:athena:${warehouse.region}:*:workgroup/${warehouse.workgroup}`,
+              },
+              {
+                Effect: "Allow",
+                Action: ["athena:ListWorkGroups", "athena:ListDataCatalogs", "athena:ListDatabases"],
+                Resource: "*",
+              },
+              {
+                Effect: "Allow",
+                Action: [
+                  "glue:GetDatabase",
+                  "glue:GetDatabases",
+                  "glue:GetTable",
+                  "glue:GetTables",
+                  "glue:GetPartitions",
+                ],
+                Resource: [
+                  `arn:aws:glue:${warehouse.region}:*:catalog`,
+                  `arn:aws:glue:${warehouse.region}:*:database/${warehouse.database}`,
+                  `arn:aws:glue:${warehouse.region}:*:table/${warehouse.database}/*`,
+                ],
+              },
+              { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucket },
+              { Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucket}/lake/*` },
+              {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                Resource: `${bucket}/athena-results/*`,
+              },
+              { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" },
+            ],
+          }),
+        ),
+      )
+    : undefined;
   const stack = new k8s.helm.v3.Release(
     "kube-prometheus-stack",
     {
@@ -53,6 +128,30 @@ export function createMonitoring(
         grafana: {
           admin: { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" },
           sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: "ALL" } },
+          ...(warehouse && athenaRole
+            ? {
+                plugins: ["grafana-athena-datasource"],
+                serviceAccount: {
+                  name: GRAFANA_SERVICE_ACCOUNT,
+                  annotations: { "eks.amazonaws.com/role-arn": athenaRole.arn },
+                },
+                additionalDataSources: [
+                  {
+                    name: "Athena (lake)",
+                    type: ATHENA_DATASOURCE.type,
+                    uid: ATHENA_DATASOURCE.uid,
+                    access: "proxy",
+                    jsonData: {
+                      authType: "default",
+                      defaultRegion: warehouse.region,
+                      catalog: "AwsDataCatalog",
+                      database: warehouse.database,
+                      workgroup: warehouse.workgroup,
+                    },
+                  },
+                ],
+              }
+            : {}),
         },
         prometheus: {
           prometheusSpec: { serviceMonitorSelector: { matchLabels: releaseLabel }, retention: "15d" },

@@ -1,4 +1,5 @@
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
+import { encodeParquet, LakeEntities, loadModels, parquetFileColumns } from "@chainlog/lake";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mebibytes, milliCpu, podAllocatable } from "../cluster/capacity.ts";
 import { evaluate } from "../policy/policies.ts";
@@ -371,6 +372,51 @@ export function describeStack(
       const webService = o(one("Service", "web").spec);
       expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
       if (webService.type === "LoadBalancer") expect(webService.externalTrafficPolicy).toBe("Local");
+    });
+
+    it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", () => {
+      const tables = ofType("aws:glue/catalogTable:CatalogTable").map((r) => r.inputs);
+      if (!want.aws) {
+        expect(tables).toHaveLength(0);
+        return;
+      }
+      // what Athena's Parquet reader maps each physical type to
+      const glueType = (c: { type: string; logical: string | null }) =>
+        c.type === "INT64"
+          ? "bigint"
+          : c.type === "DOUBLE"
+            ? "double"
+            : c.logical === "UTF8"
+              ? "string"
+              : c.type;
+      expect(tables.map((t) => t.name).sort()).toEqual([...LakeEntities].sort());
+      for (const entity of LakeEntities) {
+        const table = tables.find((t) => t.name === entity)!;
+        const sd = o(table.storageDescriptor);
+        const fileColumns = parquetFileColumns(encodeParquet(entity, [])).map((c) => ({
+          name: c.name,
+          type: glueType(c),
+        }));
+        expect(a(sd.columns), entity).toEqual(fileColumns);
+        expect(a(table.partitionKeys)).toEqual([{ name: "date", type: "string" }]);
+        expect(String(sd.location)).toMatch(new RegExp(`^s3://.+/lake/${entity}/$`));
+        expect(o(table.parameters)["projection.enabled"]).toBe("true");
+        expect(o(table.parameters)["storage.location.template"]).toBe(`${sd.location}date=\${date}/`);
+      }
+      const [workgroup] = ofType("aws:athena/workgroup:Workgroup").map((r) => r.inputs);
+      expect(o(workgroup?.configuration).enforceWorkgroupConfiguration).toBe(true);
+      expect(String(o(o(workgroup?.configuration).resultConfiguration).outputLocation)).toMatch(
+        /athena-results\/$/,
+      );
+      const named = ofType("aws:athena/namedQuery:NamedQuery").map((r) => r.inputs);
+      expect(named.map((q) => [q.name, q.query])).toEqual(loadModels().map((m) => [m.name, m.sql]));
+      // the warehouse dashboard's panels query those models through the Athena datasource
+      const board = ofKind("ConfigMap").find(
+        (r) => o(r.inputs.metadata).name === "dashboard-chainlog-warehouse",
+      );
+      const panels = a(o(JSON.parse(String(Object.values(o(board?.inputs.data))[0]))).panels);
+      expect(panels.length).toBeGreaterThanOrEqual(4);
+      for (const p of panels) expect(o(p.datasource).type).toBe("grafana-athena-datasource");
     });
 
     it("scrapes every service and ships the dashboards as code", () => {

@@ -4,7 +4,9 @@ commands:
   start     run ingest, processor, query-api and web on this machine (embedded by default);
             starts an anvil devnet and a workload when neither ETH_RPC_URL nor ETH_RPC_URLS is set
             --cluster: run them on Kafka, Cassandra and FerretDB started locally (pnpm start --cluster)
-  export    export a block range in ethereum-etl's format (see chainlog export --help)`;
+  export    export a block range in ethereum-etl's format (see chainlog export --help)
+  sql       run SQL over the lake with DuckDB: chainlog sql "select …" [--format table|csv|json]
+  models    chainlog models build: run the SQL models over the lake, write them as Parquet`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +20,14 @@ async function main(argv: string[]): Promise<number> {
     case "export": {
       const { runExportCommand } = await import("./export-command.ts");
       return runExportCommand(rest);
+    }
+    case "sql": {
+      const { runSqlCommand } = await import("./lake-commands.ts");
+      return runSqlCommand(rest);
+    }
+    case "models": {
+      const { runModelsCommand } = await import("./lake-commands.ts");
+      return runModelsCommand(rest);
     }
     case undefined:
     case "help":

@@ -5,7 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Logger } from "@chainlog/telemetry";
 import { repoRoot } from "./repo-root.ts";
 
-export type ServiceName = "ingest" | "processor" | "query-api" | "web";
+export type ServiceName = "ingest" | "processor" | "query-api" | "web" | "lake";
 
 export interface ServiceProcess {
   name: ServiceName;
@@ -69,7 +69,8 @@ export function startService(
       if (problemLines.length > keep) problemLines.shift();
     });
   };
-  const entry = join(repoRoot, "services", name, "src", "main.ts");
+  // the lake sink is a stage of packages/lake, not a service of its own image
+  const entry = join(repoRoot, name === "lake" ? "packages" : "services", name, "src", "main.ts");
   let stopping = false;
   let restarts = 0;
   process.once("SIGINT", noteShutdown);

@@ -126,6 +126,8 @@ export async function start(params: StartParameters = {}): Promise<void> {
       { weth: childEnv.WETH_ADDRESS, stablecoin: childEnv.STABLECOIN_ADDRESSES, watched: 5 },
       "devnet contracts deployed",
     );
+    // a new chain at every start: its lake lives beside its data, and a few confirmations make a block final
+    childEnv.LAKE_CONFIRMATIONS = env.LAKE_CONFIRMATIONS || "12";
     childEnv.ETH_RPC_URL = anvil.rpcUrl;
     childEnv.ETH_RPC_URLS = "";
     childEnv.CHAINLOG_DATA_DIR = dataDir;
@@ -138,7 +140,7 @@ export async function start(params: StartParameters = {}): Promise<void> {
   if (!env.API_TRUST_PROXY) childEnv.API_TRUST_PROXY = "127.0.0.1";
 
   const services: ServiceProcess[] = [];
-  const launch = (name: "processor" | "ingest" | "query-api" | "web") => {
+  const launch = (name: "processor" | "ingest" | "query-api" | "web" | "lake") => {
     const svc = startService(name, childEnv, logger);
     services.push(svc);
     onShutdown(name, () => svc.stop());
@@ -147,6 +149,13 @@ export async function start(params: StartParameters = {}): Promise<void> {
   // bundle builds meanwhile, so a first start does not hold the data path back.
   const webBuilt = ensureWebBuilt(logger);
   for (const name of ["processor", "ingest", "query-api"] as const) launch(name);
+  if (config.LAKE) {
+    launch("lake");
+    logger.info(
+      { lake: env.LAKE_DIR || join(childEnv.CHAINLOG_DATA_DIR ?? config.dataDir, "lake") },
+      "lake sink started: query it with pnpm chainlog sql",
+    );
+  }
   try {
     await webBuilt;
     launch("web");

@@ -83,6 +83,23 @@ export const ConfigSchema = z.object({
   /** Who reports the processor's status (Kubernetes sets it); default hostname:pid. */
   POD_NAME: z.string().max(200).optional(),
 
+  /** Whether `chainlog start` runs the lake sink. */
+  LAKE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  /** The lake folder; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
+  LAKE_DIR: z.string().min(1).optional(),
+  /**
+   * A block is final, and goes into the lake, once the newest stored block is this many above it. 64 ≈ two epochs
+   * on Ethereum mainnet (and REORG_DEPTH's default, the deepest reorg ingest repairs); `pnpm start` uses 12 on its devnet.
+   */
+  LAKE_CONFIRMATIONS: z.coerce.number().int().min(0).max(100_000).default(64),
+  /** Most blocks in one lake part file; a day's parts are merged into one file once the day is final. */
+  LAKE_BLOCKS_PER_PART: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** While fewer than LAKE_BLOCKS_PER_PART final blocks wait, a part is written this often. */
+  LAKE_FLUSH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+
   BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
 
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
@@ -107,6 +124,8 @@ export type Config = z.infer<typeof ConfigSchema> & {
   dataDir: string;
   /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
   rpcUrls: string[];
+  /** Absolute lake folder: LAKE_DIR, else <dataDir>/lake. */
+  lakeDir: string;
 };
 
 export class ConfigError extends Error {
@@ -126,5 +145,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  return { ...c, dataDir: resolve(c.CHAINLOG_DATA_DIR), rpcUrls };
+  const dataDir = resolve(c.CHAINLOG_DATA_DIR);
+  return { ...c, dataDir, rpcUrls, lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`) };
 }

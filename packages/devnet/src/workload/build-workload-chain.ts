@@ -1,5 +1,5 @@
 import { rpc } from "../json-rpc.ts";
-import { runWorkload, type WorkloadStats } from "./run-workload.ts";
+import { type RunWorkloadParameters, runWorkload, type WorkloadStats } from "./run-workload.ts";
 
 export interface BuildWorkloadChainParameters {
   /** A node started with automine off (startAnvil({ noMining: true })): this builder decides when blocks close. */
@@ -9,6 +9,8 @@ export interface BuildWorkloadChainParameters {
   txPerBlock: number;
   /** Send rate of the workload while building. Default 1,500/s (anvil takes ~1.1–1.5k unlocked tx/s). */
   txPerSecond?: number;
+  /** Told the workload's contracts and accounts once they are deployed (WETH and stablecoin for prices). */
+  onReady?: RunWorkloadParameters["onReady"];
 }
 
 export interface BuiltWorkloadChain {
@@ -33,8 +35,9 @@ export async function buildWorkloadChain(params: BuildWorkloadChainParameters): 
     txPerSecond: params.txPerSecond ?? 1_500,
     maxInFlight: 256,
     signal: abort.signal,
-    onReady: () => {
+    onReady: (contracts, accounts) => {
       ready = true;
+      params.onReady?.(contracts, accounts);
     },
   });
   let failure: unknown;

@@ -11,6 +11,7 @@ import { Receipt } from "../records/receipt.ts";
 import {
   FeatureOffStatus,
   IngestStatus,
+  LakeStatus,
   PermanentErrorStatus,
   ProcessorStatus,
 } from "../records/service-status.ts";
@@ -118,6 +119,8 @@ export const StatusResponse = z.object({
   permanentErrors: z.array(PermanentErrorStatus.extend({ service: z.enum(["ingest", "processor"]) })),
   ingest: z.array(IngestStatus),
   processor: z.array(ProcessorStatus),
+  /** The lake sink's reports: its position and lag behind the final height. */
+  lake: z.array(LakeStatus).optional(),
   consumerLag: SafeInt.nullable(),
   store: DependencyCheck,
   metaStore: DependencyCheck,

@@ -90,6 +90,28 @@ export const ProcessorStatus = z.object({
 });
 export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
 
-/** What ingest and processor instances report every few seconds, for the pipeline status page. */
-export const ServiceStatus = z.discriminatedUnion("service", [IngestStatus, ProcessorStatus]);
+/** The lake sink (packages/lake): final blocks written as Parquet, and how far behind the final height it is. */
+export const LakeStatus = z.object({
+  service: z.literal("lake"),
+  instance: z.string().min(1).max(200),
+  updatedAt: SafeInt,
+  /** Where the lake is (a directory, or s3://bucket/prefix). */
+  location: z.string().max(500),
+  /** Confirmations below the newest stored block after which a block counts as final and is written. */
+  confirmations: SafeInt,
+  /** Highest block whose rows are in the lake (null before the first). */
+  written: SafeInt.nullable(),
+  /** Highest final (and enriched) block the lake could hold now. */
+  finalHeight: SafeInt.nullable(),
+  /** finalHeight − written: final blocks not yet in the lake. */
+  lagBlocks: SafeInt.nullable(),
+  /** Messages of the processed topic not yet committed by the lake group. */
+  consumerLag: SafeInt.nullable(),
+  blocksPerSecond: z.number().nonnegative(),
+  lastProgressAt: SafeInt,
+});
+export type LakeStatus = z.infer<typeof LakeStatus>;
+
+/** What ingest, processor and lake instances report every few seconds, for the pipeline status page. */
+export const ServiceStatus = z.discriminatedUnion("service", [IngestStatus, ProcessorStatus, LakeStatus]);
 export type ServiceStatus = z.infer<typeof ServiceStatus>;

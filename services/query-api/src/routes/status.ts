@@ -1,5 +1,5 @@
 import type { MetaStore, Store } from "@chainlog/ports";
-import type { IngestStatus, ProcessorStatus } from "@chainlog/tx-schema";
+import type { IngestStatus, LakeStatus, ProcessorStatus } from "@chainlog/tx-schema";
 import { StatusResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { route } from "../http/route.ts";
@@ -52,7 +52,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
     method: "GET",
     url: "/v1/status",
     summary:
-      "Pipeline status: chain head, newest stored block, index lag, ingest and processor reports (last 60 s), consumer lag, store health",
+      "Pipeline status: chain head, newest stored block, index lag, ingest, processor and lake reports (last 60 s), consumer lag, store health",
     tags: ["operations"],
     auth: { public: "read" },
     responses: { 200: StatusResponse },
@@ -67,6 +67,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
       const reports = "value" in statuses ? statuses.value : [];
       const ingest = reports.filter((r): r is IngestStatus => r.service === "ingest");
       const processor = reports.filter((r): r is ProcessorStatus => r.service === "processor");
+      const lake = reports.filter((r): r is LakeStatus => r.service === "lake");
       const block = "value" in latest ? latest.value : null;
       const head = maxOf(ingest.map((r) => r.head));
       let storeCheck = asCheck(storeHealth);
@@ -102,6 +103,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
         permanentErrors,
         ingest,
         processor,
+        lake,
         consumerLag: maxOf(processor.map((r) => r.consumerLag)),
         store: storeCheck,
         metaStore: asCheck(metaHealth),

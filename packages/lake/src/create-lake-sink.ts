@@ -1,0 +1,253 @@
+import { hostname } from "node:os";
+import type { Bus, Store, Subscription } from "@chainlog/ports";
+import type { Logger } from "@chainlog/telemetry";
+import { type LakeStatus, Topics } from "@chainlog/tx-schema";
+import { type LakeBlock, readLakeBlock } from "./block-rows.ts";
+import { LakeContinuityError } from "./errors.ts";
+import { LakeDir, type LakePosition } from "./lake-dir.ts";
+import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
+
+export interface CreateLakeSinkParameters {
+  bus: Bus;
+  store: Pick<
+    Store,
+    | "getBlockByNumber"
+    | "getBlockTransactions"
+    | "getTransaction"
+    | "getEnrichment"
+    | "getPriceSeries"
+    | "getLatestBlock"
+    | "getHeights"
+    | "putServiceStatus"
+  >;
+  logger: Logger;
+  /** The lake folder. */
+  dir: string;
+  /** A block is final, and written, once the newest stored block is this many above it. */
+  confirmations: number;
+  /** Most blocks in one part file. Default 1000. */
+  blocksPerPart?: number;
+  /** A part is written at least this often while final blocks wait (fewer, larger parts). Default 5 s. */
+  flushMs?: number;
+  /** Consumer group on the processed topic. Default "lake". */
+  group?: string;
+  /** The processor's consumer group on the blocks topic. Default "processor". */
+  processorGroup?: string;
+  /** Partitions of the topics when the sink creates them (BUS_PARTITIONS). */
+  partitions?: number;
+  instance?: string;
+  statusIntervalMs?: number;
+}
+
+export interface LakeSinkStats {
+  blocks: number;
+  parts: number;
+  bytes: number;
+  /** Milliseconds spent reading blocks from the store and writing parts (the sink's own cost). */
+  busyMs: number;
+  lastProgressAt: number;
+  finalHeight: number | null;
+  consumerLag: number | null;
+}
+
+export interface LakeSink {
+  start(): Promise<void>;
+  /** Writes every final block now (ignores flushMs); resolves with the position after. */
+  flush(): Promise<LakePosition | null>;
+  position(): LakePosition | null;
+  readonly stats: LakeSinkStats;
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const emptyRows = (): Record<LakeEntity, LakeRow[]> =>
+  Object.fromEntries(LakeEntities.map((e) => [e, []])) as unknown as Record<LakeEntity, LakeRow[]>;
+
+/**
+ * The lake sink stage. It follows the processed topic in its own consumer group (each message wakes it; a timer
+ * too, since enrichment lands after) and writes every block that is final (the newest stored block is
+ * `confirmations` above it) and enriched, from the store, in block order, into day partitions. Non-final blocks
+ * are never read, so a reorg above the final height costs the lake nothing; a final block that does not extend
+ * the last one written (a reorg deeper than the confirmations) stops the sink with a LakeContinuityError.
+ */
+export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
+  const { bus, store, logger, confirmations } = params;
+  const lake = new LakeDir(params.dir);
+  const group = params.group ?? "lake";
+  const processorGroup = params.processorGroup ?? "processor";
+  const blocksPerPart = params.blocksPerPart ?? 1000;
+  const flushMs = params.flushMs ?? 5_000;
+  const instance = params.instance ?? `${hostname()}:${process.pid}`;
+  const stats: LakeSinkStats = {
+    blocks: 0,
+    parts: 0,
+    bytes: 0,
+    busyMs: 0,
+    lastProgressAt: Date.now(),
+    finalHeight: null,
+    consumerLag: null,
+  };
+  let position: LakePosition | null = null;
+  let subscription: Subscription | null = null;
+  let timers: NodeJS.Timeout[] = [];
+  let running: Promise<void> | null = null;
+  let lastFlushAt = 0;
+  let rate = { blocks: 0, at: Date.now(), perSecond: 0 };
+
+  const finalHeight = async (): Promise<number | null> => {
+    const latest = await store.getLatestBlock();
+    stats.finalHeight = latest ? latest.number - confirmations : null;
+    return stats.finalHeight;
+  };
+
+  /** Days below `day` that still have several parts: final, so merged. */
+  const compactBefore = async (day: string) => {
+    const days = new Set(LakeEntities.flatMap((e) => lake.days(e)).filter((d) => d < day));
+    for (const d of [...days].sort())
+      if (await lake.compactDay(d)) logger.info({ day: d }, "lake day compacted");
+  };
+
+  const commit = async (chunk: LakeBlock[]) => {
+    const rows = emptyRows();
+    for (const b of chunk) for (const e of LakeEntities) rows[e].push(...b.rows[e]);
+    const first = chunk[0]!;
+    const last = chunk[chunk.length - 1]!;
+    const previousDay = position?.lastDay ?? null;
+    stats.bytes += lake.commitPart(first.day, first.number, last, rows);
+    position = { next: last.number + 1, lastHash: last.hash, lastDay: last.day };
+    stats.blocks += chunk.length;
+    stats.parts += 1;
+    stats.lastProgressAt = Date.now();
+    logger.debug({ day: first.day, from: first.number, to: last.number }, "lake part written");
+    if (previousDay && previousDay < last.day) await compactBefore(last.day);
+  };
+
+  const advance = async (force: boolean) => {
+    const final = await finalHeight();
+    if (final === null || final < 0) return;
+    if (!position) {
+      // The first block is the lowest stored, read once the processor has taken every published message:
+      // partitions are processed side by side, so before that a lower block may still be on its way.
+      if ((await bus.consumerLag(Topics.blocks, processorGroup)) !== 0) return;
+      const [lowest] = await store.getHeights(0, 1);
+      if (!lowest) return;
+      position = { next: lowest.number, lastHash: null, lastDay: null };
+    }
+    const waiting = final - position.next + 1;
+    if (waiting <= 0) return;
+    if (!force && waiting < blocksPerPart && Date.now() - lastFlushAt < flushMs) return;
+    lastFlushAt = Date.now();
+    const started = performance.now();
+    try {
+      let next = position.next;
+      let previousHash = position.lastHash;
+      let chunk: LakeBlock[] = [];
+      while (next <= final) {
+        const block = await readLakeBlock(store, next);
+        if (!block) break; // not enriched yet (or being replaced): the next wake-up goes on from here
+        if (previousHash !== null && block.parentHash !== previousHash)
+          throw new LakeContinuityError(
+            `final block ${block.number} (${block.hash}) does not extend the lake's last block ${previousHash}: a reorg deeper than ${confirmations} confirmations`,
+          );
+        if (chunk.length > 0 && (chunk[0]!.day !== block.day || chunk.length >= blocksPerPart)) {
+          await commit(chunk);
+          chunk = [];
+        }
+        chunk.push(block);
+        previousHash = block.hash;
+        next += 1;
+      }
+      if (chunk.length > 0) await commit(chunk);
+    } finally {
+      stats.busyMs += performance.now() - started;
+    }
+  };
+
+  /** One advance at a time: the bus's batches and the timer share it. */
+  const run = (force: boolean): Promise<void> => {
+    if (running) return force ? running.then(() => run(true)) : running;
+    running = advance(force).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const report = async () => {
+    try {
+      stats.consumerLag = await bus.consumerLag(Topics.processed, group).catch(() => null);
+      const now = Date.now();
+      rate = {
+        blocks: stats.blocks,
+        at: now,
+        perSecond: ((stats.blocks - rate.blocks) * 1000) / Math.max(1, now - rate.at),
+      };
+      const written = position && position.next > 0 && position.lastHash ? position.next - 1 : null;
+      const status: LakeStatus = {
+        service: "lake",
+        instance,
+        updatedAt: now,
+        location: lake.location,
+        confirmations,
+        written,
+        finalHeight: stats.finalHeight,
+        lagBlocks:
+          stats.finalHeight === null
+            ? null
+            : Math.max(0, stats.finalHeight - (written ?? (position ? position.next - 1 : -1))),
+        consumerLag: stats.consumerLag,
+        blocksPerSecond: Math.max(0, rate.perSecond),
+        lastProgressAt: stats.lastProgressAt,
+      };
+      await store.putServiceStatus(status);
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "lake status report failed",
+      );
+    }
+  };
+
+  const logError = (error: unknown) =>
+    logger.error(
+      { err: error instanceof Error ? error.message : String(error), name: (error as Error)?.name },
+      "lake write failed; retrying",
+    );
+
+  return {
+    stats,
+    location: lake.location,
+    position: () => position,
+    async flush() {
+      await run(true);
+      return position;
+    },
+    async start() {
+      position = lake.recover();
+      if (position?.lastDay) await compactBefore(position.lastDay);
+      await bus.ensureTopics([{ name: Topics.processed, partitions: params.partitions ?? 8 }]);
+      subscription = await bus.consume({
+        topic: Topics.processed,
+        group,
+        startFrom: "latest",
+        maxBatchSize: 500,
+        onBatch: () => run(false),
+        onError: logError,
+      });
+      timers = [
+        setInterval(() => void run(false).catch(logError), Math.max(250, Math.min(flushMs, 5_000))),
+        setInterval(() => void report(), params.statusIntervalMs ?? 5_000),
+      ];
+      for (const t of timers) t.unref();
+      await report();
+      logger.info({ dir: lake.location, confirmations, position }, "lake sink started");
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      timers = [];
+      await subscription?.close();
+      subscription = null;
+      await running?.catch(() => undefined);
+      await report();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** The one base class of the lake's errors: a short message, and the name says which. */
+export class LakeError extends Error {
+  override name = "LakeError";
+}
+
+/** A final block does not extend the last one written: a reorg deeper than the confirmations. Nothing is written. */
+export class LakeContinuityError extends LakeError {
+  override name = "LakeContinuityError";
+}
+
+/** The lake folder holds another chain's (or another layout's) position. */
+export class LakePositionError extends LakeError {
+  override name = "LakePositionError";
+}

@@ -1,0 +1,34 @@
+import { loadConfig, openBus, openStore } from "@chainlog/runtime-config";
+import { createLogger, installShutdown } from "@chainlog/telemetry";
+import { createLakeSink } from "./create-lake-sink.ts";
+
+const logger = createLogger("lake");
+
+/** The lake sink as its own process (`chainlog start` runs it beside the services). */
+async function main() {
+  const config = loadConfig(process.env);
+  const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
+  const bus = await openBus(config);
+  onShutdown("bus", () => bus.close());
+  const store = await openStore(config);
+  onShutdown("store", () => store.close());
+  const sink = createLakeSink({
+    bus,
+    store,
+    logger,
+    dir: config.lakeDir,
+    confirmations: config.LAKE_CONFIRMATIONS,
+    blocksPerPart: config.LAKE_BLOCKS_PER_PART,
+    flushMs: config.LAKE_FLUSH_MS,
+    partitions: config.BUS_PARTITIONS,
+    instance: config.POD_NAME,
+  });
+  // Registered last, so it runs first: the part in progress is finished before the bus and store close.
+  onShutdown("lake", () => sink.close());
+  await sink.start();
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "lake sink failed to start");
+  process.exit(1);
+});
