@@ -61,6 +61,8 @@ export interface ApiSettings {
    * and `tokenUnits` whole units of each of `tokens` (devnet ERC-20s with an open mint).
    */
   faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number };
+  /** Uniswap-V2 pairs quoted by /v1/swap/quote, and the router the page's swaps go through. */
+  swap: { pairs: string[]; router: string | null };
 }
 
 export const defaultSettings: ApiSettings = {
@@ -93,6 +95,7 @@ export const defaultSettings: ApiSettings = {
   relayRateLimit: { perSecond: 10, burst: 100 },
   relayBodyLimit: 256 * 1024,
   faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
+  swap: { pairs: [], router: null },
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -147,6 +150,16 @@ const SettingsEnv = z.object({
     })
     .optional(),
   API_FAUCET_TOKEN_UNITS: int(0).optional(),
+  API_SWAP_PAIRS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
+  API_SWAP_ROUTER: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be a 0x address" })
+    .optional(),
 });
 
 const list = (s: string) =>
@@ -228,6 +241,10 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       eth: e.API_FAUCET_ETH ?? d.faucet.eth,
       tokens: e.API_FAUCET_TOKENS ? list(e.API_FAUCET_TOKENS).map((a) => a.toLowerCase()) : d.faucet.tokens,
       tokenUnits: e.API_FAUCET_TOKEN_UNITS ?? d.faucet.tokenUnits,
+    },
+    swap: {
+      pairs: e.API_SWAP_PAIRS ? list(e.API_SWAP_PAIRS).map((a) => a.toLowerCase()) : d.swap.pairs,
+      router: e.API_SWAP_ROUTER?.toLowerCase() ?? d.swap.router,
     },
   };
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { ApiSettings } from "../settings.ts";
 import { registerFaucetRoutes } from "./faucet.ts";
 import { registerRelayRoutes } from "./relay.ts";
+import { registerSwapQuoteRoutes } from "./swap-quote.ts";
 import { registerWalletRoutes } from "./wallet.ts";
 
 export interface WalletPlatformDeps {
@@ -15,9 +16,10 @@ export interface WalletPlatformDeps {
   rpc?: RpcPool;
 }
 
-/** The user's wallet and what it acts through: keystore, faucet, node relay. */
+/** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes. */
 export function registerWalletPlatformRoutes(app: FastifyInstance, deps: WalletPlatformDeps): void {
   registerWalletRoutes(app, deps);
   registerFaucetRoutes(app, deps);
   registerRelayRoutes(app, deps);
+  registerSwapQuoteRoutes(app, deps);
 }

@@ -1,8 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type Anvil, connectDevnet, deployErc20, erc20At, startAnvil } from "@chainlog/devnet";
+import {
+  type Anvil,
+  connectDevnet,
+  createPair,
+  deployErc20,
+  deploySwapRouter,
+  erc20At,
+  startAnvil,
+  swapRouterAt,
+} from "@chainlog/devnet";
 import { createRpcPool, type RpcPool } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
-import { type Hex, parseEther } from "viem";
+import { encodeFunctionData, type Hex, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHarness, openApiHarness } from "../test-support/api-harness.ts";
@@ -77,17 +86,32 @@ describe("wallet, faucet and relay on a devnet", () => {
   let pool: RpcPool;
   let h: ApiHarness;
   let token: `0x${string}`;
+  let gold: `0x${string}`;
+  let pair: `0x${string}`;
+  let router: `0x${string}`;
   const users = agents(() => h);
 
   beforeAll(async () => {
     anvil = await startAnvil({ accounts: 3 });
     const client = await connectDevnet(anvil.rpcUrl);
     token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
+    gold = await deployErc20(client, { name: "Gold", symbol: "GLD", decimals: 18 });
+    // 1 GLD = 2,000 FUSD
+    pair = (
+      await createPair(client, {
+        tokenA: token,
+        tokenB: gold,
+        amountA: 2_000_000n * 10n ** 6n,
+        amountB: 10n ** 21n,
+      })
+    ).pair;
+    router = await deploySwapRouter(client);
     pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
     h = await openApiHarness({
       rpc: pool,
       settings: {
         faucet: { chainIds: [31337], eth: 2.5, tokens: [token], tokenUnits: 1000 },
+        swap: { pairs: [pair], router },
         relayRateLimit: { perSecond: 1, burst: 40 },
         relayBodyLimit: 4096,
       },
@@ -234,6 +258,84 @@ describe("wallet, faucet and relay on a devnet", () => {
     );
     expect(big.status).toBe(413);
     expect((await frank.call("POST", "/v1/rpc", [rpcBody("eth_chainId")])).status).toBe(400);
+  });
+
+  it("quotes a swap from the pair's current reserves; the signed swap gets it, and reverts past its minimum", async () => {
+    const quote = async (query: string) => users.anonymous("GET", `/v1/swap/quote?${query}`);
+    const q = await quote(
+      `tokenIn=${token}&tokenOut=${gold}&amountIn=${20_000n * 10n ** 6n}&slippageBps=100`,
+    );
+    expect(q.status, JSON.stringify(q.body)).toBe(200);
+    const client = await connectDevnet(anvil.rpcUrl);
+    const onChain = await client.readContract({
+      ...swapRouterAt(router),
+      functionName: "getAmountOut",
+      args: [20_000n * 10n ** 6n, 2_000_000n * 10n ** 6n, 10n ** 21n],
+    });
+    expect(q.body).toMatchObject({
+      pair: pair.toLowerCase(),
+      router: router.toLowerCase(),
+      amountOut: onChain.toString(),
+      minimumOut: ((onChain * 9900n) / 10000n).toString(),
+      reserveIn: (2_000_000n * 10n ** 6n).toString(),
+      reserveOut: (10n ** 21n).toString(),
+      blockNumber: Number(await client.getBlockNumber()),
+    });
+    // 1% of the pool moves the price about 1%.
+    expect(q.body.priceImpact).toBeGreaterThan(0.0095);
+    expect(q.body.priceImpact).toBeLessThan(0.0105);
+    expect((await quote(`tokenIn=${token}&tokenOut=${token}&amountIn=1`)).status).toBe(400);
+    expect((await quote(`tokenIn=${token}&tokenOut=${router}&amountIn=1`)).status).toBe(404);
+    expect((await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=0`)).status).toBe(400);
+
+    // A wallet signs approve + swap with the quote's minimum and a deadline, through the relay.
+    const user = await users.signUp();
+    const account = privateKeyToAccount(generatePrivateKey());
+    await user.call("PUT", "/v1/wallet", { keystore: keystoreFor(account.address) });
+    expect((await user.call("POST", "/v1/wallet/faucet")).status).toBe(200);
+    await client.mine({ blocks: 1 });
+    const gasPrice = BigInt((await user.call("POST", "/v1/rpc", rpcBody("eth_gasPrice"))).body.result);
+    let nonce = 0;
+    const sendSigned = async (to: `0x${string}`, data: Hex) => {
+      const raw = await account.signTransaction({
+        chainId: 31337,
+        nonce: nonce++,
+        to,
+        data,
+        gas: 300_000n,
+        maxFeePerGas: gasPrice * 2n,
+        maxPriorityFeePerGas: 1n,
+        type: "eip1559",
+      });
+      const sent = await user.call("POST", "/v1/rpc", rpcBody("eth_sendRawTransaction", [raw]));
+      return client.waitForTransactionReceipt({ hash: sent.body.result as Hex });
+    };
+    const amountIn = 100n * 10n ** 6n;
+    const fresh = await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=${amountIn}&slippageBps=50`);
+    await sendSigned(
+      token,
+      encodeFunctionData({ ...erc20At(token), functionName: "approve", args: [router, amountIn] }),
+    );
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+    const swapData = (minimum: bigint) =>
+      encodeFunctionData({
+        ...swapRouterAt(router),
+        functionName: "swapExactTokensForTokens",
+        args: [pair, token, amountIn, minimum, account.address, deadline],
+      });
+    // The price moved past the limit: the node refuses it at estimation, and says why.
+    const tooMuch = BigInt(fresh.body.amountOut) + 1n;
+    const estimate = await user.call(
+      "POST",
+      "/v1/rpc",
+      rpcBody("eth_estimateGas", [{ from: account.address, to: router, data: swapData(tooMuch) }]),
+    );
+    expect(estimate.body.error.message).toContain("UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT");
+    const receipt = await sendSigned(router, swapData(BigInt(fresh.body.minimumOut)));
+    expect(receipt.status).toBe("success");
+    expect(
+      await client.readContract({ ...erc20At(gold), functionName: "balanceOf", args: [account.address] }),
+    ).toBe(BigInt(fresh.body.amountOut));
   });
 
   it("limits node calls per user: one user's flood does not slow another", async () => {
