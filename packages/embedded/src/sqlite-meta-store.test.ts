@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@chainlog/ports/contract";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./sqlite.ts";
 import { createSqliteMetaStore } from "./sqlite-meta-store.ts";
 import { tempDir } from "./temp-dir.ts";
 import { killWorkers, startWorker } from "./test-support/spawn-worker.ts";
@@ -34,4 +35,29 @@ describe("SqliteMetaStore across processes", () => {
     for (const j of jobs) expect((await meta.getJob(user.id, j.id))?.status).toBe("running");
     await meta.close();
   }, 60_000);
+});
+
+describe("SqliteMetaStore upgrade", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.remove());
+
+  it("a meta.db from before wallets gets the wallet and faucet tables on open, its accounts kept", async () => {
+    const path = join(tmp.dir, "old-meta.db");
+    const first = createSqliteMetaStore({ path });
+    const user = await first.createUser({ email: "old@example.org", passwordHash: "h" });
+    await first.close();
+    // What a file written by the previous release looks like: no wallets, no faucet grants.
+    const raw = openDatabase(path);
+    raw.exec("DROP TABLE wallets; DROP TABLE faucet_claims;");
+    raw.close();
+
+    const meta = createSqliteMetaStore({ path });
+    await meta.migrate();
+    expect(await meta.getUserByEmail("old@example.org")).toEqual(user);
+    const address = `0x${"ab".repeat(20)}`;
+    await meta.putWallet(user.id, { address, keystore: "{}" });
+    expect(await meta.getWalletAddressByEmail("OLD@example.org")).toBe(address);
+    expect(await meta.claimFaucet(user.id, address)).toBe(true);
+    await meta.close();
+  });
 });

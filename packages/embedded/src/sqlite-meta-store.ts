@@ -9,6 +9,7 @@ import {
   QuotaExceededError,
   type Session,
   type User,
+  type Wallet,
   type Watchlist,
   type WatchlistQuota,
 } from "@chainlog/ports";
@@ -92,6 +93,18 @@ const SCHEMA = `
     created_at INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS job_results_by_user ON job_results (user_id);
+  CREATE TABLE IF NOT EXISTS wallets (
+    user_id TEXT PRIMARY KEY,
+    address TEXT NOT NULL UNIQUE,
+    keystore BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS faucet_claims (
+    address TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL UNIQUE,
+    claimed_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
 `;
 
 const JOB_STATUSES = new Set<JobStatus>(["queued", "running", "done", "failed", "cancelled"]);
@@ -124,6 +137,14 @@ const toWatchlist = (r: Row): Watchlist => ({
   addresses: JSON.parse(String(r[3])) as string[],
   createdAt: num(r[4]),
   updatedAt: num(r[5]),
+});
+const WALLET_COLS = "user_id, address, keystore, created_at, updated_at";
+const toWallet = (r: Row): Wallet => ({
+  userId: String(r[0]),
+  address: String(r[1]),
+  keystore: fromText(r[2]),
+  createdAt: num(r[3]),
+  updatedAt: num(r[4]),
 });
 const toJob = (r: Row): Job => ({
   id: String(r[0]),
@@ -255,6 +276,23 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       db,
       "SELECT job_id, user_id, filename, content_type, body, created_at FROM job_results WHERE job_id = ? AND user_id = ?",
     ),
+    wallet: prepareRaw(db, `SELECT ${WALLET_COLS} FROM wallets WHERE user_id = ?`),
+    walletByAddress: prepareRaw(db, "SELECT user_id FROM wallets WHERE address = ?"),
+    walletAddressOfEmail: prepareRaw(
+      db,
+      "SELECT w.address FROM users u JOIN wallets w ON w.user_id = u.id WHERE u.email_key = ?",
+    ),
+    putWallet: prepareRaw(
+      db,
+      `INSERT INTO wallets (user_id, address, keystore, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET address = excluded.address, keystore = excluded.keystore,
+         updated_at = excluded.updated_at`,
+    ),
+    claimFaucet: prepareRaw(
+      db,
+      "INSERT OR IGNORE INTO faucet_claims (address, user_id, claimed_at) VALUES (?, ?, ?)",
+    ),
+    releaseFaucet: prepareRaw(db, "DELETE FROM faucet_claims WHERE address = ? AND user_id = ?"),
     ping: prepareRaw(db, "SELECT count(*) FROM users WHERE id = ''"),
   };
 
@@ -563,6 +601,39 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
             createdAt: num(r[5]),
           }
         : null;
+    },
+
+    async putWallet(userId, { address, keystore }) {
+      const key = addressKey(address);
+      const now = Date.now();
+      return writeTransaction(db, () => {
+        const holder = q.walletByAddress.get([key]);
+        if (holder && String(holder[0]) !== userId)
+          throw new DuplicateError("this address is another user's wallet");
+        q.putWallet.run([userId, key, text(keystore), now, now]);
+        return toWallet(q.wallet.get([userId])!);
+      });
+    },
+
+    async getWallet(userId) {
+      const row = q.wallet.get([userId]);
+      return row ? toWallet(row) : null;
+    },
+
+    async getWalletAddressByEmail(email) {
+      const row = q.walletAddressOfEmail.get([emailKey(email)]);
+      return row ? String(row[0]) : null;
+    },
+
+    async claimFaucet(userId, address) {
+      const { changes } = writeTransaction(db, () =>
+        q.claimFaucet.run([addressKey(address), userId, Date.now()]),
+      );
+      return changes > 0;
+    },
+
+    async releaseFaucetClaim(userId, address) {
+      writeTransaction(db, () => q.releaseFaucet.run([addressKey(address), userId]));
     },
 
     async health() {

@@ -122,6 +122,13 @@ export async function start(params: StartParameters = {}): Promise<void> {
     childEnv.WETH_ADDRESS = env.WETH_ADDRESS || contracts.weth;
     childEnv.STABLECOIN_ADDRESSES = env.STABLECOIN_ADDRESSES || contracts.stablecoin;
     childEnv.WATCHED_ADDRESSES = env.WATCHED_ADDRESSES || accounts.slice(0, 5).join(",");
+    // The wallet faucet hands out the workload's tokens (open mint), so a new wallet can trade at once.
+    childEnv.API_FAUCET_TOKENS =
+      env.API_FAUCET_TOKENS || [contracts.tokenA, contracts.tokenB, contracts.stablecoin].join(",");
+    // Wallet swaps: quotes on the workload's pairs, signed transactions through its router.
+    childEnv.API_SWAP_PAIRS =
+      env.API_SWAP_PAIRS || [contracts.pair, contracts.wethStablePair, contracts.tokenWethPair].join(",");
+    childEnv.API_SWAP_ROUTER = env.API_SWAP_ROUTER || contracts.router;
     logger.info(
       { weth: childEnv.WETH_ADDRESS, stablecoin: childEnv.STABLECOIN_ADDRESSES, watched: 5 },
       "devnet contracts deployed",

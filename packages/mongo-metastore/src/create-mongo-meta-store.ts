@@ -10,6 +10,7 @@ import {
   QuotaExceededError,
   type Session,
   type User,
+  type Wallet,
   type Watchlist,
   type WatchlistQuota,
 } from "@chainlog/ports";
@@ -56,6 +57,13 @@ const toWatchlist = (d: Doc): Watchlist => ({
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
 });
+const toWallet = (d: Doc): Wallet => ({
+  userId: d._id,
+  address: d.address,
+  keystore: d.keystore,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
 const toJob = (d: Doc): Job => ({
   id: d._id,
   userId: d.userId,
@@ -99,6 +107,8 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
   const jobs = col("jobs");
   const jobResults = col("job_results");
   const jobClaims = col("job_claims");
+  const wallets = col("wallets");
+  const faucetClaims = col("faucet_claims");
   const counters = db.collection<{ _id: string; n: number }>("counters");
   let closed = false;
   let ready: Promise<void> | undefined;
@@ -556,6 +566,73 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
         body: Buffer.from(body.buffer),
         createdAt: d.createdAt,
       };
+    },
+
+    async putWallet(userId, input) {
+      await open();
+      const owner = str("userId", userId);
+      const address = addressKey(str("address", input.address));
+      const now = Date.now();
+      const holder = await wallets.findOne({ address }, { projection: { _id: 1 } });
+      if (holder && holder._id !== owner) throw new DuplicateError("this address is another user's wallet");
+      const current = await wallets.findOne({ _id: owner });
+      const doc: Doc = {
+        _id: owner,
+        address,
+        keystore: str("keystore", input.keystore),
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      };
+      validate("wallets", doc);
+      try {
+        await wallets.replaceOne({ _id: owner }, doc, { upsert: true });
+      } catch (error) {
+        // the unique address index settles a race with another user taking the same address
+        if (isDuplicateKey(error)) throw new DuplicateError("this address is another user's wallet");
+        throw error;
+      }
+      return toWallet(doc);
+    },
+
+    async getWallet(userId) {
+      await open();
+      const d = await wallets.findOne({ _id: str("userId", userId) });
+      return d ? toWallet(d) : null;
+    },
+
+    async getWalletAddressByEmail(email) {
+      await open();
+      const user = await users.findOne(
+        { emailKey: emailKey(str("email", email)) },
+        { projection: { _id: 1 } },
+      );
+      if (!user) return null;
+      const d = await wallets.findOne({ _id: user._id }, { projection: { address: 1 } });
+      return d ? (d.address as string) : null;
+    },
+
+    async claimFaucet(userId, address) {
+      await open();
+      try {
+        await insert(faucetClaims, {
+          _id: addressKey(str("address", address)),
+          userId: str("userId", userId),
+          claimedAt: Date.now(),
+        });
+        return true;
+      } catch (error) {
+        // unique _id (the address) and unique userId: either granted before
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+
+    async releaseFaucetClaim(userId, address) {
+      await open();
+      await faucetClaims.deleteOne({
+        _id: addressKey(str("address", address)),
+        userId: str("userId", userId),
+      });
     },
 
     async health() {

@@ -25,6 +25,8 @@ const Indexes: Record<string, IndexDescription[]> = {
   ],
   job_claims: [{ key: { jobId: 1 }, name: "job_claims_job" }],
   job_results: [{ key: { userId: 1 }, name: "job_results_user" }],
+  wallets: [{ key: { address: 1 }, name: "wallets_address", unique: true }],
+  faucet_claims: [{ key: { userId: 1 }, name: "faucet_claims_user", unique: true }],
 };
 
 export interface MigrateResult {

@@ -65,6 +65,10 @@ export const Schemas: Record<string, Record<string, FieldType>> = {
     size: "number",
     createdAt: "number",
   },
+  // _id: the owner's user id (one wallet per user)
+  wallets: { _id: "string", address: "string", keystore: "string", createdAt: "number", updatedAt: "number" },
+  // _id: the funded address (lower case)
+  faucet_claims: { _id: "string", userId: "string", claimedAt: "number" },
 };
 
 const bson: Record<FieldType, object> = {

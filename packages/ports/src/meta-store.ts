@@ -63,6 +63,20 @@ export interface JobResult {
   createdAt: number;
 }
 
+/**
+ * A user's wallet: the address and its Ethereum v3 keystore, encrypted in the browser with the user's password.
+ * The key itself never reaches the server; the keystore is only ever returned to its owner.
+ */
+export interface Wallet {
+  userId: string;
+  /** Lower-case 0x address. */
+  address: string;
+  /** The v3 keystore JSON as the browser made it. */
+  keystore: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export class DuplicateError extends Error {
   override name = "DuplicateError";
 }
@@ -177,6 +191,22 @@ export interface MetaStore {
    */
   putJobResult(result: Omit<JobResult, "createdAt">, quota?: { maxBytes: number }): Promise<void>;
   getJobResult(userId: string, jobId: string): Promise<JobResult | null>;
+
+  /**
+   * Sets the user's wallet (a new key or a re-encrypted keystore replaces the old one). Throws DuplicateError
+   * when another user holds the address.
+   */
+  putWallet(userId: string, input: { address: string; keystore: string }): Promise<Wallet>;
+  getWallet(userId: string): Promise<Wallet | null>;
+  /** The wallet address of the user with this e-mail (any case), for sending to a user by name. */
+  getWalletAddressByEmail(email: string): Promise<string | null>;
+  /**
+   * Records one faucet grant. false (nothing written) when the address or the user was granted before: the
+   * faucet funds each wallet, and each user, once.
+   */
+  claimFaucet(userId: string, address: string): Promise<boolean>;
+  /** Gives the grant back (the funding failed before anything was sent). */
+  releaseFaucetClaim(userId: string, address: string): Promise<void>;
 
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
-import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
+import { createRpcMetrics, createRpcPool, type RpcPool } from "@chainlog/rpc";
+import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createExportWorker } from "./jobs/export-worker.ts";
 import { createApiServer } from "./server.ts";
@@ -30,12 +31,27 @@ async function main(): Promise<void> {
     shutdown.onShutdown("export-worker", () => worker.stop());
   }
 
+  const metrics = createMetricsRegistry("query-api");
+  // The wallet's faucet and node relay; without an endpoint they answer 503 and everything else works.
+  let rpc: RpcPool | undefined;
+  if (config.rpcUrls.length > 0) {
+    rpc = createRpcPool({
+      endpoints: parseEndpoints(config.rpcUrls),
+      logger: logger.child({ component: "rpc-pool" }),
+      metrics: createRpcMetrics(metrics),
+    });
+    rpc.start();
+    const pool = rpc;
+    shutdown.onShutdown("rpc", () => pool.close());
+  }
+
   const app = await createApiServer({
     store,
     meta,
     bus,
     logger,
-    metrics: createMetricsRegistry("query-api"),
+    metrics,
+    ...(rpc ? { rpc } : {}),
     config: { ...settings, busPartitions: config.BUS_PARTITIONS },
   });
   // Registered last so it runs first: stop accepting, drain in-flight requests, then close the ports.

@@ -3,6 +3,7 @@ import { createServer, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
 import { trustFunction } from "@chainlog/runtime-config";
 import { applyServerLimits, CONNECTION_CHECK_INTERVAL_MS, type Logger } from "@chainlog/telemetry";
 import { ErrorResponse } from "@chainlog/tx-schema";
@@ -37,6 +38,7 @@ import { registerStatusRoutes } from "./routes/status.ts";
 import { registerStreamRoutes } from "./routes/stream.ts";
 import { registerSwapRoutes } from "./routes/swaps.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
+import { registerWalletPlatformRoutes } from "./routes/wallet-platform.ts";
 import { registerWatchlistRoutes } from "./routes/watchlists.ts";
 import { type ApiSettings, defaultSettings } from "./settings.ts";
 import { createLiveFeed, type LiveFeed } from "./stream/live-feed.ts";
@@ -49,6 +51,8 @@ export interface ApiServerDeps {
   logger: Logger;
   metrics: Registry;
   config?: Partial<ApiSettings>;
+  /** The node pool behind the wallet's faucet and relay; without it they answer 503. */
+  rpc?: RpcPool;
 }
 
 export type ApiServer = FastifyInstance & { liveFeed: LiveFeed | null };
@@ -253,6 +257,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings, passwords }));
   await app.register(async (scope) => registerWatchlistRoutes(scope, { meta: deps.meta, settings }));
   await app.register(async (scope) => registerJobRoutes(scope, { meta: deps.meta, settings }));
+  await app.register(async (scope) => registerWalletPlatformRoutes(scope, { ...deps, settings }));
 
   const liveFeed = deps.bus
     ? createLiveFeed({

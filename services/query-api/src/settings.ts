@@ -53,6 +53,16 @@ export interface ApiSettings {
   busPartitions: number;
   /** Run queued export jobs in this process (main.ts only). */
   exportWorker: boolean;
+  /** The wallet's node access: calls per user through POST /v1/rpc, and its largest request body. */
+  relayRateLimit: RateLimit;
+  relayBodyLimit: number;
+  /**
+   * The devnet faucet: it funds only on these chain ids (the node is asked), once per wallet, with `eth` ether
+   * and `tokenUnits` whole units of each of `tokens` (devnet ERC-20s with an open mint).
+   */
+  faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number };
+  /** Uniswap-V2 pairs quoted by /v1/swap/quote, and the router the page's swaps go through. */
+  swap: { pairs: string[]; router: string | null };
 }
 
 export const defaultSettings: ApiSettings = {
@@ -82,6 +92,10 @@ export const defaultSettings: ApiSettings = {
   maxConnectionsPerClient: 64,
   busPartitions: 8,
   exportWorker: true,
+  relayRateLimit: { perSecond: 10, burst: 100 },
+  relayBodyLimit: 256 * 1024,
+  faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
+  swap: { pairs: [], router: null },
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -121,7 +135,38 @@ const SettingsEnv = z.object({
   API_HANDLER_TIMEOUT_MS: int(1000).optional(),
   API_MAX_CONNECTIONS_PER_CLIENT: int(1).optional(),
   API_EXPORT_WORKER: bool.optional(),
+  API_RELAY_RPS: int(0).optional(),
+  API_RELAY_BURST: int(1).optional(),
+  API_RELAY_BODY_LIMIT: int(1024).optional(),
+  API_FAUCET_CHAIN_IDS: z
+    .string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, { error: "must be a comma-separated list of chain ids" })
+    .optional(),
+  API_FAUCET_ETH: z.coerce.number().min(0).max(1000).optional(),
+  API_FAUCET_TOKENS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
+  API_FAUCET_TOKEN_UNITS: int(0).optional(),
+  API_SWAP_PAIRS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
+  API_SWAP_ROUTER: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be a 0x address" })
+    .optional(),
 });
+
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export class SettingsError extends Error {
   override name = "SettingsError";
@@ -186,5 +231,20 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
     maxConnectionsPerClient: e.API_MAX_CONNECTIONS_PER_CLIENT ?? d.maxConnectionsPerClient,
     busPartitions: d.busPartitions,
     exportWorker: e.API_EXPORT_WORKER ?? d.exportWorker,
+    relayRateLimit: {
+      perSecond: e.API_RELAY_RPS ?? d.relayRateLimit.perSecond,
+      burst: e.API_RELAY_BURST ?? d.relayRateLimit.burst,
+    },
+    relayBodyLimit: e.API_RELAY_BODY_LIMIT ?? d.relayBodyLimit,
+    faucet: {
+      chainIds: e.API_FAUCET_CHAIN_IDS ? list(e.API_FAUCET_CHAIN_IDS).map(Number) : d.faucet.chainIds,
+      eth: e.API_FAUCET_ETH ?? d.faucet.eth,
+      tokens: e.API_FAUCET_TOKENS ? list(e.API_FAUCET_TOKENS).map((a) => a.toLowerCase()) : d.faucet.tokens,
+      tokenUnits: e.API_FAUCET_TOKEN_UNITS ?? d.faucet.tokenUnits,
+    },
+    swap: {
+      pairs: e.API_SWAP_PAIRS ? list(e.API_SWAP_PAIRS).map((a) => a.toLowerCase()) : d.swap.pairs,
+      router: e.API_SWAP_ROUTER?.toLowerCase() ?? d.swap.router,
+    },
   };
 }

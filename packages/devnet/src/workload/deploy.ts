@@ -6,6 +6,7 @@ import {
   erc1155Artifact,
   ethRouterArtifact,
   factoryArtifact,
+  swapRouterArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
 } from "./artifacts.ts";
@@ -198,6 +199,16 @@ export async function createWethPair(
   return { pair, token0, token1 };
 }
 
+/** A Uniswap-V2-style router: swapExactTokensForTokens(pair, tokenIn, amountIn, amountOutMin, to, deadline). */
+export async function deploySwapRouter(client: DevnetClient, { account }: From = {}): Promise<Address> {
+  const from = account ?? (await defaultAccount(client));
+  const hash = await client.deployContract({ ...swapRouterArtifact, account: from, args: [] });
+  return deployed(client, hash);
+}
+
+export function swapRouterAt(address: Address) {
+  return { address, abi: swapRouterArtifact.abi } as const;
+}
 export function factoryAt(address: Address) {
   return { address, abi: factoryArtifact.abi } as const;
 }

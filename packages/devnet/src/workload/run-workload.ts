@@ -14,6 +14,7 @@ import {
   erc20Artifact,
   erc721Artifact,
   erc1155Artifact,
+  swapRouterArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
 } from "./artifacts.ts";
@@ -40,6 +41,8 @@ export interface WorkloadContracts {
   wethStablePair: Address;
   /** tokenA/WETH: prices tokenA in ETH. */
   tokenWethPair: Address;
+  /** A Uniswap-V2-style router (exact input, minimum output, deadline): what wallet swaps go through. */
+  router: Address;
 }
 
 export interface RunWorkloadParameters {
@@ -520,9 +523,23 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
       gas: 200_000n,
     });
   }
+  // Last, so every address above stays what it was before the router existed.
+  const router = await deploy(swapRouterArtifact.bytecode);
   const last = hashes[hashes.length - 1];
   if (last) {
     await client.waitForTransactionReceipt({ hash: last, pollingInterval: 100, timeout: 120_000 });
   }
-  return { erc20, erc721, erc1155, weth, tokenA, tokenB, pair, stablecoin, wethStablePair, tokenWethPair };
+  return {
+    erc20,
+    erc721,
+    erc1155,
+    weth,
+    tokenA,
+    tokenB,
+    pair,
+    stablecoin,
+    wethStablePair,
+    tokenWethPair,
+    router,
+  };
 }

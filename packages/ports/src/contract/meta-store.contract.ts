@@ -471,6 +471,63 @@ export function describeMetaStoreContract(
     );
 
     it(
+      "keeps one wallet per user, returned to its owner only, an address held by one user at most",
+      async () => {
+        const a = await newUser("wallet-a");
+        const b = await newUser("wallet-b");
+        const addressA = addressOf(uniqueName("wa")).toLowerCase();
+        expect(await meta.getWallet(a.id)).toBeNull();
+        expect(await meta.getWalletAddressByEmail(a.email)).toBeNull();
+        const keystore = JSON.stringify({
+          version: 3,
+          address: addressA.slice(2),
+          crypto: { hostile: "'; --" },
+        });
+        const w = await meta.putWallet(a.id, { address: addressA, keystore });
+        expect(w).toMatchObject({ userId: a.id, address: addressA, keystore });
+        expect(await meta.getWallet(a.id)).toEqual(w);
+        expect(await meta.getWallet(b.id)).toBeNull();
+        expect(await meta.getWalletAddressByEmail(a.email.toUpperCase())).toBe(addressA);
+        expect(await meta.getWalletAddressByEmail(b.email)).toBeNull();
+        // Another user cannot take the address over.
+        await expect(meta.putWallet(b.id, { address: addressA, keystore: "{}" })).rejects.toBeInstanceOf(
+          DuplicateError,
+        );
+        expect((await meta.getWallet(a.id))?.keystore).toBe(keystore);
+        // A re-encrypted keystore, then a new key, replace the old one.
+        const again = await meta.putWallet(a.id, { address: addressA, keystore: '{"v":2}' });
+        expect(again).toMatchObject({ keystore: '{"v":2}', createdAt: w.createdAt });
+        const addressB = addressOf(uniqueName("wb")).toLowerCase();
+        await meta.putWallet(a.id, { address: addressB, keystore: "{}" });
+        expect((await meta.getWallet(a.id))?.address).toBe(addressB);
+        // The old address is free again.
+        await meta.putWallet(b.id, { address: addressA, keystore: "{}" });
+        expect(await meta.getWalletAddressByEmail(b.email)).toBe(addressA);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "grants the faucet once per address and once per user, racing requests included",
+      async () => {
+        const a = await newUser("faucet-a");
+        const b = await newUser("faucet-b");
+        const address = addressOf(uniqueName("fa")).toLowerCase();
+        const results = await Promise.all(Array.from({ length: 8 }, () => meta.claimFaucet(a.id, address)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await meta.claimFaucet(a.id, addressOf(uniqueName("fa2")).toLowerCase())).toBe(false);
+        expect(await meta.claimFaucet(b.id, address)).toBe(false);
+        // A grant given back (the funding failed) can be claimed again.
+        await meta.releaseFaucetClaim(a.id, address);
+        expect(await meta.claimFaucet(a.id, address)).toBe(true);
+        // Releasing someone else's grant changes nothing.
+        await meta.releaseFaucetClaim(b.id, address);
+        expect(await meta.claimFaucet(b.id, address)).toBe(false);
+      },
+      TIMEOUT,
+    );
+
+    it(
       "stores hostile strings as plain data",
       async () => {
         const user = await newUser("hostile");

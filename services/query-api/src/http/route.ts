@@ -62,6 +62,8 @@ export interface RouteSpec<P, Q, B, A extends RouteAuth> {
   errors?: number[];
   /** Routes that are not part of the public API document. */
   hide?: boolean;
+  /** This route's largest body in bytes, when it differs from the server's. */
+  bodyLimit?: number;
   handler: (ctx: {
     params: Out<P>;
     query: Out<Q>;
@@ -169,6 +171,7 @@ export function route<
     method: spec.method,
     url: spec.url,
     config: access,
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     schema: openApiOf(spec as RouteSpec<unknown, unknown, unknown, RouteAuth>),
     // A WebSocket upgrade hands the socket over for as long as it lives: no handler deadline there (the SSE
     // answer of the same route hijacks the reply at once).

@@ -16,6 +16,7 @@ const ExportsPage = lazy(() => import("./pages/exports.tsx"));
 const TokenPage = lazy(() => import("./pages/token.tsx"));
 const StatusPage = lazy(() => import("./pages/status.tsx"));
 const SearchPage = lazy(() => import("./pages/search.tsx"));
+const WalletPage = lazy(() => import("./pages/wallet.tsx"));
 
 function SearchBox() {
   const id = useId();
@@ -73,6 +74,7 @@ function AccountNav() {
       <Link href="/status">Status</Link>
       <Link href="/watchlists">Watchlists</Link>
       <Link href="/exports">Exports</Link>
+      {user && <Link href="/wallet">Wallet</Link>}
       {user ? (
         <>
           <span className="muted" data-testid="signed-in-as">
@@ -119,6 +121,8 @@ function Page({ route }: { route: Route }) {
       return <WatchlistsPage />;
     case "exports":
       return <ExportsPage />;
+    case "wallet":
+      return <WalletPage />;
     default:
       return (
         <>
@@ -143,6 +147,7 @@ function titleOf(route: Route): string {
   if (route.page === "signup") return "Create an account";
   if (route.page === "watchlists") return "Watchlists";
   if (route.page === "exports") return "Exports";
+  if (route.page === "wallet") return "Wallet";
   return "Not found";
 }
 

@@ -57,9 +57,10 @@ export type Route =
   | { page: "signup" }
   | { page: "watchlists" }
   | { page: "exports" }
+  | { page: "wallet" }
   | { page: "not-found" };
 
-const SINGLE = new Set(["login", "signup", "watchlists", "exports", "status"]);
+const SINGLE = new Set(["login", "signup", "watchlists", "exports", "status", "wallet"]);
 
 export function matchRoute(pathname: string, search = ""): Route {
   const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
@@ -72,6 +73,6 @@ export function matchRoute(pathname: string, search = ""): Route {
   if (parts.length === 1 && first === "search")
     return { page: "search", q: new URLSearchParams(search).get("q")?.trim() ?? "" };
   if (parts.length === 1 && first && SINGLE.has(first))
-    return { page: first as "login" | "signup" | "watchlists" | "exports" | "status" };
+    return { page: first as "login" | "signup" | "watchlists" | "exports" | "status" | "wallet" };
   return { page: "not-found" };
 }

@@ -29,6 +29,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   const signOut = useCallback(async () => {
     await accountApi.logout();
+    // The unlocked key goes with the session (loaded only if a wallet page ever ran).
+    await import("./wallet/signer.ts").then((m) => m.lockWallet());
     setUser(null);
   }, []);
   const value = useMemo(() => ({ user, setUser, signOut }), [user, signOut]);

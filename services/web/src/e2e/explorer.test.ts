@@ -420,7 +420,8 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
       await expect.poll(() => account.getByRole("alert").textContent()).toContain("at least 8");
       await account.getByLabel(/^Password/).fill("correct horse battery");
       await account.getByRole("button", { name: "Create account" }).click();
-      await account.waitForURL("**/watchlists");
+      // The wallet is made and encrypted in the page before it lands on the wallet page.
+      await account.waitForURL("**/wallet", { timeout: 120_000 });
       await expect.poll(() => account.getByTestId("signed-in-as").textContent()).toBe(email);
       await account.reload();
       await expect.poll(() => account.getByTestId("signed-in-as").textContent()).toBe(email);
@@ -429,6 +430,7 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     });
 
     it("creates a watchlist and alerts live when the devnet mines a matching transaction", async (ctx) => {
+      await account.goto(`${stack.webUrl}/watchlists`);
       await account.getByLabel("Name").fill("Recipients");
       await account.getByLabel(/^Addresses/).fill(`not-an-address\n${recipient}`);
       await account.getByRole("button", { name: "Create watchlist" }).click();

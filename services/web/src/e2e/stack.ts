@@ -20,7 +20,11 @@ export interface Stack {
  * The whole embedded system as separate processes, the way `pnpm start` runs it, on free ports and a fresh data
  * directory: node → ingest → bus → processor → store → query-api → web.
  */
-export async function startStack(rpcUrl: string, extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  rpcUrl: string,
+  extraEnv: Record<string, string> = {},
+  options: { pipeLogs?: boolean } = {},
+): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), "chainlog-web-e2e-"));
   const apiPort = await freePort();
   const webPort = await freePort();
@@ -45,7 +49,11 @@ export async function startStack(rpcUrl: string, extraEnv: Record<string, string
   let stopping = false;
   let failed: ServiceName | null = null;
   for (const name of [...PIPELINE, "web"] as ServiceName[]) {
-    const service = startService(name, env, logger, { maxRestarts: 0 });
+    // pipeLogs: the services' lines pass through this process's stdout, where a test can read them.
+    const service = startService(name, env, logger, {
+      maxRestarts: 0,
+      ...(options.pipeLogs ? { keepProblemLines: 1 } : {}),
+    });
     service.done.then(() => {
       if (!stopping) failed ??= name;
     });

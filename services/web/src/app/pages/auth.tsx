@@ -4,6 +4,17 @@ import { ApiError } from "../api/client.ts";
 import { Link, navigate } from "../router.tsx";
 import { useSession } from "../session.tsx";
 
+/** Loaded with the sign-up only: the key is made and encrypted in this page, with the password just typed. */
+async function createFundedWallet(password: string): Promise<void> {
+  const [{ createWallet }, { walletApi }] = await Promise.all([
+    import("../wallet/signer.ts"),
+    import("../api/wallet.ts"),
+  ]);
+  await createWallet(password);
+  // Devnet only: elsewhere the faucet says no, and the wallet page says why when asked.
+  await walletApi.faucet().catch(() => undefined);
+}
+
 /** Sign-up and sign-in share one form: an e-mail, a password, and the API's answer in words. */
 export default function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const id = useId();
@@ -11,7 +22,7 @@ export default function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [problem, setProblem] = useState<{ message: string; field?: "email" | "password" }>();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | false>(false);
   const signup = mode === "signup";
 
   const submit = async (event: FormEvent) => {
@@ -20,14 +31,20 @@ export default function AuthPage({ mode }: { mode: "login" | "signup" }) {
       setProblem({ message: "The password needs at least 8 characters.", field: "password" });
       return;
     }
-    setBusy(true);
+    setBusy(signup ? "Creating your account…" : "Signing in…");
     setProblem(undefined);
     try {
       const { user } = signup
         ? await accountApi.signup(email, password)
         : await accountApi.login(email, password);
       setUser(user);
-      navigate("/watchlists");
+      if (signup) {
+        setBusy("Creating and encrypting your wallet in this page…");
+        await createFundedWallet(password).catch((error: Error) =>
+          console.warn("the wallet was not created; the wallet page offers it again", error.message),
+        );
+        navigate("/wallet");
+      } else navigate("/watchlists");
     } catch (error) {
       const e = error as Error;
       if (e instanceof ApiError && e.status === 401) setProblem({ message: "Wrong e-mail or password." });
@@ -76,9 +93,14 @@ export default function AuthPage({ mode }: { mode: "login" | "signup" }) {
             {problem.message}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy !== false}>
           {signup ? "Create account" : "Sign in"}
         </button>
+        {busy && (
+          <p className="muted" role="status">
+            {busy}
+          </p>
+        )}
       </form>
       <p>
         {signup ? (

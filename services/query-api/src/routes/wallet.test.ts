@@ -1,0 +1,385 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import {
+  type Anvil,
+  connectDevnet,
+  createPair,
+  deployErc20,
+  deploySwapRouter,
+  erc20At,
+  startAnvil,
+  swapRouterAt,
+} from "@chainlog/devnet";
+import { createRpcPool, type RpcPool } from "@chainlog/rpc";
+import { createLogger } from "@chainlog/telemetry";
+import { encodeFunctionData, type Hex, parseEther } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHarness, openApiHarness } from "../test-support/api-harness.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are probed field by field in assertions
+type Json = Record<string, any>;
+const logger = createLogger("wallet-test", "silent");
+const hex = (n: number) => randomBytes(n).toString("hex");
+
+/** A keystore of the right shape; the server cannot and does not decrypt it, so random bytes do. */
+function keystoreFor(address: string, kdfIterations = 600_000) {
+  return {
+    version: 3,
+    id: randomUUID(),
+    address: address.slice(2).toLowerCase(),
+    crypto: {
+      cipher: "aes-128-ctr",
+      ciphertext: hex(32),
+      cipherparams: { iv: hex(16) },
+      kdf: "pbkdf2",
+      kdfparams: { c: kdfIterations, dklen: 32, prf: "hmac-sha256", salt: hex(32) },
+      mac: hex(32),
+    },
+  };
+}
+
+interface Agent {
+  email: string;
+  call(method: string, url: string, body?: unknown): Promise<{ status: number; body: Json }>;
+}
+
+function agents(h: () => ApiHarness) {
+  let n = 0;
+  const call = async (method: string, url: string, body?: unknown, cookie?: string) => {
+    const res = await h().app.inject({
+      method: method as "GET",
+      url,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(cookie ? { cookie } : {}),
+      },
+      ...(body === undefined ? {} : { payload: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    return { status: res.statusCode, body: (res.body ? res.json() : {}) as Json };
+  };
+  return {
+    anonymous: (method: string, url: string, body?: unknown) => call(method, url, body),
+    async signUp(): Promise<Agent> {
+      const email = `wallet${++n}-${Date.now()}@example.com`;
+      const res = await h().app.inject({
+        method: "POST",
+        url: "/v1/auth/signup",
+        headers: { "content-type": "application/json" },
+        payload: JSON.stringify({ email, password: "correct horse battery" }),
+      });
+      expect(res.statusCode).toBe(201);
+      const cookie = String(res.headers["set-cookie"]).split(";")[0]!;
+      return { email, call: (method, url, body) => call(method, url, body, cookie) };
+    },
+  };
+}
+
+const rpcBody = (method: string, params: unknown[] = [], id: number | string = 1) => ({
+  jsonrpc: "2.0",
+  id,
+  method,
+  params,
+});
+
+describe("wallet, faucet and relay on a devnet", () => {
+  let anvil: Anvil;
+  let pool: RpcPool;
+  let h: ApiHarness;
+  let token: `0x${string}`;
+  let gold: `0x${string}`;
+  let pair: `0x${string}`;
+  let router: `0x${string}`;
+  const users = agents(() => h);
+
+  beforeAll(async () => {
+    anvil = await startAnvil({ accounts: 3 });
+    const client = await connectDevnet(anvil.rpcUrl);
+    token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
+    gold = await deployErc20(client, { name: "Gold", symbol: "GLD", decimals: 18 });
+    // 1 GLD = 2,000 FUSD
+    pair = (
+      await createPair(client, {
+        tokenA: token,
+        tokenB: gold,
+        amountA: 2_000_000n * 10n ** 6n,
+        amountB: 10n ** 21n,
+      })
+    ).pair;
+    router = await deploySwapRouter(client);
+    pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
+    h = await openApiHarness({
+      rpc: pool,
+      settings: {
+        faucet: { chainIds: [31337], eth: 2.5, tokens: [token], tokenUnits: 1000 },
+        swap: { pairs: [pair], router },
+        relayRateLimit: { perSecond: 1, burst: 40 },
+        relayBodyLimit: 4096,
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    pool?.close();
+    await anvil?.stop();
+  });
+
+  it("keeps the keystore for its owner only; others get 404, a taken address 409, anonymous 401", async () => {
+    const alice = await users.signUp();
+    const bob = await users.signUp();
+    const address = privateKeyToAccount(generatePrivateKey()).address;
+    const keystore = keystoreFor(address);
+    expect((await alice.call("GET", "/v1/wallet")).status).toBe(404);
+    const put = await alice.call("PUT", "/v1/wallet", { keystore });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ address: address.toLowerCase(), keystore });
+    expect((await alice.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+    expect((await bob.call("GET", "/v1/wallet")).status).toBe(404);
+    expect((await users.anonymous("GET", "/v1/wallet")).status).toBe(401);
+    expect((await users.anonymous("GET", `/v1/wallet/lookup?email=${alice.email}`)).status).toBe(401);
+    // Sending to a user by name: the address, never the keystore.
+    const found = await bob.call("GET", `/v1/wallet/lookup?email=${alice.email.toUpperCase()}`);
+    expect(found.body).toEqual({ email: alice.email.toUpperCase(), address: address.toLowerCase() });
+    expect((await bob.call("GET", "/v1/wallet/lookup?email=nobody@example.com")).status).toBe(404);
+    const taken = await bob.call("PUT", "/v1/wallet", { keystore: keystoreFor(address) });
+    expect(taken.status).toBe(409);
+    expect((await alice.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+  });
+
+  it("refuses keystores that are not v3 or derive their key too cheaply", async () => {
+    const carol = await users.signUp();
+    const address = privateKeyToAccount(generatePrivateKey()).address;
+    const weak = await carol.call("PUT", "/v1/wallet", { keystore: keystoreFor(address, 1000) });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.message).toMatch(/iterations/);
+    // A raw private key where the keystore goes is refused by shape, and nothing is stored.
+    const raw = await carol.call("PUT", "/v1/wallet", { keystore: generatePrivateKey() });
+    expect(raw.status).toBe(400);
+    const plain = { ...keystoreFor(address), crypto: { privateKey: generatePrivateKey() } };
+    expect((await carol.call("PUT", "/v1/wallet", { keystore: plain })).status).toBe(400);
+    expect((await carol.call("GET", "/v1/wallet")).status).toBe(404);
+  });
+
+  it("the faucet funds a wallet with ETH and the tokens once, on the node, and refuses a second time", async () => {
+    const dave = await users.signUp();
+    expect((await dave.call("POST", "/v1/wallet/faucet")).status).toBe(404);
+    const account = privateKeyToAccount(generatePrivateKey());
+    await dave.call("PUT", "/v1/wallet", { keystore: keystoreFor(account.address) });
+    const funded = await dave.call("POST", "/v1/wallet/faucet");
+    expect(funded.status, JSON.stringify(funded.body)).toBe(200);
+    expect(funded.body.chainId).toBe(31337);
+    expect(funded.body.grants.map((g: Json) => [g.asset, g.amount])).toEqual([
+      ["ETH", parseEther("2.5").toString()],
+      [token.toLowerCase(), "1000000000"],
+    ]);
+    const client = await connectDevnet(anvil.rpcUrl);
+    for (const g of funded.body.grants)
+      expect((await client.waitForTransactionReceipt({ hash: g.transactionHash })).status).toBe("success");
+    expect(await client.getBalance({ address: account.address })).toBe(parseEther("2.5"));
+    expect(
+      await client.readContract({ ...erc20At(token), functionName: "balanceOf", args: [account.address] }),
+    ).toBe(1_000_000_000n);
+    const again = await dave.call("POST", "/v1/wallet/faucet");
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("already_funded");
+    // A new key for the same user is not a new grant either.
+    await dave.call("PUT", "/v1/wallet", {
+      keystore: keystoreFor(privateKeyToAccount(generatePrivateKey()).address),
+    });
+    expect((await dave.call("POST", "/v1/wallet/faucet")).status).toBe(409);
+  });
+
+  it("relays the allow-listed calls a wallet signs with, and sends its raw transaction", async () => {
+    const erin = await users.signUp();
+    const key = generatePrivateKey();
+    const account = privateKeyToAccount(key);
+    await erin.call("PUT", "/v1/wallet", { keystore: keystoreFor(account.address) });
+    expect((await erin.call("POST", "/v1/wallet/faucet")).status).toBe(200);
+    const client = await connectDevnet(anvil.rpcUrl);
+    await client.mine({ blocks: 1 });
+    const relay = async (method: string, params: unknown[] = []) => {
+      const res = await erin.call("POST", "/v1/rpc", rpcBody(method, params, 7));
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(7);
+      return res.body;
+    };
+    expect((await relay("eth_chainId")).result).toBe("0x7a69");
+    const nonce = (await relay("eth_getTransactionCount", [account.address, "pending"])).result;
+    expect(nonce).toBe("0x0");
+    const gasPrice = BigInt((await relay("eth_gasPrice")).result);
+    const to = privateKeyToAccount(generatePrivateKey()).address;
+    const signed = await account.signTransaction({
+      chainId: 31337,
+      nonce: 0,
+      to,
+      value: 12_345n,
+      gas: 21_000n,
+      maxFeePerGas: gasPrice * 2n,
+      maxPriorityFeePerGas: 1n,
+      type: "eip1559",
+    });
+    const sent = await relay("eth_sendRawTransaction", [signed]);
+    expect(sent.result).toMatch(/^0x[0-9a-f]{64}$/);
+    await client.waitForTransactionReceipt({ hash: sent.result as Hex });
+    expect((await relay("eth_getTransactionReceipt", [sent.result])).result.status).toBe("0x1");
+    expect(await client.getBalance({ address: to })).toBe(12_345n);
+    // The node's own error comes back as a JSON-RPC error: the same nonce again.
+    const replay = await relay("eth_sendRawTransaction", [signed]);
+    expect(replay.error.code).toEqual(expect.any(Number));
+  });
+
+  it("refuses every method outside the allow-list without reaching the node", async () => {
+    const frank = await users.signUp();
+    const victim = privateKeyToAccount(generatePrivateKey()).address;
+    for (const [method, params] of [
+      ["anvil_setBalance", [victim, "0xffffffffffff"]],
+      ["eth_sendTransaction", [{ to: victim, value: "0x1" }]],
+      ["eth_accounts", []],
+      ["debug_traceTransaction", ["0x" + "00".repeat(32)]],
+      ["admin_peers", []],
+      ["eth_subscribe", ["newHeads"]],
+      ["personal_sign", ["0x00", victim]],
+    ] as const) {
+      const res = await frank.call("POST", "/v1/rpc", rpcBody(method, [...params]));
+      expect(res.status, method).toBe(200);
+      expect(res.body.error, method).toEqual({
+        code: -32601,
+        message: `method ${method} is not available through the relay`,
+      });
+      expect(res.body.result, method).toBeUndefined();
+    }
+    const client = await connectDevnet(anvil.rpcUrl);
+    expect(await client.getBalance({ address: victim })).toBe(0n);
+    expect((await users.anonymous("POST", "/v1/rpc", rpcBody("eth_chainId"))).status).toBe(401);
+    // Bodies past the relay's limit and batches are refused before anything is sent.
+    const big = await frank.call(
+      "POST",
+      "/v1/rpc",
+      rpcBody("eth_sendRawTransaction", [`0x${"00".repeat(4096)}`]),
+    );
+    expect(big.status).toBe(413);
+    expect((await frank.call("POST", "/v1/rpc", [rpcBody("eth_chainId")])).status).toBe(400);
+  });
+
+  it("quotes a swap from the pair's current reserves; the signed swap gets it, and reverts past its minimum", async () => {
+    const quote = async (query: string) => users.anonymous("GET", `/v1/swap/quote?${query}`);
+    const q = await quote(
+      `tokenIn=${token}&tokenOut=${gold}&amountIn=${20_000n * 10n ** 6n}&slippageBps=100`,
+    );
+    expect(q.status, JSON.stringify(q.body)).toBe(200);
+    const client = await connectDevnet(anvil.rpcUrl);
+    const onChain = await client.readContract({
+      ...swapRouterAt(router),
+      functionName: "getAmountOut",
+      args: [20_000n * 10n ** 6n, 2_000_000n * 10n ** 6n, 10n ** 21n],
+    });
+    expect(q.body).toMatchObject({
+      pair: pair.toLowerCase(),
+      router: router.toLowerCase(),
+      amountOut: onChain.toString(),
+      minimumOut: ((onChain * 9900n) / 10000n).toString(),
+      reserveIn: (2_000_000n * 10n ** 6n).toString(),
+      reserveOut: (10n ** 21n).toString(),
+      blockNumber: Number(await client.getBlockNumber()),
+    });
+    // 1% of the pool moves the price about 1%.
+    expect(q.body.priceImpact).toBeGreaterThan(0.0095);
+    expect(q.body.priceImpact).toBeLessThan(0.0105);
+    expect((await quote(`tokenIn=${token}&tokenOut=${token}&amountIn=1`)).status).toBe(400);
+    expect((await quote(`tokenIn=${token}&tokenOut=${router}&amountIn=1`)).status).toBe(404);
+    expect((await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=0`)).status).toBe(400);
+
+    // A wallet signs approve + swap with the quote's minimum and a deadline, through the relay.
+    const user = await users.signUp();
+    const account = privateKeyToAccount(generatePrivateKey());
+    await user.call("PUT", "/v1/wallet", { keystore: keystoreFor(account.address) });
+    expect((await user.call("POST", "/v1/wallet/faucet")).status).toBe(200);
+    await client.mine({ blocks: 1 });
+    const gasPrice = BigInt((await user.call("POST", "/v1/rpc", rpcBody("eth_gasPrice"))).body.result);
+    let nonce = 0;
+    const sendSigned = async (to: `0x${string}`, data: Hex) => {
+      const raw = await account.signTransaction({
+        chainId: 31337,
+        nonce: nonce++,
+        to,
+        data,
+        gas: 300_000n,
+        maxFeePerGas: gasPrice * 2n,
+        maxPriorityFeePerGas: 1n,
+        type: "eip1559",
+      });
+      const sent = await user.call("POST", "/v1/rpc", rpcBody("eth_sendRawTransaction", [raw]));
+      return client.waitForTransactionReceipt({ hash: sent.body.result as Hex });
+    };
+    const amountIn = 100n * 10n ** 6n;
+    const fresh = await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=${amountIn}&slippageBps=50`);
+    await sendSigned(
+      token,
+      encodeFunctionData({ ...erc20At(token), functionName: "approve", args: [router, amountIn] }),
+    );
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+    const swapData = (minimum: bigint) =>
+      encodeFunctionData({
+        ...swapRouterAt(router),
+        functionName: "swapExactTokensForTokens",
+        args: [pair, token, amountIn, minimum, account.address, deadline],
+      });
+    // The price moved past the limit: the node refuses it at estimation, and says why.
+    const tooMuch = BigInt(fresh.body.amountOut) + 1n;
+    const estimate = await user.call(
+      "POST",
+      "/v1/rpc",
+      rpcBody("eth_estimateGas", [{ from: account.address, to: router, data: swapData(tooMuch) }]),
+    );
+    expect(estimate.body.error.message).toContain("UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT");
+    const receipt = await sendSigned(router, swapData(BigInt(fresh.body.minimumOut)));
+    expect(receipt.status).toBe("success");
+    expect(
+      await client.readContract({ ...erc20At(gold), functionName: "balanceOf", args: [account.address] }),
+    ).toBe(BigInt(fresh.body.amountOut));
+  });
+
+  it("limits node calls per user: one user's flood does not slow another", async () => {
+    const greedy = await users.signUp();
+    const other = await users.signUp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++)
+      statuses.push((await greedy.call("POST", "/v1/rpc", rpcBody("eth_chainId"))).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
+    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+    expect((await other.call("POST", "/v1/rpc", rpcBody("eth_chainId"))).status).toBe(200);
+  });
+});
+
+describe("faucet on a chain that is not a devnet", () => {
+  let anvil: Anvil;
+  let pool: RpcPool;
+  let h: ApiHarness;
+  const users = agents(() => h);
+
+  beforeAll(async () => {
+    // A node serving chain id 1: what a mainnet endpoint answers.
+    anvil = await startAnvil({ chainId: 1, accounts: 2 });
+    pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
+    h = await openApiHarness({ rpc: pool });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    pool?.close();
+    await anvil?.stop();
+  });
+
+  it("refuses with a clear error and sends nothing", async () => {
+    const user = await users.signUp();
+    const address = privateKeyToAccount(generatePrivateKey()).address;
+    await user.call("PUT", "/v1/wallet", { keystore: keystoreFor(address) });
+    const res = await user.call("POST", "/v1/wallet/faucet");
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual({
+      code: "not_a_devnet",
+      message: "the faucet only funds on a devnet (chain id 31337); this node serves chain 1",
+    });
+    const client = await connectDevnet(anvil.rpcUrl);
+    expect(await client.getBalance({ address })).toBe(0n);
+    expect(await client.getBlockNumber()).toBe(0n);
+  });
+});

@@ -1,0 +1,430 @@
+import { type FormEvent, useId, useState } from "react";
+import { type Address, erc20Abi, formatUnits, type Hex, isAddress, parseUnits } from "viem";
+import { ApiError } from "../api/client.ts";
+import { api } from "../api/routes.ts";
+import { type WalletRecord, walletApi } from "../api/wallet.ts";
+import { ErrorView, HashLink, Loading } from "../components/common.tsx";
+import { SignInNeeded } from "../components/sign-in-needed.tsx";
+import { TransactionTable, TransferTable } from "../components/tables.tsx";
+import { trimDecimal } from "../format/tokens.ts";
+import { useResource } from "../hooks/use-resource.ts";
+import { useSession } from "../session.tsx";
+import {
+  createWallet,
+  injectedProvider,
+  lockWallet,
+  publicClient,
+  signingClient,
+  unlockWallet,
+  useUnlockedAddress,
+} from "../wallet/signer.ts";
+
+interface Asset {
+  /** "ETH", or the token's address. */
+  id: string;
+  symbol: string;
+  decimals: number;
+  balance: bigint;
+}
+
+/** ETH and every token the wallet ever received (from the index), with balances read from the node now. */
+async function loadAssets(address: Address, signal: AbortSignal): Promise<Asset[]> {
+  const client = await publicClient();
+  const [wei, transfers] = await Promise.all([
+    client.getBalance({ address }),
+    api.addressTokenTransfers(address, 100, null, signal),
+  ]);
+  const tokens = [...new Set(transfers.items.map((t) => t.token.toLowerCase()))];
+  const assets: Asset[] = [{ id: "ETH", symbol: "ETH", decimals: 18, balance: wei }];
+  for (const token of tokens) {
+    const meta = transfers.tokens?.[token];
+    const [balance, decimals, symbol] = await Promise.all([
+      client.readContract({
+        address: token as Address,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [address],
+      }),
+      meta?.decimals ??
+        client.readContract({ address: token as Address, abi: erc20Abi, functionName: "decimals" }),
+      meta?.symbol ??
+        client.readContract({ address: token as Address, abi: erc20Abi, functionName: "symbol" }),
+    ]).catch(() => [null, 0, ""] as const);
+    // ERC-721s share the Transfer event; they have no balance in units and are not sent from here.
+    if (balance === null || transfers.items.some((t) => t.token.toLowerCase() === token && t.tokenId != null))
+      continue;
+    assets.push({
+      id: token,
+      symbol: String(symbol) || token.slice(0, 10),
+      decimals: Number(decimals),
+      balance,
+    });
+  }
+  return assets;
+}
+
+function CreateWallet({ onCreated }: { onCreated(): void }) {
+  const id = useId();
+  const [password, setPassword] = useState("");
+  const [again, setAgain] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password.length < 8) return setProblem("Use your account password (at least 8 characters).");
+    if (password !== again) return setProblem("The two passwords differ.");
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await createWallet(password);
+      onCreated();
+    } catch (error) {
+      setProblem((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Create your wallet</h2>
+      <p className="muted">
+        The key is made in this page and encrypted here with your password; Chainlog stores only the encrypted
+        keystore and can never move your funds.
+      </p>
+      <label htmlFor={`${id}-pw`}>Password</label>
+      <input
+        id={`${id}-pw`}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <label htmlFor={`${id}-pw2`}>Password again</label>
+      <input
+        id={`${id}-pw2`}
+        type="password"
+        autoComplete="current-password"
+        value={again}
+        onChange={(e) => setAgain(e.target.value)}
+      />
+      {problem && (
+        <p className="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? "Encrypting…" : "Create wallet"}
+      </button>
+    </form>
+  );
+}
+
+function Unlock({ wallet }: { wallet: WalletRecord }) {
+  const id = useId();
+  const unlocked = useUnlockedAddress();
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  if (unlocked === wallet.address)
+    return (
+      <p>
+        <span className="badge ok" data-testid="wallet-state">
+          unlocked
+        </span>{" "}
+        <button type="button" className="secondary" onClick={lockWallet}>
+          Lock
+        </button>
+      </p>
+    );
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await unlockWallet(wallet.keystore, password);
+      setPassword("");
+    } catch (error) {
+      setProblem((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>
+        Unlock to sign{" "}
+        <span className="badge" data-testid="wallet-state">
+          locked
+        </span>
+      </h2>
+      <label htmlFor={`${id}-pw`}>Password</label>
+      <input
+        id={`${id}-pw`}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      {problem && (
+        <p className="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? "Decrypting…" : "Unlock"}
+      </button>
+    </form>
+  );
+}
+
+function Faucet({ onFunded }: { onFunded(): void }) {
+  const [message, setMessage] = useState<{ text: string; error?: boolean }>();
+  const [busy, setBusy] = useState(false);
+  const fund = async () => {
+    setBusy(true);
+    try {
+      const { grants } = await walletApi.faucet();
+      const client = await publicClient();
+      await Promise.all(
+        grants.map((g) => client.waitForTransactionReceipt({ hash: g.transactionHash as Hex })),
+      );
+      setMessage({ text: `Funded: ${grants.length} transfer(s) included.` });
+      onFunded();
+    } catch (error) {
+      setMessage({ text: (error as Error).message, error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p>
+      <button type="button" onClick={() => void fund()} disabled={busy}>
+        {busy ? "Funding…" : "Get test funds (devnet)"}
+      </button>{" "}
+      {message && (
+        <span className={message.error ? "notice error" : "notice"} role="status" data-testid="faucet-result">
+          {message.text}
+        </span>
+      )}
+    </p>
+  );
+}
+
+type SendStatus =
+  | { state: "signing" }
+  | { state: "pending"; hash: Hex }
+  | { state: "included"; hash: Hex; block: bigint }
+  | { state: "indexed"; hash: Hex; block: bigint }
+  | { state: "reverted"; hash: Hex; block: bigint }
+  | { state: "failed"; message: string };
+
+/** Waits for the receipt, then for the index to have the transaction: the page shows each step. */
+async function follow(hash: Hex, set: (s: SendStatus) => void): Promise<void> {
+  set({ state: "pending", hash });
+  const client = await publicClient();
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 500 });
+  if (receipt.status !== "success") return set({ state: "reverted", hash, block: receipt.blockNumber });
+  set({ state: "included", hash, block: receipt.blockNumber });
+  for (let i = 0; i < 240; i++) {
+    const indexed = await api.transaction(hash).catch(() => null);
+    if (indexed) return set({ state: "indexed", hash, block: receipt.blockNumber });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
+  const id = useId();
+  const unlocked = useUnlockedAddress();
+  const [to, setTo] = useState("");
+  const [assetId, setAssetId] = useState("ETH");
+  const [amount, setAmount] = useState("");
+  const [status, setStatus] = useState<SendStatus>();
+  const [useInjected, setUseInjected] = useState(false);
+  const asset = assets.find((a) => a.id === assetId) ?? assets[0];
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!asset) return;
+    try {
+      setStatus({ state: "signing" });
+      const target = to.trim();
+      const recipient = target.includes("@")
+        ? ((await walletApi.lookup(target)).address as Address)
+        : isAddress(target)
+          ? (target as Address)
+          : null;
+      if (!recipient) throw new Error("Enter a 0x address or the e-mail of a Chainlog user.");
+      const value = parseUnits(amount.trim(), asset.decimals);
+      if (value <= 0n) throw new Error("Enter an amount above zero.");
+      if (value > asset.balance)
+        throw new Error(`You hold ${formatUnits(asset.balance, asset.decimals)} ${asset.symbol}.`);
+      const client = await signingClient({ injected: useInjected });
+      const hash =
+        asset.id === "ETH"
+          ? await client.sendTransaction({ to: recipient, value })
+          : await client.writeContract({
+              address: asset.id as Address,
+              abi: erc20Abi,
+              functionName: "transfer",
+              args: [recipient, value],
+            });
+      await follow(hash, setStatus);
+    } catch (error) {
+      const e = error as Error & { shortMessage?: string };
+      const notFound = error instanceof ApiError && error.status === 404;
+      const message = notFound
+        ? "No Chainlog user with a wallet has this e-mail."
+        : (e.shortMessage ?? e.message);
+      setStatus({ state: "failed", message });
+    }
+  };
+  const canSign = unlocked !== null || useInjected;
+  return (
+    <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Send</h2>
+      <label htmlFor={`${id}-to`}>To (address or a user's e-mail)</label>
+      <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} />
+      <label htmlFor={`${id}-asset`}>Asset</label>
+      <select id={`${id}-asset`} value={assetId} onChange={(e) => setAssetId(e.target.value)}>
+        {assets.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.symbol}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-amount`}>Amount</label>
+      <input
+        id={`${id}-amount`}
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
+      {injected && (
+        <label>
+          <input type="checkbox" checked={useInjected} onChange={(e) => setUseInjected(e.target.checked)} />{" "}
+          Sign with my browser wallet
+        </label>
+      )}
+      <button type="submit" disabled={!canSign || status?.state === "signing" || status?.state === "pending"}>
+        {canSign ? "Sign and send" : "Unlock the wallet to send"}
+      </button>
+      {status && (
+        <p
+          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
+          role="status"
+          data-testid="send-status"
+          data-state={status.state}
+        >
+          {status.state === "signing" && "Signing…"}
+          {status.state === "failed" && status.message}
+          {"hash" in status && (
+            <>
+              {status.state === "pending" && "Pending: "}
+              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
+              {status.state === "indexed" && `Included in block ${status.block} and indexed: `}
+              {status.state === "reverted" && `Reverted in block ${status.block}: `}
+              <HashLink kind="tx" value={status.hash} />
+            </>
+          )}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Activity({ address }: { address: string }) {
+  const txs = useResource((signal) => api.addressTransactions(address, 20, null, signal), `txs:${address}`, {
+    pollMs: 3000,
+  });
+  const transfers = useResource(
+    (signal) => api.addressTokenTransfers(address, 20, null, signal),
+    `transfers:${address}`,
+    { pollMs: 3000 },
+  );
+  return (
+    <section aria-labelledby="activity-h" data-testid="activity">
+      <h2 id="activity-h">Activity (from the index)</h2>
+      {txs.data ? (
+        <TransactionTable transactions={txs.data.items} caption="Your transactions" />
+      ) : txs.error ? (
+        <ErrorView error={txs.error} what="transactions" retry={txs.reload} />
+      ) : (
+        <Loading what="transactions" />
+      )}
+      <h3>Token transfers</h3>
+      {transfers.data ? (
+        <TransferTable
+          transfers={transfers.data.items}
+          tokens={transfers.data.tokens}
+          caption="Your token transfers"
+        />
+      ) : (
+        <Loading what="token transfers" />
+      )}
+    </section>
+  );
+}
+
+function WalletView({ wallet }: { wallet: WalletRecord }) {
+  const assets = useResource(
+    (signal) => loadAssets(wallet.address as Address, signal),
+    `assets:${wallet.address}`,
+    { pollMs: 3000 },
+  );
+  return (
+    <>
+      <p>
+        Address: <HashLink kind="address" value={wallet.address} full />{" "}
+        <span data-testid="wallet-address" hidden>
+          {wallet.address}
+        </span>
+      </p>
+      <Unlock wallet={wallet} />
+      <Faucet onFunded={assets.reload} />
+      <section aria-labelledby="balances-h">
+        <h2 id="balances-h">Balances</h2>
+        {assets.data ? (
+          <ul data-testid="balances">
+            {assets.data.map((a) => (
+              <li key={a.id} data-testid={`balance-${a.symbol}`} data-raw={a.balance.toString()}>
+                {trimDecimal(formatUnits(a.balance, a.decimals))} {a.symbol}
+              </li>
+            ))}
+          </ul>
+        ) : assets.error ? (
+          <ErrorView error={assets.error} what="balances" retry={assets.reload} />
+        ) : (
+          <Loading what="balances" />
+        )}
+      </section>
+      {assets.data && <Send assets={assets.data} injected={injectedProvider() !== null} />}
+      <Activity address={wallet.address} />
+    </>
+  );
+}
+
+/** The signed-in user's wallet: create or unlock it, get devnet funds, send, and see activity from the index. */
+export default function WalletPage() {
+  const { user } = useSession();
+  const wallet = useResource(
+    (signal) =>
+      walletApi
+        .get(signal)
+        .catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+    `wallet:${user?.id ?? ""}`,
+  );
+  if (user === null) return <SignInNeeded what="a wallet" />;
+  return (
+    <>
+      <h1>Wallet</h1>
+      {wallet.data === null ? (
+        <CreateWallet onCreated={wallet.reload} />
+      ) : wallet.data ? (
+        <WalletView wallet={wallet.data} />
+      ) : wallet.error ? (
+        <ErrorView error={wallet.error} what="wallet" retry={wallet.reload} />
+      ) : (
+        <Loading what="wallet" />
+      )}
+    </>
+  );
+}
