@@ -27,7 +27,7 @@ export interface CreateLakeSinkParameters {
   confirmations: number;
   /** Most blocks in one part file. Default 1000. */
   blocksPerPart?: number;
-  /** A part is written at least this often while final blocks wait (fewer, larger parts). Default 5 s. */
+  /** While fewer than blocksPerPart final blocks wait, a part is written this often (fewer, larger parts). Default 60 s. */
   flushMs?: number;
   /** Consumer group on the processed topic. Default "lake". */
   group?: string;
@@ -76,7 +76,7 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
   const group = params.group ?? "lake";
   const processorGroup = params.processorGroup ?? "processor";
   const blocksPerPart = params.blocksPerPart ?? 1000;
-  const flushMs = params.flushMs ?? 5_000;
+  const flushMs = params.flushMs ?? 60_000;
   const instance = params.instance ?? `${hostname()}:${process.pid}`;
   const stats: LakeSinkStats = {
     blocks: 0,

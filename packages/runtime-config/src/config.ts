@@ -98,7 +98,7 @@ export const ConfigSchema = z.object({
   /** Most blocks in one lake part file; a day's parts are merged into one file once the day is final. */
   LAKE_BLOCKS_PER_PART: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** While fewer than LAKE_BLOCKS_PER_PART final blocks wait, a part is written this often. */
-  LAKE_FLUSH_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  LAKE_FLUSH_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 
   BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
 
