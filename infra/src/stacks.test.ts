@@ -174,6 +174,22 @@ describe("stack config validation", () => {
     );
   });
 
+  it("rolls the pods when their Secret changes: the template carries a digest of it", async () => {
+    const checksum = async (overrides: Record<string, string>) => {
+      const all = await renderStack("local", overrides);
+      const dep = all.find(
+        (r) => r.inputs.kind === "Deployment" && (r.inputs.metadata as { name: string }).name === "ingest",
+      );
+      if (!dep) throw new Error("no ingest Deployment");
+      const spec = dep.inputs.spec as { template: { metadata: { annotations: Record<string, string> } } };
+      return spec.template.metadata.annotations["chainlog.dev/secret-checksum"];
+    };
+    const before = await checksum({});
+    expect(before).toMatch(/^[0-9a-f]{16}$/);
+    expect(await checksum({})).toBe(before);
+    expect(await checksum({ "chainlog:ethRpcUrls": "https://rotated.invalid/key-2" })).not.toBe(before);
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

@@ -154,11 +154,36 @@ export function createMonitoring(
             : {}),
         },
         prometheus: {
-          prometheusSpec: { serviceMonitorSelector: { matchLabels: releaseLabel }, retention: "15d" },
+          prometheusSpec: {
+            serviceMonitorSelector: { matchLabels: releaseLabel },
+            ruleSelector: { matchLabels: releaseLabel },
+            retention: "15d",
+            // Without a volume the TSDB lives in an emptyDir and every restart or reschedule loses history.
+            retentionSize: "45GB",
+            storageSpec: {
+              volumeClaimTemplate: {
+                spec: {
+                  storageClassName: s.storageClass,
+                  accessModes: ["ReadWriteOnce"],
+                  resources: { requests: { storage: "50Gi" } },
+                },
+              },
+            },
+          },
         },
       },
     },
     { provider, dependsOn: [admin] },
+  );
+  new k8s.apiextensions.CustomResource(
+    "alerts",
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "chainlog-alerts", namespace: appNamespace, labels: releaseLabel },
+      spec: { groups: alertGroups(s.namespace, s.dataNamespace) },
+    },
+    { provider, dependsOn: [stack] },
   );
   for (const name of serviceNames) {
     new k8s.apiextensions.CustomResource(
@@ -176,4 +201,86 @@ export function createMonitoring(
       { provider, dependsOn: [stack, ...dependsOn] },
     );
   }
+}
+
+/**
+ * Pipeline lag, stuck stages and engine health, from the services' own metrics (packages/telemetry) and
+ * kube-state-metrics (part of kube-prometheus-stack).
+ */
+export function alertGroups(appNamespace: string, dataNamespace: string) {
+  const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string) => ({
+    alert,
+    expr,
+    for: forDuration,
+    labels: { severity },
+    annotations: { summary },
+  });
+  return [
+    {
+      name: "chainlog-pipeline",
+      rules: [
+        rule(
+          "ChainlogIngestStuck",
+          "time() - max(chainlog_ingest_last_progress_timestamp_seconds) > 300",
+          "5m",
+          "critical",
+          "ingest has published no block for 5 minutes",
+        ),
+        rule(
+          "ChainlogIngestBehindHead",
+          "max(chainlog_ingest_lag_blocks) > 100",
+          "15m",
+          "warning",
+          "ingest is more than 100 blocks behind the chain head",
+        ),
+        rule(
+          "ChainlogProcessorStuck",
+          "time() - max(chainlog_processor_last_progress_timestamp_seconds) > 300",
+          "5m",
+          "critical",
+          "the processor has stored no block for 5 minutes",
+        ),
+        rule(
+          "ChainlogConsumerLag",
+          "sum(chainlog_processor_consumer_lag) > 10000",
+          "15m",
+          "warning",
+          "the processor's consumer group is more than 10k messages behind",
+        ),
+        rule(
+          "ChainlogServiceDown",
+          `up{namespace="${appNamespace}"} == 0`,
+          "5m",
+          "critical",
+          "a Chainlog pod's metrics endpoint is unreachable",
+        ),
+      ],
+    },
+    {
+      name: "chainlog-engines",
+      rules: [
+        rule(
+          "ChainlogEnginePodNotReady",
+          `min by (pod) (kube_pod_status_ready{namespace="${dataNamespace}", condition="true"}) == 0`,
+          "10m",
+          "critical",
+          "a Kafka, Cassandra or MongoDB pod has not been ready for 10 minutes",
+        ),
+        rule(
+          "ChainlogEngineRestarting",
+          `increase(kube_pod_container_status_restarts_total{namespace="${dataNamespace}"}[30m]) > 3`,
+          "0m",
+          "warning",
+          "an engine container restarted more than 3 times in 30 minutes",
+        ),
+        rule(
+          "ChainlogEngineVolumeFilling",
+          `kubelet_volume_stats_available_bytes{namespace="${dataNamespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${dataNamespace}"} < 0.15`,
+          "15m",
+          "warning",
+          "an engine volume has less than 15 % free",
+        ),
+      ],
+    },
+  ];
 }

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
 import type { EngineEndpoints } from "../engines/index.ts";
 import { documentDbCaPath } from "../engines/managed/documentdb.ts";
@@ -66,6 +67,14 @@ export function createServices(
     { provider },
   );
 
+  // Env vars from a Secret are read at container start only: hash its content into the pod template so a
+  // rotated secret rolls the pods. Truncated SHA-256 of high-entropy values: it reveals nothing, so unsecret it.
+  const secretChecksum = pulumi.unsecret(
+    pulumi
+      .all([s.secrets.ethRpcUrls, e.mongodbUrl, s.secrets.cassandraPassword ?? ""])
+      .apply((values) => createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16)),
+  );
+
   const extraVolumes: k8s.types.input.core.v1.Volume[] = [];
   const extraMounts: k8s.types.input.core.v1.VolumeMount[] = [];
   if (s.documentdbCaBundle) {
@@ -119,6 +128,7 @@ export function createServices(
         serviceAccountAnnotations: annotations,
         extraVolumes,
         extraMounts,
+        secretChecksum,
         serviceType: name === "web" && s.exposeWeb ? "LoadBalancer" : "ClusterIP",
         // Pods start only once their Secret exists.
         dependsOn: [secret],

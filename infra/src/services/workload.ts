@@ -22,6 +22,8 @@ export interface WorkloadSpec {
   apiAccess: boolean;
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
   extraVolumes?: k8s.types.input.core.v1.Volume[];
+  /** A digest of the Secret the pods read: a changed Secret changes the template, so the pods roll. */
+  secretChecksum?: pulumi.Input<string>;
   extraMounts?: k8s.types.input.core.v1.VolumeMount[];
   serviceType?: "ClusterIP" | "LoadBalancer";
   dependsOn?: pulumi.Resource[];
@@ -41,7 +43,7 @@ export interface Workload {
 /**
  * One Chainlog service: its own ServiceAccount, a hardened Deployment (non-root, read-only root filesystem, no
  * capabilities, probes on /healthz and /readyz, zero-downtime rolling updates, zone spread), a Service and a
- * PodDisruptionBudget that keeps at least one pod through node drains.
+ * PodDisruptionBudget that lets a node drain take one pod at a time.
  */
 export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Workload {
   const labels = appLabels(spec.name);
@@ -76,6 +78,7 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
               "prometheus.io/scrape": "true",
               "prometheus.io/port": String(spec.metricsPort ?? spec.port),
               "prometheus.io/path": "/metrics",
+              ...(spec.secretChecksum ? { "chainlog.dev/secret-checksum": spec.secretChecksum } : {}),
             },
           },
           spec: {
@@ -192,7 +195,9 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
     spec.name,
     {
       metadata: { name: spec.name, namespace: spec.namespace, labels },
-      spec: { minAvailable: 1, selector: { matchLabels: labels } },
+      // maxUnavailable, not minAvailable: 1 — with a single replica (dev's processor, local) minAvailable 1 would
+      // block every node drain forever; this still lets only one pod go at a time.
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     },
     opts,
   );

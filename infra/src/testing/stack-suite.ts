@@ -289,8 +289,12 @@ export function describeStack(
         expect(o(o(c.resources).limits).memory).toBeDefined();
         expect(pod.serviceAccountName).toBe(name);
         expect(pod.automountServiceAccountToken).toBe(name === "ingest");
+        // One pod at a time through a drain, and a drain never blocked (minAvailable 1 on one replica would).
         const pdb = o(one("PodDisruptionBudget", name).spec);
-        expect(pdb.minAvailable).toBe(1);
+        expect([pdb.maxUnavailable, pdb.minAvailable]).toEqual([1, undefined]);
+        expect(o(o(o(spec.template).metadata).annotations)["chainlog.dev/secret-checksum"]).toMatch(
+          /^[0-9a-f]{16}$/,
+        );
         const env = new Set(a(c.env).map((e) => e.name));
         expect(requiredEnv.filter((k) => !env.has(k))).toEqual([]);
       }
@@ -434,6 +438,29 @@ export function describeStack(
         }
       }
       expect(ofKind("ServiceMonitor")).toHaveLength(want.monitoring ? 4 : 0);
+      // Alerts for a stuck or lagging pipeline and unhealthy engines; Prometheus keeps its data on a volume.
+      const rules = ofKind("PrometheusRule").flatMap((r) =>
+        a(o(r.inputs.spec).groups).flatMap((g) => a(g.rules).map((x) => x.alert)),
+      );
+      expect(rules).toEqual(
+        want.monitoring
+          ? expect.arrayContaining([
+              "ChainlogIngestStuck",
+              "ChainlogProcessorStuck",
+              "ChainlogConsumerLag",
+              "ChainlogEnginePodNotReady",
+            ])
+          : [],
+      );
+      if (want.monitoring) {
+        const prom = ofType("kubernetes:helm.sh/v3:Release").find(
+          (r) => r.inputs.chart === "kube-prometheus-stack",
+        );
+        const spec = o(o(o(prom?.inputs.values).prometheus).prometheusSpec);
+        expect(o(o(o(o(spec.storageSpec).volumeClaimTemplate).spec).resources)).toEqual({
+          requests: { storage: "50Gi" },
+        });
+      }
     });
 
     it("keeps every secret out of plain config and plain resource inputs", () => {
