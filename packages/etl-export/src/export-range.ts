@@ -64,6 +64,8 @@ export interface ExportRangeParameters {
   batchSize?: number;
   /** Upper bound of each endpoint's adaptive concurrency (batches in flight). Default 16. */
   maxConcurrency?: number;
+  /** Block traces in flight (the traces entity). Default 4: a trace re-executes its block, the node's costliest work. */
+  traceConcurrency?: number;
   onProgress?: (p: ExportProgress) => void;
   /** Stops the export between batches (e.g. on SIGINT); it then cleans up as after any failure. */
   signal?: AbortSignal;
@@ -141,6 +143,22 @@ async function traceBlock(pool: RpcPool, env: BlockEnvelope): Promise<InternalTr
 
 type Fetched = FetchedBlocks & { traces?: InternalTransaction[][] };
 
+/** At most `limit` calls of `fn` running at once; the others wait their turn in order. */
+function limited<A, R>(limit: number, fn: (a: A) => Promise<R>): (a: A) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (a) => {
+    while (running >= limit) await new Promise<void>((r) => waiting.push(r));
+    running += 1;
+    try {
+      return await fn(a);
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /**
  * Fetches [from, to] in batches through the pool, several in flight, and yields them strictly in order. Every
  * answer goes through ingest's validators (schemas, receipts against transactions, parent-hash links), and a
@@ -152,10 +170,15 @@ async function* fetchInOrder(
   from: number,
   to: number,
   batchSize: number,
-  traces: boolean,
+  traceConcurrency: number | null,
   signal?: AbortSignal,
 ): AsyncGenerator<Fetched> {
   const inflight = new Map<number, Promise<Fetched>>();
+  // a trace takes the node far longer than a block: the blocks' concurrency would pile traces up on it
+  const trace =
+    traceConcurrency === null
+      ? null
+      : limited(traceConcurrency, (env: BlockEnvelope) => traceBlock(pool, env));
   let next = from;
   const launch = () => {
     while (inflight.size < pool.capacity() && next <= to) {
@@ -163,7 +186,7 @@ async function* fetchInOrder(
       const e = Math.min(to, s + batchSize - 1);
       next = e + 1;
       const p: Promise<Fetched> = fetchBlocks(pool, chainId, s, e).then(async (f) =>
-        traces ? { ...f, traces: await Promise.all(f.envelopes.map((env) => traceBlock(pool, env))) } : f,
+        trace ? { ...f, traces: await Promise.all(f.envelopes.map(trace)) } : f,
       );
       p.catch(() => undefined); // awaited in order below
       inflight.set(s, p);
@@ -231,7 +254,7 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
       from,
       to,
       params.batchSize ?? 10,
-      writers.has("traces"),
+      writers.has("traces") ? (params.traceConcurrency ?? 4) : null,
       params.signal,
     )) {
       for (const [i, env] of fetched.envelopes.entries()) {
