@@ -14,6 +14,16 @@ export class BeyondHeadError extends Error {
   }
 }
 
+/** `--entities traces` on nodes that cannot trace (no debug API, no callTracer, pruned state): one line, why. */
+export class TracesUnavailableError extends Error {
+  override name = "TracesUnavailableError";
+  constructor(reason: string) {
+    super(
+      `the node cannot give traces (${reason}); the traces entity needs debug_traceBlockByNumber with the callTracer (geth, Erigon, Reth, anvil, with their archive state for old blocks)`,
+    );
+  }
+}
+
 /**
  * S3 failures of an export, each with a message that says what to fix. Built from the error's code and
  * HTTP status only, never from the raw SDK error: its fields can echo the access key id and the string

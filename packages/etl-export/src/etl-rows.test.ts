@@ -1,10 +1,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeLogs } from "@chainlog/decoders";
+import { flattenBlockTrace, type RpcBlockTrace } from "@chainlog/rpc";
 import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
 import { csvField } from "./csv-writer.ts";
-import { blockRow, EtlColumns, logRow, receiptRow, tokenTransferRow, transactionRow } from "./etl-rows.ts";
+import {
+  blockRow,
+  EtlColumns,
+  logRow,
+  receiptRow,
+  tokenTransferRow,
+  traceRow,
+  transactionRow,
+} from "./etl-rows.ts";
 
 // packages/etl-export/src → ../shared beside the repository (four levels up).
 const resources = fileURLToPath(
@@ -92,5 +101,80 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
     expect(render(EtlColumns.token_transfers, transfers)).toEqual(
       lines("test_export_token_transfers_job/block_with_transfers/expected_token_transfers.csv"),
     );
+  });
+});
+
+describe("ethereum-etl traces from recorded geth callTracer answers", () => {
+  // extract_geth_traces leaves transaction_hash, status and trace_id empty (export_all fills them): ours are
+  // checked apart, every other column byte for byte
+  const filledByUs = new Set(["transaction_hash", "status", "trace_id"]);
+  it.each([
+    ["block_with_subtraces", "0xf4240"],
+    ["block_with_create", "0xf44f2"],
+    ["block_with_error", "0xf45bf"],
+    ["block_with_suicide", "0xf7105"],
+    ["block_without_transactions", "0x1"],
+  ])("%s: traces.csv matches", (dir, number) => {
+    const base = `test_extract_geth_traces_job/${dir}/`;
+    const trace = rpcResult(`${base}web3_response.debug_traceBlockByNumber_${number}_tracer_calltracer.json`);
+    const txs = (trace as unknown[]).map((_, i) => ({
+      hash: `0x${(i + 1).toString(16).padStart(64, "0")}`,
+      transactionIndex: i,
+    }));
+    const block = { number: Number(number), hash: `0x${"ab".repeat(32)}` };
+    const frames = flattenBlockTrace(trace as RpcBlockTrace, block, txs);
+    const rows = frames.map(traceRow);
+    const expected = lines(`${base}expected_traces.csv`);
+    // ethereum-etl writes an empty file (no header) for a block without traces
+    if (rows.length > 0) expect(expected[0]).toBe(EtlColumns.traces.join(","));
+    const blank = (r: Record<string, string>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, filledByUs.has(k) ? "" : v]));
+    expect(rows.length === 0 ? [] : render(EtlColumns.traces, rows.map(blank))).toEqual(expected);
+    for (const [i, r] of rows.entries()) {
+      const f = frames[i]!;
+      expect(r.transaction_hash).toBe(txs[f.transactionIndex]!.hash);
+      expect(r.trace_id).toBe(`${r.trace_type}_${r.transaction_hash}_${f.traceAddress.join("_")}`);
+      expect(r.status).toBe(f.error !== null ? "0" : r.status);
+    }
+  });
+
+  it("status 0 for a failed frame's whole subtree; trace ids as ethereum-etl's", () => {
+    const block = { number: 9, hash: `0x${"cd".repeat(32)}` };
+    const tx = { hash: `0x${"ef".repeat(32)}`, transactionIndex: 0 };
+    const a = (c: string) => `0x${c.repeat(40)}`;
+    const frames = flattenBlockTrace(
+      [
+        {
+          result: {
+            type: "CALL",
+            from: a("1"),
+            to: a("2"),
+            value: "0x0",
+            calls: [
+              { type: "CREATE2", from: a("2"), to: a("3"), value: "0x1", input: "0x60", output: "0x60" },
+              {
+                type: "DELEGATECALL",
+                from: a("2"),
+                to: a("4"),
+                error: "execution reverted",
+                calls: [{ type: "SELFDESTRUCT", from: a("2"), to: a("5"), value: "0x7" }],
+              },
+            ],
+          },
+        },
+      ],
+      block,
+      [tx],
+    );
+    expect(
+      frames
+        .map(traceRow)
+        .map((r) => [r.trace_type, r.call_type, r.trace_address, r.subtraces, r.status, r.value, r.trace_id]),
+    ).toEqual([
+      ["call", "call", "", "2", "1", "0", `call_${tx.hash}_`],
+      ["create2", "", "0", "0", "1", "1", `create2_${tx.hash}_0`],
+      ["call", "delegatecall", "1", "1", "0", "", `call_${tx.hash}_1`],
+      ["suicide", "", "1,0", "0", "0", "7", `suicide_${tx.hash}_1_0`],
+    ]);
   });
 });

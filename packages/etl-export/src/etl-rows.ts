@@ -1,5 +1,12 @@
 import type { TokenMetadata } from "@chainlog/rpc";
-import type { Block, Log, Receipt, TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import type {
+  Block,
+  InternalTransaction,
+  Log,
+  Receipt,
+  TokenTransfer,
+  Transaction,
+} from "@chainlog/tx-schema";
 
 /**
  * ethereum-etl's export columns, in its order, so its users' loaders (BigQuery schemas, Airflow DAGs) keep working.
@@ -89,6 +96,26 @@ export const EtlColumns = {
     "block_number",
   ],
   tokens: ["address", "symbol", "name", "decimals", "total_supply", "block_number"],
+  traces: [
+    "block_number",
+    "transaction_hash",
+    "transaction_index",
+    "from_address",
+    "to_address",
+    "value",
+    "input",
+    "output",
+    "trace_type",
+    "call_type",
+    "reward_type",
+    "gas",
+    "gas_used",
+    "subtraces",
+    "trace_address",
+    "error",
+    "status",
+    "trace_id",
+  ],
 } as const;
 
 export type EtlEntity = keyof typeof EtlColumns;
@@ -210,5 +237,35 @@ export function tokenRow(m: TokenMetadata): EtlRow {
     decimals: s(m.decimals),
     total_supply: s(m.totalSupply),
     block_number: s(m.blockNumber),
+  };
+}
+
+/**
+ * ethereum-etl's traces from geth's callTracer (its extract_geth_traces, with the status and trace_id its
+ * export_all adds): calls as trace_type "call" with the call type beside, CREATE and CREATE2 as "create" and
+ * "create2", SELFDESTRUCT as parity's "suicide"; status 0 for a frame that failed or sits under one that did.
+ */
+export function traceRow(f: InternalTransaction): EtlRow {
+  const call = f.callType.toLowerCase();
+  const traceType = f.callType === "SELFDESTRUCT" ? "suicide" : call.startsWith("create") ? call : "call";
+  return {
+    block_number: s(f.blockNumber),
+    transaction_hash: f.transactionHash,
+    transaction_index: s(f.transactionIndex),
+    from_address: s(f.from),
+    to_address: s(f.to),
+    value: s(f.value),
+    input: s(f.input),
+    output: s(f.output),
+    trace_type: traceType,
+    call_type: traceType === "call" ? call : "",
+    reward_type: "",
+    gas: s(f.gas),
+    gas_used: s(f.gasUsed),
+    subtraces: s(f.subtraces),
+    trace_address: f.traceAddress.join(","),
+    error: s(f.error),
+    status: s(f.status),
+    trace_id: `${traceType}_${f.transactionHash}_${f.traceAddress.join("_")}`,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -7,15 +7,25 @@ import {
   deployBytes32Token,
   deployErc20,
   deployErc721,
+  deployEthRouter,
+  deployWeth,
+  depositWeth,
   mintErc20,
   mintErc721,
+  rpc,
   startAnvil,
   transferErc20,
+  unwrapWethTo,
 } from "@chainlog/devnet";
 import { parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EtlColumns } from "./etl-rows.ts";
-import { ExportParameterError, exportRange } from "./export-range.ts";
+import {
+  DEFAULT_ENTITIES,
+  ExportParameterError,
+  exportRange,
+  TracesUnavailableError,
+} from "./export-range.ts";
 
 /** Parses our CSV back (quoted fields may hold commas), the way a loader would. */
 function readCsv(path: string): Record<string, string>[] {
@@ -175,4 +185,112 @@ describe("exportRange on anvil", () => {
     );
     await expect(exportRange({ ...base, to: head + 100 })).rejects.toThrow(/beyond the node's head/);
   });
+
+  it("traces from a node that cannot trace: one clear error, and no file written", async () => {
+    const out = join(dir, "no-tracer");
+    const failed = exportRange({
+      rpcUrls: [anvil.rpcUrl],
+      from: 0,
+      to: head,
+      entities: ["blocks", "traces"],
+      format: "csv",
+      outDir: out,
+    });
+    await expect(failed).rejects.toBeInstanceOf(TracesUnavailableError);
+    await expect(failed).rejects.toThrow(/the node cannot give traces \(.+\); the traces entity needs/);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    // and traces are not exported unless asked for
+    expect(DEFAULT_ENTITIES).not.toContain("traces");
+  });
+});
+
+describe("exportRange traces on a tracing anvil", () => {
+  let anvil: Anvil;
+  let dir: string;
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    dir = mkdtempSync(join(tmpdir(), "chainlog-export-traces-"));
+  }, 60_000);
+  afterAll(async () => {
+    await anvil?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes ethereum-etl's traces.csv with the node's frames: ETH from WETH to a router and on, inside one call", async () => {
+    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
+    const weth = await deployWeth(client);
+    const router = await deployEthRouter(client, { weth });
+    await depositWeth(client, { weth, amount: 10n ** 18n });
+    const to = "0x0000000000000000000000000000000000000b0b";
+    const unwrap = await unwrapWethTo(client, { router, weth, amount: 4n * 10n ** 17n, to });
+    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    const result = await exportRange({
+      rpcUrls: [anvil.rpcUrl],
+      from: 0,
+      to: head,
+      entities: ["transactions", "traces"],
+      format: "csv",
+      outDir: dir,
+      batchSize: 2,
+    });
+    expect(readFileSync(result.files.traces!.path, "utf8").split("\n")[0]).toBe(EtlColumns.traces.join(","));
+    const traces = readCsv(join(dir, "traces.csv"));
+    // one top-level frame per transaction, in block order
+    const txs = readCsv(join(dir, "transactions.csv"));
+    expect(traces.filter((t) => t.trace_address === "").map((t) => t.transaction_hash)).toEqual(
+      txs.map((t) => t.hash),
+    );
+
+    interface NodeFrame {
+      type: string;
+      from?: string;
+      to?: string;
+      value?: string;
+      gas?: string;
+      gasUsed?: string;
+      input?: string;
+      output?: string;
+      error?: string;
+      calls?: NodeFrame[];
+    }
+    const hash = unwrap.transactionHash;
+    const top = await rpc<NodeFrame>(anvil.rpcUrl, "debug_traceTransaction", [
+      hash,
+      { tracer: "callTracer" },
+    ]);
+    const expected: Record<string, string>[] = [];
+    const walk = (f: NodeFrame, path: number[]) => {
+      const type = f.type.toLowerCase();
+      const traceType = type === "selfdestruct" ? "suicide" : type.startsWith("create") ? type : "call";
+      expected.push({
+        from_address: f.from?.toLowerCase() ?? "",
+        to_address: f.to?.toLowerCase() ?? "",
+        value: f.value === undefined ? "" : BigInt(f.value).toString(),
+        gas: f.gas === undefined ? "" : BigInt(f.gas).toString(),
+        gas_used: f.gasUsed === undefined ? "" : BigInt(f.gasUsed).toString(),
+        input: f.input ?? "",
+        output: f.output ?? "",
+        trace_type: traceType,
+        call_type: traceType === "call" ? type : "",
+        subtraces: String(f.calls?.length ?? 0),
+        trace_address: path.join(","),
+        error: f.error ?? "",
+        status: "1",
+        trace_id: `${traceType}_${hash}_${path.join("_")}`,
+      });
+      for (const [i, c] of (f.calls ?? []).entries()) walk(c, [...path, i]);
+    };
+    walk(top, []);
+    const mine = traces.filter((t) => t.transaction_hash === hash);
+    expect(mine.map((t) => Object.fromEntries(Object.keys(expected[0]!).map((k) => [k, t[k]])))).toEqual(
+      expected,
+    );
+    // the contract-to-contract ETH transfer and the payment on
+    expect(mine.map((t) => [t.from_address, t.to_address, t.value])).toEqual(
+      expect.arrayContaining([
+        [weth.toLowerCase(), router.toLowerCase(), (4n * 10n ** 17n).toString()],
+        [router.toLowerCase(), to, (4n * 10n ** 17n).toString()],
+      ]),
+    );
+  }, 120_000);
 });

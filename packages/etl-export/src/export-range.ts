@@ -4,14 +4,19 @@ import {
   createTokenMetadataFetcher,
   type FetchedBlocks,
   fetchBlocks,
+  flattenBlockTrace,
   NoHealthyEndpointError,
   parseEndpoints,
+  permanentKind,
   type RpcPool,
+  RpcResponseError,
+  TraceUnavailableError,
 } from "@chainlog/rpc";
 import { createLogger, type Logger } from "@chainlog/telemetry";
+import type { BlockEnvelope, InternalTransaction } from "@chainlog/tx-schema";
 import { CsvWriter } from "./csv-writer.ts";
 import { createDirSink } from "./dir-sink.ts";
-import { BeyondHeadError, ExportParameterError } from "./errors.ts";
+import { BeyondHeadError, ExportParameterError, TracesUnavailableError } from "./errors.ts";
 import {
   blockRow,
   EtlColumns,
@@ -21,6 +26,7 @@ import {
   receiptRow,
   tokenRow,
   tokenTransferRow,
+  traceRow,
   transactionRow,
 } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
@@ -28,6 +34,11 @@ import { ParquetWriter } from "./parquet-writer.ts";
 import { isS3Url } from "./s3-url.ts";
 
 export const EXPORT_ENTITIES = Object.keys(EtlColumns) as EtlEntity[];
+/**
+ * What an export writes unless told: everything but traces, which make the node re-execute every block (a
+ * tracing node answers them several times slower than blocks and receipts) and need its debug API.
+ */
+export const DEFAULT_ENTITIES = EXPORT_ENTITIES.filter((e) => e !== "traces");
 
 export interface ExportProgress {
   /** Highest block written so far (every block below it is written too). */
@@ -53,6 +64,8 @@ export interface ExportRangeParameters {
   batchSize?: number;
   /** Upper bound of each endpoint's adaptive concurrency (batches in flight). Default 16. */
   maxConcurrency?: number;
+  /** Block traces in flight (the traces entity). Default 4: a trace re-executes its block, the node's costliest work. */
+  traceConcurrency?: number;
   onProgress?: (p: ExportProgress) => void;
   /** Stops the export between batches (e.g. on SIGINT); it then cleans up as after any failure. */
   signal?: AbortSignal;
@@ -75,6 +88,7 @@ export {
   S3ExportError,
   S3UnreachableError,
   S3UrlError,
+  TracesUnavailableError,
 } from "./errors.ts";
 
 function validate(params: ExportRangeParameters): EtlEntity[] {
@@ -93,6 +107,58 @@ function validate(params: ExportRangeParameters): EtlEntity[] {
   return entities;
 }
 
+const TRACES = "traces";
+
+/**
+ * One block's call frames, flattened, from debug_traceBlockByNumber on an endpoint that can trace: a transient
+ * failure tries the next endpoint, a refusal turns traces off for that endpoint, and with no endpoint left that
+ * can trace the export stops with TracesUnavailableError. One block a request: a block trace re-executes the
+ * block, and the endpoint's adaptive concurrency, not a batch, decides how many the node works on at once.
+ */
+async function traceBlock(pool: RpcPool, env: BlockEnvelope): Promise<InternalTransaction[]> {
+  for (;;) {
+    if (!pool.featureAvailable(TRACES)) throw new TracesUnavailableError("every endpoint refused");
+    let label = "";
+    try {
+      const trace = await pool.withEndpoint(
+        (c) => {
+          label = c.label;
+          return c.call("debug_traceBlockByNumber", [
+            `0x${env.block.number.toString(16)}`,
+            { tracer: "callTracer" },
+          ]);
+        },
+        { feature: TRACES },
+      );
+      return flattenBlockTrace(trace, env.block, env.transactions);
+    } catch (error) {
+      if (error instanceof TraceUnavailableError)
+        throw new TracesUnavailableError(`block ${env.block.number}: ${error.message}`);
+      if (!(error instanceof RpcResponseError) || permanentKind(error) === null) throw error;
+      pool.featureOff(label, TRACES, error.message);
+      if (!pool.featureAvailable(TRACES)) throw new TracesUnavailableError(error.message);
+    }
+  }
+}
+
+type Fetched = FetchedBlocks & { traces?: InternalTransaction[][] };
+
+/** At most `limit` calls of `fn` running at once; the others wait their turn in order. */
+function limited<A, R>(limit: number, fn: (a: A) => Promise<R>): (a: A) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (a) => {
+    while (running >= limit) await new Promise<void>((r) => waiting.push(r));
+    running += 1;
+    try {
+      return await fn(a);
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /**
  * Fetches [from, to] in batches through the pool, several in flight, and yields them strictly in order. Every
  * answer goes through ingest's validators (schemas, receipts against transactions, parent-hash links), and a
@@ -104,16 +170,24 @@ async function* fetchInOrder(
   from: number,
   to: number,
   batchSize: number,
+  traceConcurrency: number | null,
   signal?: AbortSignal,
-): AsyncGenerator<FetchedBlocks> {
-  const inflight = new Map<number, Promise<FetchedBlocks>>();
+): AsyncGenerator<Fetched> {
+  const inflight = new Map<number, Promise<Fetched>>();
+  // a trace takes the node far longer than a block: the blocks' concurrency would pile traces up on it
+  const trace =
+    traceConcurrency === null
+      ? null
+      : limited(traceConcurrency, (env: BlockEnvelope) => traceBlock(pool, env));
   let next = from;
   const launch = () => {
     while (inflight.size < pool.capacity() && next <= to) {
       const s = next;
       const e = Math.min(to, s + batchSize - 1);
       next = e + 1;
-      const p = fetchBlocks(pool, chainId, s, e);
+      const p: Promise<Fetched> = fetchBlocks(pool, chainId, s, e).then(async (f) =>
+        trace ? { ...f, traces: await Promise.all(f.envelopes.map(trace)) } : f,
+      );
       p.catch(() => undefined); // awaited in order below
       inflight.set(s, p);
     }
@@ -134,7 +208,7 @@ async function* fetchInOrder(
 
 /**
  * Exports a block range from JSON-RPC nodes into ethereum-etl's files (blocks.csv, transactions.csv,
- * receipts.csv, logs.csv, token_transfers.csv, tokens.csv) with its column names and order; parquet writes a
+ * receipts.csv, logs.csv, token_transfers.csv, tokens.csv, traces.csv) with its column names and order; parquet writes a
  * directory of part files per entity (blocks/part-00000.parquet) with the same columns. To a directory, files
  * are written aside and renamed into place at the end; to s3://bucket/prefix the same names become object keys,
  * and a failed export removes what it had uploaded. Either way a failed export leaves nothing partial.
@@ -180,15 +254,17 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
       from,
       to,
       params.batchSize ?? 10,
+      writers.has("traces") ? (params.traceConcurrency ?? 4) : null,
       params.signal,
     )) {
-      for (const env of fetched.envelopes) {
+      for (const [i, env] of fetched.envelopes.entries()) {
         const { block } = env;
         if (writers.has("blocks")) rows.blocks.push(blockRow(block));
         if (writers.has("transactions"))
           for (const tx of env.transactions) rows.transactions.push(transactionRow(tx, block.timestamp));
         if (writers.has("receipts")) for (const r of env.receipts) rows.receipts.push(receiptRow(r));
         if (writers.has("logs")) for (const l of env.logs) rows.logs.push(logRow(l));
+        for (const f of fetched.traces?.[i] ?? []) rows.traces.push(traceRow(f));
         if (needTransfers)
           for (const t of decodeLogs(env.logs).tokenTransfers) {
             const row = tokenTransferRow(t);

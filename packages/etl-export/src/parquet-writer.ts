@@ -46,6 +46,7 @@ export const EtlInt64Columns: Record<EtlEntity, ReadonlySet<string>> = {
   logs: new Set(["log_index", "transaction_index", "block_number"]),
   token_transfers: new Set(["log_index", "block_number"]),
   tokens: new Set(["block_number"]),
+  traces: new Set(["block_number", "transaction_index", "gas", "gas_used", "subtraces", "status"]),
 };
 
 const INT64_MAX = 2n ** 63n - 1n;

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { type Anvil, startAnvil, startMisbehavingNode } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runExportCommand } from "./export-command.ts";
 
@@ -50,6 +50,32 @@ describe("chainlog export", () => {
     const txs = readFileSync(join(out, "transactions.csv"), "utf8").trim().split("\n");
     expect(txs[0]).toContain("from_address");
     expect(txs.slice(1).map((l) => l.split(",")[0])).toHaveLength(3);
+    // traces only when asked for
+    expect(existsSync(join(out, "traces.csv"))).toBe(false);
+  });
+
+  it("--entities traces writes traces.csv; a node without a tracer is one line saying so, and nothing written", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const dir = join(out, "traces");
+    const args = ["--from", "0", "--to", "3", "--entities", "traces", "--out", dir];
+    expect(await runExportCommand(["--rpc-url", anvil.rpcUrl, ...args])).toBe(0);
+    const traces = readFileSync(join(dir, "traces.csv"), "utf8").trim().split("\n");
+    expect(traces[0]).toMatch(/^block_number,transaction_hash,.*,status,trace_id$/);
+    // three plain transfers: one top-level call each, values 1, 2, 3 wei
+    expect(traces.slice(1).map((l) => l.split(",").slice(5, 6)[0])).toEqual(["1", "2", "3"]);
+
+    const node = await startMisbehavingNode(anvil.rpcUrl, ["no-tracer"]);
+    try {
+      const errors: string[] = [];
+      vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+      const refused = join(out, "no-tracer");
+      expect(await runExportCommand(["--rpc-url", node.url, ...args.slice(0, -1), refused])).toBe(2);
+      expect(errors.at(-1)).toMatch(/^the node cannot give traces \(.+\); the traces entity needs/);
+      expect(errors.at(-1)).not.toContain("usage");
+      expect(existsSync(join(refused, "traces.csv"))).toBe(false);
+    } finally {
+      await node.close();
+    }
   });
 
   it("refuses bad parameters with exit code 2 and names them", async () => {

@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
 import {
   BeyondHeadError,
+  DEFAULT_ENTITIES,
   type EtlEntity,
   EXPORT_ENTITIES,
   ExportParameterError,
   type ExportProgress,
   exportRange,
+  TracesUnavailableError,
 } from "@chainlog/etl-export";
 import { loadConfig } from "@chainlog/runtime-config";
 import { createLogger } from "@chainlog/telemetry";
@@ -14,7 +16,8 @@ const HELP = `usage: chainlog export --from N --to N [--entities a,b] [--format 
 
 Exports a block range from a JSON-RPC node into ethereum-etl's files and columns, so existing loaders keep working.
   --from, --to     inclusive block range (required)
-  --entities       comma-separated, default: ${EXPORT_ENTITIES.join(",")}
+  --entities       comma-separated, of ${EXPORT_ENTITIES.join(",")}
+                   (default: all but traces, which need a node with debug_traceBlockByNumber and the callTracer)
   --format         csv (default) or parquet
   --out            output directory (default ./export)
   --rpc-url        node(s) to read, comma-separated for failover (default: ETH_RPC_URLS / ETH_RPC_URL)`;
@@ -76,7 +79,7 @@ export async function runExportCommand(args: string[]): Promise<number> {
           .filter(Boolean)
       : loadConfig().rpcUrls;
     if (rpcUrls.length === 0) throw new ExportParameterError("no node: pass --rpc-url or set ETH_RPC_URL");
-    const entities = (values.entities ?? EXPORT_ENTITIES.join(","))
+    const entities = (values.entities ?? DEFAULT_ENTITIES.join(","))
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean) as EtlEntity[];
@@ -104,8 +107,8 @@ export async function runExportCommand(args: string[]): Promise<number> {
     console.log(`${result.blocks} blocks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
-    // a range past the head is not a usage mistake: one line naming the head
-    if (error instanceof BeyondHeadError) {
+    // a range past the head, or a node that cannot trace, is not a usage mistake: one line saying why
+    if (error instanceof BeyondHeadError || error instanceof TracesUnavailableError) {
       console.error(error.message);
       return 2;
     }

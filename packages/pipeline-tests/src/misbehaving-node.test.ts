@@ -109,6 +109,7 @@ describe("a node without eth_getBlockReceipts, historical state or a tracer", ()
       20_000,
     ).catch(() => undefined);
     expect(offOf(s), JSON.stringify(s.ingest)).toEqual(expected);
+    expect(s.traces).toEqual({ on: false, reason: expect.stringContaining("the node cannot trace") });
     const methods = new Set(s.permanentErrors.map((p) => p.method));
     expect(methods).toContain("eth_getBlockReceipts");
     expect(methods).toContain("debug_traceBlockByHash");

@@ -3,7 +3,8 @@ import { Approval } from "../records/approval.ts";
 import { Block } from "../records/block.ts";
 import { DailyStats } from "../records/block-stats.ts";
 import { ContractCreation } from "../records/contract-creation.ts";
-import { EnrichmentStatus } from "../records/enrichment.ts";
+import { EnrichmentPart, EnrichmentStatus } from "../records/enrichment.ts";
+import { InternalTransaction } from "../records/internal-transaction.ts";
 import { Log } from "../records/log.ts";
 import { PricePoint } from "../records/price-point.ts";
 import { Address, Hash, SafeInt, Uint } from "../records/primitives.ts";
@@ -14,6 +15,7 @@ import {
   LakeStatus,
   PermanentErrorStatus,
   ProcessorStatus,
+  TracesStatus,
 } from "../records/service-status.ts";
 import { Swap } from "../records/swap.ts";
 import { TokenMetadata } from "../records/token.ts";
@@ -39,6 +41,15 @@ export const TransactionPage = pageOf(Transaction);
 export const TokenTransferPage = pageOf(TokenTransfer);
 export const SwapPage = pageOf(Swap).extend({ tokens: TokenMap });
 export const PricePointPage = pageOf(PricePoint);
+export const InternalTransactionPage = pageOf(InternalTransaction);
+
+/**
+ * Whether a block's call traces are in: done (its internal transactions are listed), none (nothing to trace), off
+ * (the node has no tracer, or traces are turned off), failed (the node could not trace it), or pending (the
+ * enrichment stage has not reached it yet).
+ */
+export const TraceState = z.enum([...EnrichmentPart.options, "pending"]);
+export type TraceState = z.infer<typeof TraceState>;
 
 export const TransactionDetailResponse = z.object({
   transaction: Transaction,
@@ -49,6 +60,10 @@ export const TransactionDetailResponse = z.object({
   approvals: z.array(Approval),
   wethEvents: z.array(WethEvent),
   contractCreations: z.array(ContractCreation),
+  /** The calls the transaction made (depth ≥ 1) in trace order, once its block is traced (see `traces`). */
+  internalTransactions: z.array(InternalTransaction),
+  /** Whether internalTransactions is the whole story: "done", or why not (pending, off, failed). */
+  traces: TraceState,
   tokens: TokenMap,
   /** Whether the enrichment stage has finished this transaction's block (swap details, traces, balances). */
   enrichment: EnrichmentStatus,
@@ -117,6 +132,8 @@ export const StatusResponse = z.object({
   /** What the nodes refuse for good (and so is off), and their permanent answers, over ingest and processors. */
   featuresOff: z.array(FeatureOffStatus.extend({ service: z.enum(["ingest", "processor"]) })),
   permanentErrors: z.array(PermanentErrorStatus.extend({ service: z.enum(["ingest", "processor"]) })),
+  /** Whether the enrichment stage reads call traces, and why not; null when no processor reported. */
+  traces: TracesStatus.nullable(),
   ingest: z.array(IngestStatus),
   processor: z.array(ProcessorStatus),
   /** The lake sink's reports: its position and lag behind the final height. */
@@ -138,6 +155,7 @@ export const SearchResponse = z.discriminatedUnion("kind", [
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 export type TokenMap = z.infer<typeof TokenMap>;
 export type TransactionPage = z.infer<typeof TransactionPage>;
+export type InternalTransactionPage = z.infer<typeof InternalTransactionPage>;
 export type TokenTransferPage = z.infer<typeof TokenTransferPage>;
 export type SwapPage = z.infer<typeof SwapPage>;
 export type PricePointPage = z.infer<typeof PricePointPage>;

@@ -55,6 +55,14 @@ export const IngestStatus = z.object({
 });
 export type IngestStatus = z.infer<typeof IngestStatus>;
 
+/** Whether call traces (internal transactions, contracts created by contracts) are being read, and if not why. */
+export const TracesStatus = z.object({
+  on: z.boolean(),
+  /** Why they are off: turned off in the configuration, no node to ask, or the node's refusal (no tracer). */
+  reason: z.string().max(500).nullable(),
+});
+export type TracesStatus = z.infer<typeof TracesStatus>;
+
 export const ProcessorStatus = z.object({
   service: z.literal("processor"),
   instance: z.string().min(1).max(200),
@@ -84,6 +92,7 @@ export const ProcessorStatus = z.object({
       lastProgressAt: SafeInt,
       featuresOff: z.array(FeatureOffStatus).max(64),
       permanentErrors: z.array(PermanentErrorStatus).max(64),
+      traces: TracesStatus.optional(),
     })
     .nullable()
     .optional(),

@@ -4,7 +4,7 @@ import type { Logger } from "@chainlog/telemetry";
 import { type BlockEnvelope, decodeEnvelope, type ProcessorStatus, Topics } from "@chainlog/tx-schema";
 import { indexBlock } from "../index-block.ts";
 import type { ProcessorMetrics } from "../metrics.ts";
-import { type BlockEnricherContext, createBlockEnricher } from "./create-block-enricher.ts";
+import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create-block-enricher.ts";
 
 export interface EnricherParameters extends Omit<BlockEnricherContext, "store" | "logger"> {
   bus: Bus;
@@ -34,6 +34,18 @@ export function createEnricher(params: EnricherParameters) {
   let lastProgressAt = Date.now();
   let lag: number | null = null;
   let rate = { blocks: 0, at: Date.now(), perSecond: 0 };
+
+  /** Whether traces are read, or the one reason they are not, as /v1/status shows it. */
+  const tracesStatus = (pool: RpcPool | null): EnrichmentStatus["traces"] => {
+    if ((params.traces ?? "auto") === "off")
+      return { on: false, reason: "turned off in the configuration (PROCESSOR_TRACES=off)" };
+    if (!pool) return { on: false, reason: "no RPC endpoint to trace with (ETH_RPC_URL is not set)" };
+    if (pool.featureAvailable(TRACES)) return { on: true, reason: null };
+    const off = pool.featuresOff().find((f) => f.feature === TRACES);
+    const reason = `the node cannot trace (${off?.reason ?? "refused debug_traceBlockByHash"})`;
+    const retry = off ? `; asked again after ${new Date(off.until).toISOString()}` : "";
+    return { on: false, reason: `${reason}${retry}`.slice(0, 500) };
+  };
 
   const onBatch = async (batch: ConsumedMessage[]) => {
     const envelopes: BlockEnvelope[] = [];
@@ -93,6 +105,7 @@ export function createEnricher(params: EnricherParameters) {
     },
     status(pool: RpcPool | null): EnrichmentStatus {
       return {
+        traces: tracesStatus(pool),
         lag,
         blocks,
         blocksPerSecond: Math.max(0, rate.perSecond),

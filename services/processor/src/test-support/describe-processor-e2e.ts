@@ -495,7 +495,8 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
               s.service === "processor" &&
               s.instance === "e2e-processor" &&
               s.lastBlock === head &&
-              s.heights?.enriched === head + 1,
+              s.heights?.enriched === head + 1 &&
+              s.enrichment?.traces?.on === true,
           ),
         10_000,
         "the processor's status report",
@@ -510,6 +511,10 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
         highest: head,
       });
       expect(report?.service === "processor" && report.enrichment?.featuresOff).toEqual([]);
+      expect(report?.service === "processor" && report.enrichment?.traces).toEqual({
+        on: true,
+        reason: null,
+      });
       const marks = await store.getEnrichment([(await store.getBlockByNumber(head))?.hash ?? ""]);
       expect([...marks.values()][0]).toMatchObject({ traces: "done", pools: "done", tokens: "done" });
     });

@@ -1,5 +1,5 @@
-import { buildBlock, hashOf } from "@chainlog/ports/contract";
-import { Block, TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import { addressOf, allPages, buildBlock, hashOf, splitEnrichment } from "@chainlog/ports/contract";
+import { Block, InternalTransaction, TokenTransfer, Transaction } from "@chainlog/tx-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALICE,
@@ -163,6 +163,120 @@ describe("addresses", () => {
     const { status, body } = await get(`/v1/address/0x${"ab".repeat(20)}/txs`);
     expect(status).toBe(200);
     expect(body).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe("internal transactions", () => {
+  // a router paying alice and bob inside a call from carol; block 2's router call reverts with its payment
+  const router = addressOf("router");
+  const blocks = [1, 2, 3].map((number) =>
+    buildBlock({
+      number,
+      txs: [
+        {
+          from: CAROL,
+          to: router,
+          internal: [
+            { to: ALICE, value: String(number * 10) },
+            { to: BOB, value: "5", ...(number === 2 ? { error: "execution reverted" } : {}) },
+            { to: ALICE, value: "1", nested: true },
+          ],
+        },
+        { from: ALICE, to: BOB },
+      ],
+    }),
+  );
+  const split = blocks.map(splitEnrichment);
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await openApiHarness({ blocks: split.map((s) => s.raw) });
+    await api.store.writeEnrichment([split[0]!.enrichment, split[1]!.enrichment]);
+    // block 3 is enriched by a node without a tracer
+    await api.store.writeEnrichment([
+      {
+        ...split[2]!.enrichment,
+        mark: { ...split[2]!.enrichment.mark, traces: "off" },
+        internalTransactions: [],
+      },
+    ]);
+  });
+  afterAll(async () => api?.close());
+  const fetchJson = async (url: string) => {
+    const res = await api.app.inject({ method: "GET", url });
+    return { status: res.statusCode, body: res.json() as Json };
+  };
+
+  it("/v1/tx lists the transaction's calls in trace order, with the node's values and statuses", async () => {
+    const tx = blocks[1]!.transactions[0]!;
+    const { status, body } = await fetchJson(`/v1/tx/${tx.hash}`);
+    expect(status).toBe(200);
+    expect(body.traces).toBe("done");
+    expect(body.internalTransactions).toEqual(
+      blocks[1]!.internalTransactions.filter((f) => f.transactionIndex === 0),
+    );
+    expect(
+      body.internalTransactions.map((f: InternalTransaction) => [
+        f.traceAddress.join("."),
+        f.to,
+        f.value,
+        f.status,
+      ]),
+    ).toEqual([
+      ["0", ALICE, "20", 1],
+      ["1", BOB, "5", 0],
+      ["1.0", ALICE, "1", 0],
+    ]);
+    for (const f of body.internalTransactions) expect(InternalTransaction.parse(f)).toEqual(f);
+  });
+
+  it("/v1/tx says when its block's traces are off or not in yet", async () => {
+    const off = await fetchJson(`/v1/tx/${blocks[2]!.transactions[0]!.hash}`);
+    expect(off.body).toMatchObject({ traces: "off", internalTransactions: [] });
+    const raw = buildBlock({ number: 4, txs: [{ from: CAROL, to: router }] });
+    await api.store.writeBlocks([raw]);
+    const pending = await fetchJson(`/v1/tx/${raw.transactions[0]!.hash}`);
+    expect(pending.body).toMatchObject({
+      traces: "pending",
+      internalTransactions: [],
+      enrichment: { status: "pending" },
+    });
+  });
+
+  it("/v1/address/:address/internal-transactions pages calls from or to the address, newest first", async () => {
+    const of = (a: string) =>
+      blocks
+        .slice(0, 2)
+        .flatMap((b) => b.internalTransactions)
+        .filter((f) => f.from === a || f.to === a)
+        .reverse();
+    for (const [who, limit] of [
+      [ALICE, 1],
+      [BOB, 2],
+      [router, 100],
+    ] as const) {
+      const seen = await allPages(async (cursor) => {
+        const qs = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+        const { status, body } = await fetchJson(
+          `/v1/address/${who.toUpperCase().replace("0X", "0x")}/internal-transactions?${qs}`,
+        );
+        expect(status).toBe(200);
+        return body as { items: InternalTransaction[]; nextCursor: string | null };
+      });
+      expect(seen).toEqual(of(who));
+    }
+    expect(of(ALICE).map((f) => [f.blockNumber, f.value])).toEqual([
+      [2, "1"],
+      [2, "20"],
+      [1, "1"],
+      [1, "10"],
+    ]);
+    expect((await fetchJson(`/v1/address/${CAROL}/internal-transactions`)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const bad = await fetchJson(`/v1/address/nope/internal-transactions`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.parameter).toBe("address");
   });
 });
 

@@ -3,6 +3,7 @@ import {
   AddressResponse,
   Block,
   EnrichmentStatus,
+  InternalTransactionPage,
   SearchResponse,
   TokenTransferPage,
   TransactionDetailResponse,
@@ -90,7 +91,7 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     method: "GET",
     url: "/v1/tx/:hash",
     summary:
-      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts and the tokens they reference; `enrichment` says whether its block's swap details, traces and balances are in yet",
+      "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts, internal transactions and the tokens they reference; `traces` says whether its block's call traces are in (pending, off, failed), `enrichment` how each enrichment part of its block went",
     tags,
     auth: { public: "read" },
     params: z.object({ hash: HashParam }),
@@ -102,7 +103,8 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
         tokenMap(store, referencedTokens(detail)),
         enrichmentOf(store, detail.transaction.blockHash),
       ]);
-      return { ...detail, tokens, enrichment };
+      const traces = enrichment.status === "pending" ? "pending" : enrichment.mark.traces;
+      return { ...detail, traces, tokens, enrichment };
     },
   });
 
@@ -147,6 +149,23 @@ export function registerChainRoutes(app: FastifyInstance, store: Store): void {
     responses: { 200: TokenTransferPage },
     handler: async ({ params, query }) =>
       store.getAddressTokenTransfers(params.address, { limit: query.limit, cursor: query.cursor ?? null }),
+  });
+
+  route(app, {
+    method: "GET",
+    url: "/v1/address/:address/internal-transactions",
+    summary:
+      "Internal transactions (calls made inside transactions, from the node's call traces) from or to an address, newest first (cursor pagination); empty for blocks not traced",
+    tags,
+    auth: { public: "read" },
+    params: z.object({ address: AddressParam }),
+    query: PageQuery,
+    responses: { 200: InternalTransactionPage },
+    handler: async ({ params, query }) =>
+      store.getAddressInternalTransactions(params.address, {
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+      }),
   });
 
   route(app, {

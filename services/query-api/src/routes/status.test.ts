@@ -73,6 +73,7 @@ describe("GET /v1/status", () => {
       consumerLag: null,
       store: { ok: true },
       metaStore: { ok: true },
+      traces: null,
     });
     expect(Math.abs(body.generatedAt - Date.now())).toBeLessThan(5000);
   });
@@ -102,6 +103,37 @@ describe("GET /v1/status", () => {
     const again = await status();
     expect(again.ingest).toHaveLength(2);
     expect(again.head).toBe(130);
+  });
+
+  it("says whether traces are read and, when they are not, why", async () => {
+    const fresh = await openApiHarness();
+    try {
+      const enrichment = (traces?: { on: boolean; reason: string | null }) => ({
+        lag: 0,
+        blocks: 5,
+        blocksPerSecond: 1,
+        lastProgressAt: Date.now(),
+        featuresOff: [],
+        permanentErrors: [],
+        ...(traces ? { traces } : {}),
+      });
+      const report = (instance: string, e: ReturnType<typeof enrichment> | null) =>
+        fresh.store.putServiceStatus(
+          ProcessorStatus.parse({ ...processorReport(instance, 0), enrichment: e }),
+        );
+      await report("raw-only", null);
+      expect((await status(fresh.app)).traces).toEqual({
+        on: false,
+        reason: "no processor runs the enrichment stage (PROCESSOR_ENRICH)",
+      });
+      const noTracer = { on: false, reason: "the node cannot trace (method not found)" };
+      await report("enricher-a", enrichment(noTracer));
+      expect((await status(fresh.app)).traces).toEqual(noTracer);
+      await report("enricher-b", enrichment({ on: true, reason: null }));
+      expect((await status(fresh.app)).traces).toEqual({ on: true, reason: null });
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("still answers, naming the failure but not the driver's message, when the store fails", async () => {

@@ -94,6 +94,18 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
           (r.enrichment?.permanentErrors ?? []).map((p) => ({ ...p, service: "processor" as const })),
         ),
       ];
+      // processors share one enrichment group: traces are read if any of them reads them
+      const tracing = processor.map((r) => r.enrichment ?? null);
+      const traces =
+        processor.length === 0
+          ? null
+          : (tracing.find((t) => t?.traces?.on)?.traces ??
+            tracing.find((t) => t?.traces)?.traces ?? {
+              on: false,
+              reason: tracing.some((t) => t !== null)
+                ? "the processors did not say (an older version)"
+                : "no processor runs the enrichment stage (PROCESSOR_ENRICH)",
+            });
       return {
         head,
         latestStored: block ? { number: block.number, hash: block.hash, timestamp: block.timestamp } : null,
@@ -101,6 +113,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store;
         heights: heights ?? null,
         featuresOff,
         permanentErrors,
+        traces,
         ingest,
         processor,
         lake,

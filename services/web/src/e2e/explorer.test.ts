@@ -339,6 +339,34 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     await page.screenshot({ path: join(artifacts, "transaction-approval.png"), fullPage: true });
   });
 
+  it("shows a transaction's internal transactions, and an address's in its Internal tab", async () => {
+    await page.goto(`${stack.webUrl}/tx/${market.unwrap}`);
+    const calls = page.getByRole("table", { name: "Calls made by this transaction" });
+    await calls.waitFor({ timeout: 30_000 });
+    const half = (10n ** 18n / 2n).toString();
+    // WETH pays the router (a call inside the router's withdraw), the router pays the deployer
+    const paid = calls.locator('tr[data-trace-address="1.0"]');
+    expect(await paid.locator("td").nth(1).locator("a").getAttribute("title")).toBe(
+      market.weth.toLowerCase(),
+    );
+    expect(await paid.locator("td").nth(2).locator("a").getAttribute("title")).toBe(
+      market.router.toLowerCase(),
+    );
+    expect(await paid.locator("td[data-wei]").getAttribute("data-wei")).toBe(half);
+    expect(await paid.locator("td[data-wei]").textContent()).toBe(formatEth(half));
+    const payout = calls.locator('tr[data-trace-address="2"]');
+    expect(await payout.locator("td[data-wei]").getAttribute("data-wei")).toBe(half);
+    await page.screenshot({ path: join(artifacts, "transaction-internal.png"), fullPage: true });
+
+    await page.goto(`${stack.webUrl}/address/${market.router.toLowerCase()}`);
+    await page.getByRole("tab", { name: "Internal" }).click();
+    const mine = page.getByRole("table", { name: `Internal transactions of ${market.router.toLowerCase()}` });
+    await mine.waitFor({ timeout: 15_000 });
+    // every call of the unwrap touches the router: all four, newest (last in trace order) first
+    await expect.poll(() => mine.locator(`a[href="/tx/${market.unwrap}"]`).count()).toBe(4);
+    expect(await mine.locator("tbody tr").first().getAttribute("data-trace-address")).toBe("2");
+  });
+
   it("shows the portfolio of a watched address in USD, and how to watch an unwatched one", async () => {
     await page.goto(`${stack.webUrl}/address/${trader}`);
     const holdings = page.getByTestId("portfolio");

@@ -4,6 +4,7 @@ import {
   connectDevnet,
   type DevnetClient,
   deployErc20,
+  deployEthRouter,
   deployWeth,
   depositWeth,
   mintErc20,
@@ -11,6 +12,7 @@ import {
   swap,
   transferErc20,
   uniswapV2PairArtifact,
+  unwrapWethTo,
 } from "@chainlog/devnet";
 import type { Address } from "viem";
 import { rpc } from "./chain.ts";
@@ -28,6 +30,9 @@ export interface Market {
   approval: `0x${string}`;
   /** Transactions of the trader's swaps, oldest first. */
   swaps: `0x${string}`[];
+  /** A router that unwraps WETH and pays the ETH on; the trader's unwrap of 0.5 WETH through it, paid to the deployer. */
+  router: Address;
+  unwrap: `0x${string}`;
 }
 
 async function seededPair(
@@ -102,7 +107,12 @@ export async function createMarket(rpcUrl: string, deployer: Address, trader: Ad
     await trade(ethUsdPair, weth, e18 / 4n);
     await trade(tokenEthPair, token, 2_000n * e18);
     await trade(tokenEthPair, weth, e18 / 4n);
-    return { deployer, weth, usdc, token, ethUsdPair, tokenEthPair, wrap, approval, swaps };
+    // ETH from WETH to the router and on to the deployer, inside one call: only traces show it
+    const router = await deployEthRouter(client, { weth, account: deployer });
+    const unwrap = (
+      await unwrapWethTo(client, { router, weth, amount: e18 / 2n, to: deployer, account: trader })
+    ).transactionHash;
+    return { deployer, weth, usdc, token, ethUsdPair, tokenEthPair, wrap, approval, swaps, router, unwrap };
   } finally {
     await rpc(rpcUrl, "evm_setAutomine", [false]);
   }

@@ -6,6 +6,7 @@ import type {
   DailyStats,
   DailyStatsResponse,
   IngestStatus,
+  InternalTransaction,
   Log,
   Page,
   PortfolioResponse,
@@ -33,6 +34,7 @@ export type {
   ContractCreation,
   DailyStats,
   IngestStatus,
+  InternalTransaction,
   Log,
   Page,
   PricePoint,
@@ -73,6 +75,16 @@ export const api = {
   addressTokenTransfers: (address: string, limit: number, cursor?: string | null, signal?: AbortSignal) =>
     getJson<Page<TokenTransfer> & { tokens?: TokenMap }>(
       `/v1/address/${e(address)}/token-transfers?${pageQuery(limit, cursor)}`,
+      signal,
+    ),
+  addressInternalTransactions: (
+    address: string,
+    limit: number,
+    cursor?: string | null,
+    signal?: AbortSignal,
+  ) =>
+    getJson<Page<InternalTransaction>>(
+      `/v1/address/${e(address)}/internal-transactions?${pageQuery(limit, cursor)}`,
       signal,
     ),
   addressSwaps: (address: string, limit: number, cursor?: string | null, signal?: AbortSignal) =>

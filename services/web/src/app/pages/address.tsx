@@ -3,6 +3,7 @@ import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
 import { ErrorView, Fields, HashLink, Loading, Pager } from "../components/common.tsx";
 import { SwapTable } from "../components/events.tsx";
+import { InternalTable } from "../components/internal.tsx";
 import { PortfolioView } from "../components/portfolio.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
 import { useCursorPages } from "../hooks/use-cursor-pages.ts";
@@ -16,6 +17,7 @@ const PORTFOLIO_POLL_MS = 10_000;
 
 const TABS = [
   { id: "txs", label: "Transactions" },
+  { id: "internal", label: "Internal" },
   { id: "transfers", label: "Token transfers" },
   { id: "swaps", label: "Swaps" },
 ] as const;
@@ -37,6 +39,36 @@ function TransactionsTab({ address }: { address: string }) {
         label="Transaction pages"
         hasPrevious={pages.hasPrevious}
         nextCursor={txs.data.nextCursor}
+        onPrevious={pages.previous}
+        onNext={pages.next}
+      />
+    </>
+  );
+}
+
+function InternalTab({ address }: { address: string }) {
+  const pages = useCursorPages(address);
+  const calls = useResource(
+    (signal) => api.addressInternalTransactions(address, PAGE_SIZE, pages.cursor, signal),
+    `${address}:${pages.cursor}`,
+  );
+  if (calls.error) return <ErrorView error={calls.error} what="internal transactions" retry={calls.reload} />;
+  if (!calls.data) return <Loading what="internal transactions" />;
+  return (
+    <>
+      <p className="muted">
+        Page {pages.pageNumber}, newest first: calls from or to this address inside transactions (from the
+        node's call traces).
+      </p>
+      <InternalTable
+        calls={calls.data.items}
+        caption={`Internal transactions of ${address}`}
+        showTransaction
+      />
+      <Pager
+        label="Internal transaction pages"
+        hasPrevious={pages.hasPrevious}
+        nextCursor={calls.data.nextCursor}
         onPrevious={pages.previous}
         onNext={pages.next}
       />
@@ -199,6 +231,8 @@ export default function AddressPage({ address }: { address: string }) {
           <div role="tabpanel" id="panel" aria-labelledby={`tab-${tab}`}>
             {tab === "txs" ? (
               <TransactionsTab address={normalized} />
+            ) : tab === "internal" ? (
+              <InternalTab address={normalized} />
             ) : tab === "transfers" ? (
               <TransfersTab address={normalized} />
             ) : (

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { api, type Log, type Receipt } from "../api/routes.ts";
 import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
 import { ApprovalTable, CreationTable, SwapTable, WethTable } from "../components/events.tsx";
+import { InternalTable } from "../components/internal.tsx";
 import { TransferTable } from "../components/tables.tsx";
 import { formatEth, formatGwei, formatInteger } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
@@ -154,6 +155,19 @@ export default function TransactionPage({ hash }: { hash: string }) {
               <WethTable events={d.wethEvents} tokens={d.tokens} />
             </section>
           )}
+          <section aria-labelledby="tx-internal">
+            <h2 id="tx-internal">Internal transactions ({d.internalTransactions?.length ?? 0})</h2>
+            {d.traces && d.traces !== "done" && d.traces !== "none" && (
+              <p className="muted" data-testid="traces-state">
+                {d.traces === "pending"
+                  ? "This block's call traces are not in yet."
+                  : d.traces === "off"
+                    ? "Call traces are off for this block (the node cannot trace, or traces are turned off)."
+                    : "The node could not trace this block."}
+              </p>
+            )}
+            <InternalTable calls={d.internalTransactions ?? []} caption="Calls made by this transaction" />
+          </section>
           {d.contractCreations && d.contractCreations.length > 0 && (
             <section aria-labelledby="tx-creations">
               <h2 id="tx-creations">Contracts created ({d.contractCreations.length})</h2>
