@@ -1,3 +1,4 @@
+import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
 import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createExportWorker } from "./jobs/export-worker.ts";
@@ -17,6 +18,18 @@ async function main(): Promise<void> {
   shutdown.onShutdown("meta", () => meta.close());
   const bus = await openBus(config);
   shutdown.onShutdown("bus", () => bus.close());
+  const metrics = createMetricsRegistry("query-api");
+  // The same nodes ingest follows: address balances and Etherscan's proxy/logs read them.
+  const rpc =
+    config.rpcUrls.length > 0
+      ? createRpcPool({
+          endpoints: parseEndpoints(config.rpcUrls),
+          logger: logger.child({ component: "rpc-pool" }),
+          metrics: createRpcMetrics(metrics, "chainlog_api_rpc"),
+        })
+      : null;
+  rpc?.start();
+  shutdown.onShutdown("rpc-pool", async () => rpc?.close());
 
   if (settings.exportWorker) {
     const worker = createExportWorker({
@@ -34,8 +47,9 @@ async function main(): Promise<void> {
     store,
     meta,
     bus,
+    rpc,
     logger,
-    metrics: createMetricsRegistry("query-api"),
+    metrics,
     config: { ...settings, busPartitions: config.BUS_PARTITIONS },
   });
   // Registered last so it runs first: stop accepting, drain in-flight requests, then close the ports.

@@ -3,6 +3,7 @@ import { createServer, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
 import { trustFunction } from "@chainlog/runtime-config";
 import { applyServerLimits, CONNECTION_CHECK_INTERVAL_MS, type Logger } from "@chainlog/telemetry";
 import { ErrorResponse } from "@chainlog/tx-schema";
@@ -29,6 +30,7 @@ import { isHttps } from "./http/tls.ts";
 import { jsonSchemaOf, zodValidatorCompiler } from "./http/validation.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
+import { registerEtherscanRoutes } from "./routes/etherscan.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerPortfolioRoutes } from "./routes/portfolio.ts";
@@ -46,6 +48,8 @@ export interface ApiServerDeps {
   meta: MetaStore;
   /** Without a bus there is no live stream: /v1/stream answers 503. */
   bus?: Bus;
+  /** The node pool (ETH_RPC_URL): balances, Etherscan's proxy and logs. Without it those answer an error. */
+  rpc?: RpcPool | null;
   logger: Logger;
   metrics: Registry;
   config?: Partial<ApiSettings>;
@@ -249,6 +253,9 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) =>
+    registerEtherscanRoutes(scope, { store: deps.store, rpc: deps.rpc ?? null }),
+  );
   await app.register(async (scope) => registerStatusRoutes(scope, deps));
   await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings, passwords }));
   await app.register(async (scope) => registerWatchlistRoutes(scope, { meta: deps.meta, settings }));

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "@chainlog/embedded";
 import type { Bus, IndexedBlock, MetaStore, Store } from "@chainlog/ports";
 import { addressOf, buildBlock, type TxSpec } from "@chainlog/ports/contract";
+import type { RpcPool } from "@chainlog/rpc";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import { type ApiServer, createApiServer } from "../server.ts";
 import type { ApiSettings } from "../settings.ts";
@@ -18,7 +19,13 @@ export interface ApiHarness {
 
 /** query-api on the real embedded SQLite store and meta store in a temporary directory. */
 export async function openApiHarness(
-  options: { settings?: Partial<ApiSettings>; withBus?: boolean; blocks?: IndexedBlock[] } = {},
+  options: {
+    settings?: Partial<ApiSettings>;
+    withBus?: boolean;
+    blocks?: IndexedBlock[];
+    /** A node pool (tests start anvil): balances, Etherscan's proxy and logs. */
+    rpc?: RpcPool;
+  } = {},
 ): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "chainlog-query-api-"));
   const store = createSqliteStore({ path: join(dir, "store.db") });
@@ -31,6 +38,7 @@ export async function openApiHarness(
     store,
     meta,
     ...(bus ? { bus } : {}),
+    ...(options.rpc ? { rpc: options.rpc } : {}),
     logger: createLogger("query-api-test", "silent"),
     metrics: createMetricsRegistry("query-api-test"),
     config: {

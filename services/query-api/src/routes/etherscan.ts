@@ -1,0 +1,112 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { type EtherscanDeps, runEtherscan } from "../etherscan/actions.ts";
+import {
+  EtherscanEnvelope,
+  EtherscanResponse,
+  envelopeOfApiError,
+  MESSAGES,
+  notOk,
+} from "../etherscan/envelope.ts";
+import type { EtherscanQuery } from "../etherscan/params.ts";
+import { ApiError } from "../http/errors.ts";
+import { route } from "../http/route.ts";
+
+/*
+ * Every parameter is an optional string here: Etherscan refuses bad values with its own envelope (HTTP 200), so
+ * they are checked per action, never by the schema (whose 400 would be in Chainlog's shape).
+ */
+const text = (description: string) => z.string().max(4096).optional().describe(description);
+const Query = z.object({
+  module: text("account | block | logs | transaction | stats | proxy"),
+  action: text(
+    "account: balance, balancemulti, txlist, txlistinternal, tokentx, tokennfttx, token1155tx; block: getblocknobytime; logs: getLogs; transaction: gettxreceiptstatus; stats: ethprice; proxy: eth_blockNumber, eth_getBlockByNumber, eth_getTransactionByHash, eth_getTransactionReceipt, eth_getBlockTransactionCountByNumber, eth_getTransactionByBlockNumberAndIndex, eth_getTransactionCount, eth_getCode, eth_getStorageAt, eth_gasPrice, eth_call, eth_estimateGas",
+  ),
+  apikey: text("a Chainlog API key (clk_…), as Etherscan clients send it; or the Authorization header"),
+  address: text("0x address (balancemulti: up to 20, comma-separated)"),
+  contractaddress: text("token contract (token lists)"),
+  tag: text("latest (default) or a 0x-hex block number"),
+  startblock: text("first block, decimal"),
+  endblock: text("last block, decimal"),
+  page: text("page from 1"),
+  offset: text("rows per page; page × offset ≤ 10000"),
+  sort: text("asc (default) | desc"),
+  txhash: text("transaction hash"),
+  timestamp: text("unix seconds (getblocknobytime)"),
+  closest: text("before (default) | after"),
+  fromBlock: text("getLogs: decimal, 0x-hex or latest"),
+  toBlock: text("getLogs: decimal, 0x-hex or latest"),
+  topic0: text("getLogs topic"),
+  topic1: text("getLogs topic"),
+  topic2: text("getLogs topic"),
+  topic3: text("getLogs topic"),
+  topic0_1_opr: text("and | or"),
+  topic0_2_opr: text("and | or"),
+  topic0_3_opr: text("and | or"),
+  topic1_2_opr: text("and | or"),
+  topic1_3_opr: text("and | or"),
+  topic2_3_opr: text("and | or"),
+  boolean: text("proxy eth_getBlockByNumber: true for full transactions"),
+  index: text("proxy: 0x-hex transaction index"),
+  position: text("proxy eth_getStorageAt: 0x-hex slot"),
+  to: text("proxy eth_call / eth_estimateGas"),
+  data: text("proxy eth_call / eth_estimateGas"),
+  value: text("proxy eth_estimateGas"),
+  gas: text("proxy eth_estimateGas"),
+  gasPrice: text("proxy eth_estimateGas"),
+  id: text("proxy: JSON-RPC id echoed back"),
+});
+const V2Query = Query.extend({ chainid: text("the chain's id (v2 API); must be this Chainlog's chain") });
+
+const SUMMARY =
+  'Etherscan-compatible API: module/action in the query string, answers { status, message, result } (errors: status "0", message "NOTOK", HTTP 200); proxy answers JSON-RPC';
+
+export function registerEtherscanRoutes(app: FastifyInstance, deps: EtherscanDeps): void {
+  // Errors of the access layer (bad key, rate limit, scope) and the framework, in Etherscan's envelope too:
+  // its clients read nothing else. The HTTP status stays, so a 429 still says Retry-After.
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.headers) void reply.headers(error.headers);
+      return reply.code(error.statusCode).send(envelopeOfApiError(error));
+    }
+    request.log.error({ err: error, reqId: request.id, route: request.routeOptions.url }, "request failed");
+    return reply.code(500).send(notOk(`Error! internal error (request id ${request.id})`));
+  });
+
+  let chainId: Promise<number | null> | null = null;
+  const ourChainId = () => {
+    if (!deps.rpc) return Promise.resolve(null);
+    chainId ??= deps.rpc.request("eth_chainId", []).then(
+      (id) => Number(id),
+      () => {
+        chainId = null;
+        return null;
+      },
+    );
+    return chainId;
+  };
+
+  for (const url of ["/api", "/v2/api"]) {
+    const v2 = url === "/v2/api";
+    route(app, {
+      method: "GET",
+      url,
+      summary: v2 ? `${SUMMARY}; chainid must be this chain's` : SUMMARY,
+      tags: ["etherscan"],
+      auth: { public: "read" },
+      apiKeyQuery: "apikey",
+      query: v2 ? V2Query : Query,
+      responses: { 200: EtherscanResponse },
+      errorBody: EtherscanEnvelope,
+      handler: async ({ query }) => {
+        const q = query as EtherscanQuery;
+        if (v2) {
+          const want = await ourChainId();
+          if (!q.chainid || !/^[0-9]{1,15}$/.test(q.chainid) || (want !== null && Number(q.chainid) !== want))
+            return notOk(MESSAGES.chainId);
+        }
+        return runEtherscan(deps, q);
+      },
+    });
+  }
+}
