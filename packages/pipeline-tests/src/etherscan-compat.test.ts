@@ -1,0 +1,234 @@
+import {
+  type Anvil,
+  connectDevnet,
+  deployErc20,
+  deployErc721,
+  deployErc1155,
+  mintErc20,
+  mintErc721,
+  mintErc1155,
+  startAnvil,
+  transferErc20,
+} from "@chainlog/devnet";
+import { EtherscanProvider, JsonRpcProvider } from "ethers";
+import { ethers as ethers5 } from "ethers5";
+import type { Address, Hash } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Pipeline, startPipeline, waitFor } from "./pipeline.ts";
+
+/*
+ * Etherscan clients, unchanged but for their base URL, against the whole pipeline on a devnet: ethers v6's
+ * EtherscanProvider (the proxy module and account balance, with Etherscan's v2 chainid) and ethers v5's, a
+ * separate implementation that reads the account and logs modules (txlist, getLogs) on the v1 path. Every answer
+ * is compared with the node's own, read through ethers' JSON-RPC providers.
+ */
+const CHAIN_ID = 11155111; // a chain both ethers versions know for Etherscan
+const TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
+// Never an unlocked account and on no watchlist: whatever Chainlog knows of it, it learned by indexing.
+const STRANGER = "0x5eeded0000000000000000000000000000c0ffee" as Address;
+
+let anvil: Anvil;
+let pipeline: Pipeline;
+let apiKey = "";
+let token: Address;
+let nft: Address;
+let multi: Address;
+const toStranger: Hash[] = [];
+
+class ChainlogEtherscanV6 extends EtherscanProvider {
+  readonly base: string;
+  constructor(base: string, key: string) {
+    super(CHAIN_ID, key);
+    this.base = base;
+  }
+  override getUrl(module: string, params: Record<string, string>): string {
+    return super.getUrl(module, params).replace(/^https:\/\/api\.etherscan\.io/, this.base);
+  }
+}
+
+/** What an answer says, without the provider objects ethers hangs on it. */
+const plain = (x: { toJSON(): unknown } | null) => JSON.parse(JSON.stringify(x));
+
+let v5Base = "";
+class ChainlogEtherscanV5 extends ethers5.providers.EtherscanProvider {
+  override getBaseUrl(): string {
+    return v5Base;
+  }
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil({ chainId: CHAIN_ID, accounts: 3 });
+  const client = await connectDevnet(anvil.rpcUrl);
+  const [deployer, alice] = await client.getAddresses();
+  pipeline = await startPipeline({ rpcUrl: anvil.rpcUrl });
+
+  token = await deployErc20(client, { name: "Compat Token", symbol: "CMP", decimals: 6 });
+  nft = await deployErc721(client);
+  multi = await deployErc1155(client);
+  await mintErc20(client, { token, to: alice!, amount: 5_000_000n });
+  toStranger.push(
+    (await transferErc20(client, { token, to: STRANGER, amount: 1_250_000n, account: alice! }))
+      .transactionHash,
+  );
+  toStranger.push((await mintErc721(client, { token: nft, to: STRANGER, tokenId: 7n })).transactionHash);
+  toStranger.push(
+    (await mintErc1155(client, { token: multi, to: STRANGER, ids: [1n, 2n], values: [10n, 20n] }))
+      .transactionHash,
+  );
+  for (const value of [10n ** 18n, 3n])
+    toStranger.push(await client.sendTransaction({ account: deployer!, to: STRANGER, value, chain: null }));
+  const head = Number(await client.getBlockNumber());
+
+  await waitFor(
+    "the pipeline at the node's head, token metadata included",
+    async () => {
+      const latest = await fetch(`${pipeline.apiUrl}/v1/blocks/latest`);
+      if (latest.status !== 200 || ((await latest.json()) as { number: number }).number < head) return false;
+      const t = await fetch(`${pipeline.apiUrl}/v1/tokens/${token}`);
+      return (
+        t.status === 200 && ((await t.json()) as { token: { symbol: string | null } }).token.symbol === "CMP"
+      );
+    },
+    120_000,
+    500,
+  );
+  for (const h of toStranger)
+    await waitFor("the transaction", async () => (await fetch(`${pipeline.apiUrl}/v1/tx/${h}`)).ok, 60_000);
+
+  // A Chainlog API key, as `apikey=` in the clients' URLs.
+  const signup = await fetch(`${pipeline.apiUrl}/v1/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "compat@example.org", password: "a long enough password" }),
+  });
+  const cookie = String(signup.headers.get("set-cookie")).split(";")[0]!;
+  const created = await fetch(`${pipeline.apiUrl}/v1/keys`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ name: "compat", scopes: ["read"] }),
+  });
+  apiKey = ((await created.json()) as { key: string }).key;
+  v5Base = pipeline.apiUrl;
+}, 240_000);
+
+afterAll(async () => {
+  await pipeline?.stop();
+  await anvil?.stop();
+});
+
+describe("ethers v6 EtherscanProvider (v2 API, chainid)", () => {
+  it("answers what the node answers: head, balances, blocks, transactions, receipts, nonces, code", async () => {
+    const scan = new ChainlogEtherscanV6(pipeline.apiUrl, apiKey);
+    const node = new JsonRpcProvider(anvil.rpcUrl, CHAIN_ID, { staticNetwork: true });
+    try {
+      expect(await scan.getBlockNumber()).toBe(await node.getBlockNumber());
+      expect(await scan.getBalance(STRANGER)).toBe(await node.getBalance(STRANGER));
+      expect(await scan.getBalance(STRANGER)).toBe(10n ** 18n + 3n);
+      const n = (await node.getTransactionReceipt(toStranger[0]!))!.blockNumber;
+      expect(plain(await scan.getBlock(n, true))).toEqual(plain(await node.getBlock(n, true)));
+      for (const hash of toStranger) {
+        expect(plain(await scan.getTransaction(hash))).toEqual(plain(await node.getTransaction(hash)));
+        const receipt = plain(await scan.getTransactionReceipt(hash));
+        expect(receipt).toEqual(plain(await node.getTransactionReceipt(hash)));
+        expect(receipt.status).toBe(1);
+      }
+      const [deployer] = await node.listAccounts();
+      expect(await scan.getTransactionCount(deployer!.address)).toBe(
+        await node.getTransactionCount(deployer!.address),
+      );
+      expect(await scan.getCode(token)).toBe(await node.getCode(token));
+    } finally {
+      scan.destroy();
+      node.destroy();
+    }
+  });
+});
+
+describe("ethers v5 EtherscanProvider (v1 API: account and logs modules)", () => {
+  it("getHistory (txlist) lists the stranger's transactions as the node has them", async () => {
+    const scan = new ChainlogEtherscanV5("sepolia", apiKey);
+    const node = new ethers5.providers.StaticJsonRpcProvider(anvil.rpcUrl, {
+      name: "sepolia",
+      chainId: CHAIN_ID,
+    });
+    const history = await scan.getHistory(STRANGER);
+    // txlist is by from/to: the token transfers reached the stranger through a contract, not as its `to`.
+    const direct = toStranger.slice(3);
+    expect(history.map((t) => t.hash)).toEqual(direct);
+    for (const t of history) {
+      const n = await node.getTransaction(t.hash);
+      expect({
+        from: t.from,
+        to: t.to,
+        value: t.value.toString(),
+        nonce: t.nonce,
+        blockNumber: t.blockNumber,
+      }).toEqual({
+        from: n.from,
+        to: n.to,
+        value: n.value.toString(),
+        nonce: n.nonce,
+        blockNumber: n.blockNumber,
+      });
+      expect(t.timestamp).toBe((await node.getBlock(n.blockNumber!)).timestamp);
+    }
+    expect((await scan.getBalance(STRANGER)).toString()).toBe((await node.getBalance(STRANGER)).toString());
+  });
+
+  it("getLogs (logs module) returns the node's logs", async () => {
+    const scan = new ChainlogEtherscanV5("sepolia", apiKey);
+    const node = new ethers5.providers.StaticJsonRpcProvider(anvil.rpcUrl, {
+      name: "sepolia",
+      chainId: CHAIN_ID,
+    });
+    const filter = { address: token, topics: [TRANSFER], fromBlock: 0, toBlock: "latest" };
+    const pick = (l: ethers5.providers.Log) => ({
+      blockNumber: l.blockNumber,
+      blockHash: l.blockHash,
+      transactionHash: l.transactionHash,
+      logIndex: l.logIndex,
+      address: l.address,
+      topics: l.topics,
+      data: l.data,
+    });
+    const fromNode = (await node.getLogs(filter)).map(pick);
+    expect(fromNode).toHaveLength(2);
+    expect((await scan.getLogs(filter)).map(pick)).toEqual(fromNode);
+  });
+});
+
+describe("token lists of an unwatched address, compared with the node's Transfer logs", () => {
+  // biome-ignore lint/suspicious/noExplicitAny: Etherscan rows are probed field by field
+  const list = async (action: string): Promise<any[]> => {
+    const res = await fetch(
+      `${pipeline.apiUrl}/api?module=account&action=${action}&address=${STRANGER}&apikey=${apiKey}`,
+    );
+    const body = (await res.json()) as { status: string; result: unknown[] };
+    expect(body.status, action).toBe("1");
+    return body.result;
+  };
+
+  it("tokentx, tokennfttx, token1155tx", async () => {
+    const [erc20] = await list("tokentx");
+    const log = (await new JsonRpcProvider(anvil.rpcUrl, CHAIN_ID, {
+      staticNetwork: true,
+    }).getTransactionReceipt(toStranger[0]!))!.logs[0]!;
+    expect(erc20).toMatchObject({
+      hash: toStranger[0],
+      contractAddress: token.toLowerCase(),
+      to: STRANGER,
+      value: BigInt(log.data).toString(),
+      tokenSymbol: "CMP",
+      tokenName: "Compat Token",
+      tokenDecimal: "6",
+      blockNumber: String(log.blockNumber),
+    });
+    expect((await list("tokennfttx")).map((r) => [r.contractAddress, r.tokenID])).toEqual([
+      [nft.toLowerCase(), "7"],
+    ]);
+    expect((await list("token1155tx")).map((r) => [r.tokenID, r.tokenValue])).toEqual([
+      ["1", "10"],
+      ["2", "20"],
+    ]);
+  });
+});
