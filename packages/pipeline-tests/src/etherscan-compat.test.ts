@@ -197,6 +197,52 @@ describe("ethers v5 EtherscanProvider (v1 API: account and logs modules)", () =>
   });
 });
 
+describe("balances of an unwatched address (/v1/address/:a/balances?confirm=true)", () => {
+  it("equal the node's eth_getBalance and balanceOf / ownerOf at the block the answer names", async () => {
+    const res = await fetch(`${pipeline.apiUrl}/v1/address/${STRANGER}/balances?confirm=true`);
+    expect(res.status).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: the answer is probed field by field
+    const body = (await res.json()) as any;
+    const node = new JsonRpcProvider(anvil.rpcUrl, CHAIN_ID, { staticNetwork: true });
+    const eth = body.holdings.find(
+      (h: { token: string }) => h.token === "0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+    );
+    expect(eth.source).toBe("node");
+    const block = eth.blockNumber as number;
+    expect(BigInt(eth.balance)).toBe(await node.getBalance(STRANGER, block));
+    const call = async (to: string, data: string) => BigInt(await node.call({ to, data, blockTag: block }));
+    const word = (v: string | bigint) => BigInt(v).toString(16).padStart(64, "0");
+    const cmp = body.holdings.find((h: { token: string }) => h.token === token.toLowerCase());
+    const onChain = await call(token, `0x70a08231${word(STRANGER)}`);
+    expect({ balance: cmp.balance, amount: cmp.amount, symbol: cmp.symbol }).toEqual({
+      balance: onChain.toString(),
+      amount: "1.25",
+      symbol: "CMP",
+    });
+    expect(cmp.confirmed).toEqual({ balance: onChain.toString(), blockNumber: block });
+    // The whole history is indexed here: nothing is "since block N".
+    expect(body.indexed).toMatchObject({ fromBlock: 0, fromGenesis: true });
+    expect(body.truncated).toBe(false);
+    const nfts = body.nfts.map(
+      (n: { token: string; tokenId: string; balance: string; confirmed: unknown }) => [
+        n.token,
+        n.tokenId,
+        n.balance,
+        n.confirmed,
+      ],
+    );
+    expect(nfts).toEqual(
+      [
+        [nft.toLowerCase(), "7", "1", { balance: "1", blockNumber: block }],
+        [multi.toLowerCase(), "1", "10", { balance: "10", blockNumber: block }],
+        [multi.toLowerCase(), "2", "20", { balance: "20", blockNumber: block }],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)),
+    );
+    expect(await call(multi, `0x00fdd58e${word(STRANGER)}${word(2n)}`)).toBe(20n);
+    node.destroy();
+  });
+});
+
 describe("token lists of an unwatched address, compared with the node's Transfer logs", () => {
   // biome-ignore lint/suspicious/noExplicitAny: Etherscan rows are probed field by field
   const list = async (action: string): Promise<any[]> => {

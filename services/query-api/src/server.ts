@@ -29,6 +29,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { isHttps } from "./http/tls.ts";
 import { jsonSchemaOf, zodValidatorCompiler } from "./http/validation.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
+import { registerBalanceRoutes } from "./routes/balances.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
 import { registerEtherscanRoutes } from "./routes/etherscan.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
@@ -253,6 +254,13 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) =>
+    registerBalanceRoutes(scope, {
+      store: deps.store,
+      rpc: deps.rpc ?? null,
+      ethBalanceCacheMs: settings.ethBalanceCacheMs,
+    }),
+  );
   await app.register(async (scope) =>
     registerEtherscanRoutes(scope, { store: deps.store, rpc: deps.rpc ?? null }),
   );

@@ -53,6 +53,8 @@ export interface ApiSettings {
   busPartitions: number;
   /** Run queued export jobs in this process (main.ts only). */
   exportWorker: boolean;
+  /** How long an address's ETH balance read from the node is reused (an address page polled by many). */
+  ethBalanceCacheMs: number;
 }
 
 export const defaultSettings: ApiSettings = {
@@ -82,6 +84,7 @@ export const defaultSettings: ApiSettings = {
   maxConnectionsPerClient: 64,
   busPartitions: 8,
   exportWorker: true,
+  ethBalanceCacheMs: 2_000,
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -121,6 +124,7 @@ const SettingsEnv = z.object({
   API_HANDLER_TIMEOUT_MS: int(1000).optional(),
   API_MAX_CONNECTIONS_PER_CLIENT: int(1).optional(),
   API_EXPORT_WORKER: bool.optional(),
+  API_ETH_BALANCE_CACHE_MS: int(0).optional(),
 });
 
 export class SettingsError extends Error {
@@ -186,5 +190,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
     maxConnectionsPerClient: e.API_MAX_CONNECTIONS_PER_CLIENT ?? d.maxConnectionsPerClient,
     busPartitions: d.busPartitions,
     exportWorker: e.API_EXPORT_WORKER ?? d.exportWorker,
+    ethBalanceCacheMs: e.API_ETH_BALANCE_CACHE_MS ?? d.ethBalanceCacheMs,
   };
 }

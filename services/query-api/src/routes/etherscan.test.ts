@@ -67,7 +67,10 @@ describe("malformed input answers Etherscan's error envelope, never a 5xx", () =
       /Maximum of 20 addresses/,
     );
     await refused("module=account&action=txlist&address=alice", MESSAGES.address);
-    await refused(`module=account&action=txlist&address=${ALICE}&startblock=-1`, "Error! Invalid startblock");
+    await refused(
+      `module=account&action=txlist&address=${ALICE}&startblock=first`,
+      "Error! Invalid startblock",
+    );
     await refused(`module=account&action=txlist&address=${ALICE}&endblock=1e3`, "Error! Invalid endblock");
     await refused(`module=account&action=txlist&address=${ALICE}&page=101&offset=100`, MESSAGES.window);
     await refused(`module=account&action=txlist&address=${ALICE}&page=0`, "Error! Invalid page number");

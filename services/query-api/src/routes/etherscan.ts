@@ -13,50 +13,60 @@ import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 
 /*
- * Every parameter is an optional string here: Etherscan refuses bad values with its own envelope (HTTP 200), so
- * they are checked per action, never by the schema (whose 400 would be in Chainlog's shape).
+ * Every parameter is an optional string of a plain charset here: Etherscan refuses bad values with its own
+ * envelope (HTTP 200), so their form is checked per action with Etherscan's words. The schema only bounds the
+ * charset and length, which keeps any request URL under Node's 16 KiB header limit.
  */
-const text = (description: string) => z.string().max(4096).optional().describe(description);
+const param = (description: string, max = 80, chars = "A-Za-z0-9_") =>
+  z
+    .string()
+    .regex(new RegExp(`^[${chars}]{0,${max}}$`), { error: `must be at most ${max} of [${chars}]` })
+    .optional()
+    .describe(description);
 const Query = z.object({
-  module: text("account | block | logs | transaction | stats | proxy"),
-  action: text(
+  module: param("account | block | logs | transaction | stats | proxy"),
+  action: param(
     "account: balance, balancemulti, txlist, txlistinternal, tokentx, tokennfttx, token1155tx; block: getblocknobytime; logs: getLogs; transaction: gettxreceiptstatus; stats: ethprice; proxy: eth_blockNumber, eth_getBlockByNumber, eth_getTransactionByHash, eth_getTransactionReceipt, eth_getBlockTransactionCountByNumber, eth_getTransactionByBlockNumberAndIndex, eth_getTransactionCount, eth_getCode, eth_getStorageAt, eth_gasPrice, eth_call, eth_estimateGas",
   ),
-  apikey: text("a Chainlog API key (clk_…), as Etherscan clients send it; or the Authorization header"),
-  address: text("0x address (balancemulti: up to 20, comma-separated)"),
-  contractaddress: text("token contract (token lists)"),
-  tag: text("latest (default) or a 0x-hex block number"),
-  startblock: text("first block, decimal"),
-  endblock: text("last block, decimal"),
-  page: text("page from 1"),
-  offset: text("rows per page; page × offset ≤ 10000"),
-  sort: text("asc (default) | desc"),
-  txhash: text("transaction hash"),
-  timestamp: text("unix seconds (getblocknobytime)"),
-  closest: text("before (default) | after"),
-  fromBlock: text("getLogs: decimal, 0x-hex or latest"),
-  toBlock: text("getLogs: decimal, 0x-hex or latest"),
-  topic0: text("getLogs topic"),
-  topic1: text("getLogs topic"),
-  topic2: text("getLogs topic"),
-  topic3: text("getLogs topic"),
-  topic0_1_opr: text("and | or"),
-  topic0_2_opr: text("and | or"),
-  topic0_3_opr: text("and | or"),
-  topic1_2_opr: text("and | or"),
-  topic1_3_opr: text("and | or"),
-  topic2_3_opr: text("and | or"),
-  boolean: text("proxy eth_getBlockByNumber: true for full transactions"),
-  index: text("proxy: 0x-hex transaction index"),
-  position: text("proxy eth_getStorageAt: 0x-hex slot"),
-  to: text("proxy eth_call / eth_estimateGas"),
-  data: text("proxy eth_call / eth_estimateGas"),
-  value: text("proxy eth_estimateGas"),
-  gas: text("proxy eth_estimateGas"),
-  gasPrice: text("proxy eth_estimateGas"),
-  id: text("proxy: JSON-RPC id echoed back"),
+  apikey: param(
+    "a Chainlog API key (clk_…), as Etherscan clients send it; or the Authorization header",
+    100,
+    "A-Za-z0-9_-",
+  ),
+  address: param("0x address (balancemulti: up to 20, comma-separated)", 1000, "A-Za-z0-9,"),
+  contractaddress: param("token contract (token lists)"),
+  tag: param("latest (default) or a 0x-hex block number"),
+  startblock: param("first block, decimal"),
+  endblock: param("last block, decimal"),
+  page: param("page from 1"),
+  offset: param("rows per page; page × offset ≤ 10000"),
+  sort: param("asc (default) | desc"),
+  txhash: param("transaction hash"),
+  timestamp: param("unix seconds (getblocknobytime)"),
+  closest: param("before (default) | after"),
+  fromBlock: param("getLogs: decimal, 0x-hex or latest"),
+  toBlock: param("getLogs: decimal, 0x-hex or latest"),
+  topic0: param("getLogs topic"),
+  topic1: param("getLogs topic"),
+  topic2: param("getLogs topic"),
+  topic3: param("getLogs topic"),
+  topic0_1_opr: param("and | or"),
+  topic0_2_opr: param("and | or"),
+  topic0_3_opr: param("and | or"),
+  topic1_2_opr: param("and | or"),
+  topic1_3_opr: param("and | or"),
+  topic2_3_opr: param("and | or"),
+  boolean: param("proxy eth_getBlockByNumber: true for full transactions"),
+  index: param("proxy: 0x-hex transaction index"),
+  position: param("proxy eth_getStorageAt: 0x-hex slot"),
+  to: param("proxy eth_call / eth_estimateGas"),
+  data: param("proxy eth_call / eth_estimateGas: 0x-hex call data", 6000),
+  value: param("proxy eth_estimateGas"),
+  gas: param("proxy eth_estimateGas"),
+  gasPrice: param("proxy eth_estimateGas"),
+  id: param("proxy: JSON-RPC id echoed back"),
 });
-const V2Query = Query.extend({ chainid: text("the chain's id (v2 API); must be this Chainlog's chain") });
+const V2Query = Query.extend({ chainid: param("the chain's id (v2 API); must be this Chainlog's chain") });
 
 const SUMMARY =
   'Etherscan-compatible API: module/action in the query string, answers { status, message, result } (errors: status "0", message "NOTOK", HTTP 200); proxy answers JSON-RPC';
