@@ -1,17 +1,17 @@
 /**
  * Every third-party chart and image the program deploys, pinned in one place so an upgrade is one reviewed diff.
- * Each chart version was checked against its project's published releases (Strimzi 0.48.0 → Kafka 4.0/4.1;
- * cass-operator chart 0.64.1 → operator v1.30; mongodb-kubernetes 1.11.1; KEDA 2.17.2; cluster-autoscaler 9.46.6;
+ * Each chart version was checked against its project's published releases (Strimzi 0.47.0 → Kafka 3.9.x/4.0;
+ * cass-operator chart 0.64.1 → operator v1.30; mongodb-kubernetes 1.10.0; KEDA 2.17.2; cluster-autoscaler 9.46.6;
  * kube-prometheus-stack 75.15.1). Bump with `helm search repo <chart> --versions`, then re-check the CRD schemas
- * kept in infra/crds/.
+ * kept in infra/crds/ (each file names its upstream tag; the API-server suite installs them).
  */
 export const charts = {
-  strimzi: { repo: "https://strimzi.io/charts/", chart: "strimzi-kafka-operator", version: "0.48.0" },
+  strimzi: { repo: "https://strimzi.io/charts/", chart: "strimzi-kafka-operator", version: "0.47.0" },
   cassOperator: { repo: "https://helm.k8ssandra.io/stable", chart: "cass-operator", version: "0.64.1" },
   mongodbKubernetes: {
     repo: "https://mongodb.github.io/helm-charts",
     chart: "mongodb-kubernetes",
-    version: "1.11.1",
+    version: "1.10.0",
   },
   keda: { repo: "https://kedacore.github.io/charts", chart: "keda", version: "2.17.2" },
   clusterAutoscaler: {
@@ -28,7 +28,8 @@ export const charts = {
 
 /** Engine versions the operators run (each supported by the chart version above). */
 export const engines = {
-  kafka: "4.1.0",
+  /** 3.9, not 4.x: Kafka 4 drops protocol versions kafkajs 2.2.4 still sends (same pin as @chainlog/engines). */
+  kafka: "3.9.1",
   cassandra: "4.1.8",
   mongodb: "8.0.12",
 } as const;

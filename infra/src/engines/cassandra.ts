@@ -6,6 +6,7 @@ import { engines } from "../versions.ts";
 export const cassandraClusterName = "chainlog";
 export const cassandraUser = "chainlog";
 const superuserSecret = "chainlog-cassandra-superuser";
+const configSecretName = "chainlog-cassandra-config";
 
 /**
  * A cass-operator CassandraDatacenter. In the cloud each rack is pinned to one zone, so Cassandra's
@@ -29,6 +30,26 @@ export function createCassandra(
       metadata: { name: superuserSecret, namespace },
       type: "Opaque",
       stringData: { username: cassandraUser, password },
+    },
+    { provider },
+  );
+  const config = new k8s.core.v1.Secret(
+    "cassandra-config",
+    {
+      metadata: { name: configSecretName, namespace },
+      type: "Opaque",
+      stringData: {
+        config: JSON.stringify({
+          "cassandra-yaml": {
+            num_tokens: 16,
+            authenticator: "PasswordAuthenticator",
+            authorizer: "CassandraAuthorizer",
+          },
+          "jvm-server-options": zones
+            ? { initial_heap_size: "4G", max_heap_size: "4G" }
+            : { initial_heap_size: "1G", max_heap_size: "1G" },
+        }),
+      },
     },
     { provider },
   );
@@ -63,19 +84,13 @@ export function createCassandra(
         resources: zones
           ? { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } }
           : { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "2Gi" } },
-        config: {
-          "cassandra-yaml": {
-            num_tokens: 16,
-            authenticator: "PasswordAuthenticator",
-            authorizer: "CassandraAuthorizer",
-          },
-          "jvm-server-options": zones
-            ? { initial_heap_size: "4G", max_heap_size: "4G" }
-            : { initial_heap_size: "1G", max_heap_size: "1G" },
-        },
+        // spec.config is typed `string` (format byte) with preserved unknown fields in the CRD: server-side apply,
+        // which the provider uses, refuses an object there ("expected string"). configSecret is the
+        // operator's other way in, and lets a config change roll the pods.
+        configSecret: configSecretName,
       },
     },
-    { provider, dependsOn: [...dependsOn, secret] },
+    { provider, dependsOn: [...dependsOn, secret, config] },
   );
   return {
     contactPoints: `${cassandraClusterName}-${c.datacenter}-service.${s.dataNamespace}.svc`,

@@ -1,4 +1,4 @@
-import type { BlockEnrichment, IndexedBlock } from "@chainlog/ports";
+import { type BlockEnrichment, type IndexedBlock, internalPositions } from "@chainlog/ports";
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
 import { bucketOf, dayOf, StatsDays, tokenBucketSize } from "./bucket.ts";
 import { type BlockTable, BlockTables } from "./schema/tables.ts";
@@ -20,11 +20,12 @@ export interface BlockRows {
 }
 
 /**
- * What an address_buckets row lists: an address's transactions (tx), token transfers (tt) or swaps (sw), a
+ * What an address_buckets row lists: an address's transactions (tx), token transfers (tt), swaps (sw) or
+ * internal transactions (it), a
  * token's transfers (tk, fine buckets), a token's price days in a quote (p:ETH, p:USD), or the days with
  * block stats (day).
  */
-export type BucketKind = "tx" | "tt" | "sw" | "tk" | "day" | `p:${string}`;
+export type BucketKind = "tx" | "tt" | "sw" | "it" | "tk" | "day" | `p:${string}`;
 
 export function keyOf(row: Row): unknown[] {
   return row.values.slice(0, BlockTables[row.table].key.length);
@@ -106,6 +107,18 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
       table: "creations_by_address",
       values: [c.address, n, c.transactionIndex, JSON.stringify(c)],
     });
+  for (const [f, position] of internalPositions(b.internalTransactions)) {
+    const json = JSON.stringify(f);
+    derived.push({ table: "internal_txs_by_tx", values: [f.transactionHash, block.hash, position, json] });
+    for (const address of new Set([f.from, f.to]))
+      if (address !== null) {
+        derived.push({
+          table: "internal_txs_by_address",
+          values: [address, bucket, n, f.transactionIndex, position, json],
+        });
+        addBucket(address, "it");
+      }
+  }
   for (const p of b.pricePoints) {
     const day = dayOf(p.timestamp);
     derived.push({
@@ -148,7 +161,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 export const ENRICHMENT_CHUNKS = 100_000;
 
 export interface EnrichmentRows {
-  /** Swaps, traced creations, prices and balances, in their query tables. */
+  /** Swaps, traced creations, internal transactions, prices and balances, in their query tables. */
   rows: Row[];
   /** The marks, written last. */
   marks: Row[];
@@ -174,13 +187,21 @@ export function enrichmentRows(e: BlockEnrichment, bucketSize: number): Enrichme
       wethEvents: [],
       swaps: e.swaps,
       contractCreations: e.contractCreations,
+      internalTransactions: e.internalTransactions,
       pricePoints: e.pricePoints,
       balances: e.balances,
       stats: { day: "1970-01-01" } as IndexedBlock["stats"],
     },
     bucketSize,
   );
-  const wanted = new Set<BlockTable>(["swaps_by_address", "creations_by_address", "prices", "balances"]);
+  const wanted = new Set<BlockTable>([
+    "swaps_by_address",
+    "creations_by_address",
+    "internal_txs_by_tx",
+    "internal_txs_by_address",
+    "prices",
+    "balances",
+  ]);
   const mark = JSON.stringify(e.mark);
   return {
     rows: partial.derived.filter((r) => wanted.has(r.table)),
@@ -190,7 +211,7 @@ export function enrichmentRows(e: BlockEnrichment, bucketSize: number): Enrichme
     ],
     swapsByTx: groupBy(e.swaps as unknown[] as { transactionHash: string }[], (s) => s.transactionHash),
     tracedByTx: groupBy(e.contractCreations as { transactionHash: string }[], (c) => c.transactionHash),
-    buckets: partial.buckets.filter(([, kind]) => kind === "sw" || kind.startsWith("p:")),
+    buckets: partial.buckets.filter(([, kind]) => kind === "sw" || kind === "it" || kind.startsWith("p:")),
     balanceTokens: partial.balanceTokens,
   };
 }

@@ -137,6 +137,7 @@ describe("CassandraStore on one migrated keyspace (bucket size 300)", () => {
       approvals: [],
       wethEvents: [],
       contractCreations: [],
+      internalTransactions: [],
     });
   }, 120_000);
 

@@ -15,6 +15,7 @@ import type {
   ContractCreation,
   EnrichmentMark,
   IngestCursor,
+  InternalTransaction,
   Log,
   Receipt,
   Swap,
@@ -253,7 +254,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
   const addressPage = <T>(
     address: string,
     kind: BucketKind,
-    table: "txs_by_address" | "token_transfers_by_address" | "swaps_by_address",
+    table: "txs_by_address" | "token_transfers_by_address" | "swaps_by_address" | "internal_txs_by_address",
     column: string,
     page: { limit: number; cursor?: string | null },
   ): Promise<Page<T>> =>
@@ -484,12 +485,19 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       await settings();
       const row = (
         await exec(
-          `SELECT tx, receipt, logs, transfers, swaps, approvals, weth_events, creations, traced_creations FROM ${ks}.tx_by_hash WHERE hash = ?`,
+          `SELECT block_hash, tx, receipt, logs, transfers, swaps, approvals, weth_events, creations, traced_creations FROM ${ks}.tx_by_hash WHERE hash = ?`,
           [hash.toLowerCase()],
           read,
         )
       ).first();
       if (!row) return null;
+      const internal: InternalTransaction[] = [];
+      for await (const r of await exec(
+        `SELECT itx FROM ${ks}.internal_txs_by_tx WHERE tx_hash = ? AND block_hash = ?`,
+        [hash.toLowerCase(), String(row.block_hash)],
+        read,
+      ))
+        internal.push(parse<InternalTransaction>(r.itx));
       return {
         transaction: parse<Transaction>(row.tx),
         receipt: row.receipt === null ? null : parse<Receipt>(row.receipt),
@@ -502,11 +510,19 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
           ...parseList<ContractCreation>(row.creations),
           ...parseList<ContractCreation>(row.traced_creations),
         ],
+        internalTransactions: internal,
       };
     },
 
     async getAddressTransactions(address, page) {
       return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", {
+        ...page,
+        limit: pageLimit(page),
+      });
+    },
+
+    async getAddressInternalTransactions(address, page) {
+      return addressPage<InternalTransaction>(address, "it", "internal_txs_by_address", "itx", {
         ...page,
         limit: pageLimit(page),
       });

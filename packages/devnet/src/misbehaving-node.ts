@@ -10,12 +10,16 @@ export type Misbehaviour =
   /** debug_trace* answers -32601: no debug namespace. */
   | "no-tracer"
   /** eth_getBlockByNumber of one block (`failBlock`) answers -32000 "header not found", every time. */
-  | "failing-block";
+  | "failing-block"
+  /** A request with a debug_trace* call is never answered (a node stuck re-executing blocks); the rest pass. */
+  | "hanging-tracer";
 
 export interface MisbehavingNode {
   url: string;
   /** Calls seen, by method. */
   readonly calls: Map<string, number>;
+  /** Requests held unanswered right now ("hanging-tracer"). */
+  readonly held: () => number;
   close(): Promise<void>;
 }
 
@@ -61,12 +65,18 @@ export async function startMisbehavingNode(
       return { code: -32000, message: "header not found" };
     return null;
   };
+  let held = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString()) as Call | Call[];
     const list = Array.isArray(body) ? body : [body];
     for (const c of list) calls.set(c.method, (calls.get(c.method) ?? 0) + 1);
+    if (faults.includes("hanging-tracer") && list.some((c) => c.method.startsWith("debug_trace"))) {
+      held++;
+      res.once("close", () => held--);
+      return;
+    }
     const refused = list.map(refusal);
     const forward = list.filter((_, i) => refused[i] === null);
     let answers: { id: number | string }[] = [];
@@ -90,6 +100,11 @@ export async function startMisbehavingNode(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    held: () => held,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

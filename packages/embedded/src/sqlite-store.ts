@@ -7,7 +7,7 @@ import type {
   StoreHealth,
   TransactionDetail,
 } from "@chainlog/ports";
-import { createPageCursors } from "@chainlog/ports";
+import { createPageCursors, internalPositions } from "@chainlog/ports";
 import {
   type BalanceSnapshot,
   type Block,
@@ -16,6 +16,7 @@ import {
   type ContractCreation,
   type EnrichmentMark,
   type IngestCursor,
+  type InternalTransaction,
   mergeBlockStats,
   type PricePoint,
   type Receipt,
@@ -111,10 +112,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const w of b.wethEvents) q.insertWeth.run([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
     for (const c of b.contractCreations)
       q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
+    writeInternal(n, b.internalTransactions);
     for (const p of b.pricePoints)
       q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
     for (const s of b.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);
     q.insertStats.run([n, b.stats.day, JSON.stringify(b.stats)]);
+  };
+
+  /** A block's internal transactions, and each once under its caller and its callee. */
+  const writeInternal = (n: number, frames: readonly InternalTransaction[]) => {
+    for (const [f, position] of internalPositions(frames)) {
+      q.insertInternal.run([n, f.transactionIndex, position, JSON.stringify(f)]);
+      for (const a of new Set([f.from, f.to]))
+        if (a !== null) q.indexInternal.run([a, n, f.transactionIndex, position]);
+    }
   };
 
   const pageOf = <T>(rows: unknown[][], limit: number, query: string, keyLength: number): Page<T> => {
@@ -153,6 +164,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           if (!stored || String(stored[0]) !== e.mark.blockHash) continue;
           for (const c of e.contractCreations)
             q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
+          writeInternal(n, e.internalTransactions);
           for (const s of e.swaps) q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
           for (const p of e.pricePoints)
             q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
@@ -223,6 +235,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         approvals: [],
         wethEvents: [],
         contractCreations: [],
+        internalTransactions: [],
       };
       const lists: unknown[][] = [
         [],
@@ -232,6 +245,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         detail.approvals,
         detail.wethEvents,
         detail.contractCreations,
+        detail.internalTransactions,
       ];
       for (const child of q.txChildren.all([num(row[0]), num(row[1])]))
         lists[num(child[0])]!.push(parse(child[1]));
@@ -246,6 +260,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ? cursors.decode(query, page.cursor, 2)
         : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
       return pageOf<Transaction>(q.addressTxs.all([a, n!, i!, limit + 1]), limit, query, 2);
+    },
+
+    async getAddressInternalTransactions(address, page) {
+      const limit = pageLimit(page);
+      const a = address.toLowerCase();
+      const query = `address-internal:${a}`;
+      const [n, i, p] = page.cursor ? cursors.decode(query, page.cursor, 3) : [MAX, MAX, MAX];
+      return pageOf<InternalTransaction>(q.addressInternal.all([a, n!, i!, p!, limit + 1]), limit, query, 3);
     },
 
     async getAddressTokenTransfers(address, page) {

@@ -8,7 +8,15 @@ import { tempDir } from "./temp-dir.ts";
 /** Reads that may scan: the newest block (the rowid's last row) and one report per running service instance. */
 const MAY_SCAN = new Set<string>(["latest", "statuses"]);
 /** Paged reads: their order must come from the index, never from sorting the matches. */
-const PAGED = ["blockTxs", "addressTxs", "addressTransfers", "tokenTransfers", "addressSwaps", "priceSeries"];
+const PAGED = [
+  "blockTxs",
+  "addressTxs",
+  "addressTransfers",
+  "tokenTransfers",
+  "addressSwaps",
+  "priceSeries",
+  "addressInternal",
+];
 
 describe("SqliteStore query plans", () => {
   const tmp = tempDir();

@@ -31,8 +31,8 @@ export const STORE_SQL = {
 
   /*
    * Every row that belongs to one transaction, in one statement: a trip through the driver costs more than these
-   * index lookups, and a tx-by-hash request would otherwise make six. Kind 1..6: logs, transfers, swaps,
-   * approvals, WETH events, contract creations, each in its own order.
+   * index lookups, and a tx-by-hash request would otherwise make seven. Kind 1..7: logs, transfers, swaps,
+   * approvals, WETH events, contract creations, internal transactions, each in its own order.
    */
   txChildren: `SELECT 1 AS kind, data, log_index AS k1, 0 AS k2 FROM logs WHERE block_number = ?1 AND tx_index = ?2
      UNION ALL SELECT 2, data, log_index, batch_index FROM token_transfers WHERE block_number = ?1 AND tx_index = ?2
@@ -40,6 +40,7 @@ export const STORE_SQL = {
      UNION ALL SELECT 4, data, log_index, 0 FROM approvals WHERE block_number = ?1 AND tx_index = ?2
      UNION ALL SELECT 5, data, log_index, 0 FROM weth_events WHERE block_number = ?1 AND tx_index = ?2
      UNION ALL SELECT 6, data, address, 0 FROM contract_creations WHERE block_number = ?1 AND tx_index = ?2
+     UNION ALL SELECT 7, data, position, 0 FROM internal_txs WHERE block_number = ?1 AND tx_index = ?2
      ORDER BY kind, k1, k2`,
   addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
      JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
@@ -51,6 +52,15 @@ export const STORE_SQL = {
        AND t.batch_index = a.batch_index AND t.block_hash = a.block_hash
      WHERE a.address = ? AND (a.block_number, a.log_index, a.batch_index) < (?, ?, ?)
      ORDER BY a.block_number DESC, a.log_index DESC, a.batch_index DESC LIMIT ?`,
+  insertInternal:
+    "INSERT OR REPLACE INTO internal_txs (block_number, tx_index, position, data) VALUES (?, ?, ?, ?)",
+  indexInternal: `INSERT OR IGNORE INTO address_internal_txs (address, block_number, tx_index, position)
+     VALUES (?, ?, ?, ?)`,
+  addressInternal: `SELECT a.block_number, a.tx_index, a.position, t.data FROM address_internal_txs a
+     JOIN internal_txs t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
+       AND t.position = a.position
+     WHERE a.address = ? AND (a.block_number, a.tx_index, a.position) < (?, ?, ?)
+     ORDER BY a.block_number DESC, a.tx_index DESC, a.position DESC LIMIT ?`,
   insertSwap: "INSERT OR REPLACE INTO swaps (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
   indexSwap: "INSERT OR IGNORE INTO address_swaps (address, block_number, log_index) VALUES (?, ?, ?)",
   insertApproval:

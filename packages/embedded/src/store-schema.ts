@@ -159,7 +159,29 @@ const SCHEMA_V3 = `
   );
 `;
 
-export const STORE_SCHEMA_VERSION = 3;
+/*
+ * Internal transactions (call frames from the traces), keyed like a transaction's rows by block and index plus
+ * the frame's position in trace order; the address index pages them from or to an address. Written by the
+ * enrichment stage, deleted with their height.
+ */
+const SCHEMA_V4 = `
+  CREATE TABLE IF NOT EXISTS internal_txs (
+    block_number INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, tx_index, position)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS address_internal_txs (
+    address TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (address, block_number, tx_index, position)
+  ) WITHOUT ROWID;
+`;
+
+export const STORE_SCHEMA_VERSION = 4;
 
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
@@ -174,6 +196,10 @@ export const DELETE_HEIGHT = [
      SELECT json_extract(data, '$.transactionFrom') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.sender') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.recipient') FROM swaps WHERE block_number = ?1)`,
+  `DELETE FROM address_internal_txs WHERE block_number = ?1 AND address IN (
+     SELECT json_extract(data, '$.from') FROM internal_txs WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.to') FROM internal_txs WHERE block_number = ?1)`,
+  "DELETE FROM internal_txs WHERE block_number = ?1",
   "DELETE FROM transactions WHERE block_number = ?1",
   "DELETE FROM logs WHERE block_number = ?1",
   "DELETE FROM token_transfers WHERE block_number = ?1",
@@ -209,6 +235,8 @@ export function migrateStore(db: Db): Buffer {
           SELECT number, hash, json_object('blockNumber', number, 'blockHash', hash, 'traces', 'none',
             'tokens', 'none', 'pools', 'none', 'balances', 'none', 'enrichedAt', 0) FROM blocks`);
     }
+    // blocks traced before v4 kept only their traced creations: their internal transactions were never stored
+    if (version < 4) db.exec(SCHEMA_V4);
     if (version !== STORE_SCHEMA_VERSION)
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
         STORE_SCHEMA_VERSION,

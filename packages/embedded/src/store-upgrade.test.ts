@@ -57,6 +57,7 @@ describe("SqliteStore schema upgrade", () => {
           approvals: [],
           wethEvents: [],
           contractCreations: b.contractCreations.filter((x) => x.transactionIndex === i),
+          internalTransactions: [],
         });
     }
     expect(blocks[0]!.contractCreations).toHaveLength(1);
@@ -82,6 +83,9 @@ describe("SqliteStore schema upgrade", () => {
     await store.writeBlocks([rich]);
     expect((await store.getAddressSwaps(rich.swaps[0]!.transactionFrom, { limit: 5 })).items).toEqual(
       rich.swaps,
+    );
+    expect((await store.getTransaction(rich.transactions[0]!.hash))?.internalTransactions).toEqual(
+      rich.internalTransactions.filter((f) => f.transactionIndex === 0),
     );
     await store.rollbackBlock({ number: 102, hash: blocks[2]!.block.hash });
     expect((await store.getTokenTransfers(token, { limit: 10 })).items).toHaveLength(2);

@@ -165,3 +165,40 @@ describe("a node that errors on the parent of the start block", () => {
     for (const svc of pipeline.services.values()) expect(svc.exits).toEqual([]);
   });
 });
+
+describe("a node whose tracer never answers", () => {
+  let anvil: Anvil;
+  let node: MisbehavingNode;
+  let pipeline: Pipeline;
+  let head: number;
+  beforeAll(async () => {
+    anvil = await startAnvil({ noMining: true });
+    await buildChain(anvil.rpcUrl, 10, 2);
+    head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));
+    node = await startMisbehavingNode(anvil.rpcUrl, ["hanging-tracer"]);
+    // the timeout far beyond the grace period: only closing the pool can end the trace in flight
+    pipeline = await startPipeline({ rpcUrl: node.url, env: { PROCESSOR_RPC_TIMEOUT_MS: "120000" } });
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    await node?.close();
+    await anvil?.kill();
+  });
+
+  it("stores the raw rows, and SIGTERM stops the processor at once with exit 0 while a trace is in flight", async () => {
+    await waitFor(
+      "every block's raw rows stored",
+      async () => (await status(pipeline.apiUrl)).heights?.raw === head + 1,
+      WITHIN_MS,
+    );
+    await expectStoredEqual(pipeline.apiUrl, anvil.rpcUrl, 0, head);
+    await waitFor("a trace request held by the node", async () => node.held() > 0, WITHIN_MS);
+    const processor = pipeline.services.get("processor")!;
+    const exit = new Promise<number | null>((r) => processor.child.once("exit", (code) => r(code)));
+    const started = Date.now();
+    processor.child.kill("SIGTERM");
+    const code = await exit;
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

@@ -8,6 +8,7 @@ import type {
   DailyStats,
   EnrichmentMark,
   IngestCursor,
+  InternalTransaction,
   Log,
   Page,
   PricePoint,
@@ -34,6 +35,8 @@ export interface IndexedBlock {
   wethEvents: WethEvent[];
   swaps: Swap[];
   contractCreations: ContractCreation[];
+  /** Call frames inside the transactions (depth ≥ 1), from the call traces; empty until the block is traced. */
+  internalTransactions: InternalTransaction[];
   pricePoints: PricePoint[];
   /** Balances of watched addresses at the end of this block (only those the block may have changed). */
   balances: BalanceSnapshot[];
@@ -48,6 +51,8 @@ export interface BlockEnrichment {
   mark: EnrichmentMark;
   /** Contracts created by contracts (source "trace"); the receipts' own creations are written with the block. */
   contractCreations: ContractCreation[];
+  /** Call frames inside the block's transactions (depth ≥ 1), from its call traces. */
+  internalTransactions: InternalTransaction[];
   /** Every swap of the block again, now with its pool's tokens and price. */
   swaps: Swap[];
   pricePoints: PricePoint[];
@@ -79,6 +84,8 @@ export interface TransactionDetail {
   wethEvents: WethEvent[];
   /** Contracts this transaction deployed (top level and, when traced, by CREATE/CREATE2 inside it). */
   contractCreations: ContractCreation[];
+  /** The calls this transaction made (depth ≥ 1), in trace order; empty until (or unless) its block is traced. */
+  internalTransactions: InternalTransaction[];
 }
 
 export interface PriceSeriesQuery extends PageQuery {
@@ -119,7 +126,7 @@ export interface Store {
   getHeights(from: number, limit: number): Promise<StoredHeight[]>;
   /**
    * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH events, swaps,
-   * creations, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
+   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
    * a no-op.
    */
   rollbackBlock(ref: BlockRef): Promise<void>;
@@ -132,6 +139,11 @@ export interface Store {
   getTransaction(hash: string): Promise<TransactionDetail | null>;
   /** Transactions from or to an address, newest first (block number, then index, descending). */
   getAddressTransactions(address: string, page: PageQuery): Promise<Page<Transaction>>;
+  /**
+   * Internal transactions (call frames inside transactions) from or to an address, newest first (block number,
+   * transaction index, then trace order, descending).
+   */
+  getAddressInternalTransactions(address: string, page: PageQuery): Promise<Page<InternalTransaction>>;
   /** Token transfers from or to an address, newest first. */
   getAddressTokenTransfers(address: string, page: PageQuery): Promise<Page<TokenTransfer>>;
   /** Transfers of one token contract, newest first (block, log index, batch index descending). */
@@ -173,4 +185,30 @@ export interface Store {
 
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
+}
+
+/**
+ * A transaction's frames in trace order (depth first: a frame before its calls), each with its position in that
+ * order: the key both adapters store and page internal transactions by.
+ */
+export function internalPositions(
+  frames: readonly InternalTransaction[],
+): Array<[InternalTransaction, number]> {
+  const byTx = new Map<string, InternalTransaction[]>();
+  for (const f of frames) {
+    const list = byTx.get(f.transactionHash);
+    if (list) list.push(f);
+    else byTx.set(f.transactionHash, [f]);
+  }
+  const out: Array<[InternalTransaction, number]> = [];
+  for (const list of byTx.values()) {
+    const ordered = [...list].sort((a, b) => compareTraceAddress(a.traceAddress, b.traceAddress));
+    for (const [i, f] of ordered.entries()) out.push([f, i]);
+  }
+  return out;
+}
+
+function compareTraceAddress(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }

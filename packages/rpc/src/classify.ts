@@ -3,6 +3,7 @@ import {
   BlockNotFoundError,
   MalformedRpcAnswerError,
   RpcHttpError,
+  RpcPoolClosedError,
   RpcResponseError,
   RpcTimeoutError,
 } from "./errors.ts";
@@ -43,6 +44,7 @@ function permanentOf(error: RpcResponseError): PermanentKind | null {
 }
 
 export function classifyError(error: unknown): ErrorClass {
+  if (error instanceof RpcPoolClosedError) return "fatal";
   if (error instanceof RpcHttpError) {
     if (error.status === 413) return "split";
     if (error.status === 429) return "rate-limited";

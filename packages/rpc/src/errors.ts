@@ -44,3 +44,11 @@ export class NoHealthyEndpointError extends Error {
     super(`no RPC endpoint could answer${lastError ? `: ${(lastError as Error).message}` : ""}`);
   }
 }
+
+/** The pool was closed (shutdown): calls in flight and waiting retries end at once instead of running out. */
+export class RpcPoolClosedError extends Error {
+  override name = "RpcPoolClosedError";
+  constructor() {
+    super("RPC pool closed");
+  }
+}

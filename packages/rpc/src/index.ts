@@ -5,6 +5,7 @@ export * from "./endpoint.ts";
 export * from "./errors.ts";
 export * from "./fetch-blocks.ts";
 export * from "./fetch-token-metadata.ts";
+export * from "./flatten-call-trace.ts";
 export * from "./json-rpc.ts";
 export * from "./metrics.ts";
 export * from "./rpc-pool.ts";

@@ -12,15 +12,20 @@ export type RpcOutcome = { ok: true; value: unknown } | { ok: false; error: RpcR
 /**
  * Sends calls as one JSON-RPC batch over HTTP (raw fetch: the batch must reach one node as one unit, so its
  * answers are mutually consistent). Transport-level failures throw; per-call errors come back as outcomes.
+ * `signal` ends the request early (the pool closing); it rejects with the signal's reason.
  */
 export async function postBatch(
   url: string,
   calls: readonly WireCall[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<RpcOutcome[]> {
+  signal?.throwIfAborted();
   const body = calls.map((c, i) => ({ jsonrpc: "2.0", id: i, method: c.method, params: c.params }));
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const stop = () => controller.abort();
+  signal?.addEventListener("abort", stop, { once: true });
   let text: string;
   try {
     const res = await fetch(url, {
@@ -32,10 +37,12 @@ export async function postBatch(
     text = await res.text();
     if (!res.ok) throw new RpcHttpError(res.status);
   } catch (error) {
+    signal?.throwIfAborted();
     if (controller.signal.aborted) throw new RpcTimeoutError(timeoutMs);
     throw error;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", stop);
   }
   let json: unknown;
   try {

@@ -2,7 +2,7 @@ import type { EndpointConfig } from "@chainlog/runtime-config";
 import type { Logger } from "@chainlog/telemetry";
 import { classifyError, type PermanentKind, permanentKind } from "./classify.ts";
 import { createEndpoint, type Endpoint, type EndpointStatus } from "./endpoint.ts";
-import { NoHealthyEndpointError, type RpcResponseError } from "./errors.ts";
+import { NoHealthyEndpointError, RpcPoolClosedError, type RpcResponseError } from "./errors.ts";
 import { postBatch, type RpcOutcome } from "./json-rpc.ts";
 import { createRpcMetrics, type RpcMetrics } from "./metrics.ts";
 import type { RpcCall, RpcMethod, RpcParams, RpcReturn } from "./rpc-schema.ts";
@@ -95,7 +95,20 @@ export interface RpcPool {
 }
 
 const MAX_PENALTY_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const done = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 
 export function createRpcPool(options: RpcPoolOptions): RpcPool {
   if (options.endpoints.length === 0) throw new NoHealthyEndpointError();
@@ -111,6 +124,8 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
   let lastServed: Endpoint | undefined;
   let timer: NodeJS.Timeout | undefined;
   let checking: Promise<number> | undefined;
+  // Closing aborts every request in flight and every retry wait: a shutdown never waits out a slow node.
+  const closing = new AbortController();
 
   // With none in rotation, the heads of the last resorts: calls still go to them, so work must not stop.
   const bestHead = () => {
@@ -177,7 +192,10 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
 
   /** Waits for one of the endpoint's concurrency slots; release() hands it to the next waiter. */
   const acquire = async (ep: Endpoint) => {
-    while (ep.inFlight >= ep.concurrency.limit) await new Promise<void>((r) => ep.waiting.push(r));
+    while (ep.inFlight >= ep.concurrency.limit) {
+      await new Promise<void>((r) => ep.waiting.push(r));
+      closing.signal.throwIfAborted();
+    }
     ep.inFlight++;
   };
   const release = (ep: Endpoint) => {
@@ -194,7 +212,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     const started = performance.now();
     let ok = false;
     try {
-      const out = await postBatch(ep.url, calls, timeoutMs);
+      const out = await postBatch(ep.url, calls, timeoutMs, closing.signal);
       ok = true;
       return out;
     } finally {
@@ -261,7 +279,8 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
   ): Promise<T> => {
     let lastError: unknown;
     for (let round = 0; round < maxRounds; round++) {
-      if (round > 0) await sleep(Math.min(2000, 100 * 2 ** round));
+      closing.signal.throwIfAborted();
+      if (round > 0) await sleep(Math.min(2000, 100 * 2 ** round), closing.signal);
       const candidates = order(opts);
       for (const [i, ep] of candidates.entries()) {
         // Unhealthy endpoints are tried only when every healthy one failed in this round.
@@ -309,7 +328,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
       const outOfTime = deadline === undefined ? attempt + 1 >= maxRounds : Date.now() + wait > deadline;
       if (outOfTime) return answers as RpcOutcome[];
       pending = retry;
-      await sleep(wait);
+      await sleep(wait, closing.signal);
     }
   };
 
@@ -319,12 +338,14 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
         ep.url,
         [{ method: "eth_blockNumber", params: [] } as RpcCall],
         timeoutMs,
+        closing.signal,
       );
       if (!out!.ok) throw out!.error;
       if (typeof out!.value !== "string" || !/^0x[0-9a-f]+$/i.test(out!.value))
         throw new Error("eth_blockNumber answer is not a quantity");
       ep.head = Number(BigInt(out!.value));
     } catch (error) {
+      if (closing.signal.aborted) return;
       // A slow answer may only mean a busy node (e.g. serving our own backfill): it counts towards the
       // three-strikes rule instead of taking the endpoint out at once.
       if (ep.healthy) recordFailure(ep, error, false, true);
@@ -423,7 +444,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
       endpoints[0]!.concurrency.limit,
     failovers: () => failoverCount,
     start() {
-      if (timer) return;
+      if (timer || closing.signal.aborted) return;
       const interval = options.healthIntervalMs ?? 1000;
       const tick = () => {
         void checkHealth().finally(() => {
@@ -435,6 +456,9 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     close() {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      closing.abort(new RpcPoolClosedError());
+      // callers queued for a slot wake up and find the pool closed
+      for (const ep of endpoints) for (const wake of ep.waiting.splice(0)) wake();
     },
   };
 }

@@ -10,6 +10,7 @@ export * from "./records/contract-creation.ts";
 export * from "./records/cursor.ts";
 export * from "./records/enrichment.ts";
 export * from "./records/event-location.ts";
+export * from "./records/internal-transaction.ts";
 export * from "./records/log.ts";
 export * from "./records/price-point.ts";
 export * from "./records/primitives.ts";

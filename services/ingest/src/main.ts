@@ -93,8 +93,10 @@ async function main() {
   const running = ingest.run(abort.signal);
   onShutdown("ingest", async () => {
     abort.abort();
-    await running.catch(() => undefined);
+    // fetches in flight end at once (nothing of theirs was published; they are fetched again after a restart),
+    // so a slow node cannot hold the shutdown past the grace period
     pool.close();
+    await running.catch(() => undefined);
   });
   await running;
   if (!abort.signal.aborted) {

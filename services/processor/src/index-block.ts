@@ -27,6 +27,7 @@ export function indexBlock(env: BlockEnvelope): IndexedEnvelope {
       wethEvents: decoded.wethEvents,
       swaps: enrichSwaps(decoded.swaps, from, new Map()),
       contractCreations: decodeContractCreations(env.receipts),
+      internalTransactions: [],
       pricePoints: [],
       balances: [],
       stats: blockStatsOf({

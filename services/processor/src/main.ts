@@ -57,7 +57,6 @@ async function main() {
       : null;
   if (!pool) logger.warn("no ETH_RPC_URL: swaps, prices, traces and balances are not enriched");
   pool?.start();
-  onShutdown("rpc-pool", () => pool?.close());
 
   const processor = createProcessor({
     bus,
@@ -92,6 +91,9 @@ async function main() {
   onShutdown("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
   // Registered last, so it runs first: finish and commit the batch in flight before the bus and store close.
   onShutdown("processor", () => processor.close());
+  // Runs before even that: enrichment reads in flight end at once (their batch is not committed and is redone
+  // after the restart), so a slow or dead node cannot hold the shutdown past its grace period.
+  onShutdown("rpc-pool", () => pool?.close());
   await processor.start();
   logger.info(
     { port: config.PROCESSOR_HTTP_PORT, enrich: config.PROCESSOR_ENRICH, watched: watched.size() },

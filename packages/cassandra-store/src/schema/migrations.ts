@@ -98,4 +98,16 @@ export const Migrations: Migration[] = [
       `ALTER TABLE ${ks}.tx_by_hash ADD IF NOT EXISTS traced_creations text`,
     ],
   },
+  {
+    version: 4,
+    name: "internal transactions (call frames from the traces) by transaction and by address",
+    statements: (ks) => [
+      // clustered by block hash too: a transaction mined again in a fork block keeps each block's frames apart
+      `CREATE TABLE IF NOT EXISTS ${ks}.internal_txs_by_tx (tx_hash text, block_hash text, position int, itx text,
+         PRIMARY KEY ((tx_hash), block_hash, position))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.internal_txs_by_address (address text, bucket bigint, block_number bigint,
+         tx_index int, position int, itx text, PRIMARY KEY ((address, bucket), block_number, tx_index, position))
+         ${desc(["block_number", "tx_index", "position"])}`,
+    ],
+  },
 ];

@@ -43,6 +43,12 @@ export const BlockTables = {
   },
   swaps_by_address: { partition: 2, key: ["address", "bucket", "block_number", "log_index"], data: ["swap"] },
   creations_by_address: { partition: 1, key: ["address", "block_number", "tx_index"], data: ["creation"] },
+  internal_txs_by_tx: { partition: 1, key: ["tx_hash", "block_hash", "position"], data: ["itx"] },
+  internal_txs_by_address: {
+    partition: 2,
+    key: ["address", "bucket", "block_number", "tx_index", "position"],
+    data: ["itx"],
+  },
   prices: {
     partition: 3,
     key: ["token_address", "quote", "day", "ts", "block_number", "log_index"],

@@ -1,7 +1,7 @@
 import { type Address, type Hex, parseEventLogs, type TransactionReceipt } from "viem";
 import { factoryArtifact } from "./artifacts.ts";
 import { confirm, type DevnetClient, defaultAccount } from "./client.ts";
-import { erc20At, erc721At, erc1155At, factoryAt, pairAt, wethAt } from "./deploy.ts";
+import { erc20At, erc721At, erc1155At, ethRouterAt, factoryAt, pairAt, wethAt } from "./deploy.ts";
 
 interface From {
   account?: Address;
@@ -172,6 +172,42 @@ export async function withdrawWeth(
   return confirm(
     client,
     await client.writeContract({ ...wethAt(weth), functionName: "withdraw", args: [amount], account: from }),
+  );
+}
+
+/**
+ * Approves the router for `amount` WETH, then has it unwrap them and pay the ETH to `to`: WETH pays the router
+ * and the router pays `to` inside the call, ETH moves no receipt or log shows as ETH. Resolves with the second
+ * (unwrapping) transaction's receipt.
+ */
+export async function unwrapWethTo(
+  client: DevnetClient,
+  {
+    router,
+    weth,
+    amount,
+    to,
+    account,
+  }: From & { router: Address; weth: Address; amount: bigint; to: Address },
+): Promise<TransactionReceipt> {
+  const from = account ?? (await defaultAccount(client));
+  await confirm(
+    client,
+    await client.writeContract({
+      ...wethAt(weth),
+      functionName: "approve",
+      args: [router, amount],
+      account: from,
+    }),
+  );
+  return confirm(
+    client,
+    await client.writeContract({
+      ...ethRouterAt(router),
+      functionName: "unwrapTo",
+      args: [amount, to],
+      account: from,
+    }),
   );
 }
 

@@ -4,6 +4,7 @@ import {
   erc20Artifact,
   erc721Artifact,
   erc1155Artifact,
+  ethRouterArtifact,
   factoryArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
@@ -83,6 +84,16 @@ export async function deployWeth(client: DevnetClient, { account }: From = {}): 
 export async function deployFactory(client: DevnetClient, { account }: From = {}): Promise<Address> {
   const from = account ?? (await defaultAccount(client));
   const hash = await client.deployContract({ ...factoryArtifact, account: from, args: [] });
+  return deployed(client, hash);
+}
+
+/** A router that unwraps this WETH for a caller and pays the ETH on (see unwrapWethTo). */
+export async function deployEthRouter(
+  client: DevnetClient,
+  { weth, account }: From & { weth: Address },
+): Promise<Address> {
+  const from = account ?? (await defaultAccount(client));
+  const hash = await client.deployContract({ ...ethRouterArtifact, account: from, args: [weth] });
   return deployed(client, hash);
 }
 
@@ -201,6 +212,9 @@ export function erc1155At(address: Address) {
 }
 export function wethAt(address: Address) {
   return { address, abi: weth9Artifact.abi } as const;
+}
+export function ethRouterAt(address: Address) {
+  return { address, abi: ethRouterArtifact.abi } as const;
 }
 export function pairAt(address: Address) {
   return { address, abi: uniswapV2PairArtifact.abi } as const;

@@ -4,7 +4,9 @@ import {
   BalanceSnapshot,
   Block,
   blockStatsOf,
+  type CallType,
   ContractCreation,
+  InternalTransaction,
   Log,
   NATIVE_ASSET,
   PricePoint,
@@ -115,6 +117,20 @@ export interface TxSpec {
   weth?: WethSpec[];
   /** Contracts this transaction's calls created (CREATE/CREATE2 seen in a trace), by address. */
   traceCreations?: string[];
+  /** Calls this transaction made, as its trace shows them (CREATE frames of traceCreations are added). */
+  internal?: InternalSpec[];
+}
+
+/** One call frame inside a transaction: a call of the transaction's callee (depth 1), or of the frame before it. */
+export interface InternalSpec {
+  /** Default: the transaction's callee (depth 1), or the previous frame's callee (nested). */
+  from?: string;
+  to: string | null;
+  value?: string;
+  callType?: CallType;
+  error?: string;
+  /** A call made by the previous frame (depth 2) rather than by the transaction's callee. */
+  nested?: boolean;
 }
 
 export interface BlockSpec {
@@ -162,6 +178,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
   const wethEvents: WethEvent[] = [];
   const swaps: Swap[] = [];
   const contractCreations: ContractCreation[] = [];
+  const internalTransactions: InternalTransaction[] = [];
   const pricePoints: PricePoint[] = [];
   // Heights past 2^40 (tested) would put the default timestamp beyond what a Date holds.
   const timestamp = spec.timestamp ?? 1_700_000_000 + (number % 1_000_000_000) * 12;
@@ -421,6 +438,52 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
           source: "trace",
         }),
       );
+    const callee = t.to ?? createdAddressOf(txHash);
+    const frames: InternalSpec[] = [
+      ...(t.internal ?? []),
+      ...(t.traceCreations ?? []).map((to): InternalSpec => ({ to, callType: "CREATE", value: "0" })),
+    ];
+    let top = -1;
+    let child = -1;
+    let parent: { to: string | null; failed: boolean } = { to: callee, failed: false };
+    for (const f of frames) {
+      if (!f.nested) {
+        top += 1;
+        child = -1;
+      } else child += 1;
+      const caller = f.nested ? parent : { to: callee, failed: false };
+      const failed = caller.failed || f.error !== undefined;
+      const callType = f.callType ?? "CALL";
+      internalTransactions.push(
+        InternalTransaction.parse({
+          blockNumber: number,
+          blockHash: hash,
+          transactionHash: txHash,
+          transactionIndex: i,
+          traceAddress: f.nested ? [top, child] : [top],
+          depth: f.nested ? 2 : 1,
+          callType,
+          from: f.from ?? caller.to,
+          to: f.to,
+          value: callType === "STATICCALL" || callType === "DELEGATECALL" ? null : (f.value ?? "0"),
+          gas: "50000",
+          gasUsed: "21000",
+          input: callType === "CREATE" || callType === "CREATE2" ? "0x6080" : "0x",
+          output: failed ? null : "0x",
+          error: f.error ?? null,
+          revertReason: null,
+          status: failed ? 0 : 1,
+          subtraces: 0,
+        }),
+      );
+      if (!f.nested) parent = { to: f.to, failed };
+    }
+    // subtraces: how many nested frames follow each top frame
+    for (const f of internalTransactions)
+      if (f.transactionHash === txHash && f.depth === 1)
+        f.subtraces = internalTransactions.filter(
+          (g) => g.transactionHash === txHash && g.depth === 2 && g.traceAddress[0] === f.traceAddress[0],
+        ).length;
   });
 
   const block = Block.parse({
@@ -463,6 +526,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
     wethEvents,
     swaps,
     contractCreations,
+    internalTransactions,
     pricePoints,
     balances: (spec.balances ?? []).map((b) =>
       BalanceSnapshot.parse({

@@ -48,6 +48,15 @@ export function richBlock(number: number, label: string, options: RichOptions = 
       {
         from: x.alice,
         to: x.router,
+        // the router unwraps WETH and pays the ETH out; a refund to bob reverts
+        internal: [
+          { to: x.pool, callType: "STATICCALL" },
+          { to: x.weth, value: "0" },
+          { to: x.router, value: "1000", nested: true },
+          { to: x.alice, value: "1000" },
+          { to: x.bob, value: "7", error: "execution reverted" },
+          { to: x.alice, value: "3", nested: true },
+        ],
         transfers: [
           { token: x.weth, from: x.alice, to: x.pool, value: "1000" },
           { token: x.token, from: x.pool, to: x.alice, value: "2000" },
@@ -95,6 +104,7 @@ export function expectedDetail(b: IndexedBlock, i: number): TransactionDetail {
     approvals: of(b.approvals),
     wethEvents: of(b.wethEvents),
     contractCreations: sortCreations(of(b.contractCreations)),
+    internalTransactions: of(b.internalTransactions),
   };
 }
 
@@ -117,6 +127,9 @@ export async function derivedView(store: Store, blocks: IndexedBlock[]) {
     blocks.flatMap((b) => b.swaps.flatMap((s) => [s.transactionFrom, s.sender, s.recipient])),
   );
   const created = uniq(blocks.flatMap((b) => b.contractCreations.map((c) => c.address)));
+  const called = uniq(
+    blocks.flatMap((b) => b.internalTransactions.flatMap((f) => [f.from, f.to].filter((a) => a !== null))),
+  );
   const priced = uniq(blocks.flatMap((b) => b.pricePoints.map((p) => p.token)));
   const watched = uniq(blocks.flatMap((b) => b.balances.map((s) => s.address)));
   const days = uniq(blocks.map((b) => utcDay(b.block.timestamp)));
@@ -134,6 +147,9 @@ export async function derivedView(store: Store, blocks: IndexedBlock[]) {
       swappers.map((a) => allPages((cursor) => store.getAddressSwaps(a, { limit: 2, cursor }))),
     ),
     creations: await Promise.all(created.map((a) => store.getContractCreation(a))),
+    internal: await Promise.all(
+      called.map((a) => allPages((cursor) => store.getAddressInternalTransactions(a, { limit: 2, cursor }))),
+    ),
     series: await Promise.all(
       priced.flatMap((t) =>
         quotes.map((q) => allPages((cursor) => store.getPriceSeries(t, q, { limit: 2, cursor }))),
@@ -160,6 +176,7 @@ export function splitEnrichment(b: IndexedBlock): { raw: IndexedBlock; enrichmen
       ...b,
       swaps: b.swaps.map((s) => ({ ...s, token0: null, token1: null, price: null })),
       contractCreations: b.contractCreations.filter((c) => c.source === "receipt"),
+      internalTransactions: [],
       pricePoints: [],
       balances: [],
     },
@@ -174,6 +191,7 @@ export function splitEnrichment(b: IndexedBlock): { raw: IndexedBlock; enrichmen
         enrichedAt: 1_700_000_000_000,
       },
       contractCreations: b.contractCreations.filter((c) => c.source === "trace"),
+      internalTransactions: b.internalTransactions,
       swaps: b.swaps,
       pricePoints: b.pricePoints,
       balances: b.balances,

@@ -111,6 +111,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
           approvals: [],
           wethEvents: [],
           contractCreations: [],
+          internalTransactions: [],
         });
         expect(detail!.logs).toHaveLength(2);
         for (const [i, tx] of b.transactions.entries())

@@ -4,6 +4,7 @@ import type { Log } from "../records/log.ts";
 import type { Receipt } from "../records/receipt.ts";
 import type { Transaction } from "../records/transaction.ts";
 import { InvalidRpcAnswerError } from "./errors.ts";
+import { fastBlock, fastReceipt } from "./from-rpc-fast.ts";
 import { quantityToDecimal as dec, quantityToSafeInt as int } from "./quantity.ts";
 import { RpcBlock, RpcReceipt, type RpcTransaction } from "./rpc-schemas.ts";
 
@@ -55,26 +56,40 @@ export function transactionFromRpc(tx: ParsedTx): Transaction {
 
 /** Validates an `eth_getBlockByNumber(n, true)` answer and turns it into records. */
 export function blockFromRpc(raw: unknown): { block: Block; transactions: Transaction[] } {
-  const parsed = RpcBlock.safeParse(raw);
-  if (!parsed.success) throw new InvalidRpcAnswerError("eth_getBlockByNumber", describe(parsed.error));
-  const b = parsed.data;
-  const number = int(b.number, "number");
-  const transactions: Transaction[] = [];
-  for (const [i, t] of b.transactions.entries()) {
-    if (typeof t === "string")
-      throw new InvalidRpcAnswerError(
-        "eth_getBlockByNumber",
-        "transaction hashes where full objects were asked",
-      );
-    const tx = transactionFromRpc(t);
-    if (tx.blockHash !== b.hash || tx.blockNumber !== number)
+  let read: { block: Block; transactions: Transaction[] };
+  try {
+    read = fastBlock(raw);
+  } catch {
+    // not a well-formed answer: the schemas say what is wrong (see from-rpc-fast.ts)
+    read = blockFromSchema(raw);
+  }
+  const { block, transactions } = read;
+  for (const [i, tx] of transactions.entries()) {
+    if (tx.blockHash !== block.hash || tx.blockNumber !== block.number)
       throw new InvalidRpcAnswerError("eth_getBlockByNumber", `transaction ${i} belongs to another block`);
     if (tx.transactionIndex !== i)
       throw new InvalidRpcAnswerError(
         "eth_getBlockByNumber",
         `transaction ${i} has index ${tx.transactionIndex}`,
       );
-    transactions.push(tx);
+  }
+  return read;
+}
+
+/** The reference reading through the zod schemas: explains malformed answers; the fast readers must match it. */
+export function blockFromSchema(raw: unknown): { block: Block; transactions: Transaction[] } {
+  const parsed = RpcBlock.safeParse(raw);
+  if (!parsed.success) throw new InvalidRpcAnswerError("eth_getBlockByNumber", describe(parsed.error));
+  const b = parsed.data;
+  const number = int(b.number, "number");
+  const transactions: Transaction[] = [];
+  for (const t of b.transactions) {
+    if (typeof t === "string")
+      throw new InvalidRpcAnswerError(
+        "eth_getBlockByNumber",
+        "transaction hashes where full objects were asked",
+      );
+    transactions.push(transactionFromRpc(t));
   }
   const block: Block = {
     number,
@@ -109,6 +124,11 @@ export function blockFromRpc(raw: unknown): { block: Block; transactions: Transa
     parentBeaconBlockRoot: b.parentBeaconBlockRoot ?? null,
   };
   return { block, transactions };
+}
+
+/** The reference reading of one receipt (see blockFromSchema). */
+export function receiptFromSchema(raw: unknown): { receipt: Receipt; logs: Log[] } {
+  return receiptFromParsed(RpcReceipt.parse(raw));
 }
 
 function receiptFromParsed(r: ParsedReceipt): { receipt: Receipt; logs: Log[] } {
@@ -160,9 +180,15 @@ export function receiptsFromRpc(
   const logs: Log[] = [];
   let lastLogIndex = -1;
   for (const [i, item] of raw.entries()) {
-    const parsed = RpcReceipt.safeParse(item);
-    if (!parsed.success) throw new InvalidRpcAnswerError(method, `receipt ${i}: ${describe(parsed.error)}`);
-    const { receipt, logs: receiptLogs } = receiptFromParsed(parsed.data);
+    let read: { receipt: Receipt; logs: Log[] };
+    try {
+      read = fastReceipt(item);
+    } catch {
+      const parsed = RpcReceipt.safeParse(item);
+      if (!parsed.success) throw new InvalidRpcAnswerError(method, `receipt ${i}: ${describe(parsed.error)}`);
+      read = receiptFromParsed(parsed.data);
+    }
+    const { receipt, logs: receiptLogs } = read;
     const tx = transactions[i]!;
     if (receipt.transactionHash !== tx.hash)
       throw new InvalidRpcAnswerError(method, `receipt ${i} is for another tx`);

@@ -205,5 +205,10 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     const [fast] = await enricher.enrich([indexBlock(factoryBlock)]);
     expect(fast?.mark.traces).toBe("done");
     expect(fast?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
+    // the same frames as internal transactions; the transaction's own call is not one
+    expect(fast?.internalTransactions.map((f) => [f.depth, f.callType, f.to])).toEqual([
+      [1, "CREATE", children[0]],
+      [1, "CREATE2", children[1]],
+    ]);
   }, 60_000);
 });

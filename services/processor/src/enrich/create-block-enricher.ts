@@ -2,17 +2,20 @@ import type { BlockEnrichment, Store } from "@chainlog/ports";
 import {
   createTokenMetadataFetcher,
   type TokenMetadata as FetchedMetadata,
+  flattenBlockTrace,
   NoHealthyEndpointError,
   permanentKind,
   type RpcBlockTrace,
   type RpcPool,
   RpcResponseError,
+  TraceUnavailableError,
 } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import type {
   ContractCreation,
   EnrichmentMark,
   EnrichmentPart,
+  InternalTransaction,
   TokenMetadata,
   TokenStandard,
 } from "@chainlog/tx-schema";
@@ -22,7 +25,7 @@ import { resolvePriceQuotes } from "../derive/price-quotes.ts";
 import type { IndexedEnvelope } from "../index-block.ts";
 import { createPoolTokenReader, type PoolTokens } from "./pool-tokens.ts";
 import { readBalances } from "./read-balances.ts";
-import { TraceUnavailableError, traceCreations } from "./trace-creations.ts";
+import { traceCreations } from "./trace-creations.ts";
 
 export type TraceMode = "auto" | "on" | "off";
 /** The features a node may refuse for good (method missing, state pruned): turned off for it, probed again later. */
@@ -161,13 +164,14 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
     for (const address of settled) stored.add(address);
   };
 
-  /** One block's call traces: its traced creations, or why there are none. */
-  const traceBlock = async (
-    b: IndexedEnvelope,
-  ): Promise<{ part: EnrichmentPart; creations: ContractCreation[] }> => {
-    if (traceMode === "off" || !pool) return { part: "off", creations: [] };
-    if (b.indexed.transactions.length === 0) return { part: "none", creations: [] };
-    if (!pool.featureAvailable(TRACES)) return { part: "off", creations: [] };
+  type Traced = { part: EnrichmentPart; creations: ContractCreation[]; internal: InternalTransaction[] };
+  const without = (part: EnrichmentPart): Traced => ({ part, creations: [], internal: [] });
+
+  /** One block's call traces: its internal transactions and traced creations, or why there are none. */
+  const traceBlock = async (b: IndexedEnvelope): Promise<Traced> => {
+    if (traceMode === "off" || !pool) return without("off");
+    if (b.indexed.transactions.length === 0) return without("none");
+    if (!pool.featureAvailable(TRACES)) return without("off");
     let endpoint = "";
     try {
       const trace = await pool.withEndpoint(
@@ -180,19 +184,24 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
         },
         { feature: TRACES },
       );
-      const traced = traceCreations(trace as RpcBlockTrace, b.indexed.block, b.indexed.transactions);
+      const frames = flattenBlockTrace(trace as RpcBlockTrace, b.indexed.block, b.indexed.transactions);
       const known = new Set(b.indexed.contractCreations.map((c) => c.address));
-      return { part: "done", creations: traced.filter((c) => !known.has(c.address)) };
+      return {
+        part: "done",
+        creations: traceCreations(frames).filter((c) => !known.has(c.address)),
+        // the transactions' own calls are the transactions themselves: stored are the calls they made
+        internal: frames.filter((f) => f.depth > 0),
+      };
     } catch (error) {
       // the node cannot trace (no debug API, no tracer, pruned state): off for this endpoint, not per block
       const permanent = error instanceof RpcResponseError && permanentKind(error) !== null;
       if (permanent || (error instanceof TraceUnavailableError && traceMode === "auto")) {
         pool.featureOff(endpoint, TRACES, (error as Error).message);
-        return { part: "off", creations: [] };
+        return without("off");
       }
       if (error instanceof NoHealthyEndpointError || error instanceof TraceUnavailableError) {
         logger.warn({ block: b.indexed.block.number, err: (error as Error).message }, "block not traced");
-        return { part: "failed", creations: [] };
+        return without("failed");
       }
       throw error;
     }
@@ -211,6 +220,7 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
       const out: BlockEnrichment[] = blocks.map(({ indexed }, i) => ({
         mark: { ...marks[i]!, enrichedAt: 0 },
         contractCreations: [],
+        internalTransactions: [],
         swaps: indexed.swaps,
         pricePoints: [],
         balances: [],
@@ -296,6 +306,7 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
         traced.forEach((t, i) => {
           marks[i]!.traces = t.part;
           out[i]!.contractCreations = t.creations;
+          out[i]!.internalTransactions = t.internal;
         });
       };
 

@@ -1,5 +1,5 @@
 import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
-import type { RpcPool } from "@chainlog/rpc";
+import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import { type BlockEnvelope, decodeEnvelope, type ProcessorStatus, Topics } from "@chainlog/tx-schema";
 import { indexBlock } from "../index-block.ts";
@@ -69,11 +69,15 @@ export function createEnricher(params: EnricherParameters) {
         startFrom: "earliest",
         maxBatchSize: params.maxBatchSize ?? 50,
         onBatch,
-        onError: (error) =>
+        onError: (error) => {
+          // shutting down: the batch is not committed and is enriched again after the restart
+          if (error instanceof RpcPoolClosedError)
+            return logger.info("enrichment batch left for the restart");
           logger.error(
             { err: error instanceof Error ? error.message : String(error) },
             "enrichment batch failed; retrying",
-          ),
+          );
+        },
       });
       logger.info({ group, topic: Topics.enrich }, "enrichment stage consuming");
     },

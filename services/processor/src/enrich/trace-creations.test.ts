@@ -1,5 +1,6 @@
+import { flattenBlockTrace, type RpcBlockTrace } from "@chainlog/rpc";
 import { describe, expect, it } from "vitest";
-import { type BlockTrace, TraceUnavailableError, traceCreations } from "./trace-creations.ts";
+import { traceCreations } from "./trace-creations.ts";
 
 const block = { number: 7, hash: `0x${"b".repeat(64)}` };
 const tx = (n: number) => ({ hash: `0x${String(n).repeat(64)}`, transactionIndex: n });
@@ -7,9 +8,9 @@ const a = (c: string) => `0x${c.repeat(40)}`;
 
 describe("traceCreations", () => {
   it("keeps nested CREATE/CREATE2 frames, skips the top-level deployment and anything under a failed frame", () => {
-    const trace: BlockTrace = [
+    const trace: RpcBlockTrace = [
       {
-        txHash: tx(1).hash,
+        txHash: tx(1).hash as `0x${string}`,
         result: {
           type: "CALL",
           from: a("1"),
@@ -33,20 +34,14 @@ describe("traceCreations", () => {
           ],
         },
       },
-      { txHash: tx(2).hash, result: { type: "CREATE", from: a("1"), to: a("8") } },
+      { txHash: tx(2).hash as `0x${string}`, result: { type: "CREATE", from: a("1"), to: a("8") } },
     ];
-    const got = traceCreations(trace, block, [tx(1), tx(2)]);
+    const got = traceCreations(flattenBlockTrace(trace, block, [tx(1), tx(2)]));
     expect(got.map((c) => [c.address, c.creator, c.transactionIndex, c.source])).toEqual([
       [a("2"), a("f"), 1, "trace"],
       [a("3"), a("f"), 1, "trace"],
       [a("4"), a("3"), 1, "trace"],
     ]);
     expect(got[0]?.blockHash).toBe(block.hash);
-  });
-
-  it("refuses a block whose transactions came back as errors (a pruned node)", () => {
-    expect(() =>
-      traceCreations([{ txHash: tx(1).hash, error: "Resource not found" }], block, [tx(1)]),
-    ).toThrow(TraceUnavailableError);
   });
 });

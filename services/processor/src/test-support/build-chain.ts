@@ -9,6 +9,7 @@ import {
   deployErc20,
   deployErc721,
   deployErc1155,
+  deployEthRouter,
   deployFactory,
   deployWeth,
   depositWeth,
@@ -20,6 +21,7 @@ import {
   transferErc20,
   transferErc721,
   transferErc1155,
+  unwrapWethTo,
 } from "@chainlog/devnet";
 import type { Address, Hash } from "viem";
 
@@ -43,6 +45,8 @@ export interface BuiltChain {
     pair: Address;
     wethStable: Address;
     tokenWeth: Address;
+    /** Unwraps WETH and pays the ETH on: ETH from WETH to it, and from it to bob, inside one call. */
+    router: Address;
   };
   created: { create: Address; create2: Address };
   txs: {
@@ -52,12 +56,14 @@ export interface BuiltChain {
     batch: Hash;
     approve: Hash;
     deposit: Hash;
+    /** The router unwrapping `amounts.unwrap` WETH of `me` and paying it to bob. */
+    unwrap: Hash;
     factory: Hash;
     ethSwap: Hash;
     /** The last block's transaction: tokenA → WETH to bob, from `me` (a watched address). */
     swap: Hash;
   };
-  amounts: { swapIn: bigint; swapOut: bigint; ethSwapIn: bigint; ethSwapOut: bigint };
+  amounts: { swapIn: bigint; swapOut: bigint; ethSwapIn: bigint; ethSwapOut: bigint; unwrap: bigint };
 }
 
 /**
@@ -111,6 +117,10 @@ export async function buildChain(rpcUrl: string): Promise<BuiltChain> {
   const approve = (await approveErc20(client, { token: stable, spender: bob, amount: 777n })).transactionHash;
   await mintErc20(client, { token: bytes32, to: alice, amount: 5n });
   const deposit = (await depositWeth(client, { weth, amount: 10n ** 18n })).transactionHash;
+  const router = await deployEthRouter(client, { weth });
+  const unwrapAmount = 25n * 10n ** 16n;
+  const unwrap = (await unwrapWethTo(client, { router, weth, amount: unwrapAmount, to: bob }))
+    .transactionHash;
   const deployedChildren = await factoryDeploy(client, { factory, salt: `0x${"11".repeat(32)}` });
   // ETH priced in USD: sell 0.5 WETH into the WETH/TUSD pair.
   const ethSwapIn = 5n * 10n ** 17n;
@@ -136,6 +146,7 @@ export async function buildChain(rpcUrl: string): Promise<BuiltChain> {
       pair,
       wethStable,
       tokenWeth,
+      router,
     },
     created: { create: deployedChildren.created, create2: deployedChildren.created2 },
     txs: {
@@ -145,10 +156,11 @@ export async function buildChain(rpcUrl: string): Promise<BuiltChain> {
       batch,
       approve,
       deposit,
+      unwrap,
       factory: deployedChildren.receipt.transactionHash,
       ethSwap: eth.receipt.transactionHash,
       swap: last.receipt.transactionHash,
     },
-    amounts: { swapIn, swapOut: last.amountOut, ethSwapIn, ethSwapOut: eth.amountOut },
+    amounts: { swapIn, swapOut: last.amountOut, ethSwapIn, ethSwapOut: eth.amountOut, unwrap: unwrapAmount },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Anvil, erc20At, pairAt, startAnvil } from "@chainlog/devnet";
+import { type Anvil, erc20At, pairAt, rpc, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus } from "@chainlog/embedded";
 import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
 import { createRpcPool } from "@chainlog/rpc";
@@ -345,6 +345,82 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
       expect(new Set(detail?.contractCreations.map((c) => c.address))).toEqual(
         new Set([lower(chain.created.create), lower(chain.created.create2)]),
       );
+    });
+
+    it("stores internal transactions: ETH moved between contracts shows at both ends with the node's values", async () => {
+      interface NodeFrame {
+        type: string;
+        from?: string;
+        to?: string;
+        value?: string;
+        gas?: string;
+        gasUsed?: string;
+        input?: string;
+        output?: string;
+        error?: string;
+        calls?: NodeFrame[];
+      }
+      // the node's own trace of the unwrap, walked here without the flattener
+      const top = await rpc<NodeFrame>(anvil.rpcUrl, "debug_traceTransaction", [
+        chain.txs.unwrap,
+        { tracer: "callTracer" },
+      ]);
+      const nodeFrames: unknown[] = [];
+      const walk = (f: NodeFrame, path: number[]) => {
+        if (path.length > 0)
+          nodeFrames.push({
+            traceAddress: path,
+            callType: f.type,
+            from: f.from?.toLowerCase() ?? null,
+            to: f.to?.toLowerCase() ?? null,
+            value: f.value === undefined ? null : BigInt(f.value).toString(),
+            gas: f.gas === undefined ? null : BigInt(f.gas).toString(),
+            gasUsed: f.gasUsed === undefined ? null : BigInt(f.gasUsed).toString(),
+            input: f.input ?? null,
+            output: f.output ?? null,
+            error: f.error ?? null,
+          });
+        for (const [i, c] of (f.calls ?? []).entries()) walk(c, [...path, i]);
+      };
+      walk(top, []);
+      const detail = await store.getTransaction(chain.txs.unwrap);
+      expect(
+        detail?.internalTransactions.map((f) => ({
+          traceAddress: f.traceAddress,
+          callType: f.callType,
+          from: f.from,
+          to: f.to,
+          value: f.value,
+          gas: f.gas,
+          gasUsed: f.gasUsed,
+          input: f.input,
+          output: f.output,
+          error: f.error,
+        })),
+      ).toEqual(nodeFrames);
+
+      const [weth, router] = [lower(chain.contracts.weth), lower(chain.contracts.router)];
+      const amount = chain.amounts.unwrap.toString();
+      const paid = detail?.internalTransactions.find((f) => f.from === weth && f.to === router);
+      expect(paid).toMatchObject({ callType: "CALL", value: amount, status: 1, depth: 2 });
+      const payout = detail?.internalTransactions.find((f) => f.from === router && f.to === bob);
+      expect(payout).toMatchObject({ callType: "CALL", value: amount, status: 1, depth: 1 });
+      const at = async (a: string) =>
+        (await store.getAddressInternalTransactions(a, { limit: 100 })).items.filter(
+          (f) => f.transactionHash === chain.txs.unwrap,
+        );
+      expect(await at(weth)).toContainEqual(paid);
+      expect(await at(router)).toContainEqual(paid);
+      expect(await at(router)).toContainEqual(payout);
+      expect(await at(bob)).toEqual([payout]);
+      // the factory's children: CREATE and CREATE2 frames of the factory call
+      const factory = await store.getTransaction(chain.txs.factory);
+      expect(
+        factory?.internalTransactions.map((f) => [f.callType, f.from, f.to]).filter(([t]) => t !== "CALL"),
+      ).toEqual([
+        ["CREATE", lower(chain.contracts.factory), lower(chain.created.create)],
+        ["CREATE2", lower(chain.contracts.factory), lower(chain.created.create2)],
+      ]);
     });
 
     it("stores token metadata once per token, the bytes32-symbol token included", async () => {
