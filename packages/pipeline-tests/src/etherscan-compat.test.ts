@@ -4,11 +4,16 @@ import {
   deployErc20,
   deployErc721,
   deployErc1155,
+  deployEthRouter,
+  deployWeth,
+  depositWeth,
   mintErc20,
   mintErc721,
   mintErc1155,
+  rpc,
   startAnvil,
   transferErc20,
+  unwrapWethTo,
 } from "@chainlog/devnet";
 import { EtherscanProvider, JsonRpcProvider } from "ethers";
 import { ethers as ethers5 } from "ethers5";
@@ -34,6 +39,9 @@ let token: Address;
 let nft: Address;
 let multi: Address;
 const toStranger: Hash[] = [];
+/** WETH unwrapped through a router and paid to the stranger inside the call: an internal transaction only. */
+let internalPayment: Hash;
+const UNWRAPPED = 2n * 10n ** 17n;
 
 class ChainlogEtherscanV6 extends EtherscanProvider {
   readonly base: string;
@@ -77,6 +85,12 @@ beforeAll(async () => {
   );
   for (const value of [10n ** 18n, 3n])
     toStranger.push(await client.sendTransaction({ account: deployer!, to: STRANGER, value, chain: null }));
+  const weth = await deployWeth(client);
+  await depositWeth(client, { weth, amount: UNWRAPPED, account: alice! });
+  const router = await deployEthRouter(client, { weth });
+  internalPayment = (
+    await unwrapWethTo(client, { router, weth, amount: UNWRAPPED, to: STRANGER, account: alice! })
+  ).transactionHash;
   const head = Number(await client.getBlockNumber());
 
   await waitFor(
@@ -94,6 +108,18 @@ beforeAll(async () => {
   );
   for (const h of toStranger)
     await waitFor("the transaction", async () => (await fetch(`${pipeline.apiUrl}/v1/tx/${h}`)).ok, 60_000);
+  // Internal transactions come with the enrichment stage (call traces), after the block itself.
+  await waitFor(
+    "the traced internal payment",
+    async () => {
+      const res = await fetch(
+        `${pipeline.apiUrl}/api?module=account&action=txlistinternal&txhash=${internalPayment}`,
+      );
+      return ((await res.json()) as { status: string }).status === "1";
+    },
+    120_000,
+    500,
+  );
 
   // A Chainlog API key, as `apikey=` in the clients' URLs.
   const signup = await fetch(`${pipeline.apiUrl}/v1/auth/signup`, {
@@ -123,7 +149,7 @@ describe("ethers v6 EtherscanProvider (v2 API, chainid)", () => {
     try {
       expect(await scan.getBlockNumber()).toBe(await node.getBlockNumber());
       expect(await scan.getBalance(STRANGER)).toBe(await node.getBalance(STRANGER));
-      expect(await scan.getBalance(STRANGER)).toBe(10n ** 18n + 3n);
+      expect(await scan.getBalance(STRANGER)).toBe(10n ** 18n + 3n + UNWRAPPED);
       const n = (await node.getTransactionReceipt(toStranger[0]!))!.blockNumber;
       expect(plain(await scan.getBlock(n, true))).toEqual(plain(await node.getBlock(n, true)));
       for (const hash of toStranger) {
@@ -240,6 +266,59 @@ describe("balances of an unwatched address (/v1/address/:a/balances?confirm=true
     );
     expect(await call(multi, `0x00fdd58e${word(STRANGER)}${word(2n)}`)).toBe(20n);
     node.destroy();
+  });
+});
+
+describe("txlistinternal, compared with the node's call trace", () => {
+  it("lists the ETH the router paid the stranger inside its call, by address and by transaction", async () => {
+    interface Frame {
+      type: string;
+      from: string;
+      to: string;
+      value?: string;
+      calls?: Frame[];
+    }
+    const trace = await rpc<Frame>(anvil.rpcUrl, "debug_traceTransaction", [
+      internalPayment,
+      { tracer: "callTracer" },
+    ]);
+    const frames: Frame[] = [];
+    const walk = (f: Frame): void => {
+      for (const c of f.calls ?? []) {
+        frames.push(c);
+        walk(c);
+      }
+    };
+    walk(trace);
+    const paid = frames.filter((f) => f.to?.toLowerCase() === STRANGER);
+    expect(paid).toHaveLength(1);
+    const receipt = await rpc<{ blockNumber: string }>(anvil.rpcUrl, "eth_getTransactionReceipt", [
+      internalPayment,
+    ]);
+    const byAddress = await fetch(
+      `${pipeline.apiUrl}/api?module=account&action=txlistinternal&address=${STRANGER}&apikey=${apiKey}`,
+    );
+    const body = (await byAddress.json()) as { status: string; result: Record<string, string>[] };
+    expect(body.status).toBe("1");
+    expect(body.result).toEqual([
+      expect.objectContaining({
+        hash: internalPayment,
+        blockNumber: String(Number(receipt.blockNumber)),
+        from: paid[0]!.from.toLowerCase(),
+        to: STRANGER,
+        value: BigInt(paid[0]!.value ?? "0x0").toString(),
+        type: paid[0]!.type.toLowerCase(),
+        isError: "0",
+      }),
+    ]);
+    expect(BigInt(body.result[0]!.value!)).toBe(UNWRAPPED);
+    const byTx = await fetch(
+      `${pipeline.apiUrl}/api?module=account&action=txlistinternal&txhash=${internalPayment}`,
+    );
+    const all = ((await byTx.json()) as { result: Record<string, string>[] }).result;
+    expect(all.map((r) => [r.from, r.to, r.type])).toEqual(
+      frames.map((f) => [f.from.toLowerCase(), f.to.toLowerCase(), f.type.toLowerCase()]),
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Store } from "@chainlog/ports";
 import { type RpcPool, RpcResponseError } from "@chainlog/rpc";
-import { NATIVE_ASSET, type TokenStandard } from "@chainlog/tx-schema";
+import { type InternalTransaction, NATIVE_ASSET, type TokenStandard } from "@chainlog/tx-schema";
 import { type EtherscanEnvelope, EtherscanError, MESSAGES, none, ok } from "./envelope.ts";
 import {
   address,
@@ -11,7 +11,7 @@ import {
   paging,
   txHash,
 } from "./params.ts";
-import { createRowContext, type TokenListKind, tokenRow, txlistRow } from "./rows.ts";
+import { createRowContext, internalRow, type TokenListKind, tokenRow, txlistRow } from "./rows.ts";
 import { pageOfRange } from "./scan.ts";
 
 export interface EtherscanDeps {
@@ -98,15 +98,32 @@ async function txlist(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
   return ok(await Promise.all(txs.map((tx) => txlistRow(tx, ctx))));
 }
 
-async function txlistInternal(_deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
-  if (q.txhash !== undefined) txHash(q.txhash);
-  else if (q.address !== undefined) address(q.address);
-  blockRange(q);
-  paging(q);
-  // Honest rather than empty: "No transactions found" would claim there were none.
-  throw new EtherscanError(
-    "Error! Internal transactions are not indexed by this Chainlog (no traces stored)",
-  );
+/** Why an empty internal list may not mean "none": the newest block's traces were not read (no tracer, or off). */
+async function tracesOff(store: Store): Promise<boolean> {
+  const latest = await store.getLatestBlock();
+  if (!latest) return false;
+  return (await store.getEnrichment([latest.hash])).get(latest.hash)?.traces === "off";
+}
+
+async function txlistInternal(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
+  const hash = q.txhash ? txHash(q.txhash) : null;
+  const a = hash ? null : address(q.address);
+  const range = blockRange(q);
+  const page = paging(q);
+  let frames: InternalTransaction[];
+  if (hash) {
+    const all = (await deps.store.getTransaction(hash))?.internalTransactions ?? [];
+    const ordered = page.sort === "desc" ? [...all].reverse() : all;
+    frames = ordered.slice(page.skip, page.skip + page.offset);
+  } else frames = await pageOfRange((p) => deps.store.getAddressInternalTransactions(a!, p), range, page);
+  if (frames.length === 0) {
+    // Honest rather than empty: "No transactions found" would claim there were none.
+    if (await tracesOff(deps.store))
+      throw new EtherscanError("Error! Internal transactions are not indexed: the node has no call tracer");
+    return none("No transactions found");
+  }
+  const ctx = createRowContext(deps.store, await latestStored(deps.store));
+  return ok(await Promise.all(frames.map((f) => internalRow(f, ctx))));
 }
 
 const STANDARD: Record<TokenListKind, TokenStandard> = {

@@ -1,5 +1,5 @@
 import type { Store, TransactionDetail } from "@chainlog/ports";
-import type { TokenMetadata, TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import type { InternalTransaction, TokenMetadata, TokenTransfer, Transaction } from "@chainlog/tx-schema";
 
 /**
  * What Etherscan's rows carry beyond the record itself (block time, receipt, token names, confirmations),
@@ -175,5 +175,27 @@ export async function tokenRow(
     tokenValue: t.value,
     tokenName: name,
     tokenSymbol: symbol,
+  };
+}
+
+/** Etherscan's internal transaction row: a call frame with its trace position (traceId "0_1") and failure. */
+export async function internalRow(f: InternalTransaction, ctx: RowContext) {
+  const timestamp = await ctx.timestamp(f.blockNumber);
+  const create = f.callType === "CREATE" || f.callType === "CREATE2";
+  return {
+    blockNumber: String(f.blockNumber),
+    timeStamp: str(timestamp),
+    hash: f.transactionHash,
+    from: f.from ?? "",
+    to: create ? "" : (f.to ?? ""),
+    value: f.value ?? "0",
+    contractAddress: create ? (f.to ?? "") : "",
+    input: f.input ?? "",
+    type: f.callType.toLowerCase(),
+    gas: str(f.gas),
+    gasUsed: str(f.gasUsed),
+    traceId: f.traceAddress.join("_"),
+    isError: f.status === 0 ? "1" : "0",
+    errCode: f.error ?? "",
   };
 }

@@ -77,8 +77,11 @@ describe("malformed input answers Etherscan's error envelope, never a 5xx", () =
     await refused(`module=account&action=txlist&address=${ALICE}&offset=0`, "Error! Invalid offset");
     await refused(`module=account&action=txlist&address=${ALICE}&sort=up`, "Error! Invalid sort order");
     await refused("module=account&action=txlistinternal&txhash=0x1", MESSAGES.txhash);
-    // Until traces are stored, a well-formed call says so plainly instead of claiming there are none.
-    await refused(`module=account&action=txlistinternal&address=${ALICE}`, /not indexed/);
+    await refused("module=account&action=txlistinternal", MESSAGES.address);
+    await refused(
+      `module=account&action=txlistinternal&address=${ALICE}&sort=new`,
+      "Error! Invalid sort order",
+    );
     await refused("module=account&action=tokentx", MESSAGES.address);
     await refused("module=account&action=tokennfttx&contractaddress=0xabc", MESSAGES.contractAddress);
     await refused(`module=account&action=token1155tx&address=${ALICE}&page=x`, "Error! Invalid page number");
@@ -238,6 +241,33 @@ describe("answers", () => {
     expect(
       (await get(`module=proxy&action=eth_getBlockByNumber&tag=${head}&boolean=true`)).body.result,
     ).toEqual(await rpc(anvil.rpcUrl, "eth_getBlockByNumber", [head, true]));
+  });
+});
+
+describe("txlistinternal says when traces are not read, rather than claiming there are none", () => {
+  it("empty and traced: No transactions found; empty and the newest block's traces off: NOTOK", async () => {
+    const none = await get(`module=account&action=txlistinternal&address=${ALICE}`);
+    expect(none.body).toEqual({ status: "0", message: "No transactions found", result: [] });
+    const latest = chain[chain.length - 1]!.block;
+    await h.store.writeEnrichment([
+      {
+        mark: {
+          blockNumber: latest.number,
+          blockHash: latest.hash,
+          traces: "off",
+          tokens: "done",
+          pools: "done",
+          balances: "done",
+          enrichedAt: Date.now(),
+        },
+        contractCreations: [],
+        internalTransactions: [],
+        swaps: [],
+        pricePoints: [],
+        balances: [],
+      },
+    ]);
+    await refused(`module=account&action=txlistinternal&address=${ALICE}`, /not indexed/);
   });
 });
 
