@@ -258,7 +258,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     registerBalanceRoutes(scope, {
       store: deps.store,
       rpc: deps.rpc ?? null,
-      ethBalanceCacheMs: settings.ethBalanceCacheMs,
+      balanceCacheMs: settings.balanceCacheMs,
     }),
   );
   await app.register(async (scope) =>

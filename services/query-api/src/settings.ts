@@ -53,8 +53,8 @@ export interface ApiSettings {
   busPartitions: number;
   /** Run queued export jobs in this process (main.ts only). */
   exportWorker: boolean;
-  /** How long an address's ETH balance read from the node is reused (an address page polled by many). */
-  ethBalanceCacheMs: number;
+  /** How long an address's ETH balance (node) and summed transfers are reused (an address page polled by many). */
+  balanceCacheMs: number;
 }
 
 export const defaultSettings: ApiSettings = {
@@ -84,7 +84,7 @@ export const defaultSettings: ApiSettings = {
   maxConnectionsPerClient: 64,
   busPartitions: 8,
   exportWorker: true,
-  ethBalanceCacheMs: 2_000,
+  balanceCacheMs: 2_000,
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -124,7 +124,7 @@ const SettingsEnv = z.object({
   API_HANDLER_TIMEOUT_MS: int(1000).optional(),
   API_MAX_CONNECTIONS_PER_CLIENT: int(1).optional(),
   API_EXPORT_WORKER: bool.optional(),
-  API_ETH_BALANCE_CACHE_MS: int(0).optional(),
+  API_BALANCE_CACHE_MS: int(0).optional(),
 });
 
 export class SettingsError extends Error {
@@ -190,6 +190,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
     maxConnectionsPerClient: e.API_MAX_CONNECTIONS_PER_CLIENT ?? d.maxConnectionsPerClient,
     busPartitions: d.busPartitions,
     exportWorker: e.API_EXPORT_WORKER ?? d.exportWorker,
-    ethBalanceCacheMs: e.API_ETH_BALANCE_CACHE_MS ?? d.ethBalanceCacheMs,
+    balanceCacheMs: e.API_BALANCE_CACHE_MS ?? d.balanceCacheMs,
   };
 }

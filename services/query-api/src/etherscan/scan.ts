@@ -22,7 +22,9 @@ export async function pageOfRange<T extends { blockNumber: number }>(
   let scanned = 0;
   let cursor: string | null = null;
   do {
-    const page: Page<T> = await list({ limit: STORE_PAGE, cursor });
+    // A first descending page of 25 rows should not read 1000: ask for what the answer needs, then full pages.
+    const limit = cursor === null && paging.sort === "desc" ? Math.min(STORE_PAGE, wanted) : STORE_PAGE;
+    const page: Page<T> = await list({ limit, cursor });
     for (const row of page.items) {
       if (row.blockNumber < range.fromBlock) return cut(rows, paging);
       if (row.blockNumber <= range.toBlock && keep(row)) {

@@ -43,6 +43,46 @@ export function foldTransfers(address: string, transfers: Iterable<TokenTransfer
   return { fungible, nfts };
 }
 
+type Folded = { folded: FoldedTransfers; truncated: boolean };
+type HoldingsReader = (store: Store, address: string, latestHash: string) => Promise<Folded>;
+
+/** Sums the address's transfers, newest first, at most MAX_TRANSFERS of them. */
+async function foldAddressTransfers(store: Store, address: string): Promise<Folded> {
+  const transfers: TokenTransfer[] = [];
+  let cursor: string | null = null;
+  let truncated = false;
+  do {
+    const page = await store.getAddressTokenTransfers(address, { limit: 1000, cursor });
+    transfers.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor && transfers.length >= MAX_TRANSFERS) {
+      truncated = true;
+      break;
+    }
+  } while (cursor);
+  return { folded: foldTransfers(address, transfers), truncated };
+}
+
+/**
+ * Folded holdings kept per address while the newest stored block stays the same, and at most `ttlMs` (blocks of
+ * other bus partitions may land below the newest one): a hot address page sums its history about once per block,
+ * not once per request.
+ */
+export function createHoldingsCache(ttlMs = 2_000, maxEntries = 1000): HoldingsReader {
+  const entries = new Map<string, { latestHash: string; at: number; value: Promise<Folded> }>();
+  return (store, address, latestHash) => {
+    const now = Date.now();
+    const hit = entries.get(address);
+    if (hit && hit.latestHash === latestHash && now - hit.at < ttlMs) return hit.value;
+    const value = foldAddressTransfers(store, address);
+    entries.delete(address);
+    entries.set(address, { latestHash, at: now, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    value.catch(() => entries.delete(address));
+    return value;
+  };
+}
+
 interface EthBalance {
   balance: bigint;
   blockNumber: number;
@@ -111,25 +151,22 @@ async function confirmAt(
  * the node's block beside each.
  */
 export async function loadAddressBalances(
-  deps: { store: Store; rpc: RpcPool | null; ethBalance: EthBalanceReader | null },
+  deps: {
+    store: Store;
+    rpc: RpcPool | null;
+    ethBalance: EthBalanceReader | null;
+    holdings?: HoldingsReader;
+  },
   address: string,
   confirm: boolean,
 ): Promise<AddressBalancesResponse> {
   const { store, rpc } = deps;
   const [lowest, latest] = await Promise.all([store.getHeights(0, 1), store.getLatestBlock()]);
-  const transfers: TokenTransfer[] = [];
-  let cursor: string | null = null;
-  let truncated = false;
-  do {
-    const page = await store.getAddressTokenTransfers(address, { limit: 1000, cursor });
-    transfers.push(...page.items);
-    cursor = page.nextCursor;
-    if (cursor && transfers.length >= MAX_TRANSFERS) {
-      truncated = true;
-      break;
-    }
-  } while (cursor);
-  const folded = foldTransfers(address, transfers);
+  const { folded, truncated } = await (deps.holdings ?? foldAddressTransfers)(
+    store,
+    address,
+    latest?.hash ?? "",
+  );
 
   let eth: EthBalance | null = null;
   if (deps.ethBalance) {
