@@ -4,6 +4,7 @@ import { Block } from "../records/block.ts";
 import { DailyStats } from "../records/block-stats.ts";
 import { ContractCreation } from "../records/contract-creation.ts";
 import { EnrichmentStatus } from "../records/enrichment.ts";
+import { InternalTransaction } from "../records/internal-transaction.ts";
 import { Log } from "../records/log.ts";
 import { PricePoint } from "../records/price-point.ts";
 import { Address, Hash, SafeInt, Uint } from "../records/primitives.ts";
@@ -48,6 +49,8 @@ export const TransactionDetailResponse = z.object({
   approvals: z.array(Approval),
   wethEvents: z.array(WethEvent),
   contractCreations: z.array(ContractCreation),
+  /** Calls the transaction made (depth ≥ 1) from its call trace; empty until its block is traced. */
+  internalTransactions: z.array(InternalTransaction),
   tokens: TokenMap,
   /** Whether the enrichment stage has finished this transaction's block (swap details, traces, balances). */
   enrichment: EnrichmentStatus,
