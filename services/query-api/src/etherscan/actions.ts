@@ -11,13 +11,22 @@ import {
   paging,
   txHash,
 } from "./params.ts";
-import { createRowContext, internalRow, type TokenListKind, tokenRow, txlistRow } from "./rows.ts";
+import {
+  createRowContext,
+  internalRow,
+  type RowCache,
+  type TokenListKind,
+  tokenRow,
+  txlistRow,
+} from "./rows.ts";
 import { pageOfRange } from "./scan.ts";
 
 export interface EtherscanDeps {
   store: Store;
   /** The node pool: balances, the proxy module and logs are read from the node, like Etherscan's. */
   rpc: RpcPool | null;
+  /** Receipts and block times of rows, kept across answers. */
+  rows?: RowCache;
 }
 
 type Answer = EtherscanEnvelope | JsonRpcReply;
@@ -94,7 +103,7 @@ async function txlist(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
   const page = paging(q);
   const txs = await pageOfRange((p) => deps.store.getAddressTransactions(a, p), range, page);
   if (txs.length === 0) return none("No transactions found");
-  const ctx = createRowContext(deps.store, await latestStored(deps.store));
+  const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
   return ok(await Promise.all(txs.map((tx) => txlistRow(tx, ctx))));
 }
 
@@ -122,7 +131,7 @@ async function txlistInternal(deps: EtherscanDeps, q: EtherscanQuery): Promise<A
       throw new EtherscanError("Error! Internal transactions are not indexed: the node has no call tracer");
     return none("No transactions found");
   }
-  const ctx = createRowContext(deps.store, await latestStored(deps.store));
+  const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
   return ok(await Promise.all(frames.map((f) => internalRow(f, ctx))));
 }
 
@@ -148,7 +157,7 @@ function tokenList(kind: TokenListKind) {
     );
     if (rows.length === 0) return none("No transactions found");
     const tokens = await deps.store.getTokens([...new Set(rows.map((t) => t.token))]);
-    const ctx = createRowContext(deps.store, await latestStored(deps.store));
+    const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
     return ok(await Promise.all(rows.map((t) => tokenRow(kind, t, tokens.get(t.token), ctx))));
   };
 }

@@ -1,28 +1,71 @@
-import type { Store, TransactionDetail } from "@chainlog/ports";
-import type { InternalTransaction, TokenMetadata, TokenTransfer, Transaction } from "@chainlog/tx-schema";
+import type { Store } from "@chainlog/ports";
+import type {
+  InternalTransaction,
+  Receipt,
+  TokenMetadata,
+  TokenTransfer,
+  Transaction,
+} from "@chainlog/tx-schema";
+
+/** A transaction with its receipt: all a row needs of the transaction's detail. */
+interface TxReceipt {
+  transaction: Transaction;
+  receipt: Receipt | null;
+}
+
+/**
+ * Row parts kept across answers, keyed by block hash: what a block hash names never changes (a reorg makes new
+ * hashes, it does not edit old ones), so a hot address page reads its 25 receipts and block times once, not on
+ * every request. Bounded; the least recently added go first.
+ */
+export function createRowCache(maxEntries = 50_000) {
+  const entries = new Map<string, unknown>();
+  return {
+    get: <T>(key: string) => entries.get(key) as T | undefined,
+    set(key: string, value: unknown) {
+      entries.set(key, value);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+  };
+}
+export type RowCache = ReturnType<typeof createRowCache>;
 
 /**
  * What Etherscan's rows carry beyond the record itself (block time, receipt, token names, confirmations),
- * looked up once per block / transaction / token for one answer.
+ * looked up once per block / transaction for one answer, and through `cache` across answers.
  */
-export function createRowContext(store: Store, latest: number) {
-  const times = new Map<number, Promise<number | null>>();
-  const details = new Map<string, Promise<TransactionDetail | null>>();
+export function createRowContext(store: Store, latest: number, cache?: RowCache) {
+  const times = new Map<string, Promise<number | null>>();
+  const details = new Map<string, Promise<TxReceipt | null>>();
   return {
     latest,
-    timestamp(block: number) {
-      let t = times.get(block);
+    timestamp(blockHash: string) {
+      const cached = cache?.get<number>(`t:${blockHash}`);
+      if (cached !== undefined) return Promise.resolve(cached);
+      let t = times.get(blockHash);
       if (!t) {
-        t = store.getBlockByNumber(block).then((b) => b?.timestamp ?? null);
-        times.set(block, t);
+        t = store.getBlockByHash(blockHash).then((b) => {
+          if (b) cache?.set(`t:${blockHash}`, b.timestamp);
+          return b?.timestamp ?? null;
+        });
+        times.set(blockHash, t);
       }
       return t;
     },
-    detail(hash: string) {
-      let d = details.get(hash);
+    /** The transaction as stored in block `blockHash` (another block's copy is not this row's). */
+    detail(hash: string, blockHash: string) {
+      const key = `d:${hash}:${blockHash}`;
+      const cached = cache?.get<TxReceipt>(key);
+      if (cached) return Promise.resolve(cached);
+      let d = details.get(key);
       if (!d) {
-        d = store.getTransaction(hash);
-        details.set(hash, d);
+        d = store.getTransaction(hash).then((found) => {
+          if (!found || found.transaction.blockHash !== blockHash) return null;
+          const value = { transaction: found.transaction, receipt: found.receipt };
+          if (found.receipt) cache?.set(key, value);
+          return value;
+        });
+        details.set(key, d);
       }
       return d;
     },
@@ -36,12 +79,7 @@ const methodId = (input: string) => (input.length >= 10 ? input.slice(0, 10) : "
 const confirmations = (ctx: RowContext, block: number) => String(Math.max(0, ctx.latest - block + 1));
 
 /** The fields txlist and the token lists share: where the transaction is and what it paid. */
-function txFields(
-  tx: Transaction,
-  detail: TransactionDetail | null,
-  timestamp: number | null,
-  ctx: RowContext,
-) {
+function txFields(tx: Transaction, detail: TxReceipt | null, timestamp: number | null, ctx: RowContext) {
   const receipt = detail?.receipt ?? null;
   return {
     blockNumber: String(tx.blockNumber),
@@ -63,7 +101,10 @@ function txFields(
 }
 
 export async function txlistRow(tx: Transaction, ctx: RowContext) {
-  const [detail, timestamp] = await Promise.all([ctx.detail(tx.hash), ctx.timestamp(tx.blockNumber)]);
+  const [detail, timestamp] = await Promise.all([
+    ctx.detail(tx.hash, tx.blockHash),
+    ctx.timestamp(tx.blockHash),
+  ]);
   const receipt = detail?.receipt ?? null;
   const base = txFields(tx, detail, timestamp, ctx);
   return {
@@ -99,8 +140,8 @@ export async function tokenRow(
   ctx: RowContext,
 ) {
   const [detail, timestamp] = await Promise.all([
-    ctx.detail(t.transactionHash),
-    ctx.timestamp(t.blockNumber),
+    ctx.detail(t.transactionHash, t.blockHash),
+    ctx.timestamp(t.blockHash),
   ]);
   const tx = detail?.transaction;
   const base = tx
@@ -180,7 +221,7 @@ export async function tokenRow(
 
 /** Etherscan's internal transaction row: a call frame with its trace position (traceId "0_1") and failure. */
 export async function internalRow(f: InternalTransaction, ctx: RowContext) {
-  const timestamp = await ctx.timestamp(f.blockNumber);
+  const timestamp = await ctx.timestamp(f.blockHash);
   const create = f.callType === "CREATE" || f.callType === "CREATE2";
   return {
     blockNumber: String(f.blockNumber),

@@ -9,6 +9,7 @@ import {
   notOk,
 } from "../etherscan/envelope.ts";
 import type { EtherscanQuery } from "../etherscan/params.ts";
+import { createRowCache } from "../etherscan/rows.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 
@@ -71,7 +72,8 @@ const V2Query = Query.extend({ chainid: param("the chain's id (v2 API); must be 
 const SUMMARY =
   'Etherscan-compatible API: module/action in the query string, answers { status, message, result } (errors: status "0", message "NOTOK", HTTP 200); proxy answers JSON-RPC';
 
-export function registerEtherscanRoutes(app: FastifyInstance, deps: EtherscanDeps): void {
+export function registerEtherscanRoutes(app: FastifyInstance, given: EtherscanDeps): void {
+  const deps: EtherscanDeps = { ...given, rows: given.rows ?? createRowCache() };
   // Errors of the access layer (bad key, rate limit, scope) and the framework, in Etherscan's envelope too:
   // its clients read nothing else. The HTTP status stays, so a 429 still says Retry-After.
   app.setErrorHandler((error, request, reply) => {
