@@ -10,7 +10,8 @@ interface IErc1155Receiver {
 
 /// A standard ERC-1155 with open mints; receiver hooks are called for contract recipients.
 contract Erc1155 {
-    mapping(uint256 => mapping(address => uint256)) public balanceOf;
+    // Keyed (account, id): the public getter is then the standard balanceOf(address account, uint256 id).
+    mapping(address => mapping(uint256 => uint256)) public balanceOf;
     mapping(address => mapping(address => bool)) public isApprovedForAll;
 
     event TransferSingle(
@@ -23,14 +24,14 @@ contract Erc1155 {
     event URI(string value, uint256 indexed id);
 
     function mint(address to, uint256 id, uint256 value) external {
-        balanceOf[id][to] += value;
+        balanceOf[to][id] += value;
         emit TransferSingle(msg.sender, address(0), to, id, value);
         _checkSingle(address(0), to, id, value, "");
     }
 
     function mintBatch(address to, uint256[] calldata ids, uint256[] calldata values) external {
         require(ids.length == values.length, "ERC1155: length");
-        for (uint256 i = 0; i < ids.length; i++) balanceOf[ids[i]][to] += values[i];
+        for (uint256 i = 0; i < ids.length; i++) balanceOf[to][ids[i]] += values[i];
         emit TransferBatch(msg.sender, address(0), to, ids, values);
         _checkBatch(address(0), to, ids, values, "");
     }
@@ -43,9 +44,9 @@ contract Erc1155 {
     function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes calldata data) external {
         require(from == msg.sender || isApprovedForAll[from][msg.sender], "ERC1155: auth");
         require(to != address(0), "ERC1155: zero");
-        require(balanceOf[id][from] >= value, "ERC1155: balance");
-        balanceOf[id][from] -= value;
-        balanceOf[id][to] += value;
+        require(balanceOf[from][id] >= value, "ERC1155: balance");
+        balanceOf[from][id] -= value;
+        balanceOf[to][id] += value;
         emit TransferSingle(msg.sender, from, to, id, value);
         _checkSingle(from, to, id, value, data);
     }
@@ -61,9 +62,9 @@ contract Erc1155 {
         require(to != address(0), "ERC1155: zero");
         require(ids.length == values.length, "ERC1155: length");
         for (uint256 i = 0; i < ids.length; i++) {
-            require(balanceOf[ids[i]][from] >= values[i], "ERC1155: balance");
-            balanceOf[ids[i]][from] -= values[i];
-            balanceOf[ids[i]][to] += values[i];
+            require(balanceOf[from][ids[i]] >= values[i], "ERC1155: balance");
+            balanceOf[from][ids[i]] -= values[i];
+            balanceOf[to][ids[i]] += values[i];
         }
         emit TransferBatch(msg.sender, from, to, ids, values);
         _checkBatch(from, to, ids, values, data);

@@ -1,6 +1,7 @@
 /**
  * query-api under autocannon, loopback only, on the embedded store and on Cassandra (a private single node from
- * @chainlog/engines): tx-by-hash and address-page next to a bare route of the same server (GET /bench/noop,
+ * @chainlog/engines): tx-by-hash, address-page, the Etherscan-compatible txlist/tokentx pages and any address's
+ * balances (tokens from indexed transfers: no node here) next to a bare route of the same server (GET /bench/noop,
  * registered only here) as the ceiling. Each server runs in a child process so the load generator does not steal
  * its event loop; both stores are seeded with the same blocks.
  *
@@ -185,8 +186,21 @@ async function benchStore(
     const randomTx = () => `/v1/tx/${ready.txHashes[(i++ * 7919) % ready.txHashes.length]}`;
     const addressPage = () => `/v1/address/${ready.hotAddress}/txs?limit=25`;
     const noop = () => "/bench/noop";
+    const etherscan = (action: string) => () =>
+      `/api?module=account&action=${action}&address=${ready.hotAddress}&page=1&offset=25&sort=desc`;
+    const txlist = etherscan("txlist");
+    const tokentx = etherscan("tokentx");
+    const balances = () => `/v1/address/${ready.hotAddress}/balances`;
+    // An Etherscan refusal is HTTP 200 too: make sure these rows measure real answers.
+    for (const p of [txlist, tokentx]) {
+      const body = (await (await fetch(`${ready.url}${p()}`)).json()) as {
+        status: string;
+        result: unknown[];
+      };
+      if (body.status !== "1" || body.result.length !== 25) throw new Error(`${p()} answered ${body.status}`);
+    }
     // Warm-up so JIT, prepared statements and page caches are hot for every route.
-    for (const p of [noop, randomTx, addressPage])
+    for (const p of [noop, randomTx, addressPage, txlist, tokentx, balances])
       await load(serverCpu, ready.url, p, { ...opts, duration: 2, rate: undefined });
     // Interleaved rounds, median per row: the machine is shared, and a burst of someone else's work then spoils
     // one round of every route instead of all rounds of one route (which would skew the ratios).
@@ -197,6 +211,12 @@ async function benchStore(
       [`noop @${opts.rate}/s`, noop, opts.rate],
       [`tx-by-hash @${opts.rate}/s`, randomTx, opts.rate],
       [`address page @${opts.rate}/s`, addressPage, opts.rate],
+      ["api txlist (25)", txlist, undefined],
+      ["api tokentx (25)", tokentx, undefined],
+      ["balances", balances, undefined],
+      [`api txlist @${opts.rate}/s`, txlist, opts.rate],
+      [`api tokentx @${opts.rate}/s`, tokentx, opts.rate],
+      [`balances @${opts.rate}/s`, balances, opts.rate],
     ];
     const rounds = plan.map(() => [] as Omit<Figures, "store" | "name">[]);
     for (let round = 0; round < opts.rounds; round++)

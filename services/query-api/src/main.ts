@@ -1,5 +1,5 @@
-import { createRpcMetrics, createRpcPool, type RpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
+import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
+import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createExportWorker } from "./jobs/export-worker.ts";
 import { createApiServer } from "./server.ts";
@@ -18,6 +18,18 @@ async function main(): Promise<void> {
   shutdown.onShutdown("meta", () => meta.close());
   const bus = await openBus(config);
   shutdown.onShutdown("bus", () => bus.close());
+  const metrics = createMetricsRegistry("query-api");
+  // The same nodes ingest follows: address balances and Etherscan's proxy/logs read them.
+  const rpc =
+    config.rpcUrls.length > 0
+      ? createRpcPool({
+          endpoints: parseEndpoints(config.rpcUrls),
+          logger: logger.child({ component: "rpc-pool" }),
+          metrics: createRpcMetrics(metrics, "chainlog_api_rpc"),
+        })
+      : null;
+  rpc?.start();
+  shutdown.onShutdown("rpc-pool", async () => rpc?.close());
 
   if (settings.exportWorker) {
     const worker = createExportWorker({
@@ -31,27 +43,13 @@ async function main(): Promise<void> {
     shutdown.onShutdown("export-worker", () => worker.stop());
   }
 
-  const metrics = createMetricsRegistry("query-api");
-  // The wallet's faucet and node relay; without an endpoint they answer 503 and everything else works.
-  let rpc: RpcPool | undefined;
-  if (config.rpcUrls.length > 0) {
-    rpc = createRpcPool({
-      endpoints: parseEndpoints(config.rpcUrls),
-      logger: logger.child({ component: "rpc-pool" }),
-      metrics: createRpcMetrics(metrics),
-    });
-    rpc.start();
-    const pool = rpc;
-    shutdown.onShutdown("rpc", () => pool.close());
-  }
-
   const app = await createApiServer({
     store,
     meta,
     bus,
+    rpc,
     logger,
     metrics,
-    ...(rpc ? { rpc } : {}),
     config: { ...settings, busPartitions: config.BUS_PARTITIONS },
   });
   // Registered last so it runs first: stop accepting, drain in-flight requests, then close the ports.

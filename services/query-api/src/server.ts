@@ -29,7 +29,9 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { isHttps } from "./http/tls.ts";
 import { jsonSchemaOf, zodValidatorCompiler } from "./http/validation.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
+import { registerBalanceRoutes } from "./routes/balances.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
+import { registerEtherscanRoutes } from "./routes/etherscan.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerPortfolioRoutes } from "./routes/portfolio.ts";
@@ -48,11 +50,14 @@ export interface ApiServerDeps {
   meta: MetaStore;
   /** Without a bus there is no live stream: /v1/stream answers 503. */
   bus?: Bus;
+  /**
+   * The node pool (ETH_RPC_URL): balances, Etherscan's proxy and logs, the wallet's faucet and relay. Without it
+   * those answer an error (the faucet and relay 503).
+   */
+  rpc?: RpcPool | null;
   logger: Logger;
   metrics: Registry;
   config?: Partial<ApiSettings>;
-  /** The node pool behind the wallet's faucet and relay; without it they answer 503. */
-  rpc?: RpcPool;
 }
 
 export type ApiServer = FastifyInstance & { liveFeed: LiveFeed | null };
@@ -253,6 +258,16 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) =>
+    registerBalanceRoutes(scope, {
+      store: deps.store,
+      rpc: deps.rpc ?? null,
+      balanceCacheMs: settings.balanceCacheMs,
+    }),
+  );
+  await app.register(async (scope) =>
+    registerEtherscanRoutes(scope, { store: deps.store, rpc: deps.rpc ?? null }),
+  );
   await app.register(async (scope) => registerStatusRoutes(scope, deps));
   await app.register(async (scope) => registerAccountRoutes(scope, { meta: deps.meta, settings, passwords }));
   await app.register(async (scope) => registerWatchlistRoutes(scope, { meta: deps.meta, settings }));

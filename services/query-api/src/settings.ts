@@ -63,6 +63,8 @@ export interface ApiSettings {
   faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number };
   /** Uniswap-V2 pairs quoted by /v1/swap/quote, and the router the page's swaps go through. */
   swap: { pairs: string[]; router: string | null };
+  /** How long an address's ETH balance (node) and summed transfers are reused (an address page polled by many). */
+  balanceCacheMs: number;
 }
 
 export const defaultSettings: ApiSettings = {
@@ -96,6 +98,7 @@ export const defaultSettings: ApiSettings = {
   relayBodyLimit: 256 * 1024,
   faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
   swap: { pairs: [], router: null },
+  balanceCacheMs: 2_000,
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -160,6 +163,7 @@ const SettingsEnv = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be a 0x address" })
     .optional(),
+  API_BALANCE_CACHE_MS: int(0).optional(),
 });
 
 const list = (s: string) =>
@@ -246,5 +250,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       pairs: e.API_SWAP_PAIRS ? list(e.API_SWAP_PAIRS).map((a) => a.toLowerCase()) : d.swap.pairs,
       router: e.API_SWAP_ROUTER?.toLowerCase() ?? d.swap.router,
     },
+    balanceCacheMs: e.API_BALANCE_CACHE_MS ?? d.balanceCacheMs,
   };
 }

@@ -111,6 +111,39 @@ export const PortfolioResponse = z.object({
   holdings: z.array(Holding),
 });
 
+/** A fungible holding of any address (ETH or ERC-20), from the node (ETH) or the indexed transfers. */
+export const AddressHolding = Holding.extend({
+  /** Raw units, signed: transfers out of a balance received before the indexed range make it negative. */
+  balance: z.string().regex(/^-?(0|[1-9][0-9]*)$/),
+  /** "node": read at `blockNumber`; "transfers": the sum of indexed transfers up to `blockNumber`. */
+  source: z.enum(["node", "transfers"]),
+  /** balanceOf at the node's latest block, when asked for with confirm=true (null: the call failed). */
+  confirmed: z.object({ balance: Uint, blockNumber: SafeInt }).nullable().optional(),
+});
+
+/** ERC-721 / ERC-1155 tokens an address holds by the indexed transfers. */
+export const NftHolding = z.object({
+  token: Address,
+  standard: z.enum(["erc721", "erc1155"]),
+  tokenId: Uint,
+  balance: z.string().regex(/^-?(0|[1-9][0-9]*)$/),
+  symbol: z.string().nullable(),
+  name: z.string().nullable(),
+  confirmed: z.object({ balance: Uint, blockNumber: SafeInt }).nullable().optional(),
+});
+
+export const AddressBalancesResponse = z.object({
+  address: Address,
+  /** The indexed range the token holdings are summed over; fromBlock > 0: "since block fromBlock". */
+  indexed: z.object({ fromBlock: SafeInt, toBlock: SafeInt, fromGenesis: z.boolean() }).nullable(),
+  /** Fewer transfers than the address has were summed (a very busy address): holdings are a lower bound. */
+  truncated: z.boolean(),
+  ethUsd: z.number().nullable(),
+  totalUsd: z.number().nullable(),
+  holdings: z.array(AddressHolding),
+  nfts: z.array(NftHolding),
+});
+
 export const TokenResponse = z.object({
   token: TokenMetadata,
   priceUsd: PricePoint.nullable(),
@@ -166,6 +199,9 @@ export type AddressResponse = z.infer<typeof AddressResponse>;
 export type Holding = z.infer<typeof Holding>;
 export type PortfolioResponse = z.infer<typeof PortfolioResponse>;
 export type TokenResponse = z.infer<typeof TokenResponse>;
+export type AddressHolding = z.infer<typeof AddressHolding>;
+export type NftHolding = z.infer<typeof NftHolding>;
+export type AddressBalancesResponse = z.infer<typeof AddressBalancesResponse>;
 export type DailyStatsResponse = z.infer<typeof DailyStatsResponse>;
 export type StatusResponse = z.infer<typeof StatusResponse>;
 export type SearchResponse = z.infer<typeof SearchResponse>;

@@ -20,7 +20,7 @@ declare module "fastify" {
 
 const KEY_RE = /^clk_[A-Za-z0-9_-]{43}$/;
 
-function presentedKey(request: FastifyRequest): string | null {
+function presentedKey(request: FastifyRequest, queryParam?: string): string | null {
   const header = request.headers.authorization;
   if (typeof header === "string" && header.length > 0) {
     const [scheme, value] = header.split(" ");
@@ -31,6 +31,12 @@ function presentedKey(request: FastifyRequest): string | null {
   const key = request.headers["x-api-key"];
   if (typeof key === "string" && key.length > 0) return key;
   if (Array.isArray(key)) throw new UnauthenticatedError("more than one x-api-key header");
+  // Etherscan-style clients can only put the key in the URL; an empty one is no key (ethers sends none unset).
+  if (queryParam) {
+    const value = (request.query as Record<string, unknown> | undefined)?.[queryParam];
+    if (Array.isArray(value)) throw new UnauthenticatedError(`more than one ${queryParam} parameter`);
+    if (typeof value === "string" && value.length > 0) return value;
+  }
   return null;
 }
 
@@ -38,8 +44,12 @@ function presentedKey(request: FastifyRequest): string | null {
  * Every request is looked up afresh (no cache), so a revoked key or a logged-out session fails on the very
  * next request. A credential that is presented but not valid is a 401, never a silent fallback to anonymous.
  */
-export async function resolveIdentity(request: FastifyRequest, meta: MetaStore): Promise<Identity | null> {
-  const key = presentedKey(request);
+export async function resolveIdentity(
+  request: FastifyRequest,
+  meta: MetaStore,
+  keyQueryParam?: string,
+): Promise<Identity | null> {
+  const key = presentedKey(request, keyQueryParam);
   if (key !== null) {
     if (!key.startsWith(API_KEY_PREFIX) || !KEY_RE.test(key))
       throw new UnauthenticatedError("invalid API key");

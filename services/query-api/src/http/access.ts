@@ -32,7 +32,7 @@ export function installAccessHook(
     const config = request.routeOptions.config;
     const access: RouteAccess = { auth: config?.auth ?? "public", throttle: config?.throttle };
     try {
-      request.identity = await resolveIdentity(request, deps.meta);
+      request.identity = await resolveIdentity(request, deps.meta, config?.apiKeyQuery);
     } catch (error) {
       // Failed credentials count against the client, so guessing keys is rate limited too.
       takeClient(request);

@@ -22,6 +22,8 @@ export interface RouteAccess {
   auth: RouteAuth;
   /** "credentials": sign-up and login, which also draw on the per-client password-guessing budget. */
   throttle?: "credentials";
+  /** A query parameter that may carry the API key (Etherscan's `apikey`), beside the headers. */
+  apiKeyQuery?: string;
 }
 
 declare module "fastify" {
@@ -33,6 +35,7 @@ declare module "fastify" {
     /** Set by route(); routes without it (plugins', 404, 405) are public. */
     auth?: RouteAuth;
     throttle?: "credentials";
+    apiKeyQuery?: string;
   }
 }
 
@@ -51,6 +54,8 @@ export interface RouteSpec<P, Q, B, A extends RouteAuth> {
   tags: string[];
   auth: A;
   throttle?: "credentials";
+  /** See RouteAccess.apiKeyQuery. */
+  apiKeyQuery?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -64,6 +69,8 @@ export interface RouteSpec<P, Q, B, A extends RouteAuth> {
   hide?: boolean;
   /** This route's largest body in bytes, when it differs from the server's. */
   bodyLimit?: number;
+  /** The body of every error answer, when the route's scope answers errors in another shape (Etherscan's). */
+  errorBody?: z.ZodType;
   handler: (ctx: {
     params: Out<P>;
     query: Out<Q>;
@@ -132,7 +139,7 @@ function openApiOf(spec: RouteSpec<unknown, unknown, unknown, RouteAuth>): Recor
   for (const status of errorStatuses(spec))
     response[status] = {
       description: ERROR_TEXT[status] ?? "error",
-      content: { "application/json": { schema: jsonSchemaOf(ErrorResponse, "output") } },
+      content: { "application/json": { schema: jsonSchemaOf(spec.errorBody ?? ErrorResponse, "output") } },
     };
   const scope = typeof spec.auth === "object" ? Object.values(spec.auth)[0] : undefined;
   const description =
@@ -166,7 +173,11 @@ export function route<
   B extends z.ZodType | undefined = undefined,
   A extends RouteAuth = RouteAuth,
 >(app: FastifyInstance, spec: RouteSpec<P, Q, B, A>): void {
-  const access: RouteAccess = { auth: spec.auth, ...(spec.throttle ? { throttle: spec.throttle } : {}) };
+  const access: RouteAccess = {
+    auth: spec.auth,
+    ...(spec.throttle ? { throttle: spec.throttle } : {}),
+    ...(spec.apiKeyQuery ? { apiKeyQuery: spec.apiKeyQuery } : {}),
+  };
   app.route({
     method: spec.method,
     url: spec.url,

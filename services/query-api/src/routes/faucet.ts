@@ -27,7 +27,7 @@ const toHex = (n: bigint) => `0x${n.toString(16)}`;
  */
 export function registerFaucetRoutes(
   app: FastifyInstance,
-  deps: { meta: MetaStore; settings: ApiSettings; rpc?: RpcPool; logger: Logger },
+  deps: { meta: MetaStore; settings: ApiSettings; rpc?: RpcPool | null; logger: Logger },
 ): void {
   const { meta, settings, rpc } = deps;
   const { faucet } = settings;

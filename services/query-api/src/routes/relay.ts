@@ -50,7 +50,7 @@ export const METHOD_NOT_ALLOWED = -32601;
  */
 export function registerRelayRoutes(
   app: FastifyInstance,
-  deps: { settings: ApiSettings; rpc?: RpcPool },
+  deps: { settings: ApiSettings; rpc?: RpcPool | null },
 ): void {
   const { settings, rpc } = deps;
   const buckets = createTokenBuckets(settings.relayRateLimit);

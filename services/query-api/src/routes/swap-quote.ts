@@ -55,7 +55,7 @@ export function priceImpactOf(
  */
 export function registerSwapQuoteRoutes(
   app: FastifyInstance,
-  deps: { settings: ApiSettings; rpc?: RpcPool },
+  deps: { settings: ApiSettings; rpc?: RpcPool | null },
 ): void {
   const { settings, rpc } = deps;
   const tokensOf = new Map<string, Promise<[string, string]>>();

@@ -13,7 +13,7 @@ export interface WalletPlatformDeps {
   settings: ApiSettings;
   logger: Logger;
   /** Without it the faucet and the relay answer 503 (no node configured). */
-  rpc?: RpcPool;
+  rpc?: RpcPool | null;
 }
 
 /** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes. */

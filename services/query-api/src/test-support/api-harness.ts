@@ -23,6 +23,7 @@ export async function openApiHarness(
     settings?: Partial<ApiSettings>;
     withBus?: boolean;
     blocks?: IndexedBlock[];
+    /** A node pool (tests start anvil): balances, Etherscan's proxy and logs. */
     rpc?: RpcPool;
   } = {},
 ): Promise<ApiHarness> {

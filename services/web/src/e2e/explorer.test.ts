@@ -399,6 +399,18 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
 
     await page.goto(`${stack.webUrl}/address/${recipient}`);
     await page.getByTestId("portfolio-not-watched").waitFor({ timeout: 15_000 });
+    // Unwatched, it still has balances: ETH as the node has it at the block shown, the token from its transfers.
+    const balances = page.getByTestId("balances");
+    await balances.waitFor({ timeout: 15_000 });
+    const ethRow = balances.locator('tr[data-token="0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"]');
+    const atBlock = Number(await ethRow.locator('a[href^="/block/"]').textContent());
+    expect(await ethRow.locator("[data-raw]").getAttribute("data-raw")).toBe(
+      BigInt(
+        await rpc<string>(anvil.rpcUrl, "eth_getBalance", [recipient, `0x${atBlock.toString(16)}`]),
+      ).toString(),
+    );
+    expect(await balances.locator("tr[data-token]").count()).toBeGreaterThan(1);
+    await page.screenshot({ path: join(artifacts, "address-balances.png"), fullPage: true });
     // A token's address page says who deployed it, and links to the token page.
     await page.goto(`${stack.webUrl}/address/${market.token.toLowerCase()}`);
     await expect

@@ -1,4 +1,5 @@
 import type {
+  AddressBalancesResponse,
   AddressResponse,
   Approval,
   Block,
@@ -48,6 +49,7 @@ export type {
   WethEvent,
 };
 export type Portfolio = PortfolioResponse;
+export type AddressBalances = AddressBalancesResponse;
 export type PipelineStatus = StatusResponse;
 export type Health = StatusResponse["store"];
 
@@ -89,6 +91,11 @@ export const api = {
     ),
   addressSwaps: (address: string, limit: number, cursor?: string | null, signal?: AbortSignal) =>
     getJson<SwapPage>(`/v1/address/${e(address)}/swaps?${pageQuery(limit, cursor)}`, signal),
+  balances: (address: string, confirm: boolean, signal?: AbortSignal) =>
+    getJson<AddressBalancesResponse>(
+      `/v1/address/${e(address)}/balances${confirm ? "?confirm=true" : ""}`,
+      signal,
+    ),
   portfolio: (address: string, signal?: AbortSignal) =>
     getJson<PortfolioResponse>(`/v1/address/${e(address)}/portfolio`, signal),
   token: (address: string, signal?: AbortSignal) =>

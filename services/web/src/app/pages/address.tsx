@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
+import { BalancesView } from "../components/balances.tsx";
 import { ErrorView, Fields, HashLink, Loading, Pager } from "../components/common.tsx";
 import { SwapTable } from "../components/events.tsx";
 import { InternalTable } from "../components/internal.tsx";
@@ -171,6 +172,30 @@ function Overview({ address }: { address: string }) {
   );
 }
 
+/** Every address's balances, watched or not (the node for ETH, the indexed transfers for tokens). */
+function BalancesSection({ address }: { address: string }) {
+  const [confirm, setConfirm] = useState(false);
+  const balances = useResource((signal) => api.balances(address, confirm, signal), `${address}:${confirm}`, {
+    pollMs: PORTFOLIO_POLL_MS,
+  });
+  // An older query-api has no such route: the rest of the page still works without it.
+  if (balances.error instanceof ApiError && balances.error.status === 404) return null;
+  return (
+    <section aria-labelledby="balances-h">
+      <h2 id="balances-h">Balances</h2>
+      {balances.error && <ErrorView error={balances.error} what="balances" retry={balances.reload} />}
+      {!balances.data && !balances.error && <Loading what="balances" />}
+      {balances.data && (
+        <BalancesView
+          balances={balances.data}
+          onConfirm={() => setConfirm(true)}
+          confirming={confirm && !balances.data.holdings.some((h) => h.confirmed !== undefined)}
+        />
+      )}
+    </section>
+  );
+}
+
 function PortfolioSection({ address }: { address: string }) {
   const { user } = useSession();
   const portfolio = useResource((signal) => api.portfolio(address, signal), address, {
@@ -201,6 +226,7 @@ export default function AddressPage({ address }: { address: string }) {
       ) : (
         <>
           <Overview address={normalized} />
+          <BalancesSection address={normalized} />
           <PortfolioSection address={normalized} />
           <h2>History</h2>
           <div role="tablist" aria-label="Address history" className="tabs">

@@ -1,0 +1,276 @@
+import type { Store } from "@chainlog/ports";
+import type { RpcPool } from "@chainlog/rpc";
+import {
+  type AddressBalancesResponse,
+  type AddressHolding,
+  type BalanceSnapshot,
+  NATIVE_ASSET,
+  type NftHolding,
+  type PricePoint,
+  type TokenMetadata,
+  type TokenTransfer,
+} from "@chainlog/tx-schema";
+import { ApiError } from "../http/errors.ts";
+import { valuePortfolio } from "./portfolio.ts";
+
+/** Transfers summed per answer at most: a busier address gets `truncated` (its holdings a lower bound). */
+export const MAX_TRANSFERS = 100_000;
+/** balanceOf calls one confirm=true answer makes at most (the largest holdings first). */
+const MAX_CONFIRM = 100;
+
+export interface FoldedTransfers {
+  /** ERC-20 net balance per token. */
+  fungible: Map<string, bigint>;
+  /** ERC-721 / ERC-1155 net balance per (token, id). */
+  nfts: Map<string, { token: string; standard: "erc721" | "erc1155"; tokenId: string; balance: bigint }>;
+}
+
+/** Net holdings of `address` from its transfers: in minus out (a transfer to itself nets to zero). Pure. */
+export function foldTransfers(address: string, transfers: Iterable<TokenTransfer>): FoldedTransfers {
+  const fungible = new Map<string, bigint>();
+  const nfts: FoldedTransfers["nfts"] = new Map();
+  for (const t of transfers) {
+    const delta = (t.to === address ? BigInt(t.value) : 0n) - (t.from === address ? BigInt(t.value) : 0n);
+    if (t.standard === "erc20") fungible.set(t.token, (fungible.get(t.token) ?? 0n) + delta);
+    else {
+      const tokenId = t.tokenId ?? "0";
+      const key = `${t.token}:${tokenId}`;
+      const held = nfts.get(key) ?? { token: t.token, standard: t.standard, tokenId, balance: 0n };
+      held.balance += delta;
+      nfts.set(key, held);
+    }
+  }
+  return { fungible, nfts };
+}
+
+type Folded = { folded: FoldedTransfers; truncated: boolean };
+type HoldingsReader = (store: Store, address: string, latestHash: string) => Promise<Folded>;
+
+/** Sums the address's transfers, newest first, at most MAX_TRANSFERS of them. */
+async function foldAddressTransfers(store: Store, address: string): Promise<Folded> {
+  const transfers: TokenTransfer[] = [];
+  let cursor: string | null = null;
+  let truncated = false;
+  do {
+    const page = await store.getAddressTokenTransfers(address, { limit: 1000, cursor });
+    transfers.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor && transfers.length >= MAX_TRANSFERS) {
+      truncated = true;
+      break;
+    }
+  } while (cursor);
+  return { folded: foldTransfers(address, transfers), truncated };
+}
+
+/**
+ * Folded holdings kept per address while the newest stored block stays the same, and at most `ttlMs` (blocks of
+ * other bus partitions may land below the newest one): a hot address page sums its history about once per block,
+ * not once per request.
+ */
+export function createHoldingsCache(ttlMs = 2_000, maxEntries = 1000): HoldingsReader {
+  const entries = new Map<string, { latestHash: string; at: number; value: Promise<Folded> }>();
+  return (store, address, latestHash) => {
+    const now = Date.now();
+    const hit = entries.get(address);
+    if (hit && hit.latestHash === latestHash && now - hit.at < ttlMs) return hit.value;
+    const value = foldAddressTransfers(store, address);
+    entries.delete(address);
+    entries.set(address, { latestHash, at: now, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    value.catch(() => entries.delete(address));
+    return value;
+  };
+}
+
+interface EthBalance {
+  balance: bigint;
+  blockNumber: number;
+}
+
+/**
+ * ETH balances read from the node at its latest block, kept `ttlMs` per address: an address page asked for by
+ * many at once costs the node one pair of calls. Bounded: the oldest entries go first.
+ */
+export function createEthBalanceCache(rpc: RpcPool, ttlMs: number, maxEntries = 10_000) {
+  const entries = new Map<string, { at: number; value: Promise<EthBalance> }>();
+  return async (address: string, now = Date.now()): Promise<EthBalance> => {
+    const hit = entries.get(address);
+    if (hit && now - hit.at < ttlMs) return hit.value;
+    const value = (async () => {
+      // The balance at the very block whose number is returned, so a reader can check it at that block.
+      const head = Number(await rpc.request("eth_blockNumber", []));
+      const wei = await rpc.request("eth_getBalance", [address as `0x${string}`, `0x${head.toString(16)}`]);
+      return { balance: BigInt(wei), blockNumber: head };
+    })();
+    entries.delete(address);
+    entries.set(address, { at: now, value });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    value.catch(() => entries.delete(address));
+    return value;
+  };
+}
+export type EthBalanceReader = ReturnType<typeof createEthBalanceCache>;
+
+const word = (hex: string) => hex.replace(/^0x/, "").padStart(64, "0");
+const SELECTOR = { balanceOf: "0x70a08231", ownerOf: "0x6352211e", balanceOf1155: "0x00fdd58e" };
+
+/** balanceOf (ERC-20), ownerOf (ERC-721) and balanceOf(id) (ERC-1155) at one block, in one batch. */
+async function confirmAt(
+  rpc: RpcPool,
+  address: string,
+  block: number,
+  items: { token: string; standard: "erc20" | "erc721" | "erc1155"; tokenId?: string }[],
+): Promise<(bigint | null)[]> {
+  if (items.length === 0) return [];
+  const tag = `0x${block.toString(16)}`;
+  const data = (i: (typeof items)[number]) =>
+    i.standard === "erc20"
+      ? `${SELECTOR.balanceOf}${word(address)}`
+      : i.standard === "erc721"
+        ? `${SELECTOR.ownerOf}${word(BigInt(i.tokenId ?? "0").toString(16))}`
+        : `${SELECTOR.balanceOf1155}${word(address)}${word(BigInt(i.tokenId ?? "0").toString(16))}`;
+  const outcomes = await rpc.batch(
+    items.map((i) => ({
+      method: "eth_call" as const,
+      params: [{ to: i.token as `0x${string}`, data: data(i) as `0x${string}` }, tag as `0x${string}`],
+    })),
+  );
+  return outcomes.map((o, k) => {
+    if (!o.ok || typeof o.value !== "string" || !/^0x[0-9a-fA-F]{64,}$/.test(o.value)) return null;
+    const value = BigInt(`0x${o.value.slice(2, 66)}`);
+    // ownerOf answers the owner: 1 when it is this address.
+    if (items[k]!.standard === "erc721") return BigInt(`0x${word(address)}`) === value ? 1n : 0n;
+    return value;
+  });
+}
+
+/**
+ * Balances of any address, watched or not: ETH from the node at its latest block, tokens summed from the indexed
+ * transfers over the indexed range (stated), valued with the newest indexed prices; `confirm` adds balanceOf at
+ * the node's block beside each.
+ */
+export async function loadAddressBalances(
+  deps: {
+    store: Store;
+    rpc: RpcPool | null;
+    ethBalance: EthBalanceReader | null;
+    holdings?: HoldingsReader;
+  },
+  address: string,
+  confirm: boolean,
+): Promise<AddressBalancesResponse> {
+  const { store, rpc } = deps;
+  const [lowest, latest] = await Promise.all([store.getHeights(0, 1), store.getLatestBlock()]);
+  const { folded, truncated } = await (deps.holdings ?? foldAddressTransfers)(
+    store,
+    address,
+    latest?.hash ?? "",
+  );
+
+  let eth: EthBalance | null = null;
+  if (deps.ethBalance) {
+    try {
+      eth = await deps.ethBalance(address);
+    } catch {
+      throw new ApiError(503, "unavailable", "the node did not answer the ETH balance; try again");
+    }
+  }
+  const fungible = [...folded.fungible].filter(([, b]) => b !== 0n);
+  const held = fungible.map(([t]) => t);
+  const nftTokens = [
+    ...new Set([...folded.nfts.values()].filter((n) => n.balance !== 0n).map((n) => n.token)),
+  ];
+  const [tokens, usd, ethQuote] = await Promise.all([
+    held.length || nftTokens.length
+      ? store.getTokens([...held, ...nftTokens])
+      : new Map<string, TokenMetadata>(),
+    store.getLatestPrices([...held, NATIVE_ASSET], "USD"),
+    held.length ? store.getLatestPrices(held, "ETH") : new Map<string, PricePoint>(),
+  ]);
+  const toBlock = latest?.number ?? 0;
+  const snapshot = (token: string, balance: bigint, blockNumber: number): BalanceSnapshot => ({
+    address,
+    token,
+    balance: balance.toString(),
+    blockNumber,
+    blockHash: "",
+    timestamp: 0,
+  });
+  // Values for what is held; a negative net (tokens received before the indexed range) is shown, never valued.
+  const valued = valuePortfolio({
+    address,
+    balances: [
+      ...(eth ? [snapshot(NATIVE_ASSET, eth.balance, eth.blockNumber)] : []),
+      ...fungible.filter(([, b]) => b > 0n).map(([t, b]) => snapshot(t, b, toBlock)),
+    ],
+    tokens,
+    usd,
+    eth: ethQuote,
+  });
+  const holdings: AddressHolding[] = valued.holdings.map((h) => ({
+    ...h,
+    source: h.token === NATIVE_ASSET ? "node" : "transfers",
+  }));
+  for (const [token, balance] of fungible)
+    if (balance < 0n) {
+      const meta = tokens.get(token);
+      holdings.push({
+        token,
+        symbol: meta?.symbol ?? null,
+        name: meta?.name ?? null,
+        decimals: meta?.decimals ?? null,
+        balance: balance.toString(),
+        amount: null,
+        priceUsd: null,
+        priceEth: null,
+        valueUsd: null,
+        blockNumber: toBlock,
+        source: "transfers",
+      });
+    }
+  const nfts: NftHolding[] = [...folded.nfts.values()]
+    .filter((n) => n.balance !== 0n)
+    .sort((a, b) =>
+      a.token === b.token ? (BigInt(a.tokenId) < BigInt(b.tokenId) ? -1 : 1) : a.token < b.token ? -1 : 1,
+    )
+    .map((n) => ({
+      token: n.token,
+      standard: n.standard,
+      tokenId: n.tokenId,
+      balance: n.balance.toString(),
+      symbol: tokens.get(n.token)?.symbol ?? null,
+      name: tokens.get(n.token)?.name ?? null,
+    }));
+
+  if (confirm && rpc && eth) {
+    const block = eth.blockNumber;
+    const erc20 = holdings.filter((h) => h.source === "transfers").slice(0, MAX_CONFIRM);
+    const nftItems = nfts.slice(0, Math.max(0, MAX_CONFIRM - erc20.length));
+    const answers = await confirmAt(rpc, address, block, [
+      ...erc20.map((h) => ({ token: h.token, standard: "erc20" as const })),
+      ...nftItems.map((n) => ({ token: n.token, standard: n.standard, tokenId: n.tokenId })),
+    ]).catch(() => null);
+    const at = (k: number) => {
+      const v = answers?.[k];
+      return v === undefined || v === null ? null : { balance: v.toString(), blockNumber: block };
+    };
+    erc20.forEach((h, k) => {
+      h.confirmed = at(k);
+    });
+    nftItems.forEach((n, k) => {
+      n.confirmed = at(erc20.length + k);
+    });
+  }
+
+  const first = lowest[0]?.number ?? null;
+  return {
+    address,
+    indexed: first === null || !latest ? null : { fromBlock: first, toBlock, fromGenesis: first === 0 },
+    truncated,
+    ethUsd: valued.ethUsd,
+    totalUsd: valued.totalUsd,
+    holdings,
+    nfts,
+  };
+}
