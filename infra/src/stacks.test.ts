@@ -193,6 +193,15 @@ describe("stack config validation", () => {
     expect(await checksum({ "chainlog:ethRpcUrls": "https://rotated.invalid/key-2" })).not.toBe(before);
   });
 
+  it("refuses a public web endpoint without a TLS certificate", async () => {
+    await expect(renderStack("prod", { "chainlog:webCertificateArn": null })).rejects.toThrow(
+      /exposeWeb on AWS needs chainlog:webCertificateArn/,
+    );
+    await expect(renderStack("prod", { "chainlog:webCertificateArn": "my-cert" })).rejects.toThrow(
+      /must be an ACM certificate ARN/,
+    );
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

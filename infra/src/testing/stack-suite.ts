@@ -373,8 +373,14 @@ export function describeStack(
       expect(webAnn["prometheus.io/port"]).toBe("9103");
       expect(o(one("Service", "web-metrics").spec).type).toBe("ClusterIP");
       const webService = o(one("Service", "web").spec);
-      expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
-      if (webService.type === "LoadBalancer") expect(webService.externalTrafficPolicy).toBe("Local");
+      if (webService.type === "LoadBalancer") {
+        // Public: HTTPS only, terminated by the NLB with the stack's ACM certificate, to the pods' http port.
+        expect(webService.externalTrafficPolicy).toBe("Local");
+        expect(a(webService.ports).map((p) => [o(p).port, o(p).targetPort])).toEqual([[443, "http"]]);
+        const ann = o(o(one("Service", "web").metadata).annotations);
+        expect(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(/^arn:aws:acm:/);
+        expect(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"]).toBe("https");
+      } else expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
     });
 
     it("scrapes every service and ships the dashboards as code", () => {
