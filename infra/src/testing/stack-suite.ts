@@ -412,6 +412,12 @@ export function describeStack(
             ])
           : [],
       );
+      if (want.monitoring && want.kafka !== "msk") {
+        // The brokers' own metrics are scraped too.
+        expect(o(o(o(one("Kafka", "chainlog").spec).kafka).metricsConfig).type).toBe("jmxPrometheusExporter");
+        const pm = o(one("PodMonitor", "kafka").spec);
+        expect(a(pm.podMetricsEndpoints)[0]?.port).toBe("tcp-prometheus");
+      }
       if (want.monitoring) {
         const prom = ofType("kubernetes:helm.sh/v3:Release").find(
           (r) => r.inputs.chart === "kube-prometheus-stack",
