@@ -69,6 +69,8 @@ export interface StackSettings {
     web: ScaleRange;
   };
   monitoring: boolean;
+  /** ACM certificate for the public web endpoint (AWS with exposeWeb: required, no plain HTTP on the internet). */
+  webCertificateArn: string | undefined;
   /**
    * false: the operators (Strimzi, cass-operator, MongoDB, KEDA) and their CRDs are installed by someone else
    * (a platform team, or infra/src/engine-run.ts offline, where no chart repository is reachable).
@@ -306,6 +308,10 @@ export function loadSettings(): StackSettings {
     mongodb,
     services,
     monitoring: cfg.getBoolean("monitoring") ?? false,
+    webCertificateArn: webCertificateOf(
+      cfg.get("webCertificateArn"),
+      cloud !== undefined && (cfg.getBoolean("exposeWeb") ?? false),
+    ),
     installOperators: cfg.getBoolean("installOperators") ?? true,
     exposeWeb: cfg.getBoolean("exposeWeb") ?? false,
     webProxyHops: webProxyHopsOf(cfg.getNumber("webProxyHops")),
@@ -343,6 +349,20 @@ function apiCidrsOf(cidrs: string[], privateOnly: boolean): string[] {
       );
   }
   return cidrs;
+}
+
+function webCertificateOf(arn: string | undefined, required: boolean): string | undefined {
+  if (arn === undefined) {
+    if (required)
+      throw new StackConfigError(
+        "chainlog:exposeWeb on AWS needs chainlog:webCertificateArn (an ACM certificate for the web's domain): " +
+          "the load balancer serves HTTPS only",
+      );
+    return undefined;
+  }
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(arn))
+    throw new StackConfigError(`chainlog:webCertificateArn must be an ACM certificate ARN (got ${arn})`);
+  return arn;
 }
 
 function webProxyHopsOf(hops: number | undefined): number {

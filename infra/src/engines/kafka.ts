@@ -6,6 +6,7 @@ import { spreadPolicy } from "./placement.ts";
 
 export const kafkaClusterName = "chainlog";
 export const busTopics = ["chainlog.blocks", "chainlog.processed"] as const;
+const kafkaMetricsConfigMap = "kafka-metrics";
 
 /**
  * A Strimzi Kafka cluster in KRaft mode: one node pool whose nodes are both controllers and brokers, spread one per
@@ -20,6 +21,35 @@ export function createKafka(
 ): { bootstrap: string } {
   const k = s.kafka;
   const zoned = s.cloud !== undefined;
+  // Broker metrics through Strimzi's JMX exporter (port tcp-prometheus, 9404): under-replicated and offline
+  // partitions, ISR shrinks, request rates, bytes in/out. The engine alerts and dashboards read these.
+  const metrics = new k8s.core.v1.ConfigMap(
+    "kafka-metrics",
+    {
+      metadata: { name: kafkaMetricsConfigMap, namespace },
+      data: {
+        "kafka-metrics-config.yml": [
+          "lowercaseOutputName: true",
+          "rules:",
+          '  - pattern: "kafka.server<type=(.+), name=(.+)PerSec\\w*, topic=(.+)><>Count"',
+          '    name: "kafka_server_$1_$2_total"',
+          "    type: COUNTER",
+          '    labels: { topic: "$3" }',
+          '  - pattern: "kafka.server<type=(.+), name=(.+)PerSec\\w*><>Count"',
+          '    name: "kafka_server_$1_$2_total"',
+          "    type: COUNTER",
+          '  - pattern: "kafka.(\\w+)<type=(.+), name=(.+)><>Value"',
+          '    name: "kafka_$1_$2_$3"',
+          "    type: GAUGE",
+          '  - pattern: "kafka.(\\w+)<type=(.+), name=(.+)><>Count"',
+          '    name: "kafka_$1_$2_$3_count"',
+          "    type: COUNTER",
+          "",
+        ].join("\n"),
+      },
+    },
+    { provider },
+  );
   const kafka = new k8s.apiextensions.CustomResource(
     "kafka",
     {
@@ -59,11 +89,15 @@ export function createKafka(
             "unclean.leader.election.enable": false,
             "auto.create.topics.enable": false,
           },
+          metricsConfig: {
+            type: "jmxPrometheusExporter",
+            valueFrom: { configMapKeyRef: { name: kafkaMetricsConfigMap, key: "kafka-metrics-config.yml" } },
+          },
         },
         entityOperator: { topicOperator: {}, userOperator: {} },
       },
     },
-    { provider, dependsOn },
+    { provider, dependsOn: [...dependsOn, metrics] },
   );
   new k8s.apiextensions.CustomResource(
     "kafka-pool",

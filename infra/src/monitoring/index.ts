@@ -157,6 +157,7 @@ export function createMonitoring(
           prometheusSpec: {
             serviceMonitorSelector: { matchLabels: releaseLabel },
             ruleSelector: { matchLabels: releaseLabel },
+            podMonitorSelector: { matchLabels: releaseLabel },
             retention: "15d",
             // Without a volume the TSDB lives in an emptyDir and every restart or reschedule loses history.
             retentionSize: "45GB",
@@ -185,6 +186,24 @@ export function createMonitoring(
     },
     { provider, dependsOn: [stack] },
   );
+  if (s.kafka.mode === "strimzi") {
+    // The brokers' JMX exporter (Kafka.spec.kafka.metricsConfig), reachable from the monitoring namespace by the
+    // data namespace's ingress policy.
+    new k8s.apiextensions.CustomResource(
+      "monitor-kafka",
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: "kafka", namespace: s.dataNamespace, labels: releaseLabel },
+        spec: {
+          // Brokers and the entity operator share these labels; only brokers have the tcp-prometheus port.
+          selector: { matchLabels: { "strimzi.io/kind": "Kafka", "strimzi.io/cluster": "chainlog" } },
+          podMetricsEndpoints: [{ port: "tcp-prometheus", path: "/metrics", interval: "30s" }],
+        },
+      },
+      { provider, dependsOn: [stack] },
+    );
+  }
   for (const name of serviceNames) {
     new k8s.apiextensions.CustomResource(
       `monitor-${name}`,

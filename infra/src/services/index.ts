@@ -130,6 +130,9 @@ export function createServices(
         extraMounts,
         secretChecksum,
         serviceType: name === "web" && s.exposeWeb ? "LoadBalancer" : "ClusterIP",
+        ...(name === "web" && s.exposeWeb && s.webCertificateArn
+          ? { tlsCertificateArn: s.webCertificateArn }
+          : {}),
         // Pods start only once their Secret exists.
         dependsOn: [secret],
       },

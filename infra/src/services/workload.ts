@@ -26,6 +26,8 @@ export interface WorkloadSpec {
   secretChecksum?: pulumi.Input<string>;
   extraMounts?: k8s.types.input.core.v1.VolumeMount[];
   serviceType?: "ClusterIP" | "LoadBalancer";
+  /** ACM certificate the internet-facing load balancer terminates TLS with (port 443 → the pods' http port). */
+  tlsCertificateArn?: string;
   dependsOn?: pulumi.Resource[];
 }
 
@@ -165,6 +167,14 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                 "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
                 // A network load balancer passes the client's own address through to the pod.
                 "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                ...(spec.tlsCertificateArn
+                  ? {
+                      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": spec.tlsCertificateArn,
+                      "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
+                      "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy":
+                        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    }
+                  : {}),
               }
             : undefined,
       },
@@ -173,7 +183,9 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
         // Local: no second hop through another node's kube-proxy, which would replace the client's address.
         ...(spec.serviceType === "LoadBalancer" ? { externalTrafficPolicy: "Local" } : {}),
         selector: labels,
-        ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
+        ports: spec.tlsCertificateArn
+          ? [{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]
+          : [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
       },
     },
     opts,

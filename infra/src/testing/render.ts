@@ -44,6 +44,8 @@ export const fakeSecrets: Record<string, string> = {
  */
 export const perCloneConfig: Record<string, string> = {
   "chainlog:publicApiCidrs": JSON.stringify(["203.0.113.0/24"]),
+  "chainlog:webCertificateArn":
+    "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
 };
 
 /** Reads stacks/Pulumi.<stack>.yaml into the flat string map the Pulumi engine hands a program. */

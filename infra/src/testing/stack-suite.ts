@@ -374,8 +374,14 @@ export function describeStack(
       expect(webAnn["prometheus.io/port"]).toBe("9103");
       expect(o(one("Service", "web-metrics").spec).type).toBe("ClusterIP");
       const webService = o(one("Service", "web").spec);
-      expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
-      if (webService.type === "LoadBalancer") expect(webService.externalTrafficPolicy).toBe("Local");
+      if (webService.type === "LoadBalancer") {
+        // Public: HTTPS only, terminated by the NLB with the stack's ACM certificate, to the pods' http port.
+        expect(webService.externalTrafficPolicy).toBe("Local");
+        expect(a(webService.ports).map((p) => [o(p).port, o(p).targetPort])).toEqual([[443, "http"]]);
+        const ann = o(o(one("Service", "web").metadata).annotations);
+        expect(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(/^arn:aws:acm:/);
+        expect(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"]).toBe("https");
+      } else expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
     });
 
     it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", () => {
@@ -452,6 +458,12 @@ export function describeStack(
             ])
           : [],
       );
+      if (want.monitoring && want.kafka !== "msk") {
+        // The brokers' own metrics are scraped too.
+        expect(o(o(o(one("Kafka", "chainlog").spec).kafka).metricsConfig).type).toBe("jmxPrometheusExporter");
+        const pm = o(one("PodMonitor", "kafka").spec);
+        expect(a(pm.podMetricsEndpoints)[0]?.port).toBe("tcp-prometheus");
+      }
       if (want.monitoring) {
         const prom = ofType("kubernetes:helm.sh/v3:Release").find(
           (r) => r.inputs.chart === "kube-prometheus-stack",
