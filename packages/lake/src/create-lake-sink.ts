@@ -23,7 +23,7 @@ export interface CreateLakeSinkParameters {
   logger: Logger;
   /** The lake folder. */
   dir: string;
-  /** A block is final, and written, once the newest stored block is this many above it. */
+  /** A block is final, and written, once this many stored blocks follow it, each the child of the one before. */
   confirmations: number;
   /** Most blocks in one part file. Default 1000. */
   blocksPerPart?: number;
@@ -139,28 +139,53 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
     lastFlushAt = Date.now();
     const started = performance.now();
     try {
-      let next = position.next;
-      let previousHash = position.lastHash;
-      let chunk: LakeBlock[] = [];
-      while (next <= final) {
-        const block = await readLakeBlock(store, next);
-        if (!block) break; // not enriched yet (or being replaced): the next wake-up goes on from here
-        if (previousHash !== null && block.parentHash !== previousHash)
+      // A window at a time, so a long backlog never loads more than a part's blocks (plus the confirmations).
+      for (let progressed = true; progressed && position.next <= final; ) {
+        progressed = false;
+        const headers = await linkedHeaders(
+          position.next,
+          final + confirmations,
+          blocksPerPart + confirmations,
+        );
+        if (headers.length > 0 && position.lastHash !== null && headers[0]!.parentHash !== position.lastHash)
           throw new LakeContinuityError(
-            `final block ${block.number} (${block.hash}) does not extend the lake's last block ${previousHash}: a reorg deeper than ${confirmations} confirmations`,
+            `final block ${headers[0]!.number} (${headers[0]!.hash}) does not extend the lake's last block ${position.lastHash}: a reorg deeper than ${confirmations} confirmations`,
           );
-        if (chunk.length > 0 && (chunk[0]!.day !== block.day || chunk.length >= blocksPerPart)) {
-          await commit(chunk);
-          chunk = [];
+        // final: followed by `confirmations` stored blocks, each the child of the one before
+        const finalHeaders = headers.slice(0, Math.max(0, headers.length - confirmations));
+        let chunk: LakeBlock[] = [];
+        for (const header of finalHeaders) {
+          const block = await readLakeBlock(store, header.number);
+          // not enriched yet, or replaced since the headers were read: the next wake-up goes on from here
+          if (!block || block.hash !== header.hash) break;
+          if (chunk.length > 0 && chunk[0]!.day !== block.day) {
+            await commit(chunk);
+            chunk = [];
+          }
+          chunk.push(block);
         }
-        chunk.push(block);
-        previousHash = block.hash;
-        next += 1;
+        if (chunk.length > 0) await commit(chunk);
+        progressed = finalHeaders.length > 0 && position.next > finalHeaders[0]!.number;
       }
-      if (chunk.length > 0) await commit(chunk);
     } finally {
       stats.busyMs += performance.now() - started;
     }
+  };
+
+  /**
+   * The stored blocks from `from` up (at most `limit`, not above `to`) as long as each is the child of the one
+   * before. The processor applies partitions side by side, so during a reorg the store can briefly hold new
+   * blocks above an old one whose rollback is still on its way: the newest stored height alone does not make a
+   * block final, an unbroken chain of `confirmations` children above it does.
+   */
+  const linkedHeaders = async (from: number, to: number, limit: number) => {
+    const out: { number: number; hash: string; parentHash: string }[] = [];
+    for (let n = from; n <= to && out.length < limit; n++) {
+      const b = await store.getBlockByNumber(n);
+      if (!b || (out.length > 0 && b.parentHash !== out[out.length - 1]!.hash)) break;
+      out.push({ number: b.number, hash: b.hash, parentHash: b.parentHash });
+    }
+    return out;
   };
 
   /** One advance at a time: the bus's batches and the timer share it. */

@@ -36,7 +36,11 @@ try {
     rpcUrl: anvil.rpcUrl,
     dataDir,
     // call traces are anvil's slowest answer and no part of either path measured here
-    env: { WETH_ADDRESS: contracts!.weth, STABLECOIN_ADDRESSES: contracts!.stablecoin, PROCESSOR_TRACES: "off" },
+    env: {
+      WETH_ADDRESS: contracts!.weth,
+      STABLECOIN_ADDRESSES: contracts!.stablecoin,
+      PROCESSOR_TRACES: "off",
+    },
   });
   try {
     await waitFor(

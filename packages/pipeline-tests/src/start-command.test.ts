@@ -87,6 +87,20 @@ describe("pnpm start with no configuration", () => {
     );
     expect(web).toContain('<div id="root"');
 
+    // The lake sink runs by default, into the devnet's own folder, and reports in /v1/status.
+    await waitFor(
+      "the lake sink's status report",
+      async () => {
+        const { body } = await getJson<{ lake?: { location: string; confirmations: number }[] }>(
+          `http://127.0.0.1:${ports.api}/v1/status`,
+        );
+        return body.lake?.some(
+          (l) => l.location === join(dataDir, "devnet", "lake") && l.confirmations === 12,
+        );
+      },
+      30_000,
+    );
+
     signalGroup(launcher, "SIGTERM");
     await exited;
     // Graceful shutdown: every process of the group (launcher, services, devnet) is gone well before the

@@ -91,7 +91,7 @@ export const ConfigSchema = z.object({
   /** The lake folder; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
   LAKE_DIR: z.string().min(1).optional(),
   /**
-   * A block is final, and goes into the lake, once the newest stored block is this many above it. 64 ≈ two epochs
+   * A block is final, and goes into the lake, once this many stored blocks follow it, each the child of the one before. 64 ≈ two epochs
    * on Ethereum mainnet (and REORG_DEPTH's default, the deepest reorg ingest repairs); `pnpm start` uses 12 on its devnet.
    */
   LAKE_CONFIRMATIONS: z.coerce.number().int().min(0).max(100_000).default(64),

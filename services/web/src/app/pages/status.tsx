@@ -1,4 +1,4 @@
-import type { Health, IngestStatus, PipelineStatus, ProcessorStatus } from "../api/routes.ts";
+import type { Health, IngestStatus, LakeStatus, PipelineStatus, ProcessorStatus } from "../api/routes.ts";
 import { api } from "../api/routes.ts";
 import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
 import { formatAge, formatInteger, formatTimestamp } from "../format/units.ts";
@@ -155,6 +155,57 @@ function ProcessorTable({ items, generatedAt }: { items: ProcessorStatus[]; gene
   );
 }
 
+/** The lake sink: final blocks written as Parquet, and how many final blocks wait for it. */
+function LakeTable({ items, generatedAt }: { items: LakeStatus[]; generatedAt: number }) {
+  return (
+    <div className="table-wrap">
+      <table data-testid="lake">
+        <caption className="sr-only">Lake sink instances</caption>
+        <thead>
+          <tr>
+            <th scope="col">Instance</th>
+            <th scope="col" className="num">
+              Written through
+            </th>
+            <th scope="col" className="num">
+              Final height
+            </th>
+            <th scope="col" className="num">
+              Lag (blocks)
+            </th>
+            <th scope="col" className="num">
+              Blocks/s
+            </th>
+            <th scope="col">Lake</th>
+            <th scope="col">Last progress</th>
+            <th scope="col">Report</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((l) => (
+            <tr key={l.instance}>
+              <td className="mono">{l.instance}</td>
+              <td className="num">
+                {l.written === null ? "—" : <HashLink kind="block" value={String(l.written)} />}
+              </td>
+              <td className="num">
+                {l.finalHeight === null ? "—" : `${formatInteger(l.finalHeight)} (${l.confirmations} conf.)`}
+              </td>
+              <td className="num">{l.lagBlocks === null ? "—" : formatInteger(l.lagBlocks)}</td>
+              <td className="num">{l.blocksPerSecond.toFixed(1)}</td>
+              <td className="mono">{l.location}</td>
+              <td>{formatAge(l.lastProgressAt / 1000, generatedAt / 1000)}</td>
+              <td>
+                <Freshness updatedAt={l.updatedAt} generatedAt={generatedAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Summary({ s }: { s: PipelineStatus }) {
   return (
     <Fields
@@ -236,6 +287,12 @@ export default function StatusPage() {
             <h2 id="processor-h">Processor ({s.processor.length})</h2>
             <ProcessorTable items={s.processor} generatedAt={s.generatedAt} />
           </section>
+          {s.lake && s.lake.length > 0 && (
+            <section aria-labelledby="lake-h">
+              <h2 id="lake-h">Lake ({s.lake.length})</h2>
+              <LakeTable items={s.lake} generatedAt={s.generatedAt} />
+            </section>
+          )}
         </>
       )}
     </>
