@@ -74,6 +74,31 @@ export function registerSwapQuoteRoutes(
 
   route(app, {
     method: "GET",
+    url: "/v1/swap/pairs",
+    summary:
+      "The Uniswap-V2 pairs quoted and traded here, with their tokens, and the router swaps go through",
+    tags: ["swaps"],
+    auth: { public: "read" },
+    responses: {
+      200: z.object({
+        router: z.string().nullable(),
+        items: z.array(z.object({ pair: z.string(), token0: z.string(), token1: z.string() })),
+      }),
+    },
+    errors: [502],
+    handler: async () => {
+      if (!rpc) throw new NoNodeError();
+      const items = [];
+      for (const pair of settings.swap.pairs) {
+        const [token0, token1] = await pairTokens(rpc, pair);
+        items.push({ pair, token0, token1 });
+      }
+      return { router: settings.swap.router, items };
+    },
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/swap/quote",
     summary:
       "Quote an exact-input swap on a Uniswap-V2 pair: output, price impact and minimum output for a slippage",

@@ -284,6 +284,17 @@ describe("wallet, faucet and relay on a devnet", () => {
     // 1% of the pool moves the price about 1%.
     expect(q.body.priceImpact).toBeGreaterThan(0.0095);
     expect(q.body.priceImpact).toBeLessThan(0.0105);
+    expect((await users.anonymous("GET", "/v1/swap/pairs")).body).toEqual({
+      router: router.toLowerCase(),
+      items: [
+        {
+          pair: pair.toLowerCase(),
+          ...(BigInt(token) < BigInt(gold)
+            ? { token0: token.toLowerCase(), token1: gold.toLowerCase() }
+            : { token0: gold.toLowerCase(), token1: token.toLowerCase() }),
+        },
+      ],
+    });
     expect((await quote(`tokenIn=${token}&tokenOut=${token}&amountIn=1`)).status).toBe(400);
     expect((await quote(`tokenIn=${token}&tokenOut=${router}&amountIn=1`)).status).toBe(404);
     expect((await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=0`)).status).toBe(400);

@@ -15,6 +15,7 @@ import type {
   SearchResponse,
   StatusResponse,
   Swap,
+  SwapDetailsResponse,
   SwapPage,
   TokenMap,
   TokenMetadata,
@@ -75,6 +76,8 @@ export const api = {
       `/v1/address/${e(address)}/token-transfers?${pageQuery(limit, cursor)}`,
       signal,
     ),
+  swap: (txHash: string, signal?: AbortSignal) =>
+    getJson<SwapDetailsResponse>(`/v1/swaps/${e(txHash)}`, signal),
   addressSwaps: (address: string, limit: number, cursor?: string | null, signal?: AbortSignal) =>
     getJson<SwapPage>(`/v1/address/${e(address)}/swaps?${pageQuery(limit, cursor)}`, signal),
   portfolio: (address: string, signal?: AbortSignal) =>
