@@ -221,7 +221,9 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
       await a.getByLabel("Password").fill(PASSWORD_A);
       await a.getByRole("button", { name: "Unlock", exact: true }).click();
     }
-    await expect.poll(() => a.getByTestId("wallet-state").textContent(), { timeout: 60_000 }).toBe("unlocked");
+    await expect
+      .poll(() => a.getByTestId("wallet-state").textContent(), { timeout: 60_000 })
+      .toBe("unlocked");
     await a.getByLabel("Pay with").selectOption({ label: "FUSD" });
     await a.getByLabel("Receive").selectOption({ label: "GLD" });
     await a.getByLabel("Amount to pay").fill("100");
