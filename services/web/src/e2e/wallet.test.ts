@@ -302,6 +302,53 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
       .waitFor({ timeout: 60_000 });
   });
 
+  it("an injected EIP-1193 wallet signs instead of the keystore when the browser has one", async () => {
+    // A browser extension stands in: window.ethereum whose requests go to one of the node's unlocked accounts.
+    const client = await connectDevnet(anvil.rpcUrl);
+    const [, extensionAccount] = await client.getAddresses();
+    const context = await chromium.browser.newContext();
+    await context.exposeFunction("__extensionRequest", async (method: string, params: unknown[]) => {
+      const accounts = [extensionAccount!.toLowerCase()];
+      if (method === "eth_requestAccounts" || method === "eth_accounts") return accounts;
+      const res = await fetch(anvil.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+      if (body.error) throw new Error(body.error.message);
+      return body.result;
+    });
+    await context.addInitScript(() => {
+      const call = (
+        globalThis as unknown as { __extensionRequest(m: string, p: unknown[]): Promise<unknown> }
+      ).__extensionRequest;
+      (globalThis as unknown as { ethereum: unknown }).ethereum = {
+        request: ({ method, params }: { method: string; params?: unknown[] }) => call(method, params ?? []),
+        on: () => undefined,
+        removeListener: () => undefined,
+      };
+    });
+    const page = await context.newPage();
+    page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
+    // B signs in in this browser; B's keystore stays locked, the extension signs.
+    await page.goto(`${stack.webUrl}/login`);
+    await page.getByLabel("E-mail").fill(emailB);
+    await page.getByLabel(/^Password/).fill(PASSWORD_B);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/watchlists");
+    await page.goto(`${stack.webUrl}/wallet`);
+    await page.getByLabel("Sign with my browser wallet").check({ timeout: 60_000 });
+    const before = await client.getBalance({ address: addressA as `0x${string}` });
+    const extensionBefore = await client.getBalance({ address: extensionAccount! });
+    const hash = await send(page, emailA, "ETH", "0.25");
+    const tx = await client.getTransaction({ hash: hash as `0x${string}` });
+    expect(tx.from.toLowerCase()).toBe(extensionAccount!.toLowerCase());
+    expect(await client.getBalance({ address: addressA as `0x${string}` })).toBe(before + parseEther("0.25"));
+    expect(await client.getBalance({ address: extensionAccount! })).toBeLessThan(extensionBefore);
+    await context.close();
+  });
+
   it("never sends a private key or a password except to sign-up, logs neither, and stores only the keystore", async () => {
     const keys: string[] = [];
     for (const [email, password] of [
