@@ -63,6 +63,8 @@ export interface ApiSettings {
   faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number };
   /** Uniswap-V2 pairs quoted by /v1/swap/quote, and the router the page's swaps go through. */
   swap: { pairs: string[]; router: string | null };
+  /** ERC-4626 vaults the wallet page stakes into. */
+  stakeVaults: string[];
 }
 
 export const defaultSettings: ApiSettings = {
@@ -96,6 +98,7 @@ export const defaultSettings: ApiSettings = {
   relayBodyLimit: 256 * 1024,
   faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
   swap: { pairs: [], router: null },
+  stakeVaults: [],
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -151,6 +154,12 @@ const SettingsEnv = z.object({
     .optional(),
   API_FAUCET_TOKEN_UNITS: int(0).optional(),
   API_SWAP_PAIRS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
+  API_STAKE_VAULTS: z
     .string()
     .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
       error: "must be a comma-separated list of 0x addresses",
@@ -246,5 +255,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       pairs: e.API_SWAP_PAIRS ? list(e.API_SWAP_PAIRS).map((a) => a.toLowerCase()) : d.swap.pairs,
       router: e.API_SWAP_ROUTER?.toLowerCase() ?? d.swap.router,
     },
+    stakeVaults: e.API_STAKE_VAULTS ? list(e.API_STAKE_VAULTS).map((a) => a.toLowerCase()) : d.stakeVaults,
   };
 }

@@ -6,6 +6,7 @@ import {
   connectDevnet,
   createPair,
   deployErc20,
+  deployStakingVault,
   deploySwapRouter,
   erc20At,
   getAmountOut,
@@ -73,6 +74,18 @@ async function send(page: Page, to: string, asset: string, amount: string): Prom
   return (await status.getByRole("link").getAttribute("title"))!;
 }
 
+/** The key lives only in the page's memory: after a reload the wallet is locked again. */
+async function ensureUnlocked(page: Page, password: string): Promise<void> {
+  await page.getByTestId("wallet-state").waitFor({ timeout: 30_000 });
+  if ((await page.getByTestId("wallet-state").textContent()) === "locked") {
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Unlock", exact: true }).click();
+  }
+  await expect
+    .poll(() => page.getByTestId("wallet-state").textContent(), { timeout: 60_000 })
+    .toBe("unlocked");
+}
+
 describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet, send by name", () => {
   let anvil: Anvil;
   let stack: Stack;
@@ -117,6 +130,8 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
       })
     ).pair;
     const router = await deploySwapRouter(client);
+    // Rewards of 0.001 FUSD a second to the vault's stakers.
+    const vault = await deployStakingVault(client, { asset: token, rewardPerSecond: 1000n });
     stack = await startStack(
       anvil.rpcUrl,
       {
@@ -125,6 +140,7 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
         API_FAUCET_TOKEN_UNITS: "1000",
         API_SWAP_PAIRS: pair,
         API_SWAP_ROUTER: router,
+        API_STAKE_VAULTS: vault,
         LOG_LEVEL: "debug",
       },
       { pipeLogs: true },
@@ -300,6 +316,42 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
       .getByRole("link", { name: swapTx.slice(0, 8), exact: false })
       .first()
       .waitFor({ timeout: 60_000 });
+  });
+
+  it("A stakes the token, earns rewards as time passes, and unstakes with them", async () => {
+    const client = await connectDevnet(anvil.rpcUrl);
+    const balanceOfA = () =>
+      client.readContract({
+        ...erc20At(token),
+        functionName: "balanceOf",
+        args: [addressA as `0x${string}`],
+      });
+    await ensureUnlocked(a, PASSWORD_A);
+    const position = a.getByTestId("stake-position");
+    await position.waitFor({ timeout: 30_000 });
+    const start = await balanceOfA();
+    await a.getByLabel("Amount to stake").fill("100");
+    await a.getByRole("button", { name: "Stake", exact: true }).click();
+    const status = a.getByTestId("stake-status");
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
+      .toMatch(/indexed|failed|reverted/);
+    expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toBe("indexed");
+    expect(await balanceOfA()).toBe(start - 100_000_000n);
+    await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).not.toBe("0");
+    // An hour passes on the chain: 3.6 FUSD of rewards, all A's (the only staker).
+    await client.increaseTime({ seconds: 3600 });
+    await client.mine({ blocks: 1 });
+    await expect
+      .poll(async () => BigInt((await position.getAttribute("data-value")) ?? "0"), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(103_600_000n);
+    await a.getByRole("button", { name: "Unstake all" }).click();
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
+      .toMatch(/indexed|failed|reverted/);
+    expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toBe("indexed");
+    expect(await balanceOfA()).toBeGreaterThanOrEqual(start + 3_600_000n);
+    await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).toBe("0");
   });
 
   it("an injected EIP-1193 wallet signs instead of the keystore when the browser has one", async () => {

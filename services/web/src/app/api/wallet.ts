@@ -37,6 +37,8 @@ export interface SwapQuote {
 }
 
 export const walletApi = {
+  stakeVaults: (signal?: AbortSignal) =>
+    getJson<{ items: { vault: string; asset: string }[] }>("/v1/stake/vaults", signal),
   swapPairs: (signal?: AbortSignal) =>
     getJson<{ router: string | null; items: { pair: string; token0: string; token1: string }[] }>(
       "/v1/swap/pairs",

@@ -592,6 +592,158 @@ function Swap({ address }: { address: string }) {
   );
 }
 
+const vaultAbi = parseAbi([
+  "function balanceOf(address) view returns (uint256)",
+  "function convertToAssets(uint256 shares) view returns (uint256)",
+  "function deposit(uint256 assets, address receiver) returns (uint256)",
+  "function redeem(uint256 shares, address receiver, address owner) returns (uint256)",
+]);
+
+interface VaultPosition {
+  vault: string;
+  asset: SwapToken;
+  shares: bigint;
+  /** What the shares redeem for now, rewards included. */
+  value: bigint;
+}
+
+async function loadPositions(owner: Address, signal: AbortSignal): Promise<VaultPosition[]> {
+  const { items } = await walletApi.stakeVaults(signal);
+  const client = await publicClient();
+  return Promise.all(
+    items.map(async ({ vault, asset }) => {
+      const [symbol, decimals, shares] = await Promise.all([
+        client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "symbol" }),
+        client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "decimals" }),
+        client.readContract({
+          address: vault as Address,
+          abi: vaultAbi,
+          functionName: "balanceOf",
+          args: [owner],
+        }),
+      ]);
+      const value =
+        shares === 0n
+          ? 0n
+          : await client.readContract({
+              address: vault as Address,
+              abi: vaultAbi,
+              functionName: "convertToAssets",
+              args: [shares],
+            });
+      return { vault, asset: { address: asset, symbol, decimals }, shares, value };
+    }),
+  );
+}
+
+/** Stake into an ERC-4626 vault (approve, deposit) and unstake everything (redeem), signed in the page. */
+function Stake({ address }: { address: string }) {
+  const id = useId();
+  const unlocked = useUnlockedAddress();
+  const positions = useResource((signal) => loadPositions(address as Address, signal), `stake:${address}`, {
+    pollMs: 2000,
+  });
+  const [amount, setAmount] = useState("");
+  const [status, setStatus] = useState<SendStatus>();
+  if (positions.error)
+    return <ErrorView error={positions.error} what="staking vaults" retry={positions.reload} />;
+  const position = positions.data?.[0];
+  if (!position) return null;
+  const run = async (action: "stake" | "unstake") => {
+    setStatus({ state: "signing" });
+    try {
+      const client = await signingClient();
+      const reader = await publicClient();
+      const me = address as Address;
+      const vault = position.vault as Address;
+      let hash: Hex;
+      if (action === "stake") {
+        const assets = parseUnits(amount.trim(), position.asset.decimals);
+        if (assets <= 0n) throw new Error("Enter an amount above zero.");
+        const approval = await client.writeContract({
+          address: position.asset.address as Address,
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [vault, assets],
+        });
+        await reader.waitForTransactionReceipt({ hash: approval, pollingInterval: 500 });
+        hash = await client.writeContract({
+          address: vault,
+          abi: vaultAbi,
+          functionName: "deposit",
+          args: [assets, me],
+        });
+      } else {
+        hash = await client.writeContract({
+          address: vault,
+          abi: vaultAbi,
+          functionName: "redeem",
+          args: [position.shares, me, me],
+        });
+      }
+      await follow(hash, setStatus);
+      positions.reload();
+    } catch (error) {
+      const e = error as Error & { shortMessage?: string };
+      setStatus({ state: "failed", message: e.shortMessage ?? e.message });
+    }
+  };
+  const { asset } = position;
+  return (
+    <section className="stack-form" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Stake {asset.symbol}</h2>
+      <p
+        data-testid="stake-position"
+        data-shares={position.shares.toString()}
+        data-value={position.value.toString()}
+      >
+        Staked: {trimDecimal(formatUnits(position.value, asset.decimals))} {asset.symbol} (rewards included,
+        from {trimDecimal(formatUnits(position.shares, 18))} shares)
+      </p>
+      <label htmlFor={`${id}-amount`}>Amount to stake</label>
+      <input
+        id={`${id}-amount`}
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
+      <p>
+        <button type="button" disabled={unlocked === null} onClick={() => void run("stake")}>
+          Stake
+        </button>{" "}
+        <button
+          type="button"
+          className="secondary"
+          disabled={unlocked === null || position.shares === 0n}
+          onClick={() => void run("unstake")}
+        >
+          Unstake all
+        </button>
+      </p>
+      {status && (
+        <p
+          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
+          role="status"
+          data-testid="stake-status"
+          data-state={status.state}
+        >
+          {status.state === "signing" && "Signing…"}
+          {status.state === "failed" && status.message}
+          {"hash" in status && (
+            <>
+              {status.state === "pending" && "Pending: "}
+              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
+              {status.state === "indexed" && `Done in block ${status.block}: `}
+              {status.state === "reverted" && `Reverted in block ${status.block}: `}
+              <HashLink kind="tx" value={status.hash} />
+            </>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
 const shortHexOf = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
 
 function Activity({ address }: { address: string }) {
@@ -661,6 +813,7 @@ function WalletView({ wallet }: { wallet: WalletRecord }) {
       </section>
       {assets.data && <Send assets={assets.data} injected={injectedProvider() !== null} />}
       <Swap address={wallet.address} />
+      <Stake address={wallet.address} />
       <Activity address={wallet.address} />
     </>
   );
