@@ -129,6 +129,7 @@ export async function start(params: StartParameters = {}): Promise<void> {
     childEnv.API_SWAP_PAIRS =
       env.API_SWAP_PAIRS || [contracts.pair, contracts.wethStablePair, contracts.tokenWethPair].join(",");
     childEnv.API_SWAP_ROUTER = env.API_SWAP_ROUTER || contracts.router;
+    childEnv.API_STAKE_VAULTS = env.API_STAKE_VAULTS || contracts.vault;
     logger.info(
       { weth: childEnv.WETH_ADDRESS, stablecoin: childEnv.STABLECOIN_ADDRESSES, watched: 5 },
       "devnet contracts deployed",

@@ -65,6 +65,8 @@ export interface ApiSettings {
   swap: { pairs: string[]; router: string | null };
   /** How long an address's ETH balance (node) and summed transfers are reused (an address page polled by many). */
   balanceCacheMs: number;
+  /** ERC-4626 vaults the wallet page stakes into. */
+  stakeVaults: string[];
 }
 
 export const defaultSettings: ApiSettings = {
@@ -99,6 +101,7 @@ export const defaultSettings: ApiSettings = {
   faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
   swap: { pairs: [], router: null },
   balanceCacheMs: 2_000,
+  stakeVaults: [],
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -154,6 +157,12 @@ const SettingsEnv = z.object({
     .optional(),
   API_FAUCET_TOKEN_UNITS: int(0).optional(),
   API_SWAP_PAIRS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
+  API_STAKE_VAULTS: z
     .string()
     .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
       error: "must be a comma-separated list of 0x addresses",
@@ -251,5 +260,6 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       router: e.API_SWAP_ROUTER?.toLowerCase() ?? d.swap.router,
     },
     balanceCacheMs: e.API_BALANCE_CACHE_MS ?? d.balanceCacheMs,
+    stakeVaults: e.API_STAKE_VAULTS ? list(e.API_STAKE_VAULTS).map((a) => a.toLowerCase()) : d.stakeVaults,
   };
 }

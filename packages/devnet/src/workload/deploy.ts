@@ -6,6 +6,7 @@ import {
   erc1155Artifact,
   ethRouterArtifact,
   factoryArtifact,
+  stakingVaultArtifact,
   swapRouterArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
@@ -204,6 +205,24 @@ export async function deploySwapRouter(client: DevnetClient, { account }: From =
   const from = account ?? (await defaultAccount(client));
   const hash = await client.deployContract({ ...swapRouterArtifact, account: from, args: [] });
   return deployed(client, hash);
+}
+
+/** An ERC-4626-style vault over `asset` (an open-mint Erc20) that accrues `rewardPerSecond` to its stakers. */
+export async function deployStakingVault(
+  client: DevnetClient,
+  { asset, rewardPerSecond, account }: From & { asset: Address; rewardPerSecond: bigint },
+): Promise<Address> {
+  const from = account ?? (await defaultAccount(client));
+  const hash = await client.deployContract({
+    ...stakingVaultArtifact,
+    account: from,
+    args: [asset, rewardPerSecond],
+  });
+  return deployed(client, hash);
+}
+
+export function stakingVaultAt(address: Address) {
+  return { address, abi: stakingVaultArtifact.abi } as const;
 }
 
 export function swapRouterAt(address: Address) {

@@ -14,6 +14,7 @@ import {
   erc20Artifact,
   erc721Artifact,
   erc1155Artifact,
+  stakingVaultArtifact,
   swapRouterArtifact,
   uniswapV2PairArtifact,
   weth9Artifact,
@@ -43,6 +44,8 @@ export interface WorkloadContracts {
   tokenWethPair: Address;
   /** A Uniswap-V2-style router (exact input, minimum output, deadline): what wallet swaps go through. */
   router: Address;
+  /** An ERC-4626-style staking vault over tokenA, accruing 0.01 TKA a second to its stakers. */
+  vault: Address;
 }
 
 export interface RunWorkloadParameters {
@@ -525,6 +528,13 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
   }
   // Last, so every address above stays what it was before the router existed.
   const router = await deploy(swapRouterArtifact.bytecode);
+  const vault = await deploy(
+    encodeDeployData({
+      abi: stakingVaultArtifact.abi,
+      bytecode: stakingVaultArtifact.bytecode,
+      args: [tokenA, 10n ** 16n],
+    }),
+  );
   const last = hashes[hashes.length - 1];
   if (last) {
     await client.waitForTransactionReceipt({ hash: last, pollingInterval: 100, timeout: 120_000 });
@@ -541,5 +551,6 @@ async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadC
     wethStablePair,
     tokenWethPair,
     router,
+    vault,
   };
 }

@@ -1,8 +1,8 @@
 import type { RpcPool } from "@chainlog/rpc";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ApiError, InvalidParameterError, NotFoundError } from "../http/errors.ts";
-import { AddressParam, UintParam } from "../http/params.ts";
+import { ApiError, NotFoundError } from "../http/errors.ts";
+import { AddressParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
 import { NoNodeError, nodeResult } from "../wallet/node-access.ts";
@@ -74,6 +74,31 @@ export function registerSwapQuoteRoutes(
 
   route(app, {
     method: "GET",
+    url: "/v1/swap/pairs",
+    summary:
+      "The Uniswap-V2 pairs quoted and traded here, with their tokens, and the router swaps go through",
+    tags: ["swaps"],
+    auth: { public: "read" },
+    responses: {
+      200: z.object({
+        router: z.string().nullable(),
+        items: z.array(z.object({ pair: z.string(), token0: z.string(), token1: z.string() })),
+      }),
+    },
+    errors: [502],
+    handler: async () => {
+      const items = [];
+      for (const pair of settings.swap.pairs) {
+        if (!rpc) throw new NoNodeError();
+        const [token0, token1] = await pairTokens(rpc, pair);
+        items.push({ pair, token0, token1 });
+      }
+      return { router: settings.swap.router, items };
+    },
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/swap/quote",
     summary:
       "Quote an exact-input swap on a Uniswap-V2 pair: output, price impact and minimum output for a slippage",
@@ -82,7 +107,11 @@ export function registerSwapQuoteRoutes(
     query: z.strictObject({
       tokenIn: AddressParam,
       tokenOut: AddressParam,
-      amountIn: UintParam.describe("in tokenIn's smallest unit"),
+      // Above zero: nothing to quote for nothing.
+      amountIn: z
+        .string({ error: "must be a positive decimal integer" })
+        .regex(/^[1-9][0-9]{0,77}$/, { error: "must be a positive decimal integer" })
+        .describe("in tokenIn's smallest unit"),
       slippageBps: z.coerce
         .number({ error: "must be basis points from 0 to 5000" })
         .int({ error: "must be basis points from 0 to 5000" })
@@ -93,19 +122,17 @@ export function registerSwapQuoteRoutes(
     responses: { 200: SwapQuote },
     errors: [404, 502],
     handler: async ({ query }) => {
-      if (query.tokenIn === query.tokenOut)
-        throw new InvalidParameterError("tokenOut", "must differ from tokenIn");
       const amountIn = BigInt(query.amountIn);
-      if (amountIn === 0n) throw new InvalidParameterError("amountIn", "must be above zero");
-      if (!rpc) throw new NoNodeError();
       let found: { pair: string; zeroForOne: boolean } | null = null;
+      // A token against itself matches no pair: a 404 like any other pair nobody trades.
       for (const pair of settings.swap.pairs) {
+        if (!rpc) throw new NoNodeError();
         const [token0, token1] = await pairTokens(rpc, pair);
         if (token0 === query.tokenIn && token1 === query.tokenOut) found = { pair, zeroForOne: true };
         else if (token1 === query.tokenIn && token0 === query.tokenOut) found = { pair, zeroForOne: false };
         if (found) break;
       }
-      if (!found) throw new NotFoundError("no pool trades this pair of tokens here");
+      if (!found || !rpc) throw new NotFoundError("no pool trades this pair of tokens here");
       const head = Number(BigInt(await nodeResult<string>(rpc, "eth_blockNumber", [])));
       const reserves = await nodeResult<string>(rpc, "eth_call", [
         { to: found.pair, data: "0x0902f1ac" },

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { ApiSettings } from "../settings.ts";
 import { registerFaucetRoutes } from "./faucet.ts";
 import { registerRelayRoutes } from "./relay.ts";
+import { registerStakeRoutes } from "./stake.ts";
 import { registerSwapQuoteRoutes } from "./swap-quote.ts";
 import { registerWalletRoutes } from "./wallet.ts";
 
@@ -16,10 +17,11 @@ export interface WalletPlatformDeps {
   rpc?: RpcPool | null;
 }
 
-/** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes. */
+/** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes, staking vaults. */
 export function registerWalletPlatformRoutes(app: FastifyInstance, deps: WalletPlatformDeps): void {
   registerWalletRoutes(app, deps);
   registerFaucetRoutes(app, deps);
   registerRelayRoutes(app, deps);
   registerSwapQuoteRoutes(app, deps);
+  registerStakeRoutes(app, deps);
 }

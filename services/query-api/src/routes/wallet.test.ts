@@ -4,6 +4,7 @@ import {
   connectDevnet,
   createPair,
   deployErc20,
+  deployStakingVault,
   deploySwapRouter,
   erc20At,
   startAnvil,
@@ -89,6 +90,7 @@ describe("wallet, faucet and relay on a devnet", () => {
   let gold: `0x${string}`;
   let pair: `0x${string}`;
   let router: `0x${string}`;
+  let vault: `0x${string}`;
   const users = agents(() => h);
 
   beforeAll(async () => {
@@ -106,12 +108,14 @@ describe("wallet, faucet and relay on a devnet", () => {
       })
     ).pair;
     router = await deploySwapRouter(client);
+    vault = await deployStakingVault(client, { asset: gold, rewardPerSecond: 10n ** 12n });
     pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
     h = await openApiHarness({
       rpc: pool,
       settings: {
         faucet: { chainIds: [31337], eth: 2.5, tokens: [token], tokenUnits: 1000 },
         swap: { pairs: [pair], router },
+        stakeVaults: [vault],
         relayRateLimit: { perSecond: 1, burst: 40 },
         relayBodyLimit: 4096,
       },
@@ -284,7 +288,21 @@ describe("wallet, faucet and relay on a devnet", () => {
     // 1% of the pool moves the price about 1%.
     expect(q.body.priceImpact).toBeGreaterThan(0.0095);
     expect(q.body.priceImpact).toBeLessThan(0.0105);
-    expect((await quote(`tokenIn=${token}&tokenOut=${token}&amountIn=1`)).status).toBe(400);
+    expect((await users.anonymous("GET", "/v1/swap/pairs")).body).toEqual({
+      router: router.toLowerCase(),
+      items: [
+        {
+          pair: pair.toLowerCase(),
+          ...(BigInt(token) < BigInt(gold)
+            ? { token0: token.toLowerCase(), token1: gold.toLowerCase() }
+            : { token0: gold.toLowerCase(), token1: token.toLowerCase() }),
+        },
+      ],
+    });
+    expect((await quote(`tokenIn=${token}&tokenOut=${token}&amountIn=1`)).status).toBe(404);
+    expect((await users.anonymous("GET", "/v1/stake/vaults")).body).toEqual({
+      items: [{ vault: vault.toLowerCase(), asset: gold.toLowerCase() }],
+    });
     expect((await quote(`tokenIn=${token}&tokenOut=${router}&amountIn=1`)).status).toBe(404);
     expect((await quote(`tokenIn=${token}&tokenOut=${gold}&amountIn=0`)).status).toBe(400);
 

@@ -1,7 +1,20 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Anvil, connectDevnet, deployErc20, erc20At, startAnvil } from "@chainlog/devnet";
+import {
+  type Anvil,
+  connectDevnet,
+  createPair,
+  deployErc20,
+  deployStakingVault,
+  deploySwapRouter,
+  erc20At,
+  getAmountOut,
+  mintErc20,
+  pairAt,
+  startAnvil,
+  swap,
+} from "@chainlog/devnet";
 import { createLogger } from "@chainlog/telemetry";
 import type { Browser, Page } from "playwright-core";
 import { parseEther } from "viem";
@@ -51,7 +64,7 @@ const rawBalance = (page: Page, symbol: string) =>
 async function send(page: Page, to: string, asset: string, amount: string): Promise<string> {
   await page.getByLabel(/^To/).fill(to);
   await page.getByLabel("Asset").selectOption({ label: asset });
-  await page.getByLabel("Amount").fill(amount);
+  await page.getByLabel("Amount", { exact: true }).fill(amount);
   await page.getByRole("button", { name: "Sign and send" }).click();
   const status = page.getByTestId("send-status");
   await expect
@@ -61,11 +74,25 @@ async function send(page: Page, to: string, asset: string, amount: string): Prom
   return (await status.getByRole("link").getAttribute("title"))!;
 }
 
+/** The key lives only in the page's memory: after a reload the wallet is locked again. */
+async function ensureUnlocked(page: Page, password: string): Promise<void> {
+  await page.getByTestId("wallet-state").waitFor({ timeout: 30_000 });
+  if ((await page.getByTestId("wallet-state").textContent()) === "locked") {
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Unlock", exact: true }).click();
+  }
+  await expect
+    .poll(() => page.getByTestId("wallet-state").textContent(), { timeout: 60_000 })
+    .toBe("unlocked");
+}
+
 describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet, send by name", () => {
   let anvil: Anvil;
   let stack: Stack;
   let chromium: HeadlessChromium;
   let token: `0x${string}`;
+  let gold: `0x${string}`;
+  let pair: `0x${string}`;
   const requests: Seen[] = [];
   const logLines: string[] = [];
   const restore: (() => void)[] = [];
@@ -92,9 +119,30 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
     anvil = await startAnvil({ accounts: 4 });
     const client = await connectDevnet(anvil.rpcUrl);
     token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
+    gold = await deployErc20(client, { name: "Gold", symbol: "GLD", decimals: 18 });
+    // 1 GLD = 2,000 FUSD
+    pair = (
+      await createPair(client, {
+        tokenA: token,
+        tokenB: gold,
+        amountA: 2_000_000n * 10n ** 6n,
+        amountB: 10n ** 21n,
+      })
+    ).pair;
+    const router = await deploySwapRouter(client);
+    // Rewards of 0.001 FUSD a second to the vault's stakers.
+    const vault = await deployStakingVault(client, { asset: token, rewardPerSecond: 1000n });
     stack = await startStack(
       anvil.rpcUrl,
-      { API_FAUCET_TOKENS: token, API_FAUCET_ETH: "10", API_FAUCET_TOKEN_UNITS: "1000", LOG_LEVEL: "debug" },
+      {
+        API_FAUCET_TOKENS: token,
+        API_FAUCET_ETH: "10",
+        API_FAUCET_TOKEN_UNITS: "1000",
+        API_SWAP_PAIRS: pair,
+        API_SWAP_ROUTER: router,
+        API_STAKE_VAULTS: vault,
+        LOG_LEVEL: "debug",
+      },
       { pipeLogs: true },
     );
     await waitFor("web to be ready", async () => (await fetch(`${stack.webUrl}/readyz`)).ok, 120_000, {
@@ -175,6 +223,182 @@ describe.skipIf(!haveChromium)("wallet in a real browser: sign-up, funded wallet
     }
     await expect.poll(() => rawBalance(b, "ETH"), { timeout: 30_000 }).toBe(parseEther("11.5").toString());
     await expect.poll(() => rawBalance(b, "FUSD"), { timeout: 30_000 }).toBe("1250500000");
+  });
+
+  it("A swaps with a live quote and a slippage limit, the swap is found by its reference; a moved price reverts", async () => {
+    const client = await connectDevnet(anvil.rpcUrl);
+    const reserves = async () => {
+      const [r0, r1] = await client.readContract({ ...pairAt(pair), functionName: "getReserves" });
+      return BigInt(token) < BigInt(gold) ? [r0, r1] : [r1, r0];
+    };
+    // The reload above locked the wallet again: the key lives only in the page's memory.
+    await a.getByTestId("wallet-state").waitFor({ timeout: 30_000 });
+    if ((await a.getByTestId("wallet-state").textContent()) === "locked") {
+      await a.getByLabel("Password").fill(PASSWORD_A);
+      await a.getByRole("button", { name: "Unlock", exact: true }).click();
+    }
+    await expect
+      .poll(() => a.getByTestId("wallet-state").textContent(), { timeout: 60_000 })
+      .toBe("unlocked");
+    await a.getByLabel("Pay with").selectOption({ label: "FUSD" });
+    await a.getByLabel("Receive").selectOption({ label: "GLD" });
+    await a.getByLabel("Amount to pay").fill("100");
+    await a.getByLabel("Slippage limit (%)").fill("1");
+    const quote = a.getByTestId("swap-quote");
+    const [fusdReserve, goldReserve] = await reserves();
+    const expected = getAmountOut(100n * 10n ** 6n, fusdReserve!, goldReserve!);
+    await expect
+      .poll(() => quote.getAttribute("data-amount-out"), { timeout: 30_000 })
+      .toBe(expected.toString());
+    expect(await quote.getAttribute("data-minimum-out")).toBe(((expected * 9900n) / 10000n).toString());
+    // Live: a new block, a new quote.
+    const before = Number(await quote.getAttribute("data-block"));
+    await client.mine({ blocks: 1 });
+    await expect
+      .poll(async () => Number(await quote.getAttribute("data-block")), { timeout: 30_000 })
+      .toBeGreaterThan(before);
+
+    await a.getByRole("button", { name: "Review swap" }).click();
+    await a.getByRole("button", { name: "Confirm swap" }).click();
+    const status = a.getByTestId("swap-status");
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
+      .toMatch(/indexed|failed|reverted/);
+    expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toBe("indexed");
+    const swapTx = (await status.getByRole("link").getAttribute("title"))!;
+    expect(
+      await client.readContract({
+        ...erc20At(gold),
+        functionName: "balanceOf",
+        args: [addressA as `0x${string}`],
+      }),
+    ).toBe(expected);
+    // Found by its reference, on the page and through the swap routes.
+    await expect
+      .poll(() => a.getByTestId("swap-found").textContent(), { timeout: 60_000 })
+      .toContain(swapTx.slice(0, 10));
+    const detail = (await (await fetch(`${stack.apiUrl}/v1/swaps/${swapTx}`)).json()) as {
+      items: { pool: string; transactionFrom: string }[];
+    };
+    expect(detail.items).toEqual([
+      expect.objectContaining({ pool: pair.toLowerCase(), transactionFrom: addressA.toLowerCase() }),
+    ]);
+
+    // The price moves between the review and the confirmation: the router refuses, and the page says why.
+    await a.getByLabel("Slippage limit (%)").fill("0.1");
+    await expect
+      .poll(() => quote.getAttribute("data-minimum-out"), { timeout: 30_000 })
+      .not.toBe(((expected * 9900n) / 10000n).toString());
+    await a.getByRole("button", { name: "Review swap" }).click();
+    const [deployer] = await client.getAddresses();
+    await mintErc20(client, { token, to: deployer!, amount: 200_000n * 10n ** 6n });
+    await swap(client, { pair, tokenIn: token, amountIn: 200_000n * 10n ** 6n });
+    const goldBefore = await client.readContract({
+      ...erc20At(gold),
+      functionName: "balanceOf",
+      args: [addressA as `0x${string}`],
+    });
+    await a.getByRole("button", { name: "Confirm swap" }).click();
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 60_000 }).toBe("failed");
+    expect(await status.textContent()).toContain("price moved beyond your slippage limit");
+    expect(await status.textContent()).toContain("INSUFFICIENT_OUTPUT_AMOUNT");
+    expect(
+      await client.readContract({
+        ...erc20At(gold),
+        functionName: "balanceOf",
+        args: [addressA as `0x${string}`],
+      }),
+    ).toBe(goldBefore);
+    // A's activity shows the swap from the index.
+    await a.reload();
+    await a
+      .getByTestId("activity")
+      .getByRole("link", { name: swapTx.slice(0, 8), exact: false })
+      .first()
+      .waitFor({ timeout: 60_000 });
+  });
+
+  it("A stakes the token, earns rewards as time passes, and unstakes with them", async () => {
+    const client = await connectDevnet(anvil.rpcUrl);
+    const balanceOfA = () =>
+      client.readContract({
+        ...erc20At(token),
+        functionName: "balanceOf",
+        args: [addressA as `0x${string}`],
+      });
+    await ensureUnlocked(a, PASSWORD_A);
+    const position = a.getByTestId("stake-position");
+    await position.waitFor({ timeout: 30_000 });
+    const start = await balanceOfA();
+    await a.getByLabel("Amount to stake").fill("100");
+    await a.getByRole("button", { name: "Stake", exact: true }).click();
+    const status = a.getByTestId("stake-status");
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
+      .toMatch(/indexed|failed|reverted/);
+    expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toBe("indexed");
+    expect(await balanceOfA()).toBe(start - 100_000_000n);
+    await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).not.toBe("0");
+    // An hour passes on the chain: 3.6 FUSD of rewards, all A's (the only staker).
+    await client.increaseTime({ seconds: 3600 });
+    await client.mine({ blocks: 1 });
+    await expect
+      .poll(async () => BigInt((await position.getAttribute("data-value")) ?? "0"), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(103_600_000n);
+    await a.getByRole("button", { name: "Unstake all" }).click();
+    await expect
+      .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
+      .toMatch(/indexed|failed|reverted/);
+    expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toBe("indexed");
+    expect(await balanceOfA()).toBeGreaterThanOrEqual(start + 3_600_000n);
+    await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).toBe("0");
+  });
+
+  it("an injected EIP-1193 wallet signs instead of the keystore when the browser has one", async () => {
+    // A browser extension stands in: window.ethereum whose requests go to one of the node's unlocked accounts.
+    const client = await connectDevnet(anvil.rpcUrl);
+    const [, extensionAccount] = await client.getAddresses();
+    const context = await chromium.browser.newContext();
+    await context.exposeFunction("__extensionRequest", async (method: string, params: unknown[]) => {
+      const accounts = [extensionAccount!.toLowerCase()];
+      if (method === "eth_requestAccounts" || method === "eth_accounts") return accounts;
+      const res = await fetch(anvil.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+      if (body.error) throw new Error(body.error.message);
+      return body.result;
+    });
+    await context.addInitScript(() => {
+      const call = (
+        globalThis as unknown as { __extensionRequest(m: string, p: unknown[]): Promise<unknown> }
+      ).__extensionRequest;
+      (globalThis as unknown as { ethereum: unknown }).ethereum = {
+        request: ({ method, params }: { method: string; params?: unknown[] }) => call(method, params ?? []),
+        on: () => undefined,
+        removeListener: () => undefined,
+      };
+    });
+    const page = await context.newPage();
+    page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
+    // B signs in in this browser; B's keystore stays locked, the extension signs.
+    await page.goto(`${stack.webUrl}/login`);
+    await page.getByLabel("E-mail").fill(emailB);
+    await page.getByLabel(/^Password/).fill(PASSWORD_B);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/watchlists");
+    await page.goto(`${stack.webUrl}/wallet`);
+    await page.getByLabel("Sign with my browser wallet").check({ timeout: 60_000 });
+    const before = await client.getBalance({ address: addressA as `0x${string}` });
+    const extensionBefore = await client.getBalance({ address: extensionAccount! });
+    const hash = await send(page, emailA, "ETH", "0.25");
+    const tx = await client.getTransaction({ hash: hash as `0x${string}` });
+    expect(tx.from.toLowerCase()).toBe(extensionAccount!.toLowerCase());
+    expect(await client.getBalance({ address: addressA as `0x${string}` })).toBe(before + parseEther("0.25"));
+    expect(await client.getBalance({ address: extensionAccount! })).toBeLessThan(extensionBefore);
+    await context.close();
   });
 
   it("never sends a private key or a password except to sign-up, logs neither, and stores only the keystore", async () => {

@@ -18,6 +18,7 @@ import type {
   SearchResponse,
   StatusResponse,
   Swap,
+  SwapDetailsResponse,
   SwapPage,
   TokenMap,
   TokenMetadata,
@@ -91,6 +92,8 @@ export const api = {
       `/v1/address/${e(address)}/internal-transactions?${pageQuery(limit, cursor)}`,
       signal,
     ),
+  swap: (txHash: string, signal?: AbortSignal) =>
+    getJson<SwapDetailsResponse>(`/v1/swaps/${e(txHash)}`, signal),
   addressSwaps: (address: string, limit: number, cursor?: string | null, signal?: AbortSignal) =>
     getJson<SwapPage>(`/v1/address/${e(address)}/swaps?${pageQuery(limit, cursor)}`, signal),
   balances: (address: string, confirm: boolean, signal?: AbortSignal) =>

@@ -21,7 +21,37 @@ export interface RpcAnswer {
   error?: { code: number; message: string };
 }
 
+export interface SwapQuote {
+  pair: string;
+  router: string | null;
+  tokenIn: string;
+  tokenOut: string;
+  amountIn: string;
+  amountOut: string;
+  minimumOut: string;
+  slippageBps: number;
+  reserveIn: string;
+  reserveOut: string;
+  priceImpact: number;
+  blockNumber: number;
+}
+
 export const walletApi = {
+  stakeVaults: (signal?: AbortSignal) =>
+    getJson<{ items: { vault: string; asset: string }[] }>("/v1/stake/vaults", signal),
+  swapPairs: (signal?: AbortSignal) =>
+    getJson<{ router: string | null; items: { pair: string; token0: string; token1: string }[] }>(
+      "/v1/swap/pairs",
+      signal,
+    ),
+  quote: (
+    q: { tokenIn: string; tokenOut: string; amountIn: string; slippageBps: number },
+    signal?: AbortSignal,
+  ) =>
+    getJson<SwapQuote>(
+      `/v1/swap/quote?${new URLSearchParams({ ...q, slippageBps: String(q.slippageBps) })}`,
+      signal,
+    ),
   get: (signal?: AbortSignal) => getJson<WalletRecord>("/v1/wallet", signal),
   /** Only the encrypted keystore goes to the server. */
   put: (keystore: V3Keystore) => requestJson<WalletRecord>("PUT", "/v1/wallet", { keystore }),

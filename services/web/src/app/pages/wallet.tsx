@@ -1,8 +1,8 @@
-import { type FormEvent, useId, useState } from "react";
-import { type Address, erc20Abi, formatUnits, type Hex, isAddress, parseUnits } from "viem";
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { type Address, erc20Abi, formatUnits, type Hex, isAddress, parseAbi, parseUnits } from "viem";
 import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
-import { type WalletRecord, walletApi } from "../api/wallet.ts";
+import { type SwapQuote, type WalletRecord, walletApi } from "../api/wallet.ts";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
 import { SignInNeeded } from "../components/sign-in-needed.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
@@ -255,7 +255,8 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
       if (!recipient) throw new Error("Enter a 0x address or the e-mail of a Chainlog user.");
       const value = parseUnits(amount.trim(), asset.decimals);
       if (value <= 0n) throw new Error("Enter an amount above zero.");
-      if (value > asset.balance)
+      // The browser wallet's own balance is its business: the extension refuses what it cannot pay.
+      if (!useInjected && value > asset.balance)
         throw new Error(`You hold ${formatUnits(asset.balance, asset.decimals)} ${asset.symbol}.`);
       const client = await signingClient({ injected: useInjected });
       const hash =
@@ -331,6 +332,420 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
   );
 }
 
+const routerAbi = parseAbi([
+  "function swapExactTokensForTokens(address pair, address tokenIn, uint256 amountIn, uint256 amountOutMin, address to, uint256 deadline) returns (uint256)",
+]);
+
+interface SwapToken {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** The tokens of the pairs the API quotes, with their symbols and decimals read from the chain. */
+async function loadSwapTokens(signal: AbortSignal): Promise<{ router: string | null; tokens: SwapToken[] }> {
+  const { router, items } = await walletApi.swapPairs(signal);
+  const client = await publicClient();
+  const addresses = [...new Set(items.flatMap((p) => [p.token0, p.token1]))];
+  const tokens = await Promise.all(
+    addresses.map(async (address) => {
+      const [symbol, decimals] = await Promise.all([
+        client.readContract({ address: address as Address, abi: erc20Abi, functionName: "symbol" }),
+        client.readContract({ address: address as Address, abi: erc20Abi, functionName: "decimals" }),
+      ]);
+      return { address, symbol, decimals };
+    }),
+  );
+  return { router, tokens };
+}
+
+/** Why a swap failed, in words: the router's reason when the price moved past the user's limit. */
+function swapFailure(error: Error & { shortMessage?: string; details?: string }): string {
+  const text = `${error.shortMessage ?? ""} ${error.details ?? ""} ${error.message}`;
+  if (text.includes("INSUFFICIENT_OUTPUT_AMOUNT"))
+    return "Reverted: the price moved beyond your slippage limit (UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT). Get a new quote.";
+  if (text.includes("EXPIRED")) return "Reverted: the deadline passed (UniswapV2Router: EXPIRED).";
+  return error.shortMessage ?? error.message;
+}
+
+function Swap({ address }: { address: string }) {
+  const id = useId();
+  const unlocked = useUnlockedAddress();
+  const setup = useResource(loadSwapTokens, "swap-tokens");
+  const [tokenIn, setTokenIn] = useState("");
+  const [tokenOut, setTokenOut] = useState("");
+  const [amount, setAmount] = useState("");
+  const [slippage, setSlippage] = useState("0.5");
+  const [deadlineMin, setDeadlineMin] = useState("10");
+  const [quote, setQuote] = useState<SwapQuote | { error: string }>();
+  const [review, setReview] = useState<SwapQuote>();
+  const [status, setStatus] = useState<SendStatus>();
+  const [found, setFound] = useState<string>();
+  const [block, setBlock] = useState<bigint>();
+  const tokens = setup.data?.tokens ?? [];
+  const inToken = tokens.find((t) => t.address === tokenIn) ?? tokens[0];
+  const outToken =
+    tokens.find((t) => t.address === tokenOut && t.address !== inToken?.address) ??
+    tokens.find((t) => t.address !== inToken?.address);
+  const slippageBps = Math.round(Number(slippage) * 100);
+
+  // The quote follows the chain: a new block, a new quote (the reserves may have moved).
+  useEffect(() => {
+    let stop = false;
+    const timer = window.setInterval(async () => {
+      const n = await (await publicClient()).getBlockNumber().catch(() => undefined);
+      if (!stop && n !== undefined) setBlock(n);
+    }, 1000);
+    return () => {
+      stop = true;
+      window.clearInterval(timer);
+    };
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: block is the trigger to ask again
+  useEffect(() => {
+    if (!inToken || !outToken || !amount.trim()) return setQuote(undefined);
+    let amountIn: bigint;
+    try {
+      amountIn = parseUnits(amount.trim(), inToken.decimals);
+    } catch {
+      return setQuote({ error: "Enter an amount." });
+    }
+    if (amountIn <= 0n || !(slippageBps >= 0 && slippageBps <= 5000))
+      return setQuote({ error: "Enter an amount above zero and a slippage from 0 to 50%." });
+    const controller = new AbortController();
+    walletApi
+      .quote(
+        { tokenIn: inToken.address, tokenOut: outToken.address, amountIn: amountIn.toString(), slippageBps },
+        controller.signal,
+      )
+      .then(setQuote, (e: Error) => {
+        if (e.name !== "AbortError") setQuote({ error: e.message });
+      });
+    return () => controller.abort();
+  }, [inToken, outToken, amount, slippageBps, block]);
+
+  const confirm = async () => {
+    if (!review || !inToken || !review.router) return;
+    setStatus({ state: "signing" });
+    setFound(undefined);
+    try {
+      const client = await signingClient();
+      const reader = await publicClient();
+      const me = address as Address;
+      const amountIn = BigInt(review.amountIn);
+      const allowance = await reader.readContract({
+        address: inToken.address as Address,
+        abi: erc20Abi,
+        functionName: "allowance",
+        args: [me, review.router as Address],
+      });
+      if (allowance < amountIn) {
+        const approval = await client.writeContract({
+          address: inToken.address as Address,
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [review.router as Address, amountIn],
+        });
+        await reader.waitForTransactionReceipt({ hash: approval, pollingInterval: 500 });
+      }
+      const deadline = BigInt(Math.floor(Date.now() / 1000) + Math.max(1, Number(deadlineMin) || 10) * 60);
+      const hash = await client.writeContract({
+        address: review.router as Address,
+        abi: routerAbi,
+        functionName: "swapExactTokensForTokens",
+        args: [
+          review.pair as Address,
+          inToken.address as Address,
+          amountIn,
+          BigInt(review.minimumOut),
+          me,
+          deadline,
+        ],
+      });
+      setReview(undefined);
+      await follow(hash, setStatus);
+      // Found again by its reference, through the index's swap routes.
+      const detail = await api.swap(hash);
+      const s = detail.items[0];
+      if (s) setFound(`${hash.slice(0, 10)}: ${s.amount0} / ${s.amount1} on ${shortHexOf(s.pool)}`);
+    } catch (error) {
+      setReview(undefined);
+      setStatus({ state: "failed", message: swapFailure(error as Error) });
+    }
+  };
+
+  if (setup.error) return <ErrorView error={setup.error} what="swap pairs" retry={setup.reload} />;
+  if (!setup.data) return <Loading what="swap pairs" />;
+  if (tokens.length < 2) return null;
+  const q = quote && "amountOut" in quote ? quote : undefined;
+  return (
+    <section className="stack-form" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Swap</h2>
+      <label htmlFor={`${id}-in`}>Pay with</label>
+      <select id={`${id}-in`} value={inToken?.address} onChange={(e) => setTokenIn(e.target.value)}>
+        {tokens.map((t) => (
+          <option key={t.address} value={t.address}>
+            {t.symbol}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-out`}>Receive</label>
+      <select id={`${id}-out`} value={outToken?.address} onChange={(e) => setTokenOut(e.target.value)}>
+        {tokens
+          .filter((t) => t.address !== inToken?.address)
+          .map((t) => (
+            <option key={t.address} value={t.address}>
+              {t.symbol}
+            </option>
+          ))}
+      </select>
+      <label htmlFor={`${id}-amount`}>Amount to pay</label>
+      <input
+        id={`${id}-amount`}
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
+      <label htmlFor={`${id}-slip`}>Slippage limit (%)</label>
+      <input
+        id={`${id}-slip`}
+        inputMode="decimal"
+        value={slippage}
+        onChange={(e) => setSlippage(e.target.value)}
+      />
+      <label htmlFor={`${id}-deadline`}>Deadline (minutes)</label>
+      <input
+        id={`${id}-deadline`}
+        inputMode="numeric"
+        value={deadlineMin}
+        onChange={(e) => setDeadlineMin(e.target.value)}
+      />
+      {quote && "error" in quote && (
+        <p className="notice error" role="alert">
+          {quote.error}
+        </p>
+      )}
+      {q && outToken && (
+        <p
+          className="notice"
+          data-testid="swap-quote"
+          data-amount-out={q.amountOut}
+          data-minimum-out={q.minimumOut}
+          data-block={q.blockNumber}
+        >
+          You receive ≈ {trimDecimal(formatUnits(BigInt(q.amountOut), outToken.decimals))} {outToken.symbol}{" "}
+          (at least {trimDecimal(formatUnits(BigInt(q.minimumOut), outToken.decimals))}), price impact{" "}
+          {(q.priceImpact * 100).toFixed(2)}%, reserves at block {q.blockNumber}
+        </p>
+      )}
+      {review ? (
+        <p>
+          <span data-testid="swap-review">
+            Swap {trimDecimal(formatUnits(BigInt(review.amountIn), inToken?.decimals ?? 18))}{" "}
+            {inToken?.symbol} for at least{" "}
+            {trimDecimal(formatUnits(BigInt(review.minimumOut), outToken?.decimals ?? 18))} {outToken?.symbol}
+          </span>{" "}
+          <button type="button" onClick={() => void confirm()}>
+            Confirm swap
+          </button>{" "}
+          <button type="button" className="secondary" onClick={() => setReview(undefined)}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <button
+          type="button"
+          disabled={
+            !q?.router || unlocked === null || status?.state === "signing" || status?.state === "pending"
+          }
+          onClick={() => q && setReview(q)}
+        >
+          {unlocked === null ? "Unlock the wallet to swap" : "Review swap"}
+        </button>
+      )}
+      {status && (
+        <p
+          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
+          role="status"
+          data-testid="swap-status"
+          data-state={status.state}
+        >
+          {status.state === "signing" && "Signing…"}
+          {status.state === "failed" && status.message}
+          {"hash" in status && (
+            <>
+              {status.state === "pending" && "Pending: "}
+              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
+              {status.state === "indexed" && `Swapped in block ${status.block}, reference `}
+              {status.state === "reverted" && `Reverted in block ${status.block}: `}
+              <HashLink kind="tx" value={status.hash} />
+            </>
+          )}
+        </p>
+      )}
+      {found && (
+        <p className="muted" data-testid="swap-found">
+          Found by reference {found}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const vaultAbi = parseAbi([
+  "function balanceOf(address) view returns (uint256)",
+  "function convertToAssets(uint256 shares) view returns (uint256)",
+  "function deposit(uint256 assets, address receiver) returns (uint256)",
+  "function redeem(uint256 shares, address receiver, address owner) returns (uint256)",
+]);
+
+interface VaultPosition {
+  vault: string;
+  asset: SwapToken;
+  shares: bigint;
+  /** What the shares redeem for now, rewards included. */
+  value: bigint;
+}
+
+async function loadPositions(owner: Address, signal: AbortSignal): Promise<VaultPosition[]> {
+  const { items } = await walletApi.stakeVaults(signal);
+  const client = await publicClient();
+  return Promise.all(
+    items.map(async ({ vault, asset }) => {
+      const [symbol, decimals, shares] = await Promise.all([
+        client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "symbol" }),
+        client.readContract({ address: asset as Address, abi: erc20Abi, functionName: "decimals" }),
+        client.readContract({
+          address: vault as Address,
+          abi: vaultAbi,
+          functionName: "balanceOf",
+          args: [owner],
+        }),
+      ]);
+      const value =
+        shares === 0n
+          ? 0n
+          : await client.readContract({
+              address: vault as Address,
+              abi: vaultAbi,
+              functionName: "convertToAssets",
+              args: [shares],
+            });
+      return { vault, asset: { address: asset, symbol, decimals }, shares, value };
+    }),
+  );
+}
+
+/** Stake into an ERC-4626 vault (approve, deposit) and unstake everything (redeem), signed in the page. */
+function Stake({ address }: { address: string }) {
+  const id = useId();
+  const unlocked = useUnlockedAddress();
+  const positions = useResource((signal) => loadPositions(address as Address, signal), `stake:${address}`, {
+    pollMs: 2000,
+  });
+  const [amount, setAmount] = useState("");
+  const [status, setStatus] = useState<SendStatus>();
+  if (positions.error)
+    return <ErrorView error={positions.error} what="staking vaults" retry={positions.reload} />;
+  const position = positions.data?.[0];
+  if (!position) return null;
+  const run = async (action: "stake" | "unstake") => {
+    setStatus({ state: "signing" });
+    try {
+      const client = await signingClient();
+      const reader = await publicClient();
+      const me = address as Address;
+      const vault = position.vault as Address;
+      let hash: Hex;
+      if (action === "stake") {
+        const assets = parseUnits(amount.trim(), position.asset.decimals);
+        if (assets <= 0n) throw new Error("Enter an amount above zero.");
+        const approval = await client.writeContract({
+          address: position.asset.address as Address,
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [vault, assets],
+        });
+        await reader.waitForTransactionReceipt({ hash: approval, pollingInterval: 500 });
+        hash = await client.writeContract({
+          address: vault,
+          abi: vaultAbi,
+          functionName: "deposit",
+          args: [assets, me],
+        });
+      } else {
+        hash = await client.writeContract({
+          address: vault,
+          abi: vaultAbi,
+          functionName: "redeem",
+          args: [position.shares, me, me],
+        });
+      }
+      await follow(hash, setStatus);
+      positions.reload();
+    } catch (error) {
+      const e = error as Error & { shortMessage?: string };
+      setStatus({ state: "failed", message: e.shortMessage ?? e.message });
+    }
+  };
+  const { asset } = position;
+  return (
+    <section className="stack-form" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Stake {asset.symbol}</h2>
+      <p
+        data-testid="stake-position"
+        data-shares={position.shares.toString()}
+        data-value={position.value.toString()}
+      >
+        Staked: {trimDecimal(formatUnits(position.value, asset.decimals))} {asset.symbol} (rewards included,
+        from {trimDecimal(formatUnits(position.shares, 18))} shares)
+      </p>
+      <label htmlFor={`${id}-amount`}>Amount to stake</label>
+      <input
+        id={`${id}-amount`}
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
+      <p>
+        <button type="button" disabled={unlocked === null} onClick={() => void run("stake")}>
+          Stake
+        </button>{" "}
+        <button
+          type="button"
+          className="secondary"
+          disabled={unlocked === null || position.shares === 0n}
+          onClick={() => void run("unstake")}
+        >
+          Unstake all
+        </button>
+      </p>
+      {status && (
+        <p
+          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
+          role="status"
+          data-testid="stake-status"
+          data-state={status.state}
+        >
+          {status.state === "signing" && "Signing…"}
+          {status.state === "failed" && status.message}
+          {"hash" in status && (
+            <>
+              {status.state === "pending" && "Pending: "}
+              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
+              {status.state === "indexed" && `Done in block ${status.block}: `}
+              {status.state === "reverted" && `Reverted in block ${status.block}: `}
+              <HashLink kind="tx" value={status.hash} />
+            </>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const shortHexOf = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
+
 function Activity({ address }: { address: string }) {
   const txs = useResource((signal) => api.addressTransactions(address, 20, null, signal), `txs:${address}`, {
     pollMs: 3000,
@@ -397,6 +812,8 @@ function WalletView({ wallet }: { wallet: WalletRecord }) {
         )}
       </section>
       {assets.data && <Send assets={assets.data} injected={injectedProvider() !== null} />}
+      <Swap address={wallet.address} />
+      <Stake address={wallet.address} />
       <Activity address={wallet.address} />
     </>
   );
