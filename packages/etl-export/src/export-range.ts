@@ -30,7 +30,7 @@ import {
   transactionRow,
 } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
-import { ParquetWriter } from "./parquet-writer.ts";
+import type { ParquetWriter } from "./parquet-writer.ts";
 import { isS3Url } from "./s3-url.ts";
 
 export const EXPORT_ENTITIES = Object.keys(EtlColumns) as EtlEntity[];
@@ -237,12 +237,14 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
   let blocks = 0;
   let transactions = 0;
   try {
+    // hyparquet (some 50 modules) is loaded only for a parquet export: a CSV one starts without it
+    const parquet = params.format === "parquet" ? await import("./parquet-writer.ts") : null;
     for (const e of entities)
       writers.set(
         e,
-        params.format === "csv"
-          ? await CsvWriter.open(sink, `${e}.csv`, EtlColumns[e])
-          : new ParquetWriter(sink, e, EtlColumns[e]),
+        parquet
+          ? new parquet.ParquetWriter(sink, e, EtlColumns[e])
+          : await CsvWriter.open(sink, `${e}.csv`, EtlColumns[e]),
       );
     const rows: Record<EtlEntity, EtlRow[]> = Object.fromEntries(
       EXPORT_ENTITIES.map((e) => [e, []]),

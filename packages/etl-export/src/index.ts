@@ -3,5 +3,4 @@ export * from "./dir-sink.ts";
 export * from "./etl-rows.ts";
 export * from "./export-range.ts";
 export * from "./output-file.ts";
-export { EtlInt64Columns, ParquetValueError, ParquetWriter } from "./parquet-writer.ts";
 export * from "./s3-url.ts";

@@ -18,6 +18,13 @@ describe("loadConfig", () => {
     ).toEqual(["http://b", "http://c#priority=2"]);
   });
 
+  it("gives the bus one partition embedded and eight in cluster mode, unless set", () => {
+    expect(loadConfig({}).BUS_PARTITIONS).toBe(1);
+    expect(loadConfig({ CHAINLOG_MODE: "cluster" }).BUS_PARTITIONS).toBe(8);
+    expect(loadConfig({ BUS_PARTITIONS: "4" }).BUS_PARTITIONS).toBe(4);
+    expect(() => loadConfig({ BUS_PARTITIONS: "0" })).toThrow(/BUS_PARTITIONS/);
+  });
+
   it("names the bad variable", () => {
     expect(() => loadConfig({ API_PORT: "70000" })).toThrow(ConfigError);
     expect(() => loadConfig({ API_PORT: "70000" })).toThrow(/API_PORT/);

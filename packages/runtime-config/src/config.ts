@@ -100,7 +100,12 @@ export const ConfigSchema = z.object({
   /** While fewer than LAKE_BLOCKS_PER_PART final blocks wait, a part is written this often. */
   LAKE_FLUSH_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 
-  BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
+  /**
+   * Default 8 in cluster mode (Kafka consumers share partitions), 1 embedded: there one member holds a group's
+   * whole topic, so more partitions add no parallelism, only a durable write per partition batch (raw catch-up
+   * ran 25–60 % faster with 1 than with 8 on the compare chain).
+   */
+  BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).optional(),
 
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
   KAFKA_CLIENT_ID: z.string().default("chainlog"),
@@ -119,7 +124,8 @@ export const ConfigSchema = z.object({
   MONGODB_URL: z.string().default("mongodb://127.0.0.1:27017/chainlog"),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & {
+export type Config = Omit<z.infer<typeof ConfigSchema>, "BUS_PARTITIONS"> & {
+  BUS_PARTITIONS: number;
   /** Absolute data directory of the embedded adapters. */
   dataDir: string;
   /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
@@ -145,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  const BUS_PARTITIONS = c.BUS_PARTITIONS ?? (c.CHAINLOG_MODE === "cluster" ? 8 : 1);
   const dataDir = resolve(c.CHAINLOG_DATA_DIR);
-  return { ...c, dataDir, rpcUrls, lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`) };
+  return { ...c, BUS_PARTITIONS, dataDir, rpcUrls, lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`) };
 }

@@ -34,6 +34,14 @@ export interface IngestOptions {
   /** Tries to fetch the start block's parent this often (back-off from parentRetryMs) before going without it. */
   parentAttempts?: number;
   parentRetryMs?: number;
+  /**
+   * While catching up, the cursor is saved at most this often (and always at the end of a range, after a
+   * rollback and on stop): each save is a durable write the processor's store writes wait behind. A crash
+   * replays at most this much onto the bus, which its consumers apply idempotently. Default 1000 ms.
+   */
+  cursorIntervalMs?: number;
+  /** Blocks already fetched in order are published together, up to this many per publish. Default 200. */
+  maxBlocksPerPublish?: number;
   /** Wakes the head loop early (e.g. a newHeads subscription). */
   onHeadSignal?: (wake: () => void) => void;
 }
@@ -59,6 +67,9 @@ export function createIngest(options: IngestOptions) {
   /** Why ingest is not advancing, or what it had to go without (shown in status); null when all is well. */
   let blockedBy: string | null = null;
   let lastFinalityCheck = 0;
+  let lastCursorSave = 0;
+  const cursorIntervalMs = options.cursorIntervalMs ?? 1000;
+  const maxPerPublish = options.maxBlocksPerPublish ?? 200;
   let wake: (() => void) | undefined;
   options.onHeadSignal?.(() => wake?.());
 
@@ -91,6 +102,7 @@ export function createIngest(options: IngestOptions) {
   };
 
   const saveCursor = async () => {
+    lastCursorSave = Date.now();
     await options.cursor?.save(chain.tip, chain.all());
   };
 
@@ -148,18 +160,24 @@ export function createIngest(options: IngestOptions) {
     await repair(tip.number - 1, signal);
   };
 
-  /** Publishes the linked prefix of a batch; false when a mismatch stopped it (the caller refetches). */
-  const apply = async (fetched: FetchedBlocks, signal: AbortSignal): Promise<boolean> => {
+  /**
+   * Publishes the linked prefix of consecutive batches in one bus write; false when a mismatch stopped it (the
+   * caller refetches).
+   */
+  const apply = async (batches: FetchedBlocks[], signal: AbortSignal): Promise<boolean> => {
     const linked: BusEnvelope[] = [];
     let tip = chain.tip;
-    let broken = false;
-    for (const env of fetched.envelopes) {
-      if (tip && env.block.parentHash !== tip.hash) {
-        broken = true;
-        break;
+    let broken: FetchedBlocks | null = null;
+    for (const fetched of batches) {
+      for (const [i, env] of fetched.envelopes.entries()) {
+        if (tip && env.block.parentHash !== tip.hash) {
+          broken = { ...fetched, envelopes: fetched.envelopes.slice(i) };
+          break;
+        }
+        linked.push(env);
+        tip = { number: env.block.number, hash: env.block.hash };
       }
-      linked.push(env);
-      tip = { number: env.block.number, hash: env.block.hash };
+      if (broken) break;
     }
     if (linked.length) {
       await publish(linked, signal);
@@ -169,7 +187,7 @@ export function createIngest(options: IngestOptions) {
         chain.push({ number: env.block.number, hash: env.block.hash });
         txs += env.transactions.length;
       }
-      await saveCursor();
+      if (broken || Date.now() - lastCursorSave >= cursorIntervalMs) await saveCursor();
       lastProgressAt = Date.now();
       metrics.blocks.inc(linked.length);
       metrics.transactions.inc(txs);
@@ -177,13 +195,17 @@ export function createIngest(options: IngestOptions) {
       metrics.lastProgress.set(lastProgressAt / 1000);
       progress.advance(linked.length, txs, chain.tip!.number);
     }
-    if (broken) await onMismatch({ ...fetched, envelopes: fetched.envelopes.slice(linked.length) }, signal);
+    if (broken) await onMismatch(broken, signal);
     return !broken;
   };
 
-  /** Fetches [start, end] in batches, several in flight (AIMD), and applies them strictly in order. */
+  /**
+   * Fetches [start, end] in batches, several in flight (AIMD), and applies them strictly in order; batches that
+   * arrived while the previous publish ran go out together (the bus's cost is per write, not per block).
+   */
   const syncRange = async (start: number, end: number, signal: AbortSignal) => {
     const inflight = new Map<number, Promise<FetchedBlocks>>();
+    const arrived = new Map<number, FetchedBlocks>();
     let nextFetch = start;
     let nextApply = start;
     const launch = () => {
@@ -193,7 +215,8 @@ export function createIngest(options: IngestOptions) {
         const e = Math.min(end, s + perBatch - 1);
         nextFetch = e + 1;
         const p = fetchBlocks(pool, chainId, s, e);
-        p.catch(() => undefined); // awaited in order below; this only keeps Node from flagging it early
+        // awaited in order below; the catch only keeps Node from flagging it early
+        p.then((f) => inflight.get(s) === p && arrived.set(s, f)).catch(() => undefined);
         inflight.set(s, p);
       }
       metrics.concurrency.set(pool.capacity());
@@ -204,13 +227,27 @@ export function createIngest(options: IngestOptions) {
       while (nextApply <= end && !signal.aborted) {
         const p = inflight.get(nextApply)!;
         inflight.delete(nextApply);
-        const fetched = await p;
-        if (!(await apply(fetched, signal))) return;
-        nextApply = fetched.envelopes[fetched.envelopes.length - 1]!.block.number + 1;
+        arrived.delete(nextApply);
+        const batches = [await p];
+        let blocks = batches[0]!.envelopes.length;
+        for (let at = nextApply + blocks; blocks < maxPerPublish && arrived.has(at); ) {
+          const f = arrived.get(at)!;
+          inflight.delete(at);
+          arrived.delete(at);
+          batches.push(f);
+          blocks += f.envelopes.length;
+          at += f.envelopes.length;
+        }
+        launch();
+        if (!(await apply(batches, signal))) return;
+        const last = batches[batches.length - 1]!.envelopes;
+        nextApply = last[last.length - 1]!.block.number + 1;
         launch();
       }
+      if (nextApply > end) await saveCursor();
     } finally {
       inflight.clear();
+      arrived.clear();
       metrics.inFlight.set(0);
     }
   };

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
+import { fastBlockEnvelope } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
 import { upgradeV1 } from "./v1.ts";
 
@@ -56,6 +57,12 @@ export function decodeEnvelope(
   } catch {
     throw new EnvelopeDecodeError("message is not JSON");
   }
+  if (version === SCHEMA_VERSION)
+    try {
+      return fastBlockEnvelope(json);
+    } catch {
+      // not a well-formed block message: the schemas below say what is wrong (see fast-envelope.ts)
+    }
   try {
     for (let v = version; v < SCHEMA_VERSION; v++) json = upgraders[v]!(json);
     return BusEnvelope.parse(json);
