@@ -4,6 +4,7 @@ import { enginesStatus } from "./engines-status.ts";
 import { logTail } from "./health/wait-until.ts";
 import { installCassandra } from "./install/install-cassandra.ts";
 import { installFerretDb } from "./install/install-ferretdb.ts";
+import { installEtcd, installKubeApiServer } from "./install/install-go-tools.ts";
 import { installKafka } from "./install/install-kafka.ts";
 import { checkJava } from "./install/toolchain.ts";
 import { AllEngines, type EngineName } from "./options.ts";
@@ -20,8 +21,9 @@ const usage = `usage: engines <command> [options]
   logs     [name] [--lines N]                                         tail of each engine's log
   kill     <name>                                                     SIGKILL one process (e.g. kafka-2), for fault drills
   restart  <name>                                                     start it again and wait until healthy
-  install  [--engines …] [--s3]                                       download/build into the cache only (--s3: also
-                                                                      the S3-compatible server the export tests use)
+  install  [--engines …] [--s3] [--kube]                              download/build into the cache only (--s3: also
+                                                                      the S3-compatible server the export tests use;
+                                                                      --kube: etcd and kube-apiserver, infra's suite)
 common: [--base-dir DIR]  (default: CHAINLOG_ENGINES_DIR or <cache>/run; cache: CHAINLOG_CACHE_DIR or ~/.cache/chainlog)
 ports:  CHAINLOG_KAFKA_PORT=9092 CHAINLOG_CASSANDRA_PORT=9042 CHAINLOG_CASSANDRA_STORAGE_PORT=7000
         CHAINLOG_CASSANDRA_JMX_PORT=7100 CHAINLOG_MONGO_PORT=27017`;
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       engines: { type: "string" },
       fresh: { type: "boolean", default: false },
       s3: { type: "boolean", default: false },
+      kube: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       lines: { type: "string", default: "40" },
       help: { type: "boolean", short: "h", default: false },
@@ -135,8 +138,14 @@ async function main(argv: string[]): Promise<number> {
         engines.includes("cassandra") && installCassandra(dir),
         engines.includes("mongo") && installFerretDb(dir),
         values.s3 && installVersityGw(dir),
+        // Go builds one after the other: two at once only fight over the same two cores and module cache
+        values.kube && installEtcd(dir).then(() => installKubeApiServer(dir)),
       ]);
-      const installed = values.s3 ? [...engines, "s3 (versitygw)"] : engines;
+      const installed = [
+        ...engines,
+        ...(values.s3 ? ["s3 (versitygw)"] : []),
+        ...(values.kube ? ["etcd + kube-apiserver"] : []),
+      ];
       console.log(`installed ${installed.join(", ")} in ${dir} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       return 0;
     }
