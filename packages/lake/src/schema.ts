@@ -1,4 +1,5 @@
-import { EtlColumns, EtlInt64Columns } from "@chainlog/etl-export";
+import { EtlColumns } from "@chainlog/etl-export";
+import { EtlInt64Columns } from "@chainlog/etl-export/parquet";
 
 export type LakeColumnType = "INT64" | "STRING" | "DOUBLE";
 export interface LakeColumn {
