@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { EndpointConfig } from "@chainlog/runtime-config";
 import type { Logger } from "@chainlog/telemetry";
 import { classifyError, type PermanentKind, permanentKind } from "./classify.ts";
@@ -126,6 +127,8 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
   let checking: Promise<number> | undefined;
   // Closing aborts every request in flight and every retry wait: a shutdown never waits out a slow node.
   const closing = new AbortController();
+  // one listener per request in flight and per retry wait: many by design, not a leak
+  setMaxListeners(0, closing.signal);
 
   // With none in rotation, the heads of the last resorts: calls still go to them, so work must not stop.
   const bestHead = () => {
