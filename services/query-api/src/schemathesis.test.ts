@@ -117,8 +117,11 @@ describe("the OpenAPI document is the server's contract (Schemathesis --checks a
         "all",
         "--max-examples",
         EXAMPLES,
+        // One worker: with two threads, hypothesis' ast.parse hits CPython 3.11.7's thread-unsafe AST
+        // constructor ("SystemError: AST constructor recursion depth mismatch", fixed in 3.11.8) and the tool
+        // crashes instead of testing.
         "--workers",
-        "2",
+        "1",
         "--seed",
         "19",
         "--request-timeout",
