@@ -118,6 +118,7 @@ describe("wallet, faucet and relay on a devnet", () => {
         stakeVaults: [vault],
         relayRateLimit: { perSecond: 1, burst: 40 },
         relayBodyLimit: 4096,
+        walletLookupRateLimit: { perSecond: 1 / 3600, burst: 5 },
       },
     });
   }, 60_000);
@@ -143,10 +144,57 @@ describe("wallet, faucet and relay on a devnet", () => {
     // Sending to a user by name: the address, never the keystore.
     const found = await bob.call("GET", `/v1/wallet/lookup?email=${alice.email.toUpperCase()}`);
     expect(found.body).toEqual({ email: alice.email.toUpperCase(), address: address.toLowerCase() });
-    expect((await bob.call("GET", "/v1/wallet/lookup?email=nobody@example.com")).status).toBe(404);
+    // An unknown e-mail answers the same shape, so a client cannot tell a refusal from an absence.
+    const unknown = await bob.call("GET", "/v1/wallet/lookup?email=nobody@example.com");
+    expect(unknown).toEqual({ status: 200, body: { email: "nobody@example.com", address: null } });
     const taken = await bob.call("PUT", "/v1/wallet", { keystore: keystoreFor(address) });
     expect(taken.status).toBe(409);
     expect((await alice.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+  });
+
+  it("never overwrites a keystore silently: replacing one takes its current address", async () => {
+    const erin = await users.signUp();
+    const first = privateKeyToAccount(generatePrivateKey()).address.toLowerCase();
+    const keystore = keystoreFor(first);
+    expect((await erin.call("PUT", "/v1/wallet", { keystore })).status).toBe(200);
+    const second = privateKeyToAccount(generatePrivateKey()).address.toLowerCase();
+    const next = keystoreFor(second);
+    const blind = await erin.call("PUT", "/v1/wallet", { keystore: next });
+    expect(blind.status).toBe(409);
+    expect(blind.body.error).toMatchObject({ code: "wallet_exists", parameter: "body.replace" });
+    expect(blind.body.error.message).toContain(first);
+    // the same key re-encrypted (a new password) is an overwrite too
+    const reencrypted = keystoreFor(first);
+    expect((await erin.call("PUT", "/v1/wallet", { keystore: reencrypted })).status).toBe(409);
+    const wrong = await erin.call("PUT", "/v1/wallet", { keystore: next, replace: second });
+    expect(wrong.status).toBe(409);
+    expect((await erin.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+    const replaced = await erin.call("PUT", "/v1/wallet", {
+      keystore: next,
+      replace: first.toUpperCase().replace("0X", "0x"),
+    });
+    expect(replaced.status).toBe(200);
+    expect((await erin.call("GET", "/v1/wallet")).body).toMatchObject({ address: second, keystore: next });
+  });
+
+  it("limits e-mail lookups per user, known and unknown alike", async () => {
+    const mallory = await users.signUp();
+    const victim = await users.signUp();
+    await victim.call("PUT", "/v1/wallet", {
+      keystore: keystoreFor(privateKeyToAccount(generatePrivateKey()).address),
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const email = i % 2 ? victim.email : `guess${i}@example.com`;
+      statuses.push((await mallory.call("GET", `/v1/wallet/lookup?email=${email}`)).status);
+    }
+    // burst 5 in this harness: the sixth lookup is refused whatever e-mail it asks about
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const refused = await mallory.call("GET", `/v1/wallet/lookup?email=${victim.email}`);
+    expect(refused.body).toMatchObject({ error: { code: "rate_limited" } });
+    expect(refused.body.address).toBeUndefined();
+    // another user's lookups are their own
+    expect((await victim.call("GET", `/v1/wallet/lookup?email=${mallory.email}`)).status).toBe(200);
   });
 
   it("refuses keystores that are not v3 or derive their key too cheaply", async () => {

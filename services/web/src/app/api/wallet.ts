@@ -53,12 +53,12 @@ export const walletApi = {
       signal,
     ),
   get: (signal?: AbortSignal) => getJson<WalletRecord>("/v1/wallet", signal),
-  /** Only the encrypted keystore goes to the server. */
+  /** Only the encrypted keystore goes to the server (a first wallet: replacing one needs its address). */
   put: (keystore: V3Keystore) => requestJson<WalletRecord>("PUT", "/v1/wallet", { keystore }),
   faucet: () =>
     requestJson<{ address: string; chainId: number; grants: FaucetGrant[] }>("POST", "/v1/wallet/faucet"),
   lookup: (email: string, signal?: AbortSignal) =>
-    getJson<{ email: string; address: string }>(
+    getJson<{ email: string; address: string | null }>(
       `/v1/wallet/lookup?email=${encodeURIComponent(email)}`,
       signal,
     ),

@@ -247,12 +247,18 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
     try {
       setStatus({ state: "signing" });
       const target = to.trim();
-      const recipient = target.includes("@")
-        ? ((await walletApi.lookup(target)).address as Address)
+      const byEmail = target.includes("@");
+      const recipient = byEmail
+        ? ((await walletApi.lookup(target)).address as Address | null)
         : isAddress(target)
           ? (target as Address)
           : null;
-      if (!recipient) throw new Error("Enter a 0x address or the e-mail of a Chainlog user.");
+      if (!recipient)
+        throw new Error(
+          byEmail
+            ? "No Chainlog user with a wallet has this e-mail."
+            : "Enter a 0x address or the e-mail of a Chainlog user.",
+        );
       const value = parseUnits(amount.trim(), asset.decimals);
       if (value <= 0n) throw new Error("Enter an amount above zero.");
       // The browser wallet's own balance is its business: the extension refuses what it cannot pay.
@@ -271,11 +277,7 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
       await follow(hash, setStatus);
     } catch (error) {
       const e = error as Error & { shortMessage?: string };
-      const notFound = error instanceof ApiError && error.status === 404;
-      const message = notFound
-        ? "No Chainlog user with a wallet has this e-mail."
-        : (e.shortMessage ?? e.message);
-      setStatus({ state: "failed", message });
+      setStatus({ state: "failed", message: e.shortMessage ?? e.message });
     }
   };
   const canSign = unlocked !== null || useInjected;
