@@ -20,12 +20,12 @@ export interface BlockRows {
 }
 
 /**
- * What an address_buckets row lists: an address's transactions (tx), token transfers (tt), swaps (sw) or
- * internal transactions (it), a
+ * What an address_buckets row lists: an address's transactions (tx), token transfers (tt), swaps (sw), vault
+ * events (ve) or internal transactions (it), a
  * token's transfers (tk, fine buckets), a token's price days in a quote (p:ETH, p:USD), or the days with
  * block stats (day).
  */
-export type BucketKind = "tx" | "tt" | "sw" | "it" | "tk" | "day" | `p:${string}`;
+export type BucketKind = "tx" | "tt" | "sw" | "ve" | "it" | "tk" | "day" | `p:${string}`;
 
 export function keyOf(row: Row): unknown[] {
   return row.values.slice(0, BlockTables[row.table].key.length);
@@ -101,6 +101,14 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
       derived.push({ table: "swaps_by_address", values: [address, bucket, n, s.logIndex, json] });
       addBucket(address, "sw");
     }
+  }
+  for (const v of b.vaultEvents ?? []) {
+    const json = JSON.stringify(v);
+    for (const address of new Set([v.owner, v.sender, v.receiver]))
+      if (address !== null) {
+        derived.push({ table: "vault_events_by_address", values: [address, bucket, n, v.logIndex, json] });
+        addBucket(address, "ve");
+      }
   }
   for (const c of b.contractCreations)
     derived.push({

@@ -21,6 +21,7 @@ import type {
   Swap,
   TokenTransfer,
   Transaction,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
 import cassandra from "cassandra-driver";
@@ -254,7 +255,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
   const addressPage = <T>(
     address: string,
     kind: BucketKind,
-    table: "txs_by_address" | "token_transfers_by_address" | "swaps_by_address" | "internal_txs_by_address",
+    table:
+      | "txs_by_address"
+      | "token_transfers_by_address"
+      | "swaps_by_address"
+      | "vault_events_by_address"
+      | "internal_txs_by_address",
     column: string,
     page: { limit: number; cursor?: string | null },
   ): Promise<Page<T>> =>
@@ -537,6 +543,13 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
 
     async getAddressSwaps(address, page) {
       return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", {
+        ...page,
+        limit: pageLimit(page),
+      });
+    },
+
+    async getAddressVaultEvents(address, page) {
+      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", {
         ...page,
         limit: pageLimit(page),
       });

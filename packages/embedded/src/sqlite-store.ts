@@ -25,6 +25,7 @@ import {
   type TokenMetadata,
   type TokenTransfer,
   type Transaction,
+  type VaultEvent,
 } from "@chainlog/tx-schema";
 import { num, openDatabase, type Prepared, prepareRaw, text, writeTransaction } from "./sqlite.ts";
 import { STORE_SQL } from "./store-queries.ts";
@@ -107,6 +108,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
       // OR IGNORE in the index: an address with several roles in one swap gets one row.
       for (const a of [s.transactionFrom, s.sender, s.recipient]) q.indexSwap.run([a, n, s.logIndex]);
+    }
+    for (const v of b.vaultEvents ?? []) {
+      q.insertVault.run([n, v.logIndex, v.transactionIndex, JSON.stringify(v)]);
+      for (const a of [v.owner, v.sender, v.receiver]) if (a !== null) q.indexVault.run([a, n, v.logIndex]);
     }
     for (const a of b.approvals) q.insertApproval.run([n, a.logIndex, a.transactionIndex, JSON.stringify(a)]);
     for (const w of b.wethEvents) q.insertWeth.run([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
@@ -294,6 +299,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const query = `address-swaps:${a}`;
       const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
       return pageOf<Swap>(q.addressSwaps.all([a, n!, l!, limit + 1]), limit, query, 2);
+    },
+
+    async getAddressVaultEvents(address, page) {
+      const limit = pageLimit(page);
+      const a = address.toLowerCase();
+      const query = `address-vault-events:${a}`;
+      const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
+      return pageOf<VaultEvent>(q.addressVaultEvents.all([a, n!, l!, limit + 1]), limit, query, 2);
     },
 
     async getContractCreation(address) {

@@ -63,6 +63,14 @@ export const STORE_SQL = {
      ORDER BY a.block_number DESC, a.tx_index DESC, a.position DESC LIMIT ?`,
   insertSwap: "INSERT OR REPLACE INTO swaps (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
   indexSwap: "INSERT OR IGNORE INTO address_swaps (address, block_number, log_index) VALUES (?, ?, ?)",
+  insertVault:
+    "INSERT OR REPLACE INTO vault_events (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
+  indexVault:
+    "INSERT OR IGNORE INTO address_vault_events (address, block_number, log_index) VALUES (?, ?, ?)",
+  addressVaultEvents: `SELECT a.block_number, a.log_index, v.data FROM address_vault_events a
+     JOIN vault_events v ON v.block_number = a.block_number AND v.log_index = a.log_index
+     WHERE a.address = ? AND (a.block_number, a.log_index) < (?, ?)
+     ORDER BY a.block_number DESC, a.log_index DESC LIMIT ?`,
   insertApproval:
     "INSERT OR REPLACE INTO approvals (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
   insertWeth:

@@ -181,7 +181,27 @@ const SCHEMA_V4 = `
   ) WITHOUT ROWID;
 `;
 
-export const STORE_SCHEMA_VERSION = 4;
+/*
+ * ERC-4626 vault events (Deposit/Withdraw of any vault), keyed like the other events; the address index finds a
+ * staker's events under each party (owner, sender, receiver) once, the way swaps are found.
+ */
+const SCHEMA_V5 = `
+  CREATE TABLE IF NOT EXISTS vault_events (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS address_vault_events (
+    address TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    PRIMARY KEY (address, block_number, log_index)
+  ) WITHOUT ROWID;
+`;
+
+export const STORE_SCHEMA_VERSION = 5;
 
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
@@ -196,6 +216,10 @@ export const DELETE_HEIGHT = [
      SELECT json_extract(data, '$.transactionFrom') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.sender') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.recipient') FROM swaps WHERE block_number = ?1)`,
+  `DELETE FROM address_vault_events WHERE block_number = ?1 AND address IN (
+     SELECT json_extract(data, '$.owner') FROM vault_events WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.sender') FROM vault_events WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.receiver') FROM vault_events WHERE block_number = ?1)`,
   `DELETE FROM address_internal_txs WHERE block_number = ?1 AND address IN (
      SELECT json_extract(data, '$.from') FROM internal_txs WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.to') FROM internal_txs WHERE block_number = ?1)`,
@@ -206,6 +230,7 @@ export const DELETE_HEIGHT = [
   "DELETE FROM swaps WHERE block_number = ?1",
   "DELETE FROM approvals WHERE block_number = ?1",
   "DELETE FROM weth_events WHERE block_number = ?1",
+  "DELETE FROM vault_events WHERE block_number = ?1",
   "DELETE FROM contract_creations WHERE block_number = ?1",
   "DELETE FROM price_points WHERE block_number = ?1",
   "DELETE FROM balances WHERE block_number = ?1",
@@ -237,6 +262,8 @@ export function migrateStore(db: Db): Buffer {
     }
     // blocks traced before v4 kept only their traced creations: their internal transactions were never stored
     if (version < 4) db.exec(SCHEMA_V4);
+    // blocks stored before v5 were not decoded for vault events: a re-index of that range adds them
+    if (version < 5) db.exec(SCHEMA_V5);
     if (version !== STORE_SCHEMA_VERSION)
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
         STORE_SCHEMA_VERSION,

@@ -20,6 +20,7 @@ import type {
   TokenTransfer,
   Transaction,
   UtcDay,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
 
@@ -33,6 +34,8 @@ export interface IndexedBlock {
   tokenTransfers: TokenTransfer[];
   approvals: Approval[];
   wethEvents: WethEvent[];
+  /** ERC-4626 Deposit/Withdraw events; absent reads as none (blocks built before vaults were decoded). */
+  vaultEvents?: VaultEvent[];
   swaps: Swap[];
   contractCreations: ContractCreation[];
   /** Call frames inside the transactions (depth ≥ 1), from the call traces; empty until the block is traced. */
@@ -125,7 +128,7 @@ export interface Store {
   /** Stored heights from `from` up, ascending, at most `limit`: what the status's "complete below" is read from. */
   getHeights(from: number, limit: number): Promise<StoredHeight[]>;
   /**
-   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH events, swaps,
+   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH and vault events, swaps,
    * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
    * a no-op.
    */
@@ -153,6 +156,11 @@ export interface Store {
    * newest first.
    */
   getAddressSwaps(address: string, page: PageQuery): Promise<Page<Swap>>;
+  /**
+   * ERC-4626 vault events where the address is the owner of the shares, the sender or the receiver (each event
+   * once), newest first (block number, log index descending): what a staker's positions are summed from.
+   */
+  getAddressVaultEvents(address: string, page: PageQuery): Promise<Page<VaultEvent>>;
   /** The creation of a contract address, or null if none stored (an EOA, or created before the indexed range). */
   getContractCreation(address: string): Promise<ContractCreation | null>;
 

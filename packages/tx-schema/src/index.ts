@@ -1,4 +1,5 @@
 export * from "./api/responses.ts";
+export * from "./api/stake.ts";
 export * from "./bus/codec.ts";
 export * from "./bus/envelope.ts";
 export * from "./bus/processed.ts";
@@ -20,6 +21,7 @@ export * from "./records/swap.ts";
 export * from "./records/token.ts";
 export * from "./records/token-transfer.ts";
 export * from "./records/transaction.ts";
+export * from "./records/vault-event.ts";
 export * from "./records/weth-event.ts";
 export * from "./rpc/errors.ts";
 export * from "./rpc/from-rpc.ts";

@@ -110,4 +110,14 @@ export const Migrations: Migration[] = [
          ${desc(["block_number", "tx_index", "position"])}`,
     ],
   },
+  {
+    version: 5,
+    name: "ERC-4626 vault events by party",
+    statements: (ks) => [
+      // one row per distinct party (owner, sender, receiver), like swaps: a staker's events read once each
+      `CREATE TABLE IF NOT EXISTS ${ks}.vault_events_by_address (address text, bucket bigint, block_number bigint,
+         log_index bigint, event text, PRIMARY KEY ((address, bucket), block_number, log_index))
+         ${desc(["block_number", "log_index"])}`,
+    ],
+  },
 ];

@@ -42,6 +42,11 @@ export const BlockTables = {
     data: ["transfer"],
   },
   swaps_by_address: { partition: 2, key: ["address", "bucket", "block_number", "log_index"], data: ["swap"] },
+  vault_events_by_address: {
+    partition: 2,
+    key: ["address", "bucket", "block_number", "log_index"],
+    data: ["event"],
+  },
   creations_by_address: { partition: 1, key: ["address", "block_number", "tx_index"], data: ["creation"] },
   internal_txs_by_tx: { partition: 1, key: ["tx_hash", "block_hash", "position"], data: ["itx"] },
   internal_txs_by_address: {
