@@ -146,6 +146,7 @@ describe("wallet, faucet and relay on a devnet", () => {
     expect((await bob.call("GET", "/v1/wallet")).status).toBe(404);
     expect((await users.anonymous("GET", "/v1/wallet")).status).toBe(401);
     expect((await users.anonymous("GET", `/v1/wallet/lookup?email=${alice.email}`)).status).toBe(401);
+    expect((await users.anonymous("GET", "/v1/wallet/finality")).body).toEqual({ confirmations: 12 });
     // Sending to a user by name: the address, never the keystore.
     const found = await bob.call("GET", `/v1/wallet/lookup?email=${alice.email.toUpperCase()}`);
     expect(found.body).toEqual({ email: alice.email.toUpperCase(), address: address.toLowerCase() });

@@ -94,6 +94,17 @@ export function registerWalletRoutes(
 
   route(app, {
     method: "GET",
+    url: "/v1/wallet/finality",
+    summary:
+      "How many blocks on top of a transaction make it final in the wallet's activity (pending → included → final)",
+    tags,
+    auth: { public: "read" },
+    responses: { 200: z.object({ confirmations: z.number().int() }) },
+    handler: async () => ({ confirmations: settings.walletConfirmations }),
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/wallet/lookup",
     summary:
       "The wallet address of a Chainlog user by e-mail, to send to them: signed-in users only, a few per hour each, and the same answer shape (address null) for an unknown e-mail",
