@@ -1,15 +1,9 @@
-import type { VaultEvent } from "@chainlog/tx-schema";
 import { expect, it } from "vitest";
-import type { IndexedBlock } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, uniqueName } from "./fixtures.ts";
-import type { StoreTestContext } from "./store-derived.contract.ts";
+import { newestFirst, ref, type StoreTestContext, upper } from "./store-derived.contract.ts";
 
 const TIMEOUT = 120_000;
-const upper = (address: string) => `0x${address.slice(2).toUpperCase()}`;
-const ref = (b: IndexedBlock) => ({ number: b.block.number, hash: b.block.hash });
-const newestFirst = (rows: VaultEvent[]) =>
-  [...rows].sort((x, y) => y.blockNumber - x.blockNumber || y.logIndex - x.logIndex);
 
 /**
  * ERC-4626 Deposit/Withdraw rows: found by every party (owner, sender, receiver) once, newest first, paged;
