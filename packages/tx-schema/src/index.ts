@@ -2,6 +2,7 @@ export * from "./api/responses.ts";
 export * from "./bus/codec.ts";
 export * from "./bus/envelope.ts";
 export * from "./bus/processed.ts";
+export * from "./errors.ts";
 export * from "./records/approval.ts";
 export * from "./records/balance.ts";
 export * from "./records/block.ts";
