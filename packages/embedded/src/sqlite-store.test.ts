@@ -20,6 +20,7 @@ const TABLES = [
   "price_points",
   "balances",
   "block_stats",
+  "holdings",
 ];
 
 describe("SqliteStore file contents", () => {

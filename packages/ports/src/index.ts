@@ -1,4 +1,5 @@
 export * from "./bus.ts";
+export * from "./holdings.ts";
 export * from "./lease.ts";
 export * from "./meta-store.ts";
 export * from "./page-cursor.ts";
