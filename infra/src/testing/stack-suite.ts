@@ -1,6 +1,7 @@
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
 import { encodeParquet, LakeEntities, loadModels, parquetFileColumns } from "@chainlog/lake";
 import { beforeAll, describe, expect, it } from "vitest";
+import { checkRelease, readChartLock } from "../charts/chart-lock.ts";
 import { mebibytes, milliCpu, podAllocatable } from "../cluster/capacity.ts";
 import { evaluate } from "../policy/policies.ts";
 import { defaultReleaseManifest } from "../settings.ts";
@@ -506,6 +507,18 @@ export function describeStack(
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it("installs only locked charts, each with values its chart's values schema accepts", () => {
+      const lock = readChartLock();
+      const releases = ofType("kubernetes:helm.sh/v3:Release").map((r) => ({
+        chart: String(r.inputs.chart),
+        version: r.inputs.version as string | undefined,
+        repo: o(r.inputs.repositoryOpts).repo as string | undefined,
+        values: r.inputs.values,
+      }));
+      expect(releases.length).toBeGreaterThanOrEqual(3);
+      expect(releases.flatMap((r) => checkRelease(lock, r))).toEqual([]);
     });
 
     it("passes every policy: no privileged containers, limits set, pinned images, non-root, no public engines", () => {

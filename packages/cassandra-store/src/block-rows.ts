@@ -1,4 +1,10 @@
-import { type BlockEnrichment, type IndexedBlock, internalPositions } from "@chainlog/ports";
+import {
+  type BlockEnrichment,
+  holdingDeltas,
+  holdingIdKey,
+  type IndexedBlock,
+  internalPositions,
+} from "@chainlog/ports";
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
 import { bucketOf, dayOf, StatsDays, tokenBucketSize } from "./bucket.ts";
 import { type BlockTable, BlockTables } from "./schema/tables.ts";
@@ -95,6 +101,13 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
     });
     addBucket(t.token, "tk", tokenBucket);
   }
+  // transfers as stored (a repeated key is one row), netted per holding
+  const stored = new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t]));
+  for (const d of holdingDeltas(stored.values()))
+    derived.push({
+      table: "holding_deltas",
+      values: [d.address, d.token, holdingIdKey(d.tokenId), n, d.standard, d.delta.toString()],
+    });
   for (const s of b.swaps) {
     const json = JSON.stringify(s);
     for (const address of new Set([s.transactionFrom, s.sender, s.recipient])) {

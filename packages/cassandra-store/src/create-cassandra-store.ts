@@ -6,7 +6,7 @@ import type {
   StoreHealth,
   TransactionDetail,
 } from "@chainlog/ports";
-import { createPageCursors } from "@chainlog/ports";
+import { createPageCursors, holdingsLimit, type TokenHolding, tokenIdOfKey } from "@chainlog/ports";
 import type {
   Approval,
   BalanceSnapshot,
@@ -586,6 +586,42 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
 
     ...createTokenQueries(ctx),
     ...createPriceQueries(ctx),
+
+    async getAddressHoldings(address, limit) {
+      const max = holdingsLimit(limit);
+      await settings();
+      const a = address.toLowerCase();
+      // the partition is clustered by token, token id, block: each holding's block deltas come together
+      const rs = await exec(
+        `SELECT token_address, token_id, standard, delta FROM ${ks}.holding_deltas WHERE address = ?`,
+        [a],
+        { ...read, fetchSize: 5000 },
+      );
+      const out: TokenHolding[] = [];
+      let current = null as { token: string; id: string; standard: string; sum: bigint } | null;
+      const flush = () => {
+        if (current && current.sum !== 0n)
+          out.push({
+            address: a,
+            token: current.token,
+            standard: current.standard as TokenHolding["standard"],
+            tokenId: tokenIdOfKey(current.id),
+            balance: current.sum.toString(),
+          });
+      };
+      for await (const r of rs) {
+        const token = String(r.token_address);
+        const id = String(r.token_id);
+        if (current?.token !== token || current.id !== id) {
+          flush();
+          if (out.length >= max) return out;
+          current = { token, id, standard: String(r.standard), sum: 0n };
+        }
+        current.sum += BigInt(String(r.delta));
+      }
+      flush();
+      return out.slice(0, max);
+    },
 
     async getAddressBalances(address) {
       await settings();

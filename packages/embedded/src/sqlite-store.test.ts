@@ -22,6 +22,7 @@ const TABLES = [
   "price_points",
   "balances",
   "block_stats",
+  "holdings",
 ];
 
 describe("SqliteStore file contents", () => {

@@ -7,7 +7,15 @@ import type {
   StoreHealth,
   TransactionDetail,
 } from "@chainlog/ports";
-import { createPageCursors, internalPositions } from "@chainlog/ports";
+import {
+  createPageCursors,
+  holdingDeltas,
+  holdingIdKey,
+  holdingsLimit,
+  internalPositions,
+  type TokenHolding,
+  tokenIdOfKey,
+} from "@chainlog/ports";
 import {
   type BalanceSnapshot,
   type Block,
@@ -67,7 +75,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   ) as Record<keyof typeof STORE_SQL, Prepared>;
   const deleteAt = DELETE_HEIGHT.map((sql) => prepareRaw(db, sql));
 
+  /** Adds (sign 1) or takes off (-1) a block's transfers to the holdings; a holding that reaches zero goes. */
+  const applyHoldings = (transfers: readonly TokenTransfer[], sign: 1n | -1n) => {
+    for (const d of holdingDeltas(transfers)) {
+      const id = holdingIdKey(d.tokenId);
+      const row = q.holding.get([d.address, d.token, id]);
+      const balance = (row ? BigInt(String(row[0])) : 0n) + sign * d.delta;
+      if (balance === 0n) q.dropHolding.run([d.address, d.token, id]);
+      else q.putHolding.run([d.address, d.token, id, d.standard, balance.toString()]);
+    }
+  };
+
   const deleteHeight = (number: number) => {
+    applyHoldings(
+      q.transfersAt.all([number]).map((r) => parse<TokenTransfer>(r[0])),
+      -1n,
+    );
     for (const stmt of deleteAt) stmt.run([number]);
   };
 
@@ -104,6 +127,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.indexTransfer.run([t.from, n, t.logIndex, t.batchIndex, block.hash]);
       q.indexTransfer.run([t.to, n, t.logIndex, t.batchIndex, block.hash]);
     }
+    // what was stored (a repeated key replaced its row), so a rollback takes off exactly what was added
+    applyHoldings(
+      [...new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t])).values()],
+      1n,
+    );
     for (const s of b.swaps) {
       q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
       // OR IGNORE in the index: an address with several roles in one swap gets one row.
@@ -369,6 +397,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async getAddressBalances(address) {
       return q.balances.all([address.toLowerCase()]).map((r) => parse<BalanceSnapshot>(r[0]));
+    },
+
+    async getAddressHoldings(address, limit): Promise<TokenHolding[]> {
+      const a = address.toLowerCase();
+      return q.holdings.all([a, holdingsLimit(limit)]).map((r) => ({
+        address: a,
+        token: String(r[0]),
+        standard: String(r[2]) as TokenHolding["standard"],
+        tokenId: tokenIdOfKey(String(r[1])),
+        balance: String(r[3]),
+      }));
     },
 
     async getDailyStats(fromDay, toDay) {

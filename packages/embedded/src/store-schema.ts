@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { blockStatsOf } from "@chainlog/tx-schema";
+import { type HoldingDelta, holdingDeltas, holdingIdKey } from "@chainlog/ports";
+import { blockStatsOf, type TokenTransfer } from "@chainlog/tx-schema";
 import { SchemaVersionError } from "./errors.ts";
 import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
@@ -182,10 +183,27 @@ const SCHEMA_V4 = `
 `;
 
 /*
+ * Holdings: what each address holds of each token (and token id), kept as blocks are written, replaced and rolled
+ * back, so a balance answer reads one range of rows instead of summing the address's transfers. Token ids are
+ * 64 hex digits ('' for ERC-20) so the key orders them numerically; balances are signed decimals (uint256 does
+ * not fit SQLite's integers).
+ */
+const SCHEMA_V5 = `
+  CREATE TABLE IF NOT EXISTS holdings (
+    address TEXT NOT NULL,
+    token TEXT NOT NULL,
+    token_id TEXT NOT NULL,
+    standard TEXT NOT NULL,
+    balance TEXT NOT NULL,
+    PRIMARY KEY (address, token, token_id)
+  ) WITHOUT ROWID;
+`;
+
+/*
  * ERC-4626 vault events (Deposit/Withdraw of any vault), keyed like the other events; the address index finds a
  * staker's events under each party (owner, sender, receiver) once, the way swaps are found.
  */
-const SCHEMA_V5 = `
+const SCHEMA_V6 = `
   CREATE TABLE IF NOT EXISTS vault_events (
     block_number INTEGER NOT NULL,
     log_index INTEGER NOT NULL,
@@ -201,7 +219,7 @@ const SCHEMA_V5 = `
   ) WITHOUT ROWID;
 `;
 
-export const STORE_SCHEMA_VERSION = 5;
+export const STORE_SCHEMA_VERSION = 6;
 
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
@@ -262,8 +280,13 @@ export function migrateStore(db: Db): Buffer {
     }
     // blocks traced before v4 kept only their traced creations: their internal transactions were never stored
     if (version < 4) db.exec(SCHEMA_V4);
-    // blocks stored before v5 were not decoded for vault events: a re-index of that range adds them
-    if (version < 5) db.exec(SCHEMA_V5);
+    // transfers stored before v5 are summed into the holdings once, in this same transaction
+    if (version < 5) {
+      db.exec(SCHEMA_V5);
+      if (version > 0) backfillHoldings(db);
+    }
+    // blocks stored before v6 were not decoded for vault events: a re-index of that range adds them
+    if (version < 6) db.exec(SCHEMA_V6);
     if (version !== STORE_SCHEMA_VERSION)
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
         STORE_SCHEMA_VERSION,
@@ -342,4 +365,36 @@ function backfillBlockStats(db: Db): void {
     });
     insert.run([n, stats.day, JSON.stringify(stats)]);
   }
+}
+
+/**
+ * Sums every stored transfer into the holdings table (empty before: it was just created), a page of transfers at
+ * a time in key order, so memory holds one page and the sums.
+ */
+function backfillHoldings(db: Db): void {
+  const page = prepareRaw(
+    db,
+    `SELECT block_number, log_index, batch_index, data FROM token_transfers
+     WHERE (block_number, log_index, batch_index) > (?, ?, ?)
+     ORDER BY block_number, log_index, batch_index LIMIT 10000`,
+  );
+  const sums = new Map<string, HoldingDelta>();
+  let after: [number, number, number] = [-1, -1, -1];
+  for (let rows = page.all(after); rows.length > 0; rows = page.all(after)) {
+    for (const d of holdingDeltas(rows.map((r) => JSON.parse(String(r[3])) as TokenTransfer))) {
+      const key = `${d.address}/${d.token}/${d.tokenId ?? ""}`;
+      const held = sums.get(key);
+      if (held) held.delta += d.delta;
+      else sums.set(key, d);
+    }
+    const last = rows[rows.length - 1]!;
+    after = [num(last[0]), num(last[1]), num(last[2])];
+  }
+  const insert = prepareRaw(
+    db,
+    "INSERT INTO holdings (address, token, token_id, standard, balance) VALUES (?, ?, ?, ?, ?)",
+  );
+  for (const d of sums.values())
+    if (d.delta !== 0n)
+      insert.run([d.address, d.token, holdingIdKey(d.tokenId), d.standard, d.delta.toString()]);
 }

@@ -23,6 +23,7 @@ import type {
   VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
+import type { TokenHolding } from "./holdings.ts";
 
 /** A block with everything derived from it; written as one unit so a reader never sees half a block. */
 export interface IndexedBlock {
@@ -129,8 +130,8 @@ export interface Store {
   getHeights(from: number, limit: number): Promise<StoredHeight[]>;
   /**
    * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH and vault events, swaps,
-   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
-   * a no-op.
+   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment, and takes
+   * its transfers off the holdings. Idempotent; unknown hashes are a no-op.
    */
   rollbackBlock(ref: BlockRef): Promise<void>;
 
@@ -179,6 +180,12 @@ export interface Store {
 
   /** The newest snapshot of each asset a watched address holds or held (NATIVE_ASSET for ETH), by token. */
   getAddressBalances(address: string): Promise<BalanceSnapshot[]>;
+  /**
+   * What any address holds by the stored transfers (ERC-20 per token, ERC-721/1155 per token id), kept by the
+   * store as blocks are written, replaced and rolled back; zero holdings are absent. Ordered by token, then token
+   * id (numerically), at most `limit` (1 to 10,000: MAX_HOLDINGS_READ).
+   */
+  getAddressHoldings(address: string, limit: number): Promise<TokenHolding[]>;
 
   /** Per-day aggregates merged from the stored blocks' BlockStats, for days in [fromDay, toDay], ascending. */
   getDailyStats(fromDay: UtcDay, toDay: UtcDay): Promise<DailyStats[]>;

@@ -63,8 +63,10 @@ export const ConfigSchema = z.object({
   PROCESSOR_TRACES: z.enum(["auto", "on", "off"]).default("auto"),
   /** debug_traceBlockByHash requests in flight (one block each). */
   PROCESSOR_TRACE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** One enrichment RPC request (eth_call, eth_getBalance, traces). */
+  /** One enrichment RPC request (eth_call, eth_getBalance). */
   PROCESSOR_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** One block's trace: the node re-executes the block, so it gets longer than other calls before it is asked again. */
+  PROCESSOR_TRACE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** How long a transient failure of an enrichment read is retried before that part is marked failed. */
   PROCESSOR_ENRICH_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often the processor re-reads the watchlists' addresses from the metadata store. */

@@ -6,6 +6,7 @@ import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
 import { describeDerivedRows } from "./store-derived.contract.ts";
 import { describeEnrichment } from "./store-enrichment.contract.ts";
+import { describeHoldings } from "./store-holdings.contract.ts";
 import { describeRegistry } from "./store-registry.contract.ts";
 import { describeVaultEvents } from "./store-vault.contract.ts";
 
@@ -493,5 +494,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
     describeVaultEvents(context);
     describeRegistry(context);
     describeEnrichment(context);
+    describeHoldings(context);
   });
 }
