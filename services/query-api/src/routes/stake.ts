@@ -1,7 +1,7 @@
 import type { RpcPool } from "@chainlog/rpc";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { route } from "../http/route.ts";
+import { readRoute } from "../http/read-route.ts";
 import type { ApiSettings } from "../settings.ts";
 import { NoNodeError, nodeResult } from "../wallet/node-access.ts";
 
@@ -15,15 +15,13 @@ export function registerStakeRoutes(
 ): void {
   const { settings, rpc } = deps;
   const assets = new Map<string, Promise<string>>();
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/stake/vaults",
     summary: "The ERC-4626 staking vaults offered here, with their underlying asset",
     tags: ["wallet"],
-    auth: { public: "read" },
-    responses: { 200: z.object({ items: z.array(z.object({ vault: z.string(), asset: z.string() })) }) },
+    response: z.object({ items: z.array(z.object({ vault: z.string(), asset: z.string() })) }),
     errors: [502],
-    handler: async () => {
+    read: async () => {
       const items = [];
       for (const vault of settings.stakeVaults) {
         if (!rpc) throw new NoNodeError();
