@@ -1,4 +1,5 @@
 import type { MetaStore, Watchlist, WatchlistQuota } from "@chainlog/ports";
+import { WatchlistList, WatchlistView } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
@@ -6,13 +7,6 @@ import { AddressParam, IdParam, NameField } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
 
-const WatchlistView = z.object({
-  id: z.string(),
-  name: z.string(),
-  addresses: z.array(z.string()),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
 const Addresses = z
   .array(AddressParam, { error: "must be a list of 0x-hex addresses" })
   .max(1000, { error: "must hold at most 1000 addresses" })
@@ -43,7 +37,7 @@ export function registerWatchlistRoutes(
     summary: "The caller's watchlists",
     tags,
     auth: { user: "account" },
-    responses: { 200: z.object({ items: z.array(WatchlistView) }) },
+    responses: { 200: WatchlistList },
     handler: async ({ identity }) => {
       const { userId } = identity;
       return { items: (await meta.listWatchlists(userId)).map(view) };
