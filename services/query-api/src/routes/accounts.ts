@@ -4,14 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PasswordHasher } from "../auth/password.ts";
 import { newApiKey, newSessionToken, SESSION_COOKIE, sha256 } from "../auth/tokens.ts";
-import {
-  ApiError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
-} from "../http/errors.ts";
-import { EmailField, IdParam, NameField, PasswordField, ScopeField } from "../http/params.ts";
+import { ApiError, ForbiddenError, RateLimitedError, UnauthenticatedError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
+import { EmailField, NameField, PasswordField, ScopeField } from "../http/params.ts";
 import { createTokenBuckets } from "../http/rate-limit.ts";
 import { route } from "../http/route.ts";
 import { isHttps } from "../http/tls.ts";
@@ -200,17 +195,13 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "DELETE",
+  ownedRoutes(app, {
     url: "/v1/keys/:id",
-    summary: "Revoke an API key; it stops working on the next request",
     tags: ["api keys"],
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      if (!(await meta.revokeApiKey(identity.userId, params.id))) throw new NotFoundError("no such API key");
-      return reply.code(204).send();
-    },
+    scope: "account",
+    missing: "no such API key",
+  }).delete({
+    summary: "Revoke an API key; it stops working on the next request",
+    remove: (userId, id) => meta.revokeApiKey(userId, id),
   });
 }

@@ -3,6 +3,7 @@ import { ExportJobList, ExportJobView, QuotasResponse } from "@chainlog/tx-schem
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, NotFoundError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
@@ -102,33 +103,16 @@ export function registerJobRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/jobs/:id",
+  const job = ownedRoutes(app, { url: "/v1/jobs/:id", tags, scope: "export", missing: "no such job" });
+  job.get({
     summary: "One of the caller's jobs",
-    tags,
-    auth: { user: "export" },
-    params: z.object({ id: IdParam }),
-    responses: { 200: ExportJobView },
-    handler: async ({ params, identity }) => {
-      const job = await meta.getJob(identity.userId, params.id);
-      if (!job) throw new NotFoundError("no such job");
-      return view(job);
-    },
+    response: ExportJobView,
+    read: (userId, id) => meta.getJob(userId, id),
+    view,
   });
-
-  route(app, {
-    method: "DELETE",
-    url: "/v1/jobs/:id",
+  job.delete({
     summary: "Delete a job and its result (a running job stops at its next page)",
-    tags,
-    auth: { user: "export" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      if (!(await meta.deleteJob(identity.userId, params.id))) throw new NotFoundError("no such job");
-      return reply.code(204).send();
-    },
+    remove: (userId, id) => meta.deleteJob(userId, id),
   });
 
   route(app, {

@@ -3,6 +3,7 @@ import { WatchlistList, WatchlistView } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam, NameField } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
@@ -59,20 +60,17 @@ export function registerWatchlistRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
+  const watchlist = ownedRoutes(app, {
     url: "/v1/watchlists/:id",
-    summary: "One of the caller's watchlists",
     tags,
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 200: WatchlistView },
-    handler: async ({ params, identity }) => {
-      const { userId } = identity;
-      const w = await meta.getWatchlist(userId, params.id);
-      if (!w) throw new NotFoundError("no such watchlist");
-      return view(w);
-    },
+    scope: "account",
+    missing: "no such watchlist",
+  });
+  watchlist.get({
+    summary: "One of the caller's watchlists",
+    response: WatchlistView,
+    read: (userId, id) => meta.getWatchlist(userId, id),
+    view,
   });
 
   route(app, {
@@ -105,18 +103,8 @@ export function registerWatchlistRoutes(
     },
   });
 
-  route(app, {
-    method: "DELETE",
-    url: "/v1/watchlists/:id",
+  watchlist.delete({
     summary: "Delete a watchlist",
-    tags,
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      const { userId } = identity;
-      if (!(await meta.deleteWatchlist(userId, params.id))) throw new NotFoundError("no such watchlist");
-      return reply.code(204).send();
-    },
+    remove: (userId, id) => meta.deleteWatchlist(userId, id),
   });
 }
