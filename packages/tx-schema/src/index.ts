@@ -1,3 +1,4 @@
+export * from "./api/accounts.ts";
 export * from "./api/responses.ts";
 export * from "./api/stake.ts";
 export * from "./bus/codec.ts";

@@ -84,11 +84,23 @@ function toApiError(error: FastifyError | Error): ApiError | null {
       "cursor_not_found",
       "no such position: use a nextCursor of this same query",
       "cursor",
+      undefined,
+      { cause: error },
     );
   if (error instanceof QuotaExceededError) return new QuotaError(error.quota, error.limit, error.used);
   const e = error as FastifyError;
   const code = e.code ? FRAMEWORK_ERRORS[e.code] : undefined;
-  if (code) return new ApiError(e.statusCode ?? 400, code, e.message.replace(/^FST_\w+:?\s*/, ""));
+  if (code)
+    return new ApiError(
+      e.statusCode ?? 400,
+      code,
+      e.message.replace(/^FST_\w+:?\s*/, ""),
+      undefined,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   // A JSON body that is not valid JSON (SyntaxError from the parser) or another 4xx from a plugin.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500)
     return new ApiError(

@@ -29,6 +29,14 @@ export class EnvelopeDecodeError extends Error {
 
 const upgraders: Record<number, (json: unknown) => unknown> = { 1: upgradeV1 };
 
+function parseJson(value: Uint8Array | string): unknown {
+  try {
+    return JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
+  } catch {
+    throw new EnvelopeDecodeError("message is not JSON");
+  }
+}
+
 export function encodeEnvelope(env: BusEnvelope): EncodedMessage {
   const headers: Record<string, string> = {
     [Headers.schemaVersion]: String(SCHEMA_VERSION),
@@ -51,12 +59,7 @@ export function decodeEnvelope(
   const version = Number(headers[Headers.schemaVersion] ?? "1");
   if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION)
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
-  } catch {
-    throw new EnvelopeDecodeError("message is not JSON");
-  }
+  let json = parseJson(value);
   if (version === SCHEMA_VERSION)
     try {
       return fastBlockEnvelope(json);
@@ -96,13 +99,7 @@ export function decodeProcessed(
 ): ProcessedEnvelope {
   if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
-  } catch {
-    throw new EnvelopeDecodeError("message is not JSON");
-  }
-  const parsed = ProcessedEnvelope.safeParse(json);
+  const parsed = ProcessedEnvelope.safeParse(parseJson(value));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);

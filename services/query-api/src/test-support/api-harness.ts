@@ -66,6 +66,36 @@ export async function openApiHarness(
   };
 }
 
+/**
+ * Signs a user up through the API and keeps the session cookie; with `key`, also makes an API key for them.
+ * Both answers are checked, so a test whose bootstrap failed says so instead of failing later on a 401.
+ */
+export async function signUpUser(
+  app: ApiServer,
+  email: string,
+  options: { remoteAddress?: string; key?: { name: string; scopes: string[] } } = {},
+): Promise<{ cookie: string; key: string | null }> {
+  const from = options.remoteAddress ? { remoteAddress: options.remoteAddress } : {};
+  const signup = await app.inject({
+    method: "POST",
+    url: "/v1/auth/signup",
+    ...from,
+    payload: { email, password: "a long enough password" },
+  });
+  if (signup.statusCode !== 201) throw new Error(`sign-up of ${email}: ${signup.statusCode} ${signup.body}`);
+  const cookie = String(signup.headers["set-cookie"]).split(";")[0]!;
+  if (!options.key) return { cookie, key: null };
+  const key = await app.inject({
+    method: "POST",
+    url: "/v1/keys",
+    ...from,
+    headers: { cookie },
+    payload: options.key,
+  });
+  if (key.statusCode !== 201) throw new Error(`API key for ${email}: ${key.statusCode} ${key.body}`);
+  return { cookie, key: key.json().key as string };
+}
+
 export const ALICE = addressOf("alice");
 export const BOB = addressOf("bob");
 export const CAROL = addressOf("carol");
