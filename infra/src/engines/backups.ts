@@ -13,6 +13,15 @@ export interface BackupTarget {
   bucketArn: pulumi.Output<string>;
 }
 
+/** What every backup job is made from. */
+interface BackupContext {
+  s: StackSettings;
+  provider: k8s.Provider;
+  target: BackupTarget;
+  region: string;
+  dependsOn: pulumi.Resource[];
+}
+
 export const backupPrefix = "backups";
 const uid = 10001;
 
@@ -95,6 +104,33 @@ function cronJob(
   );
 }
 
+/** The job's ServiceAccount `<engine>-backup`, bound through IRSA to a role for its engine's prefix only. */
+function backupServiceAccount(
+  { s, provider, target, dependsOn }: BackupContext,
+  engine: "cassandra" | "mongodb",
+): string {
+  const name = `${engine}-backup`;
+  const role = createIrsaRole(
+    `${s.stack}-${name}`,
+    target.oidc,
+    s.dataNamespace,
+    name,
+    backupPolicy(target.bucketArn, engine),
+  );
+  new k8s.core.v1.ServiceAccount(
+    name,
+    {
+      metadata: {
+        name,
+        namespace: s.dataNamespace,
+        annotations: { "eks.amazonaws.com/role-arn": role.arn },
+      },
+    },
+    { provider, dependsOn },
+  );
+  return name;
+}
+
 const tmp = { name: "tmp", emptyDir: {} };
 const toolEnv = (bucket: pulumi.Output<string>, region: string) => [
   { name: "HOME", value: "/tmp" },
@@ -109,27 +145,10 @@ const toolEnv = (bucket: pulumi.Output<string>, region: string) => [
  * schema.cql), the snapshot files streamed out as one tar per node to s3://<bucket>/backups/cassandra/<ts>/, then
  * `nodetool clearsnapshot`. Restoring is in infra/README.md.
  */
-function cassandraBackup(
-  s: StackSettings,
-  provider: k8s.Provider,
-  target: BackupTarget,
-  region: string,
-  dependsOn: pulumi.Resource[],
-): void {
+function cassandraBackup(c: BackupContext): void {
+  const { s, provider, target, region, dependsOn } = c;
   const ns = s.dataNamespace;
-  const name = "cassandra-backup";
-  const role = createIrsaRole(
-    `${s.stack}-${name}`,
-    target.oidc,
-    ns,
-    name,
-    backupPolicy(target.bucketArn, "cassandra"),
-  );
-  new k8s.core.v1.ServiceAccount(
-    name,
-    { metadata: { name, namespace: ns, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
-    { provider, dependsOn },
-  );
+  const name = backupServiceAccount(c, "cassandra");
   // Finds the Cassandra pods and runs nodetool in them: nothing else in the cluster.
   new k8s.rbac.v1.Role(
     name,
@@ -198,27 +217,10 @@ function cassandraBackup(
  * --oplog` (a point-in-time consistent archive of the replica set) as the `chainlog-backup` user into a scratch
  * volume, then the AWS CLI uploads it to s3://<bucket>/backups/mongodb/<ts>.archive.gz.
  */
-function mongoBackup(
-  s: StackSettings,
-  provider: k8s.Provider,
-  target: BackupTarget,
-  region: string,
-  dependsOn: pulumi.Resource[],
-): void {
+function mongoBackup(c: BackupContext): void {
+  const { s, provider, target, region, dependsOn } = c;
   const ns = s.dataNamespace;
-  const name = "mongodb-backup";
-  const role = createIrsaRole(
-    `${s.stack}-${name}`,
-    target.oidc,
-    ns,
-    name,
-    backupPolicy(target.bucketArn, "mongodb"),
-  );
-  new k8s.core.v1.ServiceAccount(
-    name,
-    { metadata: { name, namespace: ns, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
-    { provider, dependsOn },
-  );
+  const name = backupServiceAccount(c, "mongodb");
   cronJob(
     name,
     ns,
@@ -298,6 +300,7 @@ export function createBackups(
   region: string,
   dependsOn: pulumi.Resource[],
 ): void {
-  if (s.cassandra.mode === "operator") cassandraBackup(s, provider, target, region, dependsOn);
-  if (s.mongodb.mode === "operator") mongoBackup(s, provider, target, region, dependsOn);
+  const c = { s, provider, target, region, dependsOn };
+  if (s.cassandra.mode === "operator") cassandraBackup(c);
+  if (s.mongodb.mode === "operator") mongoBackup(c);
 }
