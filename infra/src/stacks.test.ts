@@ -202,6 +202,14 @@ describe("stack config validation", () => {
     );
   });
 
+  it("rejects a backup schedule that is not a cron expression", async () => {
+    await rejects(
+      { "chainlog:backups": JSON.stringify({ schedule: "daily" }) },
+      /backups.schedule must be a 5-field cron expression/,
+    );
+    await rejects({ "chainlog:backups": JSON.stringify({ retentionDays: 0 }) }, /backups.retentionDays/);
+  });
+
   it("refuses to deploy without the required secrets", async () => {
     await rejects({ "chainlog:ethRpcUrls": null }, /chainlog:ethRpcUrls/);
     await rejects({ "chainlog:cassandraPassword": null }, /chainlog:cassandraPassword/);

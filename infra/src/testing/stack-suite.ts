@@ -194,6 +194,69 @@ export function describeStack(
       expect(creators.every((p) => p.includes(":topic/"))).toBe(true);
     });
 
+    it("backs up in-cluster Cassandra and MongoDB on a schedule to the stack's bucket, through IRSA roles", () => {
+      const jobs = ofKind("CronJob").map((r) => r.inputs);
+      if (!want.aws) {
+        // No bucket on a laptop cluster: no backup jobs (infra/README.md, "Backups and restore").
+        expect(jobs).toEqual([]);
+        return;
+      }
+      const expected = [
+        ...(want.cassandra !== "keyspaces" ? ["cassandra-backup"] : []),
+        ...(typeof want.mongodb === "object" ? ["mongodb-backup"] : []),
+      ];
+      expect(jobs.map((j) => String(o(j.metadata).name)).sort()).toEqual(expected);
+      const trusts = ofType("aws:iam/role:Role").map((r) => String(r.inputs.assumeRolePolicy));
+      const policies = ofType("aws:iam/rolePolicy:RolePolicy").map((r) => String(r.inputs.policy));
+      for (const job of jobs) {
+        const name = String(o(job.metadata).name);
+        const engine = name.replace("-backup", "");
+        const spec = o(job.spec);
+        expect([spec.schedule, spec.timeZone, spec.concurrencyPolicy]).toEqual([
+          "17 2 * * *",
+          "Etc/UTC",
+          "Forbid",
+        ]);
+        const pod = o(o(o(o(spec.jobTemplate).spec).template).spec);
+        expect(pod.serviceAccountName).toBe(name);
+        const sa = one("ServiceAccount", name);
+        expect(String(o(o(sa.metadata).annotations)["eks.amazonaws.com/role-arn"])).toMatch(/^arn:/);
+        expect(trusts.some((t) => t.includes(`system:serviceaccount:chainlog-data:${name}`))).toBe(true);
+        // The role writes only its own engine's prefix of the bucket.
+        const policy = policies.find((p) => p.includes(`/backups/${engine}/*`));
+        expect(policy).toBeDefined();
+        expect(policy).not.toContain("s3:DeleteObject");
+        const containers = [...a(pod.initContainers), ...a(pod.containers)];
+        expect(containers.map((c) => JSON.stringify(c.command)).join("\n")).toContain(`backups/${engine}/`);
+        expect(a(a(pod.containers)[0]?.env).map((e) => e.name)).toContain("BUCKET");
+      }
+      if (jobs.some((j) => o(j.metadata).name === "cassandra-backup")) {
+        const job = o(o(one("CronJob", "cassandra-backup").spec).jobTemplate);
+        const script = String(a(o(o(o(job.spec).template).spec).containers)[0]?.command);
+        expect(script).toContain("nodetool snapshot");
+        expect(script).toContain("nodetool clearsnapshot");
+        expect(a(one("Role", "cassandra-backup").rules).map((r) => r.resources)).toEqual([
+          ["pods"],
+          ["pods/exec"],
+        ]);
+      }
+      if (jobs.some((j) => o(j.metadata).name === "mongodb-backup")) {
+        const mdb = o(one("MongoDBCommunity", "chainlog-mongodb").spec);
+        const user = a(mdb.users).find((u) => u.name === "chainlog-backup");
+        expect(user?.roles).toEqual([{ name: "backup", db: "admin" }]);
+      }
+      // Backups expire with the stack's retention; DocumentDB keeps its own automated snapshots.
+      const lifecycle = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0]?.inputs;
+      expect(a(lifecycle?.rules).find((r) => r.id === "expire-backups")).toMatchObject({
+        filter: { prefix: "backups/" },
+        expiration: { days: 14 },
+      });
+      if (want.mongodb === "documentdb")
+        expect(Number(ofType("aws:docdb/cluster:Cluster")[0]?.inputs.backupRetentionPeriod)).toBeGreaterThan(
+          0,
+        );
+    });
+
     it("runs Kafka with the stack's brokers, replication factor and min.insync.replicas", () => {
       if (want.kafka === "msk") {
         const msk = ofType("aws:msk/cluster:Cluster")[0]?.inputs ?? {};
@@ -444,7 +507,39 @@ export function describeStack(
           expect(a(o(JSON.parse(String(json))).panels).length).toBeGreaterThan(0);
         }
       }
-      expect(ofKind("ServiceMonitor")).toHaveLength(want.monitoring ? 4 : 0);
+      const monitors = ofKind("ServiceMonitor").map((r) => String(o(r.inputs.metadata).name));
+      const inClusterCassandra = want.cassandra !== "keyspaces";
+      const inClusterMongo = typeof want.mongodb === "object";
+      expect(monitors.sort()).toEqual(
+        want.monitoring
+          ? [
+              ...services,
+              ...(inClusterCassandra ? ["cassandra"] : []),
+              ...(inClusterMongo ? ["mongodb"] : []),
+            ].sort()
+          : [],
+      );
+      if (want.monitoring && inClusterCassandra) {
+        // cass-operator's all-pods Service carries this label and the management API's `metrics` port.
+        const cass = o(one("ServiceMonitor", "cassandra").spec);
+        expect(o(cass.selector).matchLabels).toMatchObject({ "cassandra.datastax.com/prom-metrics": "true" });
+        expect(a(cass.endpoints)[0]?.port).toBe("metrics");
+      }
+      if (inClusterMongo) {
+        // The agents serve metrics behind basic auth from a Secret whose password is not the user's.
+        const mdb = o(one("MongoDBCommunity", "chainlog-mongodb").spec);
+        expect(o(mdb.prometheus)).toEqual({
+          username: "metrics",
+          passwordSecretRef: { name: "chainlog-mongodb-metrics" },
+        });
+        const secret = o(one("Secret", "chainlog-mongodb-metrics").stringData);
+        expect(String(secret.password)).toMatch(/^[0-9a-f]{64}$/);
+        if (want.monitoring) {
+          const ep = o(a(o(one("ServiceMonitor", "mongodb").spec).endpoints)[0]);
+          expect(ep.port).toBe("prometheus");
+          expect(o(o(ep.basicAuth).password)).toEqual({ name: "chainlog-mongodb-metrics", key: "password" });
+        }
+      }
       // Alerts for a stuck or lagging pipeline and unhealthy engines; Prometheus keeps its data on a volume.
       const rules = ofKind("PrometheusRule").flatMap((r) =>
         a(o(r.inputs.spec).groups).flatMap((g) => a(g.rules).map((x) => x.alert)),
@@ -456,9 +551,16 @@ export function describeStack(
               "ChainlogProcessorStuck",
               "ChainlogConsumerLag",
               "ChainlogEnginePodNotReady",
+              ...(want.kafka !== "msk"
+                ? ["ChainlogKafkaUnderReplicatedPartitions", "ChainlogKafkaOfflinePartitions"]
+                : []),
+              ...(want.cassandra !== "keyspaces" ? ["ChainlogCassandraNodeDown"] : []),
+              ...(typeof want.mongodb === "object" ? ["ChainlogMongoDBMemberDown"] : []),
             ])
           : [],
       );
+      // No alert for an engine the stack does not run in the cluster.
+      if (want.kafka === "msk") expect(rules.some((r) => String(r).startsWith("ChainlogKafka"))).toBe(false);
       if (want.monitoring && want.kafka !== "msk") {
         // The brokers' own metrics are scraped too.
         expect(o(o(o(one("Kafka", "chainlog").spec).kafka).metricsConfig).type).toBe("jmxPrometheusExporter");
