@@ -191,6 +191,8 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
       store: tokenStore(),
       logger: createLogger("enricher-test", "silent"),
       retryForMs: 0,
+      // a trace has its own timeout (PROCESSOR_TRACE_TIMEOUT_MS), not the pool's
+      traceTimeoutMs: 500,
     });
     proxy.state.traceDelayMs = 4_000;
     const t0 = Date.now();
@@ -210,5 +212,27 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
       [1, "CREATE", children[0]],
       [1, "CREATE2", children[1]],
     ]);
+  }, 60_000);
+
+  it("a trace slower than ordinary calls but within its own timeout is asked once and stored", async () => {
+    const enricher = createBlockEnricher({
+      pool: createRpcPool({
+        endpoints: [{ url: proxy.url }],
+        logger: createLogger("t", "silent"),
+        timeoutMs: 300,
+      }),
+      store: tokenStore(),
+      logger: createLogger("enricher-test", "silent"),
+      retryForMs: 0,
+      traceTimeoutMs: 20_000,
+    });
+    proxy.state.traceDelayMs = 1_500;
+    const before = proxy.state.traceRequests;
+    const [traced] = await enricher.enrich([indexBlock(factoryBlock)]);
+    proxy.state.traceDelayMs = 0;
+    expect(traced?.mark.traces).toBe("done");
+    expect(traced?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
+    // not abandoned after the pool's 300 ms and asked again: the node re-executed the block once
+    expect(proxy.state.traceRequests - before).toBe(1);
   }, 60_000);
 });
