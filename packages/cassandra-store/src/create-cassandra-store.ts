@@ -35,6 +35,7 @@ import {
   type Row,
 } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
+import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
 import {
   num,
   type OpenedSettings,
@@ -71,6 +72,8 @@ export interface CassandraStoreParameters {
   /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
   username?: string;
   password?: string;
+  /** Overrides username/password: none, password, or aws-sigv4 (Amazon Keyspaces over TLS). */
+  auth?: CassandraAuth;
   /** Blocks per address/block partition bucket; fixed when the keyspace is created. */
   bucketSize?: number;
   /** Statements in flight per writeBlocks call. Default 64. */
@@ -106,9 +109,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       ),
     },
     queryOptions: { consistency: consistencies.localQuorum, prepare: true },
-    ...(params.username !== undefined
-      ? { authProvider: new cassandra.auth.PlainTextAuthProvider(params.username, params.password ?? "") }
-      : {}),
+    ...cassandraAuthOptions(
+      params.auth ??
+        (params.username !== undefined
+          ? { mechanism: "password", username: params.username, password: params.password ?? "" }
+          : { mechanism: "none" }),
+    ),
     socketOptions: { readTimeout: 30_000 },
   });
 

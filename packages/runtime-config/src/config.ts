@@ -23,6 +23,28 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "15s", "500ms", "1m" → milliseconds; "off" → 0 (no leader election). */
+export function parseLeaseDuration(value: string): number {
+  if (value.trim() === "off") return 0;
+  const m = /^(\d+)\s*(ms|s|m)$/.exec(value.trim());
+  if (!m) throw new ConfigError(`must be a duration like 15s, 500ms or 1m, or off; got "${value}"`);
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+}
+
+const leaseDuration = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return parseLeaseDuration(v);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  })
+  .refine((ms) => ms === 0 || (ms >= 1000 && ms <= 600_000), { error: "must be off or between 1s and 10m" });
+
 /**
  * Every environment variable Chainlog reads, with its default. The README's configuration reference is this
  * table; keep them in step.
@@ -82,8 +104,16 @@ export const ConfigSchema = z.object({
   WETH_ADDRESS: address.optional(),
   /** Stablecoins taken as 1 USD for DEX prices. Default on mainnet: USDC, USDT, DAI. */
   STABLECOIN_ADDRESSES: addressList.optional(),
-  /** Who reports the processor's status (Kubernetes sets it); default hostname:pid. */
+  /** Who reports the processor's status, and who holds ingest's leader lease (Kubernetes sets it); default hostname. */
   POD_NAME: z.string().max(200).optional(),
+  /** With POD_NAME, names a lease holder across namespaces sharing one metadata store. */
+  POD_NAMESPACE: z.string().max(63).optional(),
+  /**
+   * How long ingest's leader lease lasts without a renewal: the longest a dead leader's standby waits before it
+   * takes over (renewed every third of it). Every ingest replica of a chain competes for it; only the holder
+   * publishes. off: no election (only ever one ingest).
+   */
+  CHAINLOG_LEADER_LEASE: leaseDuration.default(15_000),
 
   /** Whether `chainlog start` runs the lake sink. */
   LAKE: z
@@ -124,10 +154,41 @@ export const ConfigSchema = z.object({
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
   MONGODB_URL: z.string().default("mongodb://127.0.0.1:27017/chainlog"),
+  /**
+   * Where the metadata store (accounts, jobs, leases) lives; default follows CHAINLOG_MODE (embedded: meta.db in
+   * the data directory, cluster: MONGODB_URL). mongodb with the embedded bus and store lets processes on several
+   * hosts share accounts and ingest's leader lease.
+   */
+  CHAINLOG_METASTORE: z.enum(["embedded", "mongodb"]).optional(),
+  /**
+   * aws-msk-iam: SASL OAUTHBEARER over TLS with tokens from aws-msk-iam-sasl-signer-js, signed with the pod's
+   * AWS credentials (IRSA) in AWS_REGION. Default none (plaintext, as the local and in-cluster Kafka run).
+   */
+  KAFKA_AUTH: z.enum(["none", "aws-msk-iam"]).default("none"),
+  /**
+   * password: CASSANDRA_USERNAME/CASSANDRA_PASSWORD (the default when a username is set). aws-sigv4: Amazon
+   * Keyspaces with the pod's AWS credentials in AWS_REGION, over TLS. none: no authentication.
+   */
+  CASSANDRA_AUTH: z.enum(["none", "password", "aws-sigv4"]).optional(),
+  /** The AWS region of MSK IAM, Keyspaces SigV4 and the export bucket (the AWS SDK's own default chain otherwise). */
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region like eu-west-1")
+    .optional(),
+  /** query-api's export results go to this S3 bucket (under exports/<user>/<job>/) instead of the metadata store. */
+  CHAINLOG_EXPORT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
+    .optional(),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, "BUS_PARTITIONS"> & {
+export type Config = Omit<
+  z.infer<typeof ConfigSchema>,
+  "BUS_PARTITIONS" | "CASSANDRA_AUTH" | "CHAINLOG_METASTORE"
+> & {
   BUS_PARTITIONS: number;
+  CASSANDRA_AUTH: "none" | "password" | "aws-sigv4";
+  CHAINLOG_METASTORE: "embedded" | "mongodb";
   /** Absolute data directory of the embedded adapters. */
   dataDir: string;
   /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
@@ -154,6 +215,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .map((s) => s.trim())
     .filter(Boolean);
   const BUS_PARTITIONS = c.BUS_PARTITIONS ?? (c.CHAINLOG_MODE === "cluster" ? 8 : 1);
+  const CASSANDRA_AUTH = c.CASSANDRA_AUTH ?? (c.CASSANDRA_USERNAME ? "password" : "none");
+  if (CASSANDRA_AUTH === "password" && !(c.CASSANDRA_USERNAME && c.CASSANDRA_PASSWORD))
+    throw new ConfigError("CASSANDRA_AUTH=password needs CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
+  const CHAINLOG_METASTORE = c.CHAINLOG_METASTORE ?? (c.CHAINLOG_MODE === "cluster" ? "mongodb" : "embedded");
   const dataDir = resolve(c.CHAINLOG_DATA_DIR);
-  return { ...c, BUS_PARTITIONS, dataDir, rpcUrls, lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`) };
+  return {
+    ...c,
+    BUS_PARTITIONS,
+    CASSANDRA_AUTH,
+    CHAINLOG_METASTORE,
+    dataDir,
+    rpcUrls,
+    lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`),
+  };
 }

@@ -1,6 +1,7 @@
 import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
 import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
+import { createExportBucket } from "./jobs/export-bucket.ts";
 import { createExportWorker } from "./jobs/export-worker.ts";
 import { createApiServer } from "./server.ts";
 import { settingsFromEnv } from "./settings.ts";
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       logger,
       maxResultBytesPerUser: settings.quotas.resultBytes,
       resultTtlMs: settings.jobResultTtlMs,
+      ...(config.CHAINLOG_EXPORT_BUCKET ? { bucket: createExportBucket(config.CHAINLOG_EXPORT_BUCKET) } : {}),
     });
     worker.start();
     shutdown.onShutdown("export-worker", () => worker.stop());

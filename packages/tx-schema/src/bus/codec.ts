@@ -15,6 +15,8 @@ export const Headers = {
   blockHash: "chainlog-block-hash",
   /** "1" on rollback messages: the block named in the headers is retracted. */
   retraction: "chainlog-retraction",
+  /** The fencing token of the ingest leader's lease that published it: grows with every change of leader. */
+  leaderToken: "chainlog-leader-token",
 } as const;
 
 export interface EncodedMessage {
