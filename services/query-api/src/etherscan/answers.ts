@@ -19,7 +19,7 @@ const KEY_PARAMS = [
   "sort",
 ] as const;
 
-export interface AnswerCacheOptions {
+interface AnswerCacheOptions {
   /**
    * How long an answer is kept at most. Keyed by the newest stored block, an answer stays right until that block
    * changes; the bound covers what can change beside it (a block of another bus partition landing below the
