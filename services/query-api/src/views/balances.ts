@@ -13,7 +13,7 @@ import { ApiError } from "../http/errors.ts";
 import { valuePortfolio } from "./portfolio.ts";
 
 /** Holdings one answer lists at most: a busier address gets `truncated` (the first ones by token). */
-export const MAX_HOLDINGS = 5_000;
+const MAX_HOLDINGS = 5_000;
 /** balanceOf calls one confirm=true answer makes at most (the largest holdings first). */
 const MAX_CONFIRM = 100;
 
