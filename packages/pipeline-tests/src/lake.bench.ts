@@ -82,7 +82,7 @@ try {
       bus,
       store,
       logger: createLogger("lake-bench", "warn"),
-      dir: join(work, `lake-${n++}`),
+      location: join(work, `lake-${n++}`),
       confirmations: 0,
       flushMs: 3_600_000,
       group: `lake-bench-${n}`,
