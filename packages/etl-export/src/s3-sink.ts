@@ -8,12 +8,12 @@ import { createS3Client } from "./create-s3-client.ts";
 import { s3Failure } from "./errors.ts";
 import type { ExportSink, OutputFile } from "./output-file.ts";
 import { createS3ObjectWriter } from "./s3-object-writer.ts";
+import { objectKey, parseS3Url } from "./s3-url.ts";
 
 // the lake sink's S3 side is built from the same client, writer and error mapping
 export { createS3Client } from "./create-s3-client.ts";
 export { s3Failure } from "./errors.ts";
 export { createS3ObjectWriter } from "./s3-object-writer.ts";
-import { objectKey, parseS3Url } from "./s3-url.ts";
 
 const contentType = (relPath: string) =>
   relPath.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet";
