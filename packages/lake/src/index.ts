@@ -5,6 +5,7 @@ export * from "./lake.ts";
 export * from "./lake-dir.ts";
 export * from "./lake-s3.ts";
 export * from "./lake-sql.ts";
+export * from "./model-tables.ts";
 export * from "./open-lake.ts";
 export * from "./parquet.ts";
 export * from "./schema.ts";

@@ -1,3 +1,4 @@
+export * from "./api/lake-models.ts";
 export * from "./api/responses.ts";
 export * from "./bus/codec.ts";
 export * from "./bus/envelope.ts";
