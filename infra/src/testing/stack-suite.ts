@@ -1,5 +1,11 @@
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
-import { encodeParquet, LakeEntities, loadModels, parquetFileColumns } from "@chainlog/lake";
+import {
+  createParquetStream,
+  encodeParquet,
+  LakeEntities,
+  loadModels,
+  parquetFileColumns,
+} from "@chainlog/lake";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkRelease, readChartLock } from "../charts/chart-lock.ts";
 import { mebibytes, milliCpu, podAllocatable } from "../cluster/capacity.ts";
@@ -448,7 +454,7 @@ export function describeStack(
       } else expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
     });
 
-    it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", () => {
+    it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", async () => {
       const tables = ofType("aws:glue/catalogTable:CatalogTable").map((r) => r.inputs);
       if (!want.aws) {
         expect(tables).toHaveLength(0);
@@ -464,6 +470,8 @@ export function describeStack(
               ? "string"
               : c.type;
       expect(tables.map((t) => t.name).sort()).toEqual([...LakeEntities].sort());
+      // ethereum-etl's traces table is among them (internal transactions from the processor's call traces)
+      expect(tables.map((t) => t.name)).toContain("traces");
       for (const entity of LakeEntities) {
         const table = tables.find((t) => t.name === entity)!;
         const sd = o(table.storageDescriptor);
@@ -472,6 +480,22 @@ export function describeStack(
           type: glueType(c),
         }));
         expect(a(sd.columns), entity).toEqual(fileColumns);
+        // a final day is one file the streaming merge wrote: the same columns
+        const merged: Uint8Array[] = [];
+        const stream = createParquetStream(entity, {
+          location: "memory",
+          write: async (chunk) => {
+            merged.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+          },
+          close: async () => undefined,
+          abort: async () => undefined,
+        });
+        await stream.close();
+        const mergedColumns = parquetFileColumns(Buffer.concat(merged)).map((c) => ({
+          name: c.name,
+          type: glueType(c),
+        }));
+        expect(a(sd.columns), `${entity} (compacted day)`).toEqual(mergedColumns);
         expect(a(table.partitionKeys)).toEqual([{ name: "date", type: "string" }]);
         expect(String(sd.location)).toMatch(new RegExp(`^s3://.+/lake/${entity}/$`));
         expect(o(table.parameters)["projection.enabled"]).toBe("true");

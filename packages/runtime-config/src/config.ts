@@ -120,7 +120,7 @@ export const ConfigSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
-  /** The lake folder; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
+  /** The lake folder, or s3://bucket/prefix; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
   LAKE_DIR: z.string().min(1).optional(),
   /**
    * A block is final, and goes into the lake, once this many stored blocks follow it, each the child of the one before. 64 ≈ two epochs
@@ -193,7 +193,7 @@ export type Config = Omit<
   dataDir: string;
   /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
   rpcUrls: string[];
-  /** Absolute lake folder: LAKE_DIR, else <dataDir>/lake. */
+  /** The lake: LAKE_DIR's s3://bucket/prefix as given, else its absolute folder (default <dataDir>/lake). */
   lakeDir: string;
 };
 
@@ -220,13 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError("CASSANDRA_AUTH=password needs CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
   const CHAINLOG_METASTORE = c.CHAINLOG_METASTORE ?? (c.CHAINLOG_MODE === "cluster" ? "mongodb" : "embedded");
   const dataDir = resolve(c.CHAINLOG_DATA_DIR);
-  return {
-    ...c,
-    BUS_PARTITIONS,
-    CASSANDRA_AUTH,
-    CHAINLOG_METASTORE,
-    dataDir,
-    rpcUrls,
-    lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`),
-  };
+  const lakeDir =
+    c.LAKE_DIR && /^s3:\/\//i.test(c.LAKE_DIR) ? c.LAKE_DIR : resolve(c.LAKE_DIR ?? `${dataDir}/lake`);
+  return { ...c, BUS_PARTITIONS, CASSANDRA_AUTH, CHAINLOG_METASTORE, dataDir, rpcUrls, lakeDir };
 }

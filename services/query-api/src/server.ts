@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import type { ModelTables } from "@chainlog/lake";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
@@ -33,6 +34,7 @@ import { registerBalanceRoutes } from "./routes/balances.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
 import { registerEtherscanRoutes } from "./routes/etherscan.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
+import { registerLakeModelRoutes } from "./routes/lake-models.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerPortfolioRoutes } from "./routes/portfolio.ts";
 import { registerStatsRoutes } from "./routes/stats.ts";
@@ -58,6 +60,8 @@ export interface ApiServerDeps {
   logger: Logger;
   metrics: Registry;
   config?: Partial<ApiSettings>;
+  /** The built SQL model tables of a local lake (GET /v1/lake/models); none: an empty list. */
+  lakeModels?: ModelTables | null;
 }
 
 export type ApiServer = FastifyInstance & { liveFeed: LiveFeed | null };
@@ -270,6 +274,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) => registerLakeModelRoutes(scope, deps.lakeModels ?? null));
   await app.register(async (scope) =>
     registerBalanceRoutes(scope, {
       store: deps.store,

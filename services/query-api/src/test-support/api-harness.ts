@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "@chainlog/embedded";
+import type { ModelTables } from "@chainlog/lake";
 import type { Bus, IndexedBlock, MetaStore, Store } from "@chainlog/ports";
 import { addressOf, buildBlock, type TxSpec } from "@chainlog/ports/contract";
 import type { RpcPool } from "@chainlog/rpc";
@@ -25,6 +26,8 @@ export async function openApiHarness(
     blocks?: IndexedBlock[];
     /** A node pool (tests start anvil): balances, Etherscan's proxy and logs. */
     rpc?: RpcPool;
+    /** Built lake model tables (GET /v1/lake/models). */
+    lakeModels?: ModelTables;
   } = {},
 ): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "chainlog-query-api-"));
@@ -39,6 +42,7 @@ export async function openApiHarness(
     meta,
     ...(bus ? { bus } : {}),
     ...(options.rpc ? { rpc: options.rpc } : {}),
+    ...(options.lakeModels ? { lakeModels: options.lakeModels } : {}),
     logger: createLogger("query-api-test", "silent"),
     metrics: createMetricsRegistry("query-api-test"),
     config: {

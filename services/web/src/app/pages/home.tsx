@@ -3,6 +3,7 @@ import { api } from "../api/routes.ts";
 import { LineChart } from "../components/chart.tsx";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
 import { DailyStatsSection } from "../components/daily-stats.tsx";
+import { LakeModelsSection } from "../components/lake-models.tsx";
 import { LiveFeed } from "../components/live-feed.tsx";
 import { TransactionTable } from "../components/tables.tsx";
 import { blockSeries, compact } from "../format/series.ts";
@@ -104,6 +105,7 @@ export default function HomePage() {
         </section>
       )}
       <DailyStatsSection />
+      <LakeModelsSection />
     </>
   );
 }
