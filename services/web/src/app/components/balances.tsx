@@ -1,8 +1,19 @@
+import type { AddressHolding, NftHolding } from "@chainlog/tx-schema";
 import type { AddressBalances } from "../api/routes.ts";
-import { formatPrice, formatTokenAmount, formatUsd, NATIVE_ASSET, trimDecimal } from "../format/tokens.ts";
-import { groupThousands } from "../format/units.ts";
+import { formatPrice, formatTokenAmount, formatUsd } from "../format/tokens.ts";
 import { Link } from "../router.tsx";
 import { TokenLink } from "./common.tsx";
+import { columnsOf, DataTable } from "./data-table.tsx";
+import { HoldingAsset, holdingBalance } from "./holdings.tsx";
+
+type BalanceRow = { kind: "holding"; h: AddressHolding } | { kind: "nft"; n: NftHolding };
+
+/** The token's balanceOf as the node answered it; ETH comes from the node anyway, so it needs none. */
+function confirmedHolding(h: AddressHolding): string {
+  if (h.confirmed)
+    return h.decimals === null ? h.confirmed.balance : formatTokenAmount(h.confirmed.balance, h.decimals);
+  return h.source === "node" ? "" : "—";
+}
 
 /**
  * Balances of any address: ETH as the node has it now, tokens as the indexed transfers sum them (with the range
@@ -41,81 +52,60 @@ export function BalancesView({
           This address has more transfers than one page sums: holdings are a lower bound.
         </p>
       )}
-      {holdings.length === 0 && nfts.length === 0 ? (
-        <p className="muted">No balances.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="balances">
-            <caption className="sr-only">Balances of {balances.address}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asset</th>
-                <th scope="col" className="num">
-                  Balance
-                </th>
-                <th scope="col" className="num">
-                  Value (USD)
-                </th>
-                <th scope="col">From</th>
-                {confirmed && (
-                  <th scope="col" className="num">
-                    Node (balanceOf)
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {holdings.map((h) => {
-                const exact = h.amount === null ? null : groupThousands(h.amount);
-                return (
-                  <tr key={h.token} data-token={h.token}>
-                    <td>
-                      <TokenLink address={h.token} token={h} />
-                      {h.name && h.token !== NATIVE_ASSET && <span className="muted"> {h.name}</span>}
-                    </td>
-                    <td className="num" title={exact ?? undefined} data-raw={h.balance}>
-                      {exact === null ? formatTokenAmount(h.balance, null) : trimDecimal(exact)}
-                    </td>
-                    <td className="num">{formatUsd(h.valueUsd)}</td>
-                    <td>
-                      {h.source === "node" ? "node" : "transfers"}, block{" "}
-                      <Link href={`/block/${h.blockNumber}`}>{h.blockNumber}</Link>
-                    </td>
-                    {confirmed && (
-                      <td className="num" data-field="confirmed">
-                        {h.confirmed
-                          ? h.decimals === null
-                            ? h.confirmed.balance
-                            : formatTokenAmount(h.confirmed.balance, h.decimals)
-                          : h.source === "node"
-                            ? ""
-                            : "—"}
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-              {nfts.map((n) => (
-                <tr key={`${n.token}:${n.tokenId}`} data-token={n.token}>
-                  <td>
-                    <TokenLink address={n.token} token={n} />{" "}
-                    <span className="badge">{n.standard.toUpperCase()}</span>{" "}
-                    <span className="mono">#{n.tokenId}</span>
-                  </td>
-                  <td className="num">{n.balance}</td>
-                  <td className="num">—</td>
-                  <td>transfers</td>
-                  {confirmed && (
-                    <td className="num" data-field="confirmed">
-                      {n.confirmed ? n.confirmed.balance : "—"}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={[
+          ...holdings.map((h): BalanceRow => ({ kind: "holding", h })),
+          ...nfts.map((n): BalanceRow => ({ kind: "nft", n })),
+        ]}
+        testId="balances"
+        rowKey={(r) => (r.kind === "holding" ? r.h.token : `${r.n.token}:${r.n.tokenId}`)}
+        rowAttributes={(r) => ({ "data-token": r.kind === "holding" ? r.h.token : r.n.token })}
+        caption={`Balances of ${balances.address}`}
+        empty="No balances."
+        columns={columnsOf<BalanceRow>(
+          {
+            header: "Asset",
+            cell: (r) =>
+              r.kind === "holding" ? (
+                <HoldingAsset holding={r.h} />
+              ) : (
+                <>
+                  <TokenLink address={r.n.token} token={r.n} />{" "}
+                  <span className="badge">{r.n.standard.toUpperCase()}</span>{" "}
+                  <span className="mono">#{r.n.tokenId}</span>
+                </>
+              ),
+          },
+          {
+            ...holdingBalance,
+            cell: (r) => (r.kind === "holding" ? holdingBalance.cell(r.h) : r.n.balance),
+            attributes: (r) => (r.kind === "holding" ? holdingBalance.attributes(r.h) : {}),
+          },
+          {
+            header: "Value (USD)",
+            num: true,
+            cell: (r) => (r.kind === "holding" ? formatUsd(r.h.valueUsd) : "—"),
+          },
+          {
+            header: "From",
+            cell: (r) =>
+              r.kind === "holding" ? (
+                <>
+                  {r.h.source === "node" ? "node" : "transfers"}, block{" "}
+                  <Link href={`/block/${r.h.blockNumber}`}>{r.h.blockNumber}</Link>
+                </>
+              ) : (
+                "transfers"
+              ),
+          },
+          confirmed && {
+            header: "Node (balanceOf)",
+            num: true,
+            attributes: () => ({ "data-field": "confirmed" }),
+            cell: (r) => (r.kind === "holding" ? confirmedHolding(r.h) : (r.n.confirmed?.balance ?? "—")),
+          },
+        )}
+      />
       {onConfirm && !confirmed && (
         <p>
           <button type="button" onClick={onConfirm} disabled={confirming}>

@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import { ApiError } from "../api/client.ts";
 import { NATIVE_ASSET, tokenLabel } from "../format/tokens.ts";
 import { shortHex } from "../format/units.ts";
+import type { PagedResource } from "../hooks/use-cursor-pages.ts";
+import type { Resource } from "../hooks/use-resource.ts";
 import { Link } from "../router.tsx";
 
 export function HashLink({
@@ -98,5 +100,79 @@ export function Pager({
         Older →
       </button>
     </nav>
+  );
+}
+
+/**
+ * The frame around loaded data: the error (with Retry) when loading failed, "Loading…" until the first answer,
+ * then the data, which stays on screen when a later refresh fails.
+ */
+export function Loaded<T>({
+  resource,
+  what,
+  children,
+}: {
+  resource: Resource<T>;
+  what: string;
+  children(data: T): ReactNode;
+}) {
+  return (
+    <>
+      {resource.error && <ErrorView error={resource.error} what={what} retry={resource.reload} />}
+      {resource.data === undefined ? !resource.error && <Loading what={what} /> : children(resource.data)}
+    </>
+  );
+}
+
+/**
+ * One page of a cursor-paged list in the loading frame: "Page n, newest first" when `numbered` (followed by
+ * `about`, what the list holds), the list, and the pager below it.
+ */
+export function PagedView<T extends { nextCursor?: string | null }>({
+  paged,
+  what,
+  pagerLabel,
+  numbered = false,
+  about,
+  children,
+}: {
+  paged: PagedResource<T>;
+  what: string;
+  pagerLabel: string;
+  numbered?: boolean;
+  about?: string;
+  children(data: T): ReactNode;
+}) {
+  const { pages } = paged;
+  return (
+    <Loaded resource={paged} what={what}>
+      {(data) => (
+        <>
+          {numbered && (
+            <p className="muted">
+              Page {pages.pageNumber}, newest first{about ? `: ${about}` : "."}
+            </p>
+          )}
+          {children(data)}
+          <Pager
+            label={pagerLabel}
+            hasPrevious={pages.hasPrevious}
+            nextCursor={data.nextCursor}
+            onPrevious={pages.previous}
+            onNext={pages.next}
+          />
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+/** A page section under its own heading, labelled by it for screen readers. */
+export function Section({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
   );
 }

@@ -1,8 +1,9 @@
-import { api } from "../api/routes.ts";
+import { api, type DailyStats } from "../api/routes.ts";
 import { compact, dailySeries } from "../format/series.ts";
 import { formatEth, formatInteger } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
 import { LineChart } from "./chart.tsx";
+import { columnsOf, DataTable } from "./data-table.tsx";
 
 /** The last 30 UTC days of chain activity; hidden when query-api has no daily stats (older versions). */
 export function DailyStatsSection() {
@@ -39,43 +40,20 @@ export function DailyStatsSection() {
           />
         </div>
       )}
-      <div className="table-wrap">
-        <table data-testid="daily-stats">
-          <caption className="sr-only">Chain activity of the last seven days</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col" className="num">
-                Blocks
-              </th>
-              <th scope="col" className="num">
-                Transactions
-              </th>
-              <th scope="col" className="num">
-                Active addresses
-              </th>
-              <th scope="col" className="num">
-                Gas used
-              </th>
-              <th scope="col" className="num">
-                Fees
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {recent.map((d) => (
-              <tr key={`${d.chainId}:${d.day}`}>
-                <td>{d.day}</td>
-                <td className="num">{formatInteger(d.blocks)}</td>
-                <td className="num">{formatInteger(d.transactions)}</td>
-                <td className="num">{formatInteger(d.activeAddresses)}</td>
-                <td className="num">{formatInteger(d.gasUsed)}</td>
-                <td className="num">{formatEth(d.fees)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={recent}
+        testId="daily-stats"
+        rowKey={(d) => `${d.chainId}:${d.day}`}
+        caption="Chain activity of the last seven days"
+        columns={columnsOf<DailyStats>(
+          { header: "Day", cell: (d) => d.day },
+          { header: "Blocks", num: true, cell: (d) => formatInteger(d.blocks) },
+          { header: "Transactions", num: true, cell: (d) => formatInteger(d.transactions) },
+          { header: "Active addresses", num: true, cell: (d) => formatInteger(d.activeAddresses) },
+          { header: "Gas used", num: true, cell: (d) => formatInteger(d.gasUsed) },
+          { header: "Fees", num: true, cell: (d) => formatEth(d.fees) },
+        )}
+      />
     </section>
   );
 }

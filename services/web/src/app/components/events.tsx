@@ -1,6 +1,7 @@
 import type { Approval, ContractCreation, Swap, TokenMap, WethEvent } from "../api/routes.ts";
 import { formatRatio, formatTokenAmount, swapSides, tokenIn, tokenLabel } from "../format/tokens.ts";
 import { HashLink, TokenLink } from "./common.tsx";
+import { type Column, columnsOf, DataTable, hashColumn } from "./data-table.tsx";
 
 const MAX_UINT256 = (2n ** 256n - 1n).toString();
 
@@ -23,6 +24,11 @@ function Amount({
   );
 }
 
+/** A column of token links, by symbol where the token map knows it. */
+function tokenColumn<T>(header: string, token: (row: T) => string, tokens?: TokenMap): Column<T> {
+  return { header, cell: (row) => <TokenLink address={token(row)} token={tokenIn(tokens, token(row))} /> };
+}
+
 /** Swaps as "sold X, bought Y": the pool's signed amounts turned into what the swapper paid and received. */
 export function SwapTable({
   swaps,
@@ -35,63 +41,53 @@ export function SwapTable({
   caption: string;
   showTransaction?: boolean;
 }) {
-  if (swaps.length === 0) return <p className="muted">No swaps.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            {showTransaction && <th scope="col">Transaction</th>}
-            <th scope="col">Pool</th>
-            <th scope="col" className="num">
-              Sold
-            </th>
-            <th scope="col" className="num">
-              Bought
-            </th>
-            <th scope="col" className="num">
-              Price
-            </th>
-            <th scope="col">Recipient</th>
-          </tr>
-        </thead>
-        <tbody>
-          {swaps.map((s) => {
+    <DataTable
+      rows={swaps}
+      rowKey={(s) => `${s.transactionHash}:${s.logIndex}`}
+      rowAttributes={(s) => ({ "data-swap": s.logIndex })}
+      caption={caption}
+      empty="No swaps."
+      columns={columnsOf<Swap>(
+        showTransaction && hashColumn("Transaction", "tx", (s) => s.transactionHash),
+        {
+          header: "Pool",
+          cell: (s) => (
+            <>
+              <HashLink kind="address" value={s.pool} />{" "}
+              <span className="badge">{s.protocol === "uniswap-v2" ? "Uniswap V2" : "Uniswap V3"}</span>
+            </>
+          ),
+        },
+        {
+          header: "Sold",
+          num: true,
+          attributes: () => ({ "data-field": "sold" }),
+          cell: (s) => {
             const sides = swapSides(s);
-            const t0 = s.token0 ? tokenIn(tokens, s.token0) : undefined;
-            const t1 = s.token1 ? tokenIn(tokens, s.token1) : undefined;
-            return (
-              <tr key={`${s.transactionHash}:${s.logIndex}`} data-swap={s.logIndex}>
-                {showTransaction && (
-                  <td>
-                    <HashLink kind="tx" value={s.transactionHash} />
-                  </td>
-                )}
-                <td>
-                  <HashLink kind="address" value={s.pool} />{" "}
-                  <span className="badge">{s.protocol === "uniswap-v2" ? "Uniswap V2" : "Uniswap V3"}</span>
-                </td>
-                <td className="num" data-field="sold">
-                  <Amount raw={sides.amountIn} token={sides.tokenIn} tokens={tokens} />
-                </td>
-                <td className="num" data-field="bought">
-                  <Amount raw={sides.amountOut} token={sides.tokenOut} tokens={tokens} />
-                </td>
-                <td className="num">
-                  {s.price === null || !s.token0 || !s.token1
-                    ? "—"
-                    : `1 ${tokenLabel(s.token0, t0)} = ${formatRatio(s.price)} ${tokenLabel(s.token1, t1)}`}
-                </td>
-                <td>
-                  <HashLink kind="address" value={s.recipient} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+            return <Amount raw={sides.amountIn} token={sides.tokenIn} tokens={tokens} />;
+          },
+        },
+        {
+          header: "Bought",
+          num: true,
+          attributes: () => ({ "data-field": "bought" }),
+          cell: (s) => {
+            const sides = swapSides(s);
+            return <Amount raw={sides.amountOut} token={sides.tokenOut} tokens={tokens} />;
+          },
+        },
+        {
+          header: "Price",
+          num: true,
+          cell: (s) =>
+            s.price === null || !s.token0 || !s.token1
+              ? "—"
+              : `1 ${tokenLabel(s.token0, tokenIn(tokens, s.token0))} = ${formatRatio(s.price)} ${tokenLabel(s.token1, tokenIn(tokens, s.token1))}`,
+        },
+        hashColumn("Recipient", "address", (s) => s.recipient),
+      )}
+    />
   );
 }
 
@@ -110,114 +106,65 @@ export function ApprovalTable({
   approvals: Approval[];
   tokens?: TokenMap | undefined;
 }) {
-  if (approvals.length === 0) return <p className="muted">No approvals.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">Approvals in this transaction</caption>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Token</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Spender</th>
-            <th scope="col" className="num">
-              Allowance
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {approvals.map((a) => (
-            <tr key={`${a.transactionHash}:${a.logIndex}`}>
-              <td>
-                <span className="badge">
-                  {a.kind === "operator" ? "ApprovalForAll" : a.kind.toUpperCase()}
-                </span>
-              </td>
-              <td>
-                <TokenLink address={a.token} token={tokenIn(tokens, a.token)} />
-              </td>
-              <td>
-                <HashLink kind="address" value={a.owner} />
-              </td>
-              <td>
-                <HashLink kind="address" value={a.spender} />
-              </td>
-              <td className="num">{approvalWhat(a, tokens)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={approvals}
+      rowKey={(a) => `${a.transactionHash}:${a.logIndex}`}
+      caption="Approvals in this transaction"
+      empty="No approvals."
+      columns={columnsOf<Approval>(
+        {
+          header: "Kind",
+          cell: (a) => (
+            <span className="badge">{a.kind === "operator" ? "ApprovalForAll" : a.kind.toUpperCase()}</span>
+          ),
+        },
+        tokenColumn("Token", (a) => a.token, tokens),
+        hashColumn("Owner", "address", (a) => a.owner),
+        hashColumn("Spender", "address", (a) => a.spender),
+        { header: "Allowance", num: true, cell: (a) => approvalWhat(a, tokens) },
+      )}
+    />
   );
 }
 
 export function WethTable({ events, tokens }: { events: WethEvent[]; tokens?: TokenMap | undefined }) {
-  if (events.length === 0) return <p className="muted">No wraps or unwraps.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">WETH wraps and unwraps in this transaction</caption>
-        <thead>
-          <tr>
-            <th scope="col">Action</th>
-            <th scope="col">Contract</th>
-            <th scope="col">Account</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((w) => {
-            const meta = tokenIn(tokens, w.token);
-            return (
-              <tr key={`${w.transactionHash}:${w.logIndex}`}>
-                <td>{w.kind === "deposit" ? "Wrap (deposit)" : "Unwrap (withdrawal)"}</td>
-                <td>
-                  <TokenLink address={w.token} token={meta} />
-                </td>
-                <td>
-                  <HashLink kind="address" value={w.account} />
-                </td>
-                {/* WETH has 18 decimals like ETH; a look-alike contract may not, so its own decimals win. */}
-                <td className="num">{formatTokenAmount(w.value, meta?.decimals ?? 18, "ETH")}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={events}
+      rowKey={(w) => `${w.transactionHash}:${w.logIndex}`}
+      caption="WETH wraps and unwraps in this transaction"
+      empty="No wraps or unwraps."
+      columns={columnsOf<WethEvent>(
+        { header: "Action", cell: (w) => (w.kind === "deposit" ? "Wrap (deposit)" : "Unwrap (withdrawal)") },
+        tokenColumn("Contract", (w) => w.token, tokens),
+        hashColumn("Account", "address", (w) => w.account),
+        {
+          header: "Amount",
+          num: true,
+          // WETH has 18 decimals like ETH; a look-alike contract may not, so its own decimals win.
+          cell: (w) => formatTokenAmount(w.value, tokenIn(tokens, w.token)?.decimals ?? 18, "ETH"),
+        },
+      )}
+    />
   );
 }
 
 export function CreationTable({ creations }: { creations: ContractCreation[] }) {
-  if (creations.length === 0) return <p className="muted">No contracts created.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">Contracts created by this transaction</caption>
-        <thead>
-          <tr>
-            <th scope="col">Contract</th>
-            <th scope="col">Creator</th>
-            <th scope="col">Found in</th>
-          </tr>
-        </thead>
-        <tbody>
-          {creations.map((c) => (
-            <tr key={c.address}>
-              <td>
-                <HashLink kind="address" value={c.address} full />
-              </td>
-              <td>
-                <HashLink kind="address" value={c.creator} />
-              </td>
-              <td>{c.source === "receipt" ? "receipt (top level)" : "trace (CREATE inside a call)"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={creations}
+      rowKey={(c) => c.address}
+      caption="Contracts created by this transaction"
+      empty="No contracts created."
+      columns={columnsOf<ContractCreation>(
+        { header: "Contract", cell: (c) => <HashLink kind="address" value={c.address} full /> },
+        hashColumn("Creator", "address", (c) => c.creator),
+        {
+          header: "Found in",
+          cell: (c) => (c.source === "receipt" ? "receipt (top level)" : "trace (CREATE inside a call)"),
+        },
+      )}
+    />
   );
 }

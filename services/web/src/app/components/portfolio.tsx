@@ -1,8 +1,9 @@
+import type { Holding } from "@chainlog/tx-schema";
 import type { Portfolio } from "../api/routes.ts";
-import { formatPrice, formatTokenAmount, formatUsd, NATIVE_ASSET, trimDecimal } from "../format/tokens.ts";
-import { groupThousands } from "../format/units.ts";
+import { formatPrice, formatUsd } from "../format/tokens.ts";
 import { Link } from "../router.tsx";
-import { TokenLink } from "./common.tsx";
+import { columnsOf, DataTable } from "./data-table.tsx";
+import { HoldingAsset, holdingBalance } from "./holdings.tsx";
 
 /** Holdings with USD values at the newest snapshot; explains what to do when the address is not watched. */
 export function PortfolioView({ portfolio, signedIn }: { portfolio: Portfolio; signedIn: boolean }) {
@@ -27,7 +28,6 @@ export function PortfolioView({ portfolio, signedIn }: { portfolio: Portfolio; s
         </p>
       </div>
     );
-  const { holdings } = portfolio;
   return (
     <>
       <p>
@@ -42,61 +42,39 @@ export function PortfolioView({ portfolio, signedIn }: { portfolio: Portfolio; s
           <span className="muted"> · ETH at {formatPrice(portfolio.ethUsd, "USD")}</span>
         )}
       </p>
-      {holdings.length === 0 ? (
-        <p className="muted">No balances: every asset seen for this address is at zero.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="portfolio">
-            <caption className="sr-only">Holdings of {portfolio.address}, highest value first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asset</th>
-                <th scope="col" className="num">
-                  Balance
-                </th>
-                <th scope="col" className="num">
-                  Price (USD)
-                </th>
-                <th scope="col" className="num">
-                  Value (USD)
-                </th>
-                <th scope="col" className="num">
-                  Block
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {holdings.map((h) => {
-                const exact = h.amount === null ? null : groupThousands(h.amount);
-                return (
-                  <tr key={h.token} data-token={h.token}>
-                    <td>
-                      <TokenLink address={h.token} token={h} />
-                      {h.name && h.token !== NATIVE_ASSET && <span className="muted"> {h.name}</span>}
-                    </td>
-                    <td className="num" title={exact ?? undefined} data-raw={h.balance}>
-                      {exact === null ? formatTokenAmount(h.balance, null) : trimDecimal(exact)}
-                    </td>
-                    <td className="num">
-                      {h.priceUsd !== null
-                        ? formatPrice(h.priceUsd, "USD")
-                        : h.priceEth !== null
-                          ? formatPrice(h.priceEth, "ETH")
-                          : "—"}
-                    </td>
-                    <td className="num" data-field="value-usd">
-                      {formatUsd(h.valueUsd)}
-                    </td>
-                    <td className="num">
-                      <Link href={`/block/${h.blockNumber}`}>{h.blockNumber}</Link>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={portfolio.holdings}
+        testId="portfolio"
+        rowKey={(h) => h.token}
+        rowAttributes={(h) => ({ "data-token": h.token })}
+        caption={`Holdings of ${portfolio.address}, highest value first`}
+        empty="No balances: every asset seen for this address is at zero."
+        columns={columnsOf<Holding>(
+          { header: "Asset", cell: (h) => <HoldingAsset holding={h} /> },
+          holdingBalance,
+          {
+            header: "Price (USD)",
+            num: true,
+            cell: (h) =>
+              h.priceUsd !== null
+                ? formatPrice(h.priceUsd, "USD")
+                : h.priceEth !== null
+                  ? formatPrice(h.priceEth, "ETH")
+                  : "—",
+          },
+          {
+            header: "Value (USD)",
+            num: true,
+            attributes: () => ({ "data-field": "value-usd" }),
+            cell: (h) => formatUsd(h.valueUsd),
+          },
+          {
+            header: "Block",
+            num: true,
+            cell: (h) => <Link href={`/block/${h.blockNumber}`}>{h.blockNumber}</Link>,
+          },
+        )}
+      />
       <p className="muted small">
         Prices are the latest DEX trades Chainlog indexed (USD through stablecoin pools, or ETH × the ETH/USD
         price). Assets without a price count for nothing in the total.

@@ -1,7 +1,8 @@
 import type { TokenMap, TokenTransfer, Transaction } from "../api/routes.ts";
 import { formatTokenAmount } from "../format/tokens.ts";
 import { formatEth } from "../format/units.ts";
-import { HashLink, TokenLink } from "./common.tsx";
+import { TokenLink } from "./common.tsx";
+import { type Column, columnsOf, DataTable, hashColumn } from "./data-table.tsx";
 
 export function TransactionTable({
   transactions,
@@ -12,45 +13,20 @@ export function TransactionTable({
   caption: string;
   showBlock?: boolean;
 }) {
-  if (transactions.length === 0) return <p className="muted">No transactions.</p>;
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Hash</th>
-            {showBlock && <th scope="col">Block</th>}
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col" className="num">
-              Value
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {transactions.map((tx) => (
-            <tr key={tx.hash}>
-              <td>
-                <HashLink kind="tx" value={tx.hash} />
-              </td>
-              {showBlock && (
-                <td>
-                  <HashLink kind="block" value={String(tx.blockNumber)} />
-                </td>
-              )}
-              <td>
-                <HashLink kind="address" value={tx.from} />
-              </td>
-              <td>
-                {tx.to ? <HashLink kind="address" value={tx.to} /> : <span className="badge">create</span>}
-              </td>
-              <td className="num">{formatEth(tx.value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={transactions}
+      rowKey={(tx) => tx.hash}
+      caption={caption}
+      empty="No transactions."
+      columns={columnsOf<Transaction>(
+        hashColumn("Hash", "tx", (tx) => tx.hash),
+        showBlock && hashColumn("Block", "block", (tx) => tx.blockNumber),
+        hashColumn("From", "address", (tx) => tx.from),
+        hashColumn("To", "address", (tx) => tx.to, <span className="badge">create</span>),
+        { header: "Value", num: true, cell: (tx) => formatEth(tx.value) },
+      )}
+    />
   );
 }
 
@@ -69,65 +45,42 @@ export function TransferTable({
   tokens?: TokenMap | undefined;
   showToken?: boolean;
 }) {
-  if (transfers.length === 0) return <p className="muted">No token transfers.</p>;
+  const amount: Column<TokenTransfer> = {
+    header: "Amount",
+    num: true,
+    className: "mono",
+    cell: (t) => {
+      const meta = tokens?.[t.token];
+      return t.standard === "erc20"
+        ? formatTokenAmount(t.value, meta?.decimals, meta?.symbol, 6)
+        : formatTokenAmount(t.value, 0);
+    },
+    attributes: (t) => {
+      const meta = tokens?.[t.token];
+      return {
+        "data-raw": t.value,
+        title: t.standard === "erc20" ? formatTokenAmount(t.value, meta?.decimals, meta?.symbol) : undefined,
+      };
+    },
+  };
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Standard</th>
-            {showToken && <th scope="col">Token</th>}
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col">Token id</th>
-            <th scope="col">Transaction</th>
-          </tr>
-        </thead>
-        <tbody>
-          {transfers.map((t) => {
-            const meta = tokens?.[t.token];
-            return (
-              <tr key={`${t.transactionHash}:${t.logIndex}:${t.batchIndex}`}>
-                <td>
-                  <span className="badge">{t.standard.toUpperCase()}</span>
-                </td>
-                {showToken && (
-                  <td>
-                    <TokenLink address={t.token} token={meta} />
-                  </td>
-                )}
-                <td>
-                  <HashLink kind="address" value={t.from} />
-                </td>
-                <td>
-                  <HashLink kind="address" value={t.to} />
-                </td>
-                <td
-                  className="num mono"
-                  data-raw={t.value}
-                  title={
-                    t.standard === "erc20"
-                      ? formatTokenAmount(t.value, meta?.decimals, meta?.symbol)
-                      : undefined
-                  }
-                >
-                  {t.standard === "erc20"
-                    ? formatTokenAmount(t.value, meta?.decimals, meta?.symbol, 6)
-                    : formatTokenAmount(t.value, 0)}
-                </td>
-                <td className="mono">{t.tokenId ?? "—"}</td>
-                <td>
-                  <HashLink kind="tx" value={t.transactionHash} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={transfers}
+      rowKey={(t) => `${t.transactionHash}:${t.logIndex}:${t.batchIndex}`}
+      caption={caption}
+      empty="No token transfers."
+      columns={columnsOf<TokenTransfer>(
+        { header: "Standard", cell: (t) => <span className="badge">{t.standard.toUpperCase()}</span> },
+        showToken && {
+          header: "Token",
+          cell: (t) => <TokenLink address={t.token} token={tokens?.[t.token]} />,
+        },
+        hashColumn("From", "address", (t) => t.from),
+        hashColumn("To", "address", (t) => t.to),
+        amount,
+        { header: "Token id", className: "mono", cell: (t) => t.tokenId ?? "—" },
+        hashColumn("Transaction", "tx", (t) => t.transactionHash),
+      )}
+    />
   );
 }

@@ -1,7 +1,20 @@
 import { useCallback, useState } from "react";
+import { type Resource, useResource } from "./use-resource.ts";
+
+export interface CursorPages {
+  cursor: string | null;
+  pageNumber: number;
+  hasPrevious: boolean;
+  next(cursor: string): void;
+  previous(): void;
+}
+
+export interface PagedResource<T> extends Resource<T> {
+  pages: CursorPages;
+}
 
 /** The trail of cursors behind the current page, so "newer" can step back along an opaque forward-only chain. */
-export function useCursorPages(resetKey: string) {
+export function useCursorPages(resetKey: string): CursorPages {
   const [state, setState] = useState<{ key: string; trail: (string | null)[] }>({
     key: resetKey,
     trail: [null],
@@ -17,4 +30,14 @@ export function useCursorPages(resetKey: string) {
     [resetKey, trail],
   );
   return { cursor, pageNumber: trail.length, hasPrevious: trail.length > 1, next, previous };
+}
+
+/** A cursor-paged list for the inputs summed up in `key`: back to its first page whenever `key` changes. */
+export function usePagedResource<T>(
+  load: (cursor: string | null, signal: AbortSignal) => Promise<T>,
+  key: string,
+): PagedResource<T> {
+  const pages = useCursorPages(key);
+  const resource = useResource((signal) => load(pages.cursor, signal), `${key}:${pages.cursor}`);
+  return { ...resource, pages };
 }

@@ -54,3 +54,11 @@ export function useResource<T>(
     reload,
   };
 }
+
+/** A load that runs only when the page's route parameter has the right shape, else fails at once with `problem`. */
+export function unlessInvalid<A extends unknown[], T>(
+  problem: string | null,
+  load: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  return problem === null ? load : () => Promise.reject(new Error(problem));
+}

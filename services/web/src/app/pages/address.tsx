@@ -2,12 +2,12 @@ import { type ReactNode, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
 import { BalancesView } from "../components/balances.tsx";
-import { ErrorView, Fields, HashLink, Loading, Pager } from "../components/common.tsx";
+import { ErrorView, Fields, HashLink, Loaded, PagedView, Section } from "../components/common.tsx";
 import { SwapTable } from "../components/events.tsx";
 import { InternalTable } from "../components/internal.tsx";
 import { PortfolioView } from "../components/portfolio.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
-import { useCursorPages } from "../hooks/use-cursor-pages.ts";
+import { usePagedResource } from "../hooks/use-cursor-pages.ts";
 import { useResource } from "../hooks/use-resource.ts";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
@@ -16,122 +16,87 @@ const PAGE_SIZE = 25;
 /** Balances change with every block the address is touched in; a portfolio a few seconds old is fine. */
 const PORTFOLIO_POLL_MS = 10_000;
 
+/**
+ * One tab of the address's history: a cursor-paged list, newest first, read by `load` and drawn by `table`.
+ * `what` names the records in the loading and error lines; `about` says more of them under the page number.
+ */
+interface HistoryTab<T> {
+  id: string;
+  label: string;
+  what: string;
+  pagerLabel: string;
+  about?: string;
+  load(address: string, cursor: string | null, signal: AbortSignal): Promise<T>;
+  table(page: T, address: string): ReactNode;
+}
+
+function HistoryPanel<T extends { nextCursor?: string | null }>({
+  tab,
+  address,
+}: {
+  tab: HistoryTab<T>;
+  address: string;
+}) {
+  const paged = usePagedResource((cursor, signal) => tab.load(address, cursor, signal), address);
+  return (
+    <PagedView paged={paged} what={tab.what} pagerLabel={tab.pagerLabel} about={tab.about} numbered>
+      {(page) => tab.table(page, address)}
+    </PagedView>
+  );
+}
+
+/** A tab as the tab list needs it: its id, its label, and its panel (a new one, with fresh pages, per tab). */
+function historyTab<T extends { nextCursor?: string | null }>(tab: HistoryTab<T>) {
+  return {
+    id: tab.id,
+    label: tab.label,
+    panel: (address: string) => <HistoryPanel key={tab.id} tab={tab} address={address} />,
+  };
+}
+
 const TABS = [
-  { id: "txs", label: "Transactions" },
-  { id: "internal", label: "Internal" },
-  { id: "transfers", label: "Token transfers" },
-  { id: "swaps", label: "Swaps" },
-] as const;
-type Tab = (typeof TABS)[number]["id"];
-
-function TransactionsTab({ address }: { address: string }) {
-  const pages = useCursorPages(address);
-  const txs = useResource(
-    (signal) => api.addressTransactions(address, PAGE_SIZE, pages.cursor, signal),
-    `${address}:${pages.cursor}`,
-  );
-  if (txs.error) return <ErrorView error={txs.error} what="transactions" retry={txs.reload} />;
-  if (!txs.data) return <Loading what="transactions" />;
-  return (
-    <>
-      <p className="muted">Page {pages.pageNumber}, newest first.</p>
-      <TransactionTable transactions={txs.data.items} caption={`Transactions of ${address}`} />
-      <Pager
-        label="Transaction pages"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={txs.data.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
-      />
-    </>
-  );
-}
-
-function InternalTab({ address }: { address: string }) {
-  const pages = useCursorPages(address);
-  const calls = useResource(
-    (signal) => api.addressInternalTransactions(address, PAGE_SIZE, pages.cursor, signal),
-    `${address}:${pages.cursor}`,
-  );
-  if (calls.error) return <ErrorView error={calls.error} what="internal transactions" retry={calls.reload} />;
-  if (!calls.data) return <Loading what="internal transactions" />;
-  return (
-    <>
-      <p className="muted">
-        Page {pages.pageNumber}, newest first: calls from or to this address inside transactions (from the
-        node's call traces).
-      </p>
-      <InternalTable
-        calls={calls.data.items}
-        caption={`Internal transactions of ${address}`}
-        showTransaction
-      />
-      <Pager
-        label="Internal transaction pages"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={calls.data.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
-      />
-    </>
-  );
-}
-
-function TransfersTab({ address }: { address: string }) {
-  const pages = useCursorPages(address);
-  const transfers = useResource(
-    (signal) => api.addressTokenTransfers(address, PAGE_SIZE, pages.cursor, signal),
-    `${address}:${pages.cursor}`,
-  );
-  if (transfers.error)
-    return <ErrorView error={transfers.error} what="token transfers" retry={transfers.reload} />;
-  if (!transfers.data) return <Loading what="token transfers" />;
-  return (
-    <>
-      <p className="muted">Page {pages.pageNumber}, newest first.</p>
-      <TransferTable
-        transfers={transfers.data.items}
-        tokens={transfers.data.tokens}
-        caption={`Token transfers of ${address}`}
-      />
-      <Pager
-        label="Token transfer pages"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={transfers.data.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
-      />
-    </>
-  );
-}
-
-function SwapsTab({ address }: { address: string }) {
-  const pages = useCursorPages(address);
-  const swaps = useResource(
-    (signal) => api.addressSwaps(address, PAGE_SIZE, pages.cursor, signal),
-    `${address}:${pages.cursor}`,
-  );
-  if (swaps.error) return <ErrorView error={swaps.error} what="swaps" retry={swaps.reload} />;
-  if (!swaps.data) return <Loading what="swaps" />;
-  return (
-    <>
-      <p className="muted">Page {pages.pageNumber}, newest first.</p>
-      <SwapTable
-        swaps={swaps.data.items}
-        tokens={swaps.data.tokens}
-        caption={`Swaps of ${address}`}
-        showTransaction
-      />
-      <Pager
-        label="Swap pages"
-        hasPrevious={pages.hasPrevious}
-        nextCursor={swaps.data.nextCursor}
-        onPrevious={pages.previous}
-        onNext={pages.next}
-      />
-    </>
-  );
-}
+  historyTab({
+    id: "txs",
+    label: "Transactions",
+    what: "transactions",
+    pagerLabel: "Transaction pages",
+    load: (address, cursor, signal) => api.addressTransactions(address, PAGE_SIZE, cursor, signal),
+    table: (page, address) => (
+      <TransactionTable transactions={page.items} caption={`Transactions of ${address}`} />
+    ),
+  }),
+  historyTab({
+    id: "internal",
+    label: "Internal",
+    what: "internal transactions",
+    pagerLabel: "Internal transaction pages",
+    about: "calls from or to this address inside transactions (from the node's call traces).",
+    load: (address, cursor, signal) => api.addressInternalTransactions(address, PAGE_SIZE, cursor, signal),
+    table: (page, address) => (
+      <InternalTable calls={page.items} caption={`Internal transactions of ${address}`} showTransaction />
+    ),
+  }),
+  historyTab({
+    id: "transfers",
+    label: "Token transfers",
+    what: "token transfers",
+    pagerLabel: "Token transfer pages",
+    load: (address, cursor, signal) => api.addressTokenTransfers(address, PAGE_SIZE, cursor, signal),
+    table: (page, address) => (
+      <TransferTable transfers={page.items} tokens={page.tokens} caption={`Token transfers of ${address}`} />
+    ),
+  }),
+  historyTab({
+    id: "swaps",
+    label: "Swaps",
+    what: "swaps",
+    pagerLabel: "Swap pages",
+    load: (address, cursor, signal) => api.addressSwaps(address, PAGE_SIZE, cursor, signal),
+    table: (page, address) => (
+      <SwapTable swaps={page.items} tokens={page.tokens} caption={`Swaps of ${address}`} showTransaction />
+    ),
+  }),
+];
 
 /** What the address is: a contract (who deployed it, where) and perhaps a token with its own page. */
 function Overview({ address }: { address: string }) {
@@ -181,18 +146,17 @@ function BalancesSection({ address }: { address: string }) {
   // An older query-api has no such route: the rest of the page still works without it.
   if (balances.error instanceof ApiError && balances.error.status === 404) return null;
   return (
-    <section aria-labelledby="balances-h">
-      <h2 id="balances-h">Balances</h2>
-      {balances.error && <ErrorView error={balances.error} what="balances" retry={balances.reload} />}
-      {!balances.data && !balances.error && <Loading what="balances" />}
-      {balances.data && (
-        <BalancesView
-          balances={balances.data}
-          onConfirm={() => setConfirm(true)}
-          confirming={confirm && !balances.data.holdings.some((h) => h.confirmed !== undefined)}
-        />
-      )}
-    </section>
+    <Section id="balances-h" title="Balances">
+      <Loaded resource={balances} what="balances">
+        {(data) => (
+          <BalancesView
+            balances={data}
+            onConfirm={() => setConfirm(true)}
+            confirming={confirm && !data.holdings.some((h) => h.confirmed !== undefined)}
+          />
+        )}
+      </Loaded>
+    </Section>
   );
 }
 
@@ -202,17 +166,17 @@ function PortfolioSection({ address }: { address: string }) {
     pollMs: PORTFOLIO_POLL_MS,
   });
   return (
-    <section aria-labelledby="portfolio-h">
-      <h2 id="portfolio-h">Portfolio</h2>
-      {portfolio.error && <ErrorView error={portfolio.error} what="portfolio" retry={portfolio.reload} />}
-      {!portfolio.data && !portfolio.error && <Loading what="portfolio" />}
-      {portfolio.data && <PortfolioView portfolio={portfolio.data} signedIn={Boolean(user)} />}
-    </section>
+    <Section id="portfolio-h" title="Portfolio">
+      <Loaded resource={portfolio} what="portfolio">
+        {(data) => <PortfolioView portfolio={data} signedIn={Boolean(user)} />}
+      </Loaded>
+    </Section>
   );
 }
 
 export default function AddressPage({ address }: { address: string }) {
-  const [tab, setTab] = useState<Tab>("txs");
+  const [tab, setTab] = useState("txs");
+  const panel = (TABS.find((t) => t.id === tab) ?? TABS[0]!).panel;
   const valid = /^0x[0-9a-fA-F]{40}$/.test(address);
   const normalized = address.toLowerCase();
   return (
@@ -255,15 +219,7 @@ export default function AddressPage({ address }: { address: string }) {
             ))}
           </div>
           <div role="tabpanel" id="panel" aria-labelledby={`tab-${tab}`}>
-            {tab === "txs" ? (
-              <TransactionsTab address={normalized} />
-            ) : tab === "internal" ? (
-              <InternalTab address={normalized} />
-            ) : tab === "transfers" ? (
-              <TransfersTab address={normalized} />
-            ) : (
-              <SwapsTab address={normalized} />
-            )}
+            {panel(normalized)}
           </div>
         </>
       )}

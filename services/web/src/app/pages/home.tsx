@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
-import { api } from "../api/routes.ts";
+import { api, type Block } from "../api/routes.ts";
 import { LineChart } from "../components/chart.tsx";
-import { ErrorView, HashLink, Loading } from "../components/common.tsx";
+import { ErrorView, Loading, Section } from "../components/common.tsx";
 import { DailyStatsSection } from "../components/daily-stats.tsx";
+import { columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
 import { LakeModelsSection } from "../components/lake-models.tsx";
 import { LiveFeed } from "../components/live-feed.tsx";
 import { TransactionTable } from "../components/tables.tsx";
@@ -53,47 +54,32 @@ export default function HomePage() {
         </section>
       )}
       {blocks.length > 0 && (
-        <div className="table-wrap">
-          <table data-testid="latest-blocks">
-            <caption className="sr-only">The ten newest blocks</caption>
-            <thead>
-              <tr>
-                <th scope="col">Block</th>
-                <th scope="col">Age</th>
-                <th scope="col" className="num">
-                  Transactions
-                </th>
-                <th scope="col" className="num">
-                  Gas used
-                </th>
-                <th scope="col">Fee recipient</th>
-              </tr>
-            </thead>
-            <tbody>
-              {blocks.map((b) => (
-                <tr key={b.hash}>
-                  <td>
-                    <HashLink kind="block" value={String(b.number)} />
-                  </td>
-                  <td>{formatAge(b.timestamp, now)}</td>
-                  <td className="num">{b.transactionCount}</td>
-                  <td className="num">
-                    {formatInteger(b.gasUsed)}{" "}
-                    <span className="muted">({formatPercent(b.gasUsed, b.gasLimit)})</span>
-                  </td>
-                  <td>
-                    <HashLink kind="address" value={b.miner} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={blocks}
+          testId="latest-blocks"
+          rowKey={(b) => b.hash}
+          caption="The ten newest blocks"
+          columns={columnsOf<Block>(
+            hashColumn("Block", "block", (b) => b.number),
+            { header: "Age", cell: (b) => formatAge(b.timestamp, now) },
+            { header: "Transactions", num: true, cell: (b) => b.transactionCount },
+            {
+              header: "Gas used",
+              num: true,
+              cell: (b) => (
+                <>
+                  {formatInteger(b.gasUsed)}{" "}
+                  <span className="muted">({formatPercent(b.gasUsed, b.gasLimit)})</span>
+                </>
+              ),
+            },
+            hashColumn("Fee recipient", "address", (b) => b.miner),
+          )}
+        />
       )}
       <LiveFeed onBlock={(n) => head && n > head.number && refresh()} />
       {busy && (
-        <section aria-labelledby="head-txs">
-          <h2 id="head-txs">Latest transactions (block {busy.number})</h2>
+        <Section id="head-txs" title={`Latest transactions (block ${busy.number})`}>
           {headTxs.error && <ErrorView error={headTxs.error} what="transactions" retry={headTxs.reload} />}
           {headTxs.data && (
             <TransactionTable
@@ -102,7 +88,7 @@ export default function HomePage() {
               showBlock={false}
             />
           )}
-        </section>
+        </Section>
       )}
       <DailyStatsSection />
       <LakeModelsSection />

@@ -1,7 +1,8 @@
 import { useEffect } from "react";
 import { ApiError } from "../api/client.ts";
-import { api } from "../api/routes.ts";
-import { ErrorView, HashLink, Loading } from "../components/common.tsx";
+import { api, type TokenMetadata } from "../api/routes.ts";
+import { ErrorView, Loading } from "../components/common.tsx";
+import { columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
 import { formatInteger } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
 import { Link, navigate } from "../router.tsx";
@@ -36,39 +37,22 @@ export default function SearchPage({ q }: { q: string }) {
             {r.tokens.length} tokens use the symbol <strong>{q}</strong>. Anyone can deploy a token with any
             symbol: check the contract address.
           </p>
-          <div className="table-wrap">
-            <table data-testid="token-results">
-              <caption className="sr-only">Tokens with the symbol {q}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Token</th>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Contract</th>
-                  <th scope="col" className="num">
-                    Decimals
-                  </th>
-                  <th scope="col" className="num">
-                    First seen
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.tokens.map((t) => (
-                  <tr key={t.address}>
-                    <td>
-                      <Link href={`/token/${t.address}`}>{t.name ?? "Unnamed token"}</Link>
-                    </td>
-                    <td>{t.symbol}</td>
-                    <td>
-                      <HashLink kind="address" value={t.address} />
-                    </td>
-                    <td className="num">{t.decimals ?? "?"}</td>
-                    <td className="num">block {formatInteger(t.firstSeenBlock)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={r.tokens}
+            testId="token-results"
+            rowKey={(t) => t.address}
+            caption={`Tokens with the symbol ${q}`}
+            columns={columnsOf<TokenMetadata>(
+              {
+                header: "Token",
+                cell: (t) => <Link href={`/token/${t.address}`}>{t.name ?? "Unnamed token"}</Link>,
+              },
+              { header: "Symbol", cell: (t) => t.symbol },
+              hashColumn("Contract", "address", (t) => t.address),
+              { header: "Decimals", num: true, cell: (t) => t.decimals ?? "?" },
+              { header: "First seen", num: true, cell: (t) => `block ${formatInteger(t.firstSeenBlock)}` },
+            )}
+          />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
 import type { Health, IngestStatus, LakeStatus, PipelineStatus, ProcessorStatus } from "../api/routes.ts";
 import { api } from "../api/routes.ts";
-import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
+import { Fields, HashLink, Loaded, Section } from "../components/common.tsx";
+import { type Column, columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
 import { formatAge, formatInteger, formatTimestamp } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
 
@@ -47,162 +48,107 @@ function IngestView({ s, generatedAt }: { s: IngestStatus; generatedAt: number }
           ...(s.blockedBy ? ([["Held up by", s.blockedBy]] as [string, string][]) : []),
         ]}
       />
-      <div className="table-wrap">
-        <table data-testid="endpoints">
-          <caption>RPC endpoints, in priority order</caption>
-          <thead>
-            <tr>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Health</th>
-              <th scope="col" className="num">
-                Head
-              </th>
-              <th scope="col" className="num">
-                Lag
-              </th>
-              <th scope="col" className="num">
-                Latency
-              </th>
-              <th scope="col" className="num">
-                Failures in a row
-              </th>
-              <th scope="col" className="num">
-                Rate limit
-              </th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...s.endpoints]
-              .sort((a, b) => a.priority - b.priority)
-              .map((e) => (
-                <tr key={`${e.priority}:${e.label}`} data-endpoint={e.label}>
-                  <td className="mono">{e.label}</td>
-                  <td>
-                    <span className={`badge ${e.healthy ? "ok" : "fail"}`}>
-                      {e.healthy ? "healthy" : "down"}
-                    </span>
-                  </td>
-                  <td className="num">{formatInteger(e.head)}</td>
-                  <td className="num">{e.lag}</td>
-                  <td className="num">{e.latencyMs.toFixed(0)} ms</td>
-                  <td className="num">{e.consecutiveFailures}</td>
-                  <td className="num">
-                    {e.rateLimitRps === null ? "none" : `${e.rateLimitRps.toFixed(1)} rps`}
-                  </td>
-                  <td className="wrap">{e.lastError ?? "—"}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={[...s.endpoints].sort((a, b) => a.priority - b.priority)}
+        testId="endpoints"
+        rowKey={(e) => `${e.priority}:${e.label}`}
+        rowAttributes={(e) => ({ "data-endpoint": e.label })}
+        caption="RPC endpoints, in priority order"
+        captionShown
+        columns={columnsOf<IngestStatus["endpoints"][number]>(
+          { header: "Endpoint", className: "mono", cell: (e) => e.label },
+          {
+            header: "Health",
+            cell: (e) => (
+              <span className={`badge ${e.healthy ? "ok" : "fail"}`}>{e.healthy ? "healthy" : "down"}</span>
+            ),
+          },
+          { header: "Head", num: true, cell: (e) => formatInteger(e.head) },
+          { header: "Lag", num: true, cell: (e) => e.lag },
+          { header: "Latency", num: true, cell: (e) => `${e.latencyMs.toFixed(0)} ms` },
+          { header: "Failures in a row", num: true, cell: (e) => e.consecutiveFailures },
+          {
+            header: "Rate limit",
+            num: true,
+            cell: (e) => (e.rateLimitRps === null ? "none" : `${e.rateLimitRps.toFixed(1)} rps`),
+          },
+          { header: "Last error", className: "wrap", cell: (e) => e.lastError ?? "—" },
+        )}
+      />
     </article>
   );
 }
 
+/** The columns every reporting instance has: its name first, when it last moved and last reported at the end. */
+function instanceColumns<T extends { instance: string; lastProgressAt: number; updatedAt: number }>(
+  generatedAt: number,
+  ...own: Column<T>[]
+): Column<T>[] {
+  return [
+    { header: "Instance", className: "mono", cell: (r) => r.instance },
+    ...own,
+    { header: "Last progress", cell: (r) => formatAge(r.lastProgressAt / 1000, generatedAt / 1000) },
+    { header: "Report", cell: (r) => <Freshness updatedAt={r.updatedAt} generatedAt={generatedAt} /> },
+  ];
+}
+
 function ProcessorTable({ items, generatedAt }: { items: ProcessorStatus[]; generatedAt: number }) {
-  if (items.length === 0) return <p className="muted">No processor has reported in the last minute.</p>;
   return (
-    <div className="table-wrap">
-      <table data-testid="processors">
-        <caption className="sr-only">Processor instances</caption>
-        <thead>
-          <tr>
-            <th scope="col">Instance</th>
-            <th scope="col" className="num">
-              Last block
-            </th>
-            <th scope="col" className="num">
-              Consumer lag
-            </th>
-            <th scope="col" className="num">
-              Blocks/s
-            </th>
-            <th scope="col" className="num">
-              Rollbacks
-            </th>
-            <th scope="col" className="num">
-              Enrichment lag
-            </th>
-            <th scope="col">Last progress</th>
-            <th scope="col">Report</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((p) => (
-            <tr key={p.instance}>
-              <td className="mono">{p.instance}</td>
-              <td className="num">
-                {p.lastBlock === null ? "—" : <HashLink kind="block" value={String(p.lastBlock)} />}
-              </td>
-              <td className="num">{p.consumerLag === null ? "—" : formatInteger(p.consumerLag)}</td>
-              <td className="num">{p.blocksPerSecond.toFixed(1)}</td>
-              <td className="num">{p.rollbacks}</td>
-              <td className="num">
-                {p.enrichment?.lag === null || p.enrichment?.lag === undefined
-                  ? "—"
-                  : `${formatInteger(p.enrichment.lag)} message(s)`}
-              </td>
-              <td>{formatAge(p.lastProgressAt / 1000, generatedAt / 1000)}</td>
-              <td>
-                <Freshness updatedAt={p.updatedAt} generatedAt={generatedAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={items}
+      testId="processors"
+      rowKey={(p) => p.instance}
+      caption="Processor instances"
+      empty="No processor has reported in the last minute."
+      columns={instanceColumns<ProcessorStatus>(
+        generatedAt,
+        { ...hashColumn("Last block", "block", (p) => p.lastBlock), num: true },
+        {
+          header: "Consumer lag",
+          num: true,
+          cell: (p) => (p.consumerLag === null ? "—" : formatInteger(p.consumerLag)),
+        },
+        { header: "Blocks/s", num: true, cell: (p) => p.blocksPerSecond.toFixed(1) },
+        { header: "Rollbacks", num: true, cell: (p) => p.rollbacks },
+        {
+          header: "Enrichment lag",
+          num: true,
+          cell: (p) =>
+            p.enrichment?.lag === null || p.enrichment?.lag === undefined
+              ? "—"
+              : `${formatInteger(p.enrichment.lag)} message(s)`,
+        },
+      )}
+    />
   );
 }
 
 /** The lake sink: final blocks written as Parquet, and how many final blocks wait for it. */
 function LakeTable({ items, generatedAt }: { items: LakeStatus[]; generatedAt: number }) {
   return (
-    <div className="table-wrap">
-      <table data-testid="lake">
-        <caption className="sr-only">Lake sink instances</caption>
-        <thead>
-          <tr>
-            <th scope="col">Instance</th>
-            <th scope="col" className="num">
-              Written through
-            </th>
-            <th scope="col" className="num">
-              Final height
-            </th>
-            <th scope="col" className="num">
-              Lag (blocks)
-            </th>
-            <th scope="col" className="num">
-              Blocks/s
-            </th>
-            <th scope="col">Lake</th>
-            <th scope="col">Last progress</th>
-            <th scope="col">Report</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => (
-            <tr key={l.instance}>
-              <td className="mono">{l.instance}</td>
-              <td className="num">
-                {l.written === null ? "—" : <HashLink kind="block" value={String(l.written)} />}
-              </td>
-              <td className="num">
-                {l.finalHeight === null ? "—" : `${formatInteger(l.finalHeight)} (${l.confirmations} conf.)`}
-              </td>
-              <td className="num">{l.lagBlocks === null ? "—" : formatInteger(l.lagBlocks)}</td>
-              <td className="num">{l.blocksPerSecond.toFixed(1)}</td>
-              <td className="mono">{l.location}</td>
-              <td>{formatAge(l.lastProgressAt / 1000, generatedAt / 1000)}</td>
-              <td>
-                <Freshness updatedAt={l.updatedAt} generatedAt={generatedAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={items}
+      testId="lake"
+      rowKey={(l) => l.instance}
+      caption="Lake sink instances"
+      columns={instanceColumns<LakeStatus>(
+        generatedAt,
+        { ...hashColumn("Written through", "block", (l) => l.written), num: true },
+        {
+          header: "Final height",
+          num: true,
+          cell: (l) =>
+            l.finalHeight === null ? "—" : `${formatInteger(l.finalHeight)} (${l.confirmations} conf.)`,
+        },
+        {
+          header: "Lag (blocks)",
+          num: true,
+          cell: (l) => (l.lagBlocks === null ? "—" : formatInteger(l.lagBlocks)),
+        },
+        { header: "Blocks/s", num: true, cell: (l) => l.blocksPerSecond.toFixed(1) },
+        { header: "Lake", className: "mono", cell: (l) => l.location },
+      )}
+    />
   );
 }
 
@@ -270,31 +216,28 @@ export default function StatusPage() {
           ? `As of ${formatTimestamp(Math.floor(s.generatedAt / 1000))}, refreshed every ${POLL_MS / 1000} s.`
           : ""}
       </p>
-      {status.error && <ErrorView error={status.error} what="pipeline status" retry={status.reload} />}
-      {!s && !status.error && <Loading what="pipeline status" />}
-      {s && (
-        <>
-          <Summary s={s} />
-          <section aria-labelledby="ingest-h">
-            <h2 id="ingest-h">Ingest ({s.ingest.length})</h2>
-            {s.ingest.length === 0 ? (
-              <p className="muted">No ingest instance has reported in the last minute.</p>
-            ) : (
-              s.ingest.map((i) => <IngestView key={i.instance} s={i} generatedAt={s.generatedAt} />)
+      <Loaded resource={status} what="pipeline status">
+        {(s) => (
+          <>
+            <Summary s={s} />
+            <Section id="ingest-h" title={`Ingest (${s.ingest.length})`}>
+              {s.ingest.length === 0 ? (
+                <p className="muted">No ingest instance has reported in the last minute.</p>
+              ) : (
+                s.ingest.map((i) => <IngestView key={i.instance} s={i} generatedAt={s.generatedAt} />)
+              )}
+            </Section>
+            <Section id="processor-h" title={`Processor (${s.processor.length})`}>
+              <ProcessorTable items={s.processor} generatedAt={s.generatedAt} />
+            </Section>
+            {s.lake && s.lake.length > 0 && (
+              <Section id="lake-h" title={`Lake (${s.lake.length})`}>
+                <LakeTable items={s.lake} generatedAt={s.generatedAt} />
+              </Section>
             )}
-          </section>
-          <section aria-labelledby="processor-h">
-            <h2 id="processor-h">Processor ({s.processor.length})</h2>
-            <ProcessorTable items={s.processor} generatedAt={s.generatedAt} />
-          </section>
-          {s.lake && s.lake.length > 0 && (
-            <section aria-labelledby="lake-h">
-              <h2 id="lake-h">Lake ({s.lake.length})</h2>
-              <LakeTable items={s.lake} generatedAt={s.generatedAt} />
-            </section>
-          )}
-        </>
-      )}
+          </>
+        )}
+      </Loaded>
     </>
   );
 }

@@ -1,14 +1,15 @@
+import type { TokenResponse } from "@chainlog/tx-schema";
 import { type ReactNode, useState } from "react";
 import type { PricePoint, TokenMetadata } from "../api/routes.ts";
 import { api } from "../api/routes.ts";
 import { LineChart } from "../components/chart.tsx";
-import { ErrorView, Fields, HashLink, Loading, Pager } from "../components/common.tsx";
+import { Fields, HashLink, Loaded, PagedView, Section } from "../components/common.tsx";
 import { TransferTable } from "../components/tables.tsx";
 import { priceSeries, seriesSpan } from "../format/prices.ts";
 import { formatPrice, formatRatio, NATIVE_ASSET } from "../format/tokens.ts";
 import { formatTimestamp } from "../format/units.ts";
-import { useCursorPages } from "../hooks/use-cursor-pages.ts";
-import { useResource } from "../hooks/use-resource.ts";
+import { usePagedResource } from "../hooks/use-cursor-pages.ts";
+import { unlessInvalid, useResource } from "../hooks/use-resource.ts";
 
 const PAGE_SIZE = 25;
 /** Trades behind the chart: enough for a shape, one request. */
@@ -67,8 +68,7 @@ function PriceChart({
   const items = prices.data?.items ?? [];
   const span = seriesSpan(items);
   return (
-    <section aria-labelledby="price-h">
-      <h2 id="price-h">Price history</h2>
+    <Section id="price-h" title="Price history">
       {quotes.length > 1 && (
         <fieldset className="segmented">
           <legend className="sr-only">Quote currency</legend>
@@ -80,79 +80,122 @@ function PriceChart({
           ))}
         </fieldset>
       )}
-      {prices.error && <ErrorView error={prices.error} what="prices" retry={prices.reload} />}
-      {!prices.data && !prices.error && <Loading what="prices" />}
-      {prices.data && (
-        <div className="charts single" data-testid="price-chart" data-points={items.length}>
-          <LineChart
-            title={`${symbol} price in ${quote}`}
-            points={priceSeries(items)}
-            format={(v) => (quote === "USD" ? `$${formatRatio(v)}` : `${formatRatio(v)} ETH`)}
-            unit="trades"
-            zeroBased={false}
-            empty={`No ${quote} price yet: Chainlog prices a token from its DEX trades against ${quote === "USD" ? "a stablecoin (or WETH × ETH/USD)" : "WETH"}.`}
-          />
-          {span && (
-            <p className="muted small">
-              {items.length} trade(s) from {formatTimestamp(span.from)} to {formatTimestamp(span.to)}
-              {prices.data.nextCursor ? `, the newest ${CHART_POINTS}` : ""}.
-            </p>
-          )}
-        </div>
-      )}
-    </section>
+      <Loaded resource={prices} what="prices">
+        {(data) => (
+          <div className="charts single" data-testid="price-chart" data-points={data.items.length}>
+            <LineChart
+              title={`${symbol} price in ${quote}`}
+              points={priceSeries(items)}
+              format={(v) => (quote === "USD" ? `$${formatRatio(v)}` : `${formatRatio(v)} ETH`)}
+              unit="trades"
+              zeroBased={false}
+              empty={`No ${quote} price yet: Chainlog prices a token from its DEX trades against ${quote === "USD" ? "a stablecoin (or WETH × ETH/USD)" : "WETH"}.`}
+            />
+            {span && (
+              <p className="muted small">
+                {items.length} trade(s) from {formatTimestamp(span.from)} to {formatTimestamp(span.to)}
+                {data.nextCursor ? `, the newest ${CHART_POINTS}` : ""}.
+              </p>
+            )}
+          </div>
+        )}
+      </Loaded>
+    </Section>
   );
 }
 
 function Transfers({ address, token }: { address: string; token: TokenMetadata }) {
-  const pages = useCursorPages(address);
-  const transfers = useResource(
-    (signal) => api.tokenTransfers(address, PAGE_SIZE, pages.cursor, signal),
-    `${address}:${pages.cursor}`,
+  const transfers = usePagedResource(
+    (cursor, signal) => api.tokenTransfers(address, PAGE_SIZE, cursor, signal),
+    address,
   );
-  const tokens = { [address]: token };
   return (
-    <section aria-labelledby="transfers-h">
-      <h2 id="transfers-h">Transfers</h2>
-      {transfers.error && <ErrorView error={transfers.error} what="transfers" retry={transfers.reload} />}
-      {!transfers.data && !transfers.error && <Loading what="transfers" />}
-      {transfers.data && (
-        <>
-          <p className="muted">Page {pages.pageNumber}, newest first.</p>
+    <Section id="transfers-h" title="Transfers">
+      <PagedView paged={transfers} what="transfers" pagerLabel="Transfer pages" numbered>
+        {(page) => (
           <TransferTable
-            transfers={transfers.data.items}
-            tokens={tokens}
+            transfers={page.items}
+            tokens={{ [address]: token }}
             showToken={false}
             caption={`Transfers of token ${address}`}
           />
-          <Pager
-            label="Transfer pages"
-            hasPrevious={pages.hasPrevious}
-            nextCursor={transfers.data.nextCursor}
-            onPrevious={pages.previous}
-            onNext={pages.next}
-          />
-        </>
+        )}
+      </PagedView>
+    </Section>
+  );
+}
+
+/** The token's fields and latest prices, its price chart, and its transfers (ETH has none). */
+function TokenDetail({ view, t, normalized }: { view: TokenResponse; t: TokenMetadata; normalized: string }) {
+  const symbol = t.symbol ?? "Token";
+  // ETH (NATIVE_ASSET) is no contract: no standard, no ETH price of itself, no token transfers.
+  const native = normalized === NATIVE_ASSET;
+  return (
+    <>
+      <Fields
+        label="Token"
+        rows={[
+          ["Name", t.name ?? "— (the contract does not say)"],
+          ["Symbol", t.symbol ?? "—"],
+          ...(native
+            ? []
+            : ([["Standard", t.standard ? t.standard.toUpperCase() : "unknown"]] as [string, ReactNode][])),
+          ["Decimals", t.decimals ?? "unknown (amounts in base units)"],
+          [
+            "Contract",
+            // ETH (NATIVE_ASSET) is no contract: its pseudo address has no page of its own.
+            t.address === NATIVE_ASSET ? (
+              "none (the chain's native asset)"
+            ) : (
+              <HashLink key="a" kind="address" value={t.address} full />
+            ),
+          ],
+          ["First seen", <HashLink key="f" kind="block" value={String(t.firstSeenBlock)} />],
+          [
+            "Price (USD)",
+            view.priceUsd ? (
+              <LatestPrice key="u" point={view.priceUsd} quote="USD" />
+            ) : (
+              <DerivedUsd key="u" priceEth={view.priceEth} />
+            ),
+          ],
+          ...(native
+            ? []
+            : ([["Price (ETH)", <LatestPrice key="e" point={view.priceEth} quote="ETH" />]] as [
+                string,
+                ReactNode,
+              ][])),
+        ]}
+      />
+      <PriceChart
+        address={normalized}
+        symbol={symbol}
+        // Open on the quote the token has: a token traded only against WETH has no USD series of its own.
+        initialQuote={view.priceUsd || !view.priceEth ? "USD" : "ETH"}
+        quotes={native ? ["USD"] : ["USD", "ETH"]}
+      />
+      {native ? (
+        <p className="muted">
+          ETH moves in transactions and internal calls, not token transfers: see an address's transactions.
+        </p>
+      ) : (
+        <Transfers address={normalized} token={t} />
       )}
-    </section>
+    </>
   );
 }
 
 export default function TokenPage({ address }: { address: string }) {
-  const valid = /^0x[0-9a-fA-F]{40}$/.test(address);
   const normalized = address.toLowerCase();
   const view = useResource(
-    (signal) =>
-      valid
-        ? api.token(normalized, signal)
-        : Promise.reject(new Error("A token address is 0x and 40 hex digits.")),
+    unlessInvalid(
+      /^0x[0-9a-fA-F]{40}$/.test(address) ? null : "A token address is 0x and 40 hex digits.",
+      (signal) => api.token(normalized, signal),
+    ),
     normalized,
     { pollMs: POLL_MS },
   );
   const t = view.data?.token;
-  const symbol = t?.symbol ?? "Token";
-  // ETH (NATIVE_ASSET) is no contract: no standard, no ETH price of itself, no token transfers.
-  const native = normalized === NATIVE_ASSET;
   return (
     <>
       <h1>
@@ -162,65 +205,9 @@ export default function TokenPage({ address }: { address: string }) {
       <p className="mono break" data-testid="token-address">
         {normalized}
       </p>
-      {view.error && <ErrorView error={view.error} what="token" retry={view.reload} />}
-      {view.loading && !view.data && <Loading what="token" />}
-      {view.data && t && (
-        <>
-          <Fields
-            label="Token"
-            rows={[
-              ["Name", t.name ?? "— (the contract does not say)"],
-              ["Symbol", t.symbol ?? "—"],
-              ...(native
-                ? []
-                : ([["Standard", t.standard ? t.standard.toUpperCase() : "unknown"]] as [
-                    string,
-                    ReactNode,
-                  ][])),
-              ["Decimals", t.decimals ?? "unknown (amounts in base units)"],
-              [
-                "Contract",
-                // ETH (NATIVE_ASSET) is no contract: its pseudo address has no page of its own.
-                t.address === NATIVE_ASSET ? (
-                  "none (the chain's native asset)"
-                ) : (
-                  <HashLink key="a" kind="address" value={t.address} full />
-                ),
-              ],
-              ["First seen", <HashLink key="f" kind="block" value={String(t.firstSeenBlock)} />],
-              [
-                "Price (USD)",
-                view.data.priceUsd ? (
-                  <LatestPrice key="u" point={view.data.priceUsd} quote="USD" />
-                ) : (
-                  <DerivedUsd key="u" priceEth={view.data.priceEth} />
-                ),
-              ],
-              ...(native
-                ? []
-                : ([["Price (ETH)", <LatestPrice key="e" point={view.data.priceEth} quote="ETH" />]] as [
-                    string,
-                    ReactNode,
-                  ][])),
-            ]}
-          />
-          <PriceChart
-            address={normalized}
-            symbol={symbol}
-            // Open on the quote the token has: a token traded only against WETH has no USD series of its own.
-            initialQuote={view.data.priceUsd || !view.data.priceEth ? "USD" : "ETH"}
-            quotes={native ? ["USD"] : ["USD", "ETH"]}
-          />
-          {native ? (
-            <p className="muted">
-              ETH moves in transactions and internal calls, not token transfers: see an address's
-              transactions.
-            </p>
-          ) : (
-            <Transfers address={normalized} token={t} />
-          )}
-        </>
-      )}
+      <Loaded resource={view} what="token">
+        {(data) => data.token && <TokenDetail view={data} t={data.token} normalized={normalized} />}
+      </Loaded>
     </>
   );
 }

@@ -1,11 +1,12 @@
+import type { TransactionDetailResponse } from "@chainlog/tx-schema";
 import type { ReactNode } from "react";
 import { api, type Log, type Receipt } from "../api/routes.ts";
-import { ErrorView, Fields, HashLink, Loading } from "../components/common.tsx";
+import { Fields, HashLink, Loaded, Section } from "../components/common.tsx";
 import { ApprovalTable, CreationTable, SwapTable, WethTable } from "../components/events.tsx";
 import { InternalTable } from "../components/internal.tsx";
 import { TransferTable } from "../components/tables.tsx";
 import { formatEth, formatGwei, formatInteger } from "../format/units.ts";
-import { useResource } from "../hooks/use-resource.ts";
+import { unlessInvalid, useResource } from "../hooks/use-resource.ts";
 
 const TYPE_NAMES: Record<number, string> = {
   0: "0 (legacy)",
@@ -53,133 +54,126 @@ function LogList({ logs }: { logs: Log[] }) {
   );
 }
 
-export default function TransactionPage({ hash }: { hash: string }) {
-  const valid = /^0x[0-9a-fA-F]{64}$/.test(hash);
-  const detail = useResource(
-    (signal) =>
-      valid
-        ? api.transaction(hash, signal)
-        : Promise.reject(new Error("A transaction hash is 0x and 64 hex digits.")),
-    hash,
-  );
-  const d = detail.data;
-  const tx = d?.transaction;
-  const receipt = d?.receipt ?? null;
+/** A transaction's fields, then what it did: swaps, transfers, approvals, wraps, internal calls, creations, logs. */
+function TransactionDetail({ detail: d }: { detail: TransactionDetailResponse }) {
+  const tx = d.transaction;
+  const receipt = d.receipt;
   const fee =
     receipt && receipt.effectiveGasPrice !== null
       ? BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice)
       : null;
   return (
     <>
+      <Fields
+        label="Transaction fields"
+        rows={[
+          ["Status", <Status key="s" receipt={receipt} />],
+          ["Block", <HashLink key="b" kind="block" value={String(tx.blockNumber)} />],
+          ["Index in block", tx.transactionIndex],
+          ["From", <HashLink key="f" kind="address" value={tx.from} full />],
+          [
+            "To",
+            tx.to ? (
+              <HashLink key="t" kind="address" value={tx.to} full />
+            ) : receipt?.contractAddress ? (
+              <span key="c">
+                Contract created: <HashLink kind="address" value={receipt.contractAddress} full />
+              </span>
+            ) : (
+              "Contract creation"
+            ),
+          ],
+          [
+            "Value",
+            <span key="v" data-wei={tx.value}>
+              {formatEth(tx.value)}
+            </span>,
+          ],
+          ["Transaction fee", fee === null ? "—" : formatEth(fee)],
+          ["Gas limit", formatInteger(tx.gas)],
+          ["Gas used", receipt ? formatInteger(receipt.gasUsed) : "—"],
+          ["Effective gas price", receipt?.effectiveGasPrice ? formatGwei(receipt.effectiveGasPrice) : "—"],
+          ...(tx.maxFeePerGas !== null
+            ? ([
+                ["Max fee per gas", formatGwei(tx.maxFeePerGas)],
+                ["Max priority fee", formatGwei(tx.maxPriorityFeePerGas ?? "0")],
+              ] as [string, ReactNode][])
+            : tx.gasPrice !== null
+              ? ([["Gas price", formatGwei(tx.gasPrice)]] as [string, ReactNode][])
+              : []),
+          ["Nonce", tx.nonce],
+          ["Type", TYPE_NAMES[tx.type] ?? String(tx.type)],
+          [
+            "Input data",
+            <span key="i" className="mono break input">
+              {tx.input === "0x" ? "(none)" : tx.input}
+            </span>,
+          ],
+        ]}
+      />
+      {d.swaps && d.swaps.length > 0 && (
+        <Section id="tx-swaps" title={`Swaps (${d.swaps.length})`}>
+          <SwapTable swaps={d.swaps} tokens={d.tokens} caption="Swaps in this transaction" />
+        </Section>
+      )}
+      <Section id="tx-transfers" title={`Token transfers (${d.tokenTransfers.length})`}>
+        <TransferTable
+          transfers={d.tokenTransfers}
+          tokens={d.tokens}
+          caption="Token transfers in this transaction"
+        />
+      </Section>
+      {d.approvals && d.approvals.length > 0 && (
+        <Section id="tx-approvals" title={`Approvals (${d.approvals.length})`}>
+          <ApprovalTable approvals={d.approvals} tokens={d.tokens} />
+        </Section>
+      )}
+      {d.wethEvents && d.wethEvents.length > 0 && (
+        <Section id="tx-weth" title={`WETH wraps and unwraps (${d.wethEvents.length})`}>
+          <WethTable events={d.wethEvents} tokens={d.tokens} />
+        </Section>
+      )}
+      <Section id="tx-internal" title={`Internal transactions (${d.internalTransactions?.length ?? 0})`}>
+        {d.traces && d.traces !== "done" && d.traces !== "none" && (
+          <p className="muted" data-testid="traces-state">
+            {d.traces === "pending"
+              ? "This block's call traces are not in yet."
+              : d.traces === "off"
+                ? "Call traces are off for this block (the node cannot trace, or traces are turned off)."
+                : "The node could not trace this block."}
+          </p>
+        )}
+        <InternalTable calls={d.internalTransactions ?? []} caption="Calls made by this transaction" />
+      </Section>
+      {d.contractCreations && d.contractCreations.length > 0 && (
+        <Section id="tx-creations" title={`Contracts created (${d.contractCreations.length})`}>
+          <CreationTable creations={d.contractCreations} />
+        </Section>
+      )}
+      <Section id="tx-logs" title={`Logs (${d.logs.length})`}>
+        <LogList logs={d.logs} />
+      </Section>
+    </>
+  );
+}
+
+export default function TransactionPage({ hash }: { hash: string }) {
+  const detail = useResource(
+    unlessInvalid(
+      /^0x[0-9a-fA-F]{64}$/.test(hash) ? null : "A transaction hash is 0x and 64 hex digits.",
+      (signal) => api.transaction(hash, signal),
+    ),
+    hash,
+  );
+  return (
+    <>
       <h1>Transaction</h1>
       <p className="mono break" data-testid="tx-hash">
         {hash}
       </p>
-      {detail.error && <ErrorView error={detail.error} what="transaction" retry={detail.reload} />}
-      {detail.loading && !d && <Loading what="transaction" />}
-      {tx && d && (
-        <>
-          <Fields
-            label="Transaction fields"
-            rows={[
-              ["Status", <Status key="s" receipt={receipt} />],
-              ["Block", <HashLink key="b" kind="block" value={String(tx.blockNumber)} />],
-              ["Index in block", tx.transactionIndex],
-              ["From", <HashLink key="f" kind="address" value={tx.from} full />],
-              [
-                "To",
-                tx.to ? (
-                  <HashLink key="t" kind="address" value={tx.to} full />
-                ) : receipt?.contractAddress ? (
-                  <span key="c">
-                    Contract created: <HashLink kind="address" value={receipt.contractAddress} full />
-                  </span>
-                ) : (
-                  "Contract creation"
-                ),
-              ],
-              [
-                "Value",
-                <span key="v" data-wei={tx.value}>
-                  {formatEth(tx.value)}
-                </span>,
-              ],
-              ["Transaction fee", fee === null ? "—" : formatEth(fee)],
-              ["Gas limit", formatInteger(tx.gas)],
-              ["Gas used", receipt ? formatInteger(receipt.gasUsed) : "—"],
-              [
-                "Effective gas price",
-                receipt?.effectiveGasPrice ? formatGwei(receipt.effectiveGasPrice) : "—",
-              ],
-              ...(tx.maxFeePerGas !== null
-                ? ([
-                    ["Max fee per gas", formatGwei(tx.maxFeePerGas)],
-                    ["Max priority fee", formatGwei(tx.maxPriorityFeePerGas ?? "0")],
-                  ] as [string, ReactNode][])
-                : tx.gasPrice !== null
-                  ? ([["Gas price", formatGwei(tx.gasPrice)]] as [string, ReactNode][])
-                  : []),
-              ["Nonce", tx.nonce],
-              ["Type", TYPE_NAMES[tx.type] ?? String(tx.type)],
-              [
-                "Input data",
-                <span key="i" className="mono break input">
-                  {tx.input === "0x" ? "(none)" : tx.input}
-                </span>,
-              ],
-            ]}
-          />
-          {d.swaps && d.swaps.length > 0 && (
-            <section aria-labelledby="tx-swaps">
-              <h2 id="tx-swaps">Swaps ({d.swaps.length})</h2>
-              <SwapTable swaps={d.swaps} tokens={d.tokens} caption="Swaps in this transaction" />
-            </section>
-          )}
-          <section aria-labelledby="tx-transfers">
-            <h2 id="tx-transfers">Token transfers ({d.tokenTransfers.length})</h2>
-            <TransferTable
-              transfers={d.tokenTransfers}
-              tokens={d.tokens}
-              caption="Token transfers in this transaction"
-            />
-          </section>
-          {d.approvals && d.approvals.length > 0 && (
-            <section aria-labelledby="tx-approvals">
-              <h2 id="tx-approvals">Approvals ({d.approvals.length})</h2>
-              <ApprovalTable approvals={d.approvals} tokens={d.tokens} />
-            </section>
-          )}
-          {d.wethEvents && d.wethEvents.length > 0 && (
-            <section aria-labelledby="tx-weth">
-              <h2 id="tx-weth">WETH wraps and unwraps ({d.wethEvents.length})</h2>
-              <WethTable events={d.wethEvents} tokens={d.tokens} />
-            </section>
-          )}
-          <section aria-labelledby="tx-internal">
-            <h2 id="tx-internal">Internal transactions ({d.internalTransactions?.length ?? 0})</h2>
-            {d.traces && d.traces !== "done" && d.traces !== "none" && (
-              <p className="muted" data-testid="traces-state">
-                {d.traces === "pending"
-                  ? "This block's call traces are not in yet."
-                  : d.traces === "off"
-                    ? "Call traces are off for this block (the node cannot trace, or traces are turned off)."
-                    : "The node could not trace this block."}
-              </p>
-            )}
-            <InternalTable calls={d.internalTransactions ?? []} caption="Calls made by this transaction" />
-          </section>
-          {d.contractCreations && d.contractCreations.length > 0 && (
-            <section aria-labelledby="tx-creations">
-              <h2 id="tx-creations">Contracts created ({d.contractCreations.length})</h2>
-              <CreationTable creations={d.contractCreations} />
-            </section>
-          )}
-          <section aria-labelledby="tx-logs">
-            <h2 id="tx-logs">Logs ({d.logs.length})</h2>
-            <LogList logs={d.logs} />
-          </section>
-        </>
-      )}
+      <Loaded resource={detail} what="transaction">
+        {(d) => <TransactionDetail detail={d} />}
+      </Loaded>
     </>
   );
 }

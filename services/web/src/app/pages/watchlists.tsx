@@ -1,13 +1,13 @@
-import { type FormEvent, useId, useMemo, useState } from "react";
-import { accountApi, type Watchlist } from "../api/account.ts";
+import { useId, useMemo, useState } from "react";
+import { accountApi, type User, type Watchlist } from "../api/account.ts";
 import type { TokenTransfer, Transaction } from "../api/routes.ts";
-import { ErrorView, HashLink, Loading } from "../components/common.tsx";
-import { SignInNeeded } from "../components/sign-in-needed.tsx";
+import { HashLink, Loaded } from "../components/common.tsx";
+import { FormProblem, useFormSubmit } from "../components/forms.tsx";
+import { AccountPage } from "../components/sign-in-needed.tsx";
 import { formatEth, formatInteger } from "../format/units.ts";
 import { useEventStream } from "../hooks/use-event-stream.ts";
 import { useResource } from "../hooks/use-resource.ts";
 import { parseAddressList } from "../search/addresses.ts";
-import { useSession } from "../session.tsx";
 
 interface Alert {
   key: string;
@@ -25,23 +25,17 @@ function CreateWatchlist({ onCreated }: { onCreated(): void }) {
   const id = useId();
   const [name, setName] = useState("");
   const [text, setText] = useState("");
-  const [problem, setProblem] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { problem, submit } = useFormSubmit(async () => {
     const { addresses, invalid } = parseAddressList(text);
-    if (!name.trim()) return setProblem("Give the watchlist a name.");
-    if (invalid.length) return setProblem(`Not addresses: ${invalid.slice(0, 3).join(", ")}`);
-    if (!addresses.length) return setProblem("Add at least one address.");
-    try {
-      await accountApi.createWatchlist(name.trim(), addresses);
-      setName("");
-      setText("");
-      setProblem(undefined);
-      onCreated();
-    } catch (error) {
-      setProblem((error as Error).message);
-    }
-  };
+    if (!name.trim()) return "Give the watchlist a name.";
+    if (invalid.length) return `Not addresses: ${invalid.slice(0, 3).join(", ")}`;
+    if (!addresses.length) return "Add at least one address.";
+    await accountApi.createWatchlist(name.trim(), addresses);
+    setName("");
+    setText("");
+    onCreated();
+    return undefined;
+  });
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>New watchlist</h2>
@@ -56,11 +50,7 @@ function CreateWatchlist({ onCreated }: { onCreated(): void }) {
         spellCheck={false}
         className="mono"
       />
-      {problem && (
-        <p className="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       <button type="submit">Create watchlist</button>
     </form>
   );
@@ -132,28 +122,23 @@ function LiveAlerts({ watchlists }: { watchlists: Watchlist[] }) {
 }
 
 export default function WatchlistsPage() {
-  const { user } = useSession();
-  const [version, setVersion] = useState(0);
-  const lists = useResource(
-    (signal) => (user ? accountApi.watchlists(signal) : Promise.resolve({ items: [] })),
-    `${user?.id ?? ""}:${version}`,
+  return (
+    <AccountPage title="Watchlists" what="watchlists">
+      {(user) => <Watchlists user={user} />}
+    </AccountPage>
   );
+}
+
+function Watchlists({ user }: { user: User }) {
+  const [version, setVersion] = useState(0);
+  const lists = useResource((signal) => accountApi.watchlists(signal), `${user.id}:${version}`);
   const refresh = () => setVersion((v) => v + 1);
-  if (user === undefined) return <Loading what="your account" />;
-  if (user === null)
-    return (
-      <>
-        <h1>Watchlists</h1>
-        <SignInNeeded what="watchlists" />
-      </>
-    );
   const items = lists.data?.items ?? [];
   return (
     <>
-      <h1>Watchlists</h1>
-      {lists.error && <ErrorView error={lists.error} what="watchlists" retry={lists.reload} />}
-      {!lists.data && !lists.error && <Loading what="watchlists" />}
-      {lists.data && items.length === 0 && <p className="muted">No watchlists yet.</p>}
+      <Loaded resource={lists} what="watchlists">
+        {(data) => data.items.length === 0 && <p className="muted">No watchlists yet.</p>}
+      </Loaded>
       {items.map((w) => (
         <article key={w.id} className="card" aria-labelledby={`w-${w.id}`}>
           <h2 id={`w-${w.id}`}>{w.name}</h2>
