@@ -5,13 +5,14 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AddressParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
-import { createEthBalanceCache, loadAddressBalances } from "../views/balances.ts";
+import { createEthBalanceCache, createStoredSideCache, loadAddressBalances } from "../views/balances.ts";
 
 export function registerBalanceRoutes(
   app: FastifyInstance,
   deps: { store: Store; rpc: RpcPool | null; balanceCacheMs: number },
 ): void {
   const ethBalance = deps.rpc ? createEthBalanceCache(deps.rpc, deps.balanceCacheMs) : null;
+  const storedSide = createStoredSideCache(deps.balanceCacheMs);
   route(app, {
     method: "GET",
     url: "/v1/address/:address/balances",
@@ -28,6 +29,10 @@ export function registerBalanceRoutes(
     }),
     responses: { 200: AddressBalancesResponse },
     handler: async ({ params, query }) =>
-      loadAddressBalances({ store: deps.store, rpc: deps.rpc, ethBalance }, params.address, query.confirm),
+      loadAddressBalances(
+        { store: deps.store, rpc: deps.rpc, ethBalance, storedSide },
+        params.address,
+        query.confirm,
+      ),
   });
 }

@@ -1,3 +1,4 @@
+import { buildBlock } from "@chainlog/ports/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALICE,
@@ -7,6 +8,7 @@ import {
   sampleChain,
   TOKEN,
 } from "../test-support/api-harness.ts";
+import { createStoredSideCache, loadAddressBalances } from "./balances.ts";
 
 describe("GET /v1/address/:address/balances without a node", () => {
   let h: ApiHarness;
@@ -40,5 +42,48 @@ describe("GET /v1/address/:address/balances without a node", () => {
     const bad = await h.app.inject({ method: "GET", url: `/v1/address/${ALICE}/balances?confirm=yes` });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.parameter).toBe("confirm");
+  });
+});
+
+describe("createStoredSideCache", () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await openApiHarness({ blocks: sampleChain(3) });
+  });
+  afterAll(async () => h?.close());
+
+  it("reads an address's holdings once per newest stored block, and again after ttlMs", async () => {
+    let reads = 0;
+    const store = {
+      ...h.store,
+      getAddressHoldings: (address: string, limit: number) => {
+        reads += 1;
+        return h.store.getAddressHoldings(address, limit);
+      },
+    };
+    const side = createStoredSideCache(60_000);
+    const load = () =>
+      loadAddressBalances({ store, rpc: null, ethBalance: null, storedSide: side }, ALICE, false);
+    const first = await load();
+    expect(await load()).toEqual(first);
+    expect(reads).toBe(1);
+    // a new newest block: read again, with its transfer
+    await h.store.writeBlocks([
+      buildBlock({
+        number: 4,
+        txs: [{ from: CAROL, to: TOKEN, transfers: [{ token: TOKEN, from: CAROL, to: ALICE, value: "5" }] }],
+      }),
+    ]);
+    const after = await load();
+    expect(reads).toBe(2);
+    expect(BigInt(after.holdings[0]!.balance) - BigInt(first.holdings[0]!.balance)).toBe(5n);
+
+    const short = createStoredSideCache(30);
+    const loadShort = () =>
+      loadAddressBalances({ store, rpc: null, ethBalance: null, storedSide: short }, ALICE, false);
+    await loadShort();
+    await new Promise((r) => setTimeout(r, 80));
+    await loadShort();
+    expect(reads).toBe(4);
   });
 });

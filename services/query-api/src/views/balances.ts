@@ -1,14 +1,16 @@
-import type { Store } from "@chainlog/ports";
+import type { Store, StoredHeight, TokenHolding } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import {
   type AddressBalancesResponse,
   type AddressHolding,
   type BalanceSnapshot,
+  type Block,
   NATIVE_ASSET,
   type NftHolding,
   type PricePoint,
   type TokenMetadata,
 } from "@chainlog/tx-schema";
+import { LRUCache } from "lru-cache";
 import { ApiError } from "../http/errors.ts";
 import { valuePortfolio } from "./portfolio.ts";
 
@@ -16,6 +18,58 @@ import { valuePortfolio } from "./portfolio.ts";
 const MAX_HOLDINGS = 5_000;
 /** balanceOf calls one confirm=true answer makes at most (the largest holdings first). */
 const MAX_CONFIRM = 100;
+
+/** What the store says of an address's tokens for one answer: holdings, their metadata and prices, the range. */
+interface StoredSide {
+  lowest: StoredHeight[];
+  latest: Block | null;
+  /** At most MAX_HOLDINGS + 1 (one more says `truncated`). */
+  held: TokenHolding[];
+  tokens: Map<string, TokenMetadata>;
+  usd: Map<string, PricePoint>;
+  ethQuote: Map<string, PricePoint>;
+}
+type StoredSideReader = (store: Store, address: string) => Promise<StoredSide>;
+
+async function readStoredSide(store: Store, address: string): Promise<StoredSide> {
+  const [lowest, latest, held] = await Promise.all([
+    store.getHeights(0, 1),
+    store.getLatestBlock(),
+    store.getAddressHoldings(address, MAX_HOLDINGS + 1),
+  ]);
+  const listed = held.slice(0, MAX_HOLDINGS);
+  const fungible = listed.filter((h) => h.standard === "erc20").map((h) => h.token);
+  const nftTokens = [...new Set(listed.filter((h) => h.standard !== "erc20").map((n) => n.token))];
+  const [tokens, usd, ethQuote] = await Promise.all([
+    fungible.length || nftTokens.length
+      ? store.getTokens([...fungible, ...nftTokens])
+      : new Map<string, TokenMetadata>(),
+    store.getLatestPrices([...fungible, NATIVE_ASSET], "USD"),
+    fungible.length ? store.getLatestPrices(fungible, "ETH") : new Map<string, PricePoint>(),
+  ]);
+  return { lowest, latest, held, tokens, usd, ethQuote };
+}
+
+/**
+ * The stored side of answers kept per address while the newest stored block stays the same, and at most `ttlMs`
+ * (token metadata and prices the enrichment adds, blocks landing below the newest): a hot address page costs one
+ * store read per request instead of six. Bounded: the least recently used addresses go first.
+ */
+export function createStoredSideCache(ttlMs: number, maxEntries = 10_000): StoredSideReader {
+  const entries = new LRUCache<string, { newest: string; value: Promise<StoredSide> }>({
+    max: maxEntries,
+    ttl: Math.max(1, ttlMs),
+  });
+  return async (store, address) => {
+    const newest = (await store.getLatestBlock())?.hash ?? "";
+    const hit = entries.get(address);
+    if (hit && hit.newest === newest) return hit.value;
+    const value = readStoredSide(store, address);
+    entries.set(address, { newest, value });
+    value.catch(() => entries.delete(address));
+    return value;
+  };
+}
 
 interface EthBalance {
   balance: bigint;
@@ -89,18 +143,22 @@ export async function loadAddressBalances(
     store: Store;
     rpc: RpcPool | null;
     ethBalance: EthBalanceReader | null;
+    storedSide?: StoredSideReader;
   },
   address: string,
   confirm: boolean,
 ): Promise<AddressBalancesResponse> {
   const { store, rpc } = deps;
-  const [lowest, latest, held] = await Promise.all([
-    store.getHeights(0, 1),
-    store.getLatestBlock(),
-    store.getAddressHoldings(address, MAX_HOLDINGS + 1),
-  ]);
+  const { lowest, latest, held, tokens, usd, ethQuote } = await (deps.storedSide ?? readStoredSide)(
+    store,
+    address,
+  );
   const truncated = held.length > MAX_HOLDINGS;
   const listed = held.slice(0, MAX_HOLDINGS);
+  const fungible = listed
+    .filter((h) => h.standard === "erc20")
+    .map((h) => [h.token, BigInt(h.balance)] as const);
+  const nftHeld = listed.filter((h) => h.standard !== "erc20");
 
   let eth: EthBalance | null = null;
   if (deps.ethBalance) {
@@ -110,19 +168,6 @@ export async function loadAddressBalances(
       throw new ApiError(503, "unavailable", "the node did not answer the ETH balance; try again");
     }
   }
-  const fungible = listed
-    .filter((h) => h.standard === "erc20")
-    .map((h) => [h.token, BigInt(h.balance)] as const);
-  const fungibleTokens = fungible.map(([t]) => t);
-  const nftHeld = listed.filter((h) => h.standard !== "erc20");
-  const nftTokens = [...new Set(nftHeld.map((n) => n.token))];
-  const [tokens, usd, ethQuote] = await Promise.all([
-    fungibleTokens.length || nftTokens.length
-      ? store.getTokens([...fungibleTokens, ...nftTokens])
-      : new Map<string, TokenMetadata>(),
-    store.getLatestPrices([...fungibleTokens, NATIVE_ASSET], "USD"),
-    fungibleTokens.length ? store.getLatestPrices(fungibleTokens, "ETH") : new Map<string, PricePoint>(),
-  ]);
   const toBlock = latest?.number ?? 0;
   const snapshot = (token: string, balance: bigint, blockNumber: number): BalanceSnapshot => ({
     address,
