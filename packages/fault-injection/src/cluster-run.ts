@@ -108,7 +108,8 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
     CASSANDRA_REPLICATION_FACTOR: String(rf),
     MONGODB_URL: engines.mongoUrl ? `${engines.mongoUrl.replace(/\/$/, "")}/${keyspace}` : "",
     // without a metadata store the processor reads no watchlists (it would wait for one at every start)
-    ...(engines.mongoUrl ? {} : { PROCESSOR_WATCHLIST_REFRESH_MS: "0" }),
+    // nor can ingest hold a leader lease: the run has one ingest, so no election
+    ...(engines.mongoUrl ? {} : { PROCESSOR_WATCHLIST_REFRESH_MS: "0", CHAINLOG_LEADER_LEASE: "off" }),
     BUS_PARTITIONS: "4",
     LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? "warn",
     NODE_OPTIONS: `--max-old-space-size=${params.serviceHeapMb ?? 256}`,
