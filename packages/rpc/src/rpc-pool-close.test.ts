@@ -29,6 +29,26 @@ async function failingNode(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
+const poolOn = (url: string, options: Partial<Parameters<typeof createRpcPool>[0]>) =>
+  createRpcPool({ endpoints: [{ url }], logger: createLogger("test", "silent"), ...options });
+
+/** Closes the pool once `call` is under way; what the call settled with, and how long after close it did. */
+async function closeDuring(
+  pool: ReturnType<typeof createRpcPool>,
+  call: Promise<unknown>,
+  underWay: () => Promise<void>,
+) {
+  const settled = call.then(
+    () => "answered",
+    (e: unknown) => e,
+  );
+  await underWay();
+  const started = performance.now();
+  pool.close();
+  const outcome = await settled;
+  return { outcome, ms: performance.now() - started };
+}
+
 describe("RpcPool close", () => {
   const servers: Server[] = [];
   afterEach(async () => {
@@ -41,41 +61,22 @@ describe("RpcPool close", () => {
   it("ends a request in flight at once instead of waiting for the timeout", async () => {
     const node = await silentNode();
     servers.push(node.server);
-    const pool = createRpcPool({
-      endpoints: [{ url: node.url }],
-      logger: createLogger("test", "silent"),
-      timeoutMs: 30_000,
+    const pool = poolOn(node.url, { timeoutMs: 30_000 });
+    const { outcome, ms } = await closeDuring(pool, pool.request("eth_blockNumber", []), async () => {
+      while (node.requests() === 0) await new Promise((r) => setTimeout(r, 5));
     });
-    const call = pool.request("eth_blockNumber", []);
-    const settled = call.then(
-      () => "answered",
-      (e: unknown) => e,
-    );
-    while (node.requests() === 0) await new Promise((r) => setTimeout(r, 5));
-    const started = performance.now();
-    pool.close();
-    const outcome = await settled;
     expect(outcome).toBeInstanceOf(RpcPoolClosedError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(ms).toBeLessThan(1000);
   });
 
   it("ends retry waits of a batch that keeps failing, and refuses calls after close", async () => {
     const node = await failingNode();
     servers.push(node.server);
-    const pool = createRpcPool({
-      endpoints: [{ url: node.url }],
-      logger: createLogger("test", "silent"),
-      maxRounds: 50,
-    });
-    const settled = pool.batch([{ method: "eth_blockNumber", params: [] }], { retryForMs: 60_000 }).then(
-      () => "answered",
-      (e: unknown) => e,
-    );
-    await new Promise((r) => setTimeout(r, 300));
-    const started = performance.now();
-    pool.close();
-    expect(await settled).toBeInstanceOf(RpcPoolClosedError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const pool = poolOn(node.url, { maxRounds: 50 });
+    const batch = pool.batch([{ method: "eth_blockNumber", params: [] }], { retryForMs: 60_000 });
+    const { outcome, ms } = await closeDuring(pool, batch, () => new Promise((r) => setTimeout(r, 300)));
+    expect(outcome).toBeInstanceOf(RpcPoolClosedError);
+    expect(ms).toBeLessThan(1000);
     await expect(pool.request("eth_chainId", [])).rejects.toBeInstanceOf(RpcPoolClosedError);
   });
 });
