@@ -84,6 +84,14 @@ function countOr(n: number | null | undefined, unit = ""): string {
   return n === null || n === undefined ? "—" : `${formatInteger(n)}${unit}`;
 }
 
+/** What an instance table shows of one kind of service, besides the columns every instance has. */
+interface InstanceTableSpec<T> {
+  columns: Column<T>[];
+  testId: string;
+  caption: string;
+  empty?: string;
+}
+
 const processorColumns: Column<ProcessorStatus>[] = [
   { ...hashColumn("Last block", "block", (p) => p.lastBlock), num: true },
   { header: "Consumer lag", num: true, cell: (p) => countOr(p.consumerLag) },
@@ -91,6 +99,13 @@ const processorColumns: Column<ProcessorStatus>[] = [
   { header: "Rollbacks", num: true, cell: (p) => p.rollbacks },
   { header: "Enrichment lag", num: true, cell: (p) => countOr(p.enrichment?.lag, " message(s)") },
 ];
+
+const processorTable: InstanceTableSpec<ProcessorStatus> = {
+  columns: processorColumns,
+  testId: "processors",
+  caption: "Processor instances",
+  empty: "No processor has reported in the last minute.",
+};
 
 /** The lake sink: final blocks written as Parquet, and how many final blocks wait for it. */
 const lakeColumns: Column<LakeStatus>[] = [
@@ -105,19 +120,21 @@ const lakeColumns: Column<LakeStatus>[] = [
   { header: "Lake", className: "mono", cell: (l) => l.location },
 ];
 
+const lakeTable: InstanceTableSpec<LakeStatus> = {
+  columns: lakeColumns,
+  testId: "lake",
+  caption: "Lake sink instances",
+};
+
 /** The instances of one kind of service, a row each, with when each last moved and last reported. */
 function InstanceTable<T extends { instance: string; lastProgressAt: number; updatedAt: number }>({
   items,
   generatedAt,
-  columns,
-  ...table
+  spec: { columns, ...table },
 }: {
   items: T[];
   generatedAt: number;
-  columns: Column<T>[];
-  testId: string;
-  caption: string;
-  empty?: string;
+  spec: InstanceTableSpec<T>;
 }) {
   return (
     <DataTable
@@ -210,24 +227,11 @@ export default function StatusPage() {
               )}
             </Section>
             <Section id="processor-h" title={`Processor (${s.processor.length})`}>
-              <InstanceTable
-                items={s.processor}
-                generatedAt={s.generatedAt}
-                columns={processorColumns}
-                testId="processors"
-                caption="Processor instances"
-                empty="No processor has reported in the last minute."
-              />
+              <InstanceTable items={s.processor} generatedAt={s.generatedAt} spec={processorTable} />
             </Section>
             {s.lake && s.lake.length > 0 && (
               <Section id="lake-h" title={`Lake (${s.lake.length})`}>
-                <InstanceTable
-                  items={s.lake}
-                  generatedAt={s.generatedAt}
-                  columns={lakeColumns}
-                  testId="lake"
-                  caption="Lake sink instances"
-                />
+                <InstanceTable items={s.lake} generatedAt={s.generatedAt} spec={lakeTable} />
               </Section>
             )}
           </>
