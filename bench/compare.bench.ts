@@ -15,7 +15,10 @@
  *               API can serve it; peak memory is the largest sum of the pipeline processes' RSS seen meanwhile;
  *   trace loop  bare debug_traceBlockByNumber (callTracer) over every block, one request at a time.
  * Peers are installed into ~/.cache/chainlog/peers on first use (bench/peers.ts); one that cannot be installed
- * is left out and said so.
+ * is left out and said so. BENCH_MEASURES (comma list of ceiling, export, etl, cryo, start, traces, traceloop;
+ * default all) runs a subset, e.g. `ceiling,start` for the raw catch-up alone (start stops once the raw rows are
+ * stored unless traces is listed). BENCH_RPC_URL measures a chain already built (e.g. an anvil kept from an
+ * earlier run) instead of building one; BENCH_CPU_PROF=<dir> collects CPU profiles of the pipeline's processes.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +31,11 @@ import { ensurePeers } from "./peers.ts";
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 1000);
 const TXS = Number(process.env.BENCH_TXS ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MEASURES = ["ceiling", "export", "etl", "cryo", "start", "traces", "traceloop"];
+const measured = new Set((process.env.BENCH_MEASURES ?? MEASURES.join(",")).split(",").map((m) => m.trim()));
+for (const m of measured)
+  if (!MEASURES.includes(m))
+    throw new Error(`BENCH_MEASURES: unknown measure ${m} (known: ${MEASURES.join(", ")})`);
 const repo = join(import.meta.dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "chainlog-compare-"));
 const load = () =>
@@ -200,6 +208,13 @@ async function start(url: string, head: number, dir: string) {
     INGEST_HTTP_PORT: String(await freePort()),
     PROCESSOR_HTTP_PORT: String(await freePort()),
     LOG_LEVEL: "warn",
+    // BENCH_CPU_PROF=<dir>: every process of the pipeline writes a V8 CPU profile there when it exits
+    ...(process.env.BENCH_CPU_PROF
+      ? {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${join(import.meta.dirname, "cpu-profile.mjs")}`,
+          CHAINLOG_CPU_PROF: process.env.BENCH_CPU_PROF,
+        }
+      : {}),
   };
   const t = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", "packages/launcher/src/main.ts", "start"], {
@@ -210,11 +225,12 @@ async function start(url: string, head: number, dir: string) {
   let peak = 0;
   let raw = 0;
   let traced = 0;
+  let firstMs = 0;
   let rawMs = 0;
   let tracesMs = 0;
   let store: ReturnType<typeof createSqliteStore> | null = null;
   try {
-    while (tracesMs === 0) {
+    while (tracesMs === 0 && !(rawMs > 0 && !measured.has("traces"))) {
       peak = Math.max(peak, treeRss(child.pid!));
       if (performance.now() - t > 1_800_000) throw new Error("chainlog start did not catch up within 30 min");
       if (child.exitCode !== null) throw new Error(`chainlog start exited with ${child.exitCode}`);
@@ -222,6 +238,7 @@ async function start(url: string, head: number, dir: string) {
         store = createSqliteStore({ path: join(dir, "store.db") });
       if (store) {
         for (const h of await store.getHeights(raw, 5_000)) if (h.number === raw) raw += 1;
+        if (raw > 0 && firstMs === 0) firstMs = performance.now() - t;
         if (raw > head && rawMs === 0) rawMs = performance.now() - t;
         for (const h of await store.getHeights(traced, 5_000))
           if (h.number === traced && h.enriched) traced += 1;
@@ -229,12 +246,13 @@ async function start(url: string, head: number, dir: string) {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    if (tracesMs === 0) return { firstMs, rawMs, tracesMs, peakMiB: peak, notTraced: 0 };
     // every block's traces were read, not turned off: the figure is for traces complete
     const hashes: string[] = [];
     for (let n = 0; n <= head; n++) hashes.push((await store!.getBlockByNumber(n))!.hash);
     const marks = await store!.getEnrichment(hashes);
     const notTraced = [...marks.values()].filter((m) => m.traces !== "done" && m.traces !== "none").length;
-    return { rawMs, tracesMs, peakMiB: peak, notTraced };
+    return { firstMs, rawMs, tracesMs, peakMiB: peak, notTraced };
   } finally {
     await store?.close();
     child.kill("SIGTERM");
@@ -242,20 +260,35 @@ async function start(url: string, head: number, dir: string) {
   }
 }
 
-const peers = ensurePeers();
+const peers = measured.has("etl") || measured.has("cryo") ? ensurePeers() : { etl: null, cryo: null };
 if (!existsSync(join(repo, "services/web/dist/index.html")))
   run("pnpm", ["--filter", "@chainlog/web", "build"]); // the launcher would build it during the first start
 // Every block's state kept in memory (anvil's default keeps few and answers -32001 for older ones): each block
 // can be traced, as on an archive node.
-const anvil = await startAnvil({ noMining: true, gasLimit: 100_000_000n, pruneHistory: BLOCKS * 3 + 1000 });
+const given = process.env.BENCH_RPC_URL;
+const anvil = given
+  ? null
+  : await startAnvil({ noMining: true, gasLimit: 100_000_000n, pruneHistory: BLOCKS * 3 + 1000 });
 try {
-  console.log(`building ${BLOCKS} blocks × ${TXS} txs of the workload's mix… (load ${load()})`);
-  const built = await buildWorkloadChain({ rpcUrl: anvil.rpcUrl, blocks: BLOCKS, txPerBlock: TXS });
+  let built: { head: number; transactions: number };
+  if (anvil) {
+    console.log(`building ${BLOCKS} blocks × ${TXS} txs of the workload's mix… (load ${load()})`);
+    const b = await buildWorkloadChain({ rpcUrl: anvil.rpcUrl, blocks: BLOCKS, txPerBlock: TXS });
+    built = b;
+    console.log(
+      `chain: ${b.head + 1} blocks, ${b.transactions} workload txs (${(b.transactions / b.trafficBlocks).toFixed(1)}/block); sent by kind ${JSON.stringify(b.stats.byKind)}`,
+    );
+  } else {
+    const url = given!;
+    const head = Number(await rpc(url, "eth_blockNumber"));
+    let transactions = 0;
+    for (let n = 0; n <= head; n++)
+      transactions += Number(await rpc(url, "eth_getBlockTransactionCountByNumber", [hex(n)]));
+    built = { head, transactions };
+    console.log(`chain at ${url}: ${head + 1} blocks, ${transactions} txs`);
+  }
   const head = built.head;
-  console.log(
-    `chain: ${head + 1} blocks, ${built.transactions} workload txs (${(built.transactions / built.trafficBlocks).toFixed(1)}/block); sent by kind ${JSON.stringify(built.stats.byKind)}`,
-  );
-  const url = anvil.rpcUrl;
+  const url = given ?? anvil!.rpcUrl;
   await rpc(url, "eth_blockNumber");
   const times: Record<string, number[]> = {};
   const note = (k: string, ms: number) => {
@@ -266,18 +299,24 @@ try {
   let notTraced = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round}/${ROUNDS} (load ${load()})`);
-    const c = await ceiling(url, head);
-    note("ceiling", c.ms);
-    shape = c.shape;
-    note("export", exportCommand(url, head, join(work, `export-${round}`)));
-    if (peers.etl) note("etl", etl(peers.etl, url, head, join(work, `etl-${round}`)));
-    if (peers.cryo) note("cryo", cryo(peers.cryo, url, head, join(work, `cryo-${round}`)));
-    const s = await start(url, head, join(work, `start-${round}`));
-    note("start raw", s.rawMs);
-    note("start traces", s.tracesMs);
-    peak = Math.max(peak, s.peakMiB);
-    notTraced += s.notTraced;
-    note("trace loop", await traceLoop(url, head));
+    if (measured.has("ceiling")) {
+      const c = await ceiling(url, head);
+      note("ceiling", c.ms);
+      shape = c.shape;
+    }
+    if (measured.has("export")) note("export", exportCommand(url, head, join(work, `export-${round}`)));
+    if (peers.etl && measured.has("etl")) note("etl", etl(peers.etl, url, head, join(work, `etl-${round}`)));
+    if (peers.cryo && measured.has("cryo"))
+      note("cryo", cryo(peers.cryo, url, head, join(work, `cryo-${round}`)));
+    if (measured.has("start") || measured.has("traces")) {
+      const s = await start(url, head, join(work, `start-${round}`));
+      note("start first", s.firstMs);
+      note("start raw", s.rawMs);
+      if (s.tracesMs > 0) note("start traces", s.tracesMs);
+      peak = Math.max(peak, s.peakMiB);
+      notTraced += s.notTraced;
+    }
+    if (measured.has("traceloop")) note("trace loop", await traceLoop(url, head));
     for (const k of Object.keys(times))
       console.log(`  ${k.padEnd(13)} ${(times[k]!.at(-1)! / 1000).toFixed(2)} s`);
   }
@@ -305,11 +344,12 @@ try {
   console.log(
     `| chainlog start, traces complete | ${s("start traces")} | ${m["start traces"] && m["trace loop"] ? (m["start traces"]! / m["trace loop"]!).toFixed(2) : "—"} × trace loop | ≤ 1.3 |`,
   );
+  console.log(`| chainlog start, first block stored (start-up) | ${s("start first")} | | |`);
   console.log(`| bare debug_traceBlockByNumber loop | ${s("trace loop")} | 1.00 | |`);
   console.log(`| pipeline peak RSS (launcher + services) | ${peak.toFixed(0)} MiB | | |`);
   if (notTraced > 0) console.log(`warning: ${notTraced} blocks were enriched without their traces`);
 } finally {
-  await anvil.stop();
+  await anvil?.stop();
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(0);

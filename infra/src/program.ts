@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createClusterAddons } from "./cluster/addons.ts";
 import { createCluster } from "./cluster/eks.ts";
+import { createBackups } from "./engines/backups.ts";
 import { createEngines } from "./engines/index.ts";
 import { createMonitoring } from "./monitoring/index.ts";
 import { createNetwork } from "./network/vpc.ts";
@@ -42,12 +43,19 @@ export function deploy(s: StackSettings): ProgramOutputs {
   const network = createNetwork(name, s.cloud.vpcCidr, name);
   const cluster = createCluster(name, s.cloud, network);
   createClusterAddons(cluster, s.cloud.region);
-  const bucket = createDataBucket(name);
+  const bucket = createDataBucket(name, s.backups.retentionDays);
   const lake = createLakeCatalog(name, s.stack, bucket);
   const engines = createEngines(s, cluster.provider, {
     network,
     podSecurityGroupId: cluster.podSecurityGroupId,
   });
+  createBackups(
+    s,
+    cluster.provider,
+    { oidc: cluster.oidc, bucketName: bucket.bucket, bucketArn: bucket.arn },
+    s.cloud.region,
+    [engines.dataNamespace],
+  );
   const workloads = createServices(s, cluster.provider, engines, {
     oidc: cluster.oidc,
     bucketArn: bucket.arn,

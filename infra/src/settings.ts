@@ -69,6 +69,8 @@ export interface StackSettings {
     web: ScaleRange;
   };
   monitoring: boolean;
+  /** In-cluster Cassandra and MongoDB backups to the stack's bucket (AWS stacks): cron schedule (UTC), days kept. */
+  backups: { schedule: string; retentionDays: number };
   /** ACM certificate for the public web endpoint (AWS with exposeWeb: required, no plain HTTP on the internet). */
   webCertificateArn: string | undefined;
   /**
@@ -287,6 +289,16 @@ export function loadSettings(): StackSettings {
     }
   }
 
+  const b = cfg.getObject<{ schedule?: string; retentionDays?: number }>("backups") ?? {};
+  const backups = {
+    schedule: b.schedule ?? "17 2 * * *",
+    retentionDays: positiveInt(b.retentionDays, 14, "backups.retentionDays"),
+  };
+  if (!/^(\S+\s+){4}\S+$/.test(backups.schedule.trim()))
+    throw new StackConfigError(
+      `chainlog:backups.schedule must be a 5-field cron expression (UTC), got "${backups.schedule}"`,
+    );
+
   return {
     stack,
     cloud,
@@ -308,6 +320,7 @@ export function loadSettings(): StackSettings {
     mongodb,
     services,
     monitoring: cfg.getBoolean("monitoring") ?? false,
+    backups,
     webCertificateArn: webCertificateOf(
       cfg.get("webCertificateArn"),
       cloud !== undefined && (cfg.getBoolean("exposeWeb") ?? false),

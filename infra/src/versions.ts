@@ -33,3 +33,12 @@ export const engines = {
   cassandra: "4.1.8",
   mongodb: "8.0.12",
 } as const;
+
+/**
+ * Images of the backup CronJobs (src/engines/backups.ts). alpine/k8s bundles kubectl, the AWS CLI v2 and bash,
+ * versioned with kubectl; the MongoDB image brings mongodump of the same server version.
+ */
+export const toolImages = {
+  backupTools: "docker.io/alpine/k8s:1.33.3",
+  mongodbTools: `docker.io/library/mongo:${engines.mongodb}`,
+} as const;

@@ -19,6 +19,8 @@ export interface EngineEndpoints {
   /** ARNs the services' IRSA roles must be allowed to use (managed engines authenticate with IAM). */
   mskArn?: pulumi.Output<string>;
   keyspaceArn?: pulumi.Output<string>;
+  /** The engines' namespace (backups and monitors in it wait for it). */
+  dataNamespace: k8s.core.v1.Namespace;
   /** Egress the services need beyond the cluster: in-cluster engines need none. */
   managed: { kafka: boolean; cassandra: boolean; mongodb: boolean };
 }
@@ -124,6 +126,7 @@ export function createEngines(
   }
 
   return {
+    dataNamespace: dataNs,
     kafkaBrokers,
     cassandraContactPoints,
     cassandraLocalDc,

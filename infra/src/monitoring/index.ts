@@ -2,6 +2,9 @@ import { loadModels } from "@chainlog/lake";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
+import { cassandraClusterName } from "../engines/cassandra.ts";
+import { kafkaClusterName } from "../engines/kafka.ts";
+import { mongoMetricsSecret, mongoName } from "../engines/mongodb.ts";
 import { appLabels } from "../services/workload.ts";
 import { type StackSettings, serviceNames } from "../settings.ts";
 import { charts } from "../versions.ts";
@@ -182,7 +185,7 @@ export function createMonitoring(
       apiVersion: "monitoring.coreos.com/v1",
       kind: "PrometheusRule",
       metadata: { name: "chainlog-alerts", namespace: appNamespace, labels: releaseLabel },
-      spec: { groups: alertGroups(s.namespace, s.dataNamespace) },
+      spec: { groups: alertGroups(s) },
     },
     { provider, dependsOn: [stack] },
   );
@@ -199,6 +202,52 @@ export function createMonitoring(
           // Brokers and the entity operator share these labels; only brokers have the tcp-prometheus port.
           selector: { matchLabels: { "strimzi.io/kind": "Kafka", "strimzi.io/cluster": "chainlog" } },
           podMetricsEndpoints: [{ port: "tcp-prometheus", path: "/metrics", interval: "30s" }],
+        },
+      },
+      { provider, dependsOn: [stack] },
+    );
+  }
+  if (s.cassandra.mode === "operator") {
+    // cass-operator labels its all-pods Service for scraping; port `metrics` (9000) is the management API's
+    // metrics endpoint inside each Cassandra pod (per-node, per-table metrics, no JMX agent needed).
+    new k8s.apiextensions.CustomResource(
+      "monitor-cassandra",
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "cassandra", namespace: s.dataNamespace, labels: releaseLabel },
+        spec: {
+          selector: {
+            matchLabels: {
+              "cassandra.datastax.com/prom-metrics": "true",
+              "cassandra.datastax.com/datacenter": s.cassandra.datacenter,
+            },
+          },
+          endpoints: [{ port: "metrics", path: "/metrics", interval: "30s" }],
+        },
+      },
+      { provider, dependsOn: [stack] },
+    );
+  }
+  if (s.mongodb.mode === "operator") {
+    // The MongoDB agents' endpoint (MongoDBCommunity.spec.prometheus), basic auth from the operator's own Secret.
+    const credential = (key: string) => ({ name: mongoMetricsSecret, key });
+    new k8s.apiextensions.CustomResource(
+      "monitor-mongodb",
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "mongodb", namespace: s.dataNamespace, labels: releaseLabel },
+        spec: {
+          selector: { matchLabels: { app: `${mongoName}-svc` } },
+          endpoints: [
+            {
+              port: "prometheus",
+              path: "/metrics",
+              interval: "30s",
+              basicAuth: { username: credential("username"), password: credential("password") },
+            },
+          ],
         },
       },
       { provider, dependsOn: [stack] },
@@ -226,7 +275,11 @@ export function createMonitoring(
  * Pipeline lag, stuck stages and engine health, from the services' own metrics (packages/telemetry) and
  * kube-state-metrics (part of kube-prometheus-stack).
  */
-export function alertGroups(appNamespace: string, dataNamespace: string) {
+export function alertGroups(
+  s: Pick<StackSettings, "namespace" | "dataNamespace" | "kafka" | "cassandra" | "mongodb">,
+) {
+  const appNamespace = s.namespace;
+  const dataNamespace = s.dataNamespace;
   const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string) => ({
     alert,
     expr,
@@ -292,6 +345,55 @@ export function alertGroups(appNamespace: string, dataNamespace: string) {
           "warning",
           "an engine container restarted more than 3 times in 30 minutes",
         ),
+        // Scrape targets of the engines' own exporters (ServiceMonitors / PodMonitor above): a node whose
+        // metrics endpoint is gone is down or wedged even while its pod still reports ready.
+        ...(s.cassandra.mode === "operator"
+          ? [
+              rule(
+                "ChainlogCassandraNodeDown",
+                `up{namespace="${dataNamespace}", service="${cassandraClusterName}-${s.cassandra.datacenter}-all-pods-service"} == 0`,
+                "5m",
+                "critical",
+                "a Cassandra node's management API (metrics) has not answered for 5 minutes",
+              ),
+            ]
+          : []),
+        ...(s.mongodb.mode === "operator"
+          ? [
+              rule(
+                "ChainlogMongoDBMemberDown",
+                `up{namespace="${dataNamespace}", service="${mongoName}-svc"} == 0`,
+                "5m",
+                "critical",
+                "a MongoDB replica set member's agent (metrics) has not answered for 5 minutes",
+              ),
+            ]
+          : []),
+        ...(s.kafka.mode === "strimzi"
+          ? [
+              rule(
+                "ChainlogKafkaUnderReplicatedPartitions",
+                `sum(kafka_server_replicamanager_underreplicatedpartitions{namespace="${dataNamespace}"}) > 0`,
+                "10m",
+                "warning",
+                "Kafka partitions have fewer in-sync replicas than their replication factor",
+              ),
+              rule(
+                "ChainlogKafkaOfflinePartitions",
+                `sum(kafka_controller_kafkacontroller_offlinepartitionscount{namespace="${dataNamespace}"}) > 0`,
+                "1m",
+                "critical",
+                "Kafka partitions have no leader: producers and consumers of them are stalled",
+              ),
+              rule(
+                "ChainlogKafkaBrokerDown",
+                `up{namespace="${dataNamespace}", pod=~"${kafkaClusterName}-.*"} == 0`,
+                "5m",
+                "critical",
+                "a Kafka broker's metrics endpoint has not answered for 5 minutes",
+              ),
+            ]
+          : []),
         rule(
           "ChainlogEngineVolumeFilling",
           `kubelet_volume_stats_available_bytes{namespace="${dataNamespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${dataNamespace}"} < 0.15`,

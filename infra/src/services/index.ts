@@ -14,7 +14,7 @@ import {
 } from "./autoscaling.ts";
 import { appSecretName, ports, serviceEnv, webMetricsPort } from "./env.ts";
 import { kedaMskPolicy, servicePolicy } from "./iam.ts";
-import { createIngestLease, ingestLeaseName } from "./leader-lease.ts";
+import { createIngestLease } from "./leader-lease.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
 import { createWorkload, type EnvVar, type Workload } from "./workload.ts";
 
@@ -90,7 +90,8 @@ export function createServices(
 
   const baseEnv = serviceEnv(s, e, e.kafkaBrokers);
   const leaderEnv: EnvVar[] = [
-    { name: "CHAINLOG_LEADER_LEASE", value: ingestLeaseName },
+    // Ingest's leader lease lives in the metadata store (services/ingest/src/leader); this is its duration.
+    { name: "CHAINLOG_LEADER_LEASE", value: "15s" },
     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
   ];

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
  * The exports and data-lake bucket: private (every public-access switch blocked), versioned so an overwritten
  * export can be recovered, encrypted at rest, TLS-only, and old versions expire.
  */
-export function createDataBucket(name: string): aws.s3.Bucket {
+export function createDataBucket(name: string, backupRetentionDays: number): aws.s3.Bucket {
   const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${name}-`, forceDestroy: false });
   new aws.s3.BucketPublicAccessBlock(name, {
     bucket: bucket.id,
@@ -26,6 +26,12 @@ export function createDataBucket(name: string): aws.s3.Bucket {
     bucket: bucket.id,
     rules: [
       { id: "expire-old-versions", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 30 } },
+      {
+        id: "expire-backups",
+        status: "Enabled",
+        filter: { prefix: "backups/" },
+        expiration: { days: backupRetentionDays },
+      },
       {
         id: "abort-multipart",
         status: "Enabled",

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import * as appsV1 from "kubernetes-models/apps/v1";
 import * as autoscalingV2 from "kubernetes-models/autoscaling/v2";
+import * as batchV1 from "kubernetes-models/batch/v1";
 import * as coordinationV1 from "kubernetes-models/coordination.k8s.io/v1";
 import * as networkingV1 from "kubernetes-models/networking.k8s.io/v1";
 import * as policyV1 from "kubernetes-models/policy/v1";
@@ -18,6 +19,7 @@ const builtIn: Record<string, Record<string, unknown>> = {
   v1: coreV1,
   "apps/v1": appsV1,
   "autoscaling/v2": autoscalingV2,
+  "batch/v1": batchV1,
   "coordination.k8s.io/v1": coordinationV1,
   "networking.k8s.io/v1": networkingV1,
   "policy/v1": policyV1,

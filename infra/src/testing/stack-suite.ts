@@ -1,6 +1,13 @@
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
-import { encodeParquet, LakeEntities, loadModels, parquetFileColumns } from "@chainlog/lake";
+import {
+  createParquetStream,
+  encodeParquet,
+  LakeEntities,
+  loadModels,
+  parquetFileColumns,
+} from "@chainlog/lake";
 import { beforeAll, describe, expect, it } from "vitest";
+import { checkRelease, readChartLock } from "../charts/chart-lock.ts";
 import { mebibytes, milliCpu, podAllocatable } from "../cluster/capacity.ts";
 import { evaluate } from "../policy/policies.ts";
 import { defaultReleaseManifest } from "../settings.ts";
@@ -191,6 +198,69 @@ export function describeStack(
       const creators = policies.filter((p) => p.includes("kafka-cluster:CreateTopic"));
       expect(creators).toHaveLength(2);
       expect(creators.every((p) => p.includes(":topic/"))).toBe(true);
+    });
+
+    it("backs up in-cluster Cassandra and MongoDB on a schedule to the stack's bucket, through IRSA roles", () => {
+      const jobs = ofKind("CronJob").map((r) => r.inputs);
+      if (!want.aws) {
+        // No bucket on a laptop cluster: no backup jobs (infra/README.md, "Backups and restore").
+        expect(jobs).toEqual([]);
+        return;
+      }
+      const expected = [
+        ...(want.cassandra !== "keyspaces" ? ["cassandra-backup"] : []),
+        ...(typeof want.mongodb === "object" ? ["mongodb-backup"] : []),
+      ];
+      expect(jobs.map((j) => String(o(j.metadata).name)).sort()).toEqual(expected);
+      const trusts = ofType("aws:iam/role:Role").map((r) => String(r.inputs.assumeRolePolicy));
+      const policies = ofType("aws:iam/rolePolicy:RolePolicy").map((r) => String(r.inputs.policy));
+      for (const job of jobs) {
+        const name = String(o(job.metadata).name);
+        const engine = name.replace("-backup", "");
+        const spec = o(job.spec);
+        expect([spec.schedule, spec.timeZone, spec.concurrencyPolicy]).toEqual([
+          "17 2 * * *",
+          "Etc/UTC",
+          "Forbid",
+        ]);
+        const pod = o(o(o(o(spec.jobTemplate).spec).template).spec);
+        expect(pod.serviceAccountName).toBe(name);
+        const sa = one("ServiceAccount", name);
+        expect(String(o(o(sa.metadata).annotations)["eks.amazonaws.com/role-arn"])).toMatch(/^arn:/);
+        expect(trusts.some((t) => t.includes(`system:serviceaccount:chainlog-data:${name}`))).toBe(true);
+        // The role writes only its own engine's prefix of the bucket.
+        const policy = policies.find((p) => p.includes(`/backups/${engine}/*`));
+        expect(policy).toBeDefined();
+        expect(policy).not.toContain("s3:DeleteObject");
+        const containers = [...a(pod.initContainers), ...a(pod.containers)];
+        expect(containers.map((c) => JSON.stringify(c.command)).join("\n")).toContain(`backups/${engine}/`);
+        expect(a(a(pod.containers)[0]?.env).map((e) => e.name)).toContain("BUCKET");
+      }
+      if (jobs.some((j) => o(j.metadata).name === "cassandra-backup")) {
+        const job = o(o(one("CronJob", "cassandra-backup").spec).jobTemplate);
+        const script = String(a(o(o(o(job.spec).template).spec).containers)[0]?.command);
+        expect(script).toContain("nodetool snapshot");
+        expect(script).toContain("nodetool clearsnapshot");
+        expect(a(one("Role", "cassandra-backup").rules).map((r) => r.resources)).toEqual([
+          ["pods"],
+          ["pods/exec"],
+        ]);
+      }
+      if (jobs.some((j) => o(j.metadata).name === "mongodb-backup")) {
+        const mdb = o(one("MongoDBCommunity", "chainlog-mongodb").spec);
+        const user = a(mdb.users).find((u) => u.name === "chainlog-backup");
+        expect(user?.roles).toEqual([{ name: "backup", db: "admin" }]);
+      }
+      // Backups expire with the stack's retention; DocumentDB keeps its own automated snapshots.
+      const lifecycle = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0]?.inputs;
+      expect(a(lifecycle?.rules).find((r) => r.id === "expire-backups")).toMatchObject({
+        filter: { prefix: "backups/" },
+        expiration: { days: 14 },
+      });
+      if (want.mongodb === "documentdb")
+        expect(Number(ofType("aws:docdb/cluster:Cluster")[0]?.inputs.backupRetentionPeriod)).toBeGreaterThan(
+          0,
+        );
     });
 
     it("runs Kafka with the stack's brokers, replication factor and min.insync.replicas", () => {
@@ -384,7 +454,7 @@ export function describeStack(
       } else expect(a(webService.ports).map((p) => o(p).port)).toEqual([3000]);
     });
 
-    it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", () => {
+    it("catalogues the lake in Glue with the columns of the Parquet files the sink writes, and runs its models in Athena", async () => {
       const tables = ofType("aws:glue/catalogTable:CatalogTable").map((r) => r.inputs);
       if (!want.aws) {
         expect(tables).toHaveLength(0);
@@ -400,6 +470,8 @@ export function describeStack(
               ? "string"
               : c.type;
       expect(tables.map((t) => t.name).sort()).toEqual([...LakeEntities].sort());
+      // ethereum-etl's traces table is among them (internal transactions from the processor's call traces)
+      expect(tables.map((t) => t.name)).toContain("traces");
       for (const entity of LakeEntities) {
         const table = tables.find((t) => t.name === entity)!;
         const sd = o(table.storageDescriptor);
@@ -408,6 +480,22 @@ export function describeStack(
           type: glueType(c),
         }));
         expect(a(sd.columns), entity).toEqual(fileColumns);
+        // a final day is one file the streaming merge wrote: the same columns
+        const merged: Uint8Array[] = [];
+        const stream = createParquetStream(entity, {
+          location: "memory",
+          write: async (chunk) => {
+            merged.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+          },
+          close: async () => undefined,
+          abort: async () => undefined,
+        });
+        await stream.close();
+        const mergedColumns = parquetFileColumns(Buffer.concat(merged)).map((c) => ({
+          name: c.name,
+          type: glueType(c),
+        }));
+        expect(a(sd.columns), `${entity} (compacted day)`).toEqual(mergedColumns);
         expect(a(table.partitionKeys)).toEqual([{ name: "date", type: "string" }]);
         expect(String(sd.location)).toMatch(new RegExp(`^s3://.+/lake/${entity}/$`));
         expect(o(table.parameters)["projection.enabled"]).toBe("true");
@@ -443,7 +531,39 @@ export function describeStack(
           expect(a(o(JSON.parse(String(json))).panels).length).toBeGreaterThan(0);
         }
       }
-      expect(ofKind("ServiceMonitor")).toHaveLength(want.monitoring ? 4 : 0);
+      const monitors = ofKind("ServiceMonitor").map((r) => String(o(r.inputs.metadata).name));
+      const inClusterCassandra = want.cassandra !== "keyspaces";
+      const inClusterMongo = typeof want.mongodb === "object";
+      expect(monitors.sort()).toEqual(
+        want.monitoring
+          ? [
+              ...services,
+              ...(inClusterCassandra ? ["cassandra"] : []),
+              ...(inClusterMongo ? ["mongodb"] : []),
+            ].sort()
+          : [],
+      );
+      if (want.monitoring && inClusterCassandra) {
+        // cass-operator's all-pods Service carries this label and the management API's `metrics` port.
+        const cass = o(one("ServiceMonitor", "cassandra").spec);
+        expect(o(cass.selector).matchLabels).toMatchObject({ "cassandra.datastax.com/prom-metrics": "true" });
+        expect(a(cass.endpoints)[0]?.port).toBe("metrics");
+      }
+      if (inClusterMongo) {
+        // The agents serve metrics behind basic auth from a Secret whose password is not the user's.
+        const mdb = o(one("MongoDBCommunity", "chainlog-mongodb").spec);
+        expect(o(mdb.prometheus)).toEqual({
+          username: "metrics",
+          passwordSecretRef: { name: "chainlog-mongodb-metrics" },
+        });
+        const secret = o(one("Secret", "chainlog-mongodb-metrics").stringData);
+        expect(String(secret.password)).toMatch(/^[0-9a-f]{64}$/);
+        if (want.monitoring) {
+          const ep = o(a(o(one("ServiceMonitor", "mongodb").spec).endpoints)[0]);
+          expect(ep.port).toBe("prometheus");
+          expect(o(o(ep.basicAuth).password)).toEqual({ name: "chainlog-mongodb-metrics", key: "password" });
+        }
+      }
       // Alerts for a stuck or lagging pipeline and unhealthy engines; Prometheus keeps its data on a volume.
       const rules = ofKind("PrometheusRule").flatMap((r) =>
         a(o(r.inputs.spec).groups).flatMap((g) => a(g.rules).map((x) => x.alert)),
@@ -455,9 +575,16 @@ export function describeStack(
               "ChainlogProcessorStuck",
               "ChainlogConsumerLag",
               "ChainlogEnginePodNotReady",
+              ...(want.kafka !== "msk"
+                ? ["ChainlogKafkaUnderReplicatedPartitions", "ChainlogKafkaOfflinePartitions"]
+                : []),
+              ...(want.cassandra !== "keyspaces" ? ["ChainlogCassandraNodeDown"] : []),
+              ...(typeof want.mongodb === "object" ? ["ChainlogMongoDBMemberDown"] : []),
             ])
           : [],
       );
+      // No alert for an engine the stack does not run in the cluster.
+      if (want.kafka === "msk") expect(rules.some((r) => String(r).startsWith("ChainlogKafka"))).toBe(false);
       if (want.monitoring && want.kafka !== "msk") {
         // The brokers' own metrics are scraped too.
         expect(o(o(o(one("Kafka", "chainlog").spec).kafka).metricsConfig).type).toBe("jmxPrometheusExporter");
@@ -506,6 +633,18 @@ export function describeStack(
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it("installs only locked charts, each with values its chart's values schema accepts", () => {
+      const lock = readChartLock();
+      const releases = ofType("kubernetes:helm.sh/v3:Release").map((r) => ({
+        chart: String(r.inputs.chart),
+        version: r.inputs.version as string | undefined,
+        repo: o(r.inputs.repositoryOpts).repo as string | undefined,
+        values: r.inputs.values,
+      }));
+      expect(releases.length).toBeGreaterThanOrEqual(3);
+      expect(releases.flatMap((r) => checkRelease(lock, r))).toEqual([]);
     });
 
     it("passes every policy: no privileged containers, limits set, pinned images, non-root, no public engines", () => {

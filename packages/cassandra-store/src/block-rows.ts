@@ -1,4 +1,10 @@
-import { type BlockEnrichment, type IndexedBlock, internalPositions } from "@chainlog/ports";
+import {
+  type BlockEnrichment,
+  holdingDeltas,
+  holdingIdKey,
+  type IndexedBlock,
+  internalPositions,
+} from "@chainlog/ports";
 import type { Log, TokenTransfer } from "@chainlog/tx-schema";
 import { bucketOf, dayOf, StatsDays, tokenBucketSize } from "./bucket.ts";
 import { type BlockTable, BlockTables } from "./schema/tables.ts";
@@ -20,12 +26,12 @@ export interface BlockRows {
 }
 
 /**
- * What an address_buckets row lists: an address's transactions (tx), token transfers (tt), swaps (sw) or
- * internal transactions (it), a
+ * What an address_buckets row lists: an address's transactions (tx), token transfers (tt), swaps (sw), vault
+ * events (ve) or internal transactions (it), a
  * token's transfers (tk, fine buckets), a token's price days in a quote (p:ETH, p:USD), or the days with
  * block stats (day).
  */
-export type BucketKind = "tx" | "tt" | "sw" | "it" | "tk" | "day" | `p:${string}`;
+export type BucketKind = "tx" | "tt" | "sw" | "ve" | "it" | "tk" | "day" | `p:${string}`;
 
 export function keyOf(row: Row): unknown[] {
   return row.values.slice(0, BlockTables[row.table].key.length);
@@ -95,12 +101,27 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
     });
     addBucket(t.token, "tk", tokenBucket);
   }
+  // transfers as stored (a repeated key is one row), netted per holding
+  const stored = new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t]));
+  for (const d of holdingDeltas(stored.values()))
+    derived.push({
+      table: "holding_deltas",
+      values: [d.address, d.token, holdingIdKey(d.tokenId), n, d.standard, d.delta.toString()],
+    });
   for (const s of b.swaps) {
     const json = JSON.stringify(s);
     for (const address of new Set([s.transactionFrom, s.sender, s.recipient])) {
       derived.push({ table: "swaps_by_address", values: [address, bucket, n, s.logIndex, json] });
       addBucket(address, "sw");
     }
+  }
+  for (const v of b.vaultEvents ?? []) {
+    const json = JSON.stringify(v);
+    for (const address of new Set([v.owner, v.sender, v.receiver]))
+      if (address !== null) {
+        derived.push({ table: "vault_events_by_address", values: [address, bucket, n, v.logIndex, json] });
+        addBucket(address, "ve");
+      }
   }
   for (const c of b.contractCreations)
     derived.push({

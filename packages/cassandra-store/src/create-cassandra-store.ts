@@ -6,7 +6,7 @@ import type {
   StoreHealth,
   TransactionDetail,
 } from "@chainlog/ports";
-import { createPageCursors } from "@chainlog/ports";
+import { createPageCursors, holdingsLimit, type TokenHolding, tokenIdOfKey } from "@chainlog/ports";
 import type {
   Approval,
   BalanceSnapshot,
@@ -21,6 +21,7 @@ import type {
   Swap,
   TokenTransfer,
   Transaction,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
 import cassandra from "cassandra-driver";
@@ -34,6 +35,7 @@ import {
   type Row,
 } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
+import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
 import {
   num,
   type OpenedSettings,
@@ -70,6 +72,8 @@ export interface CassandraStoreParameters {
   /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
   username?: string;
   password?: string;
+  /** Overrides username/password: none, password, or aws-sigv4 (Amazon Keyspaces over TLS). */
+  auth?: CassandraAuth;
   /** Blocks per address/block partition bucket; fixed when the keyspace is created. */
   bucketSize?: number;
   /** Statements in flight per writeBlocks call. Default 64. */
@@ -105,9 +109,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       ),
     },
     queryOptions: { consistency: consistencies.localQuorum, prepare: true },
-    ...(params.username !== undefined
-      ? { authProvider: new cassandra.auth.PlainTextAuthProvider(params.username, params.password ?? "") }
-      : {}),
+    ...cassandraAuthOptions(
+      params.auth ??
+        (params.username !== undefined
+          ? { mechanism: "password", username: params.username, password: params.password ?? "" }
+          : { mechanism: "none" }),
+    ),
     socketOptions: { readTimeout: 30_000 },
   });
 
@@ -254,7 +261,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
   const addressPage = <T>(
     address: string,
     kind: BucketKind,
-    table: "txs_by_address" | "token_transfers_by_address" | "swaps_by_address" | "internal_txs_by_address",
+    table:
+      | "txs_by_address"
+      | "token_transfers_by_address"
+      | "swaps_by_address"
+      | "vault_events_by_address"
+      | "internal_txs_by_address",
     column: string,
     page: { limit: number; cursor?: string | null },
   ): Promise<Page<T>> =>
@@ -542,6 +554,13 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       });
     },
 
+    async getAddressVaultEvents(address, page) {
+      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", {
+        ...page,
+        limit: pageLimit(page),
+      });
+    },
+
     async getTokenTransfers(token, page) {
       const limit = pageLimit(page);
       const { bucketSize } = await settings();
@@ -573,6 +592,42 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
 
     ...createTokenQueries(ctx),
     ...createPriceQueries(ctx),
+
+    async getAddressHoldings(address, limit) {
+      const max = holdingsLimit(limit);
+      await settings();
+      const a = address.toLowerCase();
+      // the partition is clustered by token, token id, block: each holding's block deltas come together
+      const rs = await exec(
+        `SELECT token_address, token_id, standard, delta FROM ${ks}.holding_deltas WHERE address = ?`,
+        [a],
+        { ...read, fetchSize: 5000 },
+      );
+      const out: TokenHolding[] = [];
+      let current = null as { token: string; id: string; standard: string; sum: bigint } | null;
+      const flush = () => {
+        if (current && current.sum !== 0n)
+          out.push({
+            address: a,
+            token: current.token,
+            standard: current.standard as TokenHolding["standard"],
+            tokenId: tokenIdOfKey(current.id),
+            balance: current.sum.toString(),
+          });
+      };
+      for await (const r of rs) {
+        const token = String(r.token_address);
+        const id = String(r.token_id);
+        if (current?.token !== token || current.id !== id) {
+          flush();
+          if (out.length >= max) return out;
+          current = { token, id, standard: String(r.standard), sum: 0n };
+        }
+        current.sum += BigInt(String(r.delta));
+      }
+      flush();
+      return out.slice(0, max);
+    },
 
     async getAddressBalances(address) {
       await settings();

@@ -1,5 +1,11 @@
 export { bucketOf, DefaultBucketSize } from "./bucket.ts";
 export {
+  awsSigV4Provider,
+  type CassandraAuth,
+  cassandraAuthOptions,
+  type SigV4ProviderFactory,
+} from "./cassandra-auth.ts";
+export {
   type CassandraStoreParameters,
   createCassandraStore,
   MaxPageSize,

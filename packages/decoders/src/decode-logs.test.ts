@@ -139,3 +139,75 @@ describe("decodeLogs: malformed logs are skipped and counted, never thrown", () 
     expect(s).toMatchObject({ amount0: "-5", amount1: "7", tick: -3, sqrtPriceX96: (1n << 96n).toString() });
   });
 });
+
+describe("decodeLogs: ERC-4626 Deposit / Withdraw", () => {
+  const [caller, staker, payee] = [addr(1), addr(2), addr(3)];
+
+  it("decodes a deposit and a withdraw of any vault, apart from WETH's Deposit", () => {
+    const deposit = log(
+      [EventTopics.VaultDeposit, topicOf(caller), topicOf(staker)],
+      `0x${uint(10n ** 18n)}${uint(999n)}`,
+      0,
+    );
+    const withdraw = log(
+      [EventTopics.VaultWithdraw, topicOf(caller), topicOf(payee), topicOf(staker)],
+      `0x${uint(2n ** 255n)}${uint(500n)}`,
+      1,
+    );
+    const weth = log([EventTopics.Deposit, topicOf(staker)], `0x${uint(5n)}`, 2);
+    const decoded = decodeLogs([deposit, withdraw, weth]);
+    expect(decoded.skippedTotal).toBe(0);
+    expect(decoded.wethEvents).toHaveLength(1);
+    expect(decoded.vaultEvents).toEqual([
+      {
+        kind: "deposit",
+        vault: deposit.address,
+        sender: caller,
+        owner: staker,
+        receiver: null,
+        assets: (10n ** 18n).toString(),
+        shares: "999",
+        blockNumber: 1,
+        blockHash: deposit.blockHash,
+        transactionHash: deposit.transactionHash,
+        transactionIndex: 0,
+        logIndex: 0,
+      },
+      expect.objectContaining({
+        kind: "withdraw",
+        sender: caller,
+        receiver: payee,
+        owner: staker,
+        assets: (2n ** 255n).toString(),
+        shares: "500",
+        logIndex: 1,
+      }),
+    ]);
+  });
+
+  it.each([
+    ["a Deposit with the owner in the data", [EventTopics.VaultDeposit, topicOf(caller)], 3, "vaultDeposit"],
+    [
+      "a Deposit with one data word",
+      [EventTopics.VaultDeposit, topicOf(caller), topicOf(staker)],
+      1,
+      "vaultDeposit",
+    ],
+    [
+      "a Withdraw with 3 topics",
+      [EventTopics.VaultWithdraw, topicOf(caller), topicOf(staker)],
+      2,
+      "vaultWithdraw",
+    ],
+    [
+      "a Withdraw with a topic that is not a word",
+      [EventTopics.VaultWithdraw, topicOf(caller), "0x1234", topicOf(staker)],
+      2,
+      "vaultWithdraw",
+    ],
+  ])("skips and counts %s", (_, topics, words, reason) => {
+    const decoded = decodeLogs([log(topics as string[], `0x${uint(1n).repeat(words as number)}`)]);
+    expect(decoded.vaultEvents).toEqual([]);
+    expect(decoded.skipped).toEqual({ [reason as string]: 1 });
+  });
+});

@@ -7,6 +7,7 @@ import type {
   EventLocation,
   PairSync,
   SkipReason,
+  VaultEvent,
   WethEvent,
 } from "./types.ts";
 import {
@@ -39,6 +40,7 @@ export function decodeLogs(logs: readonly Log[]): DecodedLogs {
     wethEvents: [],
     swaps: [],
     syncs: [],
+    vaultEvents: [],
     skipped: {},
     skippedTotal: 0,
   };
@@ -80,6 +82,12 @@ export function decodeLogs(logs: readonly Log[]): DecodedLogs {
         break;
       case EventTopics.SwapV3:
         if (!decodeSwapV3(log, out.swaps)) skip("swapV3");
+        break;
+      case EventTopics.VaultDeposit:
+        if (!decodeVaultDeposit(log, out.vaultEvents)) skip("vaultDeposit");
+        break;
+      case EventTopics.VaultWithdraw:
+        if (!decodeVaultWithdraw(log, out.vaultEvents)) skip("vaultWithdraw");
         break;
     }
   }
@@ -299,6 +307,40 @@ function decodeSwapV3(log: Log, out: DecodedSwap[]): boolean {
     sqrtPriceX96: sqrtPriceX96.toString(10),
     liquidity: liquidity.toString(10),
     tick: Number(tick),
+    ...location(log),
+  });
+  return true;
+}
+
+/** ERC-4626 Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares) */
+function decodeVaultDeposit(log: Log, out: VaultEvent[]): boolean {
+  const { topics, data } = log;
+  if (topics.length !== 3 || wordCount(data) !== 2 || !topicsValid(topics)) return false;
+  out.push({
+    kind: "deposit",
+    vault: log.address.toLowerCase(),
+    sender: wordToAddress(topicWord(topics[1] as string)),
+    owner: wordToAddress(topicWord(topics[2] as string)),
+    receiver: null,
+    assets: wordToUint(word(data, 0)),
+    shares: wordToUint(word(data, 1)),
+    ...location(log),
+  });
+  return true;
+}
+
+/** ERC-4626 Withdraw(address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares) */
+function decodeVaultWithdraw(log: Log, out: VaultEvent[]): boolean {
+  const { topics, data } = log;
+  if (topics.length !== 4 || wordCount(data) !== 2 || !topicsValid(topics)) return false;
+  out.push({
+    kind: "withdraw",
+    vault: log.address.toLowerCase(),
+    sender: wordToAddress(topicWord(topics[1] as string)),
+    receiver: wordToAddress(topicWord(topics[2] as string)),
+    owner: wordToAddress(topicWord(topics[3] as string)),
+    assets: wordToUint(word(data, 0)),
+    shares: wordToUint(word(data, 1)),
     ...location(log),
   });
   return true;

@@ -12,6 +12,9 @@ export const EventTopics = {
   SwapV2: "0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822",
   SyncV2: "0x1c411e9a96e071241c2f21f7726b17ae89e3cab4c78be50e062b03a9fffbbad1",
   SwapV3: "0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67",
+  /** ERC-4626: a different signature from WETH's Deposit, so the topics never collide. */
+  VaultDeposit: "0xdcbc1c05240f31ff3ad067ef1ee35ce4997762752e3a095284754544f4c709d7",
+  VaultWithdraw: "0xfbde797d201c681b91056529119e0b02407c7bb96a4a2c75c01fc9667232c8db",
 } as const;
 
 export const EventSignatures: Record<keyof typeof EventTopics, string> = {
@@ -25,4 +28,6 @@ export const EventSignatures: Record<keyof typeof EventTopics, string> = {
   SwapV2: "Swap(address,uint256,uint256,uint256,uint256,address)",
   SyncV2: "Sync(uint112,uint112)",
   SwapV3: "Swap(address,address,int256,int256,uint160,uint128,int24)",
+  VaultDeposit: "Deposit(address,address,uint256,uint256)",
+  VaultWithdraw: "Withdraw(address,address,address,uint256,uint256)",
 };

@@ -4,10 +4,11 @@ import type {
   Swap,
   TokenTransfer,
   EventLocation as TxEventLocation,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
 
-export type { Approval, ContractCreation, WethEvent };
+export type { Approval, ContractCreation, VaultEvent, WethEvent };
 
 /** Where an event happened; with logIndex it identifies the row. */
 export type EventLocation = TxEventLocation;
@@ -33,7 +34,9 @@ export type SkipReason =
   | "weth"
   | "swapV2"
   | "syncV2"
-  | "swapV3";
+  | "swapV3"
+  | "vaultDeposit"
+  | "vaultWithdraw";
 
 export interface DecodedLogs {
   tokenTransfers: TokenTransfer[];
@@ -41,6 +44,8 @@ export interface DecodedLogs {
   wethEvents: WethEvent[];
   swaps: DecodedSwap[];
   syncs: PairSync[];
+  /** ERC-4626 Deposit/Withdraw of any vault. */
+  vaultEvents: VaultEvent[];
   /** Logs that carried a known topic0 but not the event's shape (data length, topic count, values). */
   skipped: Partial<Record<SkipReason, number>>;
   skippedTotal: number;

@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import {
   type ApiKey,
   type ApiKeyScope,
+  checkLeaseArgs,
   DuplicateError,
   type Job,
   type JobStatus,
+  type Lease,
   type MetaStore,
   QuotaExceededError,
   type Session,
@@ -105,6 +107,12 @@ const SCHEMA = `
     user_id TEXT NOT NULL UNIQUE,
     claimed_at INTEGER NOT NULL
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS leases (
+    name BLOB PRIMARY KEY,
+    holder BLOB NOT NULL,
+    token INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
 `;
 
 const JOB_STATUSES = new Set<JobStatus>(["queued", "running", "done", "failed", "cancelled"]);
@@ -145,6 +153,12 @@ const toWallet = (r: Row): Wallet => ({
   keystore: fromText(r[2]),
   createdAt: num(r[3]),
   updatedAt: num(r[4]),
+});
+const toLease = (r: Row): Lease => ({
+  name: fromText(r[0]),
+  holder: fromText(r[1]),
+  token: num(r[2]),
+  expiresAt: num(r[3]),
 });
 const toJob = (r: Row): Job => ({
   id: String(r[0]),
@@ -293,6 +307,17 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
       "INSERT OR IGNORE INTO faucet_claims (address, user_id, claimed_at) VALUES (?, ?, ?)",
     ),
     releaseFaucet: prepareRaw(db, "DELETE FROM faucet_claims WHERE address = ? AND user_id = ?"),
+    lease: prepareRaw(db, "SELECT name, holder, token, expires_at FROM leases WHERE name = ?"),
+    putLease: prepareRaw(
+      db,
+      `INSERT INTO leases (name, holder, token, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token,
+         expires_at = excluded.expires_at`,
+    ),
+    releaseLease: prepareRaw(
+      db,
+      "UPDATE leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ? AND expires_at > 0",
+    ),
     ping: prepareRaw(db, "SELECT count(*) FROM users WHERE id = ''"),
   };
 
@@ -634,6 +659,52 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
 
     async releaseFaucetClaim(userId, address) {
       writeTransaction(db, () => q.releaseFaucet.run([addressKey(address), userId]));
+    },
+
+    // Each lease step reads and writes under SQLite's write lock (BEGIN IMMEDIATE): processes sharing the file
+    // see one order of acquisitions, so two takers of a free lease never both get it.
+    async acquireLease(name, holder, ttlMs) {
+      checkLeaseArgs(name, holder, ttlMs);
+      return writeTransaction(db, () => {
+        const now = Date.now();
+        const row = q.lease.get([text(name)]);
+        const current = row ? toLease(row) : null;
+        const live = current !== null && current.expiresAt > now;
+        if (live && current.holder !== holder) return null;
+        const lease: Lease = {
+          name,
+          holder,
+          token: live ? current.token : (current?.token ?? 0) + 1,
+          expiresAt: now + ttlMs,
+        };
+        q.putLease.run([text(name), text(holder), lease.token, lease.expiresAt]);
+        return lease;
+      });
+    },
+
+    async renewLease(lease, ttlMs) {
+      checkLeaseArgs(lease.name, lease.holder, ttlMs);
+      return writeTransaction(db, () => {
+        const now = Date.now();
+        const row = q.lease.get([text(lease.name)]);
+        const current = row ? toLease(row) : null;
+        if (!current || current.holder !== lease.holder || current.token !== lease.token) return null;
+        if (current.expiresAt <= now) return null;
+        const renewed: Lease = { ...current, expiresAt: now + ttlMs };
+        q.putLease.run([text(lease.name), text(lease.holder), lease.token, renewed.expiresAt]);
+        return renewed;
+      });
+    },
+
+    async releaseLease(lease) {
+      checkLeaseArgs(lease.name, lease.holder);
+      writeTransaction(db, () => q.releaseLease.run([text(lease.name), text(lease.holder), lease.token]));
+    },
+
+    async getLease(name) {
+      checkLeaseArgs(name, "-");
+      const row = q.lease.get([text(name)]);
+      return row ? toLease(row) : null;
     },
 
     async health() {

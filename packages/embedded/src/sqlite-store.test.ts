@@ -16,10 +16,13 @@ const TABLES = [
   "address_swaps",
   "approvals",
   "weth_events",
+  "vault_events",
+  "address_vault_events",
   "contract_creations",
   "price_points",
   "balances",
   "block_stats",
+  "holdings",
 ];
 
 describe("SqliteStore file contents", () => {
@@ -50,6 +53,10 @@ describe("SqliteStore file contents", () => {
       ],
       approvals: [{ token, owner: from, spender: to ?? y }],
       weth: [{ token, account: from }],
+      vault: [
+        { vault: token, owner: from },
+        { vault: token, owner: from, kind: "withdraw" as const, receiver: to ?? y },
+      ],
       traceCreations: [addressOf(`made-by-${from}`)],
       logs: 1,
     });

@@ -7,7 +7,15 @@ import type {
   StoreHealth,
   TransactionDetail,
 } from "@chainlog/ports";
-import { createPageCursors, internalPositions } from "@chainlog/ports";
+import {
+  createPageCursors,
+  holdingDeltas,
+  holdingIdKey,
+  holdingsLimit,
+  internalPositions,
+  type TokenHolding,
+  tokenIdOfKey,
+} from "@chainlog/ports";
 import {
   type BalanceSnapshot,
   type Block,
@@ -25,6 +33,7 @@ import {
   type TokenMetadata,
   type TokenTransfer,
   type Transaction,
+  type VaultEvent,
 } from "@chainlog/tx-schema";
 import { num, openDatabase, type Prepared, prepareRaw, text, writeTransaction } from "./sqlite.ts";
 import { STORE_SQL } from "./store-queries.ts";
@@ -66,7 +75,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   ) as Record<keyof typeof STORE_SQL, Prepared>;
   const deleteAt = DELETE_HEIGHT.map((sql) => prepareRaw(db, sql));
 
+  /** Adds (sign 1) or takes off (-1) a block's transfers to the holdings; a holding that reaches zero goes. */
+  const applyHoldings = (transfers: readonly TokenTransfer[], sign: 1n | -1n) => {
+    for (const d of holdingDeltas(transfers)) {
+      const id = holdingIdKey(d.tokenId);
+      const row = q.holding.get([d.address, d.token, id]);
+      const balance = (row ? BigInt(String(row[0])) : 0n) + sign * d.delta;
+      if (balance === 0n) q.dropHolding.run([d.address, d.token, id]);
+      else q.putHolding.run([d.address, d.token, id, d.standard, balance.toString()]);
+    }
+  };
+
   const deleteHeight = (number: number) => {
+    applyHoldings(
+      q.transfersAt.all([number]).map((r) => parse<TokenTransfer>(r[0])),
+      -1n,
+    );
     for (const stmt of deleteAt) stmt.run([number]);
   };
 
@@ -103,10 +127,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.indexTransfer.run([t.from, n, t.logIndex, t.batchIndex, block.hash]);
       q.indexTransfer.run([t.to, n, t.logIndex, t.batchIndex, block.hash]);
     }
+    // what was stored (a repeated key replaced its row), so a rollback takes off exactly what was added
+    applyHoldings(
+      [...new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t])).values()],
+      1n,
+    );
     for (const s of b.swaps) {
       q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
       // OR IGNORE in the index: an address with several roles in one swap gets one row.
       for (const a of [s.transactionFrom, s.sender, s.recipient]) q.indexSwap.run([a, n, s.logIndex]);
+    }
+    for (const v of b.vaultEvents ?? []) {
+      q.insertVault.run([n, v.logIndex, v.transactionIndex, JSON.stringify(v)]);
+      for (const a of [v.owner, v.sender, v.receiver]) if (a !== null) q.indexVault.run([a, n, v.logIndex]);
     }
     for (const a of b.approvals) q.insertApproval.run([n, a.logIndex, a.transactionIndex, JSON.stringify(a)]);
     for (const w of b.wethEvents) q.insertWeth.run([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
@@ -296,6 +329,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return pageOf<Swap>(q.addressSwaps.all([a, n!, l!, limit + 1]), limit, query, 2);
     },
 
+    async getAddressVaultEvents(address, page) {
+      const limit = pageLimit(page);
+      const a = address.toLowerCase();
+      const query = `address-vault-events:${a}`;
+      const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
+      return pageOf<VaultEvent>(q.addressVaultEvents.all([a, n!, l!, limit + 1]), limit, query, 2);
+    },
+
     async getContractCreation(address) {
       const row = q.creation.get([address.toLowerCase()]);
       return row ? parse<ContractCreation>(row[0]) : null;
@@ -356,6 +397,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async getAddressBalances(address) {
       return q.balances.all([address.toLowerCase()]).map((r) => parse<BalanceSnapshot>(r[0]));
+    },
+
+    async getAddressHoldings(address, limit): Promise<TokenHolding[]> {
+      const a = address.toLowerCase();
+      return q.holdings.all([a, holdingsLimit(limit)]).map((r) => ({
+        address: a,
+        token: String(r[0]),
+        standard: String(r[2]) as TokenHolding["standard"],
+        tokenId: tokenIdOfKey(String(r[1])),
+        balance: String(r[3]),
+      }));
     },
 
     async getDailyStats(fromDay, toDay) {

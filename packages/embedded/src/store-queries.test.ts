@@ -16,6 +16,7 @@ const PAGED = [
   "addressSwaps",
   "priceSeries",
   "addressInternal",
+  "holdings",
 ];
 
 describe("SqliteStore query plans", () => {

@@ -63,6 +63,14 @@ export const STORE_SQL = {
      ORDER BY a.block_number DESC, a.tx_index DESC, a.position DESC LIMIT ?`,
   insertSwap: "INSERT OR REPLACE INTO swaps (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
   indexSwap: "INSERT OR IGNORE INTO address_swaps (address, block_number, log_index) VALUES (?, ?, ?)",
+  insertVault:
+    "INSERT OR REPLACE INTO vault_events (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
+  indexVault:
+    "INSERT OR IGNORE INTO address_vault_events (address, block_number, log_index) VALUES (?, ?, ?)",
+  addressVaultEvents: `SELECT a.block_number, a.log_index, v.data FROM address_vault_events a
+     JOIN vault_events v ON v.block_number = a.block_number AND v.log_index = a.log_index
+     WHERE a.address = ? AND (a.block_number, a.log_index) < (?, ?)
+     ORDER BY a.block_number DESC, a.log_index DESC LIMIT ?`,
   insertApproval:
     "INSERT OR REPLACE INTO approvals (block_number, log_index, tx_index, data) VALUES (?, ?, ?, ?)",
   insertWeth:
@@ -100,6 +108,14 @@ export const STORE_SQL = {
      SELECT (SELECT data FROM balances WHERE address = ?1 AND token = held.token
              ORDER BY block_number DESC LIMIT 1)
      FROM held WHERE held.token IS NOT NULL ORDER BY held.token`,
+  // Holdings: one row per (address, token, token id), its balance a signed decimal (beyond 64-bit integers).
+  holding: "SELECT balance FROM holdings WHERE address = ? AND token = ? AND token_id = ?",
+  putHolding: `INSERT INTO holdings (address, token, token_id, standard, balance) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (address, token, token_id) DO UPDATE SET balance = excluded.balance`,
+  dropHolding: "DELETE FROM holdings WHERE address = ? AND token = ? AND token_id = ?",
+  holdings: `SELECT token, token_id, standard, balance FROM holdings WHERE address = ?
+     ORDER BY token, token_id LIMIT ?`,
+  transfersAt: "SELECT data FROM token_transfers WHERE block_number = ?",
   dayStats: "SELECT data FROM block_stats WHERE day BETWEEN ? AND ? ORDER BY day",
   putStatus: `INSERT INTO service_statuses (service, instance, updated_at, data) VALUES (?, ?, ?, ?)
      ON CONFLICT (service, instance) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { blockStatsOf } from "@chainlog/tx-schema";
+import { type HoldingDelta, holdingDeltas, holdingIdKey } from "@chainlog/ports";
+import { blockStatsOf, type TokenTransfer } from "@chainlog/tx-schema";
 import { SchemaVersionError } from "./errors.ts";
 import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
@@ -181,7 +182,44 @@ const SCHEMA_V4 = `
   ) WITHOUT ROWID;
 `;
 
-export const STORE_SCHEMA_VERSION = 4;
+/*
+ * Holdings: what each address holds of each token (and token id), kept as blocks are written, replaced and rolled
+ * back, so a balance answer reads one range of rows instead of summing the address's transfers. Token ids are
+ * 64 hex digits ('' for ERC-20) so the key orders them numerically; balances are signed decimals (uint256 does
+ * not fit SQLite's integers).
+ */
+const SCHEMA_V5 = `
+  CREATE TABLE IF NOT EXISTS holdings (
+    address TEXT NOT NULL,
+    token TEXT NOT NULL,
+    token_id TEXT NOT NULL,
+    standard TEXT NOT NULL,
+    balance TEXT NOT NULL,
+    PRIMARY KEY (address, token, token_id)
+  ) WITHOUT ROWID;
+`;
+
+/*
+ * ERC-4626 vault events (Deposit/Withdraw of any vault), keyed like the other events; the address index finds a
+ * staker's events under each party (owner, sender, receiver) once, the way swaps are found.
+ */
+const SCHEMA_V6 = `
+  CREATE TABLE IF NOT EXISTS vault_events (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS address_vault_events (
+    address TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    PRIMARY KEY (address, block_number, log_index)
+  ) WITHOUT ROWID;
+`;
+
+export const STORE_SCHEMA_VERSION = 6;
 
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
@@ -196,6 +234,10 @@ export const DELETE_HEIGHT = [
      SELECT json_extract(data, '$.transactionFrom') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.sender') FROM swaps WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.recipient') FROM swaps WHERE block_number = ?1)`,
+  `DELETE FROM address_vault_events WHERE block_number = ?1 AND address IN (
+     SELECT json_extract(data, '$.owner') FROM vault_events WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.sender') FROM vault_events WHERE block_number = ?1
+     UNION SELECT json_extract(data, '$.receiver') FROM vault_events WHERE block_number = ?1)`,
   `DELETE FROM address_internal_txs WHERE block_number = ?1 AND address IN (
      SELECT json_extract(data, '$.from') FROM internal_txs WHERE block_number = ?1
      UNION SELECT json_extract(data, '$.to') FROM internal_txs WHERE block_number = ?1)`,
@@ -206,6 +248,7 @@ export const DELETE_HEIGHT = [
   "DELETE FROM swaps WHERE block_number = ?1",
   "DELETE FROM approvals WHERE block_number = ?1",
   "DELETE FROM weth_events WHERE block_number = ?1",
+  "DELETE FROM vault_events WHERE block_number = ?1",
   "DELETE FROM contract_creations WHERE block_number = ?1",
   "DELETE FROM price_points WHERE block_number = ?1",
   "DELETE FROM balances WHERE block_number = ?1",
@@ -237,6 +280,13 @@ export function migrateStore(db: Db): Buffer {
     }
     // blocks traced before v4 kept only their traced creations: their internal transactions were never stored
     if (version < 4) db.exec(SCHEMA_V4);
+    // transfers stored before v5 are summed into the holdings once, in this same transaction
+    if (version < 5) {
+      db.exec(SCHEMA_V5);
+      if (version > 0) backfillHoldings(db);
+    }
+    // blocks stored before v6 were not decoded for vault events: a re-index of that range adds them
+    if (version < 6) db.exec(SCHEMA_V6);
     if (version !== STORE_SCHEMA_VERSION)
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
         STORE_SCHEMA_VERSION,
@@ -315,4 +365,36 @@ function backfillBlockStats(db: Db): void {
     });
     insert.run([n, stats.day, JSON.stringify(stats)]);
   }
+}
+
+/**
+ * Sums every stored transfer into the holdings table (empty before: it was just created), a page of transfers at
+ * a time in key order, so memory holds one page and the sums.
+ */
+function backfillHoldings(db: Db): void {
+  const page = prepareRaw(
+    db,
+    `SELECT block_number, log_index, batch_index, data FROM token_transfers
+     WHERE (block_number, log_index, batch_index) > (?, ?, ?)
+     ORDER BY block_number, log_index, batch_index LIMIT 10000`,
+  );
+  const sums = new Map<string, HoldingDelta>();
+  let after: [number, number, number] = [-1, -1, -1];
+  for (let rows = page.all(after); rows.length > 0; rows = page.all(after)) {
+    for (const d of holdingDeltas(rows.map((r) => JSON.parse(String(r[3])) as TokenTransfer))) {
+      const key = `${d.address}/${d.token}/${d.tokenId ?? ""}`;
+      const held = sums.get(key);
+      if (held) held.delta += d.delta;
+      else sums.set(key, d);
+    }
+    const last = rows[rows.length - 1]!;
+    after = [num(last[0]), num(last[1]), num(last[2])];
+  }
+  const insert = prepareRaw(
+    db,
+    "INSERT INTO holdings (address, token, token_id, standard, balance) VALUES (?, ?, ?, ?, ?)",
+  );
+  for (const d of sums.values())
+    if (d.delta !== 0n)
+      insert.run([d.address, d.token, holdingIdKey(d.tokenId), d.standard, d.delta.toString()]);
 }

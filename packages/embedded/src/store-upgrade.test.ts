@@ -77,6 +77,10 @@ describe("SqliteStore schema upgrade", () => {
     expect(await store.getDailyStats(utcDay(day), utcDay(day))).toEqual(
       mergeBlockStats(blocks.map((b) => b.stats)),
     );
+    // Old transfers are summed into the holdings, and a rollback takes them off again.
+    const held = async (address: string) =>
+      (await store.getAddressHoldings(address, 10)).map((h) => h.balance);
+    expect([await held(a), await held(c)]).toEqual([["-6"], ["6"]]);
 
     // The upgraded file takes new blocks with every derived row, and rolls old ones back completely.
     const rich = richBlock(103, "upgrade", { timestamp: day + 36 });
@@ -89,6 +93,7 @@ describe("SqliteStore schema upgrade", () => {
     );
     await store.rollbackBlock({ number: 102, hash: blocks[2]!.block.hash });
     expect((await store.getTokenTransfers(token, { limit: 10 })).items).toHaveLength(2);
+    expect(await held(c)).toEqual(["3"]);
     expect((await store.getDailyStats(utcDay(day), utcDay(day)))[0]?.blocks).toBe(3);
     await store.close();
 

@@ -10,6 +10,11 @@ import type { ExportSink, OutputFile } from "./output-file.ts";
 import { createS3ObjectWriter } from "./s3-object-writer.ts";
 import { objectKey, parseS3Url } from "./s3-url.ts";
 
+// the lake sink's S3 side is built from the same client, writer and error mapping
+export { createS3Client } from "./create-s3-client.ts";
+export { s3Failure } from "./errors.ts";
+export { createS3ObjectWriter } from "./s3-object-writer.ts";
+
 const contentType = (relPath: string) =>
   relPath.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet";
 
@@ -23,11 +28,10 @@ export async function createS3Sink(url: string, env: NodeJS.ProcessEnv = process
   const { bucket } = location;
   const { client, endpoint } = createS3Client(env);
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await assertBucket(client, bucket, endpoint);
   } catch (error) {
-    const cause = await diagnose(client, bucket, error);
     client.destroy();
-    throw s3Failure(cause, { bucket, endpoint });
+    throw error;
   }
   const open = new Set<OutputFile>();
   const written: string[] = [];
@@ -73,6 +77,15 @@ export async function createS3Sink(url: string, env: NodeJS.ProcessEnv = process
       client.destroy();
     },
   };
+}
+
+/** Fails with the S3 error that says what to fix unless `bucket` exists and the credentials reach it. */
+export async function assertBucket(client: S3Client, bucket: string, endpoint: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    throw s3Failure(await diagnose(client, bucket, error), { bucket, endpoint });
+  }
 }
 
 /**

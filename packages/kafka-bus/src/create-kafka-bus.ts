@@ -4,6 +4,7 @@ import { startConsumer } from "./consume.ts";
 import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
 import { BusClosedError } from "./errors.ts";
+import { type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
 import { type BusLogger, silentLogger } from "./logger.ts";
 import { chunkByBytes } from "./publish-chunks.ts";
 
@@ -21,6 +22,10 @@ export interface KafkaBusParameters {
   connectionTimeoutMs?: number;
   /** Client retries of a failing request (metadata, produce, offsets) before the call rejects. Default 10. */
   retries?: number;
+  /** Default none (plaintext). */
+  auth?: KafkaAuth;
+  /** Makes MSK IAM tokens; default AWS's signer. */
+  mskTokenGenerator?: MskTokenGenerator;
 }
 
 export type KafkaBus = Bus;
@@ -32,6 +37,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
   const kafka = new Kafka({
     clientId: params.clientId,
     brokers: params.brokers,
+    ...kafkaAuthOptions(params.auth ?? { mechanism: "none" }, params.mskTokenGenerator),
     connectionTimeout: params.connectionTimeoutMs ?? 10_000,
     retry: { retries: params.retries ?? 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: logLevel.WARN,

@@ -1,3 +1,4 @@
 export { createKafkaBus, type KafkaBus, type KafkaBusParameters } from "./create-kafka-bus.ts";
 export { BusClosedError, InvalidTopicSpecError } from "./errors.ts";
+export { awsMskIamToken, type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
 export type { BusLogger } from "./logger.ts";

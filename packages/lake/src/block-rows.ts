@@ -4,11 +4,13 @@ import {
   logRow,
   receiptRow,
   tokenTransferRow,
+  traceRow,
   transactionRow,
 } from "@chainlog/etl-export";
 import type { Store } from "@chainlog/ports";
 import {
   type Block,
+  type InternalTransaction,
   type Log,
   NATIVE_ASSET,
   type PricePoint,
@@ -103,6 +105,7 @@ export async function readLakeBlock(store: LakeStore, number: number): Promise<L
   const logs: Log[] = [];
   const transfers: TokenTransfer[] = [];
   const swaps: Swap[] = [];
+  const traces: InternalTransaction[] = [];
   for (const tx of transactions) {
     const detail = await store.getTransaction(tx.hash);
     // a rollback between the two reads: the block is not what we read; the caller asks again later
@@ -111,6 +114,7 @@ export async function readLakeBlock(store: LakeStore, number: number): Promise<L
     logs.push(...detail.logs);
     transfers.push(...detail.tokenTransfers);
     swaps.push(...detail.swaps);
+    traces.push(...detail.internalTransactions);
   }
   if (receipts.length !== transactions.length) return null;
   // Price points are stored by token: ask for the tokens this block's swaps touched, and ETH itself.
@@ -150,6 +154,8 @@ export async function readLakeBlock(store: LakeStore, number: number): Promise<L
         .map(tokenTransferRow)
         .filter((r): r is EtlRow => r !== null)
         .map((r) => typed("token_transfers", r)),
+      // in transaction order, each transaction's frames in trace order, as the store keeps them
+      traces: traces.map((f) => typed("traces", traceRow(f))),
       swaps: swaps.sort(byLog).map((s) => swapRow(s, block.timestamp)),
       prices: prices.map(priceRow),
     },

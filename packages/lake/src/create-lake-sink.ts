@@ -3,8 +3,9 @@ import type { Bus, Store, Subscription } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import { type LakeStatus, Topics } from "@chainlog/tx-schema";
 import { type LakeBlock, readLakeBlock } from "./block-rows.ts";
-import { LakeContinuityError } from "./errors.ts";
-import { LakeDir, type LakePosition } from "./lake-dir.ts";
+import { LakeContinuityError, LakeError } from "./errors.ts";
+import type { Lake, LakePosition } from "./lake.ts";
+import { openLake } from "./open-lake.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
 
 export interface CreateLakeSinkParameters {
@@ -21,8 +22,10 @@ export interface CreateLakeSinkParameters {
     | "putServiceStatus"
   >;
   logger: Logger;
-  /** The lake folder. */
-  dir: string;
+  /** The lake: a folder, or s3://bucket/prefix (standard AWS credential chain; AWS_ENDPOINT_URL_S3 for another server). */
+  location: string;
+  /** Where AWS_* variables are read for an S3 lake. Default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** A block is final, and written, once this many stored blocks follow it, each the child of the one before. */
   confirmations: number;
   /** Most blocks in one part file. Default 1000. */
@@ -72,7 +75,11 @@ const emptyRows = (): Record<LakeEntity, LakeRow[]> =>
  */
 export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
   const { bus, store, logger, confirmations } = params;
-  const lake = new LakeDir(params.dir);
+  let lake: Lake | null = null;
+  const opened = (): Lake => {
+    if (!lake) throw new LakeError("the lake sink is not started");
+    return lake;
+  };
   const group = params.group ?? "lake";
   const processorGroup = params.processorGroup ?? "processor";
   const blocksPerPart = params.blocksPerPart ?? 1000;
@@ -102,9 +109,10 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
 
   /** Days below `day` that still have several parts: final, so merged. */
   const compactBefore = async (day: string) => {
-    const days = new Set(LakeEntities.flatMap((e) => lake.days(e)).filter((d) => d < day));
+    const days = new Set<string>();
+    for (const e of LakeEntities) for (const d of await opened().days(e)) if (d < day) days.add(d);
     for (const d of [...days].sort())
-      if (await lake.compactDay(d)) logger.info({ day: d }, "lake day compacted");
+      if (await opened().compactDay(d)) logger.info({ day: d }, "lake day compacted");
   };
 
   const commit = async (chunk: LakeBlock[]) => {
@@ -113,7 +121,7 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
     const first = chunk[0]!;
     const last = chunk[chunk.length - 1]!;
     const previousDay = position?.lastDay ?? null;
-    stats.bytes += lake.commitPart(first.day, first.number, last, rows);
+    stats.bytes += await opened().commitPart(first.day, first.number, last, rows);
     position = { next: last.number + 1, lastHash: last.hash, lastDay: last.day };
     stats.blocks += chunk.length;
     stats.parts += 1;
@@ -211,7 +219,7 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
         service: "lake",
         instance,
         updatedAt: now,
-        location: lake.location,
+        location: params.location,
         confirmations,
         written,
         finalHeight: stats.finalHeight,
@@ -240,14 +248,15 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
 
   return {
     stats,
-    location: lake.location,
+    location: params.location,
     position: () => position,
     async flush() {
       await run(true);
       return position;
     },
     async start() {
-      position = lake.recover();
+      lake = await openLake(params.location, params.env);
+      position = await lake.recover();
       if (position?.lastDay) await compactBefore(position.lastDay);
       await bus.ensureTopics([{ name: Topics.processed, partitions: params.partitions ?? 8 }]);
       subscription = await bus.consume({
@@ -264,7 +273,7 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
       ];
       for (const t of timers) t.unref();
       await report();
-      logger.info({ dir: lake.location, confirmations, position }, "lake sink started");
+      logger.info({ location: params.location, confirmations, position }, "lake sink started");
     },
     async close() {
       for (const t of timers) clearInterval(t);
@@ -273,6 +282,8 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
       subscription = null;
       await running?.catch(() => undefined);
       await report();
+      lake?.close?.();
+      lake = null;
     },
   };
 }

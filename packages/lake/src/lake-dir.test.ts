@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LakeDir, partName } from "./lake-dir.ts";
+import { partName } from "./lake.ts";
+import { LakeDir } from "./lake-dir.ts";
 import { decodeParquet } from "./parquet.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
 
@@ -95,7 +96,10 @@ describe("LakeDir", () => {
     mkdirSync(join(work, "date=2026-01-02.new"), { recursive: true });
     const merged = new LakeDir(fresh());
     merged.commitPart("2026-01-02", 6, { number: 9, hash: "0x9" }, rows(6, 9));
-    renameSync(merged.parts("blocks", "2026-01-02")[0]!.path, join(work, "date=2026-01-02.new", partName(6)));
+    renameSync(
+      merged.parts("blocks", "2026-01-02")[0]!.path,
+      join(work, "date=2026-01-02.new", partName(6, 9)),
+    );
     renameSync(join(dir, "blocks", "date=2026-01-02"), join(work, "date=2026-01-02.old"));
     const restarted = new LakeDir(dir);
     restarted.recover();

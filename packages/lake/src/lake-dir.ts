@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import {
   closeSync,
+  createWriteStream,
   existsSync,
   fsyncSync,
   mkdirSync,
@@ -12,21 +14,17 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import type { OutputFile } from "@chainlog/etl-export";
 import { LakePositionError } from "./errors.ts";
-import { decodeParquet, encodeParquet } from "./parquet.ts";
+import { DATE, type Lake, type LakePart, type LakePosition, parsePartName, partName } from "./lake.ts";
+import { createParquetStream, decodeParquet, encodeParquet, parquetRowGroups } from "./parquet.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
 
-/** Where the lake stands: every block below `next` is in it, exactly once; nothing at or above it is. */
-export interface LakePosition {
-  next: number;
-  /** Hash and day of block next − 1 (null before the first write). */
-  lastHash: string | null;
-  lastDay: string | null;
-}
-
-const PART = /^part-(\d{12})\.parquet$/;
-const DATE = /^date=(\d{4}-\d{2}-\d{2})$/;
-export const partName = (firstBlock: number) => `part-${String(firstBlock).padStart(12, "0")}.parquet`;
+/** Merged name of parts: their whole range, or the first block alone for parts named before ranges. */
+const mergedName = (parts: readonly LakePart[]) =>
+  parts.every((p) => p.last !== null)
+    ? partName(parts[0]!.first, Math.max(...parts.map((p) => p.last!)))
+    : `part-${String(parts[0]!.first).padStart(12, "0")}.parquet`;
 
 function writeFileDurably(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -37,6 +35,34 @@ function writeFileDurably(path: string, bytes: Uint8Array | string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file written through a stream and made durable on close (the streaming merge's output). */
+async function durableFileOutput(path: string): Promise<OutputFile> {
+  mkdirSync(dirname(path), { recursive: true });
+  const stream = createWriteStream(path);
+  await once(stream, "open");
+  const end = async () => {
+    if (stream.closed) return;
+    stream.end();
+    await once(stream, "close");
+  };
+  return {
+    location: path,
+    async write(chunk) {
+      if (!stream.write(chunk)) await once(stream, "drain");
+    },
+    async close() {
+      await end();
+      const fd = openSync(path, "r");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    abort: end,
+  };
 }
 
 function fsyncDir(path: string): void {
@@ -55,7 +81,7 @@ function fsyncDir(path: string): void {
  * above the position are leftovers of a run that died before moving it, and are removed on open, so a restart
  * writes them again and never twice.
  */
-export class LakeDir {
+export class LakeDir implements Lake {
   readonly location: string;
   private readonly meta: string;
 
@@ -95,13 +121,13 @@ export class LakeDir {
   }
 
   /** Part files of one day, by first block. */
-  parts(entity: LakeEntity, day: string): { first: number; path: string }[] {
+  parts(entity: LakeEntity, day: string): LakePart[] {
     const dir = join(this.location, entity, `date=${day}`);
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
-      .map((n) => ({ m: PART.exec(n), n }))
-      .filter((x) => x.m)
-      .map((x) => ({ first: Number(x.m![1]), path: join(dir, x.n) }))
+      .map((n) => ({ range: parsePartName(n), n }))
+      .filter((x) => x.range)
+      .map((x) => ({ ...x.range!, path: join(dir, x.n) }))
       .sort((a, b) => a.first - b.first);
   }
 
@@ -150,7 +176,7 @@ export class LakeDir {
     rows: Record<LakeEntity, LakeRow[]>,
   ): number {
     const staging = join(this.meta, "staging", randomBytes(6).toString("hex"));
-    const name = partName(first);
+    const name = partName(first, last.number);
     let bytes = 0;
     for (const entity of LakeEntities) {
       const data = encodeParquet(entity, rows[entity]);
@@ -178,14 +204,16 @@ export class LakeDir {
     for (const entity of LakeEntities) {
       const parts = this.parts(entity, day);
       if (parts.length < 2) continue;
-      const rows: LakeRow[] = [];
-      for (const part of parts) rows.push(...(await decodeParquet(part.path)));
       const work = join(this.meta, "compact", entity);
       const tmp = join(work, `date=${day}.tmp`);
       const ready = join(work, `date=${day}.new`);
       const old = join(work, `date=${day}.old`);
       rmSync(tmp, { recursive: true, force: true });
-      writeFileDurably(join(tmp, partName(parts[0]!.first)), encodeParquet(entity, rows));
+      // streamed: one part's bytes and one row group at a time, however large the day
+      const out = createParquetStream(entity, await durableFileOutput(join(tmp, mergedName(parts))));
+      for (const part of parts)
+        for await (const group of parquetRowGroups(readFileSync(part.path))) await out.write(group);
+      await out.close();
       rmSync(ready, { recursive: true, force: true });
       renameSync(tmp, ready);
       const live = join(this.location, entity, `date=${day}`);

@@ -16,7 +16,7 @@ async function main() {
     bus,
     store,
     logger,
-    dir: config.lakeDir,
+    location: config.lakeDir,
     confirmations: config.LAKE_CONFIRMATIONS,
     blocksPerPart: config.LAKE_BLOCKS_PER_PART,
     flushMs: config.LAKE_FLUSH_MS,

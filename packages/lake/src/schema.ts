@@ -7,7 +7,9 @@ export interface LakeColumn {
   type: LakeColumnType;
 }
 
-const etl = (entity: "blocks" | "transactions" | "receipts" | "logs" | "token_transfers"): LakeColumn[] =>
+const etl = (
+  entity: "blocks" | "transactions" | "receipts" | "logs" | "token_transfers" | "traces",
+): LakeColumn[] =>
   EtlColumns[entity].map((name) => ({
     name,
     type: EtlInt64Columns[entity].has(name) ? "INT64" : "STRING",
@@ -27,6 +29,8 @@ export const LakeSchemas = {
   receipts: etl("receipts"),
   logs: etl("logs"),
   token_transfers: etl("token_transfers"),
+  // call frames inside transactions (depth ≥ 1) from the processor's call traces; empty where the node gives none
+  traces: etl("traces"),
   swaps: cols({
     block_number: "INT64",
     block_hash: "STRING",

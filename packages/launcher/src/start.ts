@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import * as devnet from "@chainlog/devnet";
+import type * as Devnet from "@chainlog/devnet";
 import { loadConfig } from "@chainlog/runtime-config";
 import { createLogger, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { repoRoot } from "./repo-root.ts";
@@ -39,7 +39,7 @@ async function pickDevnetPort(requested: string | undefined): Promise<number> {
     s.once("error", () => resolve(false));
     s.listen(8545, "127.0.0.1", () => s.close(() => resolve(true)));
   });
-  return free ? 8545 : devnet.freePort();
+  return free ? 8545 : (await import("@chainlog/devnet")).freePort();
 }
 
 /** Builds the web bundle once; later starts reuse dist/public/ (turbo caches the build in CI). */
@@ -83,6 +83,8 @@ export async function start(params: StartParameters = {}): Promise<void> {
   }
 
   if (config.rpcUrls.length === 0) {
+    // loaded only for a devnet (viem, the contracts): against a given node the launcher starts that much sooner
+    const devnet = await import("@chainlog/devnet");
     const dataDir = join(config.dataDir, "devnet");
     rmSync(dataDir, { recursive: true, force: true });
     const anvil = await devnet.startAnvil({
@@ -97,8 +99,8 @@ export async function start(params: StartParameters = {}): Promise<void> {
     onShutdown("devnet", () => anvil.stop());
     logger.info({ rpcUrl: anvil.rpcUrl }, "devnet started");
     const abort = new AbortController();
-    let ready: (v: { contracts: devnet.WorkloadContracts; accounts: string[] }) => void = () => undefined;
-    const deployed = new Promise<{ contracts: devnet.WorkloadContracts; accounts: string[] }>((r) => {
+    let ready: (v: { contracts: Devnet.WorkloadContracts; accounts: string[] }) => void = () => undefined;
+    const deployed = new Promise<{ contracts: Devnet.WorkloadContracts; accounts: string[] }>((r) => {
       ready = r;
     });
     const workload = devnet.runWorkload({

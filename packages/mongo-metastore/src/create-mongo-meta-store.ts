@@ -16,6 +16,7 @@ import {
 } from "@chainlog/ports";
 import { Binary, type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
 import { MetaStoreClosedError } from "./errors.ts";
+import { createMongoLeases } from "./leases.ts";
 import { type MetaStoreLogger, silentLogger } from "./logger.ts";
 import { migrate } from "./migrate.ts";
 import { str, validate } from "./schemas.ts";
@@ -187,6 +188,8 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
   };
 
   return {
+    ...createMongoLeases(db.collection("leases"), open),
+
     async migrate() {
       await open();
     },

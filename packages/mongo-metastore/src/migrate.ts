@@ -27,6 +27,7 @@ const Indexes: Record<string, IndexDescription[]> = {
   job_results: [{ key: { userId: 1 }, name: "job_results_user" }],
   wallets: [{ key: { address: 1 }, name: "wallets_address", unique: true }],
   faucet_claims: [{ key: { userId: 1 }, name: "faucet_claims_user", unique: true }],
+  leases: [{ key: { name: 1, token: -1 }, name: "leases_latest" }],
 };
 
 export interface MigrateResult {

@@ -69,6 +69,8 @@ export const Schemas: Record<string, Record<string, FieldType>> = {
   wallets: { _id: "string", address: "string", keystore: "string", createdAt: "number", updatedAt: "number" },
   // _id: the funded address (lower case)
   faucet_claims: { _id: "string", userId: "string", claimedAt: "number" },
+  // _id: `<name>#<token>`, one document per term (see leases.ts)
+  leases: { _id: "string", name: "string", holder: "string", token: "number", expiresAt: "number" },
 };
 
 const bson: Record<FieldType, object> = {

@@ -3,14 +3,17 @@
  * workload's mix (BENCH_BLOCKS × BENCH_TXS) is indexed by ingest and processor; then, each best of three:
  *  - baseline: `chainlog export --format parquet` of blocks, transactions, receipts, logs and token_transfers
  *    straight from the node;
- *  - the sink: every block of the same range from the store into a fresh lake (the same five tables, plus swaps
- *    and prices, day partitions, parts renamed into place, the position written).
+ *  - the sink: every block of the same range from the store into a fresh lake (the same five tables, plus swaps,
+ *    prices and traces, day partitions, parts renamed into place, the position written), into a folder and into
+ *    s3://bucket/prefix on a local S3 server (versitygw).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildWorkloadChain, rpc, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
+import { startS3Server } from "@chainlog/engines";
 import { exportRange } from "@chainlog/etl-export";
 import { createLakeSink } from "@chainlog/lake";
 import { createLogger } from "@chainlog/telemetry";
@@ -76,35 +79,56 @@ try {
 
   const bus = await createSqliteBus({ path: join(dataDir, "bus.db") });
   const store = await createSqliteStore({ path: join(dataDir, "store.db") });
-  let rows = 0;
-  const sinkMs = await best(async () => {
-    const sink = createLakeSink({
-      bus,
-      store,
-      logger: createLogger("lake-bench", "warn"),
-      dir: join(work, `lake-${n++}`),
-      confirmations: 0,
-      flushMs: 3_600_000,
-      group: `lake-bench-${n}`,
-    });
-    const t = performance.now();
-    await sink.start();
-    const position = await sink.flush();
-    const ms = performance.now() - t;
-    await sink.close();
-    if (position?.next !== head + 1)
-      throw new Error(`the sink stopped at ${position?.next}, not ${head + 1}`);
-    rows = sink.stats.blocks;
-    return ms;
+  const s3 = await startS3Server();
+  const s3Client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
-  await store.close();
-  await bus.close();
+  await s3Client.send(new CreateBucketCommand({ Bucket: "lake-bench" }));
+  s3Client.destroy();
+  const sinkInto = (location: () => string) =>
+    best(async () => {
+      const sink = createLakeSink({
+        bus,
+        store,
+        logger: createLogger("lake-bench", "warn"),
+        location: location(),
+        env: s3.env,
+        confirmations: 0,
+        flushMs: 3_600_000,
+        group: `lake-bench-${n}`,
+      });
+      const t = performance.now();
+      await sink.start();
+      const position = await sink.flush();
+      const ms = performance.now() - t;
+      await sink.close();
+      if (position?.next !== head + 1)
+        throw new Error(`the sink stopped at ${position?.next}, not ${head + 1}`);
+      return ms;
+    });
+  let dirMs: number;
+  let s3Ms: number;
+  try {
+    dirMs = await sinkInto(() => join(work, `lake-${n++}`));
+    s3Ms = await sinkInto(() => `s3://lake-bench/lake-${n++}`);
+  } finally {
+    await s3.stop();
+    await store.close();
+    await bus.close();
+  }
   const rate = (ms: number) => ((head + 1) * 1000) / ms;
   console.log(`range 0..${head} (${blocks} blocks of ${txs} txs after the workload's set-up), best of 3`);
   console.log(`baseline  chainlog export --format parquet   ${rate(exportMs).toFixed(1)} blocks/s`);
-  console.log(
-    `          lake sink (store → Parquet)         ${rate(sinkMs).toFixed(1)} blocks/s   ratio ${(exportMs / sinkMs).toFixed(2)}× baseline speed (${rows} blocks)`,
-  );
+  for (const [what, ms] of [
+    ["lake sink into a folder", dirMs],
+    ["lake sink into S3 (versitygw)", s3Ms],
+  ] as const)
+    console.log(
+      `          ${what.padEnd(33)} ${rate(ms).toFixed(1)} blocks/s   ratio ${(exportMs / ms).toFixed(2)}× baseline speed`,
+    );
 } finally {
   await anvil.kill();
   rmSync(work, { recursive: true, force: true });

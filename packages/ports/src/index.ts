@@ -1,4 +1,6 @@
 export * from "./bus.ts";
+export * from "./holdings.ts";
+export * from "./lease.ts";
 export * from "./meta-store.ts";
 export * from "./page-cursor.ts";
 export * from "./store.ts";

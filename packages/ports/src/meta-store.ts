@@ -1,3 +1,5 @@
+import type { LeaseStore } from "./lease.ts";
+
 export interface User {
   id: string;
   email: string;
@@ -118,10 +120,10 @@ export class QuotaExceededError extends Error {
 }
 
 /**
- * Accounts and per-user data. Every per-user read or write takes the owner's id, so one user can never reach
+ * Accounts and per-user data, and the leases that elect one active instance among replicas (ingest's leader). Every per-user read or write takes the owner's id, so one user can never reach
  * another's rows through this interface, whatever ids they guess.
  */
-export interface MetaStore {
+export interface MetaStore extends LeaseStore {
   migrate(): Promise<void>;
 
   /** Throws DuplicateError when the e-mail (compared case-insensitively) is taken. */

@@ -20,8 +20,10 @@ import type {
   TokenTransfer,
   Transaction,
   UtcDay,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
+import type { TokenHolding } from "./holdings.ts";
 
 /** A block with everything derived from it; written as one unit so a reader never sees half a block. */
 export interface IndexedBlock {
@@ -33,6 +35,8 @@ export interface IndexedBlock {
   tokenTransfers: TokenTransfer[];
   approvals: Approval[];
   wethEvents: WethEvent[];
+  /** ERC-4626 Deposit/Withdraw events; absent reads as none (blocks built before vaults were decoded). */
+  vaultEvents?: VaultEvent[];
   swaps: Swap[];
   contractCreations: ContractCreation[];
   /** Call frames inside the transactions (depth ≥ 1), from the call traces; empty until the block is traced. */
@@ -125,9 +129,9 @@ export interface Store {
   /** Stored heights from `from` up, ascending, at most `limit`: what the status's "complete below" is read from. */
   getHeights(from: number, limit: number): Promise<StoredHeight[]>;
   /**
-   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH events, swaps,
-   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment. Idempotent; unknown hashes are
-   * a no-op.
+   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH and vault events, swaps,
+   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment, and takes
+   * its transfers off the holdings. Idempotent; unknown hashes are a no-op.
    */
   rollbackBlock(ref: BlockRef): Promise<void>;
 
@@ -153,6 +157,11 @@ export interface Store {
    * newest first.
    */
   getAddressSwaps(address: string, page: PageQuery): Promise<Page<Swap>>;
+  /**
+   * ERC-4626 vault events where the address is the owner of the shares, the sender or the receiver (each event
+   * once), newest first (block number, log index descending): what a staker's positions are summed from.
+   */
+  getAddressVaultEvents(address: string, page: PageQuery): Promise<Page<VaultEvent>>;
   /** The creation of a contract address, or null if none stored (an EOA, or created before the indexed range). */
   getContractCreation(address: string): Promise<ContractCreation | null>;
 
@@ -171,6 +180,12 @@ export interface Store {
 
   /** The newest snapshot of each asset a watched address holds or held (NATIVE_ASSET for ETH), by token. */
   getAddressBalances(address: string): Promise<BalanceSnapshot[]>;
+  /**
+   * What any address holds by the stored transfers (ERC-20 per token, ERC-721/1155 per token id), kept by the
+   * store as blocks are written, replaced and rolled back; zero holdings are absent. Ordered by token, then token
+   * id (numerically), at most `limit` (1 to 10,000: MAX_HOLDINGS_READ).
+   */
+  getAddressHoldings(address: string, limit: number): Promise<TokenHolding[]>;
 
   /** Per-day aggregates merged from the stored blocks' BlockStats, for days in [fromDay, toDay], ascending. */
   getDailyStats(fromDay: UtcDay, toDay: UtcDay): Promise<DailyStats[]>;

@@ -41,6 +41,12 @@ export interface CallOptions {
   avoid?: string;
   /** Only endpoints that have not turned this feature off (see featureOff). */
   feature?: string;
+  /**
+   * Per-attempt timeout of a call that is slow by nature (tracing a block re-executes it), instead of the pool's.
+   * Its latency says nothing about the node's health: it neither shrinks the endpoint's concurrency nor counts
+   * as the endpoint's latency. Asking again early would only make the node run the work twice.
+   */
+  timeoutMs?: number;
 }
 
 export interface BatchOptions extends CallOptions {
@@ -208,31 +214,37 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
       ep.waiting.shift()?.();
   };
 
-  const rawBatch = async (ep: Endpoint, calls: RpcCall[]): Promise<RpcOutcome[]> => {
+  /** `slowCallTimeoutMs`: a call slow by nature (see CallOptions.timeoutMs); undefined for ordinary calls. */
+  const rawBatch = async (
+    ep: Endpoint,
+    calls: RpcCall[],
+    slowCallTimeoutMs?: number,
+  ): Promise<RpcOutcome[]> => {
     await ep.bucket.take(calls.length);
     await acquire(ep);
     metrics.requests.inc({ endpoint: ep.label }, calls.length);
     const started = performance.now();
     let ok = false;
     try {
-      const out = await postBatch(ep.url, calls, timeoutMs, closing.signal);
+      const out = await postBatch(ep.url, calls, slowCallTimeoutMs ?? timeoutMs, closing.signal);
       ok = true;
       return out;
     } finally {
       const ms = performance.now() - started;
       // a batch's latency grows with its size: judge it per call, so big batches do not read as a slow node
-      if (ok) ep.concurrency.onSuccess(ms / Math.max(1, Math.sqrt(calls.length)));
+      const judged = slowCallTimeoutMs === undefined ? ms / Math.max(1, Math.sqrt(calls.length)) : 0;
+      if (ok) ep.concurrency.onSuccess(judged);
       metrics.concurrency.set({ endpoint: ep.label }, ep.concurrency.limit);
       release(ep);
-      ep.latencyMs = ep.latencyMs * 0.8 + ms * 0.2;
+      if (slowCallTimeoutMs === undefined) ep.latencyMs = ep.latencyMs * 0.8 + ms * 0.2;
       metrics.latency.observe({ endpoint: ep.label }, ms / 1000);
     }
   };
 
-  const client = (ep: Endpoint): EndpointClient => {
+  const client = (ep: Endpoint, slowCallTimeoutMs?: number): EndpointClient => {
     const batch = async (calls: RpcCall[]): Promise<RpcOutcome[]> => {
       try {
-        const out = await rawBatch(ep, calls);
+        const out = await rawBatch(ep, calls, slowCallTimeoutMs);
         const tooLarge = out.find((o) => !o.ok && classifyError(o.error) === "split");
         if (tooLarge && calls.length > 1) throw (tooLarge as { error: Error }).error;
         for (const o of out)
@@ -289,7 +301,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
         // Unhealthy endpoints are tried only when every healthy one failed in this round.
         if (!ep.healthy && candidates.slice(0, i).some((e) => e.healthy) && round === 0) continue;
         try {
-          const result = await fn(client(ep));
+          const result = await fn(client(ep, opts.timeoutMs));
           ep.consecutiveFailures = 0;
           lastServed = ep;
           return result;

@@ -2,6 +2,45 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 describe("loadConfig", () => {
+  it("reads the leader lease as a duration, off, or refuses it naming the variable", () => {
+    expect(loadConfig({}).CHAINLOG_LEADER_LEASE).toBe(15_000);
+    expect(loadConfig({ CHAINLOG_LEADER_LEASE: "3s" }).CHAINLOG_LEADER_LEASE).toBe(3_000);
+    expect(loadConfig({ CHAINLOG_LEADER_LEASE: "1500ms" }).CHAINLOG_LEADER_LEASE).toBe(1_500);
+    expect(loadConfig({ CHAINLOG_LEADER_LEASE: "1m" }).CHAINLOG_LEADER_LEASE).toBe(60_000);
+    expect(loadConfig({ CHAINLOG_LEADER_LEASE: "off" }).CHAINLOG_LEADER_LEASE).toBe(0);
+    for (const bad of ["15", "chainlog-ingest-leader", "500ms", "11m"])
+      expect(() => loadConfig({ CHAINLOG_LEADER_LEASE: bad }), bad).toThrow(/CHAINLOG_LEADER_LEASE/);
+    const pod = loadConfig({ POD_NAME: "ingest-7d9f", POD_NAMESPACE: "chainlog" });
+    expect([pod.POD_NAMESPACE, pod.POD_NAME]).toEqual(["chainlog", "ingest-7d9f"]);
+  });
+
+  it("maps the auth modes the infra sets, and refuses incomplete ones", () => {
+    expect(loadConfig({}).KAFKA_AUTH).toBe("none");
+    expect(loadConfig({ KAFKA_AUTH: "aws-msk-iam", AWS_REGION: "eu-west-1" }).KAFKA_AUTH).toBe("aws-msk-iam");
+    expect(() => loadConfig({ KAFKA_AUTH: "scram" })).toThrow(/KAFKA_AUTH/);
+    expect(() => loadConfig({ AWS_REGION: "Europe" })).toThrow(/AWS_REGION/);
+    expect(loadConfig({}).CASSANDRA_AUTH).toBe("none");
+    expect(loadConfig({ CASSANDRA_USERNAME: "chainlog", CASSANDRA_PASSWORD: "s" }).CASSANDRA_AUTH).toBe(
+      "password",
+    );
+    expect(loadConfig({ CASSANDRA_AUTH: "aws-sigv4", AWS_REGION: "us-east-1" }).CASSANDRA_AUTH).toBe(
+      "aws-sigv4",
+    );
+    expect(() => loadConfig({ CASSANDRA_AUTH: "password", CASSANDRA_USERNAME: "chainlog" })).toThrow(
+      /CASSANDRA_PASSWORD/,
+    );
+    expect(loadConfig({ CHAINLOG_EXPORT_BUCKET: "chainlog-prod-exports" }).CHAINLOG_EXPORT_BUCKET).toBe(
+      "chainlog-prod-exports",
+    );
+    expect(() => loadConfig({ CHAINLOG_EXPORT_BUCKET: "s3://x" })).toThrow(/CHAINLOG_EXPORT_BUCKET/);
+  });
+
+  it("puts the metadata store where CHAINLOG_MODE says, unless CHAINLOG_METASTORE does", () => {
+    expect(loadConfig({}).CHAINLOG_METASTORE).toBe("embedded");
+    expect(loadConfig({ CHAINLOG_MODE: "cluster" }).CHAINLOG_METASTORE).toBe("mongodb");
+    expect(loadConfig({ CHAINLOG_METASTORE: "mongodb" }).CHAINLOG_METASTORE).toBe("mongodb");
+  });
+
   it("defaults to the embedded mode with documented ports", () => {
     const c = loadConfig({});
     expect(c.CHAINLOG_MODE).toBe("embedded");

@@ -23,6 +23,28 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "15s", "500ms", "1m" → milliseconds; "off" → 0 (no leader election). */
+export function parseLeaseDuration(value: string): number {
+  if (value.trim() === "off") return 0;
+  const m = /^(\d+)\s*(ms|s|m)$/.exec(value.trim());
+  if (!m) throw new ConfigError(`must be a duration like 15s, 500ms or 1m, or off; got "${value}"`);
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
+}
+
+const leaseDuration = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return parseLeaseDuration(v);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  })
+  .refine((ms) => ms === 0 || (ms >= 1000 && ms <= 600_000), { error: "must be off or between 1s and 10m" });
+
 /**
  * Every environment variable Chainlog reads, with its default. The README's configuration reference is this
  * table; keep them in step.
@@ -63,8 +85,10 @@ export const ConfigSchema = z.object({
   PROCESSOR_TRACES: z.enum(["auto", "on", "off"]).default("auto"),
   /** debug_traceBlockByHash requests in flight (one block each). */
   PROCESSOR_TRACE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  /** One enrichment RPC request (eth_call, eth_getBalance, traces). */
+  /** One enrichment RPC request (eth_call, eth_getBalance). */
   PROCESSOR_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** One block's trace: the node re-executes the block, so it gets longer than other calls before it is asked again. */
+  PROCESSOR_TRACE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** How long a transient failure of an enrichment read is retried before that part is marked failed. */
   PROCESSOR_ENRICH_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How often the processor re-reads the watchlists' addresses from the metadata store. */
@@ -80,15 +104,23 @@ export const ConfigSchema = z.object({
   WETH_ADDRESS: address.optional(),
   /** Stablecoins taken as 1 USD for DEX prices. Default on mainnet: USDC, USDT, DAI. */
   STABLECOIN_ADDRESSES: addressList.optional(),
-  /** Who reports the processor's status (Kubernetes sets it); default hostname:pid. */
+  /** Who reports the processor's status, and who holds ingest's leader lease (Kubernetes sets it); default hostname. */
   POD_NAME: z.string().max(200).optional(),
+  /** With POD_NAME, names a lease holder across namespaces sharing one metadata store. */
+  POD_NAMESPACE: z.string().max(63).optional(),
+  /**
+   * How long ingest's leader lease lasts without a renewal: the longest a dead leader's standby waits before it
+   * takes over (renewed every third of it). Every ingest replica of a chain competes for it; only the holder
+   * publishes. off: no election (only ever one ingest).
+   */
+  CHAINLOG_LEADER_LEASE: leaseDuration.default(15_000),
 
   /** Whether `chainlog start` runs the lake sink. */
   LAKE: z
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
-  /** The lake folder; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
+  /** The lake folder, or s3://bucket/prefix; default <CHAINLOG_DATA_DIR>/lake (see lakeDir). */
   LAKE_DIR: z.string().min(1).optional(),
   /**
    * A block is final, and goes into the lake, once this many stored blocks follow it, each the child of the one before. 64 ≈ two epochs
@@ -122,15 +154,46 @@ export const ConfigSchema = z.object({
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
   MONGODB_URL: z.string().default("mongodb://127.0.0.1:27017/chainlog"),
+  /**
+   * Where the metadata store (accounts, jobs, leases) lives; default follows CHAINLOG_MODE (embedded: meta.db in
+   * the data directory, cluster: MONGODB_URL). mongodb with the embedded bus and store lets processes on several
+   * hosts share accounts and ingest's leader lease.
+   */
+  CHAINLOG_METASTORE: z.enum(["embedded", "mongodb"]).optional(),
+  /**
+   * aws-msk-iam: SASL OAUTHBEARER over TLS with tokens from aws-msk-iam-sasl-signer-js, signed with the pod's
+   * AWS credentials (IRSA) in AWS_REGION. Default none (plaintext, as the local and in-cluster Kafka run).
+   */
+  KAFKA_AUTH: z.enum(["none", "aws-msk-iam"]).default("none"),
+  /**
+   * password: CASSANDRA_USERNAME/CASSANDRA_PASSWORD (the default when a username is set). aws-sigv4: Amazon
+   * Keyspaces with the pod's AWS credentials in AWS_REGION, over TLS. none: no authentication.
+   */
+  CASSANDRA_AUTH: z.enum(["none", "password", "aws-sigv4"]).optional(),
+  /** The AWS region of MSK IAM, Keyspaces SigV4 and the export bucket (the AWS SDK's own default chain otherwise). */
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "expected an AWS region like eu-west-1")
+    .optional(),
+  /** query-api's export results go to this S3 bucket (under exports/<user>/<job>/) instead of the metadata store. */
+  CHAINLOG_EXPORT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
+    .optional(),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, "BUS_PARTITIONS"> & {
+export type Config = Omit<
+  z.infer<typeof ConfigSchema>,
+  "BUS_PARTITIONS" | "CASSANDRA_AUTH" | "CHAINLOG_METASTORE"
+> & {
   BUS_PARTITIONS: number;
+  CASSANDRA_AUTH: "none" | "password" | "aws-sigv4";
+  CHAINLOG_METASTORE: "embedded" | "mongodb";
   /** Absolute data directory of the embedded adapters. */
   dataDir: string;
   /** Every configured RPC endpoint (ETH_RPC_URLS, else ETH_RPC_URL), raw as given. */
   rpcUrls: string[];
-  /** Absolute lake folder: LAKE_DIR, else <dataDir>/lake. */
+  /** The lake: LAKE_DIR's s3://bucket/prefix as given, else its absolute folder (default <dataDir>/lake). */
   lakeDir: string;
 };
 
@@ -152,6 +215,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .map((s) => s.trim())
     .filter(Boolean);
   const BUS_PARTITIONS = c.BUS_PARTITIONS ?? (c.CHAINLOG_MODE === "cluster" ? 8 : 1);
+  const CASSANDRA_AUTH = c.CASSANDRA_AUTH ?? (c.CASSANDRA_USERNAME ? "password" : "none");
+  if (CASSANDRA_AUTH === "password" && !(c.CASSANDRA_USERNAME && c.CASSANDRA_PASSWORD))
+    throw new ConfigError("CASSANDRA_AUTH=password needs CASSANDRA_USERNAME and CASSANDRA_PASSWORD");
+  const CHAINLOG_METASTORE = c.CHAINLOG_METASTORE ?? (c.CHAINLOG_MODE === "cluster" ? "mongodb" : "embedded");
   const dataDir = resolve(c.CHAINLOG_DATA_DIR);
-  return { ...c, BUS_PARTITIONS, dataDir, rpcUrls, lakeDir: resolve(c.LAKE_DIR ?? `${dataDir}/lake`) };
+  const lakeDir =
+    c.LAKE_DIR && /^s3:\/\//i.test(c.LAKE_DIR) ? c.LAKE_DIR : resolve(c.LAKE_DIR ?? `${dataDir}/lake`);
+  return { ...c, BUS_PARTITIONS, CASSANDRA_AUTH, CHAINLOG_METASTORE, dataDir, rpcUrls, lakeDir };
 }

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { CassandraAuth } from "@chainlog/cassandra-store";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
-import type { Config } from "./config.ts";
+import { type Config, ConfigError } from "./config.ts";
 
 /*
  * Adapters are imported lazily: an embedded process never loads kafkajs or cassandra-driver, nor a cluster one
@@ -15,6 +16,26 @@ export function embeddedPath(config: Config, file: string): string {
   return join(config.dataDir, file);
 }
 
+export function requireRegion(config: Config, what: string): string {
+  if (!config.AWS_REGION) throw new ConfigError(`${what} needs AWS_REGION`);
+  return config.AWS_REGION;
+}
+
+export function cassandraAuth(config: Config): CassandraAuth {
+  switch (config.CASSANDRA_AUTH) {
+    case "password":
+      return {
+        mechanism: "password",
+        username: config.CASSANDRA_USERNAME ?? "",
+        password: config.CASSANDRA_PASSWORD ?? "",
+      };
+    case "aws-sigv4":
+      return { mechanism: "aws-sigv4", region: requireRegion(config, "CASSANDRA_AUTH=aws-sigv4") };
+    default:
+      return { mechanism: "none" };
+  }
+}
+
 export async function openBus(config: Config): Promise<Bus> {
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
@@ -26,6 +47,10 @@ export async function openBus(config: Config): Promise<Bus> {
     clientId: config.KAFKA_CLIENT_ID,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    auth:
+      config.KAFKA_AUTH === "aws-msk-iam"
+        ? { mechanism: "aws-msk-iam", region: requireRegion(config, "KAFKA_AUTH=aws-msk-iam") }
+        : { mechanism: "none" },
   });
 }
 
@@ -41,8 +66,7 @@ export async function openStore(config: Config): Promise<Store> {
       localDataCenter: config.CASSANDRA_LOCAL_DC,
       keyspace: config.CASSANDRA_KEYSPACE,
       replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
-      username: config.CASSANDRA_USERNAME,
-      password: config.CASSANDRA_PASSWORD,
+      auth: cassandraAuth(config),
     });
   }
   await store.migrate();
@@ -51,7 +75,7 @@ export async function openStore(config: Config): Promise<Store> {
 
 export async function openMetaStore(config: Config): Promise<MetaStore> {
   let meta: MetaStore;
-  if (config.CHAINLOG_MODE === "embedded") {
+  if (config.CHAINLOG_METASTORE === "embedded") {
     const m = await import("@chainlog/embedded");
     meta = await m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") });
   } else {

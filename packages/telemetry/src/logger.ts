@@ -22,15 +22,23 @@ const REDACT = [
   "*.secret",
 ];
 
-/** One JSON object per line on stdout, with the service name on every line. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+/**
+ * One JSON object per line on stdout (or `destination`), with the service name on every line. An error logged
+ * as `err` prints its cause chain: pino's serializer joins the causes' messages and stacks.
+ */
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? "info",
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: "[redacted]" },
     formatters: { level: (label) => ({ level: label }) },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Strips credentials from a URL before it is logged or shown (RPC URLs often carry API keys). */

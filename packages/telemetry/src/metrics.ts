@@ -9,3 +9,17 @@ export function createMetricsRegistry(service: string): Registry {
   collectDefaultMetrics({ register: registry, prefix: "chainlog_" });
   return registry;
 }
+
+/**
+ * The metric registered under `config.name`, or a new one: several servers in one process (tests, the
+ * launcher) share a registry, and prom-client refuses a second metric of the same name.
+ */
+export function registeredMetric<M, C extends { name: string }>(
+  registry: Registry,
+  Kind: new (config: C & { registers: Registry[] }) => M,
+  config: C,
+): M {
+  return (
+    (registry.getSingleMetric(config.name) as M | undefined) ?? new Kind({ ...config, registers: [registry] })
+  );
+}

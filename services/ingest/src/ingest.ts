@@ -37,7 +37,9 @@ export interface IngestOptions {
   /**
    * While catching up, the cursor is saved at most this often (and always at the end of a range, after a
    * rollback and on stop): each save is a durable write the processor's store writes wait behind. A crash
-   * replays at most this much onto the bus, which its consumers apply idempotently. Default 1000 ms.
+   * replays at most this much onto the bus, which its consumers apply idempotently. Default 5000 ms: the cursor
+   * lives in the store, so each save waits for the processor's write transaction to end, with ingest's event loop
+   * (and the fetches in flight) held meanwhile.
    */
   cursorIntervalMs?: number;
   /** Blocks already fetched in order are published together, up to this many per publish. Default 200. */
@@ -68,7 +70,7 @@ export function createIngest(options: IngestOptions) {
   let blockedBy: string | null = null;
   let lastFinalityCheck = 0;
   let lastCursorSave = 0;
-  const cursorIntervalMs = options.cursorIntervalMs ?? 1000;
+  const cursorIntervalMs = options.cursorIntervalMs ?? 5000;
   const maxPerPublish = options.maxBlocksPerPublish ?? 200;
   let wake: (() => void) | undefined;
   options.onHeadSignal?.(() => wake?.());

@@ -1,11 +1,14 @@
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openStore, parseEndpoints } from "@chainlog/runtime-config";
+import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
 import { startHttpServer } from "./http-server.ts";
 import { createIngest } from "./ingest.ts";
 import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
+import { fenceCursor, fenceSink } from "./leader/fence.ts";
+import { createLeaderElection, leaderHolderId, leaderLeaseName } from "./leader/leader-election.ts";
+import { createLeaderMetrics, createLeaderRunner } from "./leader/run-as-leader.ts";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor } from "./publish/cursor-store.ts";
 import { createStatusReporter } from "./status/report-status.ts";
@@ -46,33 +49,62 @@ async function main() {
   const store = await openStore(config);
   onShutdown("store", () => store.close());
 
-  const ingest = createIngest({
-    pool,
-    sink: createBusSink(bus),
-    cursor: createStoreCursor(store, nodeChainId),
-    chainId: nodeChainId,
-    logger,
-    metrics: createIngestMetrics(registry),
-    reorgDepth: env.REORG_DEPTH,
-    maxLag: env.MAX_LAG,
-    from: env.INGEST_FROM,
-    to: env.INGEST_TO,
-    sinceSeconds: env.INGEST_SINCE,
-    blocksPerBatch: env.INGEST_BATCH_BLOCKS,
-    pollIntervalMs: env.INGEST_POLL_MS,
-    stuckAfterMs: env.INGEST_STUCK_AFTER_S * 1000,
-    onHeadSignal: (wake) => {
-      const wsUrl = process.env.ETH_WS_URL;
-      if (!wsUrl) return;
-      const unwatch = watchHeads(wsUrl, logger, wake);
-      onShutdown("newHeads", () => unwatch());
-    },
-  });
+  // Replicas elect one publisher through a lease in the metadata store (CHAINLOG_LEADER_LEASE; off: no election).
+  let election: ReturnType<typeof createLeaderElection> | null = null;
+  const leaderMetrics = createLeaderMetrics(registry);
+  if (config.CHAINLOG_LEADER_LEASE > 0) {
+    const meta = await openMetaStore(config);
+    onShutdown("metastore", () => meta.close());
+    election = createLeaderElection({
+      leases: meta,
+      name: leaderLeaseName(nodeChainId),
+      holder: leaderHolderId(config),
+      ttlMs: config.CHAINLOG_LEADER_LEASE,
+      logger: logger.child({ component: "leader" }),
+      onChange: (leader, token) => {
+        leaderMetrics.leader.set(leader ? 1 : 0);
+        leaderMetrics.token.set(token);
+        if (leader) leaderMetrics.terms.inc();
+      },
+    });
+  }
+  const metrics = createIngestMetrics(registry);
+  // One newHeads subscription for the process; it wakes whichever term's ingest registered last.
+  let wakeIngest: (() => void) | undefined;
+  const wsUrl = process.env.ETH_WS_URL;
+  if (wsUrl) {
+    const unwatch = watchHeads(wsUrl, logger, () => wakeIngest?.());
+    onShutdown("newHeads", () => unwatch());
+  }
+  const cursor = createStoreCursor(store, nodeChainId);
+  const ingestFor = (term: { token: number; assertHeld(): void } | null) =>
+    createIngest({
+      pool,
+      sink: term ? fenceSink(createBusSink(bus, Topics.blocks, term.token), term) : createBusSink(bus),
+      cursor: term ? fenceCursor(cursor, term) : cursor,
+      chainId: nodeChainId,
+      logger,
+      metrics,
+      reorgDepth: env.REORG_DEPTH,
+      maxLag: env.MAX_LAG,
+      from: env.INGEST_FROM,
+      to: env.INGEST_TO,
+      sinceSeconds: env.INGEST_SINCE,
+      blocksPerBatch: env.INGEST_BATCH_BLOCKS,
+      pollIntervalMs: env.INGEST_POLL_MS,
+      stuckAfterMs: env.INGEST_STUCK_AFTER_S * 1000,
+      onHeadSignal: (wake) => {
+        wakeIngest = wake;
+      },
+    });
+  const runner = createLeaderRunner({ election, ingestFor, logger });
+  // A standby's status shows its endpoints' health through an ingest that never runs.
+  const idle = ingestFor(null);
   const server = await startHttpServer({
     port: config.INGEST_HTTP_PORT,
     host: env.INGEST_HTTP_HOST,
     registry,
-    health: ingest,
+    health: runner.health,
   });
   onShutdown("http", () => new Promise<void>((r) => server.close(() => r())));
   logger.info({ port: config.INGEST_HTTP_PORT }, "health and metrics listening");
@@ -80,7 +112,8 @@ async function main() {
   // Every 5 s into the store, for /v1/status; stopped before the store closes.
   const reporter = createStatusReporter({
     store,
-    ingest,
+    ingest: { status: () => (runner.current() ?? idle).status() },
+    isLeader: () => runner.current() !== null,
     pool,
     logger: logger.child({ component: "status" }),
   });
@@ -90,7 +123,7 @@ async function main() {
   // Registered last, so it stops first: the batch in flight is published and the cursor saved before the
   // bus and store close.
   const abort = new AbortController();
-  const running = ingest.run(abort.signal);
+  const running = runner.run(abort.signal);
   onShutdown("ingest", async () => {
     abort.abort();
     // fetches in flight end at once (nothing of theirs was published; they are fetched again after a restart),

@@ -94,6 +94,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     m.events.inc({ kind: "token_transfer" }, indexed.tokenTransfers.length);
     m.events.inc({ kind: "approval" }, indexed.approvals.length);
     m.events.inc({ kind: "weth" }, indexed.wethEvents.length);
+    m.events.inc({ kind: "vault" }, indexed.vaultEvents?.length ?? 0);
     m.events.inc({ kind: "swap" }, indexed.swaps.length);
     m.events.inc({ kind: "sync" }, syncs);
     m.events.inc({ kind: "contract_creation" }, indexed.contractCreations.length);

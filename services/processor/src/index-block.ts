@@ -25,6 +25,7 @@ export function indexBlock(env: BlockEnvelope): IndexedEnvelope {
       tokenTransfers: decoded.tokenTransfers,
       approvals: decoded.approvals,
       wethEvents: decoded.wethEvents,
+      vaultEvents: decoded.vaultEvents,
       swaps: enrichSwaps(decoded.swaps, from, new Map()),
       contractCreations: decodeContractCreations(env.receipts),
       internalTransactions: [],

@@ -1,7 +1,8 @@
 /**
  * query-api under autocannon, loopback only, on the embedded store and on Cassandra (a private single node from
- * @chainlog/engines): tx-by-hash, address-page, the Etherscan-compatible txlist/tokentx pages and any address's
- * balances (tokens from indexed transfers: no node here) next to a bare route of the same server (GET /bench/noop,
+ * @chainlog/engines): tx-by-hash, address-page, the Etherscan-compatible txlist/tokentx pages (one hot page, which
+ * the answer cache serves, and "uncached": a distinct endblock per request, so every answer is built) and any
+ * address's balances (tokens from the store's holdings: no node here) next to a bare route of the same server (GET /bench/noop,
  * registered only here) as the ceiling. Each server runs in a child process so the load generator does not steal
  * its event loop; both stores are seeded with the same blocks.
  *
@@ -190,9 +191,12 @@ async function benchStore(
       `/api?module=account&action=${action}&address=${ready.hotAddress}&page=1&offset=25&sort=desc`;
     const txlist = etherscan("txlist");
     const tokentx = etherscan("tokentx");
+    // endblock above every block: the same rows, another cache key each time
+    let miss = 0;
+    const uncached = (p: () => string) => () => `${p()}&endblock=${BLOCKS + (miss++ % 1_000_000_000)}`;
     const balances = () => `/v1/address/${ready.hotAddress}/balances`;
     // An Etherscan refusal is HTTP 200 too: make sure these rows measure real answers.
-    for (const p of [txlist, tokentx]) {
+    for (const p of [txlist, tokentx, uncached(txlist), uncached(tokentx)]) {
       const body = (await (await fetch(`${ready.url}${p()}`)).json()) as {
         status: string;
         result: unknown[];
@@ -200,7 +204,16 @@ async function benchStore(
       if (body.status !== "1" || body.result.length !== 25) throw new Error(`${p()} answered ${body.status}`);
     }
     // Warm-up so JIT, prepared statements and page caches are hot for every route.
-    for (const p of [noop, randomTx, addressPage, txlist, tokentx, balances])
+    for (const p of [
+      noop,
+      randomTx,
+      addressPage,
+      txlist,
+      tokentx,
+      balances,
+      uncached(txlist),
+      uncached(tokentx),
+    ])
       await load(serverCpu, ready.url, p, { ...opts, duration: 2, rate: undefined });
     // Interleaved rounds, median per row: the machine is shared, and a burst of someone else's work then spoils
     // one round of every route instead of all rounds of one route (which would skew the ratios).
@@ -214,9 +227,13 @@ async function benchStore(
       ["api txlist (25)", txlist, undefined],
       ["api tokentx (25)", tokentx, undefined],
       ["balances", balances, undefined],
+      ["api txlist uncached", uncached(txlist), undefined],
+      ["api tokentx uncached", uncached(tokentx), undefined],
       [`api txlist @${opts.rate}/s`, txlist, opts.rate],
       [`api tokentx @${opts.rate}/s`, tokentx, opts.rate],
       [`balances @${opts.rate}/s`, balances, opts.rate],
+      [`api txlist uncached @${opts.rate}/s`, uncached(txlist), opts.rate],
+      [`api tokentx uncached @${opts.rate}/s`, uncached(tokentx), opts.rate],
     ];
     const rounds = plan.map(() => [] as Omit<Figures, "store" | "name">[]);
     for (let round = 0; round < opts.rounds; round++)
@@ -309,13 +326,13 @@ async function main() {
       "(server CPU is the API process only; Cassandra's own JVM is not in it)\n",
   );
   console.log(
-    "store      route                      req/s   p50 ms   p99 ms   req/s ÷ noop   server CPU µs/req (÷ noop)   errors/non-2xx",
+    "store      route                              req/s   p50 ms   p99 ms   req/s ÷ noop   server CPU µs/req (÷ noop)   errors/non-2xx",
   );
   for (const r of rows) {
     // Each store's own noop row is its ceiling: same server, same moment of the machine's load.
     const ceiling = rows.find((c) => c.store === r.store)!;
     console.log(
-      `${r.store.padEnd(10)} ${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)}   ${(r.rps / ceiling.rps).toFixed(2).padStart(12)}   ${r.cpuUs.toFixed(0).padStart(8)} (${(r.cpuUs / ceiling.cpuUs).toFixed(2)})             ${r.errors}/${r.non2xx}`,
+      `${r.store.padEnd(10)} ${r.name.padEnd(32)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)}   ${(r.rps / ceiling.rps).toFixed(2).padStart(12)}   ${r.cpuUs.toFixed(0).padStart(8)} (${(r.cpuUs / ceiling.cpuUs).toFixed(2)})             ${r.errors}/${r.non2xx}`,
     );
   }
   const bad = rows.filter((r) => r.errors > 0 || r.non2xx > 0);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, openApiHarness } from "./test-support/api-harness.ts";
+import { type ApiHarness, openApiHarness, signUpUser } from "./test-support/api-harness.ts";
 import { M, MARKET_TOKENS, marketChain } from "./test-support/market-chain.ts";
 
 /*
@@ -15,12 +15,7 @@ beforeAll(async () => {
   // Blocks with swaps, prices, balances, approvals and creations, so every route reaches real rows.
   h = await openApiHarness({ blocks: marketChain(4) });
   await h.store.upsertTokens(MARKET_TOKENS);
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/auth/signup",
-    payload: { email: "hostile@example.com", password: "long enough password" },
-  });
-  cookie = String(res.headers["set-cookie"]).split(";")[0]!;
+  ({ cookie } = await signUpUser(h.app, "hostile@example.com"));
 });
 afterAll(async () => h?.close());
 

@@ -1,6 +1,9 @@
+import { join } from "node:path";
+import { createModelTables } from "@chainlog/lake";
 import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
 import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
+import { createExportBucket } from "./jobs/export-bucket.ts";
 import { createExportWorker } from "./jobs/export-worker.ts";
 import { createApiServer } from "./server.ts";
 import { settingsFromEnv } from "./settings.ts";
@@ -38,10 +41,17 @@ async function main(): Promise<void> {
       logger,
       maxResultBytesPerUser: settings.quotas.resultBytes,
       resultTtlMs: settings.jobResultTtlMs,
+      ...(config.CHAINLOG_EXPORT_BUCKET ? { bucket: createExportBucket(config.CHAINLOG_EXPORT_BUCKET) } : {}),
     });
     worker.start();
     shutdown.onShutdown("export-worker", () => worker.stop());
   }
+
+  // the models built beside a local lake; an S3 lake's models are Athena's
+  const lakeModels = /^s3:\/\//i.test(config.lakeDir)
+    ? null
+    : createModelTables(join(config.lakeDir, "models"));
+  shutdown.onShutdown("lake-models", async () => lakeModels?.close());
 
   const app = await createApiServer({
     store,
@@ -50,6 +60,7 @@ async function main(): Promise<void> {
     rpc,
     logger,
     metrics,
+    lakeModels,
     config: { ...settings, busPartitions: config.BUS_PARTITIONS },
   });
   // Registered last so it runs first: stop accepting, drain in-flight requests, then close the ports.

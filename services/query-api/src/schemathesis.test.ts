@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, openApiHarness } from "./test-support/api-harness.ts";
+import { type ApiHarness, openApiHarness, signUpUser } from "./test-support/api-harness.ts";
 import { M, MARKET_TOKENS, marketChain } from "./test-support/market-chain.ts";
 
 /*
@@ -76,22 +76,13 @@ describe("the OpenAPI document is the server's contract (Schemathesis --checks a
     await h.store.upsertTokens(MARKET_TOKENS);
     await h.app.listen({ host: "127.0.0.1", port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`;
-    const signup = await h.app.inject({
-      method: "POST",
-      url: "/v1/auth/signup",
-      payload: { email: "fuzz@example.org", password: "a long enough password" },
+    const user = await signUpUser(h.app, "fuzz@example.org", {
+      // Not "account": its stateful phase finds the key's id in GET /v1/keys and revokes it, after which every
+      // request is a (correct) 401. Account routes still run, answering this key 403.
+      key: { name: "fuzz", scopes: ["read", "stream", "export"] },
     });
-    const cookie = String(signup.headers["set-cookie"]).split(";")[0]!;
-    key = (
-      await h.app.inject({
-        method: "POST",
-        url: "/v1/keys",
-        headers: { cookie },
-        // Not "account": its stateful phase finds the key's id in GET /v1/keys and revokes it, after which every
-        // request is a (correct) 401. Account routes still run, answering this key 403.
-        payload: { name: "fuzz", scopes: ["read", "stream", "export"] },
-      })
-    ).json().key;
+    const cookie = user.cookie;
+    key = user.key!;
     await h.app.inject({
       method: "POST",
       url: "/v1/watchlists",

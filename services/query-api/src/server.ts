@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import type { ModelTables } from "@chainlog/lake";
 import type { Bus, MetaStore, Store } from "@chainlog/ports";
 import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
@@ -33,6 +34,7 @@ import { registerBalanceRoutes } from "./routes/balances.ts";
 import { registerChainRoutes } from "./routes/chain.ts";
 import { registerEtherscanRoutes } from "./routes/etherscan.ts";
 import { registerJobRoutes } from "./routes/jobs.ts";
+import { registerLakeModelRoutes } from "./routes/lake-models.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerPortfolioRoutes } from "./routes/portfolio.ts";
 import { registerStatsRoutes } from "./routes/stats.ts";
@@ -58,6 +60,8 @@ export interface ApiServerDeps {
   logger: Logger;
   metrics: Registry;
   config?: Partial<ApiSettings>;
+  /** The built SQL model tables of a local lake (GET /v1/lake/models); none: an empty list. */
+  lakeModels?: ModelTables | null;
 }
 
 export type ApiServer = FastifyInstance & { liveFeed: LiveFeed | null };
@@ -84,11 +88,23 @@ function toApiError(error: FastifyError | Error): ApiError | null {
       "cursor_not_found",
       "no such position: use a nextCursor of this same query",
       "cursor",
+      undefined,
+      { cause: error },
     );
   if (error instanceof QuotaExceededError) return new QuotaError(error.quota, error.limit, error.used);
   const e = error as FastifyError;
   const code = e.code ? FRAMEWORK_ERRORS[e.code] : undefined;
-  if (code) return new ApiError(e.statusCode ?? 400, code, e.message.replace(/^FST_\w+:?\s*/, ""));
+  if (code)
+    return new ApiError(
+      e.statusCode ?? 400,
+      code,
+      e.message.replace(/^FST_\w+:?\s*/, ""),
+      undefined,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   // A JSON body that is not valid JSON (SyntaxError from the parser) or another 4xx from a plugin.
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500)
     return new ApiError(
@@ -258,6 +274,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   await app.register(async (scope) => registerTokenRoutes(scope, deps.store));
   await app.register(async (scope) => registerPortfolioRoutes(scope, deps.store));
   await app.register(async (scope) => registerStatsRoutes(scope, deps.store));
+  await app.register(async (scope) => registerLakeModelRoutes(scope, deps.lakeModels ?? null));
   await app.register(async (scope) =>
     registerBalanceRoutes(scope, {
       store: deps.store,

@@ -56,6 +56,10 @@ export interface ApiSettings {
   /** The wallet's node access: calls per user through POST /v1/rpc, and its largest request body. */
   relayRateLimit: RateLimit;
   relayBodyLimit: number;
+  /** Blocks on top of a wallet's transaction before the page calls it final (API_WALLET_CONFIRMATIONS). */
+  walletConfirmations: number;
+  /** E-mail → wallet lookups per user: an account must not be able to enumerate who uses Chainlog. */
+  walletLookupRateLimit: RateLimit;
   /**
    * The devnet faucet: it funds only on these chain ids (the node is asked), once per wallet, with `eth` ether
    * and `tokenUnits` whole units of each of `tokens` (devnet ERC-20s with an open mint).
@@ -98,6 +102,8 @@ export const defaultSettings: ApiSettings = {
   exportWorker: true,
   relayRateLimit: { perSecond: 10, burst: 100 },
   relayBodyLimit: 256 * 1024,
+  walletLookupRateLimit: { perSecond: 1 / 60, burst: 20 },
+  walletConfirmations: 12,
   faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
   swap: { pairs: [], router: null },
   balanceCacheMs: 2_000,
@@ -144,6 +150,9 @@ const SettingsEnv = z.object({
   API_RELAY_RPS: int(0).optional(),
   API_RELAY_BURST: int(1).optional(),
   API_RELAY_BODY_LIMIT: int(1024).optional(),
+  API_WALLET_LOOKUPS_PER_HOUR: int(0).optional(),
+  API_WALLET_CONFIRMATIONS: int(1).optional(),
+  API_WALLET_LOOKUP_BURST: int(1).optional(),
   API_FAUCET_CHAIN_IDS: z
     .string()
     .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, { error: "must be a comma-separated list of chain ids" })
@@ -249,6 +258,14 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       burst: e.API_RELAY_BURST ?? d.relayRateLimit.burst,
     },
     relayBodyLimit: e.API_RELAY_BODY_LIMIT ?? d.relayBodyLimit,
+    walletConfirmations: e.API_WALLET_CONFIRMATIONS ?? d.walletConfirmations,
+    walletLookupRateLimit: {
+      perSecond:
+        e.API_WALLET_LOOKUPS_PER_HOUR === undefined
+          ? d.walletLookupRateLimit.perSecond
+          : e.API_WALLET_LOOKUPS_PER_HOUR / 3600,
+      burst: e.API_WALLET_LOOKUP_BURST ?? d.walletLookupRateLimit.burst,
+    },
     faucet: {
       chainIds: e.API_FAUCET_CHAIN_IDS ? list(e.API_FAUCET_CHAIN_IDS).map(Number) : d.faucet.chainIds,
       eth: e.API_FAUCET_ETH ?? d.faucet.eth,

@@ -110,4 +110,27 @@ export const Migrations: Migration[] = [
          ${desc(["block_number", "tx_index", "position"])}`,
     ],
   },
+  {
+    version: 5,
+    name: "holdings: each block's net transfer change per (address, token, token id)",
+    statements: (ks) => [
+      // one row per block and holding, written and deleted with its block like every derived row (the height
+      // index finds it): no read-before-write, so concurrent writers, replays and reorgs stay exact, and a read
+      // sums one partition's rows. Token ids are 64 hex digits ('' for ERC-20) so they cluster numerically;
+      // deltas are signed decimals (Cassandra counters are 64-bit and not idempotent)
+      `CREATE TABLE IF NOT EXISTS ${ks}.holding_deltas (address text, token_address text, token_id text,
+         block_number bigint, standard text, delta text,
+         PRIMARY KEY ((address), token_address, token_id, block_number))`,
+    ],
+  },
+  {
+    version: 6,
+    name: "ERC-4626 vault events by party",
+    statements: (ks) => [
+      // one row per distinct party (owner, sender, receiver), like swaps: a staker's events read once each
+      `CREATE TABLE IF NOT EXISTS ${ks}.vault_events_by_address (address text, bucket bigint, block_number bigint,
+         log_index bigint, event text, PRIMARY KEY ((address, bucket), block_number, log_index))
+         ${desc(["block_number", "log_index"])}`,
+    ],
+  },
 ];

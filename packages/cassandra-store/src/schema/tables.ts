@@ -42,6 +42,11 @@ export const BlockTables = {
     data: ["transfer"],
   },
   swaps_by_address: { partition: 2, key: ["address", "bucket", "block_number", "log_index"], data: ["swap"] },
+  vault_events_by_address: {
+    partition: 2,
+    key: ["address", "bucket", "block_number", "log_index"],
+    data: ["event"],
+  },
   creations_by_address: { partition: 1, key: ["address", "block_number", "tx_index"], data: ["creation"] },
   internal_txs_by_tx: { partition: 1, key: ["tx_hash", "block_hash", "position"], data: ["itx"] },
   internal_txs_by_address: {
@@ -55,6 +60,11 @@ export const BlockTables = {
     data: ["point"],
   },
   balances: { partition: 2, key: ["address", "token_address", "block_number"], data: ["snapshot"] },
+  holding_deltas: {
+    partition: 1,
+    key: ["address", "token_address", "token_id", "block_number"],
+    data: ["standard", "delta"],
+  },
   block_stats_by_day: { partition: 1, key: ["day", "block_number"], data: ["stats"] },
   enrichment_by_number: { partition: 1, key: ["bucket", "number"], data: ["hash", "mark"] },
   enrichment_by_hash: { partition: 1, key: ["hash"], data: ["mark"] },

@@ -16,6 +16,7 @@ import {
   type TokenStandard,
   TokenTransfer,
   Transaction,
+  VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
 import type { IndexedBlock } from "../store.ts";
@@ -40,6 +41,9 @@ export const MAX_UINT256 = (2n ** 256n - 1n).toString();
 export const APPROVAL_TOPIC = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925";
 export const APPROVAL_FOR_ALL_TOPIC = "0x17307eab39ab6107e8899845ad3d59bd9653f200f220920489ca2b5937696c31";
 export const DEPOSIT_TOPIC = "0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c";
+/** ERC-4626 Deposit(address,address,uint256,uint256) and Withdraw(address,address,address,uint256,uint256). */
+export const VAULT_DEPOSIT_TOPIC = "0xdcbc1c05240f31ff3ad067ef1ee35ce4997762752e3a095284754544f4c709d7";
+export const VAULT_WITHDRAW_TOPIC = "0xfbde797d201c681b91056529119e0b02407c7bb96a4a2c75c01fc9667232c8db";
 export const WITHDRAWAL_TOPIC = "0x7fcf532c15f0a6db0bd6d0e038bea71d30d808c7d98cb3bf7268a95bf5081b65";
 export const SWAP_V2_TOPIC = "0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822";
 export const SWAP_V3_TOPIC = "0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67";
@@ -94,6 +98,19 @@ export interface WethSpec {
   value?: string;
 }
 
+export interface VaultSpec {
+  vault: string;
+  /** Whose shares are minted or burnt. */
+  owner: string;
+  kind?: "deposit" | "withdraw";
+  /** Default: the transaction's sender. */
+  sender?: string;
+  /** A withdraw's payee; default the owner. */
+  receiver?: string;
+  assets?: string;
+  shares?: string;
+}
+
 export interface BalanceSpec {
   address: string;
   /** Defaults to NATIVE_ASSET (ETH). */
@@ -115,6 +132,7 @@ export interface TxSpec {
   swaps?: SwapSpec[];
   approvals?: ApprovalSpec[];
   weth?: WethSpec[];
+  vault?: VaultSpec[];
   /** Contracts this transaction's calls created (CREATE/CREATE2 seen in a trace), by address. */
   traceCreations?: string[];
   /** Calls this transaction made, as its trace shows them (CREATE frames of traceCreations are added). */
@@ -176,6 +194,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
   const tokenTransfers: TokenTransfer[] = [];
   const approvals: Approval[] = [];
   const wethEvents: WethEvent[] = [];
+  const vaultEvents: VaultEvent[] = [];
   const swaps: Swap[] = [];
   const contractCreations: ContractCreation[] = [];
   const internalTransactions: InternalTransaction[] = [];
@@ -325,6 +344,37 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
         `0x${word(value)}`,
       );
       wethEvents.push(WethEvent.parse({ ...location, kind, token: w.token, account: w.account, value }));
+    }
+    for (const v of t.vault ?? []) {
+      const kind = v.kind ?? "deposit";
+      const sender = v.sender ?? t.from;
+      const receiver = kind === "withdraw" ? (v.receiver ?? v.owner) : null;
+      const assets = v.assets ?? "1000000000000000000";
+      const shares = v.shares ?? assets;
+      const location =
+        kind === "deposit"
+          ? at(
+              v.vault,
+              [VAULT_DEPOSIT_TOPIC, topicOf(sender), topicOf(v.owner)],
+              `0x${word(assets)}${word(shares)}`,
+            )
+          : at(
+              v.vault,
+              [VAULT_WITHDRAW_TOPIC, topicOf(sender), topicOf(receiver!), topicOf(v.owner)],
+              `0x${word(assets)}${word(shares)}`,
+            );
+      vaultEvents.push(
+        VaultEvent.parse({
+          ...location,
+          kind,
+          vault: v.vault,
+          sender,
+          owner: v.owner,
+          receiver,
+          assets,
+          shares,
+        }),
+      );
     }
     for (const sw of t.swaps ?? []) {
       const protocol = sw.protocol ?? "uniswap-v2";
@@ -524,6 +574,7 @@ export function buildBlock(spec: BlockSpec): IndexedBlock {
     tokenTransfers,
     approvals,
     wethEvents,
+    vaultEvents,
     swaps,
     contractCreations,
     internalTransactions,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuplicateError, type MetaStore, QuotaExceededError } from "../meta-store.ts";
 import { addressOf, hashOf, uniqueName } from "./fixtures.ts";
+import { leaseContract } from "./lease.contract.ts";
 
 export interface MetaStoreHandle {
   meta: MetaStore;
@@ -37,6 +38,8 @@ export function describeMetaStoreContract(
     afterAll(async () => {
       await handle?.cleanup();
     }, TIMEOUT);
+
+    leaseContract(() => meta);
 
     it("is healthy", async () => {
       expect((await meta.health()).ok).toBe(true);

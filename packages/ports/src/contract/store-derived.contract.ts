@@ -20,9 +20,11 @@ export interface StoreTestContext {
 }
 
 const TIMEOUT = 120_000;
-const upper = (address: string) => `0x${address.slice(2).toUpperCase()}`;
-const ref = (b: IndexedBlock) => ({ number: b.block.number, hash: b.block.hash });
-const newestFirst = <T extends { blockNumber: number; logIndex: number; batchIndex?: number }>(rows: T[]) =>
+export const upper = (address: string) => `0x${address.slice(2).toUpperCase()}`;
+export const ref = (b: IndexedBlock) => ({ number: b.block.number, hash: b.block.hash });
+export const newestFirst = <T extends { blockNumber: number; logIndex: number; batchIndex?: number }>(
+  rows: T[],
+) =>
   [...rows].sort(
     (x, y) =>
       y.blockNumber - x.blockNumber || y.logIndex - x.logIndex || (y.batchIndex ?? 0) - (x.batchIndex ?? 0),

@@ -6,7 +6,9 @@ import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
 import { describeDerivedRows } from "./store-derived.contract.ts";
 import { describeEnrichment } from "./store-enrichment.contract.ts";
+import { describeHoldings } from "./store-holdings.contract.ts";
 import { describeRegistry } from "./store-registry.contract.ts";
+import { describeVaultEvents } from "./store-vault.contract.ts";
 
 export interface StoreHandle {
   store: Store;
@@ -489,7 +491,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
 
     const context = { store: () => store, heights };
     describeDerivedRows(context);
+    describeVaultEvents(context);
     describeRegistry(context);
     describeEnrichment(context);
+    describeHoldings(context);
   });
 }

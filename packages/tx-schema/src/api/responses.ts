@@ -136,7 +136,7 @@ export const AddressBalancesResponse = z.object({
   address: Address,
   /** The indexed range the token holdings are summed over; fromBlock > 0: "since block fromBlock". */
   indexed: z.object({ fromBlock: SafeInt, toBlock: SafeInt, fromGenesis: z.boolean() }).nullable(),
-  /** Fewer transfers than the address has were summed (a very busy address): holdings are a lower bound. */
+  /** The address holds more than one answer lists (a very busy address): the first holdings by token. */
   truncated: z.boolean(),
   ethUsd: z.number().nullable(),
   totalUsd: z.number().nullable(),

@@ -15,6 +15,8 @@ export const Headers = {
   blockHash: "chainlog-block-hash",
   /** "1" on rollback messages: the block named in the headers is retracted. */
   retraction: "chainlog-retraction",
+  /** The fencing token of the ingest leader's lease that published it: grows with every change of leader. */
+  leaderToken: "chainlog-leader-token",
 } as const;
 
 export interface EncodedMessage {
@@ -28,6 +30,14 @@ export class EnvelopeDecodeError extends Error {
 }
 
 const upgraders: Record<number, (json: unknown) => unknown> = { 1: upgradeV1 };
+
+function parseJson(value: Uint8Array | string): unknown {
+  try {
+    return JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
+  } catch {
+    throw new EnvelopeDecodeError("message is not JSON");
+  }
+}
 
 export function encodeEnvelope(env: BusEnvelope): EncodedMessage {
   const headers: Record<string, string> = {
@@ -51,12 +61,7 @@ export function decodeEnvelope(
   const version = Number(headers[Headers.schemaVersion] ?? "1");
   if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION)
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
-  } catch {
-    throw new EnvelopeDecodeError("message is not JSON");
-  }
+  let json = parseJson(value);
   if (version === SCHEMA_VERSION)
     try {
       return fastBlockEnvelope(json);
@@ -96,13 +101,7 @@ export function decodeProcessed(
 ): ProcessedEnvelope {
   if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
-  } catch {
-    throw new EnvelopeDecodeError("message is not JSON");
-  }
-  const parsed = ProcessedEnvelope.safeParse(json);
+  const parsed = ProcessedEnvelope.safeParse(parseJson(value));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);

@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { NotFast } from "../records/record-fields.ts";
 import { transactionFromRpc } from "../rpc/from-rpc.ts";
-import { NotFast } from "../rpc/from-rpc-fast.ts";
-import { RpcTransaction } from "../rpc/rpc-schemas.ts";
 import { readIoResult } from "../test-support/shared-fixtures.ts";
 import { decodeEnvelope, Headers } from "./codec.ts";
 import { BlockEnvelope } from "./envelope.ts";
@@ -32,7 +31,7 @@ function everyType(): Record<string, unknown> {
   };
   const txs = ["get-legacy-tx", "get-access-list", "get-dynamic-fee", "get-blob-tx", "get-setcode-tx"].map(
     (f, i) => ({
-      ...transactionFromRpc(RpcTransaction.parse(readIoResult(`${apis}/${f}.io`))),
+      ...transactionFromRpc(readIoResult(`${apis}/${f}.io`)),
       blockHash: env.block.hash,
       blockNumber: env.block.number,
       transactionIndex: i,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
+import { Address, Byte, Hash, Hex, SafeInt, TxStatus, Uint } from "./primitives.ts";
 
 export const Receipt = z.object({
   transactionHash: Hash,
@@ -13,10 +13,10 @@ export const Receipt = z.object({
   effectiveGasPrice: Uint.nullable(),
   contractAddress: Address.nullable(),
   /** 1 success, 0 revert; null before Byzantium, where `root` is set instead. */
-  status: z.union([z.literal(0), z.literal(1)]).nullable(),
+  status: TxStatus.nullable(),
   root: Hash.nullable(),
   logsBloom: Hex,
-  type: z.number().int().min(0).max(255),
+  type: Byte,
   blobGasUsed: Uint.nullable(),
   blobGasPrice: Uint.nullable(),
 });

@@ -33,12 +33,18 @@ export const PermanentErrorStatus = z.object({
 });
 export type PermanentErrorStatus = z.infer<typeof PermanentErrorStatus>;
 
-export const IngestStatus = z.object({
-  service: z.literal("ingest"),
-  /** Pod or process that reported; several replicas each report (one leads). */
+/** The fields every service's report starts with (spread first, so they lead in the record and the document). */
+const reportOf = <S extends string>(service: S) => ({
+  service: z.literal(service),
+  /** Pod or process that reported; several replicas may each report. */
   instance: z.string().min(1).max(200),
   /** Milliseconds since epoch of this report; a report older than a few intervals means the reporter is gone. */
   updatedAt: SafeInt,
+});
+
+export const IngestStatus = z.object({
+  ...reportOf("ingest"),
+  // several ingest replicas each report; one leads
   leader: z.boolean(),
   /** Best head of the pool, and the highest block published to the bus. */
   head: SafeInt.nullable(),
@@ -64,9 +70,7 @@ export const TracesStatus = z.object({
 export type TracesStatus = z.infer<typeof TracesStatus>;
 
 export const ProcessorStatus = z.object({
-  service: z.literal("processor"),
-  instance: z.string().min(1).max(200),
-  updatedAt: SafeInt,
+  ...reportOf("processor"),
   /** Highest block this instance wrote. */
   lastBlock: SafeInt.nullable(),
   /** Messages of the blocks topic not yet committed by the consumer group. */
@@ -101,9 +105,7 @@ export type ProcessorStatus = z.infer<typeof ProcessorStatus>;
 
 /** The lake sink (packages/lake): final blocks written as Parquet, and how far behind the final height it is. */
 export const LakeStatus = z.object({
-  service: z.literal("lake"),
-  instance: z.string().min(1).max(200),
-  updatedAt: SafeInt,
+  ...reportOf("lake"),
   /** Where the lake is (a directory, or s3://bucket/prefix). */
   location: z.string().max(500),
   /** Confirmations below the newest stored block after which a block counts as final and is written. */

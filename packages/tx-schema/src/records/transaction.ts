@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
+import { Address, Byte, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
 
 /** EIP-2718 envelope types Chainlog knows by name; other numeric types (L2 deposits…) pass through. */
 export const TransactionType = {
@@ -40,7 +40,7 @@ export const TransactionFields = z.object({
   maxFeePerGas: Uint.nullable(),
   maxPriorityFeePerGas: Uint.nullable(),
   input: Hex,
-  type: z.number().int().min(0).max(255),
+  type: Byte,
   chainId: Uint.nullable(),
   accessList: z.array(AccessListEntry).nullable(),
   maxFeePerBlobGas: Uint.nullable(),

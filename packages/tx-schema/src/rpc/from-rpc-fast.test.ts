@@ -1,9 +1,10 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NotFast } from "../records/record-fields.ts";
 import { readIoResult, readSharedJson, sharedFixturesDir } from "../test-support/shared-fixtures.ts";
 import { blockFromRpc, blockFromSchema, receiptFromSchema, receiptsFromRpc } from "./from-rpc.ts";
-import { fastBlock, fastReceipt, NotFast } from "./from-rpc-fast.ts";
+import { fastBlock, fastReceipt } from "./from-rpc-fast.ts";
 
 const etl = "blockchain-etl__ethereum-etl/tests/resources";
 const apis = "ethereum__execution-apis/tests";

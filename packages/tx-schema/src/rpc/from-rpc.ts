@@ -2,56 +2,38 @@ import type { z } from "zod";
 import type { Block } from "../records/block.ts";
 import type { Log } from "../records/log.ts";
 import type { Receipt } from "../records/receipt.ts";
+import { NotFast } from "../records/record-fields.ts";
 import type { Transaction } from "../records/transaction.ts";
 import { InvalidRpcAnswerError } from "./errors.ts";
-import { fastBlock, fastReceipt } from "./from-rpc-fast.ts";
-import { quantityToDecimal as dec, quantityToSafeInt as int } from "./quantity.ts";
-import { RpcBlock, RpcReceipt, type RpcTransaction } from "./rpc-schemas.ts";
-
-type ParsedTx = z.output<typeof RpcTransaction>;
-type ParsedReceipt = z.output<typeof RpcReceipt>;
-
-const decOrNull = (q: string | null | undefined) => (q == null ? null : dec(q));
+import { fastBlock, fastReceipt, fastTransaction } from "./from-rpc-fast.ts";
+import { RpcBlock, RpcReceipt, RpcTransaction } from "./rpc-schemas.ts";
 
 function describe(error: z.ZodError): string {
   const first = error.issues[0];
   return first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "schema mismatch";
 }
 
-export function transactionFromRpc(tx: ParsedTx): Transaction {
-  return {
-    hash: tx.hash,
-    blockNumber: int(tx.blockNumber, "blockNumber"),
-    blockHash: tx.blockHash,
-    transactionIndex: int(tx.transactionIndex, "transactionIndex"),
-    from: tx.from,
-    to: tx.to ?? null,
-    value: dec(tx.value),
-    nonce: dec(tx.nonce),
-    gas: dec(tx.gas),
-    gasPrice: decOrNull(tx.gasPrice),
-    maxFeePerGas: decOrNull(tx.maxFeePerGas),
-    maxPriorityFeePerGas: decOrNull(tx.maxPriorityFeePerGas),
-    input: tx.input.toLowerCase(),
-    type: tx.type == null ? 0 : int(tx.type, "type"),
-    chainId: decOrNull(tx.chainId),
-    accessList: tx.accessList ?? null,
-    maxFeePerBlobGas: decOrNull(tx.maxFeePerBlobGas),
-    blobVersionedHashes: tx.blobVersionedHashes ?? null,
-    authorizationList:
-      tx.authorizationList?.map((a) => ({
-        chainId: dec(a.chainId),
-        address: a.address,
-        nonce: dec(a.nonce),
-        yParity: int(a.yParity, "yParity"),
-        r: a.r,
-        s: a.s,
-      })) ?? null,
-    v: decOrNull(tx.v),
-    r: tx.r ?? null,
-    s: tx.s ?? null,
-    yParity: tx.yParity == null ? null : int(tx.yParity, "yParity"),
-  };
+/**
+ * Turns what the schema accepted into records with the readers of from-rpc-fast.ts: both come from the same
+ * record fields, so the readers accept it; if they ever did not, that is named rather than passed on.
+ */
+function readAccepted<T>(method: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof NotFast)
+      throw new InvalidRpcAnswerError(method, "accepted by the schema but not by the record reader", {
+        cause: error,
+      });
+    throw error;
+  }
+}
+
+/** One `eth_getTransactionByHash`-shaped transaction, validated, as a record. */
+export function transactionFromRpc(raw: unknown): Transaction {
+  const parsed = RpcTransaction.safeParse(raw);
+  if (!parsed.success) throw new InvalidRpcAnswerError("eth_getTransactionByHash", describe(parsed.error));
+  return readAccepted("eth_getTransactionByHash", () => fastTransaction(parsed.data));
 }
 
 /** Validates an `eth_getBlockByNumber(n, true)` answer and turns it into records. */
@@ -60,7 +42,7 @@ export function blockFromRpc(raw: unknown): { block: Block; transactions: Transa
   try {
     read = fastBlock(raw);
   } catch {
-    // not a well-formed answer: the schemas say what is wrong (see from-rpc-fast.ts)
+    // not a well-formed answer: the schemas say what is wrong (see record-fields.ts)
     read = blockFromSchema(raw);
   }
   const { block, transactions } = read;
@@ -76,91 +58,26 @@ export function blockFromRpc(raw: unknown): { block: Block; transactions: Transa
   return read;
 }
 
-/** The reference reading through the zod schemas: explains malformed answers; the fast readers must match it. */
+/** The reading through the zod schemas: it words what is wrong with a malformed answer. */
 export function blockFromSchema(raw: unknown): { block: Block; transactions: Transaction[] } {
   const parsed = RpcBlock.safeParse(raw);
   if (!parsed.success) throw new InvalidRpcAnswerError("eth_getBlockByNumber", describe(parsed.error));
-  const b = parsed.data;
-  const number = int(b.number, "number");
-  const transactions: Transaction[] = [];
-  for (const t of b.transactions) {
-    if (typeof t === "string")
-      throw new InvalidRpcAnswerError(
-        "eth_getBlockByNumber",
-        "transaction hashes where full objects were asked",
-      );
-    transactions.push(transactionFromRpc(t));
-  }
-  const block: Block = {
-    number,
-    hash: b.hash,
-    parentHash: b.parentHash,
-    nonce: b.nonce ?? null,
-    sha3Uncles: b.sha3Uncles,
-    logsBloom: b.logsBloom,
-    transactionsRoot: b.transactionsRoot,
-    stateRoot: b.stateRoot,
-    receiptsRoot: b.receiptsRoot,
-    miner: b.miner,
-    difficulty: dec(b.difficulty),
-    totalDifficulty: decOrNull(b.totalDifficulty),
-    size: b.size == null ? null : int(b.size, "size"),
-    extraData: b.extraData,
-    gasLimit: dec(b.gasLimit),
-    gasUsed: dec(b.gasUsed),
-    timestamp: int(b.timestamp, "timestamp"),
-    transactionCount: transactions.length,
-    baseFeePerGas: decOrNull(b.baseFeePerGas),
-    withdrawalsRoot: b.withdrawalsRoot ?? null,
-    withdrawals:
-      b.withdrawals?.map((w) => ({
-        index: int(w.index, "withdrawal.index"),
-        validatorIndex: int(w.validatorIndex, "withdrawal.validatorIndex"),
-        address: w.address,
-        amount: dec(w.amount),
-      })) ?? null,
-    blobGasUsed: decOrNull(b.blobGasUsed),
-    excessBlobGas: decOrNull(b.excessBlobGas),
-    parentBeaconBlockRoot: b.parentBeaconBlockRoot ?? null,
-  };
-  return { block, transactions };
+  if (parsed.data.transactions.some((t) => typeof t === "string"))
+    throw new InvalidRpcAnswerError(
+      "eth_getBlockByNumber",
+      "transaction hashes where full objects were asked",
+    );
+  return readAccepted("eth_getBlockByNumber", () => fastBlock(parsed.data));
 }
 
-/** The reference reading of one receipt (see blockFromSchema). */
-export function receiptFromSchema(raw: unknown): { receipt: Receipt; logs: Log[] } {
-  return receiptFromParsed(RpcReceipt.parse(raw));
-}
-
-function receiptFromParsed(r: ParsedReceipt): { receipt: Receipt; logs: Log[] } {
-  const receipt: Receipt = {
-    transactionHash: r.transactionHash,
-    transactionIndex: int(r.transactionIndex, "transactionIndex"),
-    blockHash: r.blockHash,
-    blockNumber: int(r.blockNumber, "blockNumber"),
-    from: r.from,
-    to: r.to ?? null,
-    cumulativeGasUsed: dec(r.cumulativeGasUsed),
-    gasUsed: dec(r.gasUsed),
-    effectiveGasPrice: decOrNull(r.effectiveGasPrice),
-    contractAddress: r.contractAddress ?? null,
-    status: r.status == null ? null : BigInt(r.status) === 1n ? 1 : 0,
-    root: r.root ?? null,
-    logsBloom: r.logsBloom,
-    type: r.type == null ? 0 : int(r.type, "type"),
-    blobGasUsed: decOrNull(r.blobGasUsed),
-    blobGasPrice: decOrNull(r.blobGasPrice),
-  };
-  const logs: Log[] = r.logs.map((l) => ({
-    blockNumber: int(l.blockNumber, "log.blockNumber"),
-    blockHash: l.blockHash,
-    transactionHash: l.transactionHash,
-    transactionIndex: int(l.transactionIndex, "log.transactionIndex"),
-    logIndex: int(l.logIndex, "log.logIndex"),
-    address: l.address,
-    topics: l.topics,
-    data: l.data.toLowerCase(),
-  }));
-  return { receipt, logs };
+/** The reading of one receipt through the schemas (see blockFromSchema). */
+export function receiptFromSchema(
+  raw: unknown,
+  method = "eth_getTransactionReceipt",
+): { receipt: Receipt; logs: Log[] } {
+  const parsed = RpcReceipt.safeParse(raw);
+  if (!parsed.success) throw new InvalidRpcAnswerError(method, describe(parsed.error));
+  return readAccepted(method, () => fastReceipt(parsed.data));
 }
 
 /**
@@ -186,7 +103,7 @@ export function receiptsFromRpc(
     } catch {
       const parsed = RpcReceipt.safeParse(item);
       if (!parsed.success) throw new InvalidRpcAnswerError(method, `receipt ${i}: ${describe(parsed.error)}`);
-      read = receiptFromParsed(parsed.data);
+      read = readAccepted(method, () => fastReceipt(parsed.data));
     }
     const { receipt, logs: receiptLogs } = read;
     const tx = transactions[i]!;

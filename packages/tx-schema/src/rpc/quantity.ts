@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 /** JSON-RPC QUANTITY: 0x-hex, at most 256 bits. Leading zeros are tolerated (some providers send them). */
-export const RpcQuantity = z.string().regex(/^0x[0-9a-fA-F]{1,64}$/, "expected a 0x-hex quantity");
+export const QUANTITY_PATTERN = /^0x[0-9a-fA-F]{1,64}$/;
+export const RpcQuantity = z.string().regex(QUANTITY_PATTERN, "expected a 0x-hex quantity");
 
 export function quantityToDecimal(q: string): string {
   return BigInt(q).toString(10);

@@ -1,15 +1,20 @@
 import type { Bus } from "@chainlog/ports";
-import { type BusEnvelope, encodeEnvelope, Topics } from "@chainlog/tx-schema";
+import { type BusEnvelope, encodeEnvelope, Headers, Topics } from "@chainlog/tx-schema";
 
 /** Where ingest hands its envelopes; publish resolves only once they are durably accepted, in order. */
 export interface BlockSink {
   publish(envelopes: BusEnvelope[]): Promise<void>;
 }
 
-export function createBusSink(bus: Bus, topic: string = Topics.blocks): BlockSink {
+/** `leaderToken`: the fencing token of the leader's lease, stamped on every message (see leader/). */
+export function createBusSink(bus: Bus, topic: string = Topics.blocks, leaderToken?: number): BlockSink {
+  const stamp = leaderToken === undefined ? null : String(leaderToken);
   return {
     async publish(envelopes) {
-      if (envelopes.length) await bus.publish(topic, envelopes.map(encodeEnvelope));
+      if (!envelopes.length) return;
+      const messages = envelopes.map(encodeEnvelope);
+      if (stamp !== null) for (const m of messages) m.headers[Headers.leaderToken] = stamp;
+      await bus.publish(topic, messages);
     },
   };
 }

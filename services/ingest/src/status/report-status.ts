@@ -11,6 +11,8 @@ export interface StatusReporterOptions {
   pool: Pick<RpcPool, "failovers" | "featuresOff" | "permanentErrors">;
   /** POD_NAME on Kubernetes, else hostname:pid. */
   instance?: string;
+  /** Whether this instance holds ingest's leader lease and publishes (default: always, no election). */
+  isLeader?: () => boolean;
   intervalMs?: number;
   logger: Logger;
 }
@@ -28,6 +30,7 @@ export function ingestStatusOf(
   pool: Pick<RpcPool, "failovers" | "featuresOff" | "permanentErrors">,
   instance: string,
   now = Date.now(),
+  leader = true,
 ): IngestStatus {
   const s = ingest.status();
   const head = s.head >= 0 ? s.head : null;
@@ -49,8 +52,8 @@ export function ingestStatusOf(
     service: "ingest",
     instance,
     updatedAt: now,
-    // No leader election in ingest: every running instance follows the chain and publishes.
-    leader: true,
+    // A standby (leader election on) follows the endpoints' health but publishes nothing.
+    leader,
     head,
     published,
     lagBlocks: head !== null && published !== null ? Math.max(0, head - published) : null,
@@ -86,7 +89,9 @@ export function createStatusReporter(options: StatusReporterOptions) {
 
   const report = async () => {
     try {
-      await options.store.putServiceStatus(ingestStatusOf(options.ingest, options.pool, instance));
+      await options.store.putServiceStatus(
+        ingestStatusOf(options.ingest, options.pool, instance, Date.now(), options.isLeader?.() ?? true),
+      );
       if (failing) options.logger.info("status report written again");
       failing = false;
     } catch (error) {

@@ -179,19 +179,23 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     await proxy?.close();
     await anvil?.stop();
   });
-
-  it("a slow tracer costs the traces of the blocks it times out on, nothing else, and traces again once fast", async () => {
-    const enricher = createBlockEnricher({
+  const enricherBehindProxy = (o: { poolTimeoutMs: number; traceTimeoutMs: number; maxRounds?: number }) =>
+    createBlockEnricher({
       pool: createRpcPool({
         endpoints: [{ url: proxy.url }],
         logger: createLogger("t", "silent"),
-        timeoutMs: 500,
-        maxRounds: 1,
+        timeoutMs: o.poolTimeoutMs,
+        maxRounds: o.maxRounds,
       }),
       store: tokenStore(),
       logger: createLogger("enricher-test", "silent"),
       retryForMs: 0,
+      traceTimeoutMs: o.traceTimeoutMs,
     });
+
+  it("a slow tracer costs the traces of the blocks it times out on, nothing else, and traces again once fast", async () => {
+    // one attempt: a trace has its own timeout (PROCESSOR_TRACE_TIMEOUT_MS), not the pool's
+    const enricher = enricherBehindProxy({ poolTimeoutMs: 500, traceTimeoutMs: 500, maxRounds: 1 });
     proxy.state.traceDelayMs = 4_000;
     const t0 = Date.now();
     const [slow] = await enricher.enrich([indexBlock(factoryBlock)]);
@@ -210,5 +214,17 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
       [1, "CREATE", children[0]],
       [1, "CREATE2", children[1]],
     ]);
+  }, 60_000);
+
+  it("a trace slower than ordinary calls but within its own timeout is asked once and stored", async () => {
+    const enricher = enricherBehindProxy({ poolTimeoutMs: 300, traceTimeoutMs: 20_000 });
+    proxy.state.traceDelayMs = 1_500;
+    const before = proxy.state.traceRequests;
+    const [traced] = await enricher.enrich([indexBlock(factoryBlock)]);
+    proxy.state.traceDelayMs = 0;
+    expect(traced?.mark.traces).toBe("done");
+    expect(traced?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
+    // not abandoned after the pool's 300 ms and asked again: the node re-executed the block once
+    expect(proxy.state.traceRequests - before).toBe(1);
   }, 60_000);
 });

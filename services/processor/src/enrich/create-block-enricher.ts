@@ -44,6 +44,11 @@ export interface BlockEnricherContext {
   watched?: (address: string) => boolean;
   /** Trace requests in flight (one block each). Default 2: tracing re-executes blocks, the node's costliest work. */
   traceConcurrency?: number;
+  /**
+   * How long one block's trace may take before it is asked again. Default 120 s: a busy node takes seconds to
+   * re-execute a full block, and a trace abandoned early is still run to its end by the node, then run again.
+   */
+  traceTimeoutMs?: number;
   /** How long a transient failure of an enrichment read is retried before that part is marked failed. Default 30 s. */
   retryForMs?: number;
 }
@@ -182,7 +187,7 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
             { tracer: "callTracer" },
           ]);
         },
-        { feature: TRACES },
+        { feature: TRACES, timeoutMs: ctx.traceTimeoutMs ?? 120_000 },
       );
       const frames = flattenBlockTrace(trace as RpcBlockTrace, b.indexed.block, b.indexed.transactions);
       const known = new Set(b.indexed.contractCreations.map((c) => c.address));

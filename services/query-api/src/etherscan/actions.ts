@@ -400,6 +400,9 @@ const PROXY: Record<string, (q: EtherscanQuery) => unknown[]> = {
   ],
 };
 
+/** Every method the proxy module answers (the tests check each refuses malformed input). */
+export const PROXY_METHODS = Object.keys(PROXY);
+
 async function proxy(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
   const method = q.action ?? "";
   const params = Object.hasOwn(PROXY, method) ? PROXY[method] : undefined;

@@ -162,61 +162,50 @@ export async function tokenRow(
         functionName: "",
         confirmations: confirmations(ctx, t.blockNumber),
       };
-  const head = {
+  const name = token?.name ?? "";
+  const symbol = token?.symbol ?? "";
+  // Built by assignments in Etherscan's field order: object spreads here cost more than the rest of the row.
+  const row: Record<string, string> = {
     blockNumber: base.blockNumber,
     timeStamp: base.timeStamp,
     hash: base.hash,
     nonce: base.nonce,
     blockHash: base.blockHash,
   };
-  const tail = {
-    transactionIndex: base.transactionIndex,
-    gas: base.gas,
-    gasPrice: base.gasPrice,
-    gasUsed: base.gasUsed,
-    cumulativeGasUsed: base.cumulativeGasUsed,
-    input: base.input,
-    methodId: base.methodId,
-    functionName: base.functionName,
-    confirmations: base.confirmations,
-  };
-  const name = token?.name ?? "";
-  const symbol = token?.symbol ?? "";
-  if (kind === "tokentx")
-    return {
-      ...head,
-      from: t.from,
-      contractAddress: t.token,
-      to: t.to,
-      value: t.value,
-      tokenName: name,
-      tokenSymbol: symbol,
-      tokenDecimal: str(token?.decimals),
-      ...tail,
-    };
-  if (kind === "tokennfttx")
-    return {
-      ...head,
-      from: t.from,
-      contractAddress: t.token,
-      to: t.to,
-      tokenID: t.tokenId ?? "",
-      tokenName: name,
-      tokenSymbol: symbol,
-      tokenDecimal: "0",
-      ...tail,
-    };
-  return {
-    ...head,
-    ...tail,
-    contractAddress: t.token,
-    from: t.from,
-    to: t.to,
-    tokenID: t.tokenId ?? "",
-    tokenValue: t.value,
-    tokenName: name,
-    tokenSymbol: symbol,
-  };
+  if (kind === "token1155tx") {
+    addTxTail(row, base);
+    row.contractAddress = t.token;
+    row.from = t.from;
+    row.to = t.to;
+    row.tokenID = t.tokenId ?? "";
+    row.tokenValue = t.value;
+    row.tokenName = name;
+    row.tokenSymbol = symbol;
+    return row;
+  }
+  row.from = t.from;
+  row.contractAddress = t.token;
+  row.to = t.to;
+  if (kind === "tokentx") row.value = t.value;
+  else row.tokenID = t.tokenId ?? "";
+  row.tokenName = name;
+  row.tokenSymbol = symbol;
+  row.tokenDecimal = kind === "tokentx" ? str(token?.decimals) : "0";
+  return addTxTail(row, base);
+}
+
+/** The transaction fields Etherscan's token rows end with (token1155tx: before the token's). */
+function addTxTail(row: Record<string, string>, base: ReturnType<typeof txFields>): Record<string, string> {
+  row.transactionIndex = base.transactionIndex;
+  row.gas = base.gas;
+  row.gasPrice = base.gasPrice;
+  row.gasUsed = base.gasUsed;
+  row.cumulativeGasUsed = base.cumulativeGasUsed;
+  row.input = base.input;
+  row.methodId = base.methodId;
+  row.functionName = base.functionName;
+  row.confirmations = base.confirmations;
+  return row;
 }
 
 /** Etherscan's internal transaction row: a call frame with its trace position (traceId "0_1") and failure. */

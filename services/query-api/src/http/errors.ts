@@ -1,10 +1,15 @@
+import { ChainlogError } from "@chainlog/tx-schema";
+
 /** The one error body every route answers with: `{ error: { code, message, parameter? } }`. */
 export interface ErrorBody {
   error: { code: string; message: string; parameter?: string };
 }
 
-/** An error whose message is safe to show to the client; anything else becomes a generic 500. */
-export class ApiError extends Error {
+/**
+ * An error whose message is safe to show to the client; anything else becomes a generic 500. What it wraps
+ * stays its `cause` (logged, never answered); 429 and 503 are worth trying again.
+ */
+export class ApiError extends ChainlogError {
   override name = "ApiError";
   constructor(
     readonly statusCode: number,
@@ -12,8 +17,9 @@ export class ApiError extends Error {
     message: string,
     readonly parameter?: string,
     readonly headers?: Record<string, string>,
+    options: { cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, { ...options, retryable: statusCode === 429 || statusCode === 503 });
   }
 
   toBody(): ErrorBody {
@@ -34,26 +40,29 @@ export class InvalidParameterError extends ApiError {
   }
 }
 
-export class NotFoundError extends ApiError {
-  override name = "NotFoundError";
-  constructor(message: string) {
-    super(404, "not_found", message);
-  }
+/** An ApiError class for one status and code, named (in logs and `instanceof`) like a written-out one. */
+function statusError(name: string, statusCode: number, code: string, fallback?: string) {
+  const Class = class extends ApiError {
+    override name = name;
+    constructor(message = fallback ?? code) {
+      super(statusCode, code, message);
+    }
+  };
+  Object.defineProperty(Class, "name", { value: name });
+  return Class;
 }
 
-export class UnauthenticatedError extends ApiError {
-  override name = "UnauthenticatedError";
-  constructor(message = "authentication required") {
-    super(401, "unauthenticated", message);
-  }
-}
-
-export class ForbiddenError extends ApiError {
-  override name = "ForbiddenError";
-  constructor(message: string) {
-    super(403, "forbidden", message);
-  }
-}
+export const NotFoundError = statusError("NotFoundError", 404, "not_found");
+export type NotFoundError = InstanceType<typeof NotFoundError>;
+export const UnauthenticatedError = statusError(
+  "UnauthenticatedError",
+  401,
+  "unauthenticated",
+  "authentication required",
+);
+export type UnauthenticatedError = InstanceType<typeof UnauthenticatedError>;
+export const ForbiddenError = statusError("ForbiddenError", 403, "forbidden");
+export type ForbiddenError = InstanceType<typeof ForbiddenError>;
 
 export class RateLimitedError extends ApiError {
   override name = "RateLimitedError";

@@ -1,4 +1,4 @@
-import { isUtcDay } from "@chainlog/tx-schema";
+import { ApiKeyScope, isUtcDay } from "@chainlog/tx-schema";
 import { z } from "zod";
 
 /*
@@ -100,7 +100,7 @@ export const NameField = z
   .min(1, { error: "must not be empty" })
   .max(100, { error: "must be at most 100 characters" });
 
-export const ScopeField = z.enum(["read", "stream", "export", "account"], {
+export const ScopeField = z.enum(ApiKeyScope.options, {
   error: "must be one of read, stream, export, account",
 });
 

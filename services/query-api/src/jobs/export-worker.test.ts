@@ -1,7 +1,14 @@
 import { addressOf, buildBlock } from "@chainlog/ports/contract";
 import { createLogger } from "@chainlog/telemetry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALICE, type ApiHarness, BOB, openApiHarness, TOKEN } from "../test-support/api-harness.ts";
+import {
+  ALICE,
+  type ApiHarness,
+  BOB,
+  openApiHarness,
+  signUpUser,
+  TOKEN,
+} from "../test-support/api-harness.ts";
 import { createExportWorker } from "./export-worker.ts";
 
 let h: ApiHarness;
@@ -18,12 +25,7 @@ beforeAll(async () => {
       }),
     ),
   });
-  const res = await h.app.inject({
-    method: "POST",
-    url: "/v1/auth/signup",
-    payload: { email: "exporter@example.com", password: "long enough password" },
-  });
-  cookie = String(res.headers["set-cookie"]).split(";")[0]!;
+  ({ cookie } = await signUpUser(h.app, "exporter@example.com"));
 });
 afterAll(async () => h?.close());
 

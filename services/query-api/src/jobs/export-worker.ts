@@ -3,6 +3,7 @@ import { type Job, type MetaStore, type Page, QuotaExceededError, type Store } f
 import type { Logger } from "@chainlog/telemetry";
 import type { TokenTransfer, Transaction } from "@chainlog/tx-schema";
 import { EXPORT_KINDS } from "../routes/jobs.ts";
+import type { ExportBucket } from "./export-bucket.ts";
 
 export interface ExportWorkerOptions {
   store: Store;
@@ -16,6 +17,8 @@ export interface ExportWorkerOptions {
   maxResultBytesPerUser?: number;
   /** Finished jobs (and their results) older than this are deleted. */
   resultTtlMs?: number;
+  /** CHAINLOG_EXPORT_BUCKET: every finished export is written there too (before the job is marked done). */
+  bucket?: ExportBucket;
 }
 
 export interface ExportWorker {
@@ -122,6 +125,20 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
       });
       log.info({ jobId: job.id, bytes: Buffer.byteLength(body) }, "export over the user's storage quota");
       return;
+    }
+    if (options.bucket) {
+      const filename = `${job.kind}-${address}.${format}`;
+      try {
+        const url = await options.bucket.put(job.userId, job.id, filename, Buffer.from(body));
+        log.info({ jobId: job.id, url }, "export written to the bucket");
+      } catch (error) {
+        log.error({ err: error, jobId: job.id }, "export bucket write failed");
+        await meta.updateJob(job.id, {
+          status: "failed",
+          error: "the export could not be stored; try again",
+        });
+        return;
+      }
     }
     await meta.updateJob(job.id, {
       status: "done",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, openApiHarness } from "../test-support/api-harness.ts";
+import { type ApiHarness, openApiHarness, signUpUser } from "../test-support/api-harness.ts";
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -286,22 +286,10 @@ describe("rate limits", () => {
       expect((await limited.app.inject("/v1/no-such-route")).statusCode).toBe(429);
 
       // Key requests use the key's bucket, not the exhausted IP bucket.
-      const signup = await limited.app.inject({
-        method: "POST",
-        url: "/v1/auth/signup",
+      const { key } = await signUpUser(limited.app, "limits@example.com", {
         remoteAddress: "10.0.0.3",
-        payload: { email: "limits@example.com", password: "long enough password" },
+        key: { name: "k", scopes: ["read"] },
       });
-      const cookie = String(signup.headers["set-cookie"]).split(";")[0]!;
-      const key = (
-        await limited.app.inject({
-          method: "POST",
-          url: "/v1/keys",
-          remoteAddress: "10.0.0.3",
-          headers: { cookie },
-          payload: { name: "k", scopes: ["read"] },
-        })
-      ).json().key as string;
       const keyed: number[] = [];
       for (let i = 0; i < 7; i++)
         keyed.push(

@@ -1,30 +1,17 @@
 import { DuplicateError, type MetaStore, type User } from "@chainlog/ports";
+import { ApiKeyList, CreatedApiKeyResponse, UserResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PasswordHasher } from "../auth/password.ts";
 import { newApiKey, newSessionToken, SESSION_COOKIE, sha256 } from "../auth/tokens.ts";
-import {
-  ApiError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
-} from "../http/errors.ts";
-import { EmailField, IdParam, NameField, PasswordField, ScopeField } from "../http/params.ts";
+import { ApiError, ForbiddenError, RateLimitedError, UnauthenticatedError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
+import { EmailField, NameField, PasswordField, ScopeField } from "../http/params.ts";
 import { createTokenBuckets } from "../http/rate-limit.ts";
 import { route } from "../http/route.ts";
 import { isHttps } from "../http/tls.ts";
 import type { ApiSettings } from "../settings.ts";
 
-const UserView = z.object({ id: z.string(), email: z.string(), createdAt: z.number() });
-const ApiKeyView = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  scopes: z.array(ScopeField),
-  createdAt: z.number(),
-  revokedAt: z.number().nullable(),
-});
 const Credentials = z.strictObject({ email: EmailField, password: PasswordField });
 
 const userView = (u: User) => ({ id: u.id, email: u.email, createdAt: u.createdAt });
@@ -64,7 +51,7 @@ export function registerAccountRoutes(
     auth: "public",
     throttle: "credentials",
     body: Credentials,
-    responses: { 201: z.object({ user: UserView }) },
+    responses: { 201: UserResponse },
     errors: [409],
     handler: async ({ body, request, reply }) => {
       let user: User;
@@ -92,7 +79,7 @@ export function registerAccountRoutes(
     auth: "public",
     throttle: "credentials",
     body: Credentials,
-    responses: { 200: z.object({ user: UserView }) },
+    responses: { 200: UserResponse },
     handler: async ({ body, request, reply }) => {
       const wait = loginBuckets.take(`${body.email.toLowerCase()}\u0000${request.ip}`);
       if (wait > 0)
@@ -134,7 +121,7 @@ export function registerAccountRoutes(
     summary: "The signed-in user",
     tags: ["accounts"],
     auth: { user: "account" },
-    responses: { 200: z.object({ user: UserView }) },
+    responses: { 200: UserResponse },
     handler: async ({ identity }) => {
       const user = await meta.getUserById(identity.userId);
       if (!user) throw new UnauthenticatedError();
@@ -155,7 +142,7 @@ export function registerAccountRoutes(
         .min(1, { error: "must name at least one scope" })
         .max(4, { error: "must name at most 4 scopes" }),
     }),
-    responses: { 201: z.object({ key: z.string(), apiKey: ApiKeyView }) },
+    responses: { 201: CreatedApiKeyResponse },
     handler: async ({ body, identity, reply }) => {
       const scopes = [...new Set(body.scopes)];
       // A key cannot mint a key stronger than itself.
@@ -192,7 +179,7 @@ export function registerAccountRoutes(
     summary: "The caller's API keys (never the keys themselves)",
     tags: ["api keys"],
     auth: { user: "account" },
-    responses: { 200: z.object({ items: z.array(ApiKeyView) }) },
+    responses: { 200: ApiKeyList },
     handler: async ({ identity }) => {
       const keys = await meta.listApiKeys(identity.userId);
       return {
@@ -208,17 +195,13 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "DELETE",
+  ownedRoutes(app, {
     url: "/v1/keys/:id",
-    summary: "Revoke an API key; it stops working on the next request",
     tags: ["api keys"],
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      if (!(await meta.revokeApiKey(identity.userId, params.id))) throw new NotFoundError("no such API key");
-      return reply.code(204).send();
-    },
+    scope: "account",
+    missing: "no such API key",
+  }).delete({
+    summary: "Revoke an API key; it stops working on the next request",
+    remove: (userId, id) => meta.revokeApiKey(userId, id),
   });
 }

@@ -2,6 +2,7 @@ import { type Anvil, rpc, startAnvil } from "@chainlog/devnet";
 import { createRpcPool, type RpcPool } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MODULES, PROXY_METHODS } from "../etherscan/actions.ts";
 import { MESSAGES } from "../etherscan/envelope.ts";
 import {
   ALICE,
@@ -115,6 +116,61 @@ describe("malformed input answers Etherscan's error envelope, never a 5xx", () =
         id: 7,
         error: { code: -32602, message: expect.any(String) },
       });
+    }
+  });
+
+  it("every action, proxy methods included, refuses a malformed request in the envelope (never a 5xx)", async () => {
+    const long = "9".repeat(81);
+    // One malformed request per action: a bad parameter of its own where it takes one, else a parameter the
+    // schema refuses (too long), which the access layer answers 400 in the same envelope.
+    const malformed: Record<string, string> = {
+      "account.balance": "address=0xZZ",
+      "account.balancemulti": `address=${ALICE},0x1`,
+      "account.txlist": `address=${ALICE}&endblock=-1`,
+      "account.txlistinternal": `address=${ALICE}&offset=x`,
+      "account.tokentx": `address=${ALICE}&startblock=0x10`,
+      "account.tokennfttx": "address=0x12",
+      "account.token1155tx": `contractaddress=${TOKEN}&sort=random`,
+      "block.getblocknobytime": "timestamp=-5",
+      "logs.getLogs": `address=${TOKEN}&topic1=0xabc`,
+      "transaction.gettxreceiptstatus": "txhash=",
+      "stats.ethprice": `tag=${long}`,
+      "proxy.eth_blockNumber": `id=${long}`,
+      "proxy.eth_gasPrice": `id=${long}`,
+      "proxy.eth_getBlockByNumber": "tag=0xG",
+      "proxy.eth_getBlockTransactionCountByNumber": "tag=",
+      "proxy.eth_getTransactionByHash": "txhash=0x123",
+      "proxy.eth_getTransactionReceipt": `txhash=${"0x".padEnd(66, "z")}`,
+      "proxy.eth_getTransactionByBlockNumberAndIndex": "tag=latest&index=7",
+      "proxy.eth_getTransactionCount": "address=0x12&tag=latest",
+      "proxy.eth_getCode": `address=${ALICE}&tag=yesterday`,
+      "proxy.eth_getStorageAt": `address=${ALICE}&position=0x00`,
+      "proxy.eth_call": `to=${ALICE}&data=0x123`,
+      "proxy.eth_estimateGas": `to=${ALICE}&value=12`,
+    };
+    const actions = Object.entries(MODULES).flatMap(([mod, actionsOf]) =>
+      mod === "proxy"
+        ? PROXY_METHODS.map((m) => `${mod}.${m}`)
+        : Object.keys(actionsOf).map((a) => `${mod}.${a}`),
+    );
+    expect(Object.keys(malformed).sort()).toEqual(actions.sort());
+    for (const [name, params] of Object.entries(malformed)) {
+      const [mod, action] = name.split(".");
+      const q = `module=${mod}&action=${action}&${params}`;
+      const { status, body } = await get(q);
+      if (status === 400) {
+        expect(body, q).toEqual({ status: "0", message: "NOTOK", result: expect.stringMatching(/^Error! /) });
+        continue;
+      }
+      expect(status, q).toBe(200);
+      if (mod === "proxy")
+        expect(body, q).toEqual({
+          jsonrpc: "2.0",
+          id: 1,
+          error: { code: -32602, message: expect.any(String) },
+        });
+      else
+        expect(body, q).toEqual({ status: "0", message: "NOTOK", result: expect.stringMatching(/^Error! /) });
     }
   });
 

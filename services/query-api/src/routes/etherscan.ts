@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type EtherscanDeps, runEtherscan } from "../etherscan/actions.ts";
+import { type AnswerCache, createAnswerCache } from "../etherscan/answers.ts";
 import {
   EtherscanEnvelope,
   EtherscanResponse,
@@ -72,8 +73,12 @@ const V2Query = Query.extend({ chainid: param("the chain's id (v2 API); must be 
 const SUMMARY =
   'Etherscan-compatible API: module/action in the query string, answers { status, message, result } (errors: status "0", message "NOTOK", HTTP 200); proxy answers JSON-RPC';
 
-export function registerEtherscanRoutes(app: FastifyInstance, given: EtherscanDeps): void {
+export function registerEtherscanRoutes(
+  app: FastifyInstance,
+  given: EtherscanDeps & { answers?: AnswerCache },
+): void {
   const deps: EtherscanDeps = { ...given, rows: given.rows ?? createRowCache() };
+  const answers = given.answers ?? createAnswerCache(given.store);
   // Errors of the access layer (bad key, rate limit, scope) and the framework, in Etherscan's envelope too:
   // its clients read nothing else. The HTTP status stays, so a 429 still says Retry-After.
   app.setErrorHandler((error, request, reply) => {
@@ -110,14 +115,17 @@ export function registerEtherscanRoutes(app: FastifyInstance, given: EtherscanDe
       query: v2 ? V2Query : Query,
       responses: { 200: EtherscanResponse },
       errorBody: EtherscanEnvelope,
-      handler: async ({ query }) => {
+      handler: async ({ query, reply }) => {
         const q = query as EtherscanQuery;
         if (v2) {
           const want = await ourChainId();
           if (!q.chainid || !/^[0-9]{1,15}$/.test(q.chainid) || (want !== null && Number(q.chainid) !== want))
             return notOk(MESSAGES.chainId);
         }
-        return runEtherscan(deps, q);
+        const answer = await answers.answer(q, () => runEtherscan(deps, q));
+        // already JSON: sent as it is, past the serializer
+        if (typeof answer === "string") return reply.type("application/json; charset=utf-8").send(answer);
+        return answer;
       },
     });
   }

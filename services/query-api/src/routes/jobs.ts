@@ -1,35 +1,14 @@
 import type { Job, JobQuota, MetaStore } from "@chainlog/ports";
+import { ExportJobList, ExportJobView, QuotasResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, NotFoundError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
 
 export const EXPORT_KINDS = ["export_address_txs", "export_address_token_transfers"] as const;
-
-const JobView = z.object({
-  id: z.string(),
-  kind: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  status: z.enum(["queued", "running", "done", "failed", "cancelled"]),
-  progress: z.number(),
-  error: z.string().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  /** When a finished job and its result are deleted (milliseconds since epoch); null while it runs. */
-  expiresAt: z.number().nullable(),
-});
-
-const QuotaView = z.object({ limit: z.number(), used: z.number() });
-const QuotasView = z.object({
-  jobsActive: QuotaView,
-  jobsStored: QuotaView,
-  resultBytes: QuotaView,
-  watchlists: QuotaView,
-  watchlistAddresses: QuotaView,
-  resultTtlSeconds: z.number(),
-});
 
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 const tags = ["export jobs"];
@@ -58,7 +37,7 @@ export function registerJobRoutes(
     summary: "The caller's export jobs",
     tags,
     auth: { user: "export" },
-    responses: { 200: z.object({ items: z.array(JobView) }) },
+    responses: { 200: ExportJobList },
     handler: async ({ identity }) => ({ items: (await meta.listJobs(identity.userId)).map(view) }),
   });
 
@@ -76,7 +55,7 @@ export function registerJobRoutes(
         format: z.enum(["csv", "json"], { error: "must be csv or json" }).default("csv"),
       }),
     }),
-    responses: { 201: JobView },
+    responses: { 201: ExportJobView },
     handler: async ({ body, identity, reply }) => {
       const usage = await meta.getJobUsage(identity.userId);
       // Results already at the byte quota: a new job could only fail when it tries to keep its file.
@@ -103,7 +82,7 @@ export function registerJobRoutes(
     summary: "The caller's quotas and what is used of them",
     tags,
     auth: { user: "account" },
-    responses: { 200: QuotasView },
+    responses: { 200: QuotasResponse },
     handler: async ({ identity }) => {
       const [usage, lists] = await Promise.all([
         meta.getJobUsage(identity.userId),
@@ -124,33 +103,16 @@ export function registerJobRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/jobs/:id",
+  const job = ownedRoutes(app, { url: "/v1/jobs/:id", tags, scope: "export", missing: "no such job" });
+  job.get({
     summary: "One of the caller's jobs",
-    tags,
-    auth: { user: "export" },
-    params: z.object({ id: IdParam }),
-    responses: { 200: JobView },
-    handler: async ({ params, identity }) => {
-      const job = await meta.getJob(identity.userId, params.id);
-      if (!job) throw new NotFoundError("no such job");
-      return view(job);
-    },
+    response: ExportJobView,
+    read: (userId, id) => meta.getJob(userId, id),
+    view,
   });
-
-  route(app, {
-    method: "DELETE",
-    url: "/v1/jobs/:id",
+  job.delete({
     summary: "Delete a job and its result (a running job stops at its next page)",
-    tags,
-    auth: { user: "export" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      if (!(await meta.deleteJob(identity.userId, params.id))) throw new NotFoundError("no such job");
-      return reply.code(204).send();
-    },
+    remove: (userId, id) => meta.deleteJob(userId, id),
   });
 
   route(app, {
@@ -160,7 +122,7 @@ export function registerJobRoutes(
     tags,
     auth: { user: "export" },
     params: z.object({ id: IdParam }),
-    responses: { 200: JobView },
+    responses: { 200: ExportJobView },
     errors: [409],
     handler: async ({ params, identity }) => {
       const job = await meta.getJob(identity.userId, params.id);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InvalidParameterError } from "../http/errors.ts";
 import { UtcDayParam } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { readRoute } from "../http/read-route.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
@@ -31,16 +31,14 @@ export function dailyRange(
 }
 
 export function registerStatsRoutes(app: FastifyInstance, store: Store): void {
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/stats/daily",
     summary:
       "Per-day aggregates (blocks, transactions, gas, fees, active addresses, transfers per token), ascending; default the last 30 days; a range of more than 366 days is a 400 naming the bound given",
     tags: ["stats"],
-    auth: { public: "read" },
     query: z.object({ from: UtcDayParam.optional(), to: UtcDayParam.optional() }),
-    responses: { 200: DailyStatsResponse },
-    handler: async ({ query }) => {
+    response: DailyStatsResponse,
+    read: async ({ query }) => {
       const range = dailyRange(query);
       return { items: range ? await store.getDailyStats(range.from, range.to) : [] };
     },

@@ -2,7 +2,7 @@ import type { MetaStore, Store } from "@chainlog/ports";
 import type { IngestStatus, LakeStatus, ProcessorStatus } from "@chainlog/tx-schema";
 import { StatusResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
-import { route } from "../http/route.ts";
+import { readRoute } from "../http/read-route.ts";
 
 /** Reports older than this are from instances that are gone (they report every 5 s). */
 const REPORT_MAX_AGE_MS = 60_000;
@@ -48,15 +48,13 @@ const maxOf = (values: (number | null)[]): number | null => {
 
 /** Pipeline status from what ingest and processor instances report into the store, plus our own checks. */
 export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store; meta: MetaStore }): void {
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/status",
     summary:
       "Pipeline status: chain head, newest stored block, index lag, ingest, processor and lake reports (last 60 s), consumer lag, store health",
     tags: ["operations"],
-    auth: { public: "read" },
-    responses: { 200: StatusResponse },
-    handler: async () => {
+    response: StatusResponse,
+    read: async () => {
       const { store, meta } = deps;
       const [statuses, latest, storeHealth, metaHealth] = await Promise.all([
         settle(() => store.getServiceStatuses(REPORT_MAX_AGE_MS)),

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
+import { Counter, Gauge, type Registry, registeredMetric } from "@chainlog/telemetry";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { Counter, Gauge, type Registry } from "prom-client";
 import type { WebSocket } from "ws";
 import { z } from "zod";
 import { ApiError, InvalidParameterError, QuotaError } from "../http/errors.ts";
@@ -21,21 +21,15 @@ const StreamRequestQuery = StreamQuery.extend({
 });
 
 function metricsOf(registry: Registry) {
-  const clients =
-    (registry.getSingleMetric("chainlog_stream_clients") as Gauge | undefined) ??
-    new Gauge({
-      name: "chainlog_stream_clients",
-      help: "Connected live-stream clients",
-      registers: [registry],
-    });
-  const disconnects =
-    (registry.getSingleMetric("chainlog_stream_disconnects_total") as Counter<string> | undefined) ??
-    new Counter({
-      name: "chainlog_stream_disconnects_total",
-      help: "Live-stream clients disconnected, by reason",
-      labelNames: ["reason"],
-      registers: [registry],
-    });
+  const clients = registeredMetric(registry, Gauge, {
+    name: "chainlog_stream_clients",
+    help: "Connected live-stream clients",
+  });
+  const disconnects = registeredMetric(registry, Counter, {
+    name: "chainlog_stream_disconnects_total",
+    help: "Live-stream clients disconnected, by reason",
+    labelNames: ["reason"],
+  });
   return { clients, disconnects };
 }
 

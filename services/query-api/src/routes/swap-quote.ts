@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, NotFoundError } from "../http/errors.ts";
 import { AddressParam } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { readRoute } from "../http/read-route.ts";
 import type { ApiSettings } from "../settings.ts";
 import { NoNodeError, nodeResult } from "../wallet/node-access.ts";
 
@@ -72,21 +72,17 @@ export function registerSwapQuoteRoutes(
     return known;
   };
 
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/swap/pairs",
     summary:
       "The Uniswap-V2 pairs quoted and traded here, with their tokens, and the router swaps go through",
     tags: ["swaps"],
-    auth: { public: "read" },
-    responses: {
-      200: z.object({
-        router: z.string().nullable(),
-        items: z.array(z.object({ pair: z.string(), token0: z.string(), token1: z.string() })),
-      }),
-    },
+    response: z.object({
+      router: z.string().nullable(),
+      items: z.array(z.object({ pair: z.string(), token0: z.string(), token1: z.string() })),
+    }),
     errors: [502],
-    handler: async () => {
+    read: async () => {
       const items = [];
       for (const pair of settings.swap.pairs) {
         if (!rpc) throw new NoNodeError();
@@ -97,13 +93,11 @@ export function registerSwapQuoteRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/swap/quote",
     summary:
       "Quote an exact-input swap on a Uniswap-V2 pair: output, price impact and minimum output for a slippage",
     tags: ["swaps"],
-    auth: { public: "read" },
     query: z.strictObject({
       tokenIn: AddressParam,
       tokenOut: AddressParam,
@@ -119,9 +113,9 @@ export function registerSwapQuoteRoutes(
         .max(5000, { error: "must be basis points from 0 to 5000" })
         .default(50),
     }),
-    responses: { 200: SwapQuote },
+    response: SwapQuote,
     errors: [404, 502],
-    handler: async ({ query }) => {
+    read: async ({ query }) => {
       const amountIn = BigInt(query.amountIn);
       let found: { pair: string; zeroForOne: boolean } | null = null;
       // A token against itself matches no pair: a 404 like any other pair nobody trades.

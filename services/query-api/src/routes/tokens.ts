@@ -8,16 +8,8 @@ import {
 } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { NotFoundError } from "../http/errors.ts";
-import {
-  AddressParam,
-  CursorParam,
-  limitParam,
-  PageQuery,
-  QuoteParam,
-  UnixSecondsParam,
-} from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { AddressParam, CursorParam, limitParam, QuoteParam, UnixSecondsParam } from "../http/params.ts";
+import { pageRoute, readRoute } from "../http/read-route.ts";
 
 const tags = ["tokens"];
 
@@ -33,46 +25,40 @@ const NATIVE_TOKEN: TokenMetadata = {
 
 /** Token metadata, its transfers and its price series. */
 export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
-  route(app, {
-    method: "GET",
+  const params = z.object({ address: AddressParam });
+  readRoute(app, {
     url: "/v1/tokens/:address",
     summary: "A token's metadata and its newest USD and ETH prices (NATIVE_ASSET 0xeeee…eeee is ETH)",
     tags,
-    auth: { public: "read" },
-    params: z.object({ address: AddressParam }),
-    responses: { 200: TokenResponse },
-    handler: async ({ params }) => {
+    params,
+    response: TokenResponse,
+    read: async ({ params }) => {
       const [token, usd, eth] = await Promise.all([
         params.address === NATIVE_ASSET ? NATIVE_TOKEN : store.getToken(params.address),
         store.getLatestPrices([params.address], "USD"),
         store.getLatestPrices([params.address], "ETH"),
       ]);
-      if (!token) throw new NotFoundError(`no token ${params.address}`);
+      if (!token) return null;
       return { token, priceUsd: usd.get(params.address) ?? null, priceEth: eth.get(params.address) ?? null };
     },
+    missing: (params) => `no token ${params.address}`,
   });
 
-  route(app, {
-    method: "GET",
+  pageRoute(app, {
     url: "/v1/tokens/:address/transfers",
     summary: "Transfers of one token contract, newest first (cursor pagination)",
     tags,
-    auth: { public: "read" },
-    params: z.object({ address: AddressParam }),
-    query: PageQuery,
-    responses: { 200: TokenTransferPage },
-    handler: async ({ params, query }) =>
-      store.getTokenTransfers(params.address, { limit: query.limit, cursor: query.cursor ?? null }),
+    params,
+    response: TokenTransferPage,
+    list: ({ address }, page) => store.getTokenTransfers(address, page),
   });
 
-  route(app, {
-    method: "GET",
+  readRoute(app, {
     url: "/v1/tokens/:address/prices",
     summary:
       "A token's price points in USD or ETH, newest first; from/to are inclusive unix seconds (cursor pagination, limit 1..1000)",
     tags,
-    auth: { public: "read" },
-    params: z.object({ address: AddressParam }),
+    params,
     query: z.object({
       quote: QuoteParam,
       from: UnixSecondsParam.optional(),
@@ -80,15 +66,14 @@ export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
       limit: limitParam(1000, 200),
       cursor: CursorParam,
     }),
-    responses: { 200: PricePointPage },
-    handler: async ({ params, query }) => {
-      // from after to: an empty range, answered as one (not an error the document could not describe)
-      return store.getPriceSeries(params.address, query.quote, {
+    response: PricePointPage,
+    // from after to: an empty range, answered as one (not an error the document could not describe)
+    read: async ({ params, query }) =>
+      store.getPriceSeries(params.address, query.quote, {
         limit: query.limit,
         cursor: query.cursor ?? null,
         ...(query.from === undefined ? {} : { fromTimestamp: query.from }),
         ...(query.to === undefined ? {} : { toTimestamp: query.to }),
-      });
-    },
+      }),
   });
 }

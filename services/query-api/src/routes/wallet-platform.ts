@@ -1,4 +1,4 @@
-import type { MetaStore } from "@chainlog/ports";
+import type { MetaStore, Store } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import type { FastifyInstance } from "fastify";
@@ -11,13 +11,15 @@ import { registerWalletRoutes } from "./wallet.ts";
 
 export interface WalletPlatformDeps {
   meta: MetaStore;
+  /** The index: staked positions and their events are read from it. */
+  store: Store;
   settings: ApiSettings;
   logger: Logger;
   /** Without it the faucet and the relay answer 503 (no node configured). */
   rpc?: RpcPool | null;
 }
 
-/** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes, staking vaults. */
+/** The user's wallet and what it acts through: keystore, faucet, node relay, swap quotes, staking vaults and positions. */
 export function registerWalletPlatformRoutes(app: FastifyInstance, deps: WalletPlatformDeps): void {
   registerWalletRoutes(app, deps);
   registerFaucetRoutes(app, deps);

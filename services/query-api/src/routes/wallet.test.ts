@@ -1,18 +1,23 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { decodeLogs } from "@chainlog/decoders";
 import {
   type Anvil,
+  approveErc20,
   connectDevnet,
   createPair,
   deployErc20,
   deployStakingVault,
   deploySwapRouter,
   erc20At,
+  mintErc20,
+  stakingVaultAt,
   startAnvil,
   swapRouterAt,
 } from "@chainlog/devnet";
+import { buildBlock } from "@chainlog/ports/contract";
 import { createRpcPool, type RpcPool } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
-import { encodeFunctionData, type Hex, parseEther } from "viem";
+import { encodeFunctionData, type Hex, parseEther, type TransactionReceipt } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHarness, openApiHarness } from "../test-support/api-harness.ts";
@@ -118,6 +123,7 @@ describe("wallet, faucet and relay on a devnet", () => {
         stakeVaults: [vault],
         relayRateLimit: { perSecond: 1, burst: 40 },
         relayBodyLimit: 4096,
+        walletLookupRateLimit: { perSecond: 1 / 3600, burst: 5 },
       },
     });
   }, 60_000);
@@ -140,13 +146,61 @@ describe("wallet, faucet and relay on a devnet", () => {
     expect((await bob.call("GET", "/v1/wallet")).status).toBe(404);
     expect((await users.anonymous("GET", "/v1/wallet")).status).toBe(401);
     expect((await users.anonymous("GET", `/v1/wallet/lookup?email=${alice.email}`)).status).toBe(401);
+    expect((await users.anonymous("GET", "/v1/wallet/finality")).body).toEqual({ confirmations: 12 });
     // Sending to a user by name: the address, never the keystore.
     const found = await bob.call("GET", `/v1/wallet/lookup?email=${alice.email.toUpperCase()}`);
     expect(found.body).toEqual({ email: alice.email.toUpperCase(), address: address.toLowerCase() });
-    expect((await bob.call("GET", "/v1/wallet/lookup?email=nobody@example.com")).status).toBe(404);
+    // An unknown e-mail answers the same shape, so a client cannot tell a refusal from an absence.
+    const unknown = await bob.call("GET", "/v1/wallet/lookup?email=nobody@example.com");
+    expect(unknown).toEqual({ status: 200, body: { email: "nobody@example.com", address: null } });
     const taken = await bob.call("PUT", "/v1/wallet", { keystore: keystoreFor(address) });
     expect(taken.status).toBe(409);
     expect((await alice.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+  });
+
+  it("never overwrites a keystore silently: replacing one takes its current address", async () => {
+    const erin = await users.signUp();
+    const first = privateKeyToAccount(generatePrivateKey()).address.toLowerCase();
+    const keystore = keystoreFor(first);
+    expect((await erin.call("PUT", "/v1/wallet", { keystore })).status).toBe(200);
+    const second = privateKeyToAccount(generatePrivateKey()).address.toLowerCase();
+    const next = keystoreFor(second);
+    const blind = await erin.call("PUT", "/v1/wallet", { keystore: next });
+    expect(blind.status).toBe(409);
+    expect(blind.body.error).toMatchObject({ code: "wallet_exists", parameter: "body.replace" });
+    expect(blind.body.error.message).toContain(first);
+    // the same key re-encrypted (a new password) is an overwrite too
+    const reencrypted = keystoreFor(first);
+    expect((await erin.call("PUT", "/v1/wallet", { keystore: reencrypted })).status).toBe(409);
+    const wrong = await erin.call("PUT", "/v1/wallet", { keystore: next, replace: second });
+    expect(wrong.status).toBe(409);
+    expect((await erin.call("GET", "/v1/wallet")).body.keystore).toEqual(keystore);
+    const replaced = await erin.call("PUT", "/v1/wallet", {
+      keystore: next,
+      replace: first.toUpperCase().replace("0X", "0x"),
+    });
+    expect(replaced.status).toBe(200);
+    expect((await erin.call("GET", "/v1/wallet")).body).toMatchObject({ address: second, keystore: next });
+  });
+
+  it("limits e-mail lookups per user, known and unknown alike", async () => {
+    const mallory = await users.signUp();
+    const victim = await users.signUp();
+    await victim.call("PUT", "/v1/wallet", {
+      keystore: keystoreFor(privateKeyToAccount(generatePrivateKey()).address),
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const email = i % 2 ? victim.email : `guess${i}@example.com`;
+      statuses.push((await mallory.call("GET", `/v1/wallet/lookup?email=${email}`)).status);
+    }
+    // burst 5 in this harness: the sixth lookup is refused whatever e-mail it asks about
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const refused = await mallory.call("GET", `/v1/wallet/lookup?email=${victim.email}`);
+    expect(refused.body).toMatchObject({ error: { code: "rate_limited" } });
+    expect(refused.body.address).toBeUndefined();
+    // another user's lookups are their own
+    expect((await victim.call("GET", `/v1/wallet/lookup?email=${mallory.email}`)).status).toBe(200);
   });
 
   it("refuses keystores that are not v3 or derive their key too cheaply", async () => {
@@ -354,6 +408,106 @@ describe("wallet, faucet and relay on a devnet", () => {
     expect(
       await client.readContract({ ...erc20At(gold), functionName: "balanceOf", args: [account.address] }),
     ).toBe(BigInt(fresh.body.amountOut));
+  });
+
+  it("sums staked positions from the indexed ERC-4626 events and values them with the vault at the node's head", async () => {
+    const client = await connectDevnet(anvil.rpcUrl);
+    const staker = (await client.getAddresses())[1]!;
+    const me = staker.toLowerCase();
+    const v = stakingVaultAt(vault);
+    await mintErc20(client, { token: gold, to: staker, amount: 100n * 10n ** 18n });
+    await approveErc20(client, { token: gold, spender: vault, amount: 100n * 10n ** 18n, account: staker });
+    const sent = async (hash: Hex) => client.waitForTransactionReceipt({ hash });
+    const deposit = await sent(
+      await client.writeContract({
+        ...v,
+        functionName: "deposit",
+        args: [60n * 10n ** 18n, staker],
+        account: staker,
+      }),
+    );
+    await client.increaseTime({ seconds: 3600 });
+    await client.mine({ blocks: 1 });
+    const shares = await client.readContract({ ...v, functionName: "balanceOf", args: [staker] });
+    const redeem = await sent(
+      await client.writeContract({
+        ...v,
+        functionName: "redeem",
+        args: [shares / 3n, staker, staker],
+        account: staker,
+      }),
+    );
+    // What the processor stores for these blocks: the decoder's rows from the node's own receipts.
+    const indexed = (r: TransactionReceipt) => {
+      const { vaultEvents } = decodeLogs(
+        r.logs.map((l) => ({
+          blockNumber: Number(l.blockNumber),
+          blockHash: l.blockHash,
+          transactionHash: l.transactionHash,
+          transactionIndex: l.transactionIndex,
+          logIndex: l.logIndex,
+          address: l.address.toLowerCase(),
+          topics: l.topics,
+          data: l.data,
+        })),
+      );
+      return { ...buildBlock({ number: Number(r.blockNumber) }), vaultEvents };
+    };
+    const [depositBlock, redeemBlock] = [indexed(deposit), indexed(redeem)];
+    await h.store.writeBlocks([depositBlock, redeemBlock]);
+    const [withdrawn] = redeemBlock.vaultEvents;
+    expect(withdrawn).toMatchObject({
+      kind: "withdraw",
+      owner: me,
+      receiver: me,
+      shares: (shares / 3n).toString(),
+    });
+
+    const res = await users.anonymous("GET", `/v1/address/${staker}/stake`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const left = shares - shares / 3n;
+    expect(left).toBe(await client.readContract({ ...v, functionName: "balanceOf", args: [staker] }));
+    const value = await client.readContract({
+      ...v,
+      functionName: "convertToAssets",
+      args: [left],
+      blockNumber: head,
+    });
+    const out = BigInt(withdrawn!.assets);
+    expect(res.body).toMatchObject({ address: me, blockNumber: Number(head) });
+    expect(res.body.items).toEqual([
+      {
+        vault: vault.toLowerCase(),
+        asset: gold.toLowerCase(),
+        shares: left.toString(),
+        value: value.toString(),
+        deposited: (60n * 10n ** 18n).toString(),
+        withdrawn: out.toString(),
+        rewards: (value + out - 60n * 10n ** 18n).toString(),
+        events: 2,
+        lastBlockNumber: Number(redeem.blockNumber),
+      },
+    ]);
+    // an hour of rewards at 10^12 a second, shared by the vault's stakers: the position earned some of it
+    expect(BigInt(res.body.items[0].rewards)).toBeGreaterThan(0n);
+    expect(BigInt(res.body.items[0].rewards)).toBeLessThanOrEqual(3600n * 10n ** 12n + 10n ** 13n);
+
+    const events = await users.anonymous("GET", `/v1/address/${staker}/stake/events?limit=1`);
+    expect(events.body.items.map((e: Json) => e.kind)).toEqual(["withdraw"]);
+    expect(events.body.nextCursor).toEqual(expect.any(String));
+    const nobody = privateKeyToAccount(generatePrivateKey()).address;
+    expect((await users.anonymous("GET", `/v1/address/${nobody}/stake`)).body).toEqual({
+      address: nobody.toLowerCase(),
+      blockNumber: null,
+      items: [],
+      tokens: {},
+    });
+
+    // The redeem's block rolled back: the position is the whole deposit again.
+    await h.store.rollbackBlock({ number: redeemBlock.block.number, hash: redeemBlock.block.hash });
+    const after = await users.anonymous("GET", `/v1/address/${staker}/stake`);
+    expect(after.body.items[0]).toMatchObject({ shares: shares.toString(), withdrawn: "0", events: 1 });
   });
 
   it("limits node calls per user: one user's flood does not slow another", async () => {

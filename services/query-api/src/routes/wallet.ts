@@ -1,9 +1,11 @@
 import { DuplicateError, type MetaStore, type Wallet } from "@chainlog/ports";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ApiError, NotFoundError } from "../http/errors.ts";
-import { EmailField } from "../http/params.ts";
+import { ApiError, NotFoundError, RateLimitedError } from "../http/errors.ts";
+import { AddressParam, EmailField } from "../http/params.ts";
+import { createTokenBuckets } from "../http/rate-limit.ts";
 import { route } from "../http/route.ts";
+import type { ApiSettings } from "../settings.ts";
 import { V3Keystore } from "../wallet/keystore.ts";
 
 const WalletView = z.object({
@@ -24,8 +26,12 @@ const tags = ["wallet"];
  * The caller's wallet: only the encrypted keystore is kept, and only its owner reads it back (every call passes
  * the caller's user id to the meta store). The key is made, encrypted and decrypted in the browser.
  */
-export function registerWalletRoutes(app: FastifyInstance, deps: { meta: MetaStore }): void {
-  const { meta } = deps;
+export function registerWalletRoutes(
+  app: FastifyInstance,
+  deps: { meta: MetaStore; settings: ApiSettings },
+): void {
+  const { meta, settings } = deps;
+  const lookups = createTokenBuckets(settings.walletLookupRateLimit);
   route(app, {
     method: "GET",
     url: "/v1/wallet",
@@ -45,14 +51,27 @@ export function registerWalletRoutes(app: FastifyInstance, deps: { meta: MetaSto
     method: "PUT",
     url: "/v1/wallet",
     summary:
-      "Set the caller's wallet from a v3 keystore encrypted in the browser (a new key or a re-encrypted one replaces the old)",
+      "Set the caller's wallet from a v3 keystore encrypted in the browser; replacing an existing one needs `replace` set to its address (else 409)",
     tags,
     auth: { user: "account" },
-    body: z.strictObject({ keystore: V3Keystore }),
+    body: z.strictObject({
+      keystore: V3Keystore,
+      replace: AddressParam.optional().describe(
+        "the address of the wallet being replaced: a keystore lost by accident is a key lost for good",
+      ),
+    }),
     responses: { 200: WalletView },
     errors: [409],
     handler: async ({ body, identity }) => {
       const address = `0x${body.keystore.address.toLowerCase()}`;
+      const current = await meta.getWallet(identity.userId);
+      if (current && current.address !== body.replace)
+        throw new ApiError(
+          409,
+          "wallet_exists",
+          `this account already has the wallet ${current.address}: set replace to that address to overwrite its keystore`,
+          "body.replace",
+        );
       try {
         return view(
           await meta.putWallet(identity.userId, {
@@ -75,17 +94,35 @@ export function registerWalletRoutes(app: FastifyInstance, deps: { meta: MetaSto
 
   route(app, {
     method: "GET",
+    url: "/v1/wallet/finality",
+    summary:
+      "How many blocks on top of a transaction make it final in the wallet's activity (pending → included → final)",
+    tags,
+    auth: { public: "read" },
+    responses: { 200: z.object({ confirmations: z.number().int() }) },
+    handler: async () => ({ confirmations: settings.walletConfirmations }),
+  });
+
+  route(app, {
+    method: "GET",
     url: "/v1/wallet/lookup",
-    summary: "The wallet address of a Chainlog user by e-mail, to send to them (signed-in users only)",
+    summary:
+      "The wallet address of a Chainlog user by e-mail, to send to them: signed-in users only, a few per hour each, and the same answer shape (address null) for an unknown e-mail",
     tags,
     auth: { user: "account" },
     query: z.strictObject({ email: EmailField }),
-    responses: { 200: z.object({ email: z.string(), address: z.string() }) },
-    errors: [404],
-    handler: async ({ query }) => {
-      const address = await meta.getWalletAddressByEmail(query.email);
-      if (!address) throw new NotFoundError("no Chainlog user with a wallet has this e-mail");
-      return { email: query.email, address };
+    responses: { 200: z.object({ email: z.string(), address: z.string().nullable() }) },
+    errors: [429],
+    handler: async ({ query, identity }) => {
+      // Per user, before the store is asked: known and unknown e-mails cost the same, so neither can be probed faster.
+      const wait = lookups.take(identity.userId);
+      if (wait > 0)
+        throw new RateLimitedError(
+          wait,
+          settings.walletLookupRateLimit.burst,
+          "too many wallet lookups for this user",
+        );
+      return { email: query.email, address: await meta.getWalletAddressByEmail(query.email) };
     },
   });
 }

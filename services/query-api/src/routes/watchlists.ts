@@ -1,18 +1,13 @@
 import type { MetaStore, Watchlist, WatchlistQuota } from "@chainlog/ports";
+import { WatchlistList, WatchlistView } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
+import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam, NameField } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import type { ApiSettings } from "../settings.ts";
 
-const WatchlistView = z.object({
-  id: z.string(),
-  name: z.string(),
-  addresses: z.array(z.string()),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
 const Addresses = z
   .array(AddressParam, { error: "must be a list of 0x-hex addresses" })
   .max(1000, { error: "must hold at most 1000 addresses" })
@@ -43,7 +38,7 @@ export function registerWatchlistRoutes(
     summary: "The caller's watchlists",
     tags,
     auth: { user: "account" },
-    responses: { 200: z.object({ items: z.array(WatchlistView) }) },
+    responses: { 200: WatchlistList },
     handler: async ({ identity }) => {
       const { userId } = identity;
       return { items: (await meta.listWatchlists(userId)).map(view) };
@@ -65,20 +60,17 @@ export function registerWatchlistRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
+  const watchlist = ownedRoutes(app, {
     url: "/v1/watchlists/:id",
-    summary: "One of the caller's watchlists",
     tags,
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 200: WatchlistView },
-    handler: async ({ params, identity }) => {
-      const { userId } = identity;
-      const w = await meta.getWatchlist(userId, params.id);
-      if (!w) throw new NotFoundError("no such watchlist");
-      return view(w);
-    },
+    scope: "account",
+    missing: "no such watchlist",
+  });
+  watchlist.get({
+    summary: "One of the caller's watchlists",
+    response: WatchlistView,
+    read: (userId, id) => meta.getWatchlist(userId, id),
+    view,
   });
 
   route(app, {
@@ -111,18 +103,8 @@ export function registerWatchlistRoutes(
     },
   });
 
-  route(app, {
-    method: "DELETE",
-    url: "/v1/watchlists/:id",
+  watchlist.delete({
     summary: "Delete a watchlist",
-    tags,
-    auth: { user: "account" },
-    params: z.object({ id: IdParam }),
-    responses: { 204: null },
-    handler: async ({ params, identity, reply }) => {
-      const { userId } = identity;
-      if (!(await meta.deleteWatchlist(userId, params.id))) throw new NotFoundError("no such watchlist");
-      return reply.code(204).send();
-    },
+    remove: (userId, id) => meta.deleteWatchlist(userId, id),
   });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "@chainlog/embedded";
+import type { ModelTables } from "@chainlog/lake";
 import type { Bus, IndexedBlock, MetaStore, Store } from "@chainlog/ports";
 import { addressOf, buildBlock, type TxSpec } from "@chainlog/ports/contract";
 import type { RpcPool } from "@chainlog/rpc";
@@ -25,6 +26,8 @@ export async function openApiHarness(
     blocks?: IndexedBlock[];
     /** A node pool (tests start anvil): balances, Etherscan's proxy and logs. */
     rpc?: RpcPool;
+    /** Built lake model tables (GET /v1/lake/models). */
+    lakeModels?: ModelTables;
   } = {},
 ): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), "chainlog-query-api-"));
@@ -39,6 +42,7 @@ export async function openApiHarness(
     meta,
     ...(bus ? { bus } : {}),
     ...(options.rpc ? { rpc: options.rpc } : {}),
+    ...(options.lakeModels ? { lakeModels: options.lakeModels } : {}),
     logger: createLogger("query-api-test", "silent"),
     metrics: createMetricsRegistry("query-api-test"),
     config: {
@@ -64,6 +68,36 @@ export async function openApiHarness(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Signs a user up through the API and keeps the session cookie; with `key`, also makes an API key for them.
+ * Both answers are checked, so a test whose bootstrap failed says so instead of failing later on a 401.
+ */
+export async function signUpUser(
+  app: ApiServer,
+  email: string,
+  options: { remoteAddress?: string; key?: { name: string; scopes: string[] } } = {},
+): Promise<{ cookie: string; key: string | null }> {
+  const from = options.remoteAddress ? { remoteAddress: options.remoteAddress } : {};
+  const signup = await app.inject({
+    method: "POST",
+    url: "/v1/auth/signup",
+    ...from,
+    payload: { email, password: "a long enough password" },
+  });
+  if (signup.statusCode !== 201) throw new Error(`sign-up of ${email}: ${signup.statusCode} ${signup.body}`);
+  const cookie = String(signup.headers["set-cookie"]).split(";")[0]!;
+  if (!options.key) return { cookie, key: null };
+  const key = await app.inject({
+    method: "POST",
+    url: "/v1/keys",
+    ...from,
+    headers: { cookie },
+    payload: options.key,
+  });
+  if (key.statusCode !== 201) throw new Error(`API key for ${email}: ${key.statusCode} ${key.body}`);
+  return { cookie, key: key.json().key as string };
 }
 
 export const ALICE = addressOf("alice");

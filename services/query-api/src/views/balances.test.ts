@@ -1,60 +1,14 @@
-import type { TokenTransfer } from "@chainlog/tx-schema";
+import { buildBlock } from "@chainlog/ports/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALICE,
   type ApiHarness,
-  BOB,
   CAROL,
   openApiHarness,
   sampleChain,
   TOKEN,
 } from "../test-support/api-harness.ts";
-import { foldTransfers } from "./balances.ts";
-
-const transfer = (t: Partial<TokenTransfer>): TokenTransfer => ({
-  standard: "erc20",
-  token: TOKEN,
-  from: BOB,
-  to: ALICE,
-  value: "0",
-  tokenId: null,
-  operator: null,
-  blockNumber: 1,
-  blockHash: `0x${"1".repeat(64)}`,
-  transactionHash: `0x${"2".repeat(64)}`,
-  transactionIndex: 0,
-  logIndex: 0,
-  batchIndex: 0,
-  ...t,
-});
-
-describe("foldTransfers", () => {
-  it("nets in minus out per token and per NFT id; a transfer to oneself changes nothing", () => {
-    const nft = CAROL;
-    const folded = foldTransfers(ALICE, [
-      transfer({ value: "10" }),
-      transfer({ from: ALICE, to: BOB, value: "3" }),
-      transfer({ from: ALICE, to: ALICE, value: "5" }),
-      transfer({ standard: "erc721", token: nft, value: "1", tokenId: "7" }),
-      transfer({ standard: "erc721", token: nft, value: "1", tokenId: "8" }),
-      transfer({ standard: "erc721", token: nft, from: ALICE, to: BOB, value: "1", tokenId: "8" }),
-      transfer({ standard: "erc1155", token: nft, value: "4", tokenId: "1" }),
-      // Out of a balance received before the indexed range: negative, never hidden.
-      transfer({ token: BOB, from: ALICE, to: BOB, value: "2" }),
-    ]);
-    expect(folded.fungible).toEqual(
-      new Map([
-        [TOKEN, 7n],
-        [BOB, -2n],
-      ]),
-    );
-    expect([...folded.nfts.values()].map((n) => [n.standard, n.tokenId, n.balance])).toEqual([
-      ["erc721", "7", 1n],
-      ["erc721", "8", 0n],
-      ["erc1155", "1", 4n],
-    ]);
-  });
-});
+import { createStoredSideCache, loadAddressBalances } from "./balances.ts";
 
 describe("GET /v1/address/:address/balances without a node", () => {
   let h: ApiHarness;
@@ -63,7 +17,7 @@ describe("GET /v1/address/:address/balances without a node", () => {
   });
   afterAll(async () => h?.close());
 
-  it("sums the indexed transfers and says the range they cover (since block 1: not from genesis)", async () => {
+  it("reads the holdings the store kept from the indexed transfers and says the range they cover (since block 1: not from genesis)", async () => {
     const res = await h.app.inject({ method: "GET", url: `/v1/address/${ALICE}/balances` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -88,5 +42,48 @@ describe("GET /v1/address/:address/balances without a node", () => {
     const bad = await h.app.inject({ method: "GET", url: `/v1/address/${ALICE}/balances?confirm=yes` });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.parameter).toBe("confirm");
+  });
+});
+
+describe("createStoredSideCache", () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await openApiHarness({ blocks: sampleChain(3) });
+  });
+  afterAll(async () => h?.close());
+
+  it("reads an address's holdings once per newest stored block, and again after ttlMs", async () => {
+    let reads = 0;
+    const store = {
+      ...h.store,
+      getAddressHoldings: (address: string, limit: number) => {
+        reads += 1;
+        return h.store.getAddressHoldings(address, limit);
+      },
+    };
+    const side = createStoredSideCache(60_000);
+    const load = () =>
+      loadAddressBalances({ store, rpc: null, ethBalance: null, storedSide: side }, ALICE, false);
+    const first = await load();
+    expect(await load()).toEqual(first);
+    expect(reads).toBe(1);
+    // a new newest block: read again, with its transfer
+    await h.store.writeBlocks([
+      buildBlock({
+        number: 4,
+        txs: [{ from: CAROL, to: TOKEN, transfers: [{ token: TOKEN, from: CAROL, to: ALICE, value: "5" }] }],
+      }),
+    ]);
+    const after = await load();
+    expect(reads).toBe(2);
+    expect(BigInt(after.holdings[0]!.balance) - BigInt(first.holdings[0]!.balance)).toBe(5n);
+
+    const short = createStoredSideCache(30);
+    const loadShort = () =>
+      loadAddressBalances({ store, rpc: null, ethBalance: null, storedSide: short }, ALICE, false);
+    await loadShort();
+    await new Promise((r) => setTimeout(r, 80));
+    await loadShort();
+    expect(reads).toBe(4);
   });
 });

@@ -1,83 +1,71 @@
-import type { Store } from "@chainlog/ports";
+import type { Store, StoredHeight, TokenHolding } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import {
   type AddressBalancesResponse,
   type AddressHolding,
   type BalanceSnapshot,
+  type Block,
   NATIVE_ASSET,
   type NftHolding,
   type PricePoint,
   type TokenMetadata,
-  type TokenTransfer,
 } from "@chainlog/tx-schema";
+import { LRUCache } from "lru-cache";
 import { ApiError } from "../http/errors.ts";
 import { valuePortfolio } from "./portfolio.ts";
 
-/** Transfers summed per answer at most: a busier address gets `truncated` (its holdings a lower bound). */
-export const MAX_TRANSFERS = 100_000;
+/** Holdings one answer lists at most: a busier address gets `truncated` (the first ones by token). */
+const MAX_HOLDINGS = 5_000;
 /** balanceOf calls one confirm=true answer makes at most (the largest holdings first). */
 const MAX_CONFIRM = 100;
 
-export interface FoldedTransfers {
-  /** ERC-20 net balance per token. */
-  fungible: Map<string, bigint>;
-  /** ERC-721 / ERC-1155 net balance per (token, id). */
-  nfts: Map<string, { token: string; standard: "erc721" | "erc1155"; tokenId: string; balance: bigint }>;
+/** What the store says of an address's tokens for one answer: holdings, their metadata and prices, the range. */
+interface StoredSide {
+  lowest: StoredHeight[];
+  latest: Block | null;
+  /** At most MAX_HOLDINGS + 1 (one more says `truncated`). */
+  held: TokenHolding[];
+  tokens: Map<string, TokenMetadata>;
+  usd: Map<string, PricePoint>;
+  ethQuote: Map<string, PricePoint>;
 }
+type StoredSideReader = (store: Store, address: string) => Promise<StoredSide>;
 
-/** Net holdings of `address` from its transfers: in minus out (a transfer to itself nets to zero). Pure. */
-export function foldTransfers(address: string, transfers: Iterable<TokenTransfer>): FoldedTransfers {
-  const fungible = new Map<string, bigint>();
-  const nfts: FoldedTransfers["nfts"] = new Map();
-  for (const t of transfers) {
-    const delta = (t.to === address ? BigInt(t.value) : 0n) - (t.from === address ? BigInt(t.value) : 0n);
-    if (t.standard === "erc20") fungible.set(t.token, (fungible.get(t.token) ?? 0n) + delta);
-    else {
-      const tokenId = t.tokenId ?? "0";
-      const key = `${t.token}:${tokenId}`;
-      const held = nfts.get(key) ?? { token: t.token, standard: t.standard, tokenId, balance: 0n };
-      held.balance += delta;
-      nfts.set(key, held);
-    }
-  }
-  return { fungible, nfts };
-}
-
-type Folded = { folded: FoldedTransfers; truncated: boolean };
-type HoldingsReader = (store: Store, address: string, latestHash: string) => Promise<Folded>;
-
-/** Sums the address's transfers, newest first, at most MAX_TRANSFERS of them. */
-async function foldAddressTransfers(store: Store, address: string): Promise<Folded> {
-  const transfers: TokenTransfer[] = [];
-  let cursor: string | null = null;
-  let truncated = false;
-  do {
-    const page = await store.getAddressTokenTransfers(address, { limit: 1000, cursor });
-    transfers.push(...page.items);
-    cursor = page.nextCursor;
-    if (cursor && transfers.length >= MAX_TRANSFERS) {
-      truncated = true;
-      break;
-    }
-  } while (cursor);
-  return { folded: foldTransfers(address, transfers), truncated };
+async function readStoredSide(store: Store, address: string): Promise<StoredSide> {
+  const [lowest, latest, held] = await Promise.all([
+    store.getHeights(0, 1),
+    store.getLatestBlock(),
+    store.getAddressHoldings(address, MAX_HOLDINGS + 1),
+  ]);
+  const listed = held.slice(0, MAX_HOLDINGS);
+  const fungible = listed.filter((h) => h.standard === "erc20").map((h) => h.token);
+  const nftTokens = [...new Set(listed.filter((h) => h.standard !== "erc20").map((n) => n.token))];
+  const [tokens, usd, ethQuote] = await Promise.all([
+    fungible.length || nftTokens.length
+      ? store.getTokens([...fungible, ...nftTokens])
+      : new Map<string, TokenMetadata>(),
+    store.getLatestPrices([...fungible, NATIVE_ASSET], "USD"),
+    fungible.length ? store.getLatestPrices(fungible, "ETH") : new Map<string, PricePoint>(),
+  ]);
+  return { lowest, latest, held, tokens, usd, ethQuote };
 }
 
 /**
- * Folded holdings kept per address while the newest stored block stays the same, and at most `ttlMs` (blocks of
- * other bus partitions may land below the newest one): a hot address page sums its history about once per block,
- * not once per request.
+ * The stored side of answers kept per address while the newest stored block stays the same, and at most `ttlMs`
+ * (token metadata and prices the enrichment adds, blocks landing below the newest): a hot address page costs one
+ * store read per request instead of six. Bounded: the least recently used addresses go first.
  */
-export function createHoldingsCache(ttlMs = 2_000, maxEntries = 1000): HoldingsReader {
-  const entries = new Map<string, { latestHash: string; at: number; value: Promise<Folded> }>();
-  return (store, address, latestHash) => {
-    const now = Date.now();
+export function createStoredSideCache(ttlMs: number, maxEntries = 10_000): StoredSideReader {
+  const entries = new LRUCache<string, { newest: string; value: Promise<StoredSide> }>({
+    max: maxEntries,
+    ttl: Math.max(1, ttlMs),
+  });
+  return async (store, address) => {
+    const newest = (await store.getLatestBlock())?.hash ?? "";
     const hit = entries.get(address);
-    if (hit && hit.latestHash === latestHash && now - hit.at < ttlMs) return hit.value;
-    const value = foldAddressTransfers(store, address);
-    entries.delete(address);
-    entries.set(address, { latestHash, at: now, value });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    if (hit && hit.newest === newest) return hit.value;
+    const value = readStoredSide(store, address);
+    entries.set(address, { newest, value });
     value.catch(() => entries.delete(address));
     return value;
   };
@@ -146,27 +134,31 @@ async function confirmAt(
 }
 
 /**
- * Balances of any address, watched or not: ETH from the node at its latest block, tokens summed from the indexed
- * transfers over the indexed range (stated), valued with the newest indexed prices; `confirm` adds balanceOf at
- * the node's block beside each.
+ * Balances of any address, watched or not: ETH from the node at its latest block, tokens from the store's holdings
+ * (its transfers summed as blocks were written) over the indexed range (stated), valued with the newest indexed
+ * prices; `confirm` adds balanceOf at the node's block beside each.
  */
 export async function loadAddressBalances(
   deps: {
     store: Store;
     rpc: RpcPool | null;
     ethBalance: EthBalanceReader | null;
-    holdings?: HoldingsReader;
+    storedSide?: StoredSideReader;
   },
   address: string,
   confirm: boolean,
 ): Promise<AddressBalancesResponse> {
   const { store, rpc } = deps;
-  const [lowest, latest] = await Promise.all([store.getHeights(0, 1), store.getLatestBlock()]);
-  const { folded, truncated } = await (deps.holdings ?? foldAddressTransfers)(
+  const { lowest, latest, held, tokens, usd, ethQuote } = await (deps.storedSide ?? readStoredSide)(
     store,
     address,
-    latest?.hash ?? "",
   );
+  const truncated = held.length > MAX_HOLDINGS;
+  const listed = held.slice(0, MAX_HOLDINGS);
+  const fungible = listed
+    .filter((h) => h.standard === "erc20")
+    .map((h) => [h.token, BigInt(h.balance)] as const);
+  const nftHeld = listed.filter((h) => h.standard !== "erc20");
 
   let eth: EthBalance | null = null;
   if (deps.ethBalance) {
@@ -176,18 +168,6 @@ export async function loadAddressBalances(
       throw new ApiError(503, "unavailable", "the node did not answer the ETH balance; try again");
     }
   }
-  const fungible = [...folded.fungible].filter(([, b]) => b !== 0n);
-  const held = fungible.map(([t]) => t);
-  const nftTokens = [
-    ...new Set([...folded.nfts.values()].filter((n) => n.balance !== 0n).map((n) => n.token)),
-  ];
-  const [tokens, usd, ethQuote] = await Promise.all([
-    held.length || nftTokens.length
-      ? store.getTokens([...held, ...nftTokens])
-      : new Map<string, TokenMetadata>(),
-    store.getLatestPrices([...held, NATIVE_ASSET], "USD"),
-    held.length ? store.getLatestPrices(held, "ETH") : new Map<string, PricePoint>(),
-  ]);
   const toBlock = latest?.number ?? 0;
   const snapshot = (token: string, balance: bigint, blockNumber: number): BalanceSnapshot => ({
     address,
@@ -229,19 +209,15 @@ export async function loadAddressBalances(
         source: "transfers",
       });
     }
-  const nfts: NftHolding[] = [...folded.nfts.values()]
-    .filter((n) => n.balance !== 0n)
-    .sort((a, b) =>
-      a.token === b.token ? (BigInt(a.tokenId) < BigInt(b.tokenId) ? -1 : 1) : a.token < b.token ? -1 : 1,
-    )
-    .map((n) => ({
-      token: n.token,
-      standard: n.standard,
-      tokenId: n.tokenId,
-      balance: n.balance.toString(),
-      symbol: tokens.get(n.token)?.symbol ?? null,
-      name: tokens.get(n.token)?.name ?? null,
-    }));
+  // the store orders them by token, then token id numerically
+  const nfts: NftHolding[] = nftHeld.map((n) => ({
+    token: n.token,
+    standard: n.standard as NftHolding["standard"],
+    tokenId: n.tokenId ?? "0",
+    balance: n.balance,
+    symbol: tokens.get(n.token)?.symbol ?? null,
+    name: tokens.get(n.token)?.name ?? null,
+  }));
 
   if (confirm && rpc && eth) {
     const block = eth.blockNumber;

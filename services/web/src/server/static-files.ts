@@ -5,8 +5,9 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 export interface StaticFile {
   body: Buffer;
-  gzip: Buffer | null;
-  brotli: Buffer | null;
+  /** Compressed on first use (see loadStaticFiles). */
+  readonly gzip: Buffer | null;
+  readonly brotli: Buffer | null;
   contentType: string;
   etag: string;
   cacheControl: string;
@@ -36,8 +37,10 @@ export class MissingBuildError extends Error {
 }
 
 /**
- * Reads the whole build into memory once, pre-compressed: the app is a few hundred KB, and serving from memory
- * keeps every request free of disk I/O and per-request compression.
+ * Reads the whole build into memory once: the app is a few hundred KB, and serving from memory keeps every request
+ * free of disk I/O. Each file is compressed on its first request that accepts an encoding, then kept: compressing
+ * the whole build at brotli's best quality at start-up cost seconds of CPU while `chainlog start` catches up (and
+ * most of it is source maps a browser rarely asks for).
  */
 export async function loadStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
@@ -56,12 +59,19 @@ export async function loadStaticFiles(dir: string): Promise<Map<string, StaticFi
     const ext = extname(path);
     const body = await readFile(path);
     const compress = COMPRESSIBLE.has(ext) && body.length > 512;
+    let gzip: Buffer | undefined;
+    let brotli: Buffer | undefined;
     files.set(urlPath, {
       body,
-      gzip: compress ? gzipSync(body, { level: 9 }) : null,
-      brotli: compress
-        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
-        : null,
+      get gzip() {
+        if (compress && !gzip) gzip = gzipSync(body, { level: 9 });
+        return gzip ?? null;
+      },
+      get brotli() {
+        if (compress && !brotli)
+          brotli = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        return brotli ?? null;
+      },
       contentType: TYPES[ext] ?? "application/octet-stream",
       etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
       // Vite puts a content hash in every file name under /assets/, so those never change; the rest may.
@@ -82,7 +92,10 @@ export function chooseEncoding(
     .map((part) => part.trim().split(";"))
     .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
     .map(([name]) => name?.toLowerCase());
-  if (file.brotli && accepted.includes("br")) return { body: file.brotli, encoding: "br" };
-  if (file.gzip && accepted.includes("gzip")) return { body: file.gzip, encoding: "gzip" };
+  // asked in this order so that only an encoding the client takes is ever compressed
+  const brotli = accepted.includes("br") ? file.brotli : null;
+  if (brotli) return { body: brotli, encoding: "br" };
+  const gzip = accepted.includes("gzip") ? file.gzip : null;
+  if (gzip) return { body: gzip, encoding: "gzip" };
   return { body: file.body, encoding: null };
 }

@@ -1,3 +1,4 @@
+import type { StakePositionsResponse, VaultEventPage } from "@chainlog/tx-schema";
 import type { V3Keystore } from "../wallet/keystore.ts";
 import { getJson, requestJson } from "./client.ts";
 
@@ -37,6 +38,11 @@ export interface SwapQuote {
 }
 
 export const walletApi = {
+  /** Positions summed by the index from the vaults' Deposit/Withdraw events, valued at the node's head. */
+  stakePositions: (address: string, signal?: AbortSignal) =>
+    getJson<StakePositionsResponse>(`/v1/address/${address}/stake`, signal),
+  stakeEvents: (address: string, signal?: AbortSignal) =>
+    getJson<VaultEventPage>(`/v1/address/${address}/stake/events?limit=20`, signal),
   stakeVaults: (signal?: AbortSignal) =>
     getJson<{ items: { vault: string; asset: string }[] }>("/v1/stake/vaults", signal),
   swapPairs: (signal?: AbortSignal) =>
@@ -53,12 +59,14 @@ export const walletApi = {
       signal,
     ),
   get: (signal?: AbortSignal) => getJson<WalletRecord>("/v1/wallet", signal),
-  /** Only the encrypted keystore goes to the server. */
+  /** Blocks on top of a transaction before the activity calls it final. */
+  finality: () => getJson<{ confirmations: number }>("/v1/wallet/finality"),
+  /** Only the encrypted keystore goes to the server (a first wallet: replacing one needs its address). */
   put: (keystore: V3Keystore) => requestJson<WalletRecord>("PUT", "/v1/wallet", { keystore }),
   faucet: () =>
     requestJson<{ address: string; chainId: number; grants: FaucetGrant[] }>("POST", "/v1/wallet/faucet"),
   lookup: (email: string, signal?: AbortSignal) =>
-    getJson<{ email: string; address: string }>(
+    getJson<{ email: string; address: string | null }>(
       `/v1/wallet/lookup?email=${encodeURIComponent(email)}`,
       signal,
     ),

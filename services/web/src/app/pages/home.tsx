@@ -4,6 +4,7 @@ import { LineChart } from "../components/chart.tsx";
 import { ErrorView, Loading, Section } from "../components/common.tsx";
 import { DailyStatsSection } from "../components/daily-stats.tsx";
 import { columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
+import { LakeModelsSection } from "../components/lake-models.tsx";
 import { LiveFeed } from "../components/live-feed.tsx";
 import { TransactionTable } from "../components/tables.tsx";
 import { blockSeries, compact } from "../format/series.ts";
@@ -90,6 +91,7 @@ export default function HomePage() {
         </Section>
       )}
       <DailyStatsSection />
+      <LakeModelsSection />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { type Address, erc20Abi, formatUnits, type Hex, isAddress, parseAbi, parseUnits } from "viem";
 import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
@@ -6,9 +6,10 @@ import { type SwapQuote, type WalletRecord, walletApi } from "../api/wallet.ts";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
 import { SignInNeeded } from "../components/sign-in-needed.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
-import { trimDecimal } from "../format/tokens.ts";
+import { formatTokenAmount, tokenIn, tokenLabel, trimDecimal } from "../format/tokens.ts";
 import { useResource } from "../hooks/use-resource.ts";
 import { useSession } from "../session.tsx";
+import { revertDataOf, revertReasonOf } from "../wallet/revert-reason.ts";
 import {
   createWallet,
   injectedProvider,
@@ -214,22 +215,142 @@ type SendStatus =
   | { state: "signing" }
   | { state: "pending"; hash: Hex }
   | { state: "included"; hash: Hex; block: bigint }
-  | { state: "indexed"; hash: Hex; block: bigint }
-  | { state: "reverted"; hash: Hex; block: bigint }
+  /** In the index, with `confirmations` blocks (its own included) of the `needed` that make it final. */
+  | { state: "indexed"; hash: Hex; block: bigint; confirmations: number; needed: number }
+  | { state: "final"; hash: Hex; block: bigint; confirmations: number }
+  | { state: "reverted"; hash: Hex; block: bigint; reason: string }
   | { state: "failed"; message: string };
 
-/** Waits for the receipt, then for the index to have the transaction: the page shows each step. */
-async function follow(hash: Hex, set: (s: SendStatus) => void): Promise<void> {
+let finality: Promise<number> | undefined;
+const confirmationsNeeded = () => {
+  finality ??= walletApi.finality().then((f) => f.confirmations);
+  finality.catch(() => {
+    finality = undefined;
+  });
+  return finality;
+};
+
+/**
+ * Why a mined transaction reverted: the same call replayed with eth_call on the state its block started from (a
+ * node keeps no reason in the receipt).
+ */
+async function replayRevert(hash: Hex, block: bigint): Promise<string> {
+  const client = await publicClient();
+  const tx = await client.getTransaction({ hash });
+  try {
+    await client.call({
+      account: tx.from,
+      to: tx.to,
+      data: tx.input,
+      value: tx.value,
+      gas: tx.gas,
+      blockNumber: block - 1n,
+    });
+    return "it fails only after the transactions before it in its block";
+  } catch (error) {
+    const data = revertDataOf(error);
+    return data ? revertReasonOf(data) : ((error as { shortMessage?: string }).shortMessage ?? "reverted");
+  }
+}
+
+/**
+ * Follows a sent transaction: pending until mined, included until the index has it, then indexed until enough
+ * indexed blocks are on top of it to call it final; or reverted, with the reason replayed from the node.
+ */
+async function follow(hash: Hex, update: (s: SendStatus) => boolean): Promise<void> {
+  // update answers false once another transaction took this status line over: then this one stops following
+  const set = (next: SendStatus) => {
+    if (!update(next)) throw new FollowSuperseded();
+  };
   set({ state: "pending", hash });
   const client = await publicClient();
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 500 });
-  if (receipt.status !== "success") return set({ state: "reverted", hash, block: receipt.blockNumber });
-  set({ state: "included", hash, block: receipt.blockNumber });
-  for (let i = 0; i < 240; i++) {
-    const indexed = await api.transaction(hash).catch(() => null);
-    if (indexed) return set({ state: "indexed", hash, block: receipt.blockNumber });
-    await new Promise((r) => setTimeout(r, 500));
+  const block = receipt.blockNumber;
+  if (receipt.status !== "success")
+    return set({ state: "reverted", hash, block, reason: await replayRevert(hash, block) });
+  set({ state: "included", hash, block });
+  let indexed = false;
+  for (let i = 0; i < 240 && !indexed; i++) {
+    indexed = (await api.transaction(hash).catch(() => null)) !== null;
+    if (!indexed) await new Promise((r) => setTimeout(r, 500));
   }
+  if (!indexed) return;
+  const needed = await confirmationsNeeded();
+  set({ state: "indexed", hash, block, confirmations: 1, needed });
+  // Resolved once indexed (what the page acts on); finality is followed on, until another transaction takes over.
+  void (async () => {
+    for (let i = 0; i < 3600; i++) {
+      // The index's own head counts: final means the index holds the blocks on top, not just the node.
+      const head = await api.latestBlock().catch(() => null);
+      const confirmations = head ? Math.max(1, head.number - Number(block) + 1) : 1;
+      if (confirmations >= needed) return set({ state: "final", hash, block, confirmations });
+      set({ state: "indexed", hash, block, confirmations, needed });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })().catch(() => undefined);
+}
+
+class FollowSuperseded extends Error {
+  override name = "FollowSuperseded";
+}
+
+/**
+ * A status line and the follower that writes it: following a new transaction stops following the previous one,
+ * so an older transaction's later steps never overwrite the newer one's status.
+ */
+function useFollowedStatus() {
+  const [status, setStatus] = useState<SendStatus>();
+  const current = useRef(0);
+  useEffect(
+    () => () => {
+      current.current += 1;
+    },
+    [],
+  );
+  const show = useCallback((next: SendStatus) => {
+    current.current += 1;
+    setStatus(next);
+  }, []);
+  const followTx = useCallback(async (hash: Hex) => {
+    const run = ++current.current;
+    try {
+      await follow(hash, (next) => {
+        if (run !== current.current) return false;
+        setStatus(next);
+        return true;
+      });
+    } catch (error) {
+      if (!(error instanceof FollowSuperseded)) throw error;
+    }
+  }, []);
+  return [status, show, followTx] as const;
+}
+
+/** One line for a transaction the page sent: every step, the reason of a revert, the link to it. */
+function TxStatus({ status, testId, done }: { status: SendStatus; testId: string; done: string }) {
+  return (
+    <p
+      className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
+      role="status"
+      data-testid={testId}
+      data-state={status.state}
+    >
+      {status.state === "signing" && "Signing…"}
+      {status.state === "failed" && status.message}
+      {"hash" in status && (
+        <>
+          {status.state === "pending" && "Pending: "}
+          {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
+          {status.state === "indexed" &&
+            `${done} in block ${status.block}, indexed, ${status.confirmations} of ${status.needed} confirmations: `}
+          {status.state === "final" &&
+            `${done} in block ${status.block}, final (${status.confirmations} confirmations): `}
+          {status.state === "reverted" && `Reverted in block ${status.block}: ${status.reason}. `}
+          <HashLink kind="tx" value={status.hash} />
+        </>
+      )}
+    </p>
+  );
 }
 
 function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
@@ -238,7 +359,7 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
   const [to, setTo] = useState("");
   const [assetId, setAssetId] = useState("ETH");
   const [amount, setAmount] = useState("");
-  const [status, setStatus] = useState<SendStatus>();
+  const [status, setStatus, followTx] = useFollowedStatus();
   const [useInjected, setUseInjected] = useState(false);
   const asset = assets.find((a) => a.id === assetId) ?? assets[0];
   const submit = async (event: FormEvent) => {
@@ -247,12 +368,18 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
     try {
       setStatus({ state: "signing" });
       const target = to.trim();
-      const recipient = target.includes("@")
-        ? ((await walletApi.lookup(target)).address as Address)
+      const byEmail = target.includes("@");
+      const recipient = byEmail
+        ? ((await walletApi.lookup(target)).address as Address | null)
         : isAddress(target)
           ? (target as Address)
           : null;
-      if (!recipient) throw new Error("Enter a 0x address or the e-mail of a Chainlog user.");
+      if (!recipient)
+        throw new Error(
+          byEmail
+            ? "No Chainlog user with a wallet has this e-mail."
+            : "Enter a 0x address or the e-mail of a Chainlog user.",
+        );
       const value = parseUnits(amount.trim(), asset.decimals);
       if (value <= 0n) throw new Error("Enter an amount above zero.");
       // The browser wallet's own balance is its business: the extension refuses what it cannot pay.
@@ -268,14 +395,10 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
               functionName: "transfer",
               args: [recipient, value],
             });
-      await follow(hash, setStatus);
+      await followTx(hash);
     } catch (error) {
       const e = error as Error & { shortMessage?: string };
-      const notFound = error instanceof ApiError && error.status === 404;
-      const message = notFound
-        ? "No Chainlog user with a wallet has this e-mail."
-        : (e.shortMessage ?? e.message);
-      setStatus({ state: "failed", message });
+      setStatus({ state: "failed", message: e.shortMessage ?? e.message });
     }
   };
   const canSign = unlocked !== null || useInjected;
@@ -308,26 +431,7 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
       <button type="submit" disabled={!canSign || status?.state === "signing" || status?.state === "pending"}>
         {canSign ? "Sign and send" : "Unlock the wallet to send"}
       </button>
-      {status && (
-        <p
-          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
-          role="status"
-          data-testid="send-status"
-          data-state={status.state}
-        >
-          {status.state === "signing" && "Signing…"}
-          {status.state === "failed" && status.message}
-          {"hash" in status && (
-            <>
-              {status.state === "pending" && "Pending: "}
-              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
-              {status.state === "indexed" && `Included in block ${status.block} and indexed: `}
-              {status.state === "reverted" && `Reverted in block ${status.block}: `}
-              <HashLink kind="tx" value={status.hash} />
-            </>
-          )}
-        </p>
-      )}
+      {status && <TxStatus status={status} testId="send-status" done="Sent" />}
     </form>
   );
 }
@@ -379,7 +483,7 @@ function Swap({ address }: { address: string }) {
   const [deadlineMin, setDeadlineMin] = useState("10");
   const [quote, setQuote] = useState<SwapQuote | { error: string }>();
   const [review, setReview] = useState<SwapQuote>();
-  const [status, setStatus] = useState<SendStatus>();
+  const [status, setStatus, followTx] = useFollowedStatus();
   const [found, setFound] = useState<string>();
   const [block, setBlock] = useState<bigint>();
   const tokens = setup.data?.tokens ?? [];
@@ -463,7 +567,7 @@ function Swap({ address }: { address: string }) {
         ],
       });
       setReview(undefined);
-      await follow(hash, setStatus);
+      await followTx(hash);
       // Found again by its reference, through the index's swap routes.
       const detail = await api.swap(hash);
       const s = detail.items[0];
@@ -563,26 +667,7 @@ function Swap({ address }: { address: string }) {
           {unlocked === null ? "Unlock the wallet to swap" : "Review swap"}
         </button>
       )}
-      {status && (
-        <p
-          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
-          role="status"
-          data-testid="swap-status"
-          data-state={status.state}
-        >
-          {status.state === "signing" && "Signing…"}
-          {status.state === "failed" && status.message}
-          {"hash" in status && (
-            <>
-              {status.state === "pending" && "Pending: "}
-              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
-              {status.state === "indexed" && `Swapped in block ${status.block}, reference `}
-              {status.state === "reverted" && `Reverted in block ${status.block}: `}
-              <HashLink kind="tx" value={status.hash} />
-            </>
-          )}
-        </p>
-      )}
+      {status && <TxStatus status={status} testId="swap-status" done="Swapped" />}
       {found && (
         <p className="muted" data-testid="swap-found">
           Found by reference {found}
@@ -644,7 +729,7 @@ function Stake({ address }: { address: string }) {
     pollMs: 2000,
   });
   const [amount, setAmount] = useState("");
-  const [status, setStatus] = useState<SendStatus>();
+  const [status, setStatus, followTx] = useFollowedStatus();
   if (positions.error)
     return <ErrorView error={positions.error} what="staking vaults" retry={positions.reload} />;
   const position = positions.data?.[0];
@@ -681,7 +766,7 @@ function Stake({ address }: { address: string }) {
           args: [position.shares, me, me],
         });
       }
-      await follow(hash, setStatus);
+      await followTx(hash);
       positions.reload();
     } catch (error) {
       const e = error as Error & { shortMessage?: string };
@@ -720,31 +805,124 @@ function Stake({ address }: { address: string }) {
           Unstake all
         </button>
       </p>
-      {status && (
-        <p
-          className={status.state === "failed" || status.state === "reverted" ? "notice error" : "notice"}
-          role="status"
-          data-testid="stake-status"
-          data-state={status.state}
-        >
-          {status.state === "signing" && "Signing…"}
-          {status.state === "failed" && status.message}
-          {"hash" in status && (
-            <>
-              {status.state === "pending" && "Pending: "}
-              {status.state === "included" && `Included in block ${status.block}, waiting for the index: `}
-              {status.state === "indexed" && `Done in block ${status.block}: `}
-              {status.state === "reverted" && `Reverted in block ${status.block}: `}
-              <HashLink kind="tx" value={status.hash} />
-            </>
-          )}
-        </p>
-      )}
+      {status && <TxStatus status={status} testId="stake-status" done="Done" />}
     </section>
   );
 }
 
 const shortHexOf = (hex: string) => `${hex.slice(0, 8)}…${hex.slice(-6)}`;
+
+/** The portfolio's staked part, from the index: every vault the address ever staked in, open positions first. */
+function StakedPositions({ address }: { address: string }) {
+  const positions = useResource((signal) => walletApi.stakePositions(address, signal), `staked:${address}`, {
+    pollMs: 3000,
+  });
+  const data = positions.data;
+  return (
+    <section aria-labelledby="staked-h" data-testid="staked">
+      <h2 id="staked-h">Staked (from the index)</h2>
+      {positions.error ? (
+        <ErrorView error={positions.error} what="staked positions" retry={positions.reload} />
+      ) : !data ? (
+        <Loading what="staked positions" />
+      ) : data.items.length === 0 ? (
+        <p>Nothing staked yet.</p>
+      ) : (
+        <table>
+          <caption>Valued by each vault at block {data.blockNumber}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Vault</th>
+              <th scope="col">Value now</th>
+              <th scope="col">Shares</th>
+              <th scope="col">Staked</th>
+              <th scope="col">Unstaked</th>
+              <th scope="col">Rewards</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((p) => {
+              const asset = tokenIn(data.tokens, p.asset);
+              const vault = tokenIn(data.tokens, p.vault);
+              const amount = (raw: string) =>
+                formatTokenAmount(raw, asset?.decimals, tokenLabel(p.asset, asset), 6);
+              return (
+                <tr
+                  key={p.vault}
+                  data-testid={`staked-${p.vault}`}
+                  data-shares={p.shares}
+                  data-value={p.value}
+                  data-rewards={p.rewards}
+                  data-events={p.events}
+                >
+                  <td>
+                    <HashLink kind="token" value={p.vault} /> {vault?.symbol ?? ""}
+                  </td>
+                  <td>{amount(p.value)}</td>
+                  <td>{formatTokenAmount(p.shares, vault?.decimals, vault?.symbol, 6)}</td>
+                  <td>{amount(p.deposited)}</td>
+                  <td>{amount(p.withdrawn)}</td>
+                  <td>{p.rewards.startsWith("-") ? `−${amount(p.rewards.slice(1))}` : amount(p.rewards)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Stakes and unstakes of the address, as the index decoded them from the vaults' events. */
+function StakeActivity({ address }: { address: string }) {
+  const events = useResource((signal) => walletApi.stakeEvents(address, signal), `stake-events:${address}`, {
+    pollMs: 3000,
+  });
+  if (events.error) return <ErrorView error={events.error} what="staking activity" retry={events.reload} />;
+  if (!events.data) return <Loading what="staking activity" />;
+  const me = address.toLowerCase();
+  return (
+    <table data-testid="stake-activity">
+      <caption>Your stakes and unstakes</caption>
+      <thead>
+        <tr>
+          <th scope="col">Transaction</th>
+          <th scope="col">Block</th>
+          <th scope="col">Action</th>
+          <th scope="col">Shares</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.data.items.map((e) => {
+          const vault = tokenIn(events.data?.tokens, e.vault);
+          const action =
+            e.kind === "deposit"
+              ? e.owner === me
+                ? "Staked"
+                : "Staked for someone else"
+              : e.owner === me
+                ? "Unstaked"
+                : "Received an unstake";
+          return (
+            <tr
+              key={`${e.blockNumber}:${e.logIndex}`}
+              data-kind={e.kind}
+              data-tx={e.transactionHash}
+              data-assets={e.assets}
+            >
+              <td>
+                <HashLink kind="tx" value={e.transactionHash} />
+              </td>
+              <td>{e.blockNumber}</td>
+              <td>{action}</td>
+              <td>{formatTokenAmount(e.shares, vault?.decimals, vault?.symbol, 6)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
 
 function Activity({ address }: { address: string }) {
   const txs = useResource((signal) => api.addressTransactions(address, 20, null, signal), `txs:${address}`, {
@@ -775,6 +953,8 @@ function Activity({ address }: { address: string }) {
       ) : (
         <Loading what="token transfers" />
       )}
+      <h3>Staking</h3>
+      <StakeActivity address={address} />
     </section>
   );
 }
@@ -814,6 +994,7 @@ function WalletView({ wallet }: { wallet: WalletRecord }) {
       {assets.data && <Send assets={assets.data} injected={injectedProvider() !== null} />}
       <Swap address={wallet.address} />
       <Stake address={wallet.address} />
+      <StakedPositions address={wallet.address} />
       <Activity address={wallet.address} />
     </>
   );
