@@ -1,17 +1,5 @@
 import { keccak256, toHex } from "viem";
 
-/** A bare JSON-RPC call: the test compares what the pages show with what the node itself answers. */
-export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
-
 export const transferTopic = keccak256(toHex("Transfer(address,address,uint256)"));
 
 /*

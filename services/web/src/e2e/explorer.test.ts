@@ -1,19 +1,16 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Anvil, startAnvil } from "@chainlog/devnet";
-import { createLogger } from "@chainlog/telemetry";
+import { join } from "node:path";
+import { type Anvil, rpc, startAnvil } from "@chainlog/devnet";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { formatEth } from "../app/format/units.ts";
-import { ensureBuild } from "../server/ensure-build.ts";
-import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium, launchChromium } from "./browser.ts";
-import { rpc, transferCalldata, transferEmitterInitCode } from "./chain.ts";
+import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium } from "./browser.ts";
+import { transferCalldata, transferEmitterInitCode } from "./chain.ts";
 import { createMarket, type Market } from "./market.ts";
-import { type Stack, startStack, waitFor } from "./stack.ts";
+import type { Stack } from "./stack.ts";
+import { documentWidths, startBrowserSystem, submitCredentials, waitForBlock, webRoot } from "./steps.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const artifacts = join(root, "test-artifacts");
+const artifacts = join(webRoot, "test-artifacts");
 
 interface NodeTx {
   hash: string;
@@ -47,7 +44,6 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    await ensureBuild(root, join(root, "dist", "public"), createLogger("web-e2e", "warn"));
     anvil = await startAnvil({ noMining: true, accounts: 6 });
     const accounts = await rpc<string[]>(anvil.rpcUrl, "eth_accounts");
     const [deployer = "", alice = ""] = accounts;
@@ -78,25 +74,12 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
       { from: alice, to: token, data: transferCalldata(recipient, 4_200_000_000_000_000_000_001n) },
     ]);
     await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
-    stack = await startStack(anvil.rpcUrl, {
+    ({ stack, chromium } = await startBrowserSystem(anvil.rpcUrl, {
       WETH_ADDRESS: market.weth,
       STABLECOIN_ADDRESSES: market.usdc,
       WATCHED_ADDRESSES: trader,
-    });
-    const head = Number.parseInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"), 16);
-    await waitFor(
-      "query-api to serve the devnet head",
-      async () => {
-        const res = await fetch(`${stack.apiUrl}/v1/blocks/latest`);
-        return res.ok && ((await res.json()) as { number: number }).number >= head;
-      },
-      120_000,
-      { stack },
-    );
-    await waitFor("web to be ready", async () => (await fetch(`${stack.webUrl}/readyz`)).ok, 60_000, {
-      stack,
-    });
-    chromium = await launchChromium();
+    }));
+    await waitForBlock(stack, Number.parseInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"), 16));
     browser = chromium.browser;
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
@@ -244,10 +227,7 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await phone.goto(`${stack.webUrl}/tx/${ethTransfers[0]}`);
     await phone.locator('dd[data-field="Status"]').getByText("Success").waitFor({ timeout: 15_000 });
-    const [scrollWidth, clientWidth] = await phone.evaluate(() => [
-      document.documentElement.scrollWidth,
-      document.documentElement.clientWidth,
-    ]);
+    const [scrollWidth, clientWidth] = await documentWidths(phone);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
     await phone.screenshot({ path: join(artifacts, "transaction-phone.png"), fullPage: true });
 
@@ -435,10 +415,7 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
     const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await phone.goto(`${stack.webUrl}/status`);
     await phone.getByTestId("endpoints").first().waitFor({ timeout: 15_000 });
-    const [scrollWidth, clientWidth] = await phone.evaluate(() => [
-      document.documentElement.scrollWidth,
-      document.documentElement.clientWidth,
-    ]);
+    const [scrollWidth, clientWidth] = await documentWidths(phone);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth!);
     await phone.screenshot({ path: join(artifacts, "status-phone.png"), fullPage: true });
     await phone.close();
@@ -454,12 +431,9 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
 
     it("signs up, lands signed in, and keeps the session across a reload", async () => {
       await account.goto(`${stack.webUrl}/signup`);
-      await account.getByLabel("E-mail").fill(email);
-      await account.getByLabel(/^Password/).fill("short");
-      await account.getByRole("button", { name: "Create account" }).click();
+      await submitCredentials(account, email, "short", "Create account");
       await expect.poll(() => account.getByRole("alert").textContent()).toContain("at least 8");
-      await account.getByLabel(/^Password/).fill("correct horse battery");
-      await account.getByRole("button", { name: "Create account" }).click();
+      await submitCredentials(account, email, "correct horse battery", "Create account");
       // The wallet is made and encrypted in the page before it lands on the wallet page.
       await account.waitForURL("**/wallet", { timeout: 120_000 });
       await expect.poll(() => account.getByTestId("signed-in-as").textContent()).toBe(email);
@@ -505,14 +479,16 @@ describe.skipIf(!haveChromium)("explorer in a real browser against the embedded 
       await account.getByRole("button", { name: "Start export" }).click();
       const row = account.locator("tr[data-job]").first();
       await row.waitFor({ timeout: 10_000 });
-      const picked = await waitFor(
-        "the export job to be picked up",
-        async () => {
-          const status = await row.getAttribute("data-status");
-          return status !== "queued" ? status : null;
-        },
-        20_000,
-      ).catch(() => null);
+      const picked = await vi
+        .waitFor(
+          async () => {
+            const status = await row.getAttribute("data-status");
+            if (!status || status === "queued") throw new Error("the export job is not picked up yet");
+            return status;
+          },
+          { timeout: 20_000, interval: 200 },
+        )
+        .catch(() => null);
       if (!picked) ctx.skip("no worker runs export jobs in this build yet (the job stayed queued)");
       await expect.poll(() => row.getAttribute("data-status"), { timeout: 60_000 }).toBe("done");
       await account.screenshot({ path: join(artifacts, "exports.png"), fullPage: true });

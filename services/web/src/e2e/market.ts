@@ -9,13 +9,13 @@ import {
   depositWeth,
   mintErc20,
   pairAt,
+  rpc,
   swap,
   transferErc20,
   uniswapV2PairArtifact,
   unwrapWethTo,
 } from "@chainlog/devnet";
 import type { Address } from "viem";
-import { rpc } from "./chain.ts";
 
 export interface Market {
   deployer: Address;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { freePort } from "@chainlog/devnet";
 import { type ServiceName, type ServiceProcess, startService } from "@chainlog/launcher";
 import { createLogger } from "@chainlog/telemetry";
+import { vi } from "vitest";
 
 export const PIPELINE: ServiceName[] = ["processor", "ingest", "query-api"];
 
@@ -13,6 +14,11 @@ export interface Stack {
   dataDir: string;
   /** The first service that exited on its own (a crash at start, usually), or null while all run. */
   failed(): ServiceName | null;
+  /**
+   * Polls `check` (vi.waitFor) until it answers a truthy value; fails at once when a service of the stack exits
+   * meanwhile, instead of waiting out the timeout for something that cannot happen any more.
+   */
+  waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +54,11 @@ export async function startStack(
   const services: ServiceProcess[] = [];
   let stopping = false;
   let failed: ServiceName | null = null;
+  let exited: (name: ServiceName) => void = () => undefined;
+  const anExit = new Promise<never>((_, reject) => {
+    exited = (name) => reject(new Error(`${name} exited (its log is above)`));
+  });
+  anExit.catch(() => undefined);
   for (const name of [...PIPELINE, "web"] as ServiceName[]) {
     // pipeLogs: the services' lines pass through this process's stdout, where a test can read them.
     const service = startService(name, env, logger, {
@@ -55,7 +66,9 @@ export async function startStack(
       ...(options.pipeLogs ? { keepProblemLines: 1 } : {}),
     });
     service.done.then(() => {
-      if (!stopping) failed ??= name;
+      if (stopping) return;
+      failed ??= name;
+      exited(name);
     });
     services.push(service);
   }
@@ -64,32 +77,23 @@ export async function startStack(
     webUrl: `http://127.0.0.1:${webPort}`,
     dataDir,
     failed: () => failed,
+    async waitFor(what, check, timeoutMs) {
+      const passed = vi.waitFor(
+        async () => {
+          const value = await check();
+          if (!value) throw new Error(`not yet: ${what}`);
+          return value;
+        },
+        { timeout: timeoutMs, interval: 200 },
+      );
+      return Promise.race([passed, anExit]).catch((error: Error) => {
+        throw new Error(`waiting for ${what}: ${error.message}`, { cause: error });
+      });
+    },
     async stop() {
       stopping = true;
       await Promise.all(services.map((s) => s.stop()));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  options: { intervalMs?: number; stack?: Stack } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const dead = options.stack?.failed();
-    if (dead) throw new Error(`${dead} exited while waiting for ${what} (its log is above)`);
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ""}`);
 }

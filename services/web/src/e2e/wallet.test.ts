@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import {
   type Anvil,
   connectDevnet,
@@ -16,16 +15,14 @@ import {
   startAnvil,
   swap,
 } from "@chainlog/devnet";
-import { createLogger } from "@chainlog/telemetry";
 import type { Browser, Page } from "playwright-core";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptKeystore, type V3Keystore } from "../app/wallet/keystore.ts";
-import { ensureBuild } from "../server/ensure-build.ts";
-import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium, launchChromium } from "./browser.ts";
-import { type Stack, startStack, waitFor } from "./stack.ts";
+import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium } from "./browser.ts";
+import type { Stack } from "./stack.ts";
+import { signIn, signUp as signUpInPage, startBrowserSystem } from "./steps.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const haveChromium = chromiumAvailable();
 if (!haveChromium)
   console.warn(`wallet browser tests skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
@@ -48,11 +45,7 @@ async function openUser(browser: Browser, requests: Seen[]): Promise<Page> {
 }
 
 async function signUp(page: Page, webUrl: string, email: string, password: string): Promise<string> {
-  await page.goto(`${webUrl}/signup`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL("**/wallet", { timeout: 120_000 });
+  await signUpInPage(page, webUrl, email, password);
   return (await page.getByTestId("wallet-address").textContent({ timeout: 30_000 }))!.trim();
 }
 
@@ -123,7 +116,6 @@ describe.skipIf(!haveChromium)(
           stream.write = write;
         });
       }
-      await ensureBuild(root, join(root, "dist", "public"), createLogger("web-e2e", "warn"));
       anvil = await startAnvil({ accounts: 4 });
       const client = await connectDevnet(anvil.rpcUrl);
       token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
@@ -140,7 +132,7 @@ describe.skipIf(!haveChromium)(
       const router = await deploySwapRouter(client);
       // Rewards of 0.001 FUSD a second to the vault's stakers.
       vault = await deployStakingVault(client, { asset: token, rewardPerSecond: 1000n });
-      stack = await startStack(
+      ({ stack, chromium } = await startBrowserSystem(
         anvil.rpcUrl,
         {
           API_FAUCET_TOKENS: token,
@@ -153,19 +145,7 @@ describe.skipIf(!haveChromium)(
           LOG_LEVEL: "debug",
         },
         { pipeLogs: true },
-      );
-      await waitFor("web to be ready", async () => (await fetch(`${stack.webUrl}/readyz`)).ok, 120_000, {
-        stack,
-      });
-      await waitFor(
-        "query-api to be ready",
-        async () => (await fetch(`${stack.apiUrl}/readyz`)).ok,
-        120_000,
-        {
-          stack,
-        },
-      );
-      chromium = await launchChromium();
+      ));
       a = await openUser(chromium.browser, requests);
       b = await openUser(chromium.browser, requests);
     }, 400_000);
@@ -258,14 +238,7 @@ describe.skipIf(!haveChromium)(
         return BigInt(token) < BigInt(gold) ? [r0, r1] : [r1, r0];
       };
       // The reload above locked the wallet again: the key lives only in the page's memory.
-      await a.getByTestId("wallet-state").waitFor({ timeout: 30_000 });
-      if ((await a.getByTestId("wallet-state").textContent()) === "locked") {
-        await a.getByLabel("Password").fill(PASSWORD_A);
-        await a.getByRole("button", { name: "Unlock", exact: true }).click();
-      }
-      await expect
-        .poll(() => a.getByTestId("wallet-state").textContent(), { timeout: 60_000 })
-        .toBe("unlocked");
+      await ensureUnlocked(a, PASSWORD_A);
       await a.getByLabel("Pay with").selectOption({ label: "FUSD" });
       await a.getByLabel("Receive").selectOption({ label: "GLD" });
       await a.getByLabel("Amount to pay").fill("100");
@@ -448,11 +421,7 @@ describe.skipIf(!haveChromium)(
       const page = await context.newPage();
       page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
       // B signs in in this browser; B's keystore stays locked, the extension signs.
-      await page.goto(`${stack.webUrl}/login`);
-      await page.getByLabel("E-mail").fill(emailB);
-      await page.getByLabel(/^Password/).fill(PASSWORD_B);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL("**/watchlists");
+      await signIn(page, stack.webUrl, emailB, PASSWORD_B);
       await page.goto(`${stack.webUrl}/wallet`);
       await page.getByLabel("Sign with my browser wallet").check({ timeout: 60_000 });
       const before = await client.getBalance({ address: addressA as `0x${string}` });

@@ -29,6 +29,19 @@ function tokenColumn<T>(header: string, token: (row: T) => string, tokens?: Toke
   return { header, cell: (row) => <TokenLink address={token(row)} token={tokenIn(tokens, token(row))} /> };
 }
 
+/** What the swapper paid ("In") or received ("Out"), in the token's units. */
+function sideColumn(header: string, field: string, side: "In" | "Out", tokens?: TokenMap): Column<Swap> {
+  return {
+    header,
+    num: true,
+    attributes: () => ({ "data-field": field }),
+    cell: (s) => {
+      const sides = swapSides(s);
+      return <Amount raw={sides[`amount${side}`]} token={sides[`token${side}`]} tokens={tokens} />;
+    },
+  };
+}
+
 /** Swaps as "sold X, bought Y": the pool's signed amounts turned into what the swapper paid and received. */
 export function SwapTable({
   swaps,
@@ -59,24 +72,8 @@ export function SwapTable({
             </>
           ),
         },
-        {
-          header: "Sold",
-          num: true,
-          attributes: () => ({ "data-field": "sold" }),
-          cell: (s) => {
-            const sides = swapSides(s);
-            return <Amount raw={sides.amountIn} token={sides.tokenIn} tokens={tokens} />;
-          },
-        },
-        {
-          header: "Bought",
-          num: true,
-          attributes: () => ({ "data-field": "bought" }),
-          cell: (s) => {
-            const sides = swapSides(s);
-            return <Amount raw={sides.amountOut} token={sides.tokenOut} tokens={tokens} />;
-          },
-        },
+        sideColumn("Sold", "sold", "In", tokens),
+        sideColumn("Bought", "bought", "Out", tokens),
         {
           header: "Price",
           num: true,

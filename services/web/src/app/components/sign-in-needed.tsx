@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ComponentType } from "react";
 import type { User } from "../api/account.ts";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
@@ -19,18 +19,18 @@ export function SignInNeeded({ what }: { what: string }) {
 export function AccountPage({
   title,
   what,
-  children,
+  page: Page,
 }: {
   title: string;
   what: string;
-  children(user: User): ReactNode;
+  page: ComponentType<{ user: User }>;
 }) {
   const { user } = useSession();
   if (user === undefined) return <Loading what="your account" />;
   return (
     <>
       <h1>{title}</h1>
-      {user === null ? <SignInNeeded what={what} /> : children(user)}
+      {user === null ? <SignInNeeded what={what} /> : <Page user={user} />}
     </>
   );
 }

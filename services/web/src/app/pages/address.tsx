@@ -17,18 +17,20 @@ const PAGE_SIZE = 25;
 const PORTFOLIO_POLL_MS = 10_000;
 
 /**
- * One tab of the address's history: a cursor-paged list, newest first, read by `load` and drawn by `table`.
- * `what` names the records in the loading and error lines; `about` says more of them under the page number.
+ * One tab of the address's history: a cursor-paged list, newest first, read by `list` and drawn by `table`.
+ * `noun` names one record: it makes the tab's label (unless `label` says otherwise), the loading and error
+ * lines, the pager's label and the table's caption; `about` says more of the records under the page number.
  */
 interface HistoryTab<T> {
   id: string;
-  label: string;
-  what: string;
-  pagerLabel: string;
+  noun: string;
+  label?: string;
   about?: string;
-  load(address: string, cursor: string | null, signal: AbortSignal): Promise<T>;
-  table(page: T, address: string): ReactNode;
+  list(address: string, limit: number, cursor: string | null, signal: AbortSignal): Promise<T>;
+  table(page: T, caption: string): ReactNode;
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function HistoryPanel<T extends { nextCursor?: string | null }>({
   tab,
@@ -37,10 +39,16 @@ function HistoryPanel<T extends { nextCursor?: string | null }>({
   tab: HistoryTab<T>;
   address: string;
 }) {
-  const paged = usePagedResource((cursor, signal) => tab.load(address, cursor, signal), address);
+  const paged = usePagedResource((cursor, signal) => tab.list(address, PAGE_SIZE, cursor, signal), address);
   return (
-    <PagedView paged={paged} what={tab.what} pagerLabel={tab.pagerLabel} about={tab.about} numbered>
-      {(page) => tab.table(page, address)}
+    <PagedView
+      paged={paged}
+      what={`${tab.noun}s`}
+      pagerLabel={`${capitalized(tab.noun)} pages`}
+      about={tab.about}
+      numbered
+    >
+      {(page) => tab.table(page, `${capitalized(tab.noun)}s of ${address}`)}
     </PagedView>
   );
 }
@@ -49,7 +57,7 @@ function HistoryPanel<T extends { nextCursor?: string | null }>({
 function historyTab<T extends { nextCursor?: string | null }>(tab: HistoryTab<T>) {
   return {
     id: tab.id,
-    label: tab.label,
+    label: tab.label ?? `${capitalized(tab.noun)}s`,
     panel: (address: string) => <HistoryPanel key={tab.id} tab={tab} address={address} />,
   };
 }
@@ -57,43 +65,30 @@ function historyTab<T extends { nextCursor?: string | null }>(tab: HistoryTab<T>
 const TABS = [
   historyTab({
     id: "txs",
-    label: "Transactions",
-    what: "transactions",
-    pagerLabel: "Transaction pages",
-    load: (address, cursor, signal) => api.addressTransactions(address, PAGE_SIZE, cursor, signal),
-    table: (page, address) => (
-      <TransactionTable transactions={page.items} caption={`Transactions of ${address}`} />
-    ),
+    noun: "transaction",
+    list: api.addressTransactions,
+    table: (page, caption) => <TransactionTable transactions={page.items} caption={caption} />,
   }),
   historyTab({
     id: "internal",
+    noun: "internal transaction",
     label: "Internal",
-    what: "internal transactions",
-    pagerLabel: "Internal transaction pages",
     about: "calls from or to this address inside transactions (from the node's call traces).",
-    load: (address, cursor, signal) => api.addressInternalTransactions(address, PAGE_SIZE, cursor, signal),
-    table: (page, address) => (
-      <InternalTable calls={page.items} caption={`Internal transactions of ${address}`} showTransaction />
-    ),
+    list: api.addressInternalTransactions,
+    table: (page, caption) => <InternalTable calls={page.items} caption={caption} showTransaction />,
   }),
   historyTab({
     id: "transfers",
-    label: "Token transfers",
-    what: "token transfers",
-    pagerLabel: "Token transfer pages",
-    load: (address, cursor, signal) => api.addressTokenTransfers(address, PAGE_SIZE, cursor, signal),
-    table: (page, address) => (
-      <TransferTable transfers={page.items} tokens={page.tokens} caption={`Token transfers of ${address}`} />
-    ),
+    noun: "token transfer",
+    list: api.addressTokenTransfers,
+    table: (page, caption) => <TransferTable transfers={page.items} tokens={page.tokens} caption={caption} />,
   }),
   historyTab({
     id: "swaps",
-    label: "Swaps",
-    what: "swaps",
-    pagerLabel: "Swap pages",
-    load: (address, cursor, signal) => api.addressSwaps(address, PAGE_SIZE, cursor, signal),
-    table: (page, address) => (
-      <SwapTable swaps={page.items} tokens={page.tokens} caption={`Swaps of ${address}`} showTransaction />
+    noun: "swap",
+    list: api.addressSwaps,
+    table: (page, caption) => (
+      <SwapTable swaps={page.items} tokens={page.tokens} caption={caption} showTransaction />
     ),
   }),
 ];

@@ -107,11 +107,7 @@ function jobColumns(onChange: () => void): Column<Job>[] {
 }
 
 export default function ExportsPage() {
-  return (
-    <AccountPage title="Exports" what="exports">
-      {(user) => <Exports user={user} />}
-    </AccountPage>
-  );
+  return <AccountPage title="Exports" what="exports" page={Exports} />;
 }
 
 function Exports({ user }: { user: User }) {

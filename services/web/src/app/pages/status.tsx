@@ -79,75 +79,74 @@ function IngestView({ s, generatedAt }: { s: IngestStatus; generatedAt: number }
   );
 }
 
-/** The columns every reporting instance has: its name first, when it last moved and last reported at the end. */
-function instanceColumns<T extends { instance: string; lastProgressAt: number; updatedAt: number }>(
-  generatedAt: number,
-  ...own: Column<T>[]
-): Column<T>[] {
-  return [
-    { header: "Instance", className: "mono", cell: (r) => r.instance },
-    ...own,
-    { header: "Last progress", cell: (r) => formatAge(r.lastProgressAt / 1000, generatedAt / 1000) },
-    { header: "Report", cell: (r) => <Freshness updatedAt={r.updatedAt} generatedAt={generatedAt} /> },
-  ];
+/** A count, or a dash where the reporter does not know it. */
+function countOr(n: number | null | undefined, unit = ""): string {
+  return n === null || n === undefined ? "—" : `${formatInteger(n)}${unit}`;
 }
 
-function ProcessorTable({ items, generatedAt }: { items: ProcessorStatus[]; generatedAt: number }) {
-  return (
-    <DataTable
-      rows={items}
-      testId="processors"
-      rowKey={(p) => p.instance}
-      caption="Processor instances"
-      empty="No processor has reported in the last minute."
-      columns={instanceColumns<ProcessorStatus>(
-        generatedAt,
-        { ...hashColumn("Last block", "block", (p) => p.lastBlock), num: true },
-        {
-          header: "Consumer lag",
-          num: true,
-          cell: (p) => (p.consumerLag === null ? "—" : formatInteger(p.consumerLag)),
-        },
-        { header: "Blocks/s", num: true, cell: (p) => p.blocksPerSecond.toFixed(1) },
-        { header: "Rollbacks", num: true, cell: (p) => p.rollbacks },
-        {
-          header: "Enrichment lag",
-          num: true,
-          cell: (p) =>
-            p.enrichment?.lag === null || p.enrichment?.lag === undefined
-              ? "—"
-              : `${formatInteger(p.enrichment.lag)} message(s)`,
-        },
-      )}
-    />
-  );
+/** What an instance table shows of one kind of service, besides the columns every instance has. */
+interface InstanceTableSpec<T> {
+  columns: Column<T>[];
+  testId: string;
+  caption: string;
+  empty?: string;
 }
+
+const processorColumns: Column<ProcessorStatus>[] = [
+  { ...hashColumn("Last block", "block", (p) => p.lastBlock), num: true },
+  { header: "Consumer lag", num: true, cell: (p) => countOr(p.consumerLag) },
+  { header: "Blocks/s", num: true, cell: (p) => p.blocksPerSecond.toFixed(1) },
+  { header: "Rollbacks", num: true, cell: (p) => p.rollbacks },
+  { header: "Enrichment lag", num: true, cell: (p) => countOr(p.enrichment?.lag, " message(s)") },
+];
+
+const processorTable: InstanceTableSpec<ProcessorStatus> = {
+  columns: processorColumns,
+  testId: "processors",
+  caption: "Processor instances",
+  empty: "No processor has reported in the last minute.",
+};
 
 /** The lake sink: final blocks written as Parquet, and how many final blocks wait for it. */
-function LakeTable({ items, generatedAt }: { items: LakeStatus[]; generatedAt: number }) {
+const lakeColumns: Column<LakeStatus>[] = [
+  { ...hashColumn("Written through", "block", (l) => l.written), num: true },
+  {
+    header: "Final height",
+    num: true,
+    cell: (l) => (l.finalHeight === null ? "—" : `${countOr(l.finalHeight)} (${l.confirmations} conf.)`),
+  },
+  { header: "Lag (blocks)", num: true, cell: (l) => countOr(l.lagBlocks) },
+  { header: "Blocks/s", num: true, cell: (l) => l.blocksPerSecond.toFixed(1) },
+  { header: "Lake", className: "mono", cell: (l) => l.location },
+];
+
+const lakeTable: InstanceTableSpec<LakeStatus> = {
+  columns: lakeColumns,
+  testId: "lake",
+  caption: "Lake sink instances",
+};
+
+/** The instances of one kind of service, a row each, with when each last moved and last reported. */
+function InstanceTable<T extends { instance: string; lastProgressAt: number; updatedAt: number }>({
+  items,
+  generatedAt,
+  spec: { columns, ...table },
+}: {
+  items: T[];
+  generatedAt: number;
+  spec: InstanceTableSpec<T>;
+}) {
   return (
     <DataTable
       rows={items}
-      testId="lake"
-      rowKey={(l) => l.instance}
-      caption="Lake sink instances"
-      columns={instanceColumns<LakeStatus>(
-        generatedAt,
-        { ...hashColumn("Written through", "block", (l) => l.written), num: true },
-        {
-          header: "Final height",
-          num: true,
-          cell: (l) =>
-            l.finalHeight === null ? "—" : `${formatInteger(l.finalHeight)} (${l.confirmations} conf.)`,
-        },
-        {
-          header: "Lag (blocks)",
-          num: true,
-          cell: (l) => (l.lagBlocks === null ? "—" : formatInteger(l.lagBlocks)),
-        },
-        { header: "Blocks/s", num: true, cell: (l) => l.blocksPerSecond.toFixed(1) },
-        { header: "Lake", className: "mono", cell: (l) => l.location },
-      )}
+      rowKey={(r) => r.instance}
+      columns={[
+        { header: "Instance", className: "mono", cell: (r) => r.instance },
+        ...columns,
+        { header: "Last progress", cell: (r) => formatAge(r.lastProgressAt / 1000, generatedAt / 1000) },
+        { header: "Report", cell: (r) => <Freshness updatedAt={r.updatedAt} generatedAt={generatedAt} /> },
+      ]}
+      {...table}
     />
   );
 }
@@ -228,11 +227,11 @@ export default function StatusPage() {
               )}
             </Section>
             <Section id="processor-h" title={`Processor (${s.processor.length})`}>
-              <ProcessorTable items={s.processor} generatedAt={s.generatedAt} />
+              <InstanceTable items={s.processor} generatedAt={s.generatedAt} spec={processorTable} />
             </Section>
             {s.lake && s.lake.length > 0 && (
               <Section id="lake-h" title={`Lake (${s.lake.length})`}>
-                <LakeTable items={s.lake} generatedAt={s.generatedAt} />
+                <InstanceTable items={s.lake} generatedAt={s.generatedAt} spec={lakeTable} />
               </Section>
             )}
           </>

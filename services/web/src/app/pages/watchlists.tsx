@@ -122,11 +122,7 @@ function LiveAlerts({ watchlists }: { watchlists: Watchlist[] }) {
 }
 
 export default function WatchlistsPage() {
-  return (
-    <AccountPage title="Watchlists" what="watchlists">
-      {(user) => <Watchlists user={user} />}
-    </AccountPage>
-  );
+  return <AccountPage title="Watchlists" what="watchlists" page={Watchlists} />;
 }
 
 function Watchlists({ user }: { user: User }) {
