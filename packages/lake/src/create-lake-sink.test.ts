@@ -14,6 +14,7 @@ import type { Lake } from "./lake.ts";
 import { LakeDir } from "./lake-dir.ts";
 import { openLake } from "./open-lake.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
+import { startFailingS3Proxy } from "./test-support/failing-s3-proxy.ts";
 
 const bucket = "chainlog-sink";
 const CONFIRMATIONS = 2;
@@ -26,27 +27,27 @@ let bus: SqliteBus;
 let work: string;
 const chain: IndexedBlock[] = [];
 
-/** Blocks [from, to] of one chain (rich: transfers, a swap with prices, internal calls), stored and enriched. */
-async function grow(to: number) {
-  for (let n = chain.length; n <= to; n++) {
+/** Blocks up to `to` of one chain (rich: transfers, a swap with prices, internal calls), stored and enriched. */
+async function grow(to: number, into = store, blocks = chain) {
+  for (let n = blocks.length; n <= to; n++) {
     const b = richBlock(n, "sink", {
-      parentHash: chain[n - 1]?.block.hash,
+      parentHash: blocks[n - 1]?.block.hash,
       timestamp: START + n * 7_200,
     });
-    chain.push(b);
+    blocks.push(b);
     const { raw, enrichment } = splitEnrichment(b);
-    await store.writeBlocks([raw]);
-    await store.writeEnrichment([enrichment]);
+    await into.writeBlocks([raw]);
+    await into.writeEnrichment([enrichment]);
   }
 }
 
-const sinkAt = (location: string, group: string) =>
+const sinkAt = (location: string, group: string, from = store, env: NodeJS.ProcessEnv = s3.env) =>
   createLakeSink({
     bus,
-    store,
+    store: from,
     logger: createLogger("lake-test", "silent"),
     location,
-    env: s3.env,
+    env,
     confirmations: CONFIRMATIONS,
     blocksPerPart: 3,
     flushMs: 0,
@@ -141,6 +142,44 @@ describe("the lake sink into S3", () => {
       // byte-for-byte the same rows as the folder lake, table by table
       for (const e of LakeEntities)
         expect(canonical(await s3Rows(lake, e)), e).toEqual(canonical(await dir.readTable(e)));
+    } finally {
+      lake.close?.();
+    }
+  }, 300_000);
+
+  it("a write S3 refuses half-way through a part is cleared before the retry, whose part covers more blocks", async () => {
+    const flakyStore = createSqliteStore({ path: join(work, "flaky.db") });
+    await flakyStore.migrate();
+    const blocks: IndexedBlock[] = [];
+    // parts 0-2, 3-4 and 5-5 take a write per table and one for the position each: refuse part 5-5's position
+    const positionOf55 = 3 * (LakeEntities.length + 1) - 1;
+    const proxy = await startFailingS3Proxy(s3.endpoint, (write) => write === positionOf55);
+    const env = { ...s3.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL: "" };
+    const sink = sinkAt(`s3://${bucket}/flaky`, "lake-flaky", flakyStore, env);
+    try {
+      await grow(7, flakyStore, blocks);
+      await sink.start();
+      await expect(sink.flush()).rejects.toThrow(/denied/i);
+      expect(sink.position()?.next).toBe(5);
+      // more blocks final by the retry: block 5 now goes into part 5-7, and part 5-5 must not stay beside it
+      await grow(11, flakyStore, blocks);
+      expect((await sink.flush())?.next).toBe(10);
+    } finally {
+      await sink.close();
+      await proxy.close();
+      await flakyStore.close();
+    }
+    const lake = await openLake(`s3://${bucket}/flaky`, s3.env);
+    try {
+      expect((await lake.parts("blocks", "2026-03-02")).map((p) => [p.first, p.last])).toEqual([
+        [5, 7],
+        [8, 9],
+      ]);
+      const numbers = (await s3Rows(lake, "blocks")).map((b) => Number(b.number)).sort((a, b) => a - b);
+      expect(numbers).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await s3Rows(lake, "traces")).length).toBe(
+        blocks.slice(0, 10).reduce((n, b) => n + b.internalTransactions.length, 0),
+      );
     } finally {
       lake.close?.();
     }

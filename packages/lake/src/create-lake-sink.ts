@@ -99,6 +99,8 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
   let timers: NodeJS.Timeout[] = [];
   let running: Promise<void> | null = null;
   let lastFlushAt = 0;
+  /** A commit or merge failed part-way: what it left must be cleared before the next write. */
+  let unsettled = false;
   let rate = { blocks: 0, at: Date.now(), perSecond: 0 };
 
   const finalHeight = async (): Promise<number | null> => {
@@ -121,6 +123,9 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
     const first = chunk[0]!;
     const last = chunk[chunk.length - 1]!;
     const previousDay = position?.lastDay ?? null;
+    // A write that fails half-way (a part put, the position not) leaves a part above the position, under a name
+    // the retry may not reuse (it can cover more blocks by then): the next advance recovers the lake first.
+    unsettled = true;
     stats.bytes += await opened().commitPart(first.day, first.number, last, rows);
     position = { next: last.number + 1, lastHash: last.hash, lastDay: last.day };
     stats.blocks += chunk.length;
@@ -128,9 +133,15 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
     stats.lastProgressAt = Date.now();
     logger.debug({ day: first.day, from: first.number, to: last.number }, "lake part written");
     if (previousDay && previousDay < last.day) await compactBefore(last.day);
+    unsettled = false;
   };
 
   const advance = async (force: boolean) => {
+    if (unsettled) {
+      position = await opened().recover();
+      if (position?.lastDay) await compactBefore(position.lastDay);
+      unsettled = false;
+    }
     const final = await finalHeight();
     if (final === null || final < 0) return;
     if (!position) {

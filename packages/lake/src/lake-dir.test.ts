@@ -40,7 +40,7 @@ async function numbers(lake: LakeDir, entity: LakeEntity): Promise<number[]> {
 }
 
 describe("LakeDir", () => {
-  it("commits parts then the position; a restart drops parts above the position and rewrites the same name", async () => {
+  it("commits parts then the position; a restart drops parts above the position and writes the range again", async () => {
     const dir = fresh();
     const lake = new LakeDir(dir);
     lake.commitPart("2026-01-01", 0, { number: 4, hash: "0x4" }, rows(0, 4));

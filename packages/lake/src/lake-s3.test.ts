@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -14,6 +12,7 @@ import { partName } from "./lake.ts";
 import { LakeS3 } from "./lake-s3.ts";
 import { openLake } from "./open-lake.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
+import { startFailingS3Proxy } from "./test-support/failing-s3-proxy.ts";
 
 const bucket = "chainlog-lake";
 let s3: S3Server;
@@ -53,38 +52,12 @@ async function numbers(prefix: string, entity: LakeEntity): Promise<number[]> {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/**
- * A proxy in front of the server that lets `budget` writes (PUT, POST, DELETE) through and answers 403 to every
- * write after: the sink stops at that write (its reads change nothing), as a process killed there would.
- */
+/** The sink dies at its `budget`-th write: that write and every later one is refused. */
 async function dyingProxy(budget: number): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
-  const target = new URL(s3.endpoint);
-  let writes = 0;
-  const server: Server = createServer((req, res) => {
-    const write = req.method !== "GET" && req.method !== "HEAD";
-    if (write && writes >= budget) {
-      req.resume();
-      res.writeHead(403, { "content-type": "application/xml" });
-      res.end("<Error><Code>AccessDenied</Code><Message>the sink died here</Message></Error>");
-      return;
-    }
-    if (write) writes += 1;
-    // the Host header is passed on as signed; the server checks the signature against it
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address() as AddressInfo;
+  const proxy = await startFailingS3Proxy(s3.endpoint, (write) => write >= budget);
   return {
-    env: { ...s3.env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`, AWS_ENDPOINT_URL: "" },
-    close: () => new Promise((ok) => server.close(() => ok())),
+    env: { ...s3.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL: "" },
+    close: proxy.close,
   };
 }
 

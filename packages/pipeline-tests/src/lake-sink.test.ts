@@ -26,6 +26,10 @@ interface NodeReceipt {
   status: string;
   logs: NodeLog[];
 }
+interface CallFrame {
+  type: string;
+  calls?: CallFrame[];
+}
 interface NodeBlock {
   number: string;
   hash: string;
@@ -203,13 +207,39 @@ describe("lake sink", () => {
     expect(lakeSwaps.every((s) => s.token0 && s.token1)).toBe(true);
     const prices = await table("prices");
     expect(prices.length).toBeGreaterThan(0);
+
+    // ethereum-etl's traces: every call frame below a transaction's own call, as the node's call tracer gives it
+    const traced = await rpcBatch<{ txHash: string; result: CallFrame }[]>(
+      anvil.rpcUrl,
+      numbers.map((n) => ["debug_traceBlockByNumber", [hex(n), { tracer: "callTracer" }]]),
+    );
+    const frames: { transactionHash: string; traceAddress: string; type: string }[] = [];
+    const walk = (tx: string, frame: CallFrame, path: number[]) =>
+      (frame.calls ?? []).forEach((call, i) => {
+        const type = call.type.toLowerCase();
+        frames.push({
+          transactionHash: tx,
+          traceAddress: [...path, i].join(","),
+          type: type === "selfdestruct" ? "suicide" : type,
+        });
+        walk(tx, call, [...path, i]);
+      });
+    for (const t of traced.flat()) walk(t.txHash, t.result, []);
+    expect(frames.length).toBeGreaterThan(10);
+    const lakeTraces = (await table("traces")).map((t) => ({
+      ...t,
+      type: t.trace_type === "call" ? t.call_type : t.trace_type,
+    }));
+    expect(keys(lakeTraces, "transaction_hash", "trace_address", "type")).toEqual(
+      keys(frames, "transactionHash", "traceAddress", "type"),
+    );
     expect(new Set(keys(prices, "token", "quote", "transaction_hash", "log_index")).size).toBe(prices.length);
 
     // Every day but the newest is final (the next day's blocks are): its parts were merged into one file per table.
     const days = lake.days("blocks");
     expect(days.length).toBeGreaterThanOrEqual(2);
     for (const day of days.slice(0, -1))
-      for (const e of ["blocks", "transactions", "logs", "swaps"] as const)
+      for (const e of ["blocks", "transactions", "logs", "swaps", "traces"] as const)
         expect(lake.parts(e, day).length, `${e} ${day}`).toBe(1);
     expect(lake.parts("blocks", days[days.length - 1]!).length).toBeGreaterThan(1);
 
@@ -229,7 +259,7 @@ describe("lake sink", () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(reports)}`);
     });
-  });
+  }, 480_000); // two reorgs, a restart and every block traced by the node again: minutes on a loaded machine
 
   it("every model's rows equal values recomputed from the node, and the daily stats equal query-api's", async () => {
     const final = position()!.next - 1;
