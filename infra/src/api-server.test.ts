@@ -100,7 +100,7 @@ function describeStackOnServer(stack: string, overrides: Record<string, string> 
       const stored = await kube.request("GET", `/api/v1/namespaces/${String(o(appNs?.metadata).name)}`);
       expect(o(o(o(stored.body).metadata).labels)["pod-security.kubernetes.io/enforce"]).toBe("restricted");
       const workloads = objects.filter((x) =>
-        ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(String(x.kind)),
+        ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(String(x.kind)),
       );
       expect(workloads.length).toBeGreaterThanOrEqual(4);
       const failures: string[] = [];

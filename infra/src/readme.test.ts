@@ -91,8 +91,10 @@ describe("infra/README.md", () => {
     expect(outputs.length).toBeGreaterThan(0);
     for (const out of outputs) expect(program, `stack output ${out}`).toMatch(new RegExp(`\\b${out}[?]?:`));
     const backups = readFileSync(join(repoRoot, "infra/src/engines/backups.ts"), "utf8");
-    for (const m of readme.matchAll(/cronjob\/([a-z-]+)/g))
-      expect(backups).toContain(`const name = "${m[1]}"`);
+    // backups.ts names each job `<engine>-backup` after backupServiceAccount(c, "<engine>").
+    for (const m of readme.matchAll(/cronjob\/([a-z]+)-backup\b/g))
+      expect(backups).toContain(`backupServiceAccount(c, "${m[1]}")`);
+    expect(backups).toMatch(/const name = `\$\{engine\}-backup`;/);
     for (const m of readme.matchAll(/deploy\/([a-z-]+)/g))
       expect(["ingest", "processor", "query-api", "web"]).toContain(m[1]);
   });

@@ -102,7 +102,9 @@ export class ServerSideApplier {
   /** Creates a Pod from a workload's pod template with dryRun=All: admission (Pod Security) judges it. */
   async admitPodOf(workload: Obj): Promise<KubeResponse> {
     const meta = o(workload.metadata);
-    const template = o(o(workload.spec).template);
+    // A CronJob's pods come from spec.jobTemplate.spec.template.
+    const spec = o(workload.spec);
+    const template = o(workload.kind === "CronJob" ? o(o(spec.jobTemplate).spec).template : spec.template);
     const ns = String(meta.namespace ?? "default");
     const pod = {
       apiVersion: "v1",
