@@ -127,6 +127,8 @@ export async function start(params: StartParameters = {}): Promise<void> {
     // The wallet faucet hands out the workload's tokens (open mint), so a new wallet can trade at once.
     childEnv.API_FAUCET_TOKENS =
       env.API_FAUCET_TOKENS || [contracts.tokenA, contracts.tokenB, contracts.stablecoin].join(",");
+    // and one of its NFTs, so a new wallet has an ERC-721 to send.
+    childEnv.API_FAUCET_NFTS = env.API_FAUCET_NFTS || contracts.erc721;
     // Wallet swaps: quotes on the workload's pairs, signed transactions through its router.
     childEnv.API_SWAP_PAIRS =
       env.API_SWAP_PAIRS || [contracts.pair, contracts.wethStablePair, contracts.tokenWethPair].join(",");

@@ -62,9 +62,10 @@ export interface ApiSettings {
   walletLookupRateLimit: RateLimit;
   /**
    * The devnet faucet: it funds only on these chain ids (the node is asked), once per wallet, with `eth` ether
-   * and `tokenUnits` whole units of each of `tokens` (devnet ERC-20s with an open mint).
+   * and `tokenUnits` whole units of each of `tokens` (devnet ERC-20s with an open mint), and one token of each of
+   * `nfts` (devnet ERC-721s with an open mint).
    */
-  faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number };
+  faucet: { chainIds: number[]; eth: number; tokens: string[]; tokenUnits: number; nfts: string[] };
   /** Uniswap-V2 pairs quoted by /v1/swap/quote, and the router the page's swaps go through. */
   swap: { pairs: string[]; router: string | null };
   /** How long an address's ETH balance (node) and summed transfers are reused (an address page polled by many). */
@@ -104,7 +105,7 @@ export const defaultSettings: ApiSettings = {
   relayBodyLimit: 256 * 1024,
   walletLookupRateLimit: { perSecond: 1 / 60, burst: 20 },
   walletConfirmations: 12,
-  faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000 },
+  faucet: { chainIds: [31337], eth: 10, tokens: [], tokenUnits: 1000, nfts: [] },
   swap: { pairs: [], router: null },
   balanceCacheMs: 2_000,
   stakeVaults: [],
@@ -165,6 +166,12 @@ const SettingsEnv = z.object({
     })
     .optional(),
   API_FAUCET_TOKEN_UNITS: int(0).optional(),
+  API_FAUCET_NFTS: z
+    .string()
+    .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
+      error: "must be a comma-separated list of 0x addresses",
+    })
+    .optional(),
   API_SWAP_PAIRS: z
     .string()
     .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
@@ -271,6 +278,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): ApiSet
       eth: e.API_FAUCET_ETH ?? d.faucet.eth,
       tokens: e.API_FAUCET_TOKENS ? list(e.API_FAUCET_TOKENS).map((a) => a.toLowerCase()) : d.faucet.tokens,
       tokenUnits: e.API_FAUCET_TOKEN_UNITS ?? d.faucet.tokenUnits,
+      nfts: e.API_FAUCET_NFTS ? list(e.API_FAUCET_NFTS).map((a) => a.toLowerCase()) : d.faucet.nfts,
     },
     swap: {
       pairs: e.API_SWAP_PAIRS ? list(e.API_SWAP_PAIRS).map((a) => a.toLowerCase()) : d.swap.pairs,

@@ -10,19 +10,20 @@ import { chainIdOf, NoNodeError, nodeResult } from "../wallet/node-access.ts";
 
 const Grant = z.object({
   asset: z.string().describe("'ETH' or the token's address"),
-  amount: z.string().describe("in the asset's smallest unit"),
+  amount: z.string().describe("in the asset's smallest unit (1 for an ERC-721)"),
+  tokenId: z.string().optional().describe("the ERC-721 token minted to the wallet"),
   transactionHash: z.string(),
 });
 const FaucetResponse = z.object({ address: z.string(), chainId: z.number(), grants: z.array(Grant) });
 
 const word = (hex: string) => hex.replace(/^0x/, "").toLowerCase().padStart(64, "0");
-/** mint(address,uint256) and decimals() of the devnet's Erc20 (open mint). */
+/** mint(address,uint256) of the devnet's Erc20 (an amount) and Erc721 (a token id), both open, and decimals(). */
 const mintCall = (to: string, amount: bigint) => `0x40c10f19${word(to)}${word(amount.toString(16))}`;
 const DECIMALS = "0x313ce567";
 const toHex = (n: bigint) => `0x${n.toString(16)}`;
 
 /**
- * Funds the caller's wallet on a devnet: ether and the workload's test tokens, sent by the node's own unlocked
+ * Funds the caller's wallet on a devnet: ether, the workload's test tokens and one of its NFTs, sent by the node's own unlocked
  * account (anvil's), once per wallet and per user. Refused on any chain that is not a configured devnet.
  */
 export function registerFaucetRoutes(
@@ -76,6 +77,12 @@ export function registerFaucetRoutes(
           const amount = BigInt(faucet.tokenUnits) * 10n ** BigInt(decimals);
           const hash = await send({ to: token, data: mintCall(wallet.address, amount) });
           grants.push({ asset: token, amount: amount.toString(), transactionHash: hash });
+        }
+        // The wallet's address as the token id: each wallet is funded once, so no other grant mints the same id.
+        const tokenId = BigInt(wallet.address);
+        for (const nft of faucet.nfts) {
+          const hash = await send({ to: nft, data: mintCall(wallet.address, tokenId) });
+          grants.push({ asset: nft, amount: "1", tokenId: tokenId.toString(), transactionHash: hash });
         }
       } catch (error) {
         // Nothing sent yet: the grant is given back, so the user can try again.

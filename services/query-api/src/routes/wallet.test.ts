@@ -6,9 +6,11 @@ import {
   connectDevnet,
   createPair,
   deployErc20,
+  deployErc721,
   deployStakingVault,
   deploySwapRouter,
   erc20At,
+  erc721At,
   mintErc20,
   stakingVaultAt,
   startAnvil,
@@ -96,6 +98,7 @@ describe("wallet, faucet and relay on a devnet", () => {
   let pair: `0x${string}`;
   let router: `0x${string}`;
   let vault: `0x${string}`;
+  let nft: `0x${string}`;
   const users = agents(() => h);
 
   beforeAll(async () => {
@@ -113,12 +116,13 @@ describe("wallet, faucet and relay on a devnet", () => {
       })
     ).pair;
     router = await deploySwapRouter(client);
+    nft = await deployErc721(client, { name: "Faucet Art", symbol: "FART" });
     vault = await deployStakingVault(client, { asset: gold, rewardPerSecond: 10n ** 12n });
     pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
     h = await openApiHarness({
       rpc: pool,
       settings: {
-        faucet: { chainIds: [31337], eth: 2.5, tokens: [token], tokenUnits: 1000 },
+        faucet: { chainIds: [31337], eth: 2.5, tokens: [token], tokenUnits: 1000, nfts: [nft] },
         swap: { pairs: [pair], router },
         stakeVaults: [vault],
         relayRateLimit: { perSecond: 1, burst: 40 },
@@ -228,7 +232,11 @@ describe("wallet, faucet and relay on a devnet", () => {
     expect(funded.body.grants.map((g: Json) => [g.asset, g.amount])).toEqual([
       ["ETH", parseEther("2.5").toString()],
       [token.toLowerCase(), "1000000000"],
+      [nft.toLowerCase(), "1"],
     ]);
+    // The NFT's id is the wallet's address, so no other grant can take it.
+    const tokenId = BigInt(account.address);
+    expect(funded.body.grants[2].tokenId).toBe(tokenId.toString());
     const client = await connectDevnet(anvil.rpcUrl);
     for (const g of funded.body.grants)
       expect((await client.waitForTransactionReceipt({ hash: g.transactionHash })).status).toBe("success");
@@ -236,6 +244,9 @@ describe("wallet, faucet and relay on a devnet", () => {
     expect(
       await client.readContract({ ...erc20At(token), functionName: "balanceOf", args: [account.address] }),
     ).toBe(1_000_000_000n);
+    expect(await client.readContract({ ...erc721At(nft), functionName: "ownerOf", args: [tokenId] })).toBe(
+      account.address,
+    );
     const again = await dave.call("POST", "/v1/wallet/faucet");
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("already_funded");

@@ -5,9 +5,11 @@ import {
   connectDevnet,
   createPair,
   deployErc20,
+  deployErc721,
   deployStakingVault,
   deploySwapRouter,
   erc20At,
+  erc721At,
   getAmountOut,
   mintErc20,
   pairAt,
@@ -16,7 +18,7 @@ import {
   swap,
 } from "@chainlog/devnet";
 import type { Browser, Page } from "playwright-core";
-import { parseEther } from "viem";
+import { getAddress, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptKeystore, type V3Keystore } from "../app/wallet/keystore.ts";
 import { CHROMIUM_PATH, chromiumAvailable, type HeadlessChromium } from "./browser.ts";
@@ -26,6 +28,8 @@ import { signIn, signUp as signUpInPage, startBrowserSystem } from "./steps.ts";
 const haveChromium = chromiumAvailable();
 if (!haveChromium)
   console.warn(`wallet browser tests skipped: no chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+
+const byNumber = (x: string, y: string) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0);
 
 const PASSWORD_A = "alice's wallet passphrase 7";
 const PASSWORD_B = "bob's wallet passphrase 9";
@@ -55,10 +59,23 @@ const rawBalance = (page: Page, symbol: string) =>
     .getAttribute("data-raw", { timeout: 1000 })
     .catch(() => null);
 
-async function send(page: Page, to: string, asset: string, amount: string): Promise<string> {
+/** The ERC-721 token ids the page lists as held, from the index's balances. */
+const heldNfts = async (page: Page, token: string) => {
+  const items = page.getByTestId("balance-nft");
+  const ids: string[] = [];
+  for (const item of await items.all())
+    if ((await item.getAttribute("data-token"))?.toLowerCase() === token.toLowerCase())
+      ids.push((await item.getAttribute("data-token-id")) ?? "");
+  return ids;
+};
+
+/** Fills the send form and follows the transaction until indexed; `amount` null: an NFT, sent whole. */
+async function send(page: Page, to: string, asset: string, amount: string | null): Promise<string> {
   await page.getByLabel(/^To/).fill(to);
   await page.getByLabel("Asset").selectOption({ label: asset });
-  await page.getByLabel("Amount", { exact: true }).fill(amount);
+  if (amount === null)
+    await expect.poll(() => page.getByLabel("Amount", { exact: true }).count(), { timeout: 10_000 }).toBe(0);
+  else await page.getByLabel("Amount", { exact: true }).fill(amount);
   await page.getByRole("button", { name: "Sign and send" }).click();
   const status = page.getByTestId("send-status");
   await expect
@@ -94,6 +111,7 @@ describe.skipIf(!haveChromium)(
     let gold: `0x${string}`;
     let pair: `0x${string}`;
     let vault: `0x${string}`;
+    let nft: `0x${string}`;
     const requests: Seen[] = [];
     const logLines: string[] = [];
     const restore: (() => void)[] = [];
@@ -130,6 +148,7 @@ describe.skipIf(!haveChromium)(
         })
       ).pair;
       const router = await deploySwapRouter(client);
+      nft = await deployErc721(client, { name: "Faucet Art", symbol: "FART" });
       // Rewards of 0.001 FUSD a second to the vault's stakers.
       vault = await deployStakingVault(client, { asset: token, rewardPerSecond: 1000n });
       ({ stack, chromium } = await startBrowserSystem(
@@ -138,6 +157,7 @@ describe.skipIf(!haveChromium)(
           API_FAUCET_TOKENS: token,
           API_FAUCET_ETH: "10",
           API_FAUCET_TOKEN_UNITS: "1000",
+          API_FAUCET_NFTS: nft,
           API_SWAP_PAIRS: pair,
           API_SWAP_ROUTER: router,
           API_STAKE_VAULTS: vault,
@@ -229,6 +249,36 @@ describe.skipIf(!haveChromium)(
       }
       await expect.poll(() => rawBalance(b, "ETH"), { timeout: 30_000 }).toBe(parseEther("11.5").toString());
       await expect.poll(() => rawBalance(b, "FUSD"), { timeout: 30_000 }).toBe("1250500000");
+    });
+
+    it("A sends the NFT the faucet gave it to B by e-mail: B's balances from the index show it, A's no longer", async () => {
+      // The faucet minted each wallet the token whose id is its own address.
+      const idA = BigInt(addressA).toString();
+      const idB = BigInt(addressB).toString();
+      await expect.poll(() => heldNfts(a, nft), { timeout: 120_000 }).toEqual([idA]);
+      await expect.poll(() => heldNfts(b, nft), { timeout: 120_000 }).toEqual([idB]);
+      await ensureUnlocked(a, PASSWORD_A);
+      const nftTx = await send(a, emailB, `FART #${idA}`, null);
+      const client = await connectDevnet(anvil.rpcUrl);
+      const tx = await client.getTransaction({ hash: nftTx as `0x${string}` });
+      expect(tx.to?.toLowerCase()).toBe(nft.toLowerCase());
+      expect(tx.from.toLowerCase()).toBe(addressA);
+      expect(
+        await client.readContract({ ...erc721At(nft), functionName: "ownerOf", args: [BigInt(idA)] }),
+      ).toBe(getAddress(addressB));
+      // From the index: the balances the page lists follow the indexed Transfer.
+      await expect.poll(() => heldNfts(b, nft), { timeout: 120_000 }).toEqual([idA, idB].sort(byNumber));
+      await expect.poll(() => heldNfts(a, nft), { timeout: 120_000 }).toEqual([]);
+      const indexed = async (address: string) =>
+        (
+          (await (await fetch(`${stack.apiUrl}/v1/address/${address}/balances`)).json()) as {
+            nfts: { token: string; tokenId: string; balance: string }[];
+          }
+        ).nfts
+          .filter((n) => n.token === nft.toLowerCase() && n.balance !== "0")
+          .map((n) => n.tokenId);
+      expect(await indexed(addressA)).toEqual([]);
+      expect((await indexed(addressB)).sort(byNumber)).toEqual([idA, idB].sort(byNumber));
     });
 
     it("A swaps with a live quote and a slippage limit, the swap is found by its reference; a moved price reverts", async () => {

@@ -12,6 +12,8 @@ export interface WalletRecord {
 export interface FaucetGrant {
   asset: string;
   amount: string;
+  /** The ERC-721 token minted to the wallet. */
+  tokenId?: string;
   transactionHash: string;
 }
 

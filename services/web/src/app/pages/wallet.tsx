@@ -26,14 +26,22 @@ interface Asset {
   symbol: string;
   decimals: number;
   balance: bigint;
+  /** An ERC-721 token the wallet holds by the index: sent whole, by transferFrom. */
+  nft?: { token: Address; tokenId: bigint };
 }
 
-/** ETH and every token the wallet ever received (from the index), with balances read from the node now. */
+const erc721TransferAbi = parseAbi(["function transferFrom(address from, address to, uint256 tokenId)"]);
+
+/**
+ * ETH and every token the wallet ever received (from the index), with balances read from the node now, and the
+ * ERC-721 tokens the index says it holds.
+ */
 async function loadAssets(address: Address, signal: AbortSignal): Promise<Asset[]> {
   const client = await publicClient();
-  const [wei, transfers] = await Promise.all([
+  const [wei, transfers, indexed] = await Promise.all([
     client.getBalance({ address }),
     api.addressTokenTransfers(address, 100, null, signal),
+    api.balances(address, false, signal),
   ]);
   const tokens = [...new Set(transfers.items.map((t) => t.token.toLowerCase()))];
   const assets: Asset[] = [{ id: "ETH", symbol: "ETH", decimals: 18, balance: wei }];
@@ -61,6 +69,15 @@ async function loadAssets(address: Address, signal: AbortSignal): Promise<Asset[
       balance,
     });
   }
+  for (const n of indexed.nfts)
+    if (n.standard === "erc721" && BigInt(n.balance) > 0n)
+      assets.push({
+        id: `${n.token}:${n.tokenId}`,
+        symbol: `${n.symbol ?? n.token.slice(0, 10)} #${n.tokenId}`,
+        decimals: 0,
+        balance: 1n,
+        nft: { token: n.token as Address, tokenId: BigInt(n.tokenId) },
+      });
   return assets;
 }
 
@@ -380,14 +397,21 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
             ? "No Chainlog user with a wallet has this e-mail."
             : "Enter a 0x address or the e-mail of a Chainlog user.",
         );
-      const value = parseUnits(amount.trim(), asset.decimals);
+      // An NFT goes whole: there is no amount to ask for.
+      const value = asset.nft ? 1n : parseUnits(amount.trim(), asset.decimals);
       if (value <= 0n) throw new Error("Enter an amount above zero.");
       // The browser wallet's own balance is its business: the extension refuses what it cannot pay.
       if (!useInjected && value > asset.balance)
         throw new Error(`You hold ${formatUnits(asset.balance, asset.decimals)} ${asset.symbol}.`);
       const client = await signingClient({ injected: useInjected });
-      const hash =
-        asset.id === "ETH"
+      const hash = asset.nft
+        ? await client.writeContract({
+            address: asset.nft.token,
+            abi: erc721TransferAbi,
+            functionName: "transferFrom",
+            args: [client.account.address, recipient, asset.nft.tokenId],
+          })
+        : asset.id === "ETH"
           ? await client.sendTransaction({ to: recipient, value })
           : await client.writeContract({
               address: asset.id as Address,
@@ -415,13 +439,17 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
           </option>
         ))}
       </select>
-      <label htmlFor={`${id}-amount`}>Amount</label>
-      <input
-        id={`${id}-amount`}
-        inputMode="decimal"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-      />
+      {!asset?.nft && (
+        <>
+          <label htmlFor={`${id}-amount`}>Amount</label>
+          <input
+            id={`${id}-amount`}
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+        </>
+      )}
       {injected && (
         <label>
           <input type="checkbox" checked={useInjected} onChange={(e) => setUseInjected(e.target.checked)} />{" "}
@@ -979,11 +1007,22 @@ function WalletView({ wallet }: { wallet: WalletRecord }) {
         <h2 id="balances-h">Balances</h2>
         {assets.data ? (
           <ul data-testid="balances">
-            {assets.data.map((a) => (
-              <li key={a.id} data-testid={`balance-${a.symbol}`} data-raw={a.balance.toString()}>
-                {trimDecimal(formatUnits(a.balance, a.decimals))} {a.symbol}
-              </li>
-            ))}
+            {assets.data.map((a) =>
+              a.nft ? (
+                <li
+                  key={a.id}
+                  data-testid="balance-nft"
+                  data-token={a.nft.token}
+                  data-token-id={a.nft.tokenId.toString()}
+                >
+                  {a.symbol} (NFT)
+                </li>
+              ) : (
+                <li key={a.id} data-testid={`balance-${a.symbol}`} data-raw={a.balance.toString()}>
+                  {trimDecimal(formatUnits(a.balance, a.decimals))} {a.symbol}
+                </li>
+              ),
+            )}
           </ul>
         ) : assets.error ? (
           <ErrorView error={assets.error} what="balances" retry={assets.reload} />
