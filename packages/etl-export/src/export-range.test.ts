@@ -17,6 +17,7 @@ import {
   transferErc20,
   unwrapWethTo,
 } from "@chainlog/devnet";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EtlColumns } from "./etl-rows.ts";
@@ -205,14 +206,12 @@ describe("exportRange on anvil", () => {
 });
 
 describe("exportRange traces on a tracing anvil", () => {
-  let anvil: Anvil;
+  const anvil = anvilForSuite();
   let dir: string;
-  beforeAll(async () => {
-    anvil = await startAnvil();
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "chainlog-export-traces-"));
-  }, 60_000);
-  afterAll(async () => {
-    await anvil?.stop();
+  });
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
