@@ -27,20 +27,6 @@ export function anvilForSuite(params: StartAnvilParameters = {}, options: AnvilF
   afterAll(async () => {
     await (options.end === "kill" ? node?.kill() : node?.stop());
   });
-  return {
-    get rpcUrl() {
-      return running().rpcUrl;
-    },
-    get wsUrl() {
-      return running().wsUrl;
-    },
-    get port() {
-      return running().port;
-    },
-    get process() {
-      return running().process;
-    },
-    stop: () => running().stop(),
-    kill: () => running().kill(),
-  };
+  // Reads go to the node of the moment: there is none before beforeAll, and a fresh one per suite.
+  return new Proxy({} as Anvil, { get: (_, key) => running()[key as keyof Anvil] });
 }
