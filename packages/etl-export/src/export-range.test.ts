@@ -18,6 +18,7 @@ import {
   unwrapWethTo,
 } from "@chainlog/devnet";
 import { anvilForSuite } from "@chainlog/devnet/vitest";
+import type { RpcCallFrame } from "@chainlog/rpc";
 import { parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EtlColumns } from "./etl-rows.ts";
@@ -240,26 +241,14 @@ describe("exportRange traces on a tracing anvil", () => {
       txs.map((t) => t.hash),
     );
 
-    interface NodeFrame {
-      type: string;
-      from?: string;
-      to?: string;
-      value?: string;
-      gas?: string;
-      gasUsed?: string;
-      input?: string;
-      output?: string;
-      error?: string;
-      calls?: NodeFrame[];
-    }
     const hash = unwrap.transactionHash;
-    const top = await rpc<NodeFrame>(anvil.rpcUrl, "debug_traceTransaction", [
+    const top = await rpc<RpcCallFrame>(anvil.rpcUrl, "debug_traceTransaction", [
       hash,
       { tracer: "callTracer" },
     ]);
     const expected: Record<string, string>[] = [];
-    const walk = (f: NodeFrame, path: number[]) => {
-      const type = f.type.toLowerCase();
+    const walk = (f: RpcCallFrame, path: number[]) => {
+      const type = f.type!.toLowerCase(); // callTracer names every frame's type
       const traceType = type === "selfdestruct" ? "suicide" : type.startsWith("create") ? type : "call";
       expected.push({
         from_address: f.from?.toLowerCase() ?? "",
