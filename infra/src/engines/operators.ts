@@ -18,49 +18,33 @@ export function installOperators(
   want: { kafka: boolean; cassandra: boolean; mongodb: boolean },
 ): Operators {
   const ns = dataNamespace.metadata.name;
+  // One release per operator; the release name is also the Pulumi name, so existing stacks keep their URNs.
+  const release = (
+    name: string,
+    chart: { chart: string; version: string; repo: string },
+    args: Pick<k8s.helm.v3.ReleaseArgs, "namespace" | "createNamespace" | "values">,
+  ) =>
+    new k8s.helm.v3.Release(
+      name,
+      { name, chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, ...args },
+      { provider, dependsOn: [dataNamespace] },
+    );
   const out: Operators = {};
-  if (want.kafka) {
-    out.strimzi = new k8s.helm.v3.Release(
-      "strimzi",
-      {
-        name: "strimzi",
-        namespace: "strimzi",
-        createNamespace: true,
-        chart: charts.strimzi.chart,
-        version: charts.strimzi.version,
-        repositoryOpts: { repo: charts.strimzi.repo },
-        values: { watchNamespaces: [ns], resources: { requests: { cpu: "200m", memory: "384Mi" } } },
-      },
-      { provider, dependsOn: [dataNamespace] },
-    );
-  }
-  if (want.cassandra) {
-    out.cassOperator = new k8s.helm.v3.Release(
-      "cass-operator",
-      {
-        name: "cass-operator",
-        namespace: ns,
-        chart: charts.cassOperator.chart,
-        version: charts.cassOperator.version,
-        repositoryOpts: { repo: charts.cassOperator.repo },
-        values: { global: { clusterScoped: false } },
-      },
-      { provider, dependsOn: [dataNamespace] },
-    );
-  }
-  if (want.mongodb) {
-    out.mongodb = new k8s.helm.v3.Release(
-      "mongodb-kubernetes",
-      {
-        name: "mongodb-kubernetes",
-        namespace: ns,
-        chart: charts.mongodbKubernetes.chart,
-        version: charts.mongodbKubernetes.version,
-        repositoryOpts: { repo: charts.mongodbKubernetes.repo },
-        values: { operator: { watchNamespace: ns, watchedResources: ["mongodbcommunity"] } },
-      },
-      { provider, dependsOn: [dataNamespace] },
-    );
-  }
+  if (want.kafka)
+    out.strimzi = release("strimzi", charts.strimzi, {
+      namespace: "strimzi",
+      createNamespace: true,
+      values: { watchNamespaces: [ns], resources: { requests: { cpu: "200m", memory: "384Mi" } } },
+    });
+  if (want.cassandra)
+    out.cassOperator = release("cass-operator", charts.cassOperator, {
+      namespace: ns,
+      values: { global: { clusterScoped: false } },
+    });
+  if (want.mongodb)
+    out.mongodb = release("mongodb-kubernetes", charts.mongodbKubernetes, {
+      namespace: ns,
+      values: { operator: { watchNamespace: ns, watchedResources: ["mongodbcommunity"] } },
+    });
   return out;
 }

@@ -1,4 +1,4 @@
-import { type TestEngines, testEngines } from "@chainlog/engines";
+import { enginesForFile } from "@chainlog/engines/vitest";
 import type { Page, Store } from "@chainlog/ports";
 import {
   addressOf,
@@ -16,19 +16,10 @@ import { bucketOf, tokenBucketSize } from "./bucket.ts";
 import { createCassandraStore } from "./create-cassandra-store.ts";
 import { Migrations } from "./schema/migrations.ts";
 
-let engines: TestEngines;
 let keyspaces = 0;
 const freshKeyspace = () => `chainlog_test_${process.pid}_${Date.now().toString(36)}_${keyspaces++}`;
 
-beforeAll(async () => {
-  const t = Date.now();
-  engines = await testEngines(["cassandra"]);
-  console.log(`cassandra ready in ${Date.now() - t} ms`);
-}, 600_000);
-
-afterAll(async () => {
-  await engines?.stop();
-}, 120_000);
+const engines = enginesForFile(["cassandra"]);
 
 const open = (keyspace = freshKeyspace(), bucketSize?: number) =>
   createCassandraStore({

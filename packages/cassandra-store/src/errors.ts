@@ -1,18 +1,19 @@
-export class InvalidKeyspaceNameError extends Error {
+import { ChainlogError } from "@chainlog/tx-schema";
+export class InvalidKeyspaceNameError extends ChainlogError {
   override name = "InvalidKeyspaceNameError";
   constructor(keyspace: string) {
     super(`invalid Cassandra keyspace name ${JSON.stringify(keyspace)}: use [a-z_][a-z0-9_]{0,47}`);
   }
 }
 
-export class MigrationLockTimeoutError extends Error {
+export class MigrationLockTimeoutError extends ChainlogError {
   override name = "MigrationLockTimeoutError";
   constructor(keyspace: string, ms: number) {
     super(`schema migration of ${keyspace} still locked by another process after ${ms} ms`);
   }
 }
 
-export class StoreClosedError extends Error {
+export class StoreClosedError extends ChainlogError {
   override name = "StoreClosedError";
   constructor() {
     super("the Cassandra store is closed");

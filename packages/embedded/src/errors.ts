@@ -1,23 +1,24 @@
-export class UnknownTopicError extends Error {
+import { ChainlogError } from "@chainlog/tx-schema";
+export class UnknownTopicError extends ChainlogError {
   override name = "UnknownTopicError";
   constructor(topic: string) {
     super(`unknown topic ${JSON.stringify(topic)}: call ensureTopics first`);
   }
 }
 
-export class BusClosedError extends Error {
+export class BusClosedError extends ChainlogError {
   override name = "BusClosedError";
   constructor() {
     super("bus is closed");
   }
 }
 
-export class InvalidMessageError extends Error {
+export class InvalidMessageError extends ChainlogError {
   override name = "InvalidMessageError";
 }
 
 /** The file was written by a newer Chainlog: reading it with this one could misread or damage it. */
-export class SchemaVersionError extends Error {
+export class SchemaVersionError extends ChainlogError {
   override name = "SchemaVersionError";
   constructor(found: number, supported: number) {
     super(

@@ -19,6 +19,7 @@ import {
   fromText,
   num,
   openDatabase,
+  pingHealth,
   prepareRaw,
   type Row,
   text,
@@ -708,12 +709,7 @@ export function createSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStor
     },
 
     async health() {
-      try {
-        q.ping.get();
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, detail: (error as Error).message };
-      }
+      return pingHealth(() => q.ping.get());
     },
 
     async close() {

@@ -35,7 +35,15 @@ import {
   type Transaction,
   type VaultEvent,
 } from "@chainlog/tx-schema";
-import { num, openDatabase, type Prepared, prepareRaw, text, writeTransaction } from "./sqlite.ts";
+import {
+  num,
+  openDatabase,
+  type Prepared,
+  pingHealth,
+  prepareRaw,
+  text,
+  writeTransaction,
+} from "./sqlite.ts";
 import { STORE_SQL } from "./store-queries.ts";
 import { DELETE_HEIGHT, migrateStore } from "./store-schema.ts";
 
@@ -436,12 +444,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async health(): Promise<StoreHealth> {
-      try {
-        q.ping.get();
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, detail: (error as Error).message };
-      }
+      return pingHealth(() => q.ping.get());
     },
 
     async close() {

@@ -41,6 +41,16 @@ function restrictFiles(path: string): void {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/** What health() answers for a database: ok when one trivial query runs, else SQLite's own message. */
+export function pingHealth(ping: () => unknown): { ok: boolean; detail?: string } {
+  try {
+    ping();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
+  }
+}
+
 /**
  * Runs fn in one write transaction. BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
  * reads and then writes cannot wait on another process's lock (SQLite answers BUSY at once), this one can.

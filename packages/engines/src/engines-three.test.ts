@@ -14,6 +14,9 @@ import { readState } from "./state.ts";
 const enabled = process.env.CHAINLOG_ENGINES_THREE === "1";
 let baseDir: string;
 let engines: Engines;
+/** A client of the engines under test, quiet: the assertions say what went wrong. */
+const kafkaClient = () =>
+  new Kafka({ clientId: "engines3", brokers: engines.kafkaBrokers, logLevel: logLevel.NOTHING });
 let cql: cassandra.Client;
 async function eventually<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,11 +48,7 @@ describe.runIf(enabled)("three-node engines", () => {
 
     // kafkajs' createTopics({ waitForLeaders }) gives up when a loaded broker hasn't learnt of the topic yet:
     // wait for every partition to have a leader and 3 in-sync replicas instead
-    const admin = new Kafka({
-      clientId: "engines3",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = kafkaClient().admin();
     await admin.connect();
     await eventually(() => admin.createTopics({ topics: [{ topic: "engines3", numPartitions: 3 }] }));
     await eventually(async () => {
@@ -80,11 +79,7 @@ describe.runIf(enabled)("three-node engines", () => {
       expect.stringMatching(/^127\.0\.0\.2:/),
       expect.stringMatching(/^127\.0\.0\.3:/),
     ]);
-    const admin = new Kafka({
-      clientId: "engines3",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = kafkaClient().admin();
     await admin.connect();
     const [meta] = (await admin.fetchTopicMetadata({ topics: ["engines3"] })).topics;
     for (const p of meta?.partitions ?? []) {
@@ -117,11 +112,7 @@ describe.runIf(enabled)("three-node engines", () => {
   }, 300_000);
 
   it("keeps accepting acks=all writes and QUORUM writes with one broker and one node SIGKILLed, then heals", async () => {
-    const kafka = new Kafka({
-      clientId: "engines3",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = kafkaClient();
     // a crashed broker stays the partition leader until the controller fences it (broker.session.timeout.ms,
     // 9 s): the producer must keep retrying for longer than that
     const producer = kafka.producer({

@@ -17,6 +17,9 @@ import { readState } from "./state.ts";
 
 const baseDir = mkdtempSync(join(tmpdir(), "chainlog-engines-"));
 let engines: Engines;
+/** A client of the engines under test, quiet: the assertions say what went wrong. */
+const kafkaClient = () =>
+  new Kafka({ clientId: "engines-test", brokers: engines.kafkaBrokers, logLevel: logLevel.NOTHING });
 
 describe("single-node engines", () => {
   beforeAll(async () => {
@@ -33,11 +36,7 @@ describe("single-node engines", () => {
   }, 120_000);
 
   it("produces and consumes a Kafka message", async () => {
-    const kafka = new Kafka({
-      clientId: "engines-test",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = kafkaClient();
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: "engines-test", numPartitions: 2 }], waitForLeaders: true });
@@ -63,11 +62,7 @@ describe("single-node engines", () => {
   }, 120_000);
 
   it("refuses to auto-create a topic on produce", async () => {
-    const kafka = new Kafka({
-      clientId: "engines-test",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = kafkaClient();
     const producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 1 } });
     await producer.connect();
     await expect(producer.send({ topic: "never-created", messages: [{ value: "x" }] })).rejects.toThrow();
@@ -140,11 +135,7 @@ describe("single-node engines", () => {
 
     await engines.killKafkaBroker(0);
     await engines.restartKafkaBroker(0);
-    const kafka = new Kafka({
-      clientId: "engines-test",
-      brokers: engines.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = kafkaClient();
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets("engines-test");

@@ -1,10 +1,11 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 /** A bad export request (range, entities, format, output): the command line shows its usage with it. */
-export class ExportParameterError extends Error {
+export class ExportParameterError extends ChainlogError {
   override name = "ExportParameterError";
 }
 
 /** `--to` past the node's head: said in one line with the head, since the parameters themselves are fine. */
-export class BeyondHeadError extends Error {
+export class BeyondHeadError extends ChainlogError {
   override name = "BeyondHeadError";
   constructor(
     readonly to: number,
@@ -15,7 +16,7 @@ export class BeyondHeadError extends Error {
 }
 
 /** `--entities traces` on nodes that cannot trace (no debug API, no callTracer, pruned state): one line, why. */
-export class TracesUnavailableError extends Error {
+export class TracesUnavailableError extends ChainlogError {
   override name = "TracesUnavailableError";
   constructor(reason: string) {
     super(
@@ -29,7 +30,7 @@ export class TracesUnavailableError extends Error {
  * HTTP status only, never from the raw SDK error: its fields can echo the access key id and the string
  * that was signed, and none of that belongs in a log.
  */
-export class S3ExportError extends Error {
+export class S3ExportError extends ChainlogError {
   override name = "S3ExportError";
 }
 

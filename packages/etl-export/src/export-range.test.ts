@@ -17,6 +17,8 @@ import {
   transferErc20,
   unwrapWethTo,
 } from "@chainlog/devnet";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
+import type { RpcCallFrame } from "@chainlog/rpc";
 import { parquetReadObjects } from "hyparquet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EtlColumns } from "./etl-rows.ts";
@@ -205,14 +207,12 @@ describe("exportRange on anvil", () => {
 });
 
 describe("exportRange traces on a tracing anvil", () => {
-  let anvil: Anvil;
+  const anvil = anvilForSuite();
   let dir: string;
-  beforeAll(async () => {
-    anvil = await startAnvil();
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "chainlog-export-traces-"));
-  }, 60_000);
-  afterAll(async () => {
-    await anvil?.stop();
+  });
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -241,26 +241,14 @@ describe("exportRange traces on a tracing anvil", () => {
       txs.map((t) => t.hash),
     );
 
-    interface NodeFrame {
-      type: string;
-      from?: string;
-      to?: string;
-      value?: string;
-      gas?: string;
-      gasUsed?: string;
-      input?: string;
-      output?: string;
-      error?: string;
-      calls?: NodeFrame[];
-    }
     const hash = unwrap.transactionHash;
-    const top = await rpc<NodeFrame>(anvil.rpcUrl, "debug_traceTransaction", [
+    const top = await rpc<RpcCallFrame>(anvil.rpcUrl, "debug_traceTransaction", [
       hash,
       { tracer: "callTracer" },
     ]);
     const expected: Record<string, string>[] = [];
-    const walk = (f: NodeFrame, path: number[]) => {
-      const type = f.type.toLowerCase();
+    const walk = (f: RpcCallFrame, path: number[]) => {
+      const type = f.type!.toLowerCase(); // callTracer names every frame's type
       const traceType = type === "selfdestruct" ? "suicide" : type.startsWith("create") ? type : "call";
       expected.push({
         from_address: f.from?.toLowerCase() ?? "",

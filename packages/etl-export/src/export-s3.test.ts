@@ -71,12 +71,7 @@ async function pendingUploads(): Promise<number> {
 beforeAll(async () => {
   // a fresh machine builds the server through the Go module proxy first (4-16 min seen on 2 loaded cores)
   [anvil, s3] = await Promise.all([startAnvil({ pruneHistory: true }), startS3Server()]);
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  client = new S3Client(s3.clientConfig);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const devnet = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
   const [me] = await devnet.getAddresses();

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ChainlogError } from "@chainlog/tx-schema";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { EtlEntity } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
@@ -51,7 +52,7 @@ export const EtlInt64Columns: Record<EtlEntity, ReadonlySet<string>> = {
 
 const INT64_MAX = 2n ** 63n - 1n;
 
-export class ParquetValueError extends Error {
+export class ParquetValueError extends ChainlogError {
   override name = "ParquetValueError";
 }
 

@@ -1,19 +1,9 @@
-import { type TestEngines, testEngines } from "@chainlog/engines";
+import { enginesForFile } from "@chainlog/engines/vitest";
 import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createKafkaBus } from "./create-kafka-bus.ts";
 
-let engines: TestEngines;
-
-beforeAll(async () => {
-  const t = Date.now();
-  engines = await testEngines(["kafka"]);
-  console.log(`kafka ready in ${Date.now() - t} ms`);
-}, 600_000);
-
-afterAll(async () => {
-  await engines?.stop();
-}, 120_000);
+const engines = enginesForFile(["kafka"]);
 
 const open = async () => {
   const bus = createKafkaBus({ brokers: engines.kafkaBrokers, clientId: uniqueName("contract") });

@@ -75,12 +75,7 @@ const canonical = (rows: Record<string, unknown>[]) =>
 
 beforeAll(async () => {
   s3 = await startS3Server();
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  client = new S3Client(s3.clientConfig);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   work = mkdtempSync(join(tmpdir(), "chainlog-lake-sink-"));
   store = createSqliteStore({ path: join(work, "store.db") });

@@ -1,5 +1,7 @@
+import { ChainlogError } from "@chainlog/tx-schema";
+
 /** The one base class of the lake's errors: a short message, and the name says which. */
-export class LakeError extends Error {
+export class LakeError extends ChainlogError {
   override name = "LakeError";
 }
 

@@ -64,12 +64,7 @@ async function dyingProxy(budget: number): Promise<{ env: Record<string, string>
 beforeAll(async () => {
   // a fresh machine builds the server through the Go module proxy first (minutes on 2 loaded cores)
   s3 = await startS3Server();
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  client = new S3Client(s3.clientConfig);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
 }, 1_500_000);
 

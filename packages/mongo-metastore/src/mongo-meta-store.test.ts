@@ -1,4 +1,4 @@
-import { type TestEngines, testEngines } from "@chainlog/engines";
+import { enginesForFile } from "@chainlog/engines/vitest";
 import { DuplicateError, type MetaStore } from "@chainlog/ports";
 import { describeMetaStoreContract } from "@chainlog/ports/contract";
 import { MongoClient } from "mongodb";
@@ -6,19 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMongoMetaStore } from "./create-mongo-meta-store.ts";
 import { InvalidDocumentError } from "./errors.ts";
 
-let engines: TestEngines;
 let databases = 0;
 const freshDatabase = () => `chainlog_test_${process.pid}_${Date.now().toString(36)}_${databases++}`;
 
-beforeAll(async () => {
-  const t = Date.now();
-  engines = await testEngines(["mongo"]);
-  console.log(`FerretDB ready in ${Date.now() - t} ms`);
-}, 600_000);
-
-afterAll(async () => {
-  await engines?.stop();
-}, 120_000);
+const engines = enginesForFile(["mongo"]);
 
 const open = (database = freshDatabase()) => createMongoMetaStore({ url: engines.mongoUrl, database });
 

@@ -80,12 +80,7 @@ try {
   const bus = await createSqliteBus({ path: join(dataDir, "bus.db") });
   const store = await createSqliteStore({ path: join(dataDir, "store.db") });
   const s3 = await startS3Server();
-  const s3Client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  const s3Client = new S3Client(s3.clientConfig);
   await s3Client.send(new CreateBucketCommand({ Bucket: "lake-bench" }));
   s3Client.destroy();
   const sinkInto = (location: () => string) =>

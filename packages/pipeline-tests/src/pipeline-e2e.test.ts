@@ -18,15 +18,8 @@ interface NodeReceipt {
   logs: { address: string; topics: string[]; data: string; logIndex: string }[];
 }
 interface ApiTx {
-  transaction: {
-    hash: string;
-    from: string;
-    to: string | null;
-    value: string;
-    nonce: string;
-    gas: string;
-    input: string;
-  };
+  // the API serves a transaction's fields as the node does (hex quantities, lowercase addresses)
+  transaction: NodeTx;
   receipt: { status: number | null; contractAddress: string | null } | null;
   logs: { address: string; topics: string[]; data: string; logIndex: number }[];
 }

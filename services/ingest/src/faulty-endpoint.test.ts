@@ -1,5 +1,5 @@
-import { type Anvil, startAnvil } from "@chainlog/devnet";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
+import { describe, expect, it } from "vitest";
 import { type Fault, startFaultyProxy } from "./test-support/faulty-proxy.ts";
 import {
   applyStream,
@@ -11,15 +11,16 @@ import {
 } from "./test-support/harness.ts";
 
 describe("an endpoint that answers garbage", () => {
-  let anvil: Anvil;
-  beforeAll(async () => {
-    anvil = await startAnvil({ pruneHistory: true });
-    await sendTransfers(anvil.rpcUrl, 40);
-    await rpc(anvil.rpcUrl, "anvil_mine", ["0x14"]);
-  });
-  afterAll(async () => {
-    await anvil?.kill();
-  });
+  const anvil = anvilForSuite(
+    { pruneHistory: true },
+    {
+      end: "kill",
+      prepare: async (node) => {
+        await sendTransfers(node.rpcUrl, 40);
+        await rpc(node.rpcUrl, "anvil_mine", ["0x14"]);
+      },
+    },
+  );
 
   it("falls back to per-transaction receipts where eth_getBlockReceipts is missing", async () => {
     const proxy = await startFaultyProxy(anvil.rpcUrl, "no-block-receipts");

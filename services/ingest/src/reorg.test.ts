@@ -1,5 +1,5 @@
-import { type Anvil, startAnvil } from "@chainlog/devnet";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
+import { describe, expect, it } from "vitest";
 import {
   applyStream,
   canonicalChain,
@@ -10,13 +10,7 @@ import {
 } from "./test-support/harness.ts";
 
 describe("reorgs on a real anvil", () => {
-  let anvil: Anvil;
-  beforeAll(async () => {
-    anvil = await startAnvil({ pruneHistory: false });
-  });
-  afterAll(async () => {
-    await anvil?.kill();
-  });
+  const anvil = anvilForSuite({ pruneHistory: false }, { end: "kill" });
 
   it("after applying rollbacks, the stream equals the node's canonical chain (depths 1, 5, 40)", async () => {
     await sendTransfers(anvil.rpcUrl, 3);

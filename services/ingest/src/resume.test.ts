@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { decodeEnvelope, Topics } from "@chainlog/tx-schema";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor, cursorName } from "./publish/cursor-store.ts";
 import {
@@ -18,13 +18,9 @@ import {
 } from "./test-support/harness.ts";
 
 describe("resuming from the stored cursor over the embedded bus and store", () => {
-  let anvil: Anvil;
+  const anvil = anvilForSuite({ pruneHistory: false }, { end: "kill" });
   const dir = mkdtempSync(join(tmpdir(), "chainlog-ingest-"));
-  beforeAll(async () => {
-    anvil = await startAnvil({ pruneHistory: false });
-  });
-  afterAll(async () => {
-    await anvil?.kill();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,17 +1,8 @@
 import { createCassandraStore } from "@chainlog/cassandra-store";
-import { type TestEngines, testEngines } from "@chainlog/engines";
-import { afterAll, beforeAll } from "vitest";
+import { enginesForFile } from "@chainlog/engines/vitest";
 import { describeProcessorEndToEnd } from "./test-support/describe-processor-e2e.ts";
 
-let engines: TestEngines;
-
-beforeAll(async () => {
-  engines = await testEngines(["cassandra"]);
-}, 600_000);
-
-afterAll(async () => {
-  await engines?.stop();
-}, 120_000);
+const engines = enginesForFile(["cassandra"]);
 
 describeProcessorEndToEnd("Cassandra", async () => {
   const store = createCassandraStore({

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { ChainlogError } from "@chainlog/tx-schema";
 import cassandra, { type Client } from "cassandra-driver";
 import { MigrationLockTimeoutError } from "../errors.ts";
 import type { StoreLogger } from "../logger.ts";
@@ -25,7 +26,7 @@ export interface StoreSettings {
 }
 
 /** The lock was taken over (our lease ran out): stop applying, and go back to waiting. */
-export class MigrationLockLostError extends Error {
+export class MigrationLockLostError extends ChainlogError {
   override name = "MigrationLockLostError";
   constructor(keyspace: string) {
     super(`lost the schema migration lock of ${keyspace} (its lease expired)`);

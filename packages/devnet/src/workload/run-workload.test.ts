@@ -1,18 +1,12 @@
 import type { Address } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Anvil, startAnvil } from "../anvil.ts";
+import { describe, expect, it } from "vitest";
+import { anvilForSuite } from "../anvil-for-suite.ts";
 import { createDevnetClient } from "./client.ts";
 import { erc20At, pairAt } from "./deploy.ts";
 import { runWorkload, type WorkloadContracts } from "./run-workload.ts";
 
 describe("runWorkload", () => {
-  let anvil: Anvil;
-  beforeAll(async () => {
-    anvil = await startAnvil({ pruneHistory: true });
-  }, 60_000);
-  afterAll(async () => {
-    await anvil?.stop();
-  });
+  const anvil = anvilForSuite({ pruneHistory: true });
 
   it("deploys, funds fresh accounts and sends a mix of transactions until aborted", async () => {
     const controller = new AbortController();

@@ -26,6 +26,13 @@ export interface S3Server {
   dataDir: string;
   /** The variables an AWS SDK client (or `chainlog export`) reads to reach this server. */
   env: Record<string, string>;
+  /** The options of an AWS SDK S3Client for this server (path-style addressing, its root credentials). */
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    forcePathStyle: true;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
   /** Stops the server and deletes its data. */
   stop(): Promise<void>;
 }
@@ -122,6 +129,7 @@ export async function startS3Server(p: StartS3ServerParameters = {}): Promise<S3
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: secretAccessKey,
     },
+    clientConfig: { endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } },
     stop,
   };
 }

@@ -1,3 +1,4 @@
+import { rpc } from "@chainlog/devnet";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import type { EndpointConfig } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
@@ -5,6 +6,8 @@ import type { BusEnvelope } from "@chainlog/tx-schema";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
+
+export { rpc };
 
 /** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
 export function ingestHarness(
@@ -65,17 +68,6 @@ export function applyStream(envelopes: BusEnvelope[]): Map<number, string> {
     }
   }
   return held;
-}
-
-export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const json = (await res.json()) as { result?: T; error?: { message: string } };
-  if (json.error) throw new Error(`${method}: ${json.error.message}`);
-  return json.result as T;
 }
 
 /** The node's canonical chain from 0 to its head, by height. */

@@ -1,30 +1,16 @@
 import { decodeLogs } from "@chainlog/decoders";
-import {
-  type Anvil,
-  createDevnetClient,
-  createPair,
-  deployErc20,
-  deployWeth,
-  mintErc20,
-  startAnvil,
-  swap,
-} from "@chainlog/devnet";
+import { createDevnetClient, createPair, deployErc20, deployWeth, mintErc20, swap } from "@chainlog/devnet";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { createRpcPool, createTokenMetadataFetcher } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { derivePrices } from "../derive/dex-prices.ts";
 import { pricedPools } from "../derive/enrich-swaps.ts";
 import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
 import { createPoolTokenReader } from "./pool-tokens.ts";
 
 describe("pool tokens + derivePrices on an anvil pair", () => {
-  let anvil: Anvil;
-  beforeAll(async () => {
-    anvil = await startAnvil({ pruneHistory: true });
-  }, 60_000);
-  afterAll(async () => {
-    await anvil?.stop();
-  });
+  const anvil = anvilForSuite({ pruneHistory: true });
 
   it("prices a token in USD from a swap in a token/stablecoin pair", async () => {
     const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type Anvil, erc20At, pairAt, rpc, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus } from "@chainlog/embedded";
 import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
-import { createRpcPool } from "@chainlog/rpc";
+import { createRpcPool, type RpcCallFrame } from "@chainlog/rpc";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import {
   type BalanceSnapshot,
@@ -348,25 +348,13 @@ export function describeProcessorEndToEnd(name: string, open: () => Promise<Stor
     });
 
     it("stores internal transactions: ETH moved between contracts shows at both ends with the node's values", async () => {
-      interface NodeFrame {
-        type: string;
-        from?: string;
-        to?: string;
-        value?: string;
-        gas?: string;
-        gasUsed?: string;
-        input?: string;
-        output?: string;
-        error?: string;
-        calls?: NodeFrame[];
-      }
       // the node's own trace of the unwrap, walked here without the flattener
-      const top = await rpc<NodeFrame>(anvil.rpcUrl, "debug_traceTransaction", [
+      const top = await rpc<RpcCallFrame>(anvil.rpcUrl, "debug_traceTransaction", [
         chain.txs.unwrap,
         { tracer: "callTracer" },
       ]);
       const nodeFrames: unknown[] = [];
-      const walk = (f: NodeFrame, path: number[]) => {
+      const walk = (f: RpcCallFrame, path: number[]) => {
         if (path.length > 0)
           nodeFrames.push({
             traceAddress: path,

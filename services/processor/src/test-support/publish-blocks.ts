@@ -1,3 +1,4 @@
+import { rpc } from "@chainlog/devnet";
 import type { Bus } from "@chainlog/ports";
 import {
   type BlockEnvelope,
@@ -7,17 +8,6 @@ import {
   receiptsFromRpc,
   Topics,
 } from "@chainlog/tx-schema";
-
-async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
 
 /**
  * Reads blocks from a real node and turns them into bus envelopes with the shared RPC validators: the same
