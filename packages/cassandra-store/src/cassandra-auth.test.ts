@@ -29,7 +29,7 @@ describe("Cassandra auth (CASSANDRA_AUTH)", () => {
     );
   });
 
-  it("aws-sigv4: TLS with host check, and AWS's plugin answers Keyspaces' nonce with a SigV4 signature", async () => {
+  it("aws-sigv4: TLS with host check, and the default credential chain answers Keyspaces' nonce with a SigV4 signature", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
     vi.stubEnv("AWS_SESSION_TOKEN", "");

@@ -1,5 +1,5 @@
-/// <reference path="./aws-sigv4-auth-cassandra-plugin.d.ts" />
 import cassandra from "cassandra-driver";
+import { keyspacesAuthProvider } from "./keyspaces-sigv4.ts";
 
 /** How the store authenticates to Cassandra. */
 export type CassandraAuth =
@@ -8,18 +8,18 @@ export type CassandraAuth =
   /** Amazon Keyspaces with the process's AWS credentials (IRSA on EKS); always over TLS. */
   | { mechanism: "aws-sigv4"; region: string };
 
-/** Makes the driver's SigV4 auth provider; default AWS's plugin (aws-sigv4-auth-cassandra-plugin). */
+/** Makes the driver's SigV4 auth provider; default Keyspaces' SigV4 with the AWS SDK's default credential chain. */
 export type SigV4ProviderFactory = (region: string) => Promise<cassandra.auth.AuthProvider>;
 
 export const awsSigV4Provider: SigV4ProviderFactory = async (region) => {
-  const { SigV4AuthProvider } = await import("aws-sigv4-auth-cassandra-plugin");
-  return new SigV4AuthProvider({ region });
+  const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
+  return keyspacesAuthProvider(region, fromNodeProviderChain());
 };
 
 type Callback = (error: Error | null, token?: Buffer) => void;
 
 /**
- * The plugin (and the AWS SDK under it) loads only when Keyspaces is used, but the driver asks for an
+ * The AWS credential chain loads only when Keyspaces is used, but the driver asks for an
  * authenticator synchronously: this one waits for the real one inside the driver's asynchronous callbacks.
  */
 function deferredAuthProvider(provider: Promise<cassandra.auth.AuthProvider>): cassandra.auth.AuthProvider {

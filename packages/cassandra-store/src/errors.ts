@@ -19,3 +19,7 @@ export class StoreClosedError extends ChainlogError {
     super("the Cassandra store is closed");
   }
 }
+
+export class KeyspacesAuthError extends ChainlogError {
+  override name = "KeyspacesAuthError";
+}

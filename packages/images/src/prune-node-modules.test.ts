@@ -14,7 +14,13 @@ const pkg = (path: string, manifest: Record<string, unknown>) => {
 beforeEach(() => {
   app = mkdtempSync(join(tmpdir(), "chainlog-prune-"));
   // A hoisted install as `pnpm deploy --prod` lays it out, with things the bundle never loads.
-  pkg("node_modules/fastify", { name: "fastify", dependencies: { avvio: "1", pino: "1" } });
+  // A production dependency that lists type declarations among its dependencies (aws-msk-iam-sasl-signer-js does).
+  pkg("node_modules/fastify", {
+    name: "fastify",
+    dependencies: { avvio: "1", pino: "1", "@types/buffers": "0" },
+  });
+  pkg("node_modules/@types/buffers", { name: "@types/buffers", dependencies: { "@types/node": "20" } });
+  pkg("node_modules/@types/node", { name: "@types/node" });
   pkg("node_modules/avvio", { name: "avvio" });
   pkg("node_modules/pino", { name: "pino", version: "9.0.0", dependencies: { "sonic-boom": "2" } });
   pkg("node_modules/sonic-boom", { name: "sonic-boom", version: "4.0.0" });
@@ -67,6 +73,7 @@ describe("pruneNodeModules", () => {
       "vitest",
       "typescript",
       "@chainlog",
+      "@types",
       "@libsql/linux-x64-musl",
       "@libsql/darwin-arm64",
       ".bin",

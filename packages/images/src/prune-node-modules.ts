@@ -77,6 +77,9 @@ function resolveFrom(appDir: string, fromDir: string, name: string): string | un
 export function productionClosure(appDir: string, roots: string[], target = imagePlatform): Set<string> {
   const keep = new Set<string>();
   const visit = (fromDir: string, name: string, required: boolean, by: string) => {
+    // Type declarations never load at run time; a package that lists one among its dependencies (as
+    // aws-msk-iam-sasl-signer-js lists @types/buffers, which pulls @types/node) would ship it for nothing.
+    if (name.startsWith("@types/")) return;
     const dir = resolveFrom(appDir, fromDir, name);
     if (!dir) {
       if (required) throw new PruneError(`${name}, required by ${by}, is not installed in ${appDir}`);
