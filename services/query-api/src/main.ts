@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createModelTables } from "@chainlog/lake";
+import { createModelTables, MODELS_DIR } from "@chainlog/lake";
 import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
 import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
@@ -47,10 +48,15 @@ async function main(): Promise<void> {
     shutdown.onShutdown("export-worker", () => worker.stop());
   }
 
-  // the models built beside a local lake; an S3 lake's models are Athena's
-  const lakeModels = /^s3:\/\//i.test(config.lakeDir)
-    ? null
-    : createModelTables(join(config.lakeDir, "models"));
+  // the models built beside a local lake; an S3 lake's models are Athena's. The SQL files ship with the lake
+  // package in a checkout, not in the service's image bundle: there the route answers that no model is built.
+  const modelsShipped = existsSync(MODELS_DIR);
+  if (!modelsShipped)
+    logger.warn({ modelsDir: MODELS_DIR }, "lake models not shipped with this build: /v1/lake/models off");
+  const lakeModels =
+    /^s3:\/\//i.test(config.lakeDir) || !modelsShipped
+      ? null
+      : createModelTables(join(config.lakeDir, "models"));
   shutdown.onShutdown("lake-models", async () => lakeModels?.close());
 
   const app = await createApiServer({
