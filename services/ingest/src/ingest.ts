@@ -1,6 +1,6 @@
 import { type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
-import { type BlockRef, type BusEnvelope, InvalidRpcAnswerError } from "@chainlog/tx-schema";
+import { type BlockRef, type BusEnvelope, ChainlogError, InvalidRpcAnswerError } from "@chainlog/tx-schema";
 import { DeepReorgError } from "./errors.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 import type { BlockSink } from "./publish/block-sink.ts";
@@ -48,7 +48,7 @@ export interface IngestOptions {
   onHeadSignal?: (wake: () => void) => void;
 }
 
-export class ChainIdMismatchError extends Error {
+export class ChainIdMismatchError extends ChainlogError {
   override name = "ChainIdMismatchError";
 }
 
