@@ -2,6 +2,7 @@ import { containerRuntime } from "@chainlog/images";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { spreadPolicy } from "../engines/placement.ts";
+import { restrictedSecurityContext } from "../pod-security.ts";
 import type { ServiceName } from "../settings.ts";
 
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -128,13 +129,7 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                   timeoutSeconds: 3,
                   failureThreshold: 2,
                 },
-                securityContext: {
-                  privileged: false,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ["ALL"] },
-                },
+                securityContext: restrictedSecurityContext,
                 // The root filesystem is read-only; the image's data path and /tmp are the writable places.
                 volumeMounts: [
                   { name: "tmp", mountPath: "/tmp" },
