@@ -583,6 +583,7 @@ export function describeStack(
               "ChainlogIngestStuck",
               "ChainlogProcessorStuck",
               "ChainlogConsumerLag",
+              "ChainlogDeposedLeaderWrites",
               "ChainlogEnginePodNotReady",
               ...(want.kafka !== "msk"
                 ? ["ChainlogKafkaUnderReplicatedPartitions", "ChainlogKafkaOfflinePartitions"]
