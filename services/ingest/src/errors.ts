@@ -5,3 +5,8 @@ export class DeepReorgError extends Error {
     super(`reorg deeper than the ${depth} blocks kept`);
   }
 }
+
+/** The stored cursor belongs to another chain than the node serves: refusing beats mixing two chains. */
+export class ChainIdMismatchError extends Error {
+  override name = "ChainIdMismatchError";
+}
