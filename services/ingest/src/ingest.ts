@@ -1,5 +1,6 @@
 import type { RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
+import type { HealthCheckResult } from "@chainlog/tx-schema";
 import { ChainIdMismatchError, DeepReorgError } from "./errors.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
 import type { BlockSink } from "./publish/block-sink.ts";
@@ -134,6 +135,19 @@ export function createIngest(options: IngestOptions) {
     }
   };
 
+  const syncState = (now: number): { ok: boolean; detail?: string } => {
+    if (!started) return { ok: false, detail: blockedBy ?? "starting" };
+    if (finished) return { ok: false, detail: "stopped" };
+    const behind = pool.head() - (chain.tip?.number ?? -1) > (options.maxLag ?? 5);
+    const lastProgressAt = published.lastProgressAt();
+    if (behind && now - lastProgressAt > (options.stuckAfterMs ?? 60_000))
+      return {
+        ok: false,
+        detail: `no progress for ${Math.round((now - lastProgressAt) / 1000)} s while behind`,
+      };
+    return { ok: true };
+  };
+
   return {
     run,
     status: () => ({
@@ -144,19 +158,13 @@ export function createIngest(options: IngestOptions) {
       endpoints: pool.status(),
       blockedBy,
     }),
-    /** Readiness: some endpoint in rotation, and not stuck behind the head. */
-    ready(now = Date.now()): { ok: boolean; reason?: string } {
-      if (!started) return { ok: false, reason: blockedBy ?? "starting" };
-      if (finished) return { ok: false, reason: "stopped" };
-      if (pool.healthyCount() === 0) return { ok: false, reason: "no healthy RPC endpoint" };
-      const behind = pool.head() - (chain.tip?.number ?? -1) > (options.maxLag ?? 5);
-      const lastProgressAt = published.lastProgressAt();
-      if (behind && now - lastProgressAt > (options.stuckAfterMs ?? 60_000))
-        return {
-          ok: false,
-          reason: `no progress for ${Math.round((now - lastProgressAt) / 1000)} s while behind`,
-        };
-      return { ok: true };
+    /** Readiness per dependency: some RPC endpoint in rotation; the sync running and not stuck behind the head. */
+    readiness(now = Date.now()): HealthCheckResult[] {
+      const rpc = pool.healthyCount() > 0 ? { ok: true } : { ok: false, detail: "no healthy RPC endpoint" };
+      return [
+        { name: "rpc", ...rpc },
+        { name: "sync", ...syncState(now) },
+      ];
     },
   };
 }
