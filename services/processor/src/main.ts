@@ -1,10 +1,15 @@
 import type { MetaStore } from "@chainlog/ports";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
-import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
+import {
+  createLogger,
+  createMetricsRegistry,
+  installShutdown,
+  runHealthChecks,
+  startHealthServer,
+} from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
-import { startHealthServer } from "./http/health-server.ts";
 
 const logger = createLogger("processor");
 
@@ -83,11 +88,17 @@ async function main() {
     // Loopback by default; containers set PROCESSOR_HTTP_HOST=0.0.0.0 so probes and scrapers reach it.
     host: config.PROCESSOR_HTTP_HOST,
     metrics,
-    ready: async () => {
-      if (!processor.ready()) return { ok: false, detail: "not consuming, or lagging without progress" };
-      const health = await store.health();
-      return health.ok ? { ok: true } : { ok: false, detail: `store: ${health.detail ?? "unhealthy"}` };
-    },
+    ready: () =>
+      runHealthChecks([
+        {
+          name: "consumer",
+          check: () =>
+            processor.ready()
+              ? { ok: true }
+              : { ok: false, detail: "not consuming, or lagging without progress" },
+        },
+        { name: "store", check: () => store.health() },
+      ]),
   });
   onShutdown("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
   // Registered last, so it runs first: finish and commit the batch in flight before the bus and store close.
