@@ -1,4 +1,4 @@
-import type { MetaStore, Store } from "@chainlog/ports";
+import type { MetaStore, ReadModel } from "@chainlog/ports";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { z } from "zod";
@@ -22,7 +22,7 @@ async function check(name: string, fn: () => Promise<{ ok: boolean; detail?: str
 
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { store: Store; meta: MetaStore; metrics: Registry },
+  deps: { store: ReadModel; meta: MetaStore; metrics: Registry },
 ): void {
   route(app, {
     method: "GET",
