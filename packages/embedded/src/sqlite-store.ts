@@ -23,12 +23,10 @@ import {
   type BlockStats,
   type ContractCreation,
   type EnrichmentMark,
-  type IngestCursor,
   type InternalTransaction,
   mergeBlockStats,
   type PricePoint,
   type Receipt,
-  type ServiceStatus,
   type Swap,
   type TokenMetadata,
   type TokenTransfer,
@@ -44,6 +42,7 @@ import {
   text,
   writeTransaction,
 } from "./sqlite.ts";
+import { operationalRows } from "./sqlite-operational-state.ts";
 import { STORE_SQL } from "./store-queries.ts";
 import { DELETE_HEIGHT, migrateStore } from "./store-schema.ts";
 
@@ -422,26 +421,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return mergeBlockStats(q.dayStats.all([fromDay, toDay]).map((r) => parse<BlockStats>(r[0])));
     },
 
-    async putServiceStatus(status: ServiceStatus) {
-      writeTransaction(db, () =>
-        q.putStatus.run([status.service, text(status.instance), status.updatedAt, JSON.stringify(status)]),
-      );
-    },
-
-    async getServiceStatuses(maxAgeMs) {
-      if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0)
-        throw new RangeError("maxAgeMs must be a non-negative number of milliseconds");
-      return q.statuses.all([Date.now() - maxAgeMs]).map((r) => parse<ServiceStatus>(r[0]));
-    },
-
-    async getCursor(name) {
-      const row = q.getCursor.get([text(name)]);
-      return row ? parse<IngestCursor>(row[0]) : null;
-    },
-
-    async setCursor(name, cursor) {
-      writeTransaction(db, () => q.setCursor.run([text(name), JSON.stringify(cursor)]));
-    },
+    ...operationalRows(db),
 
     async health(): Promise<StoreHealth> {
       return pingHealth(() => q.ping.get());

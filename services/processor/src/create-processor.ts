@@ -1,5 +1,12 @@
 import { hostname } from "node:os";
-import type { Bus, ConsumedMessage, IndexedBlock, Store, Subscription } from "@chainlog/ports";
+import type {
+  Bus,
+  ChainWriter,
+  ConsumedMessage,
+  IndexedBlock,
+  OperationalState,
+  Subscription,
+} from "@chainlog/ports";
 import type { Logger, Registry } from "@chainlog/telemetry";
 import {
   type BlockEnvelope,
@@ -21,7 +28,7 @@ export const PARKED_REASON_HEADER = "chainlog-parked-reason";
 
 export interface CreateProcessorParameters {
   bus: Bus;
-  store: Store;
+  store: ChainWriter & OperationalState;
   logger: Logger;
   metrics: Registry;
   group?: string;

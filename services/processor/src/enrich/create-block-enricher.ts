@@ -1,4 +1,4 @@
-import type { BlockEnrichment, Store } from "@chainlog/ports";
+import type { BlockEnrichment, ChainWriter } from "@chainlog/ports";
 import {
   createTokenMetadataFetcher,
   type TokenMetadata as FetchedMetadata,
@@ -35,7 +35,7 @@ export const HISTORICAL_STATE = "historical-state";
 export interface BlockEnricherContext {
   /** null: no node to ask; every part is "off". */
   pool: RpcPool | null;
-  store: Pick<Store, "getTokens" | "upsertTokens">;
+  store: Pick<ChainWriter, "getTokens" | "upsertTokens">;
   logger: Logger;
   traces?: TraceMode;
   weth?: string;

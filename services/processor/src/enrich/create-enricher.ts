@@ -1,4 +1,4 @@
-import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
+import type { Bus, ChainWriter, ConsumedMessage, Subscription } from "@chainlog/ports";
 import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import { type BlockEnvelope, decodeEnvelope, type ProcessorStatus, Topics } from "@chainlog/tx-schema";
@@ -8,7 +8,7 @@ import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create
 
 export interface EnricherParameters extends Omit<BlockEnricherContext, "store" | "logger"> {
   bus: Bus;
-  store: Store;
+  store: ChainWriter;
   logger: Logger;
   metrics: ProcessorMetrics;
   group?: string;

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { type RpcPool, RpcResponseError } from "@chainlog/rpc";
 import { type InternalTransaction, NATIVE_ASSET, type TokenStandard } from "@chainlog/tx-schema";
 import { type EtherscanEnvelope, EtherscanError, MESSAGES, none, ok } from "./envelope.ts";
@@ -22,7 +22,7 @@ import {
 import { pageOfRange } from "./scan.ts";
 
 export interface EtherscanDeps {
-  store: Store;
+  store: ReadModel;
   /** The node pool: balances, the proxy module and logs are read from the node, like Etherscan's. */
   rpc: RpcPool | null;
   /** Receipts and block times of rows, kept across answers. */
@@ -65,7 +65,7 @@ async function askNode<T>(deps: EtherscanDeps, method: string, params: unknown[]
 const hexQuantity = (n: number | bigint) => `0x${n.toString(16)}`;
 const TAG_RE = /^(latest|earliest|pending|safe|finalized|0x(0|[1-9a-fA-F][0-9a-fA-F]{0,15}))$/;
 
-async function latestStored(store: Store): Promise<number> {
+async function latestStored(store: ReadModel): Promise<number> {
   return (await store.getLatestBlock())?.number ?? 0;
 }
 
@@ -108,7 +108,7 @@ async function txlist(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
 }
 
 /** Why an empty internal list may not mean "none": the newest block's traces were not read (no tracer, or off). */
-async function tracesOff(store: Store): Promise<boolean> {
+async function tracesOff(store: ReadModel): Promise<boolean> {
   const latest = await store.getLatestBlock();
   if (!latest) return false;
   return (await store.getEnrichment([latest.hash])).get(latest.hash)?.traces === "off";
@@ -165,7 +165,7 @@ function tokenList(kind: TokenListKind) {
 // ---- block, transaction, stats ---------------------------------------------------------------------------
 
 /** The stored block at `n`, or the next stored one above it (the store may have gaps). */
-async function blockAtOrAfter(store: Store, n: number) {
+async function blockAtOrAfter(store: ReadModel, n: number) {
   const exact = await store.getBlockByNumber(n);
   if (exact) return exact;
   const next = (await store.getHeights(n, 1))[0];

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { LRUCache } from "lru-cache";
 import type { EtherscanQuery } from "./params.ts";
 
@@ -35,7 +35,7 @@ interface AnswerCacheOptions {
  * address's page is built and stringified about once per block (or per ttlMs), not once per request. Misses of
  * one key at once share one computation.
  */
-export function createAnswerCache(store: Store, options: AnswerCacheOptions = {}) {
+export function createAnswerCache(store: ReadModel, options: AnswerCacheOptions = {}) {
   const answers = new LRUCache<string, string>({
     maxSize: options.maxBytes ?? 32 * 1024 * 1024,
     sizeCalculation: (value, key) => value.length + key.length,

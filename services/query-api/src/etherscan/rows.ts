@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import type {
   InternalTransaction,
   Receipt,
@@ -34,7 +34,7 @@ export type RowCache = ReturnType<typeof createRowCache>;
  * What Etherscan's rows carry beyond the record itself (block time, receipt, token names, confirmations),
  * looked up once per block / transaction for one answer, and through `cache` across answers.
  */
-export function createRowContext(store: Store, latest: number, cache?: RowCache) {
+export function createRowContext(store: ReadModel, latest: number, cache?: RowCache) {
   const times = new Map<string, Promise<number | null>>();
   const details = new Map<string, Promise<TxReceipt | null>>();
   return {
