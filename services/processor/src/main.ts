@@ -85,6 +85,7 @@ async function main() {
           watched: watched.has,
           retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
           traceConcurrency: config.PROCESSOR_TRACE_CONCURRENCY,
+          catchUpTraceConcurrency: config.PROCESSOR_CATCHUP_TRACE_CONCURRENCY,
           traceTimeoutMs: config.PROCESSOR_TRACE_TIMEOUT_MS,
         }
       : null,
