@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainlogError } from "@chainlog/tx-schema";
 import { freePort } from "@chainlog/engines/ports";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 export interface StartAnvilParameters {
   /** 0 or omitted: a free port is picked. */
