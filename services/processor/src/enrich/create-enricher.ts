@@ -1,4 +1,4 @@
-import type { Bus, ChainWriter, OperationalState, ConsumedMessage, Subscription } from "@chainlog/ports";
+import type { Bus, ChainWriter, ConsumedMessage, OperationalState, Subscription } from "@chainlog/ports";
 import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import {
