@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ChainlogError } from "@chainlog/tx-schema";
 import { z } from "zod";
 import { TrustProxySchema } from "./trust-proxy.ts";
 
@@ -199,7 +200,7 @@ export type Config = Omit<
   lakeDir: string;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends ChainlogError {
   override name = "ConfigError";
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BlockEnrichment, Store } from "@chainlog/ports";
+import type { BlockEnrichment, ChainWriter } from "@chainlog/ports";
 import {
   createTokenMetadataFetcher,
   type TokenMetadata as FetchedMetadata,
@@ -36,7 +36,7 @@ export const HISTORICAL_STATE = "historical-state";
 export interface BlockEnricherContext {
   /** null: no node to ask; every part is "off". */
   pool: RpcPool | null;
-  store: Pick<Store, "getTokens" | "upsertTokens">;
+  store: Pick<ChainWriter, "getTokens" | "upsertTokens">;
   logger: Logger;
   traces?: TraceMode;
   weth?: string;
