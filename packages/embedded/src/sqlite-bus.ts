@@ -1,5 +1,12 @@
 import { EventEmitter } from "node:events";
-import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from "@chainlog/ports";
+import type {
+  Bus,
+  ConsumeOptions,
+  OutgoingMessage,
+  Subscription,
+  TopicMessages,
+  TopicSpec,
+} from "@chainlog/ports";
 import { migrateBus } from "./bus-schema.ts";
 import { SqliteSubscription, type SubscriptionTimings } from "./bus-subscription.ts";
 import { BusClosedError, InvalidMessageError, UnknownTopicError } from "./errors.ts";
@@ -161,6 +168,31 @@ export function createSqliteBus(options: SqliteBusOptions): SqliteBus {
         throw new InvalidMessageError(`message ${i}: header ${JSON.stringify(k)} must be a string`);
   };
 
+  const publishAll = async (batches: TopicMessages[]): Promise<void> => {
+    ensureOpen();
+    for (const b of batches) b.messages.forEach(validate);
+    const filled = batches.filter((b) => b.messages.length > 0);
+    if (filled.length === 0) return;
+    writeTransaction(db, () => {
+      const now = Date.now();
+      for (const { topic, messages } of filled) {
+        const next = q.partitions.all([topic]).map((r) => num(r[1]));
+        if (next.length === 0) throw new UnknownTopicError(topic);
+        const touched = new Set<number>();
+        for (const m of messages) {
+          const p = partitionOf(m.key, next.length);
+          const offset = next[p]!;
+          q.insert.run([topic, p, offset, text(m.key), m.value, JSON.stringify(m.headers), now]);
+          next[p] = offset + 1;
+          touched.add(p);
+        }
+        for (const p of touched) q.setNext.run([next[p]!, topic, p]);
+      }
+    });
+    // COMMIT has returned with synchronous=FULL: the rows are in the fsynced WAL.
+    for (const { topic } of filled) events.emit("published", topic);
+  };
+
   return {
     async ensureTopics(topics: TopicSpec[]) {
       ensureOpen();
@@ -179,26 +211,10 @@ export function createSqliteBus(options: SqliteBusOptions): SqliteBus {
     },
 
     async publish(topic, messages) {
-      ensureOpen();
-      messages.forEach(validate);
-      if (messages.length === 0) return;
-      writeTransaction(db, () => {
-        const next = q.partitions.all([topic]).map((r) => num(r[1]));
-        if (next.length === 0) throw new UnknownTopicError(topic);
-        const now = Date.now();
-        const touched = new Set<number>();
-        for (const m of messages) {
-          const p = partitionOf(m.key, next.length);
-          const offset = next[p]!;
-          q.insert.run([topic, p, offset, text(m.key), m.value, JSON.stringify(m.headers), now]);
-          next[p] = offset + 1;
-          touched.add(p);
-        }
-        for (const p of touched) q.setNext.run([next[p]!, topic, p]);
-      });
-      // COMMIT has returned with synchronous=FULL: the rows are in the fsynced WAL.
-      events.emit("published", topic);
+      await publishAll([{ topic, messages }]);
     },
+
+    publishAll,
 
     async consume(consumeOptions: ConsumeOptions): Promise<Subscription> {
       ensureOpen();

@@ -1,4 +1,11 @@
-import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from "@chainlog/ports";
+import type {
+  Bus,
+  ConsumeOptions,
+  OutgoingMessage,
+  Subscription,
+  TopicMessages,
+  TopicSpec,
+} from "@chainlog/ports";
 import { type Admin, CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { startConsumer } from "./consume.ts";
 import { consumerLag } from "./consumer-lag.ts";
@@ -89,6 +96,27 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     if (closed) throw new BusClosedError();
   };
 
+  const publishAll = (batches: TopicMessages[]): Promise<void> => {
+    if (closed) return Promise.reject(new BusClosedError());
+    const filled = batches.filter((b) => b.messages.length > 0);
+    if (filled.length === 0) return Promise.resolve();
+    const send = publishQueue.then(async () => {
+      const p = await getProducer();
+      // acks -1: every in-sync replica has it before send() resolves. Chunks go one after another, so the
+      // order of the messages holds across them; gzip keeps large JSON blocks well under the size limit.
+      for (const { topic, messages } of filled)
+        for (const chunk of chunkByBytes(messages))
+          await p.send({
+            topic,
+            acks: -1,
+            compression: CompressionTypes.GZIP,
+            messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          });
+    });
+    publishQueue = send.catch(() => {});
+    return send;
+  };
+
   return {
     async ensureTopics(topics: TopicSpec[]) {
       assertOpen();
@@ -101,23 +129,10 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     },
 
     publish(topic: string, messages: OutgoingMessage[]) {
-      if (closed) return Promise.reject(new BusClosedError());
-      if (messages.length === 0) return Promise.resolve();
-      const send = publishQueue.then(async () => {
-        const p = await getProducer();
-        // acks -1: every in-sync replica has it before send() resolves. Chunks go one after another, so the
-        // order of the messages holds across them; gzip keeps large JSON blocks well under the size limit.
-        for (const chunk of chunkByBytes(messages))
-          await p.send({
-            topic,
-            acks: -1,
-            compression: CompressionTypes.GZIP,
-            messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-          });
-      });
-      publishQueue = send.catch(() => {});
-      return send;
+      return publishAll([{ topic, messages }]);
     },
+
+    publishAll,
 
     async consume(options: ConsumeOptions) {
       assertOpen();

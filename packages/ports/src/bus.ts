@@ -5,6 +5,12 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
+/** One topic's share of a publishAll. */
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
 export interface ConsumedMessage extends OutgoingMessage {
   topic: string;
   partition: number;
@@ -50,6 +56,11 @@ export interface Bus {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   /** Resolves only once every message is durably stored (for Kafka: acks=all, idempotent producer). */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Several topics' messages, each topic's in order, resolving as publish does: in one write where the bus has
+   * one (embedded: one transaction and one fsync instead of one per topic; Kafka: one send after another).
+   */
+  publishAll(batches: TopicMessages[]): Promise<void>;
   /** Resolves once this member has joined its group (it may be a standby while another member holds it). */
   consume(options: ConsumeOptions): Promise<Subscription>;
   /**

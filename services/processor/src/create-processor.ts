@@ -215,12 +215,14 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
       // Finality needs no store change: rows below it simply stop being candidates for rollback.
     }
     await writeBlocks(pending, processed);
-    if (processed.length > 0) await bus.publish(Topics.processed, processed.map(encodeProcessed));
-    if (applied.length > 0)
-      await bus.publish(
-        Topics.enrich,
-        applied.map((msg) => ({ key: msg.key, value: msg.value, headers: msg.headers })),
-      );
+    // one bus write for both: on the embedded bus a commit (and its fsync) fewer per batch on the raw path
+    await bus.publishAll([
+      { topic: Topics.processed, messages: processed.map(encodeProcessed) },
+      {
+        topic: Topics.enrich,
+        messages: applied.map((msg) => ({ key: msg.key, value: msg.value, headers: msg.headers })),
+      },
+    ]);
     stats.blocks += blocks;
     m.blocks.inc(blocks);
     if (highest !== null && highest > (stats.lastBlock ?? -1)) {

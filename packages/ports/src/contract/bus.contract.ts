@@ -84,6 +84,29 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
     );
 
     it(
+      "publishAll stores each topic's messages in order, as one publish per topic would",
+      async () => {
+        const [a, b] = [await topic(2), await topic(1)];
+        await bus.publishAll([
+          { topic: a, messages: [msg("k1", 0), msg("k2", 1), msg("k1", 2)] },
+          { topic: b, messages: [msg("k3", 10), msg("k3", 11)] },
+          { topic: a, messages: [] },
+        ]);
+        await bus.publishAll([]);
+        expect(await bus.consumerLag(a, uniqueName("g"))).toBe(3);
+        expect(await bus.consumerLag(b, uniqueName("g"))).toBe(2);
+        const [ra, rb] = [recorder(), recorder()];
+        await consume({ topic: a, group: uniqueName("g"), onBatch: ra.onBatch });
+        await consume({ topic: b, group: uniqueName("g"), onBatch: rb.onBatch });
+        await waitFor(() => ra.messages.length >= 3 && rb.messages.length >= 2, "5 messages");
+        const k1 = ra.messages.filter((m) => m.key === "k1").map((m) => body(m).i);
+        expect(k1).toEqual([0, 2]);
+        expect(rb.messages.map((m) => body(m).i)).toEqual([10, 11]);
+      },
+      TIMEOUT,
+    );
+
+    it(
       "keeps per-key order within a partition and spreads keys over several partitions",
       async () => {
         const t = await topic(4);

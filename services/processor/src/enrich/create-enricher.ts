@@ -15,7 +15,8 @@ import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create
 export interface EnricherParameters
   extends Omit<BlockEnricherContext, "store" | "logger" | "catchingUp" | "signal"> {
   bus: Bus;
-  store: ChainWriter & OperationalState;
+  /** Ingest's status reports tell whether it is catching up. */
+  store: ChainWriter & Pick<OperationalState, "getServiceStatuses">;
   logger: Logger;
   metrics: ProcessorMetrics;
   group?: string;
