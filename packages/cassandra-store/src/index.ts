@@ -6,9 +6,11 @@ export {
   type SigV4ProviderFactory,
 } from "./cassandra-auth.ts";
 export {
+  type CassandraStore,
   type CassandraStoreParameters,
   createCassandraStore,
   MaxPageSize,
 } from "./create-cassandra-store.ts";
 export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
+export type { BackfillOptions } from "./holdings-backfill.ts";
 export type { StoreLogger } from "./logger.ts";

@@ -23,6 +23,8 @@ export interface MigrateParameters {
 export interface StoreSettings {
   cursorSecret: Buffer;
   bucketSize: number;
+  /** This start found the keyspace without its first migration: everything in it was written by this version. */
+  created: boolean;
 }
 
 /** The lock was taken over (our lease ran out): stop applying, and go back to waiting. */
@@ -166,8 +168,11 @@ export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
   // for a long migration, and the holder renews its lease as it goes.
   let deadline = Date.now() + lockTimeoutMs;
   let lastMark = "";
+  let created = false;
   for (let attempt = 0; ; attempt++) {
-    const todo = (await pending()).length;
+    const missing = await pending();
+    if (missing.some((m) => m.version === 1)) created = true;
+    const todo = missing.length;
     if (todo === 0) break;
     const acquiredAt = Date.now();
     if (await acquire()) {
@@ -206,7 +211,7 @@ export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
     } else if (Date.now() > deadline) throw new MigrationLockTimeoutError(ks, lockTimeoutMs);
     await sleep(250 + Math.random() * Math.min(2000, 250 * attempt));
   }
-  return settings(ks, p.bucketSize, run);
+  return { ...(await settings(ks, p.bucketSize, run)), created };
 }
 
 /**
@@ -228,7 +233,7 @@ async function settings(
   ks: string,
   bucketSize: number,
   run: (cql: string, values?: unknown[], opts?: object) => Promise<cassandra.types.ResultSet>,
-): Promise<StoreSettings> {
+): Promise<Omit<StoreSettings, "created">> {
   // re-sending an INSERT IF NOT EXISTS after a timeout is safe: whichever write won, exactly one value stays
   const put = (k: string, v: Buffer) =>
     run(`INSERT INTO ${ks}.store_meta (k, v) VALUES (?, ?) IF NOT EXISTS`, [k, v], lwt);
