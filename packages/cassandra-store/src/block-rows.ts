@@ -101,13 +101,7 @@ export function blockRows(b: IndexedBlock, bucketSize: number): BlockRows {
     });
     addBucket(t.token, "tk", tokenBucket);
   }
-  // transfers as stored (a repeated key is one row), netted per holding
-  const stored = new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t]));
-  for (const d of holdingDeltas(stored.values()))
-    derived.push({
-      table: "holding_deltas",
-      values: [d.address, d.token, holdingIdKey(d.tokenId), n, d.standard, d.delta.toString()],
-    });
+  derived.push(...holdingRows(n, b.tokenTransfers));
   for (const s of b.swaps) {
     const json = JSON.stringify(s);
     for (const address of new Set([s.transactionFrom, s.sender, s.recipient])) {
@@ -177,6 +171,18 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   }
   return out;
 }
+
+/** A block's holding_deltas rows: its transfers as stored (a repeated key is one row), netted per holding. */
+export function holdingRows(n: number, transfers: readonly TokenTransfer[]): Row[] {
+  const stored = new Map(transfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t]));
+  return holdingDeltas(stored.values()).map((d) => ({
+    table: "holding_deltas",
+    values: [d.address, d.token, holdingIdKey(d.tokenId), n, d.standard, d.delta.toString()],
+  }));
+}
+
+/** Height-index chunks of the holdings backfill (keyspaces made before migration 5) start here. */
+export const BACKFILL_CHUNKS = 200_000;
 
 /** Height-index chunks of the enrichment stage start here, apart from the raw write's (a few per block). */
 export const ENRICHMENT_CHUNKS = 100_000;

@@ -18,6 +18,7 @@ import type {
 } from "@chainlog/tx-schema";
 import type cassandra from "cassandra-driver";
 import {
+  BACKFILL_CHUNKS,
   type BlockRows,
   type BucketKind,
   blockRows,
@@ -40,7 +41,8 @@ import {
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
 import { StoreClosedError } from "./errors.ts";
-import { silentLogger } from "./logger.ts";
+import { type BackfillOptions, backfillHoldings } from "./holdings-backfill.ts";
+import { type StoreLogger, silentLogger } from "./logger.ts";
 import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
@@ -56,6 +58,17 @@ export interface CassandraStoreParameters extends CassandraConnectParameters {
   bucketSize?: number;
   /** Statements in flight per writeBlocks call. Default 64. */
   concurrency?: number;
+  /**
+   * Fill the holdings of blocks stored before migration 5, once, in the background after the first migrate
+   * (resumable and idempotent: see holdings-backfill.ts). Default true; false leaves it to backfillHoldings().
+   */
+  holdingsBackfill?: boolean;
+}
+
+/** The Store port, plus what only a Cassandra keyspace needs. */
+export interface CassandraStore extends Store {
+  /** Runs the holdings backfill of a pre-v5 keyspace now (the background run does the same). */
+  backfillHoldings(options?: BackfillOptions): Promise<"done" | "stopped">;
 }
 
 export { MaxPageSize } from "./context.ts";
@@ -68,7 +81,7 @@ const sizeOf = (values: readonly unknown[]) =>
   values.reduce<number>((n, v) => n + (typeof v === "string" ? v.length : 8), 0);
 
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
-export function createCassandraStore(params: CassandraStoreParameters): Store {
+export function createCassandraStore(params: CassandraStoreParameters): CassandraStore {
   const ks = params.keyspace;
   const client = createCassandraClient(params);
   const logger = params.logger ?? silentLogger;
@@ -76,6 +89,8 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
 
   let ready: Promise<OpenedSettings> | undefined;
   let closed = false;
+  let backfill: Promise<"done" | "stopped"> | undefined;
+  let created = false;
   const registered = createRegisteredSet();
   const settings = () => {
     if (closed) throw new StoreClosedError();
@@ -86,7 +101,16 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       replicationFactor: params.replicationFactor ?? 1,
       bucketSize: params.bucketSize ?? DefaultBucketSize,
       logger,
-    }).then((s) => ({ cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize }));
+    }).then((s) => {
+      created = s.created;
+      if (params.holdingsBackfill !== false && !backfill)
+        backfill = runBackfill().catch((error) => {
+          // the next start resumes where it stopped
+          if (!closed) logger.warn({ keyspace: ks, err: String(error) }, "holdings backfill stopped");
+          return "stopped" as const;
+        });
+      return { cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize };
+    });
     ready.catch(() => {
       ready = undefined;
     });
@@ -214,6 +238,34 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
   };
 
   const ctx: StoreContext = { client, ks, concurrency, settings, exec };
+  // set once the store object exists (the backfill walks heights through the port's own getHeights)
+  let self: CassandraStore | undefined;
+  const runBackfill = async (options?: BackfillOptions) => {
+    const { bucketSize } = await settings();
+    const store = self as CassandraStore;
+    return backfillHoldings(
+      {
+        ctx,
+        created,
+        logger,
+        heights: (from, limit) => store.getHeights(from, limit),
+        latest: async () => (await store.getLatestBlock())?.number ?? null,
+        hashAt: (number) => storedHashAt(number, bucketSize),
+        writeIndexed: async (block, rows) => {
+          await runLimited(
+            [
+              ...partitionWrites(rows, (t) => cql.insert(t)),
+              ...indexWrites({ block }, rows, BACKFILL_CHUNKS),
+            ],
+            concurrency,
+          );
+        },
+        clearBlock: (number, hash) => clearHeight(number, hash),
+        stopped: () => closed,
+      },
+      options,
+    );
+  };
   const addressPage = <T>(
     address: string,
     kind: BucketKind,
@@ -240,10 +292,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       });
     });
 
-  return {
+  self = {
     async migrate() {
       await settings();
     },
+
+    backfillHoldings: (options) => runBackfill(options),
 
     async writeBlocks(blocks) {
       if (blocks.length === 0) return;
@@ -621,7 +675,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     async close() {
       if (closed) return;
       closed = true;
+      // the backfill stops between heights: give its step in flight a moment (a step cut short is redone on
+      // the next start), never longer, so a close on a failing ring is not held up by it
+      if (backfill)
+        await Promise.race([backfill, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await client.shutdown();
     },
   };
+  return self;
 }

@@ -7,10 +7,12 @@ export {
 } from "./cassandra-auth.ts";
 export type { CassandraConnectParameters } from "./cassandra-client.ts";
 export {
+  type CassandraStore,
   type CassandraStoreParameters,
   createCassandraStore,
   MaxPageSize,
 } from "./create-cassandra-store.ts";
 export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
+export type { BackfillOptions } from "./holdings-backfill.ts";
 export type { StoreLogger } from "./logger.ts";
 export { createCassandraOperationalState } from "./operational-state.ts";

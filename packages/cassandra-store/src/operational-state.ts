@@ -80,7 +80,7 @@ export function createCassandraOperationalState(params: CassandraConnectParamete
       replicationFactor: params.replicationFactor ?? 1,
       logger: params.logger ?? silentLogger,
       migrations: OperationalMigrations,
-    });
+    }).then(() => undefined);
     ready.catch(() => {
       ready = undefined;
     });

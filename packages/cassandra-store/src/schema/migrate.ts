@@ -26,6 +26,8 @@ export interface MigrateParameters extends ApplyMigrationsParameters {
 export interface StoreSettings {
   cursorSecret: Buffer;
   bucketSize: number;
+  /** This start found the keyspace without its first migration: everything in it was written by this version. */
+  created: boolean;
 }
 
 /** The lock was taken over (our lease ran out): stop applying, and go back to waiting. */
@@ -93,8 +95,8 @@ function retryingRunner(p: ApplyMigrationsParameters) {
  * creation (bucket size, cursor secret).
  */
 export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
-  await applyMigrations(p);
-  return settings(p.keyspace, p.bucketSize, retryingRunner(p));
+  const created = await applyMigrations(p);
+  return { ...(await settings(p.keyspace, p.bucketSize, retryingRunner(p))), created };
 }
 
 /**
@@ -103,9 +105,9 @@ export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
  * transaction (Paxos) lock with a lease: between statements the holder renews it and stops if it lost it, a
  * crashed holder's lease expires, and the others wait as long as the holder shows progress. Timeouts and unavailable replicas are retried with
  * backoff; an LWT that timed out may still have applied, so the lock's real state is read back (at SERIAL)
- * before deciding anything.
+ * before deciding anything. Answers whether this call found the list's first migration missing (a new keyspace).
  */
-export async function applyMigrations(p: ApplyMigrationsParameters): Promise<void> {
+export async function applyMigrations(p: ApplyMigrationsParameters): Promise<boolean> {
   const { client, keyspace: ks, logger } = p;
   const ttl = p.lockTtlSeconds ?? 60;
   const migrations = p.migrations ?? Migrations;
@@ -183,8 +185,11 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<voi
   // for a long migration, and the holder renews its lease as it goes.
   let deadline = Date.now() + lockTimeoutMs;
   let lastMark = "";
+  let created = false;
   for (let attempt = 0; ; attempt++) {
-    const todo = (await pending()).length;
+    const missing = await pending();
+    if (missing.some((m) => m.version === 1)) created = true;
+    const todo = missing.length;
     if (todo === 0) break;
     const acquiredAt = Date.now();
     if (await acquire()) {
@@ -223,6 +228,7 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<voi
     } else if (Date.now() > deadline) throw new MigrationLockTimeoutError(ks, lockTimeoutMs);
     await sleep(250 + Math.random() * Math.min(2000, 250 * attempt));
   }
+  return created;
 }
 
 /**
@@ -244,7 +250,7 @@ async function settings(
   ks: string,
   bucketSize: number,
   run: (cql: string, values?: unknown[], opts?: object) => Promise<cassandra.types.ResultSet>,
-): Promise<StoreSettings> {
+): Promise<Omit<StoreSettings, "created">> {
   // re-sending an INSERT IF NOT EXISTS after a timeout is safe: whichever write won, exactly one value stays
   const put = (k: string, v: Buffer) =>
     run(`INSERT INTO ${ks}.store_meta (k, v) VALUES (?, ?) IF NOT EXISTS`, [k, v], lwt);
