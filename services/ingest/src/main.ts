@@ -1,5 +1,11 @@
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
+import {
+  loadConfig,
+  openBus,
+  openMetaStore,
+  openOperationalState,
+  parseEndpoints,
+} from "@chainlog/runtime-config";
 import {
   createLogger,
   createMetricsRegistry,
@@ -51,7 +57,8 @@ async function main() {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     },
   ]);
-  const store = await openStore(config);
+  // cursors and status reports only: ingest never creates or migrates the chain tables
+  const store = await openOperationalState(config);
   onShutdown("store", () => store.close());
 
   // Replicas elect one publisher through a lease in the metadata store (CHAINLOG_LEADER_LEASE; off: no election).

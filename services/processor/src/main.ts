@@ -1,6 +1,12 @@
 import type { MetaStore } from "@chainlog/ports";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
+import {
+  loadConfig,
+  openBus,
+  openChainWriter,
+  openMetaStore,
+  parseEndpoints,
+} from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown, startHealthServer } from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
@@ -13,7 +19,7 @@ async function main() {
   const metrics = createMetricsRegistry("processor");
   const bus = await openBus(config);
   onShutdown("bus", () => bus.close());
-  const store = await openStore(config);
+  const store = await openChainWriter(config);
   onShutdown("store", () => store.close());
   // Watchlists are an extra: a metadata store that is down must not stop blocks from flowing. Connect lazily and
   // keep retrying on each refresh.
@@ -73,6 +79,7 @@ async function main() {
           watched: watched.has,
           retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
           traceConcurrency: config.PROCESSOR_TRACE_CONCURRENCY,
+          catchUpTraceConcurrency: config.PROCESSOR_CATCHUP_TRACE_CONCURRENCY,
           traceTimeoutMs: config.PROCESSOR_TRACE_TIMEOUT_MS,
         }
       : null,

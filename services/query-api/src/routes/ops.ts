@@ -1,4 +1,4 @@
-import type { MetaStore, Store } from "@chainlog/ports";
+import type { MetaStore, ReadModel } from "@chainlog/ports";
 import { LIVENESS, readinessAnswer, runHealthChecks } from "@chainlog/telemetry";
 import { Liveness, Readiness } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
@@ -10,7 +10,7 @@ const tags = ["operations"];
 
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { store: Store; meta: MetaStore; metrics: Registry },
+  deps: { store: ReadModel; meta: MetaStore; metrics: Registry },
 ): void {
   route(app, {
     method: "GET",
