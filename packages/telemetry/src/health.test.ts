@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type HealthCheckResult, Readiness } from "@chainlog/tx-schema";
 import { afterEach, describe, expect, it } from "vitest";
-import { type HealthCheck, runHealthChecks, startHealthServer } from "./health.ts";
+import { type HealthCheck, type HealthServerOptions, runHealthChecks, startHealthServer } from "./health.ts";
 import { Counter, createMetricsRegistry } from "./metrics.ts";
 
 describe("runHealthChecks", () => {
@@ -35,7 +35,7 @@ describe("startHealthServer", () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-  const start = async (ready: () => HealthCheckResult[]) => {
+  const start = async (ready: HealthServerOptions["ready"]) => {
     const metrics = createMetricsRegistry("health-test");
     new Counter({ name: "health_test_total", help: "a counter", registers: [metrics] }).inc(3);
     server = await startHealthServer({ port: 0, metrics, ready, routes: { "/status": () => ({ tip: 7 }) } });
@@ -82,5 +82,17 @@ describe("startHealthServer", () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(res.text).checks).toEqual([{ name: "readiness", ok: false, detail: "RangeError" }]);
     expect((await get("/healthz")).status).toBe(200);
+  });
+
+  it("runs the dependencies it is given on every probe", async () => {
+    let storeUp = true;
+    const get = await start([
+      { name: "store", check: async () => (storeUp ? { ok: true } : { ok: false, detail: "disk gone" }) },
+    ]);
+    expect((await get("/readyz")).status).toBe(200);
+    storeUp = false;
+    const res = await get("/readyz");
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text).checks).toEqual([{ name: "store", ok: false, detail: "disk gone" }]);
   });
 });

@@ -78,7 +78,8 @@ export interface HealthServerOptions {
   port: number;
   /** Loopback unless said otherwise; containers set 0.0.0.0 so probes and scrapers reach it. */
   host?: string;
-  ready: ReadinessSource;
+  /** The dependencies /readyz checks (each bounded by runHealthChecks' timeout), or results the service computes. */
+  ready: HealthCheck[] | ReadinessSource;
   /** Served at /metrics in the Prometheus text format. */
   metrics: Registry;
   /** More read-only JSON routes by path (e.g. ingest's /status). */
@@ -90,6 +91,8 @@ export interface HealthServerOptions {
  * node:http (no framework for a handful of GET routes).
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<Server> {
+  const checks = options.ready;
+  const ready: ReadinessSource = Array.isArray(checks) ? () => runHealthChecks(checks) : checks;
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     const send = (status: number, body: string, type = "application/json") => {
@@ -108,7 +111,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<S
     }
     const route = options.routes?.[path];
     if (route) return send(200, JSON.stringify(route()));
-    answerHealthProbe(path, options.ready).then((answer) =>
+    answerHealthProbe(path, ready).then((answer) =>
       answer
         ? send(answer.statusCode, JSON.stringify(answer.body))
         : fail(404, "not_found", `no route ${path}`),

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { applyStream, canonicalChain, ingestHarness, rpc, waitFor } from "./test-support/harness.ts";
-import { sendEverywhere, startTwins } from "./test-support/twin-anvils.ts";
+import { describe, expect, it } from "vitest";
+import { canonicalChain, ingestHarness, rpc } from "./test-support/harness.ts";
+import { sendEverywhere, twinsForSuite } from "./test-support/twin-anvils.ts";
 
 async function failoversOf(registry: {
   getSingleMetricAsString(n: string): Promise<string>;
@@ -13,13 +13,10 @@ async function failoversOf(registry: {
 }
 
 describe("failover between nodes holding the same chain", () => {
-  let twins: Awaited<ReturnType<typeof startTwins>> | undefined;
-  afterAll(async () => {
-    await Promise.all(twins?.nodes.map((n) => n.kill()) ?? []);
-  });
+  const startTwins = twinsForSuite();
 
   it("survives the primary dying mid-backfill and the next one mid-follow, without gap or duplicate", async () => {
-    twins = await startTwins(3);
+    const twins = await startTwins(3);
     const [a, b, c] = twins.nodes as [
       NonNullable<typeof twins>["nodes"][number],
       (typeof twins.nodes)[number],
@@ -38,11 +35,11 @@ describe("failover between nodes holding the same chain", () => {
     );
     void h.start();
     try {
-      await waitFor(() => (h.ingest.status().tip?.number ?? 0) >= 100, 30_000, "backfill under way");
+      await h.untilTip((tip) => (tip?.number ?? 0) >= 100, 30_000, "backfill under way");
       expect(h.ingest.status().tip!.number).toBeLessThan(550);
       await a.kill();
       const head = Number(BigInt(await rpc<string>(b.rpcUrl, "eth_blockNumber")));
-      await waitFor(() => h.ingest.status().tip?.number === head, 60_000, "backfill done on the backup");
+      await h.untilTip((tip) => tip?.number === head, 60_000, "backfill done on the backup");
       expect(await failoversOf(h.registry)).toBeGreaterThan(0);
       const afterBackfill = await failoversOf(h.registry);
 
@@ -59,13 +56,13 @@ describe("failover between nodes holding the same chain", () => {
         await new Promise((r) => setTimeout(r, 150));
       }
       const finalHead = Number(BigInt(await rpc<string>(c.rpcUrl, "eth_blockNumber")));
-      await waitFor(() => h.ingest.status().tip?.number === finalHead, 30_000, "following on the last node");
+      await h.untilTip((tip) => tip?.number === finalHead, 30_000, "following on the last node");
       expect(await failoversOf(h.registry)).toBeGreaterThan(afterBackfill);
 
       const blocks = h.sink.envelopes.filter((e) => e.kind === "block");
       expect(h.sink.envelopes.filter((e) => e.kind === "rollback")).toHaveLength(0);
       expect(blocks.map((e) => e.block.number)).toEqual(Array.from({ length: finalHead + 1 }, (_, i) => i));
-      expect(applyStream(h.sink.envelopes)).toEqual(await canonicalChain(c.rpcUrl));
+      expect(h.held()).toEqual(await canonicalChain(c.rpcUrl));
       const status = h.pool.status();
       expect(status[0]!.healthy).toBe(false);
       expect(status[1]!.healthy).toBe(false);

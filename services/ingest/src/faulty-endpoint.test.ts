@@ -1,26 +1,9 @@
-import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { describe, expect, it } from "vitest";
 import { type Fault, startFaultyProxy } from "./test-support/faulty-proxy.ts";
-import {
-  applyStream,
-  canonicalChain,
-  ingestHarness,
-  rpc,
-  sendTransfers,
-  waitFor,
-} from "./test-support/harness.ts";
+import { anvilWithTransfers, canonicalChain, ingestHarness, rpc } from "./test-support/harness.ts";
 
 describe("an endpoint that answers garbage", () => {
-  const anvil = anvilForSuite(
-    { pruneHistory: true },
-    {
-      end: "kill",
-      prepare: async (node) => {
-        await sendTransfers(node.rpcUrl, 40);
-        await rpc(node.rpcUrl, "anvil_mine", ["0x14"]);
-      },
-    },
-  );
+  const anvil = anvilWithTransfers({ pruneHistory: true }, 40, 20);
 
   it("falls back to per-transaction receipts where eth_getBlockReceipts is missing", async () => {
     const proxy = await startFaultyProxy(anvil.rpcUrl, "no-block-receipts");
@@ -28,8 +11,8 @@ describe("an endpoint that answers garbage", () => {
     try {
       void h.start();
       const canonical = await canonicalChain(anvil.rpcUrl);
-      await waitFor(() => h.ingest.status().tip?.number === canonical.size - 1, 30_000, "ingest at the head");
-      expect(applyStream(h.sink.envelopes)).toEqual(canonical);
+      await h.untilTip((tip) => tip?.number === canonical.size - 1, 30_000, "ingest at the head");
+      expect(h.held()).toEqual(canonical);
       const withTxs = h.sink.envelopes.filter((e) => e.kind === "block" && e.transactions.length > 0);
       expect(withTxs.length).toBeGreaterThan(0);
       for (const env of withTxs) {
@@ -65,9 +48,9 @@ describe("an endpoint that answers garbage", () => {
         void h.start();
         const canonical = await canonicalChain(anvil.rpcUrl);
         const head = canonical.size - 1;
-        await waitFor(() => h.ingest.status().tip?.number === head, 30_000, "ingest at the head");
+        await h.untilTip((tip) => tip?.number === head, 30_000, "ingest at the head");
         expect(proxy.requests).toBeGreaterThan(0);
-        expect(applyStream(h.sink.envelopes)).toEqual(canonical);
+        expect(h.held()).toEqual(canonical);
         for (const env of h.sink.envelopes) {
           if (env.kind !== "block") continue;
           const node = await rpc<{ parentHash: string; transactions: string[] }>(

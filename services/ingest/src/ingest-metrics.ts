@@ -68,5 +68,21 @@ export function createIngestMetrics(registry: Registry) {
       help: "Fetched or fetching batches",
       registers: r,
     }),
+    // The leader lease (see leader/): set by the election, whichever term's ingest runs.
+    leader: new Gauge({
+      name: "chainlog_ingest_leader",
+      help: "1 while this ingest holds the leader lease and publishes, 0 as a standby",
+      registers: r,
+    }),
+    leaderToken: new Gauge({
+      name: "chainlog_ingest_leader_token",
+      help: "Fencing token of the lease term this ingest last held",
+      registers: r,
+    }),
+    leaderTerms: new Counter({
+      name: "chainlog_ingest_leader_terms_total",
+      help: "Lease terms won",
+      registers: r,
+    }),
   };
 }

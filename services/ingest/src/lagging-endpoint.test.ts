@@ -1,15 +1,12 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { ingestHarness, rpc, waitFor } from "./test-support/harness.ts";
-import { startTwins } from "./test-support/twin-anvils.ts";
+import { describe, expect, it } from "vitest";
+import { ingestHarness, rpc } from "./test-support/harness.ts";
+import { twinsForSuite } from "./test-support/twin-anvils.ts";
 
 describe("a lagging endpoint", () => {
-  let twins: Awaited<ReturnType<typeof startTwins>> | undefined;
-  afterAll(async () => {
-    await Promise.all(twins?.nodes.map((n) => n.kill()) ?? []);
-  });
+  const startTwins = twinsForSuite();
 
   it("leaves the rotation when it stops mining, and its lower head is lag, not a reorg", async () => {
-    twins = await startTwins(2);
+    const twins = await startTwins(2);
     const [live, stale] = twins.nodes as [(typeof twins.nodes)[number], (typeof twins.nodes)[number]];
     await twins.mine(10);
     // The stale node is the preferred one: only health checks can keep ingest away from it.
@@ -22,9 +19,9 @@ describe("a lagging endpoint", () => {
     );
     void h.start();
     try {
-      await waitFor(() => h.ingest.status().tip?.number === 10, 20_000, "ingest at 10");
+      await h.untilTip((tip) => tip?.number === 10, 20_000, "ingest at 10");
       await rpc(live.rpcUrl, "anvil_mine", ["0x14", "0x1"]);
-      await waitFor(() => h.ingest.status().tip?.number === 30, 20_000, "ingest at 30 from the live node");
+      await h.untilTip((tip) => tip?.number === 30, 20_000, "ingest at 30 from the live node");
       const status = h.pool.status();
       expect(status[0]).toMatchObject({ healthy: false, head: 10, lag: 20 });
       expect(status[1]).toMatchObject({ healthy: true, head: 30, lag: 0 });

@@ -19,7 +19,7 @@ import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { fenceCursor, fenceSink } from "./leader/fence.ts";
 import { createLeaderElection, leaderHolderId, leaderLeaseName } from "./leader/leader-election.ts";
-import { createLeaderMetrics, createLeaderRunner } from "./leader/run-as-leader.ts";
+import { createLeaderRunner } from "./leader/run-as-leader.ts";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor } from "./publish/cursor-store.ts";
 import { createStatusReporter } from "./status/report-status.ts";
@@ -63,7 +63,7 @@ async function main() {
 
   // Replicas elect one publisher through a lease in the metadata store (CHAINLOG_LEADER_LEASE; off: no election).
   let election: ReturnType<typeof createLeaderElection> | null = null;
-  const leaderMetrics = createLeaderMetrics(registry);
+  const metrics = createIngestMetrics(registry);
   if (config.CHAINLOG_LEADER_LEASE > 0) {
     const meta = await openMetaStore(config);
     onShutdown("metastore", () => meta.close());
@@ -74,13 +74,12 @@ async function main() {
       ttlMs: config.CHAINLOG_LEADER_LEASE,
       logger: logger.child({ component: "leader" }),
       onChange: (leader, token) => {
-        leaderMetrics.leader.set(leader ? 1 : 0);
-        leaderMetrics.token.set(token);
-        if (leader) leaderMetrics.terms.inc();
+        metrics.leader.set(leader ? 1 : 0);
+        metrics.leaderToken.set(token);
+        if (leader) metrics.leaderTerms.inc();
       },
     });
   }
-  const metrics = createIngestMetrics(registry);
   // One newHeads subscription for the process; it wakes whichever term's ingest registered last.
   let wakeIngest: (() => void) | undefined;
   const wsUrl = process.env.ETH_WS_URL;

@@ -1,13 +1,6 @@
 import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { describe, expect, it } from "vitest";
-import {
-  applyStream,
-  canonicalChain,
-  ingestHarness,
-  rpc,
-  sendTransfers,
-  waitFor,
-} from "./test-support/harness.ts";
+import { canonicalChain, ingestHarness, rpc, sendTransfers } from "./test-support/harness.ts";
 
 describe("reorgs on a real anvil", () => {
   const anvil = anvilForSuite({ pruneHistory: false }, { end: "kill" });
@@ -20,7 +13,7 @@ describe("reorgs on a real anvil", () => {
     try {
       for (const [i, depth] of [1, 5, 40].entries()) {
         const head = Number(BigInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber")));
-        await waitFor(() => h.ingest.status().tip?.number === head, 20_000, `ingest at ${head}`);
+        await h.untilTip((tip) => tip?.number === head, 20_000, `ingest at ${head}`);
         const rollbacksBefore = h.sink.envelopes.filter((e) => e.kind === "rollback").length;
         // Replace the newest `depth` blocks (same height), then extend the new branch with other transactions.
         await rpc(anvil.rpcUrl, "anvil_reorg", [depth, []]);
@@ -28,14 +21,14 @@ describe("reorgs on a real anvil", () => {
         await rpc(anvil.rpcUrl, "anvil_mine", ["0x2"]);
         const newHead = Number(BigInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber")));
         const canonical = await canonicalChain(anvil.rpcUrl);
-        await waitFor(
-          () => h.ingest.status().tip?.hash === canonical.get(newHead),
+        await h.untilTip(
+          (tip) => tip?.hash === canonical.get(newHead),
           20_000,
           `ingest on the new branch at ${newHead}`,
         );
         const rollbacks = h.sink.envelopes.filter((e) => e.kind === "rollback").length - rollbacksBefore;
         expect(rollbacks).toBe(depth);
-        expect(applyStream(h.sink.envelopes)).toEqual(canonical);
+        expect(h.held()).toEqual(canonical);
       }
     } finally {
       await h.stop();

@@ -7,13 +7,7 @@ import {
   openMetaStore,
   parseEndpoints,
 } from "@chainlog/runtime-config";
-import {
-  createLogger,
-  createMetricsRegistry,
-  installShutdown,
-  runHealthChecks,
-  startHealthServer,
-} from "@chainlog/telemetry";
+import { createLogger, createMetricsRegistry, installShutdown, startHealthServer } from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
 
@@ -95,17 +89,16 @@ async function main() {
     // Loopback by default; containers set PROCESSOR_HTTP_HOST=0.0.0.0 so probes and scrapers reach it.
     host: config.PROCESSOR_HTTP_HOST,
     metrics,
-    ready: () =>
-      runHealthChecks([
-        {
-          name: "consumer",
-          check: () =>
-            processor.ready()
-              ? { ok: true }
-              : { ok: false, detail: "not consuming, or lagging without progress" },
-        },
-        { name: "store", check: () => store.health() },
-      ]),
+    ready: [
+      {
+        name: "consumer",
+        check: () =>
+          processor.ready()
+            ? { ok: true }
+            : { ok: false, detail: "not consuming, or lagging without progress" },
+      },
+      { name: "store", check: () => store.health() },
+    ],
   });
   onShutdown("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
   // Registered last, so it runs first: finish and commit the batch in flight before the bus and store close.

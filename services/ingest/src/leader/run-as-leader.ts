@@ -1,5 +1,4 @@
 import type { Logger } from "@chainlog/telemetry";
-import { Counter, Gauge, type Registry } from "@chainlog/telemetry";
 import type { HealthCheckResult } from "@chainlog/tx-schema";
 import type { Ingest } from "../ingest.ts";
 import { type LeaderElection, LeadershipLostError, type LeaderTerm } from "./leader-election.ts";
@@ -10,23 +9,6 @@ export interface RunAsLeaderOptions {
   /** A fresh ingest for each term: it loads the stored cursor, so a new leader resumes where the last one stopped. */
   ingestFor: (term: LeaderTerm | null) => Ingest;
   logger: Logger;
-}
-
-export function createLeaderMetrics(registry: Registry) {
-  const r = [registry];
-  return {
-    leader: new Gauge({
-      name: "chainlog_ingest_leader",
-      help: "1 while this ingest holds the leader lease and publishes, 0 as a standby",
-      registers: r,
-    }),
-    token: new Gauge({
-      name: "chainlog_ingest_leader_token",
-      help: "Fencing token of the lease term this ingest last held",
-      registers: r,
-    }),
-    terms: new Counter({ name: "chainlog_ingest_leader_terms_total", help: "Lease terms won", registers: r }),
-  };
 }
 
 /**

@@ -1,24 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { createSqliteStore } from "@chainlog/embedded";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChainIdMismatchError } from "../errors.ts";
 import { createStoreCursor } from "../publish/cursor-store.ts";
-import { canonicalChain, openSyncHarness, rpc, sendTransfers } from "../test-support/harness.ts";
+import {
+  anvilWithTransfers,
+  canonicalChain,
+  openSyncHarness,
+  rpc,
+  sendTransfers,
+} from "../test-support/harness.ts";
 
 describe("createHistoricalSync on a real anvil", () => {
-  const anvil = anvilForSuite(
-    { pruneHistory: false },
-    {
-      end: "kill",
-      prepare: async (node) => {
-        await sendTransfers(node.rpcUrl, 30);
-        await rpc(node.rpcUrl, "anvil_mine", ["0x14"]);
-      },
-    },
-  );
+  const anvil = anvilWithTransfers({ pruneHistory: false }, 30, 20);
   const dir = mkdtempSync(join(tmpdir(), "chainlog-historical-"));
   const store = createSqliteStore({ path: join(dir, "store.db") });
   afterAll(async () => {

@@ -1,8 +1,10 @@
-import { rpc } from "@chainlog/devnet";
+import { type Anvil, rpc, type StartAnvilParameters } from "@chainlog/devnet";
+import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import type { EndpointConfig } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
-import type { BusEnvelope } from "@chainlog/tx-schema";
+import type { BlockRef, BusEnvelope } from "@chainlog/tx-schema";
+import { vi } from "vitest";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
@@ -31,7 +33,7 @@ function testPool(endpoints: EndpointConfig[], options: { maxLag?: number; maxCo
     logger,
     metrics: createRpcMetrics(registry),
   });
-  return { registry, logger, pool, metrics: createIngestMetrics(registry) };
+  return { registry, logger, pool };
 }
 
 /** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
@@ -39,14 +41,14 @@ export function ingestHarness(
   endpoints: EndpointConfig[],
   options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number } = {},
 ) {
-  const { registry, logger, pool, metrics } = testPool(endpoints, options);
+  const { registry, logger, pool } = testPool(endpoints, options);
   const sink = createCollectingSink();
   const ingest = createIngest({
     pool,
     sink,
     chainId: 31337,
     logger,
-    metrics,
+    metrics: createIngestMetrics(registry),
     pollIntervalMs: 100,
     ...options,
   });
@@ -57,6 +59,11 @@ export function ingestHarness(
     sink,
     ingest,
     registry,
+    /** Waits until ingest's published tip passes `check`. */
+    untilTip: (check: (tip: BlockRef | null) => boolean, timeoutMs: number, what: string) =>
+      waitFor(() => check(ingest.status().tip), timeoutMs, what),
+    /** What a consumer of the stream so far holds, by height. */
+    held: () => applyStream(sink.envelopes),
     start() {
       running = ingest.run(abort.signal);
       return running;
@@ -82,7 +89,8 @@ export async function openSyncHarness(
     chainId?: number;
   } = {},
 ) {
-  const { registry, logger, pool, metrics } = testPool(endpoints, {});
+  const { registry, logger, pool } = testPool(endpoints, {});
+  const metrics = createIngestMetrics(registry);
   const chainId = options.chainId ?? 31337;
   const sink = createCollectingSink();
   const { sleep } = createWakeableSleep();
@@ -152,17 +160,33 @@ export async function canonicalChain(url: string): Promise<Map<number, string>> 
   return out;
 }
 
+/** vitest's vi.waitFor over a condition, naming what never came. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
+}
+
+/** The suite's anvil (killed at the end), holding `transfers` ETH transfers and then `emptyBlocks` more blocks. */
+export function anvilWithTransfers(
+  params: StartAnvilParameters,
+  transfers: number,
+  emptyBlocks: number,
+): Anvil {
+  return anvilForSuite(params, {
+    end: "kill",
+    prepare: async (node) => {
+      await sendTransfers(node.rpcUrl, transfers);
+      await rpc(node.rpcUrl, "anvil_mine", [`0x${emptyBlocks.toString(16)}`]);
+    },
+  });
 }
 
 /** Sends `count` ETH transfers from anvil's first dev account (unlocked) and returns when they are sent. */

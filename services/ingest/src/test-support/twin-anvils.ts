@@ -1,4 +1,5 @@
 import { type Anvil, startAnvil } from "@chainlog/devnet";
+import { afterAll } from "vitest";
 import { rpc } from "./harness.ts";
 
 /**
@@ -26,6 +27,18 @@ export async function startTwins(
         [...alive].map((n) => rpc(n.rpcUrl, "anvil_mine", [`0x${blocks.toString(16)}`, "0x1"])),
       );
     },
+  };
+}
+
+/** Twins for one suite: the returned function starts them inside a test; every node is killed after the suite. */
+export function twinsForSuite(): (count: number) => ReturnType<typeof startTwins> {
+  let twins: Awaited<ReturnType<typeof startTwins>> | undefined;
+  afterAll(async () => {
+    await Promise.all(twins?.nodes.map((n) => n.kill()) ?? []);
+  });
+  return async (count) => {
+    twins = await startTwins(count);
+    return twins;
   };
 }
 
