@@ -1,7 +1,7 @@
 import type { StoreHealth } from "@chainlog/ports";
 import cassandra, { type Client } from "cassandra-driver";
 import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
-import { InvalidKeyspaceNameError } from "./errors.ts";
+import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
 import type { StoreLogger } from "./logger.ts";
 
 /** Where and how to connect: what the whole store and the operational state alone both take. */
@@ -25,7 +25,7 @@ export interface CassandraConnectParameters {
 const { consistencies } = cassandra.types;
 
 /** A driver client for the keyspace (not connected yet: the driver connects on the first statement). */
-export function createCassandraClient(params: CassandraConnectParameters): Client {
+function createCassandraClient(params: CassandraConnectParameters): Client {
   const ks = params.keyspace;
   if (!/^[a-z_][a-z0-9_]{0,47}$/.test(ks)) throw new InvalidKeyspaceNameError(ks);
   if (params.contactPoints.length === 0) throw new Error("Cassandra store: no contact points given");
@@ -60,4 +60,33 @@ export async function clusterHealth(client: Client): Promise<StoreHealth> {
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }
+}
+
+/**
+ * A client whose keyspace is migrated on first use (tried again after a failure, not after a success), refusing
+ * work once closed: the whole store and the operational state alone differ only in what they migrate.
+ */
+export function createMigratingClient<T>(
+  params: CassandraConnectParameters,
+  migrateWith: (client: Client) => Promise<T>,
+) {
+  const client = createCassandraClient(params);
+  let ready: Promise<T> | undefined;
+  let closed = false;
+  return {
+    client,
+    ready(): Promise<T> {
+      if (closed) throw new StoreClosedError();
+      ready ??= migrateWith(client);
+      ready.catch(() => {
+        ready = undefined;
+      });
+      return ready;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.shutdown();
+    },
+  };
 }

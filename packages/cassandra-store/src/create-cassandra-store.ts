@@ -1,5 +1,11 @@
 import type { IndexedBlock, Page, Store, StoredHeight, TransactionDetail } from "@chainlog/ports";
-import { createPageCursors, holdingsLimit, type TokenHolding, tokenIdOfKey } from "@chainlog/ports";
+import {
+  createPageCursors,
+  holdingsLimit,
+  type PageQuery,
+  type TokenHolding,
+  tokenIdOfKey,
+} from "@chainlog/ports";
 import type {
   Approval,
   BalanceSnapshot,
@@ -27,7 +33,7 @@ import {
   type Row,
 } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
-import { type CassandraConnectParameters, clusterHealth, createCassandraClient } from "./cassandra-client.ts";
+import { type CassandraConnectParameters, clusterHealth, createMigratingClient } from "./cassandra-client.ts";
 import {
   num,
   type OpenedSettings,
@@ -39,7 +45,6 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { StoreClosedError } from "./errors.ts";
 import { silentLogger } from "./logger.ts";
 import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
@@ -70,28 +75,23 @@ const sizeOf = (values: readonly unknown[]) =>
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
 export function createCassandraStore(params: CassandraStoreParameters): Store {
   const ks = params.keyspace;
-  const client = createCassandraClient(params);
   const logger = params.logger ?? silentLogger;
   const concurrency = params.concurrency ?? 64;
-
-  let ready: Promise<OpenedSettings> | undefined;
-  let closed = false;
-  const registered = createRegisteredSet();
-  const settings = () => {
-    if (closed) throw new StoreClosedError();
-    ready ??= migrate({
+  const connection = createMigratingClient(params, (client) =>
+    migrate({
       client,
       keyspace: ks,
       localDataCenter: params.localDataCenter,
       replicationFactor: params.replicationFactor ?? 1,
       bucketSize: params.bucketSize ?? DefaultBucketSize,
       logger,
-    }).then((s) => ({ cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize }));
-    ready.catch(() => {
-      ready = undefined;
-    });
-    return ready;
-  };
+    }).then(
+      (s): OpenedSettings => ({ cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize }),
+    ),
+  );
+  const { client } = connection;
+  const settings = connection.ready;
+  const registered = createRegisteredSet();
 
   const exec = (cql: string, values: unknown[], opts: cassandra.QueryOptions = write) =>
     client.execute(cql, values, opts);
@@ -224,9 +224,11 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
       | "vault_events_by_address"
       | "internal_txs_by_address",
     column: string,
-    page: { limit: number; cursor?: string | null },
-  ): Promise<Page<T>> =>
-    settings().then(({ bucketSize }) => {
+    page: PageQuery,
+  ): Promise<Page<T>> => {
+    // checked before any round trip: a bad limit is the caller's error, whatever the cluster's state
+    const limit = pageLimit(page);
+    return settings().then(({ bucketSize }) => {
       const a = address.toLowerCase();
       return pageAcrossBuckets<T>(ctx, {
         partition: [a],
@@ -234,11 +236,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
         column,
         registry: { address: a, kind },
         bucketOf: (position) => bucketOf(position[0] ?? 0, bucketSize),
-        limit: page.limit,
+        limit,
         cursor: page.cursor,
         query: `${table}:${a}`,
       });
     });
+  };
 
   return {
     async migrate() {
@@ -483,38 +486,23 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     },
 
     async getAddressTransactions(address, page) {
-      return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", page);
     },
 
     async getAddressInternalTransactions(address, page) {
-      return addressPage<InternalTransaction>(address, "it", "internal_txs_by_address", "itx", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<InternalTransaction>(address, "it", "internal_txs_by_address", "itx", page);
     },
 
     async getAddressTokenTransfers(address, page) {
-      return addressPage<TokenTransfer>(address, "tt", "token_transfers_by_address", "transfer", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<TokenTransfer>(address, "tt", "token_transfers_by_address", "transfer", page);
     },
 
     async getAddressSwaps(address, page) {
-      return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", page);
     },
 
     async getAddressVaultEvents(address, page) {
-      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", page);
     },
 
     async getTokenTransfers(token, page) {
@@ -618,10 +606,6 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
 
     health: () => clusterHealth(client),
 
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.shutdown();
-    },
+    close: connection.close,
   };
 }

@@ -64,35 +64,38 @@ function cassandraParameters(config: Config) {
   };
 }
 
+/** Opens an adapter and creates or upgrades its tables before anyone uses it. */
+async function migrated<T extends { migrate(): Promise<void> }>(opening: Promise<T>): Promise<T> {
+  const port = await opening;
+  await port.migrate();
+  return port;
+}
+
 /** The whole store (one object has every role), migrated: chain tables and operational state. */
-async function openWholeStore(config: Config): Promise<Store> {
-  let store: Store;
-  if (config.CHAINLOG_MODE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    store = await m.createSqliteStore({ path: embeddedPath(config, "store.db") });
-  } else {
-    const m = await import("@chainlog/cassandra-store");
-    store = await m.createCassandraStore(cassandraParameters(config));
-  }
-  await store.migrate();
-  return store;
+function openWholeStore(config: Config): Promise<Store> {
+  return migrated<Store>(
+    config.CHAINLOG_MODE === "embedded"
+      ? import("@chainlog/embedded").then((m) =>
+          m.createSqliteStore({ path: embeddedPath(config, "store.db") }),
+        )
+      : import("@chainlog/cassandra-store").then((m) => m.createCassandraStore(cassandraParameters(config))),
+  );
 }
 
 /**
  * Cursors and service reports only (ingest): creates or upgrades those tables and never the chain's, so a
  * service that keeps a cursor does not migrate, nor wait on a migration of, the whole store.
  */
-export async function openOperationalState(config: Config): Promise<OperationalState> {
-  let state: OperationalState;
-  if (config.CHAINLOG_MODE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    state = m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") });
-  } else {
-    const m = await import("@chainlog/cassandra-store");
-    state = m.createCassandraOperationalState(cassandraParameters(config));
-  }
-  await state.migrate();
-  return state;
+export function openOperationalState(config: Config): Promise<OperationalState> {
+  return migrated<OperationalState>(
+    config.CHAINLOG_MODE === "embedded"
+      ? import("@chainlog/embedded").then((m) =>
+          m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") }),
+        )
+      : import("@chainlog/cassandra-store").then((m) =>
+          m.createCassandraOperationalState(cassandraParameters(config)),
+        ),
+  );
 }
 
 /** What the processor writes through: the chain writer, and operational state for its status reports. */
@@ -105,15 +108,12 @@ export function openReadModel(config: Config): Promise<ReadModel & OperationalSt
   return openWholeStore(config);
 }
 
-export async function openMetaStore(config: Config): Promise<MetaStore> {
-  let meta: MetaStore;
-  if (config.CHAINLOG_METASTORE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    meta = await m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") });
-  } else {
-    const m = await import("@chainlog/mongo-metastore");
-    meta = await m.createMongoMetaStore({ url: config.MONGODB_URL });
-  }
-  await meta.migrate();
-  return meta;
+export function openMetaStore(config: Config): Promise<MetaStore> {
+  return migrated<MetaStore>(
+    config.CHAINLOG_METASTORE === "embedded"
+      ? import("@chainlog/embedded").then((m) =>
+          m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") }),
+        )
+      : import("@chainlog/mongo-metastore").then((m) => m.createMongoMetaStore({ url: config.MONGODB_URL })),
+  );
 }
