@@ -2,7 +2,8 @@ import type { StoreHealth } from "@chainlog/ports";
 import cassandra, { type Client } from "cassandra-driver";
 import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
 import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
-import type { StoreLogger } from "./logger.ts";
+import { type StoreLogger, silentLogger } from "./logger.ts";
+import type { ApplyMigrationsParameters } from "./schema/migrate.ts";
 
 /** Where and how to connect: what the whole store and the operational state alone both take. */
 export interface CassandraConnectParameters {
@@ -68,16 +69,23 @@ export async function clusterHealth(client: Client): Promise<StoreHealth> {
  */
 export function createMigratingClient<T>(
   params: CassandraConnectParameters,
-  migrateWith: (client: Client) => Promise<T>,
+  migrateWith: (on: ApplyMigrationsParameters) => Promise<T>,
 ) {
   const client = createCassandraClient(params);
+  const on: ApplyMigrationsParameters = {
+    client,
+    keyspace: params.keyspace,
+    localDataCenter: params.localDataCenter,
+    replicationFactor: params.replicationFactor ?? 1,
+    logger: params.logger ?? silentLogger,
+  };
   let ready: Promise<T> | undefined;
   let closed = false;
   return {
     client,
     ready(): Promise<T> {
       if (closed) throw new StoreClosedError();
-      ready ??= migrateWith(client);
+      ready ??= migrateWith(on);
       ready.catch(() => {
         ready = undefined;
       });

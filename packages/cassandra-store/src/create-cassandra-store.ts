@@ -45,7 +45,6 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { silentLogger } from "./logger.ts";
 import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
@@ -75,17 +74,9 @@ const sizeOf = (values: readonly unknown[]) =>
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
 export function createCassandraStore(params: CassandraStoreParameters): Store {
   const ks = params.keyspace;
-  const logger = params.logger ?? silentLogger;
   const concurrency = params.concurrency ?? 64;
-  const connection = createMigratingClient(params, (client) =>
-    migrate({
-      client,
-      keyspace: ks,
-      localDataCenter: params.localDataCenter,
-      replicationFactor: params.replicationFactor ?? 1,
-      bucketSize: params.bucketSize ?? DefaultBucketSize,
-      logger,
-    }).then(
+  const connection = createMigratingClient(params, (on) =>
+    migrate({ ...on, bucketSize: params.bucketSize ?? DefaultBucketSize }).then(
       (s): OpenedSettings => ({ cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize }),
     ),
   );

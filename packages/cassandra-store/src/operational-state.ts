@@ -3,7 +3,6 @@ import { type IngestCursor, ServiceStatus } from "@chainlog/tx-schema";
 import type cassandra from "cassandra-driver";
 import { type CassandraConnectParameters, clusterHealth, createMigratingClient } from "./cassandra-client.ts";
 import { num, parse, readOptions, writeOptions } from "./context.ts";
-import { silentLogger } from "./logger.ts";
 import { applyMigrations } from "./schema/migrate.ts";
 import { OperationalMigrations } from "./schema/migrations.ts";
 
@@ -67,15 +66,8 @@ export function operationalRows(ctx: OperationalContext): OperationalRows {
  */
 export function createCassandraOperationalState(params: CassandraConnectParameters): OperationalState {
   const ks = params.keyspace;
-  const connection = createMigratingClient(params, (client) =>
-    applyMigrations({
-      client,
-      keyspace: ks,
-      localDataCenter: params.localDataCenter,
-      replicationFactor: params.replicationFactor ?? 1,
-      logger: params.logger ?? silentLogger,
-      migrations: OperationalMigrations,
-    }),
+  const connection = createMigratingClient(params, (on) =>
+    applyMigrations({ ...on, migrations: OperationalMigrations }),
   );
   return {
     ...operationalRows({
