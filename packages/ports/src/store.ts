@@ -23,6 +23,7 @@ import type {
   VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
+import { ChainlogError } from "@chainlog/tx-schema";
 import type { TokenHolding } from "./holdings.ts";
 
 /** A block with everything derived from it; written as one unit so a reader never sees half a block. */
@@ -104,7 +105,7 @@ export interface StoreHealth {
 }
 
 /** Thrown for a pagination cursor the store did not make (tampered or from another query). */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends ChainlogError {
   override name = "InvalidCursorError";
   constructor() {
     super("invalid pagination cursor");

@@ -6,9 +6,14 @@ import {
   openOperationalState,
   parseEndpoints,
 } from "@chainlog/runtime-config";
-import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
+import {
+  createLogger,
+  createMetricsRegistry,
+  installShutdown,
+  redactUrl,
+  startHealthServer,
+} from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
-import { startHttpServer } from "./http-server.ts";
 import { createIngest } from "./ingest.ts";
 import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
@@ -107,11 +112,12 @@ async function main() {
   const runner = createLeaderRunner({ election, ingestFor, logger });
   // A standby's status shows its endpoints' health through an ingest that never runs.
   const idle = ingestFor(null);
-  const server = await startHttpServer({
+  const server = await startHealthServer({
     port: config.INGEST_HTTP_PORT,
     host: env.INGEST_HTTP_HOST,
-    registry,
-    health: runner.health,
+    metrics: registry,
+    ready: runner.health.ready,
+    routes: { "/status": runner.health.status },
   });
   onShutdown("http", () => new Promise<void>((r) => server.close(() => r())));
   logger.info({ port: config.INGEST_HTTP_PORT }, "health and metrics listening");

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import {
   type Address,
   encodeDeployData,
@@ -98,6 +99,33 @@ interface Sender {
   /** A send failed: the local nonce may have a gap; re-read it from the node before the next send. */
   stale: boolean;
   busy: boolean;
+}
+
+export interface RunningWorkload {
+  contracts: WorkloadContracts;
+  accounts: Address[];
+  /** The traffic: settles once the signal aborts, with what was sent. */
+  done: Promise<WorkloadStats>;
+}
+
+/**
+ * runWorkload, resolved once its contracts are deployed and its accounts funded; rejects with the workload's own
+ * error, or says so when it stopped before it was ready.
+ */
+export async function startWorkload(
+  params: Omit<RunWorkloadParameters, "onReady">,
+): Promise<RunningWorkload> {
+  let ready: (r: Omit<RunningWorkload, "done">) => void = () => undefined;
+  const deployed = new Promise<Omit<RunningWorkload, "done">>((r) => {
+    ready = r;
+  });
+  const done = runWorkload({ ...params, onReady: (contracts, accounts) => ready({ contracts, accounts }) });
+  const stoppedEarly = done.then(() => {
+    throw new Error("the devnet workload stopped before deploying its contracts");
+  });
+  // once ready, the workload ending is the caller's to handle through `done`
+  stoppedEarly.catch(() => undefined);
+  return { ...(await Promise.race([deployed, stoppedEarly])), done };
 }
 
 /**
@@ -404,7 +432,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadContracts> {
   const [deployer] = await client.getAddresses();
-  if (!deployer) throw new Error("the node has no unlocked account to fund the workload");
+  if (!deployer) throw new ChainlogError("the node has no unlocked account to fund the workload");
   let nonce = await client.getTransactionCount({ address: deployer, blockTag: "pending" });
   const block = await client.getBlock({ blockTag: "latest" });
   const maxFeePerGas = (block.baseFeePerGas ?? 1_000_000_000n) * 3n + 1_000_000n;
