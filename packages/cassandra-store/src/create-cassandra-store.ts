@@ -1,4 +1,5 @@
 import type {
+  AdapterLogger,
   IndexedBlock,
   Page,
   Store,
@@ -47,8 +48,7 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
-import { type StoreLogger, silentLogger } from "./logger.ts";
+import { CassandraConfigError, InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
 import { createPriceQueries } from "./price-queries.ts";
@@ -66,7 +66,8 @@ export interface CassandraStoreParameters {
   keyspace: string;
   /** Used when migrate() creates the keyspace. Default 1; 3 on a three-node cluster. */
   replicationFactor?: number;
-  logger?: StoreLogger;
+  /** The service's logger: the driver's warnings and errors (hosts down, reconnects) are written to it. */
+  logger: AdapterLogger;
   /** CQL port of every node (the driver dials discovered peers on it). Default: the contact points' port, else 9042. */
   port?: number;
   /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
@@ -94,8 +95,9 @@ const sizeOf = (values: readonly unknown[]) =>
 export function createCassandraStore(params: CassandraStoreParameters): Store {
   const ks = params.keyspace;
   if (!/^[a-z_][a-z0-9_]{0,47}$/.test(ks)) throw new InvalidKeyspaceNameError(ks);
-  if (params.contactPoints.length === 0) throw new Error("createCassandraStore: no contact points given");
-  const logger = params.logger ?? silentLogger;
+  if (params.contactPoints.length === 0)
+    throw new CassandraConfigError("createCassandraStore: no contact points given");
+  const logger = params.logger;
   const concurrency = params.concurrency ?? 64;
   const portOfContact = Number(params.contactPoints[0]?.split(":")[1]);
   const client = new cassandra.Client({
@@ -116,6 +118,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
           : { mechanism: "none" }),
     ),
     socketOptions: { readTimeout: 30_000 },
+  });
+  // the driver reports hosts going down, reconnects and failed handshakes only as log events
+  client.on("log", (level: string, className: string, message: string, furtherInfo?: unknown) => {
+    const obj = { cassandra: className, ...(furtherInfo instanceof Error ? { err: furtherInfo } : {}) };
+    if (level === "error") logger.error(obj, message);
+    else if (level === "warning") logger.warn(obj, message);
   });
 
   let ready: Promise<OpenedSettings> | undefined;

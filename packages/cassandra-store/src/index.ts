@@ -10,5 +10,9 @@ export {
   createCassandraStore,
   MaxPageSize,
 } from "./create-cassandra-store.ts";
-export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
-export type { StoreLogger } from "./logger.ts";
+export {
+  CassandraConfigError,
+  InvalidKeyspaceNameError,
+  MigrationLockTimeoutError,
+  StoreClosedError,
+} from "./errors.ts";

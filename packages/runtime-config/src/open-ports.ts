@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CassandraAuth } from "@chainlog/cassandra-store";
-import type { Bus, MetaStore, Store } from "@chainlog/ports";
+import type { AdapterLogger, Bus, MetaStore, Store } from "@chainlog/ports";
 import { type Config, ConfigError } from "./config.ts";
 
 /*
@@ -36,7 +36,8 @@ export function cassandraAuth(config: Config): CassandraAuth {
   }
 }
 
-export async function openBus(config: Config): Promise<Bus> {
+/** `logger` is the service's: the cluster adapters write their driver's warnings and errors to it. */
+export async function openBus(config: Config, logger: AdapterLogger): Promise<Bus> {
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
     return m.createSqliteBus({ path: embeddedPath(config, "bus.db") });
@@ -45,6 +46,7 @@ export async function openBus(config: Config): Promise<Bus> {
   return m.createKafkaBus({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
+    logger,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     auth:
@@ -54,7 +56,7 @@ export async function openBus(config: Config): Promise<Bus> {
   });
 }
 
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, logger: AdapterLogger): Promise<Store> {
   let store: Store;
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
@@ -67,20 +69,21 @@ export async function openStore(config: Config): Promise<Store> {
       keyspace: config.CASSANDRA_KEYSPACE,
       replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
       auth: cassandraAuth(config),
+      logger,
     });
   }
   await store.migrate();
   return store;
 }
 
-export async function openMetaStore(config: Config): Promise<MetaStore> {
+export async function openMetaStore(config: Config, logger: AdapterLogger): Promise<MetaStore> {
   let meta: MetaStore;
   if (config.CHAINLOG_METASTORE === "embedded") {
     const m = await import("@chainlog/embedded");
     meta = await m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") });
   } else {
     const m = await import("@chainlog/mongo-metastore");
-    meta = await m.createMongoMetaStore({ url: config.MONGODB_URL });
+    meta = await m.createMongoMetaStore({ url: config.MONGODB_URL, logger });
   }
   await meta.migrate();
   return meta;
