@@ -1,8 +1,7 @@
-import type { StoreHealth } from "@chainlog/ports";
+import type { AdapterLogger, StoreHealth } from "@chainlog/ports";
 import cassandra, { type Client } from "cassandra-driver";
 import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
-import { InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
-import { type StoreLogger, silentLogger } from "./logger.ts";
+import { CassandraConfigError, InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
 import type { ApplyMigrationsParameters } from "./schema/migrate.ts";
 
 /** Where and how to connect: what the whole store and the operational state alone both take. */
@@ -13,7 +12,8 @@ export interface CassandraConnectParameters {
   keyspace: string;
   /** Used when migrate() creates the keyspace. Default 1; 3 on a three-node cluster. */
   replicationFactor?: number;
-  logger?: StoreLogger;
+  /** The service's logger: the driver's warnings and errors (hosts down, reconnects) are written to it. */
+  logger: AdapterLogger;
   /** CQL port of every node (the driver dials discovered peers on it). Default: the contact points' port, else 9042. */
   port?: number;
   /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
@@ -29,9 +29,10 @@ const { consistencies } = cassandra.types;
 function createCassandraClient(params: CassandraConnectParameters): Client {
   const ks = params.keyspace;
   if (!/^[a-z_][a-z0-9_]{0,47}$/.test(ks)) throw new InvalidKeyspaceNameError(ks);
-  if (params.contactPoints.length === 0) throw new Error("Cassandra store: no contact points given");
+  if (params.contactPoints.length === 0)
+    throw new CassandraConfigError("Cassandra store: no contact points given");
   const portOfContact = Number(params.contactPoints[0]?.split(":")[1]);
-  return new cassandra.Client({
+  const client = new cassandra.Client({
     contactPoints: params.contactPoints,
     localDataCenter: params.localDataCenter,
     protocolOptions: { port: params.port ?? (Number.isInteger(portOfContact) ? portOfContact : 9042) },
@@ -50,6 +51,14 @@ function createCassandraClient(params: CassandraConnectParameters): Client {
     ),
     socketOptions: { readTimeout: 30_000 },
   });
+  // the driver reports hosts going down, reconnects and failed handshakes only as log events
+  const { logger } = params;
+  client.on("log", (level: string, className: string, message: string, furtherInfo?: unknown) => {
+    const obj = { cassandra: className, ...(furtherInfo instanceof Error ? { err: furtherInfo } : {}) };
+    if (level === "error") logger.error(obj, message);
+    else if (level === "warning") logger.warn(obj, message);
+  });
+  return client;
 }
 
 /** Healthy when the coordinator answers; the detail counts the nodes the driver sees up. */
@@ -77,7 +86,7 @@ export function createMigratingClient<T>(
     keyspace: params.keyspace,
     localDataCenter: params.localDataCenter,
     replicationFactor: params.replicationFactor ?? 1,
-    logger: params.logger ?? silentLogger,
+    logger: params.logger,
   };
   let ready: Promise<T> | undefined;
   let closed = false;

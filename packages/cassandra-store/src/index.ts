@@ -11,6 +11,10 @@ export {
   createCassandraStore,
   MaxPageSize,
 } from "./create-cassandra-store.ts";
-export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
-export type { StoreLogger } from "./logger.ts";
+export {
+  CassandraConfigError,
+  InvalidKeyspaceNameError,
+  MigrationLockTimeoutError,
+  StoreClosedError,
+} from "./errors.ts";
 export { createCassandraOperationalState } from "./operational-state.ts";

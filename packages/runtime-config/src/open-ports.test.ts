@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { recordingLogger } from "@chainlog/ports/contract";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 import { embeddedPath, openChainWriter, openOperationalState, openReadModel } from "./open-ports.ts";
@@ -29,12 +30,12 @@ describe("opening the store by role (embedded)", () => {
     const config = loadConfig({ CHAINLOG_DATA_DIR: root });
     const cursor = { chainId: 1, tip: { number: 5, hash: `0x${"cd".repeat(32)}` }, recent: [], updatedAt: 1 };
     try {
-      const state = await openOperationalState(config);
+      const state = await openOperationalState(config, recordingLogger());
       await state.setCursor("ingest:1", cursor);
       // the operational-state adapter alone (its tables only: see embedded's sqlite-operational-state test)
       expect("writeBlocks" in state || "getLatestBlock" in state).toBe(false);
-      const writer = await openChainWriter(config);
-      const reader = await openReadModel(config);
+      const writer = await openChainWriter(config, recordingLogger());
+      const reader = await openReadModel(config, recordingLogger());
       try {
         expect(await writer.getCursor("ingest:1")).toEqual(cursor);
         expect(await reader.getCursor("ingest:1")).toEqual(cursor);

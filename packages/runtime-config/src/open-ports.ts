@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CassandraAuth } from "@chainlog/cassandra-store";
-import type { Bus, ChainWriter, MetaStore, OperationalState, ReadModel, Store } from "@chainlog/ports";
+import type {
+  AdapterLogger,
+  Bus,
+  ChainWriter,
+  MetaStore,
+  OperationalState,
+  ReadModel,
+  Store,
+} from "@chainlog/ports";
 import { type Config, ConfigError } from "./config.ts";
 
 /*
@@ -36,7 +44,8 @@ export function cassandraAuth(config: Config): CassandraAuth {
   }
 }
 
-export async function openBus(config: Config): Promise<Bus> {
+/** `logger` is the service's: the cluster adapters write their driver's warnings and errors to it. */
+export async function openBus(config: Config, logger: AdapterLogger): Promise<Bus> {
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
     return m.createSqliteBus({ path: embeddedPath(config, "bus.db") });
@@ -45,6 +54,7 @@ export async function openBus(config: Config): Promise<Bus> {
   return m.createKafkaBus({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
+    logger,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     auth:
@@ -54,13 +64,14 @@ export async function openBus(config: Config): Promise<Bus> {
   });
 }
 
-function cassandraParameters(config: Config) {
+function cassandraParameters(config: Config, logger: AdapterLogger) {
   return {
     contactPoints: config.CASSANDRA_CONTACT_POINTS,
     localDataCenter: config.CASSANDRA_LOCAL_DC,
     keyspace: config.CASSANDRA_KEYSPACE,
     replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
     auth: cassandraAuth(config),
+    logger,
   };
 }
 
@@ -72,13 +83,15 @@ async function migrated<T extends { migrate(): Promise<void> }>(opening: Promise
 }
 
 /** The whole store (one object has every role), migrated: chain tables and operational state. */
-function openWholeStore(config: Config): Promise<Store> {
+function openWholeStore(config: Config, logger: AdapterLogger): Promise<Store> {
   return migrated<Store>(
     config.CHAINLOG_MODE === "embedded"
       ? import("@chainlog/embedded").then((m) =>
           m.createSqliteStore({ path: embeddedPath(config, "store.db") }),
         )
-      : import("@chainlog/cassandra-store").then((m) => m.createCassandraStore(cassandraParameters(config))),
+      : import("@chainlog/cassandra-store").then((m) =>
+          m.createCassandraStore(cassandraParameters(config, logger)),
+        ),
   );
 }
 
@@ -86,34 +99,39 @@ function openWholeStore(config: Config): Promise<Store> {
  * Cursors and service reports only (ingest): creates or upgrades those tables and never the chain's, so a
  * service that keeps a cursor does not migrate, nor wait on a migration of, the whole store.
  */
-export function openOperationalState(config: Config): Promise<OperationalState> {
+export function openOperationalState(config: Config, logger: AdapterLogger): Promise<OperationalState> {
   return migrated<OperationalState>(
     config.CHAINLOG_MODE === "embedded"
       ? import("@chainlog/embedded").then((m) =>
           m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") }),
         )
       : import("@chainlog/cassandra-store").then((m) =>
-          m.createCassandraOperationalState(cassandraParameters(config)),
+          m.createCassandraOperationalState(cassandraParameters(config, logger)),
         ),
   );
 }
 
 /** What the processor writes through: the chain writer, and operational state for its status reports. */
-export function openChainWriter(config: Config): Promise<ChainWriter & OperationalState> {
-  return openWholeStore(config);
+export function openChainWriter(
+  config: Config,
+  logger: AdapterLogger,
+): Promise<ChainWriter & OperationalState> {
+  return openWholeStore(config, logger);
 }
 
 /** What query-api and the lake read through: the read model, and operational state for the status page. */
-export function openReadModel(config: Config): Promise<ReadModel & OperationalState> {
-  return openWholeStore(config);
+export function openReadModel(config: Config, logger: AdapterLogger): Promise<ReadModel & OperationalState> {
+  return openWholeStore(config, logger);
 }
 
-export function openMetaStore(config: Config): Promise<MetaStore> {
+export function openMetaStore(config: Config, logger: AdapterLogger): Promise<MetaStore> {
   return migrated<MetaStore>(
     config.CHAINLOG_METASTORE === "embedded"
       ? import("@chainlog/embedded").then((m) =>
           m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") }),
         )
-      : import("@chainlog/mongo-metastore").then((m) => m.createMongoMetaStore({ url: config.MONGODB_URL })),
+      : import("@chainlog/mongo-metastore").then((m) =>
+          m.createMongoMetaStore({ url: config.MONGODB_URL, logger }),
+        ),
   );
 }

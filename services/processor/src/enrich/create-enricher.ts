@@ -1,4 +1,4 @@
-import type { Bus, ChainWriter, ConsumedMessage, Subscription } from "@chainlog/ports";
+import type { Bus, ChainWriter, ConsumedMessage, OperationalState, Subscription } from "@chainlog/ports";
 import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import {
@@ -15,7 +15,8 @@ import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create
 export interface EnricherParameters
   extends Omit<BlockEnricherContext, "store" | "logger" | "catchingUp" | "signal"> {
   bus: Bus;
-  store: ChainWriter;
+  /** Writes the enrichment; ingest's status report says whether it is catching up. */
+  store: ChainWriter & Pick<OperationalState, "getServiceStatuses">;
   logger: Logger;
   metrics: ProcessorMetrics;
   group?: string;
