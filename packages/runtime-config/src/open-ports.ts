@@ -82,16 +82,30 @@ async function migrated<T extends { migrate(): Promise<void> }>(opening: Promise
   return port;
 }
 
+type EmbeddedAdapters = typeof import("@chainlog/embedded");
+type CassandraAdapters = typeof import("@chainlog/cassandra-store");
+
+/** A role of the store on the configured adapter (SQLite's store.db or the Cassandra keyspace), migrated. */
+function openStoreAs<T extends { migrate(): Promise<void> }>(
+  config: Config,
+  logger: AdapterLogger,
+  embedded: (m: EmbeddedAdapters, options: { path: string }) => T,
+  cluster: (m: CassandraAdapters, params: ReturnType<typeof cassandraParameters>) => T,
+): Promise<T> {
+  return migrated(
+    config.CHAINLOG_MODE === "embedded"
+      ? import("@chainlog/embedded").then((m) => embedded(m, { path: embeddedPath(config, "store.db") }))
+      : import("@chainlog/cassandra-store").then((m) => cluster(m, cassandraParameters(config, logger))),
+  );
+}
+
 /** The whole store (one object has every role), migrated: chain tables and operational state. */
 function openWholeStore(config: Config, logger: AdapterLogger): Promise<Store> {
-  return migrated<Store>(
-    config.CHAINLOG_MODE === "embedded"
-      ? import("@chainlog/embedded").then((m) =>
-          m.createSqliteStore({ path: embeddedPath(config, "store.db") }),
-        )
-      : import("@chainlog/cassandra-store").then((m) =>
-          m.createCassandraStore(cassandraParameters(config, logger)),
-        ),
+  return openStoreAs<Store>(
+    config,
+    logger,
+    (m, options) => m.createSqliteStore(options),
+    (m, params) => m.createCassandraStore(params),
   );
 }
 
@@ -100,14 +114,11 @@ function openWholeStore(config: Config, logger: AdapterLogger): Promise<Store> {
  * service that keeps a cursor does not migrate, nor wait on a migration of, the whole store.
  */
 export function openOperationalState(config: Config, logger: AdapterLogger): Promise<OperationalState> {
-  return migrated<OperationalState>(
-    config.CHAINLOG_MODE === "embedded"
-      ? import("@chainlog/embedded").then((m) =>
-          m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") }),
-        )
-      : import("@chainlog/cassandra-store").then((m) =>
-          m.createCassandraOperationalState(cassandraParameters(config, logger)),
-        ),
+  return openStoreAs<OperationalState>(
+    config,
+    logger,
+    (m, options) => m.createSqliteOperationalState(options),
+    (m, params) => m.createCassandraOperationalState(params),
   );
 }
 
