@@ -15,8 +15,7 @@ import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create
 export interface EnricherParameters
   extends Omit<BlockEnricherContext, "store" | "logger" | "catchingUp" | "signal"> {
   bus: Bus;
-  /** Writes the enrichment; ingest's status report says whether it is catching up. */
-  store: ChainWriter & Pick<OperationalState, "getServiceStatuses">;
+  store: ChainWriter & OperationalState;
   logger: Logger;
   metrics: ProcessorMetrics;
   group?: string;
