@@ -1,4 +1,5 @@
 import cassandra from "cassandra-driver";
+import { CassandraConfigError } from "./errors.ts";
 import { keyspacesAuthProvider } from "./keyspaces-sigv4.ts";
 
 /** How the store authenticates to Cassandra. */
@@ -56,10 +57,12 @@ export function cassandraAuthOptions(
     case "none":
       return {};
     case "password":
-      if (!auth.username) throw new Error("Cassandra password auth needs a username (CASSANDRA_USERNAME)");
+      if (!auth.username)
+        throw new CassandraConfigError("Cassandra password auth needs a username (CASSANDRA_USERNAME)");
       return { authProvider: new cassandra.auth.PlainTextAuthProvider(auth.username, auth.password) };
     case "aws-sigv4":
-      if (!auth.region) throw new Error("CASSANDRA_AUTH=aws-sigv4 needs the AWS region (AWS_REGION)");
+      if (!auth.region)
+        throw new CassandraConfigError("CASSANDRA_AUTH=aws-sigv4 needs the AWS region (AWS_REGION)");
       return {
         authProvider: deferredAuthProvider(makeSigV4(auth.region)),
         sslOptions: { rejectUnauthorized: true },

@@ -1,8 +1,8 @@
-import type { StoreHealth } from "@chainlog/ports";
+import type { AdapterLogger, StoreHealth } from "@chainlog/ports";
 import cassandra, { type Client } from "cassandra-driver";
 import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
-import { InvalidKeyspaceNameError } from "./errors.ts";
-import type { StoreLogger } from "./logger.ts";
+import { CassandraConfigError, InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
+import type { ApplyMigrationsParameters } from "./schema/migrate.ts";
 
 /** Where and how to connect: what the whole store and the operational state alone both take. */
 export interface CassandraConnectParameters {
@@ -12,7 +12,8 @@ export interface CassandraConnectParameters {
   keyspace: string;
   /** Used when migrate() creates the keyspace. Default 1; 3 on a three-node cluster. */
   replicationFactor?: number;
-  logger?: StoreLogger;
+  /** The service's logger: the driver's warnings and errors (hosts down, reconnects) are written to it. */
+  logger: AdapterLogger;
   /** CQL port of every node (the driver dials discovered peers on it). Default: the contact points' port, else 9042. */
   port?: number;
   /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
@@ -25,12 +26,13 @@ export interface CassandraConnectParameters {
 const { consistencies } = cassandra.types;
 
 /** A driver client for the keyspace (not connected yet: the driver connects on the first statement). */
-export function createCassandraClient(params: CassandraConnectParameters): Client {
+function createCassandraClient(params: CassandraConnectParameters): Client {
   const ks = params.keyspace;
   if (!/^[a-z_][a-z0-9_]{0,47}$/.test(ks)) throw new InvalidKeyspaceNameError(ks);
-  if (params.contactPoints.length === 0) throw new Error("Cassandra store: no contact points given");
+  if (params.contactPoints.length === 0)
+    throw new CassandraConfigError("Cassandra store: no contact points given");
   const portOfContact = Number(params.contactPoints[0]?.split(":")[1]);
-  return new cassandra.Client({
+  const client = new cassandra.Client({
     contactPoints: params.contactPoints,
     localDataCenter: params.localDataCenter,
     protocolOptions: { port: params.port ?? (Number.isInteger(portOfContact) ? portOfContact : 9042) },
@@ -49,6 +51,14 @@ export function createCassandraClient(params: CassandraConnectParameters): Clien
     ),
     socketOptions: { readTimeout: 30_000 },
   });
+  // the driver reports hosts going down, reconnects and failed handshakes only as log events
+  const { logger } = params;
+  client.on("log", (level: string, className: string, message: string, furtherInfo?: unknown) => {
+    const obj = { cassandra: className, ...(furtherInfo instanceof Error ? { err: furtherInfo } : {}) };
+    if (level === "error") logger.error(obj, message);
+    else if (level === "warning") logger.warn(obj, message);
+  });
+  return client;
 }
 
 /** Healthy when the coordinator answers; the detail counts the nodes the driver sees up. */
@@ -60,4 +70,40 @@ export async function clusterHealth(client: Client): Promise<StoreHealth> {
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }
+}
+
+/**
+ * A client whose keyspace is migrated on first use (tried again after a failure, not after a success), refusing
+ * work once closed: the whole store and the operational state alone differ only in what they migrate.
+ */
+export function createMigratingClient<T>(
+  params: CassandraConnectParameters,
+  migrateWith: (on: ApplyMigrationsParameters) => Promise<T>,
+) {
+  const client = createCassandraClient(params);
+  const on: ApplyMigrationsParameters = {
+    client,
+    keyspace: params.keyspace,
+    localDataCenter: params.localDataCenter,
+    replicationFactor: params.replicationFactor ?? 1,
+    logger: params.logger,
+  };
+  let ready: Promise<T> | undefined;
+  let closed = false;
+  return {
+    client,
+    ready(): Promise<T> {
+      if (closed) throw new StoreClosedError();
+      ready ??= migrateWith(on);
+      ready.catch(() => {
+        ready = undefined;
+      });
+      return ready;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.shutdown();
+    },
+  };
 }

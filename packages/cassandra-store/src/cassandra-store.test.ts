@@ -10,6 +10,7 @@ import {
   richBlock,
   uniqueDayStart,
 } from "@chainlog/ports/contract";
+import { createLogger } from "@chainlog/telemetry";
 import { mergeBlockStats, type TokenTransfer, utcDay } from "@chainlog/tx-schema";
 import cassandra from "cassandra-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +19,8 @@ import { createCassandraStore } from "./create-cassandra-store.ts";
 import { createCassandraOperationalState } from "./operational-state.ts";
 import { Migrations } from "./schema/migrations.ts";
 
+const logger = createLogger("cassandra-store-test", process.env.TEST_LOG_LEVEL ?? "silent");
+
 let keyspaces = 0;
 const freshKeyspace = () => `chainlog_test_${process.pid}_${Date.now().toString(36)}_${keyspaces++}`;
 
@@ -25,6 +28,7 @@ const engines = enginesForFile(["cassandra"]);
 
 const open = (keyspace = freshKeyspace(), bucketSize?: number) =>
   createCassandraStore({
+    logger,
     contactPoints: engines.cassandraContactPoints,
     localDataCenter: engines.cassandraLocalDc,
     port: engines.cassandraPort,
@@ -45,6 +49,7 @@ const openState = (keyspace: string) =>
     localDataCenter: engines.cassandraLocalDc,
     port: engines.cassandraPort,
     keyspace,
+    logger,
   });
 
 // The writer and the read model opened apart on one keyspace, as the processor and query-api processes open it.
@@ -148,6 +153,7 @@ describe("CassandraStore specifics", () => {
   it("refuses a keyspace name that is not a plain CQL identifier", () => {
     expect(() =>
       createCassandraStore({
+        logger,
         contactPoints: ["127.0.0.1"],
         localDataCenter: "dc1",
         keyspace: "x; DROP KEYSPACE system",

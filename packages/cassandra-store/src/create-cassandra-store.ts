@@ -1,5 +1,11 @@
 import type { IndexedBlock, Page, Store, StoredHeight, TransactionDetail } from "@chainlog/ports";
-import { createPageCursors, holdingsLimit, type TokenHolding, tokenIdOfKey } from "@chainlog/ports";
+import {
+  createPageCursors,
+  holdingsLimit,
+  type PageQuery,
+  type TokenHolding,
+  tokenIdOfKey,
+} from "@chainlog/ports";
 import type {
   Approval,
   BalanceSnapshot,
@@ -28,7 +34,7 @@ import {
   type Row,
 } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
-import { type CassandraConnectParameters, clusterHealth, createCassandraClient } from "./cassandra-client.ts";
+import { type CassandraConnectParameters, clusterHealth, createMigratingClient } from "./cassandra-client.ts";
 import {
   num,
   type OpenedSettings,
@@ -40,9 +46,7 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { StoreClosedError } from "./errors.ts";
 import { type BackfillOptions, backfillHoldings } from "./holdings-backfill.ts";
-import { type StoreLogger, silentLogger } from "./logger.ts";
 import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
@@ -83,25 +87,13 @@ const sizeOf = (values: readonly unknown[]) =>
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
 export function createCassandraStore(params: CassandraStoreParameters): CassandraStore {
   const ks = params.keyspace;
-  const client = createCassandraClient(params);
-  const logger = params.logger ?? silentLogger;
   const concurrency = params.concurrency ?? 64;
-
-  let ready: Promise<OpenedSettings> | undefined;
+  const { logger } = params;
   let closed = false;
   let backfill: Promise<"done" | "stopped"> | undefined;
   let created = false;
-  const registered = createRegisteredSet();
-  const settings = () => {
-    if (closed) throw new StoreClosedError();
-    ready ??= migrate({
-      client,
-      keyspace: ks,
-      localDataCenter: params.localDataCenter,
-      replicationFactor: params.replicationFactor ?? 1,
-      bucketSize: params.bucketSize ?? DefaultBucketSize,
-      logger,
-    }).then((s) => {
+  const connection = createMigratingClient(params, (on) =>
+    migrate({ ...on, bucketSize: params.bucketSize ?? DefaultBucketSize }).then((s): OpenedSettings => {
       created = s.created;
       if (params.holdingsBackfill !== false && !backfill)
         backfill = runBackfill().catch((error) => {
@@ -110,12 +102,11 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
           return "stopped" as const;
         });
       return { cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize };
-    });
-    ready.catch(() => {
-      ready = undefined;
-    });
-    return ready;
-  };
+    }),
+  );
+  const { client } = connection;
+  const settings = connection.ready;
+  const registered = createRegisteredSet();
 
   const exec = (cql: string, values: unknown[], opts: cassandra.QueryOptions = write) =>
     client.execute(cql, values, opts);
@@ -276,9 +267,11 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
       | "vault_events_by_address"
       | "internal_txs_by_address",
     column: string,
-    page: { limit: number; cursor?: string | null },
-  ): Promise<Page<T>> =>
-    settings().then(({ bucketSize }) => {
+    page: PageQuery,
+  ): Promise<Page<T>> => {
+    // checked before any round trip: a bad limit is the caller's error, whatever the cluster's state
+    const limit = pageLimit(page);
+    return settings().then(({ bucketSize }) => {
       const a = address.toLowerCase();
       return pageAcrossBuckets<T>(ctx, {
         partition: [a],
@@ -286,11 +279,12 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
         column,
         registry: { address: a, kind },
         bucketOf: (position) => bucketOf(position[0] ?? 0, bucketSize),
-        limit: page.limit,
+        limit,
         cursor: page.cursor,
         query: `${table}:${a}`,
       });
     });
+  };
 
   self = {
     async migrate() {
@@ -537,38 +531,23 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
     },
 
     async getAddressTransactions(address, page) {
-      return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<Transaction>(address, "tx", "txs_by_address", "tx", page);
     },
 
     async getAddressInternalTransactions(address, page) {
-      return addressPage<InternalTransaction>(address, "it", "internal_txs_by_address", "itx", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<InternalTransaction>(address, "it", "internal_txs_by_address", "itx", page);
     },
 
     async getAddressTokenTransfers(address, page) {
-      return addressPage<TokenTransfer>(address, "tt", "token_transfers_by_address", "transfer", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<TokenTransfer>(address, "tt", "token_transfers_by_address", "transfer", page);
     },
 
     async getAddressSwaps(address, page) {
-      return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<Swap>(address, "sw", "swaps_by_address", "swap", page);
     },
 
     async getAddressVaultEvents(address, page) {
-      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", {
-        ...page,
-        limit: pageLimit(page),
-      });
+      return addressPage<VaultEvent>(address, "ve", "vault_events_by_address", "event", page);
     },
 
     async getTokenTransfers(token, page) {
@@ -679,7 +658,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
       // the next start), never longer, so a close on a failing ring is not held up by it
       if (backfill)
         await Promise.race([backfill, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await client.shutdown();
+      await connection.close();
     },
   };
   return self;

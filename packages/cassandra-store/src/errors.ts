@@ -23,3 +23,8 @@ export class StoreClosedError extends ChainlogError {
 export class KeyspacesAuthError extends ChainlogError {
   override name = "KeyspacesAuthError";
 }
+
+/** Settings the store cannot connect with (no contact points, an auth mode without what it needs). */
+export class CassandraConfigError extends ChainlogError {
+  override name = "CassandraConfigError";
+}

@@ -1,6 +1,7 @@
 import { enginesForFile } from "@chainlog/engines/vitest";
 import { holdingDeltas, type IndexedBlock } from "@chainlog/ports";
 import { addressOf, buildBlock } from "@chainlog/ports/contract";
+import { createLogger } from "@chainlog/telemetry";
 import cassandra from "cassandra-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCassandraStore } from "./create-cassandra-store.ts";
@@ -15,6 +16,7 @@ const open = (holdingsBackfill = false) =>
     port: engines.cassandraPort,
     keyspace,
     holdingsBackfill,
+    logger: createLogger("holdings-backfill-test", process.env.TEST_LOG_LEVEL ?? "silent"),
   });
 
 const [alice, bob, carol, erc20, nft, multi] = ["alice", "bob", "carol", "erc20", "nft", "multi"].map((l) =>

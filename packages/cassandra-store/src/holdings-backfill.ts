@@ -2,7 +2,7 @@ import type { StoredHeight } from "@chainlog/ports";
 import type { BlockRef, TokenTransfer } from "@chainlog/tx-schema";
 import { holdingRows, type Row } from "./block-rows.ts";
 import { readOptions, type StoreContext } from "./context.ts";
-import type { StoreLogger } from "./logger.ts";
+import type { AdapterLogger } from "@chainlog/ports";
 import { runLimited } from "./run-limited.ts";
 
 /** Where the backfill is: the next height to do and the last one it has to (null until it started). */
@@ -18,7 +18,7 @@ export interface HoldingsBackfillDeps {
   ctx: StoreContext;
   /** The keyspace was made by this version (migration 1 ran in this start): nothing to fill. */
   created: boolean;
-  logger: StoreLogger;
+  logger: AdapterLogger;
   heights(from: number, limit: number): Promise<StoredHeight[]>;
   latest(): Promise<number | null>;
   hashAt(number: number): Promise<string | null>;

@@ -12,7 +12,11 @@ export {
   createCassandraStore,
   MaxPageSize,
 } from "./create-cassandra-store.ts";
-export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
+export {
+  CassandraConfigError,
+  InvalidKeyspaceNameError,
+  MigrationLockTimeoutError,
+  StoreClosedError,
+} from "./errors.ts";
 export type { BackfillOptions } from "./holdings-backfill.ts";
-export type { StoreLogger } from "./logger.ts";
 export { createCassandraOperationalState } from "./operational-state.ts";

@@ -1,10 +1,8 @@
 import type { OperationalState } from "@chainlog/ports";
 import { type IngestCursor, ServiceStatus } from "@chainlog/tx-schema";
 import type cassandra from "cassandra-driver";
-import { type CassandraConnectParameters, clusterHealth, createCassandraClient } from "./cassandra-client.ts";
+import { type CassandraConnectParameters, clusterHealth, createMigratingClient } from "./cassandra-client.ts";
 import { num, parse, readOptions, writeOptions } from "./context.ts";
-import { StoreClosedError } from "./errors.ts";
-import { silentLogger } from "./logger.ts";
 import { applyMigrations } from "./schema/migrate.ts";
 import { OperationalMigrations } from "./schema/migrations.ts";
 
@@ -68,36 +66,17 @@ export function operationalRows(ctx: OperationalContext): OperationalRows {
  */
 export function createCassandraOperationalState(params: CassandraConnectParameters): OperationalState {
   const ks = params.keyspace;
-  const client = createCassandraClient(params);
-  let ready: Promise<void> | undefined;
-  let closed = false;
-  const migrated = () => {
-    if (closed) throw new StoreClosedError();
-    ready ??= applyMigrations({
-      client,
-      keyspace: ks,
-      localDataCenter: params.localDataCenter,
-      replicationFactor: params.replicationFactor ?? 1,
-      logger: params.logger ?? silentLogger,
-      migrations: OperationalMigrations,
-    }).then(() => undefined);
-    ready.catch(() => {
-      ready = undefined;
-    });
-    return ready;
-  };
+  const connection = createMigratingClient(params, (on) =>
+    applyMigrations({ ...on, migrations: OperationalMigrations }).then(() => undefined),
+  );
   return {
     ...operationalRows({
       ks,
-      exec: (cql, values, options = writeOptions) => client.execute(cql, values, options),
-      ready: migrated,
+      exec: (cql, values, options = writeOptions) => connection.client.execute(cql, values, options),
+      ready: connection.ready,
     }),
-    migrate: migrated,
-    health: () => clusterHealth(client),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.shutdown();
-    },
+    migrate: connection.ready,
+    health: () => clusterHealth(connection.client),
+    close: connection.close,
   };
 }

@@ -1,3 +1,4 @@
+import { createLogger } from "@chainlog/telemetry";
 /**
  * writeBlocks throughput against the ceiling: the same data rows written by a raw prepared-statement INSERT
  * loop at the same concurrency, into a keyspace with the same schema, in the same run (interleaved per call). The store does more
@@ -19,6 +20,8 @@ import { blockRows } from "./block-rows.ts";
 import { createCassandraStore } from "./create-cassandra-store.ts";
 import { runLimited } from "./run-limited.ts";
 import { insertCql } from "./schema/tables.ts";
+
+const logger = createLogger("cassandra-store-bench", process.env.TEST_LOG_LEVEL ?? "silent");
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 300);
 const TXS = Number(process.env.BENCH_TXS ?? 40);
@@ -81,12 +84,14 @@ async function main() {
   }, 0);
 
   const store = createCassandraStore({
+    logger,
     contactPoints,
     localDataCenter,
     keyspace: storeKs,
     ...(port ? { port } : {}),
   });
   const rawSchema = createCassandraStore({
+    logger,
     contactPoints,
     localDataCenter,
     keyspace: rawKs,

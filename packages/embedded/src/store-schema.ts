@@ -228,26 +228,39 @@ const SCHEMA_V6 = `
 
 export const STORE_SCHEMA_VERSION = 6;
 
+/**
+ * The address-index rows of one height, found through the addresses its source rows name (each a column and a
+ * JSON path in it): the address indexes have no by-block index of their own.
+ */
+const deleteIndexAt = (index: string, source: string, addresses: Array<[column: string, path: string]>) =>
+  `DELETE FROM ${index} WHERE block_number = ?1 AND address IN (
+     ${addresses.map(([column, path]) => `SELECT json_extract(${column}, '$.${path}') FROM ${source} WHERE block_number = ?1`).join("\n     UNION ")})`;
+
 /** Deletes every row of the block at one height; address index rows first, found through that height's rows. */
 export const DELETE_HEIGHT = [
-  `DELETE FROM address_txs WHERE block_number = ?1 AND address IN (
-     SELECT json_extract(data, '$.from') FROM transactions WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.to') FROM transactions WHERE block_number = ?1
-     UNION SELECT json_extract(receipt, '$.contractAddress') FROM transactions WHERE block_number = ?1)`,
-  `DELETE FROM address_token_transfers WHERE block_number = ?1 AND address IN (
-     SELECT json_extract(data, '$.from') FROM token_transfers WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.to') FROM token_transfers WHERE block_number = ?1)`,
-  `DELETE FROM address_swaps WHERE block_number = ?1 AND address IN (
-     SELECT json_extract(data, '$.transactionFrom') FROM swaps WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.sender') FROM swaps WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.recipient') FROM swaps WHERE block_number = ?1)`,
-  `DELETE FROM address_vault_events WHERE block_number = ?1 AND address IN (
-     SELECT json_extract(data, '$.owner') FROM vault_events WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.sender') FROM vault_events WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.receiver') FROM vault_events WHERE block_number = ?1)`,
-  `DELETE FROM address_internal_txs WHERE block_number = ?1 AND address IN (
-     SELECT json_extract(data, '$.from') FROM internal_txs WHERE block_number = ?1
-     UNION SELECT json_extract(data, '$.to') FROM internal_txs WHERE block_number = ?1)`,
+  deleteIndexAt("address_txs", "transactions", [
+    ["data", "from"],
+    ["data", "to"],
+    ["receipt", "contractAddress"],
+  ]),
+  deleteIndexAt("address_token_transfers", "token_transfers", [
+    ["data", "from"],
+    ["data", "to"],
+  ]),
+  deleteIndexAt("address_swaps", "swaps", [
+    ["data", "transactionFrom"],
+    ["data", "sender"],
+    ["data", "recipient"],
+  ]),
+  deleteIndexAt("address_vault_events", "vault_events", [
+    ["data", "owner"],
+    ["data", "sender"],
+    ["data", "receiver"],
+  ]),
+  deleteIndexAt("address_internal_txs", "internal_txs", [
+    ["data", "from"],
+    ["data", "to"],
+  ]),
   "DELETE FROM internal_txs WHERE block_number = ?1",
   "DELETE FROM transactions WHERE block_number = ?1",
   "DELETE FROM logs WHERE block_number = ?1",

@@ -116,6 +116,7 @@ export async function startClusterRun(params: StartClusterRunParameters): Promis
     ...params.extraEnv,
   };
   const store = createCassandraStore({
+    logger: createLogger("fault-injection-store", "warn"),
     contactPoints: engines.cassandraContactPoints,
     localDataCenter: engines.cassandraLocalDc,
     keyspace,

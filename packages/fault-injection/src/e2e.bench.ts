@@ -1,4 +1,5 @@
 import { buildChain, rpcBatch } from "@chainlog/devnet";
+import { createLogger } from "@chainlog/telemetry";
 /**
  * End-to-end throughput in cluster mode: transactions/s from the node to Cassandra through Kafka (ingest and
  * processor as separate processes), from the first block ingest published (its published-blocks counter turning
@@ -71,6 +72,7 @@ try {
   const { createCassandraStore } = await import("@chainlog/cassandra-store");
   const ceilingRun = async (suffix: string) => {
     const ceilingStore = createCassandraStore({
+      logger: createLogger("e2e-bench-store", "warn"),
       contactPoints: engines.cassandraContactPoints,
       localDataCenter: engines.cassandraLocalDc,
       keyspace: `${pipeline.env.CASSANDRA_KEYSPACE}_${suffix}`,

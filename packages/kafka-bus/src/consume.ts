@@ -1,6 +1,5 @@
-import type { ConsumeOptions, Subscription } from "@chainlog/ports";
+import type { AdapterLogger, ConsumeOptions, Subscription } from "@chainlog/ports";
 import type { Admin, Consumer, EachBatchPayload, Kafka } from "kafkajs";
-import type { BusLogger } from "./logger.ts";
 import { pinLatest } from "./pin-latest.ts";
 import { chunk, toConsumed } from "./to-consumed.ts";
 
@@ -24,7 +23,7 @@ export async function startConsumer(
   admin: Admin,
   options: ConsumeOptions,
   settings: ConsumerSettings,
-  logger: BusLogger,
+  logger: AdapterLogger,
 ): Promise<Subscription> {
   const { topic, group, onBatch } = options;
   const startFrom = options.startFrom ?? "earliest";
@@ -75,7 +74,7 @@ export async function startConsumer(
             group,
             partition: payload.batch.partition,
             offset: messages[0]?.offset,
-            err: String(error),
+            err: error,
           },
           "onBatch failed; retrying the same batch",
         );
@@ -120,7 +119,7 @@ export async function startConsumer(
     member.on(member.events.GROUP_JOIN, () => joined());
     member.on(member.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      logger.error({ topic, group, err: String(error), restart }, "Kafka consumer crashed");
+      logger.error({ topic, group, err: error, restart }, "Kafka consumer crashed");
       // kafkajs restarts a member only after retriable errors; after any other (a rebalance racing a dead
       // broker can raise one) it stays stopped for good while the process looks healthy. Replace it.
       if (!restart && member === consumer && !closing) void replace();
@@ -159,10 +158,7 @@ export async function startConsumer(
           );
           return;
         } catch (error) {
-          logger.warn(
-            { topic, group, err: String(error) },
-            "replacing the Kafka consumer failed; trying again",
-          );
+          logger.warn({ topic, group, err: error }, "replacing the Kafka consumer failed; trying again");
           backoff = Math.min(backoff * 2, settings.maxRetryBackoffMs);
         }
       }

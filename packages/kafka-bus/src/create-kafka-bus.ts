@@ -1,4 +1,5 @@
 import type {
+  AdapterLogger,
   Bus,
   ConsumeOptions,
   OutgoingMessage,
@@ -12,14 +13,14 @@ import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
 import { BusClosedError, KafkaConfigError } from "./errors.ts";
 import { type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
-import { type BusLogger, silentLogger } from "./logger.ts";
 import { chunkByBytes } from "./publish-chunks.ts";
 
 export interface KafkaBusParameters {
   /** host:port of one or more brokers. */
   brokers: string[];
   clientId: string;
-  logger?: BusLogger;
+  /** The service's logger: kafkajs's warnings and errors (lost brokers, rebalances) are written to it. */
+  logger: AdapterLogger;
   /** For topic specs that name none. Default 1 (single broker); 3 on a three-broker cluster. */
   replicationFactor?: number;
   /** Upper bound on an onBatch call when ConsumeOptions names none. Default 500. */
@@ -40,7 +41,7 @@ export type KafkaBus = Bus;
 /** The Bus port on Kafka. */
 export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
   if (params.brokers.length === 0) throw new KafkaConfigError("createKafkaBus: no brokers given");
-  const logger = params.logger ?? silentLogger;
+  const logger = params.logger;
   const kafka = new Kafka({
     clientId: params.clientId,
     brokers: params.brokers,

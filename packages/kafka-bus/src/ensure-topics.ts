@@ -1,7 +1,6 @@
-import type { TopicSpec } from "@chainlog/ports";
+import type { AdapterLogger, TopicSpec } from "@chainlog/ports";
 import type { Admin } from "kafkajs";
 import { InvalidTopicSpecError, TopicLeadersTimeoutError } from "./errors.ts";
-import type { BusLogger } from "./logger.ts";
 import { withRetry } from "./with-retry.ts";
 
 /** A block envelope of a busy mainnet block can pass Kafka's 1 MB default; the topic accepts up to this. */
@@ -16,7 +15,7 @@ export async function ensureTopics(
   admin: Admin,
   specs: TopicSpec[],
   defaults: { replicationFactor: number },
-  logger: BusLogger,
+  logger: AdapterLogger,
 ): Promise<void> {
   for (const spec of specs) {
     if (!Number.isInteger(spec.partitions) || spec.partitions < 1)

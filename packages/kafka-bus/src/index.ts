@@ -6,4 +6,3 @@ export {
   TopicLeadersTimeoutError,
 } from "./errors.ts";
 export { awsMskIamToken, type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
-export type { BusLogger } from "./logger.ts";

@@ -1,12 +1,15 @@
 import { enginesForFile } from "@chainlog/engines/vitest";
 import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
+import { createLogger } from "@chainlog/telemetry";
 import { describe, expect, it } from "vitest";
 import { createKafkaBus } from "./create-kafka-bus.ts";
+
+const logger = createLogger("kafka-bus-test", process.env.TEST_LOG_LEVEL ?? "silent");
 
 const engines = enginesForFile(["kafka"]);
 
 const open = async () => {
-  const bus = createKafkaBus({ brokers: engines.kafkaBrokers, clientId: uniqueName("contract") });
+  const bus = createKafkaBus({ logger, brokers: engines.kafkaBrokers, clientId: uniqueName("contract") });
   return { bus, cleanup: () => bus.close() };
 };
 
@@ -36,6 +39,7 @@ describe("KafkaBus specifics", () => {
 
   it("publish to a topic nobody created fails instead of auto-creating it", async () => {
     const bus = createKafkaBus({
+      logger,
       brokers: engines.kafkaBrokers,
       clientId: uniqueName("nope"),
       retries: 2,
@@ -51,6 +55,7 @@ describe("KafkaBus specifics", () => {
 
   it("heartbeats through a batch longer than the session timeout: no rebalance, no redelivery", async () => {
     const bus = createKafkaBus({
+      logger,
       brokers: engines.kafkaBrokers,
       clientId: uniqueName("slow"),
       sessionTimeoutMs: 10_000,
@@ -87,7 +92,7 @@ describe("KafkaBus specifics", () => {
   }, 90_000);
 
   it("carries messages past Kafka's 1 MB default, in order, in one publish", async () => {
-    const bus = createKafkaBus({ brokers: engines.kafkaBrokers, clientId: uniqueName("big") });
+    const bus = createKafkaBus({ logger, brokers: engines.kafkaBrokers, clientId: uniqueName("big") });
     try {
       const name = uniqueName("big");
       const group = uniqueName("g");

@@ -1,5 +1,5 @@
+import type { AdapterLogger } from "@chainlog/ports";
 import type { Admin } from "kafkajs";
-import type { BusLogger } from "./logger.ts";
 import { withRetry } from "./with-retry.ts";
 
 /**
@@ -7,7 +7,7 @@ import { withRetry } from "./with-retry.ts";
  * after the group join, so messages published meanwhile would be skipped; committing the current ends for
  * partitions the group never committed closes that window. Only possible while the group has no members.
  */
-export async function pinLatest(admin: Admin, topic: string, group: string, logger: BusLogger) {
+export async function pinLatest(admin: Admin, topic: string, group: string, logger: AdapterLogger) {
   const committed = await withRetry(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
   const unset = new Set(
     committed.flatMap((t) => t.partitions.filter((p) => p.offset === "-1").map((p) => p.partition)),
@@ -21,6 +21,6 @@ export async function pinLatest(admin: Admin, topic: string, group: string, logg
     await admin.setOffsets({ groupId: group, topic, partitions });
   } catch (error) {
     // a live member owns the group: its own "latest" reset applies, which is what Kafka would do anyway
-    logger.warn({ topic, group, err: String(error) }, "could not pin latest offsets for the group");
+    logger.warn({ topic, group, err: error }, "could not pin latest offsets for the group");
   }
 }

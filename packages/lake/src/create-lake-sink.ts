@@ -244,18 +244,12 @@ export function createLakeSink(params: CreateLakeSinkParameters): LakeSink {
       };
       await store.putServiceStatus(status);
     } catch (error) {
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "lake status report failed",
-      );
+      logger.warn({ err: error }, "lake status report failed");
     }
   };
 
   const logError = (error: unknown) =>
-    logger.error(
-      { err: error instanceof Error ? error.message : String(error), name: (error as Error)?.name },
-      "lake write failed; retrying",
-    );
+    logger.error({ err: error, name: (error as Error)?.name }, "lake write failed; retrying");
 
   return {
     stats,

@@ -8,9 +8,9 @@ const logger = createLogger("lake");
 async function main() {
   const config = loadConfig(process.env);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
-  const bus = await openBus(config);
+  const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());
-  const store = await openReadModel(config);
+  const store = await openReadModel(config, logger);
   onShutdown("store", () => store.close());
   const sink = createLakeSink({
     bus,
@@ -29,6 +29,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "lake sink failed to start");
+  logger.fatal({ err: error }, "lake sink failed to start");
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  type AdapterLogger,
   type ApiKey,
   type ApiKeyScope,
   DuplicateError,
@@ -18,7 +19,6 @@ import { ChainlogError } from "@chainlog/tx-schema";
 import { Binary, type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
 import { MetaStoreClosedError } from "./errors.ts";
 import { createMongoLeases } from "./leases.ts";
-import { type MetaStoreLogger, silentLogger } from "./logger.ts";
 import { migrate } from "./migrate.ts";
 import { str, validate } from "./schemas.ts";
 
@@ -26,7 +26,8 @@ export interface MongoMetaStoreParameters {
   /** mongodb://… ; the database is the URL's path, else `database`, else "chainlog". */
   url: string;
   database?: string;
-  logger?: MetaStoreLogger;
+  /** The service's logger: the driver's lost and regained servers are written to it. */
+  logger: AdapterLogger;
 }
 
 const JobStatuses = new Set<JobStatus>(["queued", "running", "done", "failed", "cancelled"]);
@@ -89,17 +90,28 @@ function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
 
+/** A server lost (with the driver's error) and found again; the heartbeats in between stay quiet. */
+function logServerChanges(client: MongoClient, logger: AdapterLogger): void {
+  client.on("serverDescriptionChanged", (event) => {
+    const was = event.previousDescription.error;
+    const now = event.newDescription.error;
+    if (now && !was) logger.warn({ server: event.address, err: now }, "MongoDB server unreachable");
+    else if (was && !now) logger.info({ server: event.address }, "MongoDB server reachable again");
+  });
+}
+
 /**
  * The MetaStore port on a MongoDB-wire server (MongoDB, or FerretDB 1.x, which has no transactions, sessions
  * or change streams; nothing here uses them). Every filter is built from typed scalars, never from caller objects.
  */
 export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStore {
-  const logger = params.logger ?? silentLogger;
+  const logger = params.logger;
   const client = new MongoClient(params.url, {
     serverSelectionTimeoutMS: 15_000,
     // FerretDB has no retryable-write sessions
     retryWrites: false,
   });
+  logServerChanges(client, logger);
   const db = client.db(params.database ?? databaseOf(params.url));
   const col = (name: string) => db.collection<Doc>(name);
   const users = col("users");

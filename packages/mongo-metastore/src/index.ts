@@ -4,5 +4,4 @@ export {
   type MongoMetaStoreParameters,
 } from "./create-mongo-meta-store.ts";
 export { InvalidDocumentError, MetaStoreClosedError } from "./errors.ts";
-export type { MetaStoreLogger } from "./logger.ts";
 export { validate } from "./schemas.ts";

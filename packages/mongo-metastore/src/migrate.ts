@@ -1,5 +1,5 @@
+import type { AdapterLogger } from "@chainlog/ports";
 import type { Db, IndexDescription } from "mongodb";
-import type { MetaStoreLogger } from "./logger.ts";
 import { jsonSchemaOf, Schemas } from "./schemas.ts";
 
 const Indexes: Record<string, IndexDescription[]> = {
@@ -39,7 +39,7 @@ export interface MigrateResult {
  * Creates collections (with their $jsonSchema validator where the server keeps one) and indexes. Idempotent:
  * existing collections and same-named indexes are left as they are, so concurrent starts are harmless.
  */
-export async function migrate(db: Db, logger: MetaStoreLogger): Promise<MigrateResult> {
+export async function migrate(db: Db, logger: AdapterLogger): Promise<MigrateResult> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const name of Object.keys(Schemas)) {
     if (existing.has(name)) continue;
@@ -48,7 +48,7 @@ export async function migrate(db: Db, logger: MetaStoreLogger): Promise<MigrateR
     } catch (error) {
       if (isNamespaceExists(error)) continue;
       // FerretDB 1.x refuses validators: the adapter validates every write itself
-      logger.info({ collection: name, err: String(error) }, "server refused the $jsonSchema validator");
+      logger.info({ collection: name, err: error }, "server refused the $jsonSchema validator");
       try {
         await db.createCollection(name);
       } catch (again) {
@@ -63,7 +63,7 @@ export async function migrate(db: Db, logger: MetaStoreLogger): Promise<MigrateR
       } catch (error) {
         // a TTL index the server cannot run is not fatal: createSession sweeps expired sessions too
         if (index.expireAfterSeconds !== undefined) {
-          logger.warn({ collection: name, index: index.name, err: String(error) }, "TTL index not supported");
+          logger.warn({ collection: name, index: index.name, err: error }, "TTL index not supported");
           continue;
         }
         throw error;

@@ -1,17 +1,21 @@
 import { enginesForFile } from "@chainlog/engines/vitest";
 import { DuplicateError, type MetaStore } from "@chainlog/ports";
 import { describeMetaStoreContract } from "@chainlog/ports/contract";
+import { createLogger } from "@chainlog/telemetry";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMongoMetaStore } from "./create-mongo-meta-store.ts";
 import { InvalidDocumentError } from "./errors.ts";
+
+const logger = createLogger("mongo-metastore-test", process.env.TEST_LOG_LEVEL ?? "silent");
 
 let databases = 0;
 const freshDatabase = () => `chainlog_test_${process.pid}_${Date.now().toString(36)}_${databases++}`;
 
 const engines = enginesForFile(["mongo"]);
 
-const open = (database = freshDatabase()) => createMongoMetaStore({ url: engines.mongoUrl, database });
+const open = (database = freshDatabase()) =>
+  createMongoMetaStore({ logger, url: engines.mongoUrl, database });
 
 describeMetaStoreContract(
   "MongoMetaStore",

@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CassandraAuth } from "@chainlog/cassandra-store";
-import type { Bus, ChainWriter, MetaStore, OperationalState, ReadModel, Store } from "@chainlog/ports";
+import type {
+  AdapterLogger,
+  Bus,
+  ChainWriter,
+  MetaStore,
+  OperationalState,
+  ReadModel,
+  Store,
+} from "@chainlog/ports";
 import { type Config, ConfigError } from "./config.ts";
 
 /*
@@ -36,7 +44,8 @@ export function cassandraAuth(config: Config): CassandraAuth {
   }
 }
 
-export async function openBus(config: Config): Promise<Bus> {
+/** `logger` is the service's: the cluster adapters write their driver's warnings and errors to it. */
+export async function openBus(config: Config, logger: AdapterLogger): Promise<Bus> {
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
     return m.createSqliteBus({ path: embeddedPath(config, "bus.db") });
@@ -45,6 +54,7 @@ export async function openBus(config: Config): Promise<Bus> {
   return m.createKafkaBus({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID,
+    logger,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     auth:
@@ -54,66 +64,85 @@ export async function openBus(config: Config): Promise<Bus> {
   });
 }
 
-function cassandraParameters(config: Config) {
+function cassandraParameters(config: Config, logger: AdapterLogger) {
   return {
     contactPoints: config.CASSANDRA_CONTACT_POINTS,
     localDataCenter: config.CASSANDRA_LOCAL_DC,
     keyspace: config.CASSANDRA_KEYSPACE,
     replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
     auth: cassandraAuth(config),
+    logger,
   };
 }
 
+/** Opens an adapter and creates or upgrades its tables before anyone uses it. */
+async function migrated<T extends { migrate(): Promise<void> }>(opening: Promise<T>): Promise<T> {
+  const port = await opening;
+  await port.migrate();
+  return port;
+}
+
+type EmbeddedAdapters = typeof import("@chainlog/embedded");
+type CassandraAdapters = typeof import("@chainlog/cassandra-store");
+
+/** A role of the store on the configured adapter (SQLite's store.db or the Cassandra keyspace), migrated. */
+function openStoreAs<T extends { migrate(): Promise<void> }>(
+  config: Config,
+  logger: AdapterLogger,
+  embedded: (m: EmbeddedAdapters, options: { path: string }) => T,
+  cluster: (m: CassandraAdapters, params: ReturnType<typeof cassandraParameters>) => T,
+): Promise<T> {
+  return migrated(
+    config.CHAINLOG_MODE === "embedded"
+      ? import("@chainlog/embedded").then((m) => embedded(m, { path: embeddedPath(config, "store.db") }))
+      : import("@chainlog/cassandra-store").then((m) => cluster(m, cassandraParameters(config, logger))),
+  );
+}
+
 /** The whole store (one object has every role), migrated: chain tables and operational state. */
-async function openWholeStore(config: Config): Promise<Store> {
-  let store: Store;
-  if (config.CHAINLOG_MODE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    store = await m.createSqliteStore({ path: embeddedPath(config, "store.db") });
-  } else {
-    const m = await import("@chainlog/cassandra-store");
-    store = await m.createCassandraStore(cassandraParameters(config));
-  }
-  await store.migrate();
-  return store;
+function openWholeStore(config: Config, logger: AdapterLogger): Promise<Store> {
+  return openStoreAs<Store>(
+    config,
+    logger,
+    (m, options) => m.createSqliteStore(options),
+    (m, params) => m.createCassandraStore(params),
+  );
 }
 
 /**
  * Cursors and service reports only (ingest): creates or upgrades those tables and never the chain's, so a
  * service that keeps a cursor does not migrate, nor wait on a migration of, the whole store.
  */
-export async function openOperationalState(config: Config): Promise<OperationalState> {
-  let state: OperationalState;
-  if (config.CHAINLOG_MODE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    state = m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") });
-  } else {
-    const m = await import("@chainlog/cassandra-store");
-    state = m.createCassandraOperationalState(cassandraParameters(config));
-  }
-  await state.migrate();
-  return state;
+export function openOperationalState(config: Config, logger: AdapterLogger): Promise<OperationalState> {
+  return openStoreAs<OperationalState>(
+    config,
+    logger,
+    (m, options) => m.createSqliteOperationalState(options),
+    (m, params) => m.createCassandraOperationalState(params),
+  );
 }
 
 /** What the processor writes through: the chain writer, and operational state for its status reports. */
-export function openChainWriter(config: Config): Promise<ChainWriter & OperationalState> {
-  return openWholeStore(config);
+export function openChainWriter(
+  config: Config,
+  logger: AdapterLogger,
+): Promise<ChainWriter & OperationalState> {
+  return openWholeStore(config, logger);
 }
 
 /** What query-api and the lake read through: the read model, and operational state for the status page. */
-export function openReadModel(config: Config): Promise<ReadModel & OperationalState> {
-  return openWholeStore(config);
+export function openReadModel(config: Config, logger: AdapterLogger): Promise<ReadModel & OperationalState> {
+  return openWholeStore(config, logger);
 }
 
-export async function openMetaStore(config: Config): Promise<MetaStore> {
-  let meta: MetaStore;
-  if (config.CHAINLOG_METASTORE === "embedded") {
-    const m = await import("@chainlog/embedded");
-    meta = await m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") });
-  } else {
-    const m = await import("@chainlog/mongo-metastore");
-    meta = await m.createMongoMetaStore({ url: config.MONGODB_URL });
-  }
-  await meta.migrate();
-  return meta;
+export function openMetaStore(config: Config, logger: AdapterLogger): Promise<MetaStore> {
+  return migrated<MetaStore>(
+    config.CHAINLOG_METASTORE === "embedded"
+      ? import("@chainlog/embedded").then((m) =>
+          m.createSqliteMetaStore({ path: embeddedPath(config, "meta.db") }),
+        )
+      : import("@chainlog/mongo-metastore").then((m) =>
+          m.createMongoMetaStore({ url: config.MONGODB_URL, logger }),
+        ),
+  );
 }

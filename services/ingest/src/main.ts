@@ -48,7 +48,7 @@ async function main() {
     throw new Error(`CHAIN_ID is ${config.CHAIN_ID} but the RPC endpoints serve chain ${nodeChainId}`);
 
   const { onShutdown, shutdown } = installShutdown(logger);
-  const bus = await openBus(config);
+  const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());
   await bus.ensureTopics([
     {
@@ -58,14 +58,14 @@ async function main() {
     },
   ]);
   // cursors and status reports only: ingest never creates or migrates the chain tables
-  const store = await openOperationalState(config);
+  const store = await openOperationalState(config, logger);
   onShutdown("store", () => store.close());
 
   // Replicas elect one publisher through a lease in the metadata store (CHAINLOG_LEADER_LEASE; off: no election).
   let election: ReturnType<typeof createLeaderElection> | null = null;
   const metrics = createIngestMetrics(registry);
   if (config.CHAINLOG_LEADER_LEASE > 0) {
-    const meta = await openMetaStore(config);
+    const meta = await openMetaStore(config, logger);
     onShutdown("metastore", () => meta.close());
     election = createLeaderElection({
       leases: meta,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anvilForSuite } from "@chainlog/devnet/vitest";
-import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
+import { createSqliteBus, createSqliteOperationalState } from "@chainlog/embedded";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { decodeEnvelope, Topics } from "@chainlog/tx-schema";
 import { afterAll, describe, expect, it } from "vitest";
@@ -26,7 +26,8 @@ describe("resuming from the stored cursor over the embedded bus and store", () =
 
   it("finds a reorg that happened while it was down, rolls it back, and carries on", async () => {
     const bus = createSqliteBus({ path: join(dir, "bus.db"), retentionIntervalMs: 0 });
-    const store = createSqliteStore({ path: join(dir, "store.db") });
+    // what ingest opens: the operational state alone
+    const store = createSqliteOperationalState({ path: join(dir, "store.db") });
     await store.migrate();
     await bus.ensureTopics([{ name: Topics.blocks, partitions: 4 }]);
     const runOnce = async (until: () => Promise<boolean>) => {

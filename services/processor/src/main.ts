@@ -17,9 +17,9 @@ async function main() {
   const config = loadConfig(process.env);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const metrics = createMetricsRegistry("processor");
-  const bus = await openBus(config);
+  const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());
-  const store = await openChainWriter(config);
+  const store = await openChainWriter(config, logger);
   onShutdown("store", () => store.close());
   // Watchlists are an extra: a metadata store that is down must not stop blocks from flowing. Connect lazily and
   // keep retrying on each refresh.
@@ -28,7 +28,7 @@ async function main() {
   const metaStore = {
     async listWatchedAddresses() {
       if (!meta) {
-        connecting ??= openMetaStore(config).finally(() => {
+        connecting ??= openMetaStore(config, logger).finally(() => {
           connecting = null;
         });
         meta = await connecting;
@@ -42,11 +42,7 @@ async function main() {
     fixed: config.WATCHED_ADDRESSES,
     metaStore: config.PROCESSOR_WATCHLIST_REFRESH_MS > 0 ? metaStore : null,
     refreshMs: config.PROCESSOR_WATCHLIST_REFRESH_MS,
-    onError: (error) =>
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "watchlist refresh failed",
-      ),
+    onError: (error) => logger.warn({ err: error }, "watchlist refresh failed"),
   });
   await watched.start(5_000);
   onShutdown("watchlists", async () => watched.stop());
@@ -114,6 +110,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ err: error instanceof Error ? error.message : String(error) }, "processor failed to start");
+  logger.fatal({ err: error }, "processor failed to start");
   process.exit(1);
 });

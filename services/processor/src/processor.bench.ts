@@ -147,6 +147,7 @@ try {
       let n = 0;
       const cassandra = await measure("cassandra", async () =>
         createCassandraStore({
+          logger,
           contactPoints: engines.cassandraContactPoints,
           localDataCenter: engines.cassandraLocalDc,
           port: engines.cassandraPort,

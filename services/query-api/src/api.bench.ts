@@ -76,6 +76,7 @@ async function openBenchStore(kind: StoreKind, dir: string): Promise<Store> {
   const c = JSON.parse(process.env.BENCH_CASSANDRA ?? "null") as CassandraEndpoints | null;
   if (!c) throw new Error("BENCH_CASSANDRA not set");
   return createCassandraStore({
+    logger: (await import("@chainlog/telemetry")).createLogger("query-api-bench-store", "error"),
     contactPoints: c.contactPoints,
     localDataCenter: c.localDc,
     port: c.port,

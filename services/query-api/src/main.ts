@@ -16,11 +16,11 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv(process.env);
   const shutdown = installShutdown(logger);
 
-  const store = await openReadModel(config);
+  const store = await openReadModel(config, logger);
   shutdown.onShutdown("store", () => store.close());
-  const meta = await openMetaStore(config);
+  const meta = await openMetaStore(config, logger);
   shutdown.onShutdown("meta", () => meta.close());
-  const bus = await openBus(config);
+  const bus = await openBus(config, logger);
   shutdown.onShutdown("bus", () => bus.close());
   const metrics = createMetricsRegistry("query-api");
   // The same nodes ingest follows: address balances and Etherscan's proxy/logs read them.

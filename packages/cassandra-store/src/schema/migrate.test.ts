@@ -58,6 +58,7 @@ const countingLogger = () => {
       if (msg === "applying schema migration") applied.push((obj as { version: number }).version);
     },
     warn() {},
+    error() {},
   };
 };
 

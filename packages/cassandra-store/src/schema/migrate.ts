@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { AdapterLogger } from "@chainlog/ports";
 import { ChainlogError } from "@chainlog/tx-schema";
 import cassandra, { type Client } from "cassandra-driver";
 import { MigrationLockTimeoutError } from "../errors.ts";
-import type { StoreLogger } from "../logger.ts";
 import { type Migration, Migrations } from "./migrations.ts";
 
 export interface ApplyMigrationsParameters {
@@ -10,7 +10,7 @@ export interface ApplyMigrationsParameters {
   keyspace: string;
   localDataCenter: string;
   replicationFactor: number;
-  logger: StoreLogger;
+  logger: AdapterLogger;
   /** How long to wait on another process's lock that shows no progress. Default 180 s (> the lock's TTL). */
   lockTimeoutMs?: number;
   /** Lease of the migration lock: a holder that dies loses it after this long. Default 60 s. */
@@ -81,7 +81,7 @@ function retryingRunner(p: ApplyMigrationsParameters) {
         return await fn();
       } catch (error) {
         if (!isTransientCassandraError(error) || Date.now() > giveUp) throw error;
-        logger.warn({ keyspace: ks, attempt, err: String(error) }, `retrying ${what}`);
+        logger.warn({ keyspace: ks, attempt, err: error }, `retrying ${what}`);
         await backoff(attempt);
       }
     }
@@ -144,7 +144,7 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<boo
         return rs.wasApplied() || rs.first()?.owner === owner;
       } catch (error) {
         if (!isTransientCassandraError(error) || Date.now() > giveUp) throw error;
-        logger.warn({ keyspace: ks, attempt, err: String(error) }, "schema lock LWT failed, reading it back");
+        logger.warn({ keyspace: ks, attempt, err: error }, "schema lock LWT failed, reading it back");
         await backoff(attempt);
         if ((await lockOwner()) === owner) return true;
       }
@@ -170,7 +170,7 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<boo
       await lockLwt(`DELETE FROM ${ks}.schema_lock WHERE id = 0 IF owner = ?`, [owner]);
     } catch (error) {
       // the lease expires by itself; the others only wait a little longer
-      logger.warn({ keyspace: ks, err: String(error) }, "could not release the schema lock");
+      logger.warn({ keyspace: ks, err: error }, "could not release the schema lock");
     }
   };
 

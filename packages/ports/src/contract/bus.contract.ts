@@ -10,6 +10,9 @@ export interface BusHandle {
 
 const TIMEOUT = 90_000;
 
+/** n messages numbered from `first`, each under the key `keyOf` gives its index in the batch. */
+const numbered = (n: number, keyOf: (i: number) => string, first = 0) =>
+  Array.from({ length: n }, (_, i) => msg(keyOf(i), first + i));
 const msg = (key: string, i: number, headers: Record<string, string> = {}) => ({
   key,
   value: Buffer.from(JSON.stringify({ key, i })),
@@ -74,7 +77,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const group = uniqueName("g");
         await bus.publish(
           t,
-          Array.from({ length: 30 }, (_, i) => msg(`k${i % 7}`, i)),
+          numbered(30, (i) => `k${i % 7}`),
         );
         expect(await bus.consumerLag(t, group)).toBe(30);
         await bus.publish(t, []);
@@ -157,7 +160,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const group = uniqueName("g");
         await bus.publish(
           t,
-          Array.from({ length: 10 }, (_, i) => msg(`k${i % 3}`, i)),
+          numbered(10, (i) => `k${i % 3}`),
         );
         const first = recorder();
         await consume({ topic: t, group, onBatch: first.onBatch });
@@ -167,7 +170,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
 
         await bus.publish(
           t,
-          Array.from({ length: 5 }, (_, i) => msg(`k${i % 3}`, 10 + i)),
+          numbered(5, (i) => `k${i % 3}`, 10),
         );
         expect(await bus.consumerLag(t, group)).toBe(5);
         const second = recorder();
@@ -186,7 +189,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const t = await topic(1);
         await bus.publish(
           t,
-          Array.from({ length: 20 }, (_, i) => msg("one-key", i)),
+          numbered(20, () => "one-key"),
         );
         const attempts: string[][] = [];
         const delivered: number[] = [];
@@ -223,7 +226,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const group = uniqueName("g");
         await bus.publish(
           t,
-          Array.from({ length: 6 }, (_, i) => msg("k", i)),
+          numbered(6, () => "k"),
         );
         const started = gate();
         const crash = gate();
@@ -285,7 +288,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         await consume({ topic: t, group: uniqueName("b"), onBatch: b.onBatch });
         await bus.publish(
           t,
-          Array.from({ length: 40 }, (_, i) => msg(`k${i}`, i)),
+          numbered(40, (i) => `k${i}`),
         );
         await waitFor(() => a.messages.length >= 40 && b.messages.length >= 40, "both groups");
         const ids = (r: ReturnType<typeof recorder>) => [...new Set(r.messages.map((m) => body(m).i))].sort();
@@ -302,7 +305,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const group = uniqueName("g");
         await bus.publish(
           t,
-          Array.from({ length: 12 }, (_, i) => msg(`k${i}`, i)),
+          numbered(12, (i) => `k${i}`),
         );
         expect(await bus.consumerLag(t, group)).toBe(12);
         const hold = gate();
@@ -332,7 +335,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const t = await topic(1);
         await bus.publish(
           t,
-          Array.from({ length: 25 }, (_, i) => msg("k", i)),
+          numbered(25, () => "k"),
         );
         const rec = recorder();
         await consume({ topic: t, group: uniqueName("g"), maxBatchSize: 4, onBatch: rec.onBatch });
@@ -400,7 +403,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         await member(1);
         await bus.publish(
           t,
-          Array.from({ length: 30 }, (_, i) => msg(`k${i}`, i)),
+          numbered(30, (i) => `k${i}`),
         );
         await waitFor(() => new Set([...seen[0]!, ...seen[1]!]).size >= 30, "30 messages across members");
         expect(overlap).toBe(false);
@@ -410,7 +413,7 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
         const before = seen[1]!.length;
         await bus.publish(
           t,
-          Array.from({ length: 10 }, (_, i) => msg(`k${i}`, 100 + i)),
+          numbered(10, (i) => `k${i}`, 100),
         );
         await waitFor(
           () => new Set(seen[1]!.slice(before).filter((i) => i >= 100)).size >= 10,

@@ -20,6 +20,12 @@ export interface StoreTestContext {
   heights(n: number): number;
 }
 
+/** A test's store, its own heights (count of them from n) and addresses labelled by suite run, tag and n. */
+export function testScope(ctx: StoreTestContext, run: string, tag: string, count: number) {
+  const n = ctx.heights(count);
+  return { store: ctx.store(), n, at: (label: string) => addressOf(`${run}:${tag}${n}:${label}`) };
+}
+
 const TIMEOUT = 120_000;
 export const upper = (address: string) => `0x${address.slice(2).toUpperCase()}`;
 export const ref = (b: IndexedBlock) => ({ number: b.block.number, hash: b.block.hash });
@@ -220,9 +226,7 @@ export function describeDerivedRows(ctx: StoreTestContext): void {
   it(
     "getTokenTransfers pages one token's transfers newest first across blocks, ERC-1155 batch rows included",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(5);
-      const at = (s: string) => addressOf(`${run}:tt${n}:${s}`);
+      const { store, n, at } = testScope(ctx, run, "tt", 5);
       const [token, other, a, c] = [at("token"), at("other"), at("a"), at("c")];
       const blocks = [0, 1, 2, 3, 4].map((k) =>
         buildBlock({
@@ -272,9 +276,7 @@ export function describeDerivedRows(ctx: StoreTestContext): void {
   it(
     "getAddressSwaps: each swap once whatever roles the address has, newest first, paginated",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(4);
-      const at = (s: string) => addressOf(`${run}:sw${n}:${s}`);
+      const { store, n, at } = testScope(ctx, run, "sw", 4);
       const [me, other, third, router, pool, pool2] = ["me", "other", "third", "router", "pool", "pool2"].map(
         at,
       ) as [string, string, string, string, string, string];
@@ -345,10 +347,8 @@ export function describeDerivedRows(ctx: StoreTestContext): void {
   it(
     "getPriceSeries: newest first per token and quote, inclusive timestamp bounds, paginated; getLatestPrices",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(5);
+      const { store, n, at } = testScope(ctx, run, "px", 5);
       const t0 = uniqueDayStart();
-      const at = (s: string) => addressOf(`${run}:px${n}:${s}`);
       const [p, q, trader, pool] = [at("p"), at("q"), at("trader"), at("pool")];
       const blocks = [0, 1, 2, 3, 4].map((k) =>
         buildBlock({
@@ -420,9 +420,7 @@ export function describeDerivedRows(ctx: StoreTestContext): void {
   it(
     "getAddressBalances: the newest snapshot per asset; a rollback of the newest block brings the previous back",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(3);
-      const at = (s: string) => addressOf(`${run}:bal${n}:${s}`);
+      const { store, n, at } = testScope(ctx, run, "bal", 3);
       const [w, v, t1, t2] = [at("w"), at("v"), at("t1"), at("t2")];
       const blocks = [
         buildBlock({

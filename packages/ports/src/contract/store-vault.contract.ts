@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { allPages } from "./all-pages.ts";
-import { addressOf, buildBlock, uniqueName } from "./fixtures.ts";
-import { newestFirst, ref, type StoreTestContext, upper } from "./store-derived.contract.ts";
+import { buildBlock, uniqueName } from "./fixtures.ts";
+import { newestFirst, ref, type StoreTestContext, testScope, upper } from "./store-derived.contract.ts";
 
 const TIMEOUT = 120_000;
 
@@ -15,9 +15,7 @@ export function describeVaultEvents(ctx: StoreTestContext): void {
   it(
     "getAddressVaultEvents: each event once whatever roles the address has, newest first, paginated, idempotent",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(3);
-      const at = (s: string) => addressOf(`${run}:ve${n}:${s}`);
+      const { store, n, at } = testScope(ctx, run, "ve", 3);
       const [me, other, payee, vault, vault2] = ["me", "other", "payee", "vault", "vault2"].map(at) as [
         string,
         string,
@@ -76,9 +74,7 @@ export function describeVaultEvents(ctx: StoreTestContext): void {
   it(
     "rollbackBlock removes the block's vault events only; the replacement block's stay",
     async () => {
-      const store = ctx.store();
-      const n = ctx.heights(2);
-      const at = (s: string) => addressOf(`${run}:rb${n}:${s}`);
+      const { store, n, at } = testScope(ctx, run, "rb", 2);
       const [me, vault] = [at("me"), at("vault")];
       const keep = buildBlock({
         number: n,

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Anvil, startAnvil } from "@chainlog/devnet";
-import { createSqliteStore } from "@chainlog/embedded";
-import type { Store } from "@chainlog/ports";
+import { createSqliteOperationalState } from "@chainlog/embedded";
+import type { OperationalState } from "@chainlog/ports";
 import { createLogger } from "@chainlog/telemetry";
 import { IngestStatus } from "@chainlog/tx-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,11 +12,11 @@ import { createStatusReporter, defaultInstance } from "./report-status.ts";
 
 describe("ingest status reports on a real anvil into the embedded store", () => {
   let anvil: Anvil;
-  let store: Store;
+  let store: OperationalState;
   const dir = mkdtempSync(join(tmpdir(), "chainlog-ingest-status-"));
   beforeAll(async () => {
     anvil = await startAnvil();
-    store = createSqliteStore({ path: join(dir, "store.db") });
+    store = createSqliteOperationalState({ path: join(dir, "store.db") });
     await store.migrate();
   });
   afterAll(async () => {
