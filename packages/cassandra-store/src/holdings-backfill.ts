@@ -1,8 +1,7 @@
-import type { StoredHeight } from "@chainlog/ports";
+import type { AdapterLogger, StoredHeight } from "@chainlog/ports";
 import type { BlockRef, TokenTransfer } from "@chainlog/tx-schema";
 import { holdingRows, type Row } from "./block-rows.ts";
 import { readOptions, type StoreContext } from "./context.ts";
-import type { AdapterLogger } from "@chainlog/ports";
 import { runLimited } from "./run-limited.ts";
 
 /** Where the backfill is: the next height to do and the last one it has to (null until it started). */
