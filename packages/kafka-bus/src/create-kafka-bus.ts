@@ -1,5 +1,5 @@
 import type { Bus, ConsumeOptions, OutgoingMessage, Subscription, TopicSpec } from "@chainlog/ports";
-import { type Admin, CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
 import { startConsumer } from "./consume.ts";
 import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
@@ -50,41 +50,21 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     },
   });
 
-  let producer: Promise<Producer> | undefined;
-  let admin: Promise<Admin> | undefined;
   let closed = false;
   const subscriptions = new Set<Subscription>();
   // kafkajs' idempotent producer keeps one sequence per partition; overlapping send() calls can reorder
   // and trip OUT_OF_ORDER_SEQUENCE, so publishes go one at a time (each is already a batch)
   let publishQueue: Promise<unknown> = Promise.resolve();
 
-  const getProducer = () => {
-    producer ??= (async () => {
-      const p = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await p.connect();
-      return p;
-    })();
-    producer.catch(() => {
-      producer = undefined;
-    });
-    return producer;
-  };
-  const getAdmin = () => {
-    admin ??= (async () => {
-      const a = kafka.admin();
-      await a.connect();
-      return a;
-    })();
-    admin.catch(() => {
-      admin = undefined;
-    });
-    return admin;
-  };
+  const producer = connectedOnUse(() =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
+  const admin = connectedOnUse(() => kafka.admin());
   const assertOpen = () => {
     if (closed) throw new BusClosedError();
   };
@@ -93,7 +73,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     async ensureTopics(topics: TopicSpec[]) {
       assertOpen();
       await ensureTopics(
-        await getAdmin(),
+        await admin.get(),
         topics,
         { replicationFactor: params.replicationFactor ?? 1 },
         logger,
@@ -104,7 +84,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
       if (closed) return Promise.reject(new BusClosedError());
       if (messages.length === 0) return Promise.resolve();
       const send = publishQueue.then(async () => {
-        const p = await getProducer();
+        const p = await producer.get();
         // acks -1: every in-sync replica has it before send() resolves. Chunks go one after another, so the
         // order of the messages holds across them; gzip keeps large JSON blocks well under the size limit.
         for (const chunk of chunkByBytes(messages))
@@ -123,7 +103,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
       assertOpen();
       const sub = await startConsumer(
         kafka,
-        await getAdmin(),
+        await admin.get(),
         options,
         {
           defaultMaxBatchSize: params.maxBatchSize ?? 500,
@@ -147,7 +127,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
 
     async consumerLag(topic: string, group: string) {
       assertOpen();
-      return consumerLag(await getAdmin(), topic, group);
+      return consumerLag(await admin.get(), topic, group);
     },
 
     async close() {
@@ -155,9 +135,28 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
       closed = true;
       await Promise.allSettled([...subscriptions].map((s) => s.close()));
       await publishQueue;
-      const [p, a] = await Promise.allSettled([producer, admin]);
-      if (p.status === "fulfilled" && p.value) await p.value.disconnect();
-      if (a.status === "fulfilled" && a.value) await a.value.disconnect();
+      for (const c of await Promise.allSettled([producer.started(), admin.started()]))
+        if (c.status === "fulfilled" && c.value) await c.value.disconnect();
     },
+  };
+}
+
+/** A kafkajs client connected on first use and shared after; a failed connect is forgotten, so the next use retries. */
+function connectedOnUse<T extends { connect(): Promise<void> }>(create: () => T) {
+  let client: Promise<T> | undefined;
+  return {
+    get(): Promise<T> {
+      client ??= (async () => {
+        const c = create();
+        await c.connect();
+        return c;
+      })();
+      client.catch(() => {
+        client = undefined;
+      });
+      return client;
+    },
+    /** The client if one was asked for (to disconnect it). */
+    started: (): Promise<T> | undefined => client,
   };
 }
