@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { containerRuntime, listServices, readReleaseManifest } from "@chainlog/images";
 import { describe, expect, it } from "vitest";
@@ -56,6 +56,31 @@ describe("release artefacts", () => {
     const config = JSON.parse(read(".changeset/config.json")) as { fixed: unknown[]; linked: unknown[] };
     expect(config.fixed).toEqual([]);
     expect(config.linked).toEqual([]);
+  });
+
+  // A formatter once rewrote `---\n"@chainlog/web": patch\n---` as a Markdown heading, and changesets then
+  // silently dropped the bump: every pending changeset must keep frontmatter that names real packages.
+  it("keeps every pending changeset's frontmatter: real workspace packages and a bump each", () => {
+    const packages = new Set(
+      ["packages", "services"].flatMap((dir) =>
+        readdirSync(root + dir)
+          .filter((name) => existsSync(`${root}${dir}/${name}/package.json`))
+          .map((name) => (JSON.parse(read(`${dir}/${name}/package.json`)) as { name: string }).name),
+      ),
+    );
+    packages.add("@chainlog/infra");
+    const files = readdirSync(`${root}.changeset`).filter((f) => f.endsWith(".md") && f !== "README.md");
+    for (const file of files) {
+      const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(read(`.changeset/${file}`))?.[1];
+      expect(frontmatter, `.changeset/${file} has no frontmatter`).toBeDefined();
+      const bumps = (frontmatter ?? "").split("\n").filter((line) => line.trim() !== "");
+      expect(bumps.length, `.changeset/${file} names no package`).toBeGreaterThan(0);
+      for (const line of bumps) {
+        const [, name, bump] = /^"([^"]+)": (patch|minor|major)$/.exec(line) ?? [];
+        expect(bump, `.changeset/${file}: ${line}`).toBeDefined();
+        expect(packages.has(name ?? ""), `.changeset/${file}: ${name} is no workspace package`).toBe(true);
+      }
+    }
   });
 
   it("builds images only for services affected since the previous release, and records what it pushed", () => {

@@ -5,6 +5,7 @@ export {
   cassandraAuthOptions,
   type SigV4ProviderFactory,
 } from "./cassandra-auth.ts";
+export type { CassandraConnectParameters } from "./cassandra-client.ts";
 export {
   type CassandraStoreParameters,
   createCassandraStore,
@@ -12,3 +13,4 @@ export {
 } from "./create-cassandra-store.ts";
 export { InvalidKeyspaceNameError, MigrationLockTimeoutError, StoreClosedError } from "./errors.ts";
 export type { StoreLogger } from "./logger.ts";
+export { createCassandraOperationalState } from "./operational-state.ts";

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@chainlog/engines/ports";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 export interface StartAnvilParameters {
   /** 0 or omitted: a free port is picked. */
@@ -38,7 +39,7 @@ export interface Anvil {
   kill(): Promise<void>;
 }
 
-export class AnvilStartError extends Error {
+export class AnvilStartError extends ChainlogError {
   override name = "AnvilStartError";
 }
 
@@ -106,7 +107,9 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Anv
     await waitForRpc(rpcUrl, child, 20_000);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new AnvilStartError(`${(error as Error).message}${stderr ? `: ${stderr.trim()}` : ""}`);
+    throw new AnvilStartError(`${(error as Error).message}${stderr ? `: ${stderr.trim()}` : ""}`, {
+      cause: error,
+    });
   }
   const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

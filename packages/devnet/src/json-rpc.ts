@@ -1,3 +1,10 @@
+import { ChainlogError } from "@chainlog/tx-schema";
+
+/** A JSON-RPC error object the node answered. */
+export class DevnetRpcError extends ChainlogError {
+  override name = "DevnetRpcError";
+}
+
 /** A bare JSON-RPC call: tests compare what the API serves with what the node itself answers. */
 export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const res = await fetch(url, {
@@ -6,7 +13,7 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  if (body.error) throw new DevnetRpcError(`${method}: ${body.error.message}`);
   return body.result as T;
 }
 
@@ -21,7 +28,7 @@ export async function rpcBatch<T = unknown>(url: string, calls: [string, unknown
   const out: T[] = new Array(calls.length);
   for (const item of body) {
     if (item.error)
-      throw new Error(
+      throw new DevnetRpcError(
         `${calls[item.id]?.[0]}(${JSON.stringify(calls[item.id]?.[1])}): ${item.error.message}`,
       );
     out[item.id] = item.result as T;

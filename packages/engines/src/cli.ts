@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { engineControl } from "./engine-control.ts";
 import { enginesStatus } from "./engines-status.ts";
+import { EngineOptionsError, EngineStateError } from "./errors.ts";
 import { logTail } from "./health/wait-until.ts";
 import { installCassandra } from "./install/install-cassandra.ts";
 import { installFerretDb } from "./install/install-ferretdb.ts";
@@ -31,13 +32,14 @@ ports:  CHAINLOG_KAFKA_PORT=9092 CHAINLOG_CASSANDRA_PORT=9042 CHAINLOG_CASSANDRA
 function parseEngines(raw: string | undefined): EngineName[] {
   if (!raw) return [...AllEngines];
   const names = raw.split(",").map((s) => s.trim());
-  for (const n of names) if (!AllEngines.includes(n as EngineName)) throw new Error(`unknown engine "${n}"`);
+  for (const n of names)
+    if (!AllEngines.includes(n as EngineName)) throw new EngineOptionsError(`unknown engine "${n}"`);
   return names as EngineName[];
 }
 
 function attachState(baseDir: string): EnginesState {
   const state = readState(baseDir);
-  if (!state) throw new Error(`no engines recorded in ${baseDir}`);
+  if (!state) throw new EngineStateError(`no engines recorded in ${baseDir}`);
   return state;
 }
 
@@ -66,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "up": {
       const nodes = Number(values.nodes);
-      if (nodes !== 1 && nodes !== 3) throw new Error(`--nodes must be 1 or 3, not ${values.nodes}`);
+      if (nodes !== 1 && nodes !== 3)
+        throw new EngineOptionsError(`--nodes must be 1 or 3, not ${values.nodes}`);
       const engines = await startEngines({
         nodes,
         baseDir,
@@ -112,14 +115,14 @@ async function main(argv: string[]): Promise<number> {
       const wanted = rest[0];
       const chosen = status.processes.filter((p) => !wanted || p.name === wanted);
       if (chosen.length === 0)
-        throw new Error(wanted ? `no engine named ${wanted}` : `nothing recorded in ${baseDir}`);
+        throw new EngineStateError(wanted ? `no engine named ${wanted}` : `nothing recorded in ${baseDir}`);
       for (const p of chosen) console.log(`==> ${p.log} <==\n${logTail(p.log, Number(values.lines))}\n`);
       return 0;
     }
     case "kill":
     case "restart": {
       const name = rest[0];
-      if (!name) throw new Error(`${command} needs a process name (see \`status\`)`);
+      if (!name) throw new EngineOptionsError(`${command} needs a process name (see \`status\`)`);
       const control = engineControl(baseDir, attachState(baseDir), true);
       const t = Date.now();
       await (command === "kill" ? control.kill(name) : control.restart(name));

@@ -1,4 +1,4 @@
-import { EngineStartError } from "./errors.ts";
+import { EngineStartError, EngineStateError } from "./errors.ts";
 import { cassandraReady } from "./health/cassandra-ready.ts";
 import { kafkaReady } from "./health/kafka-ready.ts";
 import { mongoReady } from "./health/mongo-ready.ts";
@@ -45,7 +45,7 @@ export function engineControl(baseDir: string, state: EnginesState, detached: bo
   };
   const record = (name: string): ProcessRecord => {
     const r = current().processes[name];
-    if (!r) throw new Error(`no engine process named ${name} in ${baseDir}`);
+    if (!r) throw new EngineStateError(`no engine process named ${name} in ${baseDir}`);
     return r;
   };
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
+import { EngineStateError } from "./errors.ts";
 import type { EngineName } from "./options.ts";
 import type { EngineEndpoints } from "./state.ts";
 import { type TestEngines, testEngines } from "./test-engines.ts";
@@ -11,7 +12,7 @@ import { type TestEngines, testEngines } from "./test-engines.ts";
 export function enginesForFile(names: EngineName[]): EngineEndpoints {
   let started: TestEngines | undefined;
   const running = (): TestEngines => {
-    if (!started) throw new Error(`the test engines (${names.join(", ")}) are not running`);
+    if (!started) throw new EngineStateError(`the test engines (${names.join(", ")}) are not running`);
     return started;
   };
   beforeAll(async () => {

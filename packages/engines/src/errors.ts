@@ -1,12 +1,14 @@
-export class EngineInstallError extends Error {
+import { ChainlogError } from "@chainlog/tx-schema";
+
+export class EngineInstallError extends ChainlogError {
   override name = "EngineInstallError";
 }
 
-export class EngineStartError extends Error {
+export class EngineStartError extends ChainlogError {
   override name = "EngineStartError";
 }
 
-export class PortInUseError extends Error {
+export class PortInUseError extends ChainlogError {
   override name = "PortInUseError";
   constructor(
     readonly host: string,
@@ -17,9 +19,27 @@ export class PortInUseError extends Error {
   }
 }
 
-export class EnginesAlreadyRunningError extends Error {
+export class EnginesAlreadyRunningError extends ChainlogError {
   override name = "EnginesAlreadyRunningError";
   constructor(readonly baseDir: string) {
     super(`engines are already running in ${baseDir}; run \`pnpm engines:down\` first`);
   }
+}
+
+/** Options or a command line the engines cannot run with. */
+export class EngineOptionsError extends ChainlogError {
+  override name = "EngineOptionsError";
+}
+
+/** An engine that answers but is not ready yet (brokers or nodes still joining): polled again until a deadline. */
+export class EngineNotReadyError extends ChainlogError {
+  override name = "EngineNotReadyError";
+  constructor(shortMessage: string) {
+    super(shortMessage, { retryable: true });
+  }
+}
+
+/** The engines' state file, or a process it should name, is missing or unreadable. */
+export class EngineStateError extends ChainlogError {
+  override name = "EngineStateError";
 }

@@ -1,3 +1,4 @@
+import { EngineStartError } from "./errors.ts";
 import type { StartEnginesParameters } from "./options.ts";
 import { assertPortFree } from "./process/ports.ts";
 
@@ -31,5 +32,5 @@ export async function freeEnginePorts(nodes: 1 | 3): Promise<EnginePorts> {
       // taken: try another block
     }
   }
-  throw new Error("no free block of ports found below 32768");
+  throw new EngineStartError("no free block of ports found below 32768");
 }

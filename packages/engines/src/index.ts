@@ -2,7 +2,10 @@ export { attachEngines } from "./attach-engines.ts";
 export { type EngineStatus, enginesStatus } from "./engines-status.ts";
 export {
   EngineInstallError,
+  EngineNotReadyError,
+  EngineOptionsError,
   EngineStartError,
+  EngineStateError,
   EnginesAlreadyRunningError,
   PortInUseError,
 } from "./errors.ts";

@@ -1,3 +1,4 @@
+import { EngineOptionsError } from "./errors.ts";
 import { cacheDir, defaultBaseDir } from "./paths.ts";
 
 export type EngineName = "kafka" | "cassandra" | "mongo";
@@ -60,16 +61,16 @@ function envPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new Error(`${name}=${raw} is not a TCP port`);
+    throw new EngineOptionsError(`${name}=${raw} is not a TCP port`);
   return port;
 }
 
 export function resolveOptions(params: StartEnginesParameters = {}): ResolvedOptions {
   const env = params.env ?? process.env;
   const nodes = params.nodes ?? 1;
-  if (nodes !== 1 && nodes !== 3) throw new Error(`nodes must be 1 or 3, not ${String(nodes)}`);
+  if (nodes !== 1 && nodes !== 3) throw new EngineOptionsError(`nodes must be 1 or 3, not ${String(nodes)}`);
   const engines = params.engines ?? AllEngines;
-  for (const e of engines) if (!AllEngines.includes(e)) throw new Error(`unknown engine ${e}`);
+  for (const e of engines) if (!AllEngines.includes(e)) throw new EngineOptionsError(`unknown engine ${e}`);
   return {
     nodes,
     baseDir: params.baseDir ?? defaultBaseDir(env),

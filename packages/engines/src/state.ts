@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { EngineStateError } from "./errors.ts";
 import type { EngineName } from "./options.ts";
 import type { ProcessSpec } from "./process/spawn-process.ts";
 
@@ -45,8 +46,9 @@ export function readState(baseDir: string): EnginesState | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as EnginesState;
   } catch (error) {
-    throw new Error(
+    throw new EngineStateError(
       `${path} is unreadable (${(error as Error).message}); stop the engines by hand and delete it`,
+      { cause: error },
     );
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EngineStateError } from "./errors.ts";
 import { freeEnginePorts } from "./free-engine-ports.ts";
 import type { EngineName } from "./options.ts";
 import { defaultBaseDir } from "./paths.ts";
@@ -19,7 +20,9 @@ export async function testEngines(engines: EngineName[]): Promise<TestEngines> {
   if (process.env.CHAINLOG_ENGINES_REUSE === "1") {
     const state = readState(defaultBaseDir());
     if (!state)
-      throw new Error("CHAINLOG_ENGINES_REUSE=1 but no engines run: start them with pnpm engines:up");
+      throw new EngineStateError(
+        "CHAINLOG_ENGINES_REUSE=1 but no engines run: start them with pnpm engines:up",
+      );
     return { ...state.endpoints, stop: async () => {} };
   }
   const baseDir = mkdtempSync(join(tmpdir(), "chainlog-adapter-test-"));

@@ -3,7 +3,7 @@ import { CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
 import { startConsumer } from "./consume.ts";
 import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
-import { BusClosedError } from "./errors.ts";
+import { BusClosedError, KafkaConfigError } from "./errors.ts";
 import { type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
 import { type BusLogger, silentLogger } from "./logger.ts";
 import { chunkByBytes } from "./publish-chunks.ts";
@@ -32,7 +32,7 @@ export type KafkaBus = Bus;
 
 /** The Bus port on Kafka. */
 export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
-  if (params.brokers.length === 0) throw new Error("createKafkaBus: no brokers given");
+  if (params.brokers.length === 0) throw new KafkaConfigError("createKafkaBus: no brokers given");
   const logger = params.logger ?? silentLogger;
   const kafka = new Kafka({
     clientId: params.clientId,

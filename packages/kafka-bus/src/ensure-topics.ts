@@ -1,6 +1,6 @@
 import type { TopicSpec } from "@chainlog/ports";
 import type { Admin } from "kafkajs";
-import { InvalidTopicSpecError } from "./errors.ts";
+import { InvalidTopicSpecError, TopicLeadersTimeoutError } from "./errors.ts";
 import type { BusLogger } from "./logger.ts";
 import { withRetry } from "./with-retry.ts";
 
@@ -85,6 +85,7 @@ function isTopicExists(error: unknown): boolean {
 /** Until every partition of the topics has a leader, so the first publish does not race the election. */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics });
@@ -94,10 +95,9 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000
       if (ready) return;
     } catch (error) {
       // unknown topic on a broker that has not caught up yet: retried until the deadline
-      if (Date.now() >= deadline) throw error;
+      lastError = error;
     }
-    if (Date.now() >= deadline)
-      throw new Error(`topics ${topics.join(", ")} have no leaders after ${timeoutMs} ms`);
+    if (Date.now() >= deadline) throw new TopicLeadersTimeoutError(topics, timeoutMs, lastError);
     await new Promise((r) => setTimeout(r, delay));
   }
 }

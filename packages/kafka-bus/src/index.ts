@@ -1,4 +1,9 @@
 export { createKafkaBus, type KafkaBus, type KafkaBusParameters } from "./create-kafka-bus.ts";
-export { BusClosedError, InvalidTopicSpecError } from "./errors.ts";
+export {
+  BusClosedError,
+  InvalidTopicSpecError,
+  KafkaConfigError,
+  TopicLeadersTimeoutError,
+} from "./errors.ts";
 export { awsMskIamToken, type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
 export type { BusLogger } from "./logger.ts";

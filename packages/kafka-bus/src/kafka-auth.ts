@@ -1,4 +1,5 @@
 import type { KafkaConfig, OauthbearerProviderResponse } from "kafkajs";
+import { KafkaConfigError } from "./errors.ts";
 
 /** How the bus authenticates to its brokers. */
 export type KafkaAuth = { mechanism: "none" } | { mechanism: "aws-msk-iam"; region: string };
@@ -21,7 +22,7 @@ export function kafkaAuthOptions(
   generate: MskTokenGenerator = awsMskIamToken,
 ): Pick<KafkaConfig, "ssl" | "sasl"> {
   if (auth.mechanism === "none") return {};
-  if (!auth.region) throw new Error("KAFKA_AUTH=aws-msk-iam needs the AWS region (AWS_REGION)");
+  if (!auth.region) throw new KafkaConfigError("KAFKA_AUTH=aws-msk-iam needs the AWS region (AWS_REGION)");
   return {
     ssl: true,
     sasl: {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { SqlJson, SqlResult } from "@chainlog/lake";
 import { loadConfig } from "@chainlog/runtime-config";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 const SQL_HELP = `usage: chainlog sql "select …" [--format table|csv|json] [--lake DIR]
 
@@ -18,7 +19,7 @@ Runs every SQL model of packages/lake/models over the lake with DuckDB and write
 <out>/<model>/<model>.parquet (default out: <lake>/models). A day whose later blocks are not final yet is marked
 day_complete = false.`;
 
-export class LakeCommandError extends Error {
+export class LakeCommandError extends ChainlogError {
   override name = "LakeCommandError";
 }
 

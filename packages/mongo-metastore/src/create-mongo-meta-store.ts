@@ -14,6 +14,7 @@ import {
   type Watchlist,
   type WatchlistQuota,
 } from "@chainlog/ports";
+import { ChainlogError } from "@chainlog/tx-schema";
 import { Binary, type Collection, type Document, MongoClient, MongoServerError, type Sort } from "mongodb";
 import { MetaStoreClosedError } from "./errors.ts";
 import { createMongoLeases } from "./leases.ts";
@@ -153,7 +154,7 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
       { $inc: { n: 1 } },
       { upsert: true, returnDocument: "after" },
     );
-    if (!doc) throw new Error(`counter ${name} did not return a value`);
+    if (!doc) throw new ChainlogError(`counter ${name} did not return a value`);
     return doc.n;
   };
 

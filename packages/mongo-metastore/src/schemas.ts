@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import { InvalidDocumentError } from "./errors.ts";
 
 /**
@@ -116,7 +117,7 @@ function fits(type: FieldType, v: unknown): boolean {
 /** Checks the fields a write sets (all of them for an insert); throws InvalidDocumentError on the first misfit. */
 export function validate(collection: string, doc: Record<string, unknown>, partial = false): void {
   const fields = Schemas[collection];
-  if (!fields) throw new Error(`no schema for collection ${collection}`);
+  if (!fields) throw new ChainlogError(`no schema for collection ${collection}`);
   for (const [name, type] of Object.entries(fields)) {
     if (partial && !(name in doc)) continue;
     if (!fits(type, doc[name])) throw new InvalidDocumentError(collection, name, type);

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 /**
  * A named lease in the metadata store: at most one holder at a time, until `expiresAt`. The token grows by one
  * each time the lease is taken afresh (never on a renewal), so whatever a holder writes can carry it and a write
@@ -28,7 +29,7 @@ export interface LeaseStore {
   getLease(name: string): Promise<Lease | null>;
 }
 
-export class InvalidLeaseError extends Error {
+export class InvalidLeaseError extends ChainlogError {
   override name = "InvalidLeaseError";
 }
 

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import type { LeaseStore } from "./lease.ts";
 
 export interface User {
@@ -79,7 +80,7 @@ export interface Wallet {
   updatedAt: number;
 }
 
-export class DuplicateError extends Error {
+export class DuplicateError extends ChainlogError {
   override name = "DuplicateError";
 }
 
@@ -107,7 +108,7 @@ export interface JobUsage {
 export type QuotaName = "jobs_active" | "jobs_stored" | "result_bytes" | "watchlists" | "watchlist_addresses";
 
 /** A write refused because it would take the user past a quota; nothing was written. */
-export class QuotaExceededError extends Error {
+export class QuotaExceededError extends ChainlogError {
   override name = "QuotaExceededError";
   constructor(
     readonly quota: QuotaName,

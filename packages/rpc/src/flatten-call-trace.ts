@@ -1,8 +1,8 @@
-import { CallType, type InternalTransaction } from "@chainlog/tx-schema";
+import { CallType, ChainlogError, type InternalTransaction } from "@chainlog/tx-schema";
 import type { RpcBlockTrace, RpcCallFrame } from "./rpc-schema.ts";
 
 /** The node answered a block trace it could not give: per-transaction errors, a short or malformed answer. */
-export class TraceUnavailableError extends Error {
+export class TraceUnavailableError extends ChainlogError {
   override name = "TraceUnavailableError";
 }
 

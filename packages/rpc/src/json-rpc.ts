@@ -47,8 +47,8 @@ export async function postBatch(
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    throw new MalformedRpcAnswerError("answer is not JSON");
+  } catch (error) {
+    throw new MalformedRpcAnswerError("answer is not JSON", { cause: error });
   }
   if (!Array.isArray(json)) {
     // Some nodes answer a whole batch with one error object (e.g. batch too large).

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 export interface EndpointConfig {
   url: string;
   /** Lower is preferred: the pool sends to the healthy endpoints of the lowest priority first. Default 0. */
@@ -6,7 +7,7 @@ export interface EndpointConfig {
   maxRps?: number;
 }
 
-export class EndpointConfigError extends Error {
+export class EndpointConfigError extends ChainlogError {
   override name = "EndpointConfigError";
 }
 

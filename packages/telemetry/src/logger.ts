@@ -22,9 +22,50 @@ const REDACT = [
   "*.secret",
 ];
 
+/** One entry per error under the logged one, so a wrapped error's details and retry hint are not lost. */
+interface CauseEntry {
+  type: string;
+  message: string;
+  details?: string;
+  retryable?: boolean;
+}
+
+function causesOf(error: unknown): CauseEntry[] {
+  const causes: CauseEntry[] = [];
+  const seen = new Set<unknown>([error]);
+  for (
+    let c = (error as { cause?: unknown }).cause;
+    c !== undefined && !seen.has(c) && causes.length < 10;
+  ) {
+    seen.add(c);
+    const e = c as {
+      name?: unknown;
+      shortMessage?: unknown;
+      message?: unknown;
+      details?: unknown;
+      retryable?: unknown;
+    };
+    causes.push({
+      type: typeof e.name === "string" ? e.name : typeof c,
+      message: String(e.shortMessage ?? e.message ?? c),
+      ...(typeof e.details === "string" ? { details: e.details } : {}),
+      ...(typeof e.retryable === "boolean" ? { retryable: e.retryable } : {}),
+    });
+    c = e instanceof Object ? (c as { cause?: unknown }).cause : undefined;
+  }
+  return causes;
+}
+
+/** pino's error serializer (messages and stacks joined along the cause chain) plus each cause's own fields. */
+function serializeError(error: Error): object {
+  const out = pino.stdSerializers.err(error);
+  const causes = causesOf(error);
+  return causes.length > 0 ? { ...out, causes } : out;
+}
+
 /**
  * One JSON object per line on stdout (or `destination`), with the service name on every line. An error logged
- * as `err` prints its cause chain: pino's serializer joins the causes' messages and stacks.
+ * as `err` prints its cause chain: the joined messages and stacks, and `causes` with each one's details.
  */
 export function createLogger(
   service: string,
@@ -37,6 +78,7 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: "[redacted]" },
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import { z } from "zod";
 import { parseSince } from "./sync-historical/resolve-since.ts";
 
@@ -19,7 +20,7 @@ export const IngestEnv = z.object({
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;
 
-export class IngestEnvError extends Error {
+export class IngestEnvError extends ChainlogError {
   override name = "IngestEnvError";
 }
 

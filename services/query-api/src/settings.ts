@@ -1,4 +1,5 @@
 import { type TrustProxy, TrustProxySchema } from "@chainlog/runtime-config";
+import { ChainlogError } from "@chainlog/tx-schema";
 import { z } from "zod";
 import type { RateLimit } from "./http/rate-limit.ts";
 
@@ -197,7 +198,7 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-export class SettingsError extends Error {
+export class SettingsError extends ChainlogError {
   override name = "SettingsError";
 }
 

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import { type Address, type Hex, parseEventLogs, type TransactionReceipt } from "viem";
 import { factoryArtifact } from "./artifacts.ts";
 import { confirm, type DevnetClient, defaultAccount } from "./client.ts";
@@ -274,6 +275,7 @@ export async function factoryDeploy(
   const events = parseEventLogs({ abi: factoryArtifact.abi, logs: receipt.logs, eventName: "Deployed" });
   const created = events.find((e) => !e.args.create2)?.args.child;
   const created2 = events.find((e) => e.args.create2)?.args.child;
-  if (!created || !created2) throw new Error(`factory call ${receipt.transactionHash} deployed nothing`);
+  if (!created || !created2)
+    throw new ChainlogError(`factory call ${receipt.transactionHash} deployed nothing`);
   return { receipt, created, created2 };
 }

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import {
   type Address,
   type Chain,
@@ -9,6 +10,7 @@ import {
   type TransactionReceipt,
   walletActions,
 } from "viem";
+import { DevnetRpcError, rpc } from "../json-rpc.ts";
 
 /** A viem client for a devnet: public + wallet actions (anvil's unlocked accounts) + anvil test actions. */
 export function createDevnetClient({ rpcUrl, chainId }: { rpcUrl: string; chainId: number }) {
@@ -21,14 +23,9 @@ export type DevnetClient = ReturnType<typeof createDevnetClient>;
 
 /** Asks the node for its chain id, then builds the client. */
 export async function connectDevnet(rpcUrl: string): Promise<DevnetClient> {
-  const res = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-  });
-  const body = (await res.json()) as { result?: string };
-  if (typeof body.result !== "string") throw new Error(`eth_chainId failed at ${rpcUrl}`);
-  return createDevnetClient({ rpcUrl, chainId: Number(body.result) });
+  const chainId = await rpc<string>(rpcUrl, "eth_chainId");
+  if (typeof chainId !== "string") throw new DevnetRpcError(`eth_chainId answered no chain id at ${rpcUrl}`);
+  return createDevnetClient({ rpcUrl, chainId: Number(chainId) });
 }
 
 export function devnetChain(rpcUrl: string, chainId: number): Chain {
@@ -40,7 +37,7 @@ export function devnetChain(rpcUrl: string, chainId: number): Chain {
   });
 }
 
-export class TransactionRevertedError extends Error {
+export class TransactionRevertedError extends ChainlogError {
   override name = "TransactionRevertedError";
   constructor(readonly hash: Hash) {
     super(`transaction ${hash} reverted`);
@@ -57,6 +54,6 @@ export async function confirm(client: DevnetClient, hash: Hash): Promise<Transac
 /** anvil's first unlocked account. */
 export async function defaultAccount(client: DevnetClient): Promise<Address> {
   const [first] = await client.getAddresses();
-  if (!first) throw new Error("the node has no unlocked accounts");
+  if (!first) throw new ChainlogError("the node has no unlocked accounts");
   return first;
 }

@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 export const contractsDir = fileURLToPath(new URL("../../contracts/", import.meta.url));
 export const artifactsPath = fileURLToPath(new URL("./artifacts.ts", import.meta.url));
 
-export class ContractCompileError extends Error {
+export class ContractCompileError extends ChainlogError {
   override name = "ContractCompileError";
 }
 

@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import { type Address, type Hash, stringToHex } from "viem";
 import {
   bytes32TokenArtifact,
@@ -20,7 +21,7 @@ interface From {
 
 async function deployed(client: DevnetClient, hash: Hash): Promise<Address> {
   const receipt = await confirm(client, hash);
-  if (!receipt.contractAddress) throw new Error(`transaction ${hash} created no contract`);
+  if (!receipt.contractAddress) throw new ChainlogError(`transaction ${hash} created no contract`);
   return receipt.contractAddress;
 }
 

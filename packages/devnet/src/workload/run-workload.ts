@@ -1,3 +1,4 @@
+import { ChainlogError } from "@chainlog/tx-schema";
 import {
   type Address,
   encodeDeployData,
@@ -431,7 +432,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 async function setUp(client: DevnetClient, senders: Sender[]): Promise<WorkloadContracts> {
   const [deployer] = await client.getAddresses();
-  if (!deployer) throw new Error("the node has no unlocked account to fund the workload");
+  if (!deployer) throw new ChainlogError("the node has no unlocked account to fund the workload");
   let nonce = await client.getTransactionCount({ address: deployer, blockTag: "pending" });
   const block = await client.getBlock({ blockTag: "latest" });
   const maxFeePerGas = (block.baseFeePerGas ?? 1_000_000_000n) * 3n + 1_000_000n;

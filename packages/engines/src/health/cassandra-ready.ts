@@ -1,4 +1,5 @@
 import cassandra from "cassandra-driver";
+import { EngineNotReadyError } from "../errors.ts";
 
 /**
  * One probe: a CQL session answers, and (several nodes) the driver sees every node up and every node
@@ -23,11 +24,12 @@ export async function cassandraReady(
     if (expectNodes === 1) return true;
     const hosts = client.hosts.values();
     const up = hosts.filter((h) => h.isUp());
-    if (up.length < expectNodes) throw new Error(`the driver sees ${up.length} of ${expectNodes} nodes up`);
+    if (up.length < expectNodes)
+      throw new EngineNotReadyError(`the driver sees ${up.length} of ${expectNodes} nodes up`);
     for (const host of hosts) {
       const peers = await client.execute("SELECT peer FROM system.peers_v2", [], { host });
       if (peers.rowLength < expectNodes - 1)
-        throw new Error(`${host.address} knows ${peers.rowLength} of ${expectNodes - 1} peers`);
+        throw new EngineNotReadyError(`${host.address} knows ${peers.rowLength} of ${expectNodes - 1} peers`);
     }
     return true;
   } finally {

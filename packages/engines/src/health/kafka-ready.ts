@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from "kafkajs";
+import { EngineNotReadyError } from "../errors.ts";
 
 /** One probe: true when the cluster answers and `expectBrokers` brokers are registered. */
 export async function kafkaReady(brokers: string[], expectBrokers: number): Promise<boolean> {
@@ -14,7 +15,7 @@ export async function kafkaReady(brokers: string[], expectBrokers: number): Prom
     await admin.connect();
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length < expectBrokers)
-      throw new Error(`${cluster.brokers.length} of ${expectBrokers} brokers registered`);
+      throw new EngineNotReadyError(`${cluster.brokers.length} of ${expectBrokers} brokers registered`);
     return cluster.controller !== null;
   } finally {
     await admin.disconnect().catch(() => undefined);

@@ -57,7 +57,9 @@ export async function installMavenClosure(
       ],
       cwd: work,
     }).catch((error: Error) => {
-      throw new EngineInstallError(`cannot resolve ${name} from Maven Central: ${error.message}`);
+      throw new EngineInstallError(`cannot resolve ${name} from Maven Central: ${error.message}`, {
+        cause: error,
+      });
     });
     const jars: Record<string, string> = {};
     for (const file of readdirSync(join(work, "lib")).sort()) {

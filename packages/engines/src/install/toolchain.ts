@@ -13,6 +13,7 @@ export async function checkJava(env: NodeJS.ProcessEnv = process.env): Promise<n
     (e) => {
       throw new EngineInstallError(
         `a JDK ≥ ${MinJavaMajor} is needed to run Kafka and Cassandra: ${(e as Error).message}`,
+        { cause: e },
       );
     },
   );
@@ -39,7 +40,12 @@ export function goBuildEnv(goCache: string): NodeJS.ProcessEnv {
 
 export async function checkGo(): Promise<string> {
   const out = await runCommand({ command: "go", args: ["version"], timeoutMs: 60_000 }).catch((e) => {
-    throw new EngineInstallError(`Go ≥ 1.${MinGoMinor} is needed to build FerretDB: ${(e as Error).message}`);
+    throw new EngineInstallError(
+      `Go ≥ 1.${MinGoMinor} is needed to build FerretDB: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   });
   const m = /go1\.(\d+)/.exec(out);
   if (!m || Number(m[1]) < MinGoMinor)

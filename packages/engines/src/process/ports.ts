@@ -1,5 +1,5 @@
 import { createConnection, createServer } from "node:net";
-import { PortInUseError } from "../errors.ts";
+import { EngineStartError, PortInUseError } from "../errors.ts";
 
 /** Fails with PortInUseError when host:port cannot be bound. */
 export async function assertPortFree(host: string, port: number, purpose: string): Promise<void> {
@@ -8,7 +8,12 @@ export async function assertPortFree(host: string, port: number, purpose: string
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE" || error.code === "EACCES")
         reject(new PortInUseError(host, port, purpose));
-      else reject(new Error(`cannot bind ${host}:${port} (${purpose}): ${error.message}`));
+      else
+        reject(
+          new EngineStartError(`cannot bind ${host}:${port} (${purpose}): ${error.message}`, {
+            cause: error,
+          }),
+        );
     });
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
   });

@@ -28,7 +28,7 @@ export async function runCommand(params: RunCommandParameters): Promise<string> 
     const timer = setTimeout(() => child.kill("SIGKILL"), params.timeoutMs ?? 20 * 60_000);
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(new EngineInstallError(`cannot run ${command}: ${error.message}`));
+      reject(new EngineInstallError(`cannot run ${command}: ${error.message}`, { cause: error }));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);

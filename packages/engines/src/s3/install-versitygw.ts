@@ -28,6 +28,7 @@ export async function installVersityGw(cacheDir: string): Promise<string> {
     const go = await runCommand({ command: "go", args: ["version"], timeoutMs: 60_000 }).catch((e) => {
       throw new EngineInstallError(
         `Go ≥ 1.${VersityGw.minGoMinor} is needed to build the S3 test server: ${(e as Error).message}`,
+        { cause: e },
       );
     });
     const minor = Number(/go1\.(\d+)/.exec(go)?.[1]);

@@ -3,6 +3,10 @@ export { type BusHandle, describeBusContract } from "./bus.contract.ts";
 export * from "./fixtures.ts";
 export { describeMetaStoreContract, type MetaStoreHandle } from "./meta-store.contract.ts";
 export {
+  describeOperationalStateContract,
+  type OperationalStateHandle,
+} from "./operational-state.contract.ts";
+export {
   derivedView,
   expectedDetail,
   type RichOptions,
@@ -10,6 +14,6 @@ export {
   richBlock,
   splitEnrichment,
 } from "./rich-block.ts";
-export { describeStoreContract, type StoreHandle } from "./store.contract.ts";
+export { type ChainDataHandle, describeChainDataContract } from "./store.contract.ts";
 export type { StoreTestContext } from "./store-derived.contract.ts";
 export { gate, sleep, waitFor } from "./wait.ts";

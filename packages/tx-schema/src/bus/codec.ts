@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ChainlogError } from "../errors.ts";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
 import { fastBlockEnvelope } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
@@ -25,7 +26,7 @@ export interface EncodedMessage {
   headers: Record<string, string>;
 }
 
-export class EnvelopeDecodeError extends Error {
+export class EnvelopeDecodeError extends ChainlogError {
   override name = "EnvelopeDecodeError";
 }
 

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Lease, LeaseStore } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 /** Thrown by a publish or cursor write of a term that ended: whatever it carried was not written. */
-export class LeadershipLostError extends Error {
+export class LeadershipLostError extends ChainlogError {
   override name = "LeadershipLostError";
 }
 

@@ -1,8 +1,9 @@
 import type { RpcPool } from "@chainlog/rpc";
+import { ChainlogError } from "@chainlog/tx-schema";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
-export class SinceFormatError extends Error {
+export class SinceFormatError extends ChainlogError {
   override name = "SinceFormatError";
 }
 
