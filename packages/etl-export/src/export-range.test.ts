@@ -26,9 +26,17 @@ import { EtlColumns } from "./etl-rows.ts";
 import {
   DEFAULT_ENTITIES,
   ExportParameterError,
+  type ExportRangeParameters,
   exportRange,
   TracesUnavailableError,
 } from "./export-range.ts";
+
+/** exportRange of blocks 0..to from the one node at rpcUrl. */
+const exportFromGenesis = (
+  rpcUrl: string,
+  to: number,
+  params: Omit<ExportRangeParameters, "rpcUrls" | "from" | "to">,
+) => exportRange({ rpcUrls: [rpcUrl], from: 0, to, ...params });
 
 /** Parses our CSV back, the way a loader would. */
 const readCsv = (path: string) => parseCsv(readFileSync(path, "utf8"));
@@ -77,10 +85,7 @@ describe("exportRange on anvil", () => {
   });
 
   it("writes ethereum-etl's files and columns, loadable back with the right values", async () => {
-    const result = await exportRange({
-      rpcUrls: [anvil.rpcUrl],
-      from: 0,
-      to: head,
+    const result = await exportFromGenesis(anvil.rpcUrl, head, {
       entities: ["blocks", "transactions", "receipts", "logs", "token_transfers", "tokens"],
       format: "csv",
       outDir: dir,
@@ -125,10 +130,7 @@ describe("exportRange on anvil", () => {
 
   it("writes parquet with the same columns, integers as INT64 and wei amounts as exact strings", async () => {
     const out = join(dir, "parquet");
-    const result = await exportRange({
-      rpcUrls: [anvil.rpcUrl],
-      from: 0,
-      to: head,
+    const result = await exportFromGenesis(anvil.rpcUrl, head, {
       entities: ["blocks", "token_transfers"],
       format: "parquet",
       outDir: out,
@@ -149,12 +151,12 @@ describe("exportRange on anvil", () => {
   });
 
   it("refuses bad parameters with a message naming them", async () => {
-    const base = {
+    const base: ExportRangeParameters = {
       rpcUrls: [anvil.rpcUrl],
       from: 0,
       to: 1,
-      entities: ["blocks" as const],
-      format: "csv" as const,
+      entities: ["blocks"],
+      format: "csv",
       outDir: dir,
     };
     await expect(exportRange({ ...base, from: 5, to: 1 })).rejects.toThrow(/--from 5 --to 1/);
@@ -169,10 +171,7 @@ describe("exportRange on anvil", () => {
 
   it("traces from a node that cannot trace: one clear error, and no file written", async () => {
     const out = join(dir, "no-tracer");
-    const failed = exportRange({
-      rpcUrls: [anvil.rpcUrl],
-      from: 0,
-      to: head,
+    const failed = exportFromGenesis(anvil.rpcUrl, head, {
       entities: ["blocks", "traces"],
       format: "csv",
       outDir: out,
@@ -203,10 +202,7 @@ describe("exportRange traces on a tracing anvil", () => {
     const to = "0x0000000000000000000000000000000000000b0b";
     const unwrap = await unwrapWethTo(client, { router, weth, amount: 4n * 10n ** 17n, to });
     const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-    const result = await exportRange({
-      rpcUrls: [anvil.rpcUrl],
-      from: 0,
-      to: head,
+    const result = await exportFromGenesis(anvil.rpcUrl, head, {
       entities: ["transactions", "traces"],
       format: "csv",
       outDir: dir,

@@ -2,14 +2,18 @@ import { enginesForFile } from "@chainlog/engines/vitest";
 import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
 import { createLogger } from "@chainlog/telemetry";
 import { describe, expect, it } from "vitest";
-import { createKafkaBus } from "./create-kafka-bus.ts";
+import { createKafkaBus, type KafkaBusParameters } from "./create-kafka-bus.ts";
 
 const logger = createLogger("kafka-bus-test", process.env.TEST_LOG_LEVEL ?? "silent");
 
 const engines = enginesForFile(["kafka"]);
 
+/** A bus on the file's broker, its client id unique to the test. */
+const busFor = (name: string, options: Partial<KafkaBusParameters> = {}) =>
+  createKafkaBus({ logger, brokers: engines.kafkaBrokers, clientId: uniqueName(name), ...options });
+
 const open = async () => {
-  const bus = createKafkaBus({ logger, brokers: engines.kafkaBrokers, clientId: uniqueName("contract") });
+  const bus = busFor("contract");
   return { bus, cleanup: () => bus.close() };
 };
 
@@ -38,12 +42,7 @@ describe("KafkaBus specifics", () => {
   }, 90_000);
 
   it("publish to a topic nobody created fails instead of auto-creating it", async () => {
-    const bus = createKafkaBus({
-      logger,
-      brokers: engines.kafkaBrokers,
-      clientId: uniqueName("nope"),
-      retries: 2,
-    });
+    const bus = busFor("nope", { retries: 2 });
     try {
       await expect(
         bus.publish(uniqueName("missing"), [{ key: "k", value: Buffer.from("v"), headers: {} }]),
@@ -54,12 +53,7 @@ describe("KafkaBus specifics", () => {
   }, 120_000);
 
   it("heartbeats through a batch longer than the session timeout: no rebalance, no redelivery", async () => {
-    const bus = createKafkaBus({
-      logger,
-      brokers: engines.kafkaBrokers,
-      clientId: uniqueName("slow"),
-      sessionTimeoutMs: 10_000,
-    });
+    const bus = busFor("slow", { sessionTimeoutMs: 10_000 });
     try {
       const name = uniqueName("slow");
       const group = uniqueName("g");
@@ -92,7 +86,7 @@ describe("KafkaBus specifics", () => {
   }, 90_000);
 
   it("carries messages past Kafka's 1 MB default, in order, in one publish", async () => {
-    const bus = createKafkaBus({ logger, brokers: engines.kafkaBrokers, clientId: uniqueName("big") });
+    const bus = busFor("big");
     try {
       const name = uniqueName("big");
       const group = uniqueName("g");

@@ -30,19 +30,22 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
+/** `chainlog export` arguments for blocks 0..to of the node at rpcUrl into the folder out. */
+const rangeArgs = (rpcUrl: string, to: number, out: string) => [
+  "--rpc-url",
+  rpcUrl,
+  "--from",
+  "0",
+  "--to",
+  String(to),
+  "--out",
+  out,
+];
+
 describe("chainlog export", () => {
   it("writes ethereum-etl's files and columns for a range", async () => {
     vi.spyOn(console, "log").mockImplementation(() => undefined);
-    const code = await runExportCommand([
-      "--rpc-url",
-      anvil.rpcUrl,
-      "--from",
-      "0",
-      "--to",
-      "3",
-      "--out",
-      out,
-    ]);
+    const code = await runExportCommand(rangeArgs(anvil.rpcUrl, 3, out));
     expect(code).toBe(0);
     const blocks = readFileSync(join(out, "blocks.csv"), "utf8").trim().split("\n");
     expect(blocks[0]!.split(",").slice(0, 3)).toEqual(["number", "hash", "parent_hash"]);
@@ -97,16 +100,7 @@ describe("chainlog export", () => {
     vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
     const head = Number(await rpc("eth_blockNumber", []));
     const dir = join(out, "beyond");
-    const code = await runExportCommand([
-      "--rpc-url",
-      anvil.rpcUrl,
-      "--from",
-      "0",
-      "--to",
-      "999",
-      "--out",
-      dir,
-    ]);
+    const code = await runExportCommand(rangeArgs(anvil.rpcUrl, 999, dir));
     expect(code).toBe(2);
     expect(errors.at(-1)).toBe(`--to 999 is beyond the node's head (block ${head})`);
     expect(existsSync(join(dir, "blocks.csv"))).toBe(false);
@@ -133,9 +127,7 @@ describe("chainlog export", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      await expect(
-        runExportCommand(["--rpc-url", url, "--from", "0", "--to", "3", "--out", dir]),
-      ).rejects.toThrow(/no RPC endpoint could answer/);
+      await expect(runExportCommand(rangeArgs(url, 3, dir))).rejects.toThrow(/no RPC endpoint could answer/);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       await new Promise((r) => server.close(r));

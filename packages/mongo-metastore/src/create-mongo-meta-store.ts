@@ -16,7 +16,7 @@ import {
   type WatchlistQuota,
 } from "@chainlog/ports";
 import { ChainlogError } from "@chainlog/tx-schema";
-import { Binary, type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
+import { Binary, type Collection, type Document, MongoClient, MongoServerError, type Sort } from "mongodb";
 import { MetaStoreClosedError } from "./errors.ts";
 import { createMongoLeases } from "./leases.ts";
 import { migrate } from "./migrate.ts";
@@ -140,9 +140,24 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
     await ready;
   };
 
-  const insert = async (c: Collection<Doc>, doc: Doc) => {
+  /** A user's documents in `c`, in `sort` order. */
+  const ownedBy = async (c: Collection<Doc>, userId: string, sort: Sort) => {
+    await open();
+    return c
+      .find({ userId: str("userId", userId) })
+      .sort(sort)
+      .toArray();
+  };
+
+  /** Validates and inserts `doc`; with `duplicate`, a unique-key clash is a DuplicateError saying it. */
+  const insert = async (c: Collection<Doc>, doc: Doc, duplicate?: string) => {
     validate(c.collectionName, doc);
-    await c.insertOne(doc);
+    try {
+      await c.insertOne(doc);
+    } catch (error) {
+      if (duplicate !== undefined && isDuplicateKey(error)) throw new DuplicateError(duplicate);
+      throw error;
+    }
   };
 
   const nextSeq = async (name: string): Promise<number> => {
@@ -216,18 +231,17 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
         passwordHash: str("passwordHash", input.passwordHash),
         createdAt: Date.now(),
       };
-      try {
-        await insert(users, {
+      await insert(
+        users,
+        {
           _id: user.id,
           email,
           emailKey: emailKey(email),
           passwordHash: user.passwordHash,
           createdAt: user.createdAt,
-        });
-      } catch (error) {
-        if (isDuplicateKey(error)) throw new DuplicateError("e-mail address already registered");
-        throw error;
-      }
+        },
+        "e-mail address already registered",
+      );
       return user;
     },
 
@@ -287,8 +301,9 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
         createdAt: Date.now(),
         revokedAt: null,
       };
-      try {
-        await insert(apiKeys, {
+      await insert(
+        apiKeys,
+        {
           _id: key.id,
           userId: str("userId", key.userId),
           name: key.name,
@@ -297,11 +312,9 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
           scopes: key.scopes,
           createdAt: key.createdAt,
           revokedAt: null,
-        });
-      } catch (error) {
-        if (isDuplicateKey(error)) throw new DuplicateError("API key hash already exists");
-        throw error;
-      }
+        },
+        "API key hash already exists",
+      );
       return key;
     },
 
@@ -312,12 +325,7 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
     },
 
     async listApiKeys(userId) {
-      await open();
-      const docs = await apiKeys
-        .find({ userId: str("userId", userId) })
-        .sort({ createdAt: 1, _id: 1 })
-        .toArray();
-      return docs.map(toKey);
+      return (await ownedBy(apiKeys, userId, { createdAt: 1, _id: 1 })).map(toKey);
     },
 
     async revokeApiKey(userId, id) {
@@ -354,12 +362,7 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
     },
 
     async listWatchlists(userId) {
-      await open();
-      const docs = await watchlists
-        .find({ userId: str("userId", userId) })
-        .sort({ createdAt: 1, _id: 1 })
-        .toArray();
-      return docs.map(toWatchlist);
+      return (await ownedBy(watchlists, userId, { createdAt: 1, _id: 1 })).map(toWatchlist);
     },
 
     async getWatchlist(userId, id) {
@@ -484,12 +487,7 @@ export function createMongoMetaStore(params: MongoMetaStoreParameters): MetaStor
     },
 
     async listJobs(userId) {
-      await open();
-      const docs = await jobs
-        .find({ userId: str("userId", userId) })
-        .sort({ seq: -1, _id: -1 })
-        .toArray();
-      return docs.map(toJob);
+      return (await ownedBy(jobs, userId, { seq: -1, _id: -1 })).map(toJob);
     },
 
     async claimJob(kind) {

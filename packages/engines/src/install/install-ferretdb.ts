@@ -4,7 +4,7 @@ import { EngineInstallError } from "../errors.ts";
 import { withLock } from "../process/lock.ts";
 import { runCommand } from "../process/run-command.ts";
 import { Versions } from "../versions.ts";
-import { checkGo } from "./toolchain.ts";
+import { checkGo, goBuildEnv } from "./toolchain.ts";
 
 const Module = "github.com/FerretDB/FerretDB";
 
@@ -28,15 +28,7 @@ export async function installFerretDb(cacheDir: string): Promise<InstalledFerret
   return withLock(target, async () => {
     if (existsSync(binary)) return { binary, fresh: false };
     await checkGo();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      GOMODCACHE: join(cacheDir, "go", "mod"),
-      GOCACHE: join(cacheDir, "go", "build"),
-      // module cache files writable, so the cache folder can be deleted with rm -rf
-      GOFLAGS: "-modcacherw -buildvcs=false",
-      GOTOOLCHAIN: "local",
-      CGO_ENABLED: "0",
-    };
+    const env = goBuildEnv(join(cacheDir, "go"));
     const work = `${target}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });

@@ -4,7 +4,7 @@ import { EngineInstallError } from "../errors.ts";
 import { withLock } from "../process/lock.ts";
 import { runCommand } from "../process/run-command.ts";
 import { KubeVersions } from "../versions.ts";
-import { checkGo } from "./toolchain.ts";
+import { checkGo, goBuildEnv } from "./toolchain.ts";
 
 export interface InstalledTool {
   binary: string;
@@ -68,14 +68,7 @@ async function buildGoTool(cacheDir: string, b: GoToolBuild): Promise<InstalledT
     async () => {
       if (existsSync(binary)) return { binary, fresh: false };
       await checkGo();
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        GOMODCACHE: join(cacheDir, "go-tools", "mod"),
-        GOCACHE: join(cacheDir, "go-tools", "build"),
-        GOFLAGS: "-modcacherw -buildvcs=false",
-        GOTOOLCHAIN: "local",
-        CGO_ENABLED: "0",
-      };
+      const env = goBuildEnv(join(cacheDir, "go-tools"));
       const work = `${target}.tmp-${process.pid}`;
       rmSync(work, { recursive: true, force: true });
       const src = join(work, "src");

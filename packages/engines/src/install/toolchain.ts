@@ -23,6 +23,21 @@ export async function checkJava(env: NodeJS.ProcessEnv = process.env): Promise<n
   return major;
 }
 
+/**
+ * The environment of a pinned Go build: Go's module and build caches under `goCache`, module files writable (so
+ * the cache folder can be deleted with rm -rf), no VCS stamping, no toolchain download, pure Go (CGO off).
+ */
+export function goBuildEnv(goCache: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOMODCACHE: join(goCache, "mod"),
+    GOCACHE: join(goCache, "build"),
+    GOFLAGS: "-modcacherw -buildvcs=false",
+    GOTOOLCHAIN: "local",
+    CGO_ENABLED: "0",
+  };
+}
+
 export async function checkGo(): Promise<string> {
   const out = await runCommand({ command: "go", args: ["version"], timeoutMs: 60_000 }).catch((e) => {
     throw new EngineInstallError(

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EngineInstallError } from "../errors.ts";
+import { goBuildEnv } from "../install/toolchain.ts";
 import { withLock } from "../process/lock.ts";
 import { runCommand } from "../process/run-command.ts";
 
@@ -43,16 +44,7 @@ export async function installVersityGw(cacheDir: string): Promise<string> {
         command: "go",
         args: ["install", "-trimpath", `${VersityGw.module}/cmd/versitygw@${VersityGw.version}`],
         cwd: work,
-        env: {
-          ...process.env,
-          GOBIN: join(work, "bin"),
-          GOMODCACHE: join(work, "go", "mod"),
-          GOCACHE: join(work, "go", "build"),
-          // module cache files writable, so the folder can be deleted with rm -rf
-          GOFLAGS: "-modcacherw -buildvcs=false",
-          GOTOOLCHAIN: "local",
-          CGO_ENABLED: "0",
-        },
+        env: { ...goBuildEnv(join(work, "go")), GOBIN: join(work, "bin") },
       });
       rmSync(join(work, "go"), { recursive: true, force: true });
       rmSync(target, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import {
   startAnvil,
   swap,
 } from "@chainlog/devnet";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { getAddress, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptKeystore, type V3Keystore } from "../app/wallet/keystore.ts";
@@ -78,6 +78,11 @@ async function send(page: Page, to: string, asset: string, amount: string | null
   else await page.getByLabel("Amount", { exact: true }).fill(amount);
   await page.getByRole("button", { name: "Sign and send" }).click();
   const status = page.getByTestId("send-status");
+  return settledTx(status);
+}
+
+/** Waits for a transaction's status to settle: it must be indexed or final (its text says why not). Its hash. */
+async function settledTx(status: Locator): Promise<string> {
   await expect
     .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
     .toMatch(/indexed|final|failed|reverted/);
@@ -312,21 +317,15 @@ describe.skipIf(!haveChromium)(
 
       await a.getByRole("button", { name: "Review swap" }).click();
       await a.getByRole("button", { name: "Confirm swap" }).click();
-      const status = a.getByTestId("swap-status");
-      await expect
-        .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
-        .toMatch(/indexed|final|failed|reverted/);
-      expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toMatch(
-        /^(indexed|final)$/,
-      );
-      const swapTx = (await status.getByRole("link").getAttribute("title"))!;
-      expect(
-        await client.readContract({
+      const goldOfA = () =>
+        client.readContract({
           ...erc20At(gold),
           functionName: "balanceOf",
           args: [addressA as `0x${string}`],
-        }),
-      ).toBe(expected);
+        });
+      const status = a.getByTestId("swap-status");
+      const swapTx = await settledTx(status);
+      expect(await goldOfA()).toBe(expected);
       // Found by its reference, on the page and through the swap routes.
       await expect
         .poll(() => a.getByTestId("swap-found").textContent(), { timeout: 60_000 })
@@ -347,22 +346,12 @@ describe.skipIf(!haveChromium)(
       const [deployer] = await client.getAddresses();
       await mintErc20(client, { token, to: deployer!, amount: 200_000n * 10n ** 6n });
       await swap(client, { pair, tokenIn: token, amountIn: 200_000n * 10n ** 6n });
-      const goldBefore = await client.readContract({
-        ...erc20At(gold),
-        functionName: "balanceOf",
-        args: [addressA as `0x${string}`],
-      });
+      const goldBefore = await goldOfA();
       await a.getByRole("button", { name: "Confirm swap" }).click();
       await expect.poll(() => status.getAttribute("data-state"), { timeout: 60_000 }).toBe("failed");
       expect(await status.textContent()).toContain("price moved beyond your slippage limit");
       expect(await status.textContent()).toContain("INSUFFICIENT_OUTPUT_AMOUNT");
-      expect(
-        await client.readContract({
-          ...erc20At(gold),
-          functionName: "balanceOf",
-          args: [addressA as `0x${string}`],
-        }),
-      ).toBe(goldBefore);
+      expect(await goldOfA()).toBe(goldBefore);
       // A's activity shows the swap from the index.
       await a.reload();
       await a
@@ -387,13 +376,7 @@ describe.skipIf(!haveChromium)(
       await a.getByLabel("Amount to stake").fill("100");
       await a.getByRole("button", { name: "Stake", exact: true }).click();
       const status = a.getByTestId("stake-status");
-      await expect
-        .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
-        .toMatch(/indexed|final|failed|reverted/);
-      expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toMatch(
-        /^(indexed|final)$/,
-      );
-      const stakeTx = (await status.getByRole("link").getAttribute("title"))!;
+      const stakeTx = await settledTx(status);
       expect(await balanceOfA()).toBe(start - 100_000_000n);
       await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).not.toBe("0");
       // The portfolio's staked part comes from the index (the vault's Deposit event), its value from the vault.
@@ -423,13 +406,7 @@ describe.skipIf(!haveChromium)(
         .poll(async () => BigInt((await staked.getAttribute("data-rewards")) ?? "0"), { timeout: 60_000 })
         .toBeGreaterThanOrEqual(3_600_000n);
       await a.getByRole("button", { name: "Unstake all" }).click();
-      await expect
-        .poll(() => status.getAttribute("data-state"), { timeout: 120_000, interval: 250 })
-        .toMatch(/indexed|final|failed|reverted/);
-      expect(await status.getAttribute("data-state"), (await status.textContent()) ?? "").toMatch(
-        /^(indexed|final)$/,
-      );
-      const unstakeTx = (await status.getByRole("link").getAttribute("title"))!;
+      const unstakeTx = await settledTx(status);
       const end = await balanceOfA();
       expect(end).toBeGreaterThanOrEqual(start + 3_600_000n);
       await expect.poll(() => position.getAttribute("data-shares"), { timeout: 30_000 }).toBe("0");

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from "react";
 import { accountApi, type Job, type User } from "../api/account.ts";
 import { HashLink, Loaded } from "../components/common.tsx";
 import { type Column, DataTable } from "../components/data-table.tsx";
-import { FormProblem, useFormSubmit } from "../components/forms.tsx";
+import { FormProblem, TextField, useFormSubmit } from "../components/forms.tsx";
 import { AccountPage } from "../components/sign-in-needed.tsx";
 import { formatTimestamp } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
@@ -24,12 +24,11 @@ function NewExport({ onCreated }: { onCreated(): void }) {
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Export an address's transactions</h2>
-      <label htmlFor={`${id}-address`}>Address</label>
-      <input
-        id={`${id}-address`}
+      <TextField
+        label="Address"
         className="mono"
         value={address}
-        onChange={(e) => setAddress(e.target.value)}
+        onValue={setAddress}
         spellCheck={false}
         aria-invalid={problem ? true : undefined}
       />

@@ -4,6 +4,7 @@ import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
 import { type SwapQuote, type WalletRecord, walletApi } from "../api/wallet.ts";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
+import { FormProblem, TextField, useFormSubmit } from "../components/forms.tsx";
 import { SignInNeeded } from "../components/sign-in-needed.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
 import { formatTokenAmount, tokenIn, tokenLabel, trimDecimal } from "../format/tokens.ts";
@@ -81,27 +82,20 @@ async function loadAssets(address: Address, signal: AbortSignal): Promise<Asset[
   return assets;
 }
 
+/** The wallet is encrypted with the account's password: browsers offer the saved one. */
+const passwordInput = { type: "password", autoComplete: "current-password" } as const;
+
 function CreateWallet({ onCreated }: { onCreated(): void }) {
   const id = useId();
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
-  const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password.length < 8) return setProblem("Use your account password (at least 8 characters).");
-    if (password !== again) return setProblem("The two passwords differ.");
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await createWallet(password);
-      onCreated();
-    } catch (error) {
-      setProblem((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { problem, busy, submit } = useFormSubmit(async () => {
+    if (password.length < 8) return "Use your account password (at least 8 characters).";
+    if (password !== again) return "The two passwords differ.";
+    await createWallet(password);
+    onCreated();
+    return undefined;
+  });
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Create your wallet</h2>
@@ -109,27 +103,9 @@ function CreateWallet({ onCreated }: { onCreated(): void }) {
         The key is made in this page and encrypted here with your password; Chainlog stores only the encrypted
         keystore and can never move your funds.
       </p>
-      <label htmlFor={`${id}-pw`}>Password</label>
-      <input
-        id={`${id}-pw`}
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      <label htmlFor={`${id}-pw2`}>Password again</label>
-      <input
-        id={`${id}-pw2`}
-        type="password"
-        autoComplete="current-password"
-        value={again}
-        onChange={(e) => setAgain(e.target.value)}
-      />
-      {problem && (
-        <p className="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <TextField label="Password" {...passwordInput} value={password} onValue={setPassword} />
+      <TextField label="Password again" {...passwordInput} value={again} onValue={setAgain} />
+      <FormProblem problem={problem} />
       <button type="submit" disabled={busy}>
         {busy ? "Encrypting…" : "Create wallet"}
       </button>
@@ -141,8 +117,11 @@ function Unlock({ wallet }: { wallet: WalletRecord }) {
   const id = useId();
   const unlocked = useUnlockedAddress();
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { problem, busy, submit } = useFormSubmit(async () => {
+    await unlockWallet(wallet.keystore, password);
+    setPassword("");
+    return undefined;
+  });
   if (unlocked === wallet.address)
     return (
       <p>
@@ -154,19 +133,6 @@ function Unlock({ wallet }: { wallet: WalletRecord }) {
         </button>
       </p>
     );
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await unlockWallet(wallet.keystore, password);
-      setPassword("");
-    } catch (error) {
-      setProblem((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
@@ -175,19 +141,8 @@ function Unlock({ wallet }: { wallet: WalletRecord }) {
           locked
         </span>
       </h2>
-      <label htmlFor={`${id}-pw`}>Password</label>
-      <input
-        id={`${id}-pw`}
-        type="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      {problem && (
-        <p className="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <TextField label="Password" {...passwordInput} value={password} onValue={setPassword} />
+      <FormProblem problem={problem} />
       <button type="submit" disabled={busy}>
         {busy ? "Decrypting…" : "Unlock"}
       </button>
@@ -429,8 +384,7 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Send</h2>
-      <label htmlFor={`${id}-to`}>To (address or a user's e-mail)</label>
-      <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} />
+      <TextField label="To (address or a user's e-mail)" value={to} onValue={setTo} spellCheck={false} />
       <label htmlFor={`${id}-asset`}>Asset</label>
       <select id={`${id}-asset`} value={assetId} onChange={(e) => setAssetId(e.target.value)}>
         {assets.map((a) => (
@@ -439,17 +393,7 @@ function Send({ assets, injected }: { assets: Asset[]; injected: boolean }) {
           </option>
         ))}
       </select>
-      {!asset?.nft && (
-        <>
-          <label htmlFor={`${id}-amount`}>Amount</label>
-          <input
-            id={`${id}-amount`}
-            inputMode="decimal"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-        </>
-      )}
+      {!asset?.nft && <TextField label="Amount" inputMode="decimal" value={amount} onValue={setAmount} />}
       {injected && (
         <label>
           <input type="checkbox" checked={useInjected} onChange={(e) => setUseInjected(e.target.checked)} />{" "}
@@ -631,32 +575,15 @@ function Swap({ address }: { address: string }) {
             </option>
           ))}
       </select>
-      <label htmlFor={`${id}-amount`}>Amount to pay</label>
-      <input
-        id={`${id}-amount`}
-        inputMode="decimal"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-      />
-      <label htmlFor={`${id}-slip`}>Slippage limit (%)</label>
-      <input
-        id={`${id}-slip`}
-        inputMode="decimal"
-        value={slippage}
-        onChange={(e) => setSlippage(e.target.value)}
-      />
-      <label htmlFor={`${id}-deadline`}>Deadline (minutes)</label>
-      <input
-        id={`${id}-deadline`}
+      <TextField label="Amount to pay" inputMode="decimal" value={amount} onValue={setAmount} />
+      <TextField label="Slippage limit (%)" inputMode="decimal" value={slippage} onValue={setSlippage} />
+      <TextField
+        label="Deadline (minutes)"
         inputMode="numeric"
         value={deadlineMin}
-        onChange={(e) => setDeadlineMin(e.target.value)}
+        onValue={setDeadlineMin}
       />
-      {quote && "error" in quote && (
-        <p className="notice error" role="alert">
-          {quote.error}
-        </p>
-      )}
+      <FormProblem problem={quote && "error" in quote ? quote.error : undefined} />
       {q && outToken && (
         <p
           className="notice"
@@ -813,13 +740,7 @@ function Stake({ address }: { address: string }) {
         Staked: {trimDecimal(formatUnits(position.value, asset.decimals))} {asset.symbol} (rewards included,
         from {trimDecimal(formatUnits(position.shares, 18))} shares)
       </p>
-      <label htmlFor={`${id}-amount`}>Amount to stake</label>
-      <input
-        id={`${id}-amount`}
-        inputMode="decimal"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-      />
+      <TextField label="Amount to stake" inputMode="decimal" value={amount} onValue={setAmount} />
       <p>
         <button type="button" disabled={unlocked === null} onClick={() => void run("stake")}>
           Stake
