@@ -228,6 +228,7 @@ async function start(url: string, head: number, dir: string) {
   let firstMs = 0;
   let rawMs = 0;
   let tracesMs = 0;
+  let enrichedAtRaw = 0;
   let store: ReturnType<typeof createSqliteStore> | null = null;
   try {
     while (tracesMs === 0 && !(rawMs > 0 && !measured.has("traces"))) {
@@ -239,20 +240,23 @@ async function start(url: string, head: number, dir: string) {
       if (store) {
         for (const h of await store.getHeights(raw, 5_000)) if (h.number === raw) raw += 1;
         if (raw > 0 && firstMs === 0) firstMs = performance.now() - t;
-        if (raw > head && rawMs === 0) rawMs = performance.now() - t;
         for (const h of await store.getHeights(traced, 5_000))
           if (h.number === traced && h.enriched) traced += 1;
+        if (raw > head && rawMs === 0) {
+          rawMs = performance.now() - t;
+          enrichedAtRaw = traced; // how far enrichment (traces) got meanwhile: it yields to raw while catching up
+        }
         if (traced > head) tracesMs = performance.now() - t;
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (tracesMs === 0) return { firstMs, rawMs, tracesMs, peakMiB: peak, notTraced: 0 };
+    if (tracesMs === 0) return { firstMs, rawMs, tracesMs, enrichedAtRaw, peakMiB: peak, notTraced: 0 };
     // every block's traces were read, not turned off: the figure is for traces complete
     const hashes: string[] = [];
     for (let n = 0; n <= head; n++) hashes.push((await store!.getBlockByNumber(n))!.hash);
     const marks = await store!.getEnrichment(hashes);
     const notTraced = [...marks.values()].filter((m) => m.traces !== "done" && m.traces !== "none").length;
-    return { firstMs, rawMs, tracesMs, peakMiB: peak, notTraced };
+    return { firstMs, rawMs, tracesMs, enrichedAtRaw, peakMiB: peak, notTraced };
   } finally {
     await store?.close();
     child.kill("SIGTERM");
@@ -261,7 +265,7 @@ async function start(url: string, head: number, dir: string) {
 }
 
 const peers = measured.has("etl") || measured.has("cryo") ? ensurePeers() : { etl: null, cryo: null };
-if (!existsSync(join(repo, "services/web/dist/index.html")))
+if (!existsSync(join(repo, "services/web/dist/public/index.html")))
   run("pnpm", ["--filter", "@chainlog/web", "build"]); // the launcher would build it during the first start
 // Every block's state kept in memory (anvil's default keeps few and answers -32001 for older ones): each block
 // can be traced, as on an archive node.
@@ -312,6 +316,7 @@ try {
       const s = await start(url, head, join(work, `start-${round}`));
       note("start first", s.firstMs);
       note("start raw", s.rawMs);
+      console.log(`  enriched when raw was stored: ${s.enrichedAtRaw} of ${head + 1} blocks`);
       if (s.tracesMs > 0) note("start traces", s.tracesMs);
       peak = Math.max(peak, s.peakMiB);
       notTraced += s.notTraced;

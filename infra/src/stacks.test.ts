@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { repoRoot } from "@chainlog/images";
 import { describe, expect, it } from "vitest";
 import { renderStack } from "./testing/render.ts";
+import { documentdbCaBundle, managedEngines } from "./testing/stack-overrides.ts";
 import { describeStack } from "./testing/stack-suite.ts";
 
 // All stacks render in one file: the Pulumi SDKs are imported once (the slow part) and each stack re-arms the mocks.
@@ -44,8 +45,7 @@ describeStack(
     web: { min: 2, max: 4 },
     monitoring: true,
   },
-  // What `pulumi config set chainlog:documentdbCaBundle -- "$(cat global-bundle.pem)"` stores.
-  { "chainlog:documentdbCaBundle": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" },
+  documentdbCaBundle,
 );
 
 describeStack("prod", {
@@ -74,17 +74,7 @@ describeStack(
     web: { min: 3, max: 10 },
     monitoring: true,
   },
-  {
-    "chainlog:kafka": JSON.stringify({
-      mode: "msk",
-      brokers: 3,
-      replicationFactor: 3,
-      minInsyncReplicas: 2,
-      partitions: 24,
-    }),
-    "chainlog:cassandra": JSON.stringify({ mode: "keyspaces" }),
-    "chainlog:mongodb": JSON.stringify({ mode: "atlas" }),
-  },
+  managedEngines,
 );
 
 describe("stack config validation", () => {

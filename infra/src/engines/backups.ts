@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole, type OidcIssuer } from "../cluster/irsa.ts";
+import { restrictedSecurityContext } from "../pod-security.ts";
 import type { StackSettings } from "../settings.ts";
 import { toolImages } from "../versions.ts";
 import { cassandraClusterName } from "./cassandra.ts";
@@ -47,14 +48,6 @@ function backupPolicy(bucketArn: pulumi.Output<string>, engine: string): pulumi.
     }),
   );
 }
-
-const restricted = {
-  privileged: false,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-};
 
 function cronJob(
   name: string,
@@ -201,7 +194,7 @@ function cassandraBackup(c: BackupContext): void {
             { name: "DATACENTER", value: s.cassandra.datacenter },
           ],
           resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-          securityContext: restricted,
+          securityContext: restrictedSecurityContext,
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },
       ],
@@ -240,7 +233,7 @@ function mongoBackup(c: BackupContext): void {
             { name: "MONGODB_URI", valueFrom: { secretKeyRef: { name: mongoBackupSecret, key: "uri" } } },
           ],
           resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-          securityContext: restricted,
+          securityContext: restrictedSecurityContext,
           volumeMounts: [
             { name: "dump", mountPath: "/dump" },
             { name: "tmp", mountPath: "/tmp" },
@@ -263,7 +256,7 @@ function mongoBackup(c: BackupContext): void {
           ],
           env: toolEnv(target.bucketName, region),
           resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-          securityContext: restricted,
+          securityContext: restrictedSecurityContext,
           volumeMounts: [
             { name: "dump", mountPath: "/dump", readOnly: true },
             { name: "tmp", mountPath: "/tmp" },

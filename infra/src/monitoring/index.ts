@@ -320,6 +320,14 @@ export function alertGroups(
           "the processor's consumer group is more than 10k messages behind",
         ),
         rule(
+          // Fencing worked, but two ingests published at once: the lease or a host's clock is off.
+          "ChainlogDeposedLeaderWrites",
+          "sum(increase(chainlog_processor_fenced_messages_total[15m])) > 0",
+          "0m",
+          "warning",
+          "the processor dropped messages of a deposed ingest leader (check the lease store and clocks)",
+        ),
+        rule(
           "ChainlogServiceDown",
           `up{namespace="${appNamespace}"} == 0`,
           "5m",

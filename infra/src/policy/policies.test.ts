@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { restrictedSecurityContext } from "../pod-security.ts";
 import {
   evaluate,
   helmChartsPinned,
@@ -22,13 +23,8 @@ function goodContainer(): Obj {
       { name: "MONGODB_URL", valueFrom: { secretKeyRef: { name: "chainlog-secrets", key: "MONGODB_URL" } } },
     ],
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "128Mi" } },
-    securityContext: {
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    },
+    // a copy: the tests below break it in place
+    securityContext: structuredClone(restrictedSecurityContext),
   };
 }
 

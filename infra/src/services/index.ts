@@ -14,7 +14,6 @@ import {
 } from "./autoscaling.ts";
 import { appSecretName, ports, serviceEnv, webMetricsPort } from "./env.ts";
 import { kedaMskPolicy, servicePolicy } from "./iam.ts";
-import { createIngestLease } from "./leader-lease.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
 import { createWorkload, type EnvVar, type Workload } from "./workload.ts";
 
@@ -90,7 +89,8 @@ export function createServices(
 
   const baseEnv = serviceEnv(s, e, e.kafkaBrokers);
   const leaderEnv: EnvVar[] = [
-    // Ingest's leader lease lives in the metadata store (services/ingest/src/leader); this is its duration.
+    // Ingest's leader lease lives in the metadata store (services/ingest/src/leader), not in a Kubernetes
+    // Lease: no service talks to the Kubernetes API, so none has RBAC or a token. This is the lease's duration.
     { name: "CHAINLOG_LEADER_LEASE", value: "15s" },
     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
@@ -125,7 +125,6 @@ export function createServices(
         resources: sizing[name],
         env,
         zoned: s.cloud !== undefined,
-        apiAccess: name === "ingest",
         serviceAccountAnnotations: annotations,
         extraVolumes,
         extraMounts,
@@ -141,7 +140,6 @@ export function createServices(
     );
   }
 
-  createIngestLease(namespace, workloads.ingest.serviceAccount.metadata.name, provider);
   createCpuHpa("query-api", namespace, s.services.queryApi, provider);
   createCpuHpa("web", namespace, s.services.web, provider);
   const kedaRole =

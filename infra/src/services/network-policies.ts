@@ -16,9 +16,9 @@ const tcp = (...nums: number[]): Port[] => nums.map((port) => ({ protocol: "TCP"
 
 /**
  * Default deny in both directions for the services' namespace, then exactly the flows the pipeline needs:
- * web → query-api; every service → DNS and the engines it uses; ingest → JSON-RPC nodes and the API server (its
- * Lease); ingress from anywhere only on the web's public port, to query-api from the web alone, and metrics from
- * the monitoring namespace.
+ * web → query-api; every service → DNS and the engines it uses; ingest → JSON-RPC nodes; on AWS, the backends
+ * → AWS APIs (STS for IRSA, MSK IAM); ingress from anywhere only on the web's public port, to query-api from the
+ * web alone, and metrics from the monitoring namespace. No pod reaches the Kubernetes API.
  */
 export function createNetworkPolicies(
   s: StackSettings,
@@ -87,8 +87,7 @@ export function createNetworkPolicies(
         mongo,
         cassandra,
         { to: s.rpcEgressCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443, 8545, 8546) },
-        // The Kubernetes API for the leader Lease (its address is not known before the cluster exists).
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443, 6443) },
+        ...awsApis,
       ],
     },
     processor: { ingressFrom: monitoringPeer, egress: [kafka, cassandra, mongo, ...awsApis] },

@@ -2,6 +2,7 @@ import { containerRuntime } from "@chainlog/images";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { spreadPolicy } from "../engines/placement.ts";
+import { restrictedSecurityContext } from "../pod-security.ts";
 import type { ServiceName } from "../settings.ts";
 
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -18,8 +19,6 @@ export interface WorkloadSpec {
   resources: { cpu: string; memory: string; cpuLimit: string };
   env: EnvVar[];
   zoned: boolean;
-  /** Only ingest talks to the Kubernetes API (its Lease); everyone else gets no token mounted. */
-  apiAccess: boolean;
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
   extraVolumes?: k8s.types.input.core.v1.Volume[];
   /** A digest of the Secret the pods read: a changed Secret changes the template, so the pods roll. */
@@ -59,7 +58,8 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
         labels,
         annotations: spec.serviceAccountAnnotations,
       },
-      automountServiceAccountToken: spec.apiAccess,
+      // No service talks to the Kubernetes API (IRSA projects its own token): no API token in any pod.
+      automountServiceAccountToken: false,
     },
     opts,
   );
@@ -85,7 +85,7 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
           },
           spec: {
             serviceAccountName: spec.name,
-            automountServiceAccountToken: spec.apiAccess,
+            automountServiceAccountToken: false,
             terminationGracePeriodSeconds: containerRuntime.stopGraceSeconds,
             securityContext: {
               runAsNonRoot: true,
@@ -128,13 +128,7 @@ export function createWorkload(spec: WorkloadSpec, provider: k8s.Provider): Work
                   timeoutSeconds: 3,
                   failureThreshold: 2,
                 },
-                securityContext: {
-                  privileged: false,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ["ALL"] },
-                },
+                securityContext: restrictedSecurityContext,
                 // The root filesystem is read-only; the image's data path and /tmp are the writable places.
                 volumeMounts: [
                   { name: "tmp", mountPath: "/tmp" },

@@ -358,7 +358,7 @@ export function describeStack(
         expect(zone?.whenUnsatisfiable).toBe(want.aws ? "DoNotSchedule" : "ScheduleAnyway");
         expect(o(o(c.resources).limits).memory).toBeDefined();
         expect(pod.serviceAccountName).toBe(name);
-        expect(pod.automountServiceAccountToken).toBe(name === "ingest");
+        expect(pod.automountServiceAccountToken).toBe(false);
         // One pod at a time through a drain, and a drain never blocked (minAvailable 1 on one replica would).
         const pdb = o(one("PodDisruptionBudget", name).spec);
         expect([pdb.maxUnavailable, pdb.minAvailable]).toEqual([1, undefined]);
@@ -393,20 +393,29 @@ export function describeStack(
         expect(o(one("Deployment", name).spec).replicas).toBeUndefined();
     });
 
-    it("lets ingest only get and update its own leader Lease", () => {
-      const role = one("Role", "ingest-lease");
-      expect(role.rules).toEqual([
-        {
-          apiGroups: ["coordination.k8s.io"],
-          resources: ["leases"],
-          resourceNames: ["chainlog-ingest-leader"],
-          verbs: ["get", "update"],
-        },
-      ]);
-      const binding = one("RoleBinding", "ingest-lease");
-      expect(a(binding.subjects)[0]).toMatchObject({ kind: "ServiceAccount", name: "ingest" });
-      expect(ofKind("ClusterRole")).toHaveLength(0);
-      expect(ofKind("ClusterRoleBinding")).toHaveLength(0);
+    it("gives no service the Kubernetes API: no Lease, no RBAC, no token, no egress to it", () => {
+      // Ingest elects its leader on a lease in the metadata store; nothing in the namespace reads the API.
+      // (The backup jobs in the data namespace have their own Role: they exec into the engine pods.)
+      expect(ofKind("Lease")).toEqual([]);
+      const boundToServices = [...ofKind("RoleBinding"), ...ofKind("ClusterRoleBinding")].filter((r) =>
+        a(r.inputs.subjects).some(
+          (x) => o(x).kind === "ServiceAccount" && services.includes(String(o(x).name)),
+        ),
+      );
+      expect(boundToServices.map((r) => o(r.inputs.metadata).name)).toEqual([]);
+      for (const name of services)
+        expect(one("ServiceAccount", name).automountServiceAccountToken, name).toBe(false);
+      const ingestEgress = a(o(one("NetworkPolicy", "ingest-flows").spec).egress).map(o);
+      const ports = ingestEgress.flatMap((r) => a(r.ports).map((p) => o(p).port));
+      expect(ports).not.toContain(6443);
+      // 443 alone (not beside the JSON-RPC ports) only on AWS: STS for IRSA and MSK IAM, no longer the API server
+      const httpsOnly = ingestEgress.filter(
+        (r) =>
+          a(r.ports)
+            .map((p) => o(p).port)
+            .join() === "443",
+      );
+      expect(httpsOnly).toHaveLength(want.aws ? 1 : 0);
     });
 
     it("denies all traffic by default and opens only per-service flows", () => {
@@ -574,6 +583,7 @@ export function describeStack(
               "ChainlogIngestStuck",
               "ChainlogProcessorStuck",
               "ChainlogConsumerLag",
+              "ChainlogDeposedLeaderWrites",
               "ChainlogEnginePodNotReady",
               ...(want.kafka !== "msk"
                 ? ["ChainlogKafkaUnderReplicatedPartitions", "ChainlogKafkaOfflinePartitions"]

@@ -4,7 +4,8 @@ import {
   addressOf,
   allPages,
   buildBlock,
-  describeStoreContract,
+  describeChainDataContract,
+  describeOperationalStateContract,
   richActors,
   richBlock,
   uniqueDayStart,
@@ -15,6 +16,7 @@ import cassandra from "cassandra-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketOf, tokenBucketSize } from "./bucket.ts";
 import { createCassandraStore } from "./create-cassandra-store.ts";
+import { createCassandraOperationalState } from "./operational-state.ts";
 import { Migrations } from "./schema/migrations.ts";
 
 const logger = createLogger("cassandra-store-test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -41,15 +43,82 @@ const raw = () =>
     protocolOptions: { port: engines.cassandraPort },
   });
 
-describeStoreContract("CassandraStore", async () => {
-  const store = open();
-  return { store, cleanup: () => store.close() };
+const openState = (keyspace: string) =>
+  createCassandraOperationalState({
+    logger,
+    contactPoints: engines.cassandraContactPoints,
+    localDataCenter: engines.cassandraLocalDc,
+    port: engines.cassandraPort,
+    keyspace,
+  });
+
+// The writer and the read model opened apart on one keyspace, as the processor and query-api processes open it.
+const chainKeyspace = freshKeyspace();
+describeChainDataContract("CassandraStore", async () => {
+  const [writer, readModel] = [open(chainKeyspace), open(chainKeyspace)];
+  return {
+    writer,
+    readModel,
+    cleanup: async () => void (await Promise.all([writer.close(), readModel.close()])),
+  };
 });
 
 // Small buckets so address history spans many partitions: paging must walk them newest first.
-describeStoreContract("CassandraStore (bucket size 3)", async () => {
+describeChainDataContract("CassandraStore (bucket size 3)", async () => {
   const store = open(freshKeyspace(), 3);
-  return { store, cleanup: () => store.close() };
+  return { writer: store, readModel: store, cleanup: () => store.close() };
+});
+
+// on the chain suite's keyspace (migrated already: a keyspace takes seconds to create on a loaded machine)
+describeOperationalStateContract("CassandraStore", async () => {
+  const state = open(chainKeyspace);
+  return { state, cleanup: () => state.close() };
+});
+
+describeOperationalStateContract("CassandraOperationalState (alone)", async () => {
+  const state = openState(freshKeyspace());
+  return { state, cleanup: () => state.close() };
+});
+
+describe("CassandraOperationalState alone", () => {
+  it("creates only its own tables; the whole store opened later migrates the keyspace and reads them", async () => {
+    const keyspace = freshKeyspace();
+    const state = openState(keyspace);
+    const client = raw();
+    const tables = async () =>
+      (
+        await client.execute(
+          "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+          [keyspace],
+          {
+            prepare: true,
+          },
+        )
+      ).rows
+        .map((r) => String(r.table_name))
+        .sort();
+    const cursor = {
+      chainId: 1,
+      tip: { number: 7, hash: `0x${"ab".repeat(32)}` },
+      recent: [],
+      updatedAt: 1_700_000_000_000,
+    };
+    let store: Store | undefined;
+    try {
+      await state.setCursor("ingest:1", cursor);
+      expect(await tables()).toEqual(["cursors", "schema_lock", "schema_migrations", "service_status"]);
+      store = open(keyspace);
+      await store.migrate();
+      expect(await tables()).toContain("blocks_by_number");
+      expect(await store.getCursor("ingest:1")).toEqual(cursor);
+      const versions = await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`);
+      expect(versions.rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(
+        Migrations.map((m) => m.version),
+      );
+    } finally {
+      await Promise.allSettled([state.close(), store?.close(), client.shutdown()]);
+    }
+  }, 300_000);
 });
 
 describe("CassandraStore specifics", () => {
@@ -112,7 +181,9 @@ describe("CassandraStore on one migrated keyspace (bucket size 300)", () => {
   it("re-running every migration statement on a migrated keyspace changes nothing (interrupted migrations resume)", async () => {
     for (const m of Migrations) for (const cql of m.statements(keyspace)) await client.execute(cql);
     const versions = await client.execute(`SELECT version FROM ${keyspace}.schema_migrations`);
-    expect(versions.rows.map((r) => Number(r.version)).sort()).toEqual(Migrations.map((m) => m.version));
+    expect(versions.rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(
+      Migrations.map((m) => m.version),
+    );
   }, 300_000);
 
   it("reads a transaction written before schema v2 (no decoded-event columns) with empty event lists", async () => {

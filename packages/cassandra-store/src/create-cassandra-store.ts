@@ -1,12 +1,4 @@
-import type {
-  AdapterLogger,
-  IndexedBlock,
-  Page,
-  Store,
-  StoredHeight,
-  StoreHealth,
-  TransactionDetail,
-} from "@chainlog/ports";
+import type { IndexedBlock, Page, Store, StoredHeight, TransactionDetail } from "@chainlog/ports";
 import { createPageCursors, holdingsLimit, type TokenHolding, tokenIdOfKey } from "@chainlog/ports";
 import type {
   Approval,
@@ -15,7 +7,6 @@ import type {
   BlockRef,
   ContractCreation,
   EnrichmentMark,
-  IngestCursor,
   InternalTransaction,
   Log,
   Receipt,
@@ -25,7 +16,7 @@ import type {
   VaultEvent,
   WethEvent,
 } from "@chainlog/tx-schema";
-import cassandra from "cassandra-driver";
+import type cassandra from "cassandra-driver";
 import {
   type BlockRows,
   type BucketKind,
@@ -36,7 +27,7 @@ import {
   type Row,
 } from "./block-rows.ts";
 import { bucketOf, DefaultBucketSize, tokenBucketSize } from "./bucket.ts";
-import { type CassandraAuth, cassandraAuthOptions } from "./cassandra-auth.ts";
+import { type CassandraConnectParameters, clusterHealth, createCassandraClient } from "./cassandra-client.ts";
 import {
   num,
   type OpenedSettings,
@@ -48,7 +39,8 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { CassandraConfigError, InvalidKeyspaceNameError, StoreClosedError } from "./errors.ts";
+import { StoreClosedError } from "./errors.ts";
+import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
 import { createPriceQueries } from "./price-queries.ts";
@@ -56,25 +48,9 @@ import { createRegisteredSet } from "./registered-set.ts";
 import { runLimited } from "./run-limited.ts";
 import { migrate } from "./schema/migrate.ts";
 import { type BlockTable, deleteCql, insertCql, isBlockTable, partitionOf } from "./schema/tables.ts";
-import { createServiceStatus } from "./service-status.ts";
 import { createTokenQueries } from "./token-queries.ts";
 
-export interface CassandraStoreParameters {
-  /** host or host:port of one or more nodes. */
-  contactPoints: string[];
-  localDataCenter: string;
-  keyspace: string;
-  /** Used when migrate() creates the keyspace. Default 1; 3 on a three-node cluster. */
-  replicationFactor?: number;
-  /** The service's logger: the driver's warnings and errors (hosts down, reconnects) are written to it. */
-  logger: AdapterLogger;
-  /** CQL port of every node (the driver dials discovered peers on it). Default: the contact points' port, else 9042. */
-  port?: number;
-  /** Password authentication (PasswordAuthenticator; Amazon Keyspaces service credentials). */
-  username?: string;
-  password?: string;
-  /** Overrides username/password: none, password, or aws-sigv4 (Amazon Keyspaces over TLS). */
-  auth?: CassandraAuth;
+export interface CassandraStoreParameters extends CassandraConnectParameters {
   /** Blocks per address/block partition bucket; fixed when the keyspace is created. */
   bucketSize?: number;
   /** Statements in flight per writeBlocks call. Default 64. */
@@ -83,7 +59,6 @@ export interface CassandraStoreParameters {
 
 export { MaxPageSize } from "./context.ts";
 
-const { consistencies } = cassandra.types;
 const read = readOptions;
 const write = writeOptions;
 
@@ -94,37 +69,9 @@ const sizeOf = (values: readonly unknown[]) =>
 /** The Store port on Cassandra: query-first tables, one block per height, rows indexed per height for rollback. */
 export function createCassandraStore(params: CassandraStoreParameters): Store {
   const ks = params.keyspace;
-  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(ks)) throw new InvalidKeyspaceNameError(ks);
-  if (params.contactPoints.length === 0)
-    throw new CassandraConfigError("createCassandraStore: no contact points given");
+  const client = createCassandraClient(params);
   const logger = params.logger;
   const concurrency = params.concurrency ?? 64;
-  const portOfContact = Number(params.contactPoints[0]?.split(":")[1]);
-  const client = new cassandra.Client({
-    contactPoints: params.contactPoints,
-    localDataCenter: params.localDataCenter,
-    protocolOptions: { port: params.port ?? (Number.isInteger(portOfContact) ? portOfContact : 9042) },
-    // token-aware routing over DC-aware round robin: each statement goes to a replica of its partition
-    policies: {
-      loadBalancing: new cassandra.policies.loadBalancing.TokenAwarePolicy(
-        new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(params.localDataCenter),
-      ),
-    },
-    queryOptions: { consistency: consistencies.localQuorum, prepare: true },
-    ...cassandraAuthOptions(
-      params.auth ??
-        (params.username !== undefined
-          ? { mechanism: "password", username: params.username, password: params.password ?? "" }
-          : { mechanism: "none" }),
-    ),
-    socketOptions: { readTimeout: 30_000 },
-  });
-  // the driver reports hosts going down, reconnects and failed handshakes only as log events
-  client.on("log", (level: string, className: string, message: string, furtherInfo?: unknown) => {
-    const obj = { cassandra: className, ...(furtherInfo instanceof Error ? { err: furtherInfo } : {}) };
-    if (level === "error") logger.error(obj, message);
-    else if (level === "warning") logger.warn(obj, message);
-  });
 
   let ready: Promise<OpenedSettings> | undefined;
   let closed = false;
@@ -666,28 +613,9 @@ export function createCassandraStore(params: CassandraStoreParameters): Store {
     },
 
     ...createDailyStats(ctx),
-    ...createServiceStatus(ctx),
+    ...operationalRows({ ks, exec, ready: settings }),
 
-    async getCursor(name) {
-      await settings();
-      const row = (await exec(`SELECT data FROM ${ks}.cursors WHERE name = ?`, [name], read)).first();
-      return row ? parse<IngestCursor>(row.data) : null;
-    },
-
-    async setCursor(name, cursor) {
-      await settings();
-      await exec(`INSERT INTO ${ks}.cursors (name, data) VALUES (?, ?)`, [name, JSON.stringify(cursor)]);
-    },
-
-    async health(): Promise<StoreHealth> {
-      try {
-        await client.execute("SELECT release_version FROM system.local", [], { prepare: true });
-        const up = client.hosts.values().filter((h) => h.isUp()).length;
-        return { ok: true, detail: `${up}/${client.hosts.length} nodes up` };
-      } catch (error) {
-        return { ok: false, detail: (error as Error).message };
-      }
-    },
+    health: () => clusterHealth(client),
 
     async close() {
       if (closed) return;

@@ -5,6 +5,7 @@ export {
   cassandraAuthOptions,
   type SigV4ProviderFactory,
 } from "./cassandra-auth.ts";
+export type { CassandraConnectParameters } from "./cassandra-client.ts";
 export {
   type CassandraStoreParameters,
   createCassandraStore,
@@ -16,3 +17,4 @@ export {
   MigrationLockTimeoutError,
   StoreClosedError,
 } from "./errors.ts";
+export { createCassandraOperationalState } from "./operational-state.ts";

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@chainlog/engines/ports";
 import { ChainlogError } from "@chainlog/tx-schema";
 
 export interface StartAnvilParameters {
@@ -53,18 +53,8 @@ export function anvilBinary(): string {
   return join(pkg, "..", "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One free-port helper for the repository (engines'); re-exported for devnet's users.
+export { freePort };
 
 async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -23,12 +23,10 @@ import {
   type BlockStats,
   type ContractCreation,
   type EnrichmentMark,
-  type IngestCursor,
   type InternalTransaction,
   mergeBlockStats,
   type PricePoint,
   type Receipt,
-  type ServiceStatus,
   type Swap,
   type TokenMetadata,
   type TokenTransfer,
@@ -44,6 +42,7 @@ import {
   text,
   writeTransaction,
 } from "./sqlite.ts";
+import { operationalRows } from "./sqlite-operational-state.ts";
 import { STORE_SQL } from "./store-queries.ts";
 import { DELETE_HEIGHT, migrateStore } from "./store-schema.ts";
 
@@ -172,14 +171,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const pageOf = <T>(rows: unknown[][], limit: number, query: string, keyLength: number): Page<T> => {
     const items = rows.slice(0, limit).map((r) => parse<T>(r[keyLength]));
     const last = rows[limit - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? cursors.encode(
-            query,
-            last.slice(0, keyLength).map((v) => num(v)),
-          )
-        : null;
-    return { items, nextCursor };
+    if (rows.length <= limit || !last) return { items, nextCursor: null };
+    // Signed when first read: a reader that stops at this page (an Etherscan page) pays no HMAC.
+    let signed: string | undefined;
+    return {
+      items,
+      get nextCursor() {
+        signed ??= cursors.encode(
+          query,
+          last.slice(0, keyLength).map((v) => num(v)),
+        );
+        return signed;
+      },
+    };
   };
 
   return {
@@ -265,32 +269,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getTransaction(hash): Promise<TransactionDetail | null> {
-      const row = q.tx.get([hash.toLowerCase()]);
+      const row = q.txDetail.get([hash.toLowerCase()]);
       if (!row) return null;
-      const detail: TransactionDetail = {
-        transaction: parse<Transaction>(row[2]),
-        receipt: row[3] === null ? null : parse<Receipt>(row[3]),
-        logs: [],
-        tokenTransfers: [],
-        swaps: [],
-        approvals: [],
-        wethEvents: [],
-        contractCreations: [],
-        internalTransactions: [],
+      const list = <T>(value: unknown): T[] => (value === null ? [] : parse<T[]>(value));
+      return {
+        transaction: parse<Transaction>(row[0]),
+        receipt: row[1] === null ? null : parse<Receipt>(row[1]),
+        logs: list(row[2]),
+        tokenTransfers: list(row[3]),
+        swaps: list(row[4]),
+        approvals: list(row[5]),
+        wethEvents: list(row[6]),
+        contractCreations: list(row[7]),
+        internalTransactions: list(row[8]),
       };
-      const lists: unknown[][] = [
-        [],
-        detail.logs,
-        detail.tokenTransfers,
-        detail.swaps,
-        detail.approvals,
-        detail.wethEvents,
-        detail.contractCreations,
-        detail.internalTransactions,
-      ];
-      for (const child of q.txChildren.all([num(row[0]), num(row[1])]))
-        lists[num(child[0])]!.push(parse(child[1]));
-      return detail;
     },
 
     async getAddressTransactions(address, page) {
@@ -422,26 +414,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return mergeBlockStats(q.dayStats.all([fromDay, toDay]).map((r) => parse<BlockStats>(r[0])));
     },
 
-    async putServiceStatus(status: ServiceStatus) {
-      writeTransaction(db, () =>
-        q.putStatus.run([status.service, text(status.instance), status.updatedAt, JSON.stringify(status)]),
-      );
-    },
-
-    async getServiceStatuses(maxAgeMs) {
-      if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0)
-        throw new RangeError("maxAgeMs must be a non-negative number of milliseconds");
-      return q.statuses.all([Date.now() - maxAgeMs]).map((r) => parse<ServiceStatus>(r[0]));
-    },
-
-    async getCursor(name) {
-      const row = q.getCursor.get([text(name)]);
-      return row ? parse<IngestCursor>(row[0]) : null;
-    },
-
-    async setCursor(name, cursor) {
-      writeTransaction(db, () => q.setCursor.run([text(name), JSON.stringify(cursor)]));
-    },
+    ...operationalRows(db),
 
     async health(): Promise<StoreHealth> {
       return pingHealth(() => q.ping.get());

@@ -27,21 +27,29 @@ export const STORE_SQL = {
   byHash: "SELECT data FROM blocks WHERE hash = ?",
   blockTxs:
     "SELECT tx_index, data FROM transactions WHERE block_number = ? AND tx_index > ? ORDER BY tx_index LIMIT ?",
-  tx: "SELECT block_number, tx_index, data, receipt FROM transactions WHERE hash = ? ORDER BY block_number DESC LIMIT 1",
-
   /*
-   * Every row that belongs to one transaction, in one statement: a trip through the driver costs more than these
-   * index lookups, and a tx-by-hash request would otherwise make seven. Kind 1..7: logs, transfers, swaps,
-   * approvals, WETH events, contract creations, internal transactions, each in its own order.
+   * A transaction with its receipt and every row that belongs to it, as one row of one statement: a trip through
+   * the driver costs more than these index lookups (and a row-by-row read more than one row), and a tx-by-hash
+   * request would otherwise make eight. Each child list comes as one JSON array of the stored records, in its own
+   * order; NULL when empty. The newest block wins should a hash be stored twice.
    */
-  txChildren: `SELECT 1 AS kind, data, log_index AS k1, 0 AS k2 FROM logs WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 2, data, log_index, batch_index FROM token_transfers WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 3, data, log_index, 0 FROM swaps WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 4, data, log_index, 0 FROM approvals WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 5, data, log_index, 0 FROM weth_events WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 6, data, address, 0 FROM contract_creations WHERE block_number = ?1 AND tx_index = ?2
-     UNION ALL SELECT 7, data, position, 0 FROM internal_txs WHERE block_number = ?1 AND tx_index = ?2
-     ORDER BY kind, k1, k2`,
+  txDetail: `SELECT t.data, t.receipt,
+       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM logs
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY log_index, batch_index) || ']' FROM token_transfers
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM swaps
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM approvals
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM weth_events
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY address) || ']' FROM contract_creations
+         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+       (SELECT '[' || group_concat(data, ',' ORDER BY position) || ']' FROM internal_txs
+         WHERE block_number = t.block_number AND tx_index = t.tx_index)
+     FROM transactions t WHERE t.hash = ?1
+       AND t.block_number = (SELECT max(block_number) FROM transactions WHERE hash = ?1)`,
   addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
      JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
        AND t.block_hash = a.block_hash

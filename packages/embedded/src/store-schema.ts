@@ -5,6 +5,19 @@ import { SchemaVersionError } from "./errors.ts";
 import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
 /*
+ * Operational state (ingest cursors, service status reports): the tables a service may open alone, without the
+ * chain tables (see migrateOperationalState). Defined once; the chain schema versions below create them too.
+ */
+const CURSORS_TABLE = "CREATE TABLE IF NOT EXISTS cursors (name BLOB PRIMARY KEY, data TEXT NOT NULL);";
+const SERVICE_STATUSES_TABLE = `CREATE TABLE IF NOT EXISTS service_statuses (
+    service TEXT NOT NULL,
+    instance BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (service, instance)
+  ) WITHOUT ROWID;`;
+
+/*
  * One block per height: the canonical chain as ingest last reported it. Every derived row carries its block's
  * number and hash, and since a height holds one block, "delete the rows of block X" is a delete by number.
  * Records are kept whole as JSON (they are tx-schema records, validated where they entered the system); the
@@ -61,7 +74,7 @@ export const SCHEMA_V1 = `
     block_hash TEXT NOT NULL,
     PRIMARY KEY (address, block_number, log_index, batch_index)
   ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS cursors (name BLOB PRIMARY KEY, data TEXT NOT NULL);
+  ${CURSORS_TABLE}
 `;
 
 /*
@@ -139,13 +152,7 @@ const SCHEMA_V2 = `
     data TEXT NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS tokens_by_symbol ON tokens (symbol_key, address);
-  CREATE TABLE IF NOT EXISTS service_statuses (
-    service TEXT NOT NULL,
-    instance BLOB NOT NULL,
-    updated_at INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (service, instance)
-  ) WITHOUT ROWID;
+  ${SERVICE_STATUSES_TABLE}
 `;
 
 /*
@@ -296,6 +303,22 @@ export function migrateStore(db: Db): Buffer {
     const secret = randomBytes(32);
     prepareRaw(db, "INSERT INTO meta (k, v) VALUES ('cursor_secret', ?)").run([secret]);
     return secret;
+  });
+}
+
+/**
+ * Creates the operational-state tables only (cursors, service statuses), leaving the chain tables to whoever opens
+ * the whole store; a file written by a newer Chainlog is refused as migrateStore refuses it.
+ */
+export function migrateOperationalState(db: Db): void {
+  writeTransaction(db, () => {
+    db.exec(`${CURSORS_TABLE}\n${SERVICE_STATUSES_TABLE}`);
+    const hasMeta = prepareRaw(
+      db,
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+    ).get();
+    const version = hasMeta ? readVersion(db) : 0;
+    if (version > STORE_SCHEMA_VERSION) throw new SchemaVersionError(version, STORE_SCHEMA_VERSION);
   });
 }
 

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { decodeLogs } from "@chainlog/decoders";
+import { block483920, fixture, rpcResult } from "@chainlog/decoders/test-support";
 import { flattenBlockTrace, type RpcBlockTrace } from "@chainlog/rpc";
-import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
+import { blockFromRpc } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
 import { csvField } from "./csv-writer.ts";
 import {
@@ -15,17 +14,9 @@ import {
   transactionRow,
 } from "./etl-rows.ts";
 
-// packages/etl-export/src → ../shared beside the repository (four levels up).
-const resources = fileURLToPath(
-  new URL("../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
-);
-if (!existsSync(resources))
-  throw new Error(`shared fixtures missing: ${resources} (shared/ must sit beside the repo)`);
-const read = (p: string) => readFileSync(`${resources}${p}`, "utf8");
-const rpcResult = (p: string) => (JSON.parse(read(p)) as { result: unknown }).result;
 /** The expected file's lines, and ours rendered the same way. */
 const lines = (p: string) =>
-  read(p)
+  fixture(p)
     .split("\n")
     .filter((l) => l.trim() !== "");
 const render = (columns: readonly string[], rows: Record<string, string>[]) => [
@@ -72,20 +63,7 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
   });
 
   it("receipts.csv, logs.csv and token_transfers.csv of block 483,920 match", () => {
-    const { block, transactions } = blockFromRpc(
-      rpcResult(
-        "test_export_blocks_job/block_with_logs/web3_response.eth_getBlockByNumber_0x76250_true.json",
-      ),
-    );
-    // These 2015 recordings predate the receipt's from/to fields (today's nodes return them): add them from the txs.
-    const raw = transactions.map((tx) => ({
-      from: tx.from,
-      to: tx.to,
-      ...(rpcResult(
-        `test_export_receipts_job/receipts_with_logs/web3_response.eth_getTransactionReceipt_${tx.hash}.json`,
-      ) as object),
-    }));
-    const { receipts, logs } = receiptsFromRpc(raw, block, transactions, "eth_getTransactionReceipt");
+    const { receipts, logs } = block483920();
     // The expected receipts file lists a subset, in its own order: compare by transaction.
     const expected = lines("test_export_receipts_job/receipts_with_logs/expected_receipts.csv");
     const ours = render(legacy("receipts", expected[0]), receipts.map(receiptRow));

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCsv } from "@chainlog/decoders/test-support";
 import {
   type Anvil,
   createDevnetClient,
@@ -29,30 +30,8 @@ import {
   TracesUnavailableError,
 } from "./export-range.ts";
 
-/** Parses our CSV back (quoted fields may hold commas), the way a loader would. */
-function readCsv(path: string): Record<string, string>[] {
-  const [header, ...rows] = readFileSync(path, "utf8").trimEnd().split("\n");
-  const split = (line: string) => {
-    const out: string[] = [];
-    let cur = "";
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (ch === '"' && quoted && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = !quoted;
-      else if (ch === "," && !quoted) {
-        out.push(cur);
-        cur = "";
-      } else cur += ch;
-    }
-    out.push(cur);
-    return out;
-  };
-  const names = split(header ?? "");
-  return rows.map((r) => Object.fromEntries(split(r).map((v, i) => [names[i], v])));
-}
+/** Parses our CSV back, the way a loader would. */
+const readCsv = (path: string) => parseCsv(readFileSync(path, "utf8"));
 
 describe("exportRange on anvil", () => {
   let anvil: Anvil;

@@ -7,7 +7,7 @@ import {
   traceRow,
   transactionRow,
 } from "@chainlog/etl-export";
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import {
   type Block,
   type InternalTransaction,
@@ -23,7 +23,7 @@ import {
 import { type LakeEntity, type LakeRow, LakeSchemas } from "./schema.ts";
 
 export type LakeStore = Pick<
-  Store,
+  ReadModel,
   "getBlockByNumber" | "getBlockTransactions" | "getTransaction" | "getEnrichment" | "getPriceSeries"
 >;
 

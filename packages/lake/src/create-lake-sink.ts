@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Bus, Store, Subscription } from "@chainlog/ports";
+import type { Bus, OperationalState, ReadModel, Subscription } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import { type LakeStatus, Topics } from "@chainlog/tx-schema";
 import { type LakeBlock, readLakeBlock } from "./block-rows.ts";
@@ -11,7 +11,7 @@ import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
 export interface CreateLakeSinkParameters {
   bus: Bus;
   store: Pick<
-    Store,
+    ReadModel & OperationalState,
     | "getBlockByNumber"
     | "getBlockTransactions"
     | "getTransaction"

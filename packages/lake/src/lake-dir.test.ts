@@ -1,35 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { partName } from "./lake.ts";
 import { LakeDir } from "./lake-dir.ts";
 import { decodeParquet } from "./parquet.ts";
-import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
+import { LakeEntities, type LakeEntity } from "./schema.ts";
+import { blockRows, useTempDirs } from "./test-support/lake-fixtures.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const fresh = () => {
-  const d = mkdtempSync(join(tmpdir(), "chainlog-lake-"));
-  dirs.push(d);
-  return d;
-};
-
-/** Rows of blocks [from, to]: one block row and two logs each, enough to see duplicates and gaps. */
-function rows(from: number, to: number): Record<LakeEntity, LakeRow[]> {
-  const out = Object.fromEntries(LakeEntities.map((e) => [e, [] as LakeRow[]])) as Record<
-    LakeEntity,
-    LakeRow[]
-  >;
-  for (let n = from; n <= to; n++) {
-    out.blocks.push({ number: BigInt(n), hash: `0x${n}` });
-    for (const i of [0, 1]) out.logs.push({ log_index: BigInt(i), block_number: BigInt(n), topics: "" });
-    out.prices.push({ token: "0xt", quote: "USD", price: n + 0.5, block_number: BigInt(n) });
-  }
-  return out;
-}
+const fresh = useTempDirs("chainlog-lake-");
 
 async function numbers(lake: LakeDir, entity: LakeEntity): Promise<number[]> {
   const out: number[] = [];
@@ -43,9 +21,9 @@ describe("LakeDir", () => {
   it("commits parts then the position; a restart drops parts above the position and writes the range again", async () => {
     const dir = fresh();
     const lake = new LakeDir(dir);
-    lake.commitPart("2026-01-01", 0, { number: 4, hash: "0x4" }, rows(0, 4));
+    lake.commitPart("2026-01-01", 0, { number: 4, hash: "0x4" }, blockRows(0, 4));
     // a run that died after renaming part 5 into place but before moving the position
-    lake.commitPart("2026-01-01", 5, { number: 9, hash: "0x9" }, rows(5, 9));
+    lake.commitPart("2026-01-01", 5, { number: 9, hash: "0x9" }, blockRows(5, 9));
     writeFileSync(
       join(dir, "_chainlog", "position.json"),
       JSON.stringify({ next: 5, lastHash: "0x4", lastDay: "2026-01-01" }),
@@ -53,7 +31,7 @@ describe("LakeDir", () => {
     const again = new LakeDir(dir);
     expect(again.recover()).toEqual({ next: 5, lastHash: "0x4", lastDay: "2026-01-01" });
     expect(again.parts("blocks", "2026-01-01").map((p) => p.first)).toEqual([0]);
-    again.commitPart("2026-01-01", 5, { number: 7, hash: "0x7" }, rows(5, 7));
+    again.commitPart("2026-01-01", 5, { number: 7, hash: "0x7" }, blockRows(5, 7));
     expect(await numbers(again, "blocks")).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect((await numbers(again, "logs")).length).toBe(16);
     // every table has its part for every written range, an empty one too
@@ -66,7 +44,7 @@ describe("LakeDir", () => {
 
   it("with no position, nothing was committed: every part is a leftover", () => {
     const dir = fresh();
-    new LakeDir(dir).commitPart("2026-01-01", 0, { number: 1, hash: "0x1" }, rows(0, 1));
+    new LakeDir(dir).commitPart("2026-01-01", 0, { number: 1, hash: "0x1" }, blockRows(0, 1));
     rmSync(join(dir, "_chainlog", "position.json"));
     const lake = new LakeDir(dir);
     expect(lake.recover()).toBeNull();
@@ -76,8 +54,8 @@ describe("LakeDir", () => {
   it("compacts a day into one file per table with the same rows, and finishes a swap cut between its renames", async () => {
     const dir = fresh();
     const lake = new LakeDir(dir);
-    lake.commitPart("2026-01-01", 0, { number: 2, hash: "0x2" }, rows(0, 2));
-    lake.commitPart("2026-01-01", 3, { number: 5, hash: "0x5" }, rows(3, 5));
+    lake.commitPart("2026-01-01", 0, { number: 2, hash: "0x2" }, blockRows(0, 2));
+    lake.commitPart("2026-01-01", 3, { number: 5, hash: "0x5" }, blockRows(3, 5));
     expect(await lake.compactDay("2026-01-01")).toBe(true);
     expect(await lake.compactDay("2026-01-01")).toBe(false);
     for (const e of LakeEntities)
@@ -90,12 +68,12 @@ describe("LakeDir", () => {
     expect(price).toMatchObject({ token: "0xt", quote: "USD", price: 0.5, block_number: 0n });
 
     // Crash after "old day aside", before "new day in": recover() puts the merged day in place.
-    lake.commitPart("2026-01-02", 6, { number: 7, hash: "0x7" }, rows(6, 7));
-    lake.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, rows(8, 9));
+    lake.commitPart("2026-01-02", 6, { number: 7, hash: "0x7" }, blockRows(6, 7));
+    lake.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, blockRows(8, 9));
     const work = join(dir, "_chainlog", "compact", "blocks");
     mkdirSync(join(work, "date=2026-01-02.new"), { recursive: true });
     const merged = new LakeDir(fresh());
-    merged.commitPart("2026-01-02", 6, { number: 9, hash: "0x9" }, rows(6, 9));
+    merged.commitPart("2026-01-02", 6, { number: 9, hash: "0x9" }, blockRows(6, 9));
     renameSync(
       merged.parts("blocks", "2026-01-02")[0]!.path,
       join(work, "date=2026-01-02.new", partName(6, 9)),

@@ -13,24 +13,11 @@ import { LakeS3 } from "./lake-s3.ts";
 import { openLake } from "./open-lake.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
 import { startFailingS3Proxy } from "./test-support/failing-s3-proxy.ts";
+import { blockRows } from "./test-support/lake-fixtures.ts";
 
 const bucket = "chainlog-lake";
 let s3: S3Server;
 let client: S3Client;
-
-/** Rows of blocks [from, to]: a block row, two logs and a price each, enough to see duplicates and gaps. */
-function rows(from: number, to: number): Record<LakeEntity, LakeRow[]> {
-  const out = Object.fromEntries(LakeEntities.map((e) => [e, [] as LakeRow[]])) as Record<
-    LakeEntity,
-    LakeRow[]
-  >;
-  for (let n = from; n <= to; n++) {
-    out.blocks.push({ number: BigInt(n), hash: `0x${n}` });
-    for (const i of [0, 1]) out.logs.push({ log_index: BigInt(i), block_number: BigInt(n), topics: "" });
-    out.prices.push({ token: "0xt", quote: "USD", price: n + 0.5, block_number: BigInt(n) });
-  }
-  return out;
-}
 
 async function keys(prefix: string): Promise<string[]> {
   const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
@@ -79,12 +66,12 @@ describe("LakeS3", () => {
     expect(lake).toBeInstanceOf(LakeS3);
     expect(lake.location).toBe(`s3://${bucket}/restart`);
     expect(await lake.recover()).toBeNull();
-    await lake.commitPart("2026-01-01", 0, { number: 4, hash: "0x4" }, rows(0, 4));
+    await lake.commitPart("2026-01-01", 0, { number: 4, hash: "0x4" }, blockRows(0, 4));
     expect(await keys("restart/blocks/")).toEqual([`restart/blocks/date=2026-01-01/${partName(0, 4)}`]);
     // every table has its part for every range, an empty one too
     for (const e of LakeEntities) expect(await lake.parts(e, "2026-01-01"), e).toHaveLength(1);
     // a run that put part 5-9 but died before the position moved past it
-    await lake.commitPart("2026-01-01", 5, { number: 9, hash: "0x9" }, rows(5, 9));
+    await lake.commitPart("2026-01-01", 5, { number: 9, hash: "0x9" }, blockRows(5, 9));
     await client.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -97,8 +84,8 @@ describe("LakeS3", () => {
     expect(await again.recover()).toEqual({ next: 5, lastHash: "0x4", lastDay: "2026-01-01" });
     expect((await again.parts("blocks", "2026-01-01")).map((p) => [p.first, p.last])).toEqual([[0, 4]]);
     // the restart reads blocks 5-7 final this time (fewer than before): a new name, no older rows left behind
-    await again.commitPart("2026-01-01", 5, { number: 7, hash: "0x7" }, rows(5, 7));
-    await again.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, rows(8, 9));
+    await again.commitPart("2026-01-01", 5, { number: 7, hash: "0x7" }, blockRows(5, 7));
+    await again.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, blockRows(8, 9));
     expect(await numbers("restart", "blocks")).toEqual(range(0, 9));
     expect(await numbers("restart", "logs")).toHaveLength(20);
     expect(await again.days("prices")).toEqual(["2026-01-01", "2026-01-02"]);
@@ -124,10 +111,10 @@ describe("LakeS3", () => {
     for (; ; budget++) {
       const prefix = `compact-${budget}`;
       const lake = await openLake(`s3://${bucket}/${prefix}`, s3.env);
-      await lake.commitPart("2026-01-01", 0, { number: 2, hash: "0x2" }, rows(0, 2));
-      await lake.commitPart("2026-01-01", 3, { number: 5, hash: "0x5" }, rows(3, 5));
-      await lake.commitPart("2026-01-01", 6, { number: 7, hash: "0x7" }, rows(6, 7));
-      await lake.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, rows(8, 9));
+      await lake.commitPart("2026-01-01", 0, { number: 2, hash: "0x2" }, blockRows(0, 2));
+      await lake.commitPart("2026-01-01", 3, { number: 5, hash: "0x5" }, blockRows(3, 5));
+      await lake.commitPart("2026-01-01", 6, { number: 7, hash: "0x7" }, blockRows(6, 7));
+      await lake.commitPart("2026-01-02", 8, { number: 9, hash: "0x9" }, blockRows(8, 9));
       lake.close?.();
 
       const proxy = await dyingProxy(budget);

@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LakeDir } from "./lake-dir.ts";
 import { openLakeSql } from "./lake-sql.ts";
 import { LakeEntities, type LakeEntity, type LakeRow } from "./schema.ts";
+import { useTempDirs } from "./test-support/lake-fixtures.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const fresh = () => {
-  const d = mkdtempSync(join(tmpdir(), "chainlog-lake-sql-"));
-  dirs.push(d);
-  return d;
-};
+const fresh = useTempDirs("chainlog-lake-sql-");
 
 describe("openLakeSql", () => {
   it("runs every model on an empty lake (typed empty tables), giving no rows", async () => {

@@ -1,4 +1,4 @@
-import { loadConfig, openBus, openStore } from "@chainlog/runtime-config";
+import { loadConfig, openBus, openReadModel } from "@chainlog/runtime-config";
 import { createLogger, installShutdown } from "@chainlog/telemetry";
 import { createLakeSink } from "./create-lake-sink.ts";
 
@@ -10,7 +10,7 @@ async function main() {
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());
-  const store = await openStore(config, logger);
+  const store = await openReadModel(config, logger);
   onShutdown("store", () => store.close());
   const sink = createLakeSink({
     bus,

@@ -3,17 +3,20 @@ import { expect } from "vitest";
 import { getJson, waitFor } from "./pipeline.ts";
 
 /**
- * The pipeline's checker: waits until the API serves every height up to the node's head, then compares each
+ * The pipeline's checker: stops the chain driver once its last transactions had time to land, waits until the API serves every height up to the node's head, then compares each
  * block (number, hash, its transactions in order) with the node, and each sender's history with its nonce, so
  * a lost or duplicated block or transaction fails. Returns the head it checked.
  */
 export async function expectChainServedExactlyOnce(params: {
   apiUrl: string;
   rpcUrl: string;
-  senders: string[];
+  /** What sends the traffic (driveChain): stopped here, and its senders' histories checked. */
+  driver: { stop(): Promise<string[]> };
   timeoutMs?: number;
 }): Promise<number> {
   const { apiUrl, rpcUrl } = params;
+  await new Promise((r) => setTimeout(r, 1500));
+  const senders = await params.driver.stop();
   const timeoutMs = params.timeoutMs ?? 90_000;
   const head = Number(await rpc<string>(rpcUrl, "eth_blockNumber"));
   await waitFor(
@@ -57,7 +60,7 @@ export async function expectChainServedExactlyOnce(params: {
   }
 
   // Per sender: the API's history has exactly nonce-many distinct transactions.
-  for (const sender of params.senders) {
+  for (const sender of senders) {
     const nonce = Number(await rpc<string>(rpcUrl, "eth_getTransactionCount", [sender, "latest"]));
     const seen: string[] = [];
     let cursor: string | null = null;

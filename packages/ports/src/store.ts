@@ -112,29 +112,33 @@ export class InvalidCursorError extends ChainlogError {
   }
 }
 
-export interface Store {
-  /** Creates or upgrades the schema; safe to call on every start. */
+/** Opening, upgrading and closing: every role has them, each for its own tables. */
+export interface StoreLifecycle {
+  /** Creates or upgrades the tables this role needs (and only those); safe to call on every start. */
   migrate(): Promise<void>;
-  /**
-   * Idempotent: writing the same block again changes nothing (its enrichment included). A block at a height that
-   * already holds another (not rolled back) block replaces it as the canonical one for that height.
-   */
-  writeBlocks(blocks: IndexedBlock[]): Promise<void>;
-  /**
-   * Adds each block's enrichment and mark, but only where that very block (number and hash) is stored: a block
-   * rolled back or replaced meanwhile gets nothing. Idempotent. Returns how many blocks were enriched.
-   */
-  writeEnrichment(items: BlockEnrichment[]): Promise<number>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+/**
+ * Operational state: the ingest cursors and the services' status reports. Small tables a service may open alone
+ * (ingest does), without creating or migrating the chain tables.
+ */
+export interface OperationalState extends StoreLifecycle {
+  getCursor(name: string): Promise<IngestCursor | null>;
+  setCursor(name: string, cursor: IngestCursor): Promise<void>;
+  /** Replaces the report of (service, instance). Reports expire: readers ignore those older than `maxAgeMs`. */
+  putServiceStatus(status: ServiceStatus): Promise<void>;
+  /** Every report newer than now − maxAgeMs, ingest first, then by instance. */
+  getServiceStatuses(maxAgeMs: number): Promise<ServiceStatus[]>;
+}
+
+/** The read model: everything the API and the lake read of the stored chain. */
+export interface ReadModel extends StoreLifecycle {
   /** The marks of these blocks (by hash) that are enriched; absent ones are pending or unknown. */
   getEnrichment(blockHashes: string[]): Promise<Map<string, EnrichmentMark>>;
   /** Stored heights from `from` up, ascending, at most `limit`: what the status's "complete below" is read from. */
   getHeights(from: number, limit: number): Promise<StoredHeight[]>;
-  /**
-   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH and vault events, swaps,
-   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment, and takes
-   * its transfers off the holdings. Idempotent; unknown hashes are a no-op.
-   */
-  rollbackBlock(ref: BlockRef): Promise<void>;
 
   getLatestBlock(): Promise<Block | null>;
   getBlockByNumber(number: number): Promise<Block | null>;
@@ -166,8 +170,6 @@ export interface Store {
   /** The creation of a contract address, or null if none stored (an EOA, or created before the indexed range). */
   getContractCreation(address: string): Promise<ContractCreation | null>;
 
-  /** Insert or replace by address. Not block-scoped: a rollback keeps token metadata. */
-  upsertTokens(tokens: TokenMetadata[]): Promise<void>;
   getToken(address: string): Promise<TokenMetadata | null>;
   /** Several at once (portfolio, transfer lists); unknown addresses are absent from the result. */
   getTokens(addresses: string[]): Promise<Map<string, TokenMetadata>>;
@@ -190,18 +192,37 @@ export interface Store {
 
   /** Per-day aggregates merged from the stored blocks' BlockStats, for days in [fromDay, toDay], ascending. */
   getDailyStats(fromDay: UtcDay, toDay: UtcDay): Promise<DailyStats[]>;
-
-  /** Replaces the report of (service, instance). Reports expire: readers ignore those older than `maxAgeMs`. */
-  putServiceStatus(status: ServiceStatus): Promise<void>;
-  /** Every report newer than now − maxAgeMs, ingest first, then by instance. */
-  getServiceStatuses(maxAgeMs: number): Promise<ServiceStatus[]>;
-
-  getCursor(name: string): Promise<IngestCursor | null>;
-  setCursor(name: string, cursor: IngestCursor): Promise<void>;
-
-  health(): Promise<StoreHealth>;
-  close(): Promise<void>;
 }
+
+/**
+ * The chain writer: blocks, their enrichment, rollbacks and token metadata. It also reads what it needs to write
+ * each thing once: which blocks are enriched, which heights are stored, which tokens are known.
+ */
+export interface ChainWriter
+  extends StoreLifecycle,
+    Pick<ReadModel, "getEnrichment" | "getHeights" | "getTokens"> {
+  /**
+   * Idempotent: writing the same block again changes nothing (its enrichment included). A block at a height that
+   * already holds another (not rolled back) block replaces it as the canonical one for that height.
+   */
+  writeBlocks(blocks: IndexedBlock[]): Promise<void>;
+  /**
+   * Adds each block's enrichment and mark, but only where that very block (number and hash) is stored: a block
+   * rolled back or replaced meanwhile gets nothing. Idempotent. Returns how many blocks were enriched.
+   */
+  writeEnrichment(items: BlockEnrichment[]): Promise<number>;
+  /**
+   * Removes every row of the block with this hash, raw and derived (transfers, approvals, WETH and vault events, swaps,
+   * creations, internal transactions, price points, balance snapshots, block stats) and its enrichment, and takes
+   * its transfers off the holdings. Idempotent; unknown hashes are a no-op.
+   */
+  rollbackBlock(ref: BlockRef): Promise<void>;
+  /** Insert or replace by address. Not block-scoped: a rollback keeps token metadata. */
+  upsertTokens(tokens: TokenMetadata[]): Promise<void>;
+}
+
+/** The whole store in one object (both adapters make one); services open only the roles they need. */
+export interface Store extends ChainWriter, ReadModel, OperationalState {}
 
 /**
  * A transaction's frames in trace order (depth first: a frame before its calls), each with its position in that

@@ -1,52 +1,31 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createLogger } from "@chainlog/telemetry";
-import { afterEach, describe, expect, it } from "vitest";
+import type { RequestListener } from "node:http";
+import { describe, expect, it } from "vitest";
 import { NoHealthyEndpointError } from "./errors.ts";
-import { createRpcPool } from "./rpc-pool.ts";
+import { poolOn, useTestNodes } from "./test-support/test-nodes.ts";
 
 // A node that answers every call, but only after `delayMs` (a node re-executing a block for its tracer).
-async function slowNode(delayMs: number): Promise<{ url: string; server: Server; requests: () => number }> {
-  let requests = 0;
-  const server = createServer((req, res) => {
+const slowly =
+  (delayMs: number): RequestListener =>
+  (req, res) => {
     let body = "";
     req.on("data", (c) => {
       body += c;
     });
     req.on("end", () => {
-      requests++;
       const calls = JSON.parse(body) as { id: number }[];
       setTimeout(() => {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(calls.map((c) => ({ jsonrpc: "2.0", id: c.id, result: "0x10" }))));
       }, delayMs);
     });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    server,
-    requests: () => requests,
   };
-}
 
 describe("RpcPool calls slow by nature (CallOptions.timeoutMs)", () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const s of servers.splice(0)) {
-      s.closeAllConnections();
-      await new Promise((r) => s.close(r));
-    }
-  });
+  const serve = useTestNodes();
 
   it("waits the call's own timeout once, instead of asking again after the pool's", async () => {
-    const node = await slowNode(600);
-    servers.push(node.server);
-    const pool = createRpcPool({
-      endpoints: [{ url: node.url }],
-      logger: createLogger("test", "silent"),
-      timeoutMs: 200,
-    });
+    const node = await serve(slowly(600));
+    const pool = poolOn(node.url, { timeoutMs: 200 });
     const before = pool.status()[0]!;
     const answer = await pool.withEndpoint((c) => c.call("eth_blockNumber", []), { timeoutMs: 5_000 });
     expect(answer).toBe("0x10");
@@ -61,14 +40,8 @@ describe("RpcPool calls slow by nature (CallOptions.timeoutMs)", () => {
   });
 
   it("an ordinary call to the same node times out and is asked again", async () => {
-    const node = await slowNode(600);
-    servers.push(node.server);
-    const pool = createRpcPool({
-      endpoints: [{ url: node.url }],
-      logger: createLogger("test", "silent"),
-      timeoutMs: 200,
-      maxRounds: 2,
-    });
+    const node = await serve(slowly(600));
+    const pool = poolOn(node.url, { timeoutMs: 200, maxRounds: 2 });
     await expect(pool.request("eth_blockNumber", [])).rejects.toBeInstanceOf(NoHealthyEndpointError);
     expect(node.requests()).toBe(2);
     expect(pool.status()[0]!.healthy).toBe(false);

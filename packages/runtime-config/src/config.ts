@@ -86,6 +86,8 @@ export const ConfigSchema = z.object({
   PROCESSOR_TRACES: z.enum(["auto", "on", "off"]).default("auto"),
   /** debug_traceBlockByHash requests in flight (one block each). */
   PROCESSOR_TRACE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** debug_traceBlockByHash requests in flight while the raw stage is behind the node's head (0: none until it is). */
+  PROCESSOR_CATCHUP_TRACE_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(0),
   /** One enrichment RPC request (eth_call, eth_getBalance). */
   PROCESSOR_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** One block's trace: the node re-executes the block, so it gets longer than other calls before it is asked again. */

@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CassandraAuth } from "@chainlog/cassandra-store";
-import type { AdapterLogger, Bus, MetaStore, Store } from "@chainlog/ports";
+import type {
+  AdapterLogger,
+  Bus,
+  ChainWriter,
+  MetaStore,
+  OperationalState,
+  ReadModel,
+  Store,
+} from "@chainlog/ports";
 import { type Config, ConfigError } from "./config.ts";
 
 /*
@@ -56,24 +64,59 @@ export async function openBus(config: Config, logger: AdapterLogger): Promise<Bu
   });
 }
 
-export async function openStore(config: Config, logger: AdapterLogger): Promise<Store> {
+function cassandraParameters(config: Config, logger: AdapterLogger) {
+  return {
+    contactPoints: config.CASSANDRA_CONTACT_POINTS,
+    localDataCenter: config.CASSANDRA_LOCAL_DC,
+    keyspace: config.CASSANDRA_KEYSPACE,
+    replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
+    auth: cassandraAuth(config),
+    logger,
+  };
+}
+
+/** The whole store (one object has every role), migrated: chain tables and operational state. */
+async function openWholeStore(config: Config, logger: AdapterLogger): Promise<Store> {
   let store: Store;
   if (config.CHAINLOG_MODE === "embedded") {
     const m = await import("@chainlog/embedded");
     store = await m.createSqliteStore({ path: embeddedPath(config, "store.db") });
   } else {
     const m = await import("@chainlog/cassandra-store");
-    store = await m.createCassandraStore({
-      contactPoints: config.CASSANDRA_CONTACT_POINTS,
-      localDataCenter: config.CASSANDRA_LOCAL_DC,
-      keyspace: config.CASSANDRA_KEYSPACE,
-      replicationFactor: config.CASSANDRA_REPLICATION_FACTOR,
-      auth: cassandraAuth(config),
-      logger,
-    });
+    store = await m.createCassandraStore(cassandraParameters(config, logger));
   }
   await store.migrate();
   return store;
+}
+
+/**
+ * Cursors and service reports only (ingest): creates or upgrades those tables and never the chain's, so a
+ * service that keeps a cursor does not migrate, nor wait on a migration of, the whole store.
+ */
+export async function openOperationalState(config: Config, logger: AdapterLogger): Promise<OperationalState> {
+  let state: OperationalState;
+  if (config.CHAINLOG_MODE === "embedded") {
+    const m = await import("@chainlog/embedded");
+    state = m.createSqliteOperationalState({ path: embeddedPath(config, "store.db") });
+  } else {
+    const m = await import("@chainlog/cassandra-store");
+    state = m.createCassandraOperationalState(cassandraParameters(config, logger));
+  }
+  await state.migrate();
+  return state;
+}
+
+/** What the processor writes through: the chain writer, and operational state for its status reports. */
+export function openChainWriter(
+  config: Config,
+  logger: AdapterLogger,
+): Promise<ChainWriter & OperationalState> {
+  return openWholeStore(config, logger);
+}
+
+/** What query-api and the lake read through: the read model, and operational state for the status page. */
+export function openReadModel(config: Config, logger: AdapterLogger): Promise<ReadModel & OperationalState> {
+  return openWholeStore(config, logger);
 }
 
 export async function openMetaStore(config: Config, logger: AdapterLogger): Promise<MetaStore> {

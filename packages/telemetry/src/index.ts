@@ -1,3 +1,4 @@
+export * from "./health.ts";
 export * from "./http-server-limits.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";

@@ -1,4 +1,5 @@
 export * from "./api/accounts.ts";
+export * from "./api/health.ts";
 export * from "./api/lake-models.ts";
 export * from "./api/responses.ts";
 export * from "./api/stake.ts";

@@ -6,3 +6,8 @@ export class DeepReorgError extends ChainlogError {
     super(`reorg deeper than the ${depth} blocks kept`);
   }
 }
+
+/** The stored cursor belongs to another chain than the node serves: refusing beats mixing two chains. */
+export class ChainIdMismatchError extends ChainlogError {
+  override name = "ChainIdMismatchError";
+}

@@ -1,8 +1,19 @@
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
-import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
+import {
+  loadConfig,
+  openBus,
+  openMetaStore,
+  openOperationalState,
+  parseEndpoints,
+} from "@chainlog/runtime-config";
+import {
+  createLogger,
+  createMetricsRegistry,
+  installShutdown,
+  redactUrl,
+  startHealthServer,
+} from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
-import { startHttpServer } from "./http-server.ts";
 import { createIngest } from "./ingest.ts";
 import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
@@ -46,7 +57,8 @@ async function main() {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     },
   ]);
-  const store = await openStore(config, logger);
+  // cursors and status reports only: ingest never creates or migrates the chain tables
+  const store = await openOperationalState(config, logger);
   onShutdown("store", () => store.close());
 
   // Replicas elect one publisher through a lease in the metadata store (CHAINLOG_LEADER_LEASE; off: no election).
@@ -100,11 +112,12 @@ async function main() {
   const runner = createLeaderRunner({ election, ingestFor, logger });
   // A standby's status shows its endpoints' health through an ingest that never runs.
   const idle = ingestFor(null);
-  const server = await startHttpServer({
+  const server = await startHealthServer({
     port: config.INGEST_HTTP_PORT,
     host: env.INGEST_HTTP_HOST,
-    registry,
-    health: runner.health,
+    metrics: registry,
+    ready: runner.health.ready,
+    routes: { "/status": runner.health.status },
   });
   onShutdown("http", () => new Promise<void>((r) => server.close(() => r())));
   logger.info({ port: config.INGEST_HTTP_PORT }, "health and metrics listening");

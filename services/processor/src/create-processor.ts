@@ -1,5 +1,12 @@
 import { hostname } from "node:os";
-import type { Bus, ConsumedMessage, IndexedBlock, Store, Subscription } from "@chainlog/ports";
+import type {
+  Bus,
+  ChainWriter,
+  ConsumedMessage,
+  IndexedBlock,
+  OperationalState,
+  Subscription,
+} from "@chainlog/ports";
 import type { Logger, Registry } from "@chainlog/telemetry";
 import {
   type BlockEnvelope,
@@ -11,6 +18,7 @@ import {
 } from "@chainlog/tx-schema";
 import { createEnricher, type EnricherParameters } from "./enrich/create-enricher.ts";
 import { indexBlock, processedEnvelope } from "./index-block.ts";
+import { createLeaderFence } from "./leader-fence.ts";
 import { createProcessorMetrics } from "./metrics.ts";
 import { createHeightWatch } from "./status/height-watch.ts";
 
@@ -20,7 +28,7 @@ export const PARKED_REASON_HEADER = "chainlog-parked-reason";
 
 export interface CreateProcessorParameters {
   bus: Bus;
-  store: Store;
+  store: ChainWriter & OperationalState;
   logger: Logger;
   metrics: Registry;
   group?: string;
@@ -59,6 +67,8 @@ export interface ProcessorStats {
   rollbacks: number;
   tokenTransfers: number;
   invalidMessages: number;
+  /** Messages of a deposed ingest leader that landed after its successor's, dropped (see leader-fence.ts). */
+  fencedMessages: number;
   lastBlock: number | null;
   lag: number | null;
   lastProgressAt: number;
@@ -76,6 +86,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     rollbacks: 0,
     tokenTransfers: 0,
     invalidMessages: 0,
+    fencedMessages: 0,
     lastBlock: null,
     lag: null,
     lastProgressAt: Date.now(),
@@ -86,6 +97,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     ? createEnricher({ ...params.enrich, bus, store, metrics: m, logger: logger.child({ stage: "enrich" }) })
     : null;
   const heights = createHeightWatch(store);
+  const fence = createLeaderFence();
   let subscription: Subscription | null = null;
   let sampler: NodeJS.Timeout | null = null;
   let reporter: NodeJS.Timeout | null = null;
@@ -160,10 +172,30 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
     let highest: number | null = null;
     for (const message of batch) {
       let env: BusEnvelope;
+      let verdict: ReturnType<typeof fence.check>;
       try {
         env = decodeEnvelope(message.value, message.headers);
+        verdict = fence.check(message, env.chainId);
       } catch (error) {
         await park(message, error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      if (verdict.stale) {
+        // Its successor republished this height from the stored cursor: nothing is lost by dropping it.
+        stats.fencedMessages += 1;
+        m.fencedMessages.inc({ chain: String(env.chainId) });
+        logger.warn(
+          {
+            chainId: env.chainId,
+            kind: env.kind,
+            block: env.kind === "finality" ? undefined : env.block.number,
+            partition: message.partition,
+            offset: message.offset,
+            token: verdict.token,
+            newestToken: verdict.newest,
+          },
+          "dropped a message of a deposed ingest leader (older leader token after a newer one)",
+        );
         continue;
       }
       if (env.kind !== "finality") applied.push(message);

@@ -1,10 +1,21 @@
 import type { MetaStore } from "@chainlog/ports";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore, parseEndpoints } from "@chainlog/runtime-config";
-import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
+import {
+  loadConfig,
+  openBus,
+  openChainWriter,
+  openMetaStore,
+  parseEndpoints,
+} from "@chainlog/runtime-config";
+import {
+  createLogger,
+  createMetricsRegistry,
+  installShutdown,
+  runHealthChecks,
+  startHealthServer,
+} from "@chainlog/telemetry";
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
-import { startHealthServer } from "./http/health-server.ts";
 
 const logger = createLogger("processor");
 
@@ -14,7 +25,7 @@ async function main() {
   const metrics = createMetricsRegistry("processor");
   const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());
-  const store = await openStore(config, logger);
+  const store = await openChainWriter(config, logger);
   onShutdown("store", () => store.close());
   // Watchlists are an extra: a metadata store that is down must not stop blocks from flowing. Connect lazily and
   // keep retrying on each refresh.
@@ -70,6 +81,7 @@ async function main() {
           watched: watched.has,
           retryForMs: config.PROCESSOR_ENRICH_RETRY_MS,
           traceConcurrency: config.PROCESSOR_TRACE_CONCURRENCY,
+          catchUpTraceConcurrency: config.PROCESSOR_CATCHUP_TRACE_CONCURRENCY,
           traceTimeoutMs: config.PROCESSOR_TRACE_TIMEOUT_MS,
         }
       : null,
@@ -79,11 +91,17 @@ async function main() {
     // Loopback by default; containers set PROCESSOR_HTTP_HOST=0.0.0.0 so probes and scrapers reach it.
     host: config.PROCESSOR_HTTP_HOST,
     metrics,
-    ready: async () => {
-      if (!processor.ready()) return { ok: false, detail: "not consuming, or lagging without progress" };
-      const health = await store.health();
-      return health.ok ? { ok: true } : { ok: false, detail: `store: ${health.detail ?? "unhealthy"}` };
-    },
+    ready: () =>
+      runHealthChecks([
+        {
+          name: "consumer",
+          check: () =>
+            processor.ready()
+              ? { ok: true }
+              : { ok: false, detail: "not consuming, or lagging without progress" },
+        },
+        { name: "store", check: () => store.health() },
+      ]),
   });
   onShutdown("http", () => new Promise<void>((resolve) => server.close(() => resolve())));
   // Registered last, so it runs first: finish and commit the batch in flight before the bus and store close.

@@ -54,6 +54,12 @@ export function createProcessorMetrics(registry: Registry) {
       help: "Highest block number of the enrichment stage's last batch",
       registers,
     }),
+    fencedMessages: new Counter({
+      name: "chainlog_processor_fenced_messages_total",
+      help: "Block-topic messages dropped because an older ingest leader token came after a newer one (a deposed leader's late write)",
+      labelNames: ["chain"] as const,
+      registers,
+    }),
     invalidMessages: new Counter({
       name: "chainlog_processor_invalid_messages_total",
       help: "Bus messages that failed schema validation and were parked",

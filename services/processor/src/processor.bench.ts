@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCassandraStore } from "@chainlog/cassandra-store";
 import { decodeLogs } from "@chainlog/decoders";
-import { rpc, runWorkload, startAnvil } from "@chainlog/devnet";
+import { rpc, startAnvil, startWorkload } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import { testEngines } from "@chainlog/engines";
 import type { IndexedBlock, Store } from "@chainlog/ports";
@@ -30,28 +30,21 @@ const anvil = await startAnvil({ gasLimit: 60_000_000n });
 const dir = mkdtempSync(join(tmpdir(), "chainlog-processor-bench-"));
 try {
   const abort = new AbortController();
-  let watched: string[] = [];
-  let quotes = { weth: "", stablecoin: "" };
-  let markReady = () => {};
-  const ready = new Promise<void>((r) => {
-    markReady = r;
-  });
-  const workload = runWorkload({
+  // Traffic for BENCH_SECONDS after the contracts are deployed and the senders funded (slow on a busy machine).
+  const workload = await startWorkload({
     rpcUrl: anvil.rpcUrl,
     accounts: 30,
     txPerSecond: 300,
     signal: abort.signal,
-    onReady: (c, accounts) => {
-      watched = accounts.slice(0, 10).map((a) => a.toLowerCase());
-      quotes = { weth: c.weth.toLowerCase(), stablecoin: c.stablecoin.toLowerCase() };
-      markReady();
-    },
   });
-  // Traffic for BENCH_SECONDS after the contracts are deployed and the senders funded (slow on a busy machine).
-  await Promise.race([ready, workload]);
+  const watched = workload.accounts.slice(0, 10).map((a) => a.toLowerCase());
+  const quotes = {
+    weth: workload.contracts.weth.toLowerCase(),
+    stablecoin: workload.contracts.stablecoin.toLowerCase(),
+  };
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SECONDS ?? 20) * 1000));
   abort.abort();
-  const sent = await workload;
+  const sent = await workload.done;
   const head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));
   const envelopes: BlockEnvelope[] = [];
   for (let n = 0; n <= head; n++) envelopes.push(await readBlockEnvelope(anvil.rpcUrl, n, 31337));

@@ -7,7 +7,8 @@
  * its event loop; both stores are seeded with the same blocks.
  *
  *   node --import tsx src/api.bench.ts [--stores embedded,cassandra] [--rounds 3] [--duration 5] [--connections 10]
- *     [--rate 2000]
+ *     [--rate 2000] [--only tx-by-hash,uncached]   [--profile dir]
+ *   (--only: rows whose name contains one of these, beside noop; --profile: the server's --cpu-prof into dir)
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -157,12 +158,19 @@ async function load(
 /** Starts one server child on `kind`, runs every row against it, stops it. */
 async function benchStore(
   kind: StoreKind,
-  opts: { duration: number; connections: number; rate: number; rounds: number },
+  opts: {
+    duration: number;
+    connections: number;
+    rate: number;
+    rounds: number;
+    only: string[];
+    profile?: string;
+  },
   env: NodeJS.ProcessEnv,
 ): Promise<Figures[]> {
   const dir = mkdtempSync(join(tmpdir(), "chainlog-api-bench-"));
   const child = fork(fileURLToPath(import.meta.url), ["--serve", dir, "--store", kind], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${opts.profile}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env,
   });
@@ -195,30 +203,20 @@ async function benchStore(
     // endblock above every block: the same rows, another cache key each time
     let miss = 0;
     const uncached = (p: () => string) => () => `${p()}&endblock=${BLOCKS + (miss++ % 1_000_000_000)}`;
+    const uncachedTxlist = uncached(txlist);
+    const uncachedTokentx = uncached(tokentx);
     const balances = () => `/v1/address/${ready.hotAddress}/balances`;
     // An Etherscan refusal is HTTP 200 too: make sure these rows measure real answers.
-    for (const p of [txlist, tokentx, uncached(txlist), uncached(tokentx)]) {
+    for (const p of [txlist, tokentx, uncachedTxlist, uncachedTokentx]) {
       const body = (await (await fetch(`${ready.url}${p()}`)).json()) as {
         status: string;
         result: unknown[];
       };
       if (body.status !== "1" || body.result.length !== 25) throw new Error(`${p()} answered ${body.status}`);
     }
-    // Warm-up so JIT, prepared statements and page caches are hot for every route.
-    for (const p of [
-      noop,
-      randomTx,
-      addressPage,
-      txlist,
-      tokentx,
-      balances,
-      uncached(txlist),
-      uncached(tokentx),
-    ])
-      await load(serverCpu, ready.url, p, { ...opts, duration: 2, rate: undefined });
     // Interleaved rounds, median per row: the machine is shared, and a burst of someone else's work then spoils
     // one round of every route instead of all rounds of one route (which would skew the ratios).
-    const plan: [string, () => string, number | undefined][] = [
+    const fullPlan: [string, () => string, number | undefined][] = [
       ["noop (ceiling)", noop, undefined],
       ["tx-by-hash", randomTx, undefined],
       ["address page (25)", addressPage, undefined],
@@ -228,14 +226,21 @@ async function benchStore(
       ["api txlist (25)", txlist, undefined],
       ["api tokentx (25)", tokentx, undefined],
       ["balances", balances, undefined],
-      ["api txlist uncached", uncached(txlist), undefined],
-      ["api tokentx uncached", uncached(tokentx), undefined],
+      ["api txlist uncached", uncachedTxlist, undefined],
+      ["api tokentx uncached", uncachedTokentx, undefined],
       [`api txlist @${opts.rate}/s`, txlist, opts.rate],
       [`api tokentx @${opts.rate}/s`, tokentx, opts.rate],
       [`balances @${opts.rate}/s`, balances, opts.rate],
-      [`api txlist uncached @${opts.rate}/s`, uncached(txlist), opts.rate],
-      [`api tokentx uncached @${opts.rate}/s`, uncached(tokentx), opts.rate],
+      [`api txlist uncached @${opts.rate}/s`, uncachedTxlist, opts.rate],
+      [`api tokentx uncached @${opts.rate}/s`, uncachedTokentx, opts.rate],
     ];
+    // --only: a short A/B of a few rows (the noop ceiling always stays, it is every ratio's base)
+    const plan = fullPlan.filter(
+      ([name], k) => k === 0 || opts.only.length === 0 || opts.only.some((o) => name.includes(o)),
+    );
+    // Warm-up so JIT, prepared statements and page caches are hot for every route.
+    for (const p of new Set(plan.map(([, p]) => p)))
+      await load(serverCpu, ready.url, p, { ...opts, duration: 2, rate: undefined });
     const rounds = plan.map(() => [] as Omit<Figures, "store" | "name">[]);
     for (let round = 0; round < opts.rounds; round++)
       // `rate` undefined: as fast as the server answers (the rows' ceilings); else offered at that rate.
@@ -281,6 +286,8 @@ async function main() {
       rounds: { type: "string", default: "3" },
       connections: { type: "string", default: "10" },
       rate: { type: "string", default: "2000" },
+      only: { type: "string", default: "" },
+      profile: { type: "string" },
     },
   });
   if (values.serve) return serve(values.store as StoreKind, values.serve);
@@ -293,6 +300,11 @@ async function main() {
     connections: Number(values.connections),
     rate: Number(values.rate),
     rounds: Math.max(1, Number(values.rounds)),
+    only: values.only
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    ...(values.profile ? { profile: values.profile } : {}),
   };
   const rows: Figures[] = [];
   for (const kind of kinds) {

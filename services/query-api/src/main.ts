@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createModelTables, MODELS_DIR } from "@chainlog/lake";
 import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openStore } from "@chainlog/runtime-config";
+import { loadConfig, openBus, openMetaStore, openReadModel } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createExportBucket } from "./jobs/export-bucket.ts";
 import { createExportWorker } from "./jobs/export-worker.ts";
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv(process.env);
   const shutdown = installShutdown(logger);
 
-  const store = await openStore(config, logger);
+  const store = await openReadModel(config, logger);
   shutdown.onShutdown("store", () => store.close());
   const meta = await openMetaStore(config, logger);
   shutdown.onShutdown("meta", () => meta.close());

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { ModelTables } from "@chainlog/lake";
-import type { Bus, MetaStore, Store } from "@chainlog/ports";
+import type { Bus, MetaStore, OperationalState, ReadModel } from "@chainlog/ports";
 import { InvalidCursorError, QuotaExceededError } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import { trustFunction } from "@chainlog/runtime-config";
@@ -48,7 +48,7 @@ import { type ApiSettings, defaultSettings } from "./settings.ts";
 import { createLiveFeed, type LiveFeed } from "./stream/live-feed.ts";
 
 export interface ApiServerDeps {
-  store: Store;
+  store: ReadModel & OperationalState;
   meta: MetaStore;
   /** Without a bus there is no live stream: /v1/stream answers 503. */
   bus?: Bus;

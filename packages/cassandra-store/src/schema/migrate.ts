@@ -5,12 +5,11 @@ import cassandra, { type Client } from "cassandra-driver";
 import { MigrationLockTimeoutError } from "../errors.ts";
 import { type Migration, Migrations } from "./migrations.ts";
 
-export interface MigrateParameters {
+export interface ApplyMigrationsParameters {
   client: Client;
   keyspace: string;
   localDataCenter: string;
   replicationFactor: number;
-  bucketSize: number;
   logger: AdapterLogger;
   /** How long to wait on another process's lock that shows no progress. Default 180 s (> the lock's TTL). */
   lockTimeoutMs?: number;
@@ -18,6 +17,10 @@ export interface MigrateParameters {
   lockTtlSeconds?: number;
   /** Default: the store's migrations. */
   migrations?: Migration[];
+}
+
+export interface MigrateParameters extends ApplyMigrationsParameters {
+  bucketSize: number;
 }
 
 export interface StoreSettings {
@@ -65,21 +68,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const backoff = (attempt: number, capMs = 4000) =>
   sleep(Math.round(Math.random() * Math.min(capMs, 100 * 2 ** attempt)));
 
-/**
- * Creates the keyspace and applies the missing migrations, once, whatever the number of processes starting at
- * the same time. Schema changes racing on several coordinators can disagree, so they run under a lightweight-
- * transaction (Paxos) lock with a lease: between statements the holder renews it and stops if it lost it, a
- * crashed holder's lease expires, and the others wait as long as the holder shows progress. Timeouts and unavailable replicas are retried with
- * backoff; an LWT that timed out may still have applied, so the lock's real state is read back (at SERIAL)
- * before deciding anything. Returns the keyspace's settings, fixed at creation (bucket size, cursor secret).
- */
-export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
+/** Runs idempotent statements, retrying through transient errors for as long as a lock wait may take. */
+function retryingRunner(p: ApplyMigrationsParameters) {
   const { client, keyspace: ks, logger } = p;
-  const ttl = p.lockTtlSeconds ?? 60;
-  const migrations = p.migrations ?? Migrations;
   const lockTimeoutMs = p.lockTimeoutMs ?? 180_000;
-
-  /** Retries an idempotent statement through transient errors, for as long as a lock wait may take. */
   const retrying = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     const giveUp = Date.now() + lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -92,8 +84,33 @@ export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
       }
     }
   };
-  const run = (cql: string, values: unknown[] = [], opts: object = quorum) =>
+  return (cql: string, values: unknown[] = [], opts: object = quorum) =>
     retrying(cql.slice(0, 60), () => client.execute(cql, values, opts));
+}
+
+/**
+ * Creates the keyspace and applies the store's migrations, then returns the keyspace's settings, fixed at
+ * creation (bucket size, cursor secret).
+ */
+export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
+  await applyMigrations(p);
+  return settings(p.keyspace, p.bucketSize, retryingRunner(p));
+}
+
+/**
+ * Creates the keyspace and applies the missing migrations of the given list, once, whatever the number of processes starting at
+ * the same time. Schema changes racing on several coordinators can disagree, so they run under a lightweight-
+ * transaction (Paxos) lock with a lease: between statements the holder renews it and stops if it lost it, a
+ * crashed holder's lease expires, and the others wait as long as the holder shows progress. Timeouts and unavailable replicas are retried with
+ * backoff; an LWT that timed out may still have applied, so the lock's real state is read back (at SERIAL)
+ * before deciding anything.
+ */
+export async function applyMigrations(p: ApplyMigrationsParameters): Promise<void> {
+  const { client, keyspace: ks, logger } = p;
+  const ttl = p.lockTtlSeconds ?? 60;
+  const migrations = p.migrations ?? Migrations;
+  const lockTimeoutMs = p.lockTimeoutMs ?? 180_000;
+  const run = retryingRunner(p);
 
   // DDL outside the lock (the lock needs a table): IF NOT EXISTS, and the same definitions everywhere
   await run(
@@ -206,7 +223,6 @@ export async function migrate(p: MigrateParameters): Promise<StoreSettings> {
     } else if (Date.now() > deadline) throw new MigrationLockTimeoutError(ks, lockTimeoutMs);
     await sleep(250 + Math.random() * Math.min(2000, 250 * attempt));
   }
-  return settings(ks, p.bucketSize, run);
 }
 
 /**

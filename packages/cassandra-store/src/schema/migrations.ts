@@ -10,7 +10,30 @@ export interface Migration {
 
 const desc = (cols: string[]) => `WITH CLUSTERING ORDER BY (${cols.map((c) => `${c} DESC`).join(", ")})`;
 
-export const Migrations: Migration[] = [
+/*
+ * Operational state (ingest cursors, service status reports) is defined once here: the chain migrations 1 and 2
+ * created these tables, and the operational track below creates them for a process that opens nothing else.
+ */
+const cursorsTable = (ks: string) =>
+  `CREATE TABLE IF NOT EXISTS ${ks}.cursors (name text PRIMARY KEY, data text)`;
+// one small partition; the TTL drops reports of instances that stopped reporting
+const serviceStatusTable = (ks: string) =>
+  `CREATE TABLE IF NOT EXISTS ${ks}.service_status (id int, service text, instance text, updated_at bigint,
+     data text, PRIMARY KEY ((id), service, instance)) WITH default_time_to_live = 86400`;
+
+/**
+ * The operational state's own track, numbered apart from the chain's: what a service that keeps only cursors and
+ * status reports (ingest) migrates. On a keyspace the chain migrations made, it finds its tables there.
+ */
+export const OperationalMigrations: Migration[] = [
+  {
+    version: 1001,
+    name: "operational state: ingest cursors and service status reports",
+    statements: (ks) => [cursorsTable(ks), serviceStatusTable(ks)],
+  },
+];
+
+const ChainMigrations: Migration[] = [
   {
     version: 1,
     name: "query-first block, transaction and token-transfer tables",
@@ -43,7 +66,7 @@ export const Migrations: Migration[] = [
       // every row key a block wrote ([table, key] JSON, chunked), found by height for rollback and replacement
       `CREATE TABLE IF NOT EXISTS ${ks}.rows_by_height (block_number bigint, block_hash text, chunk int, keys text,
          PRIMARY KEY ((block_number), block_hash, chunk))`,
-      `CREATE TABLE IF NOT EXISTS ${ks}.cursors (name text PRIMARY KEY, data text)`,
+      cursorsTable(ks),
     ],
   },
   {
@@ -82,9 +105,7 @@ export const Migrations: Migration[] = [
          PRIMARY KEY ((address), token_address))`,
       `CREATE TABLE IF NOT EXISTS ${ks}.block_stats_by_day (day text, block_number bigint, stats text,
          PRIMARY KEY ((day), block_number))`,
-      // one small partition; the TTL drops reports of instances that stopped reporting
-      `CREATE TABLE IF NOT EXISTS ${ks}.service_status (id int, service text, instance text, updated_at bigint,
-         data text, PRIMARY KEY ((id), service, instance)) WITH default_time_to_live = 86400`,
+      serviceStatusTable(ks),
     ],
   },
   {
@@ -134,3 +155,6 @@ export const Migrations: Migration[] = [
     ],
   },
 ];
+
+/** Everything the whole store needs: the chain's migrations, then the operational state's. */
+export const Migrations: Migration[] = [...ChainMigrations, ...OperationalMigrations];

@@ -3,34 +3,26 @@ import { describe, expect, it } from "vitest";
 import { anvilForSuite } from "../anvil-for-suite.ts";
 import { createDevnetClient } from "./client.ts";
 import { erc20At, pairAt } from "./deploy.ts";
-import { runWorkload, type WorkloadContracts } from "./run-workload.ts";
+import { startWorkload } from "./run-workload.ts";
 
 describe("runWorkload", () => {
   const anvil = anvilForSuite({ pruneHistory: true });
 
   it("deploys, funds fresh accounts and sends a mix of transactions until aborted", async () => {
     const controller = new AbortController();
-    let contracts: WorkloadContracts | undefined;
-    let senders: string[] = [];
-    let markReady = () => {};
-    const ready = new Promise<void>((r) => {
-      markReady = r;
-    });
-    const done = runWorkload({
+    const {
+      contracts,
+      accounts: senders,
+      done,
+    } = await startWorkload({
       rpcUrl: anvil.rpcUrl,
       accounts: 10,
       txPerSecond: 100,
       signal: controller.signal,
-      onReady: (c, a) => {
-        contracts = c;
-        senders = a;
-        markReady();
-      },
     });
     const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
     // Automine: one block per transaction. Stop after 150 blocks rather than after a fixed time, so a loaded
     // machine makes the test slower, not red.
-    await Promise.race([ready, done]);
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
     const deadline = Date.now() + 50_000;
     while (Date.now() < deadline && (await client.getBlockNumber({ cacheTime: 0 })) - startBlock < 150n) {
@@ -50,17 +42,15 @@ describe("runWorkload", () => {
     const endBlock = await client.getBlockNumber({ cacheTime: 0 });
     expect(endBlock - startBlock).toBeGreaterThanOrEqual(150n);
     const transferLogs = await client.getLogs({
-      address: (contracts as WorkloadContracts).erc20,
-      event: erc20At((contracts as WorkloadContracts).erc20).abi.find(
-        (x) => x.type === "event" && x.name === "Transfer",
-      ) as never,
+      address: contracts.erc20,
+      event: erc20At(contracts.erc20).abi.find((x) => x.type === "event" && x.name === "Transfer") as never,
       fromBlock: startBlock,
       toBlock: endBlock,
     });
     expect(transferLogs.length).toBeGreaterThan(10);
 
     // The pools every page needs are seeded: ETH near $3,000 in the WETH/cUSD pair, TKA near 0.0001 ETH.
-    const c = contracts as WorkloadContracts;
+    const c = contracts;
     /** Price of `base` in `quote` units from the pair's reserves. */
     const priceOf = async (pair: Address, base: Address, quote: Address, decimals: [number, number]) => {
       const [r0, r1] = await client.readContract({ ...pairAt(pair), functionName: "getReserves" });

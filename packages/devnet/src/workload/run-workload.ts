@@ -101,6 +101,33 @@ interface Sender {
   busy: boolean;
 }
 
+export interface RunningWorkload {
+  contracts: WorkloadContracts;
+  accounts: Address[];
+  /** The traffic: settles once the signal aborts, with what was sent. */
+  done: Promise<WorkloadStats>;
+}
+
+/**
+ * runWorkload, resolved once its contracts are deployed and its accounts funded; rejects with the workload's own
+ * error, or says so when it stopped before it was ready.
+ */
+export async function startWorkload(
+  params: Omit<RunWorkloadParameters, "onReady">,
+): Promise<RunningWorkload> {
+  let ready: (r: Omit<RunningWorkload, "done">) => void = () => undefined;
+  const deployed = new Promise<Omit<RunningWorkload, "done">>((r) => {
+    ready = r;
+  });
+  const done = runWorkload({ ...params, onReady: (contracts, accounts) => ready({ contracts, accounts }) });
+  const stoppedEarly = done.then(() => {
+    throw new Error("the devnet workload stopped before deploying its contracts");
+  });
+  // once ready, the workload ending is the caller's to handle through `done`
+  stoppedEarly.catch(() => undefined);
+  return { ...(await Promise.race([deployed, stoppedEarly])), done };
+}
+
 /**
  * Generates devnet traffic until `signal` aborts: deploys the token contracts and a pair from the node's first
  * unlocked account, funds fresh accounts, then sends locally signed transactions from them at `txPerSecond`.

@@ -4,6 +4,10 @@ export * from "./fixtures.ts";
 export { describeMetaStoreContract, type MetaStoreHandle } from "./meta-store.contract.ts";
 export { type LogEntry, recordingLogger } from "./recording-logger.ts";
 export {
+  describeOperationalStateContract,
+  type OperationalStateHandle,
+} from "./operational-state.contract.ts";
+export {
   derivedView,
   expectedDetail,
   type RichOptions,
@@ -11,6 +15,6 @@ export {
   richBlock,
   splitEnrichment,
 } from "./rich-block.ts";
-export { describeStoreContract, type StoreHandle } from "./store.contract.ts";
+export { type ChainDataHandle, describeChainDataContract } from "./store.contract.ts";
 export type { StoreTestContext } from "./store-derived.contract.ts";
 export { gate, sleep, waitFor } from "./wait.ts";

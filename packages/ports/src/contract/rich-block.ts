@@ -1,5 +1,5 @@
 import { type DailyStats, mergeBlockStats, type PriceQuote, utcDay } from "@chainlog/tx-schema";
-import type { BlockEnrichment, IndexedBlock, Store, TransactionDetail } from "../store.ts";
+import type { BlockEnrichment, IndexedBlock, ReadModel, TransactionDetail } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock } from "./fixtures.ts";
 
@@ -120,7 +120,7 @@ export function normalizeDetail(d: TransactionDetail | null): TransactionDetail 
 const entries = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 
 /** Everything a reader can see of the derived rows of some blocks, for before/after comparisons. */
-export async function derivedView(store: Store, blocks: IndexedBlock[]) {
+export async function derivedView(store: ReadModel, blocks: IndexedBlock[]) {
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   const tokens = uniq(blocks.flatMap((b) => b.tokenTransfers.map((t) => t.token)));
   const swappers = uniq(

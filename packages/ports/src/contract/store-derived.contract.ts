@@ -1,6 +1,6 @@
 import { NATIVE_ASSET, utcDay } from "@chainlog/tx-schema";
 import { expect, it } from "vitest";
-import type { IndexedBlock, Store } from "../store.ts";
+import type { ChainWriter, IndexedBlock, ReadModel } from "../store.ts";
 import { InvalidCursorError } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, createdAddressOf, uniqueDayStart, uniqueName } from "./fixtures.ts";
@@ -14,7 +14,8 @@ import {
 } from "./rich-block.ts";
 
 export interface StoreTestContext {
-  store(): Store;
+  /** Writes go to the writer, reads to the read model. */
+  store(): ChainWriter & ReadModel;
   /** A fresh range of heights (n of them) no other test of the suite uses. */
   heights(n: number): number;
 }

@@ -1,4 +1,4 @@
-import { type IngestStatus, type ProcessorStatus, ServiceStatus, TokenMetadata } from "@chainlog/tx-schema";
+import { TokenMetadata } from "@chainlog/tx-schema";
 import { expect, it } from "vitest";
 import { addressOf, uniqueName } from "./fixtures.ts";
 import type { StoreTestContext } from "./store-derived.contract.ts";
@@ -20,58 +20,7 @@ function token(address: string, fields: Partial<TokenMetadata> = {}): TokenMetad
   });
 }
 
-function ingest(instance: string, updatedAt: number, head = 1000): IngestStatus {
-  return ServiceStatus.parse({
-    service: "ingest",
-    instance,
-    updatedAt,
-    leader: true,
-    head,
-    published: head - 2,
-    lagBlocks: 2,
-    failovers: 1,
-    lastProgressAt: updatedAt - 500,
-    endpoints: [
-      {
-        label: "http://127.0.0.1:8545",
-        priority: 0,
-        healthy: true,
-        head,
-        lag: 0,
-        latencyMs: 1.5,
-        consecutiveFailures: 0,
-        rateLimitRps: null,
-        lastError: null,
-      },
-      {
-        label: "https://rpc.example.org/<redacted>",
-        priority: 1,
-        healthy: false,
-        head: head - 40,
-        lag: 40,
-        latencyMs: 250,
-        consecutiveFailures: 3,
-        rateLimitRps: 12.5,
-        lastError: "HTTP 429 'slow down' \u00fc",
-      },
-    ],
-  }) as IngestStatus;
-}
-
-function processor(instance: string, updatedAt: number): ProcessorStatus {
-  return ServiceStatus.parse({
-    service: "processor",
-    instance,
-    updatedAt,
-    lastBlock: 998,
-    consumerLag: 3,
-    blocksPerSecond: 41.25,
-    rollbacks: 2,
-    lastProgressAt: updatedAt - 100,
-  }) as ProcessorStatus;
-}
-
-/** Token metadata (not block-scoped) and service status reports: replace semantics, lookups, expiry. */
+/** Token metadata (not block-scoped): replace semantics and lookups. */
 export function describeRegistry(ctx: StoreTestContext): void {
   it(
     "upsertTokens inserts or replaces by address; getToken and getTokens find them in any case",
@@ -151,57 +100,6 @@ export function describeRegistry(ctx: StoreTestContext): void {
       expect(await store.findTokensBySymbol(`${symbol}x`, 10)).toEqual(
         [renamed, oddOnes[0]!].sort(byAddress),
       );
-    },
-    TIMEOUT,
-  );
-
-  it(
-    "putServiceStatus replaces per (service, instance); getServiceStatuses drops expired ones, ingest first",
-    async () => {
-      const store = ctx.store();
-      const id = uniqueName("inst");
-      const now = Date.now();
-      const mine = async (maxAgeMs: number) => {
-        const all = await store.getServiceStatuses(maxAgeMs);
-        // The whole answer is ordered, whoever else reports on this store.
-        const keys = all.map((s) => [s.service === "ingest" ? 0 : 1, s.instance] as const);
-        const sorted = [...keys].sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
-        expect(keys).toEqual(sorted);
-        return all.filter((s) => s.instance.startsWith(id));
-      };
-
-      await store.putServiceStatus(ingest(`${id}-b`, now));
-      await store.putServiceStatus(processor(`${id}-a`, now));
-      await store.putServiceStatus(ingest(`${id}-a`, now - 1000, 900));
-      await store.putServiceStatus(processor(`${id}-old`, now - 120_000));
-      expect(await mine(60_000)).toEqual([
-        ingest(`${id}-a`, now - 1000, 900),
-        ingest(`${id}-b`, now),
-        processor(`${id}-a`, now),
-      ]);
-      expect((await mine(600_000)).map((s) => `${s.service}/${s.instance}`)).toEqual([
-        `ingest/${id}-a`,
-        `ingest/${id}-b`,
-        `processor/${id}-a`,
-        `processor/${id}-old`,
-      ]);
-
-      // A newer report replaces the old one of the same (service, instance) only.
-      await store.putServiceStatus(ingest(`${id}-a`, now + 10, 1001));
-      await store.putServiceStatus(processor(`${id}-old`, now + 10));
-      expect(await mine(60_000)).toEqual([
-        ingest(`${id}-a`, now + 10, 1001),
-        ingest(`${id}-b`, now),
-        processor(`${id}-a`, now),
-        processor(`${id}-old`, now + 10),
-      ]);
-      // A report replaced by an older one (a restarted clock) expires by the new updatedAt.
-      await store.putServiceStatus(ingest(`${id}-b`, now - 90_000));
-      expect((await mine(60_000)).map((s) => `${s.service}/${s.instance}`)).toEqual([
-        `ingest/${id}-a`,
-        `processor/${id}-a`,
-        `processor/${id}-old`,
-      ]);
     },
     TIMEOUT,
   );

@@ -1,6 +1,7 @@
+import { TokenMetadata } from "@chainlog/tx-schema";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IndexedBlock, Store } from "../store.ts";
+import type { ChainWriter, IndexedBlock, ReadModel } from "../store.ts";
 import { InvalidCursorError } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
@@ -10,15 +11,30 @@ import { describeHoldings } from "./store-holdings.contract.ts";
 import { describeRegistry } from "./store-registry.contract.ts";
 import { describeVaultEvents } from "./store-vault.contract.ts";
 
-export interface StoreHandle {
-  store: Store;
+/** A writer and a read model on one storage: the same object, or two opened apart (as processor and query-api). */
+export interface ChainDataHandle {
+  writer: ChainWriter;
+  readModel: ReadModel;
   cleanup(): Promise<void>;
+}
+
+const WRITES = new Set<PropertyKey>(["writeBlocks", "writeEnrichment", "rollbackBlock", "upsertTokens"]);
+
+/** What the tests call: writes go to the writer, every read to the read model (so a write is seen from outside). */
+function chainView(writer: ChainWriter, readModel: ReadModel): ChainWriter & ReadModel {
+  return new Proxy(readModel, {
+    get(target, key) {
+      const from: object = WRITES.has(key) ? writer : target;
+      const value: unknown = Reflect.get(from, key);
+      return typeof value === "function" ? value.bind(from) : value;
+    },
+  }) as ChainWriter & ReadModel;
 }
 
 const TIMEOUT = 120_000;
 
 /** Everything a reader can see of one block, for before/after comparisons. */
-async function snapshot(store: Store, b: IndexedBlock) {
+async function snapshot(store: ReadModel, b: IndexedBlock) {
   const txs = await Promise.all(b.transactions.map((t) => store.getTransaction(t.hash)));
   const addresses = [...new Set(b.transactions.flatMap((t) => [t.from, t.to ?? t.from]))];
   return {
@@ -36,14 +52,15 @@ async function snapshot(store: Store, b: IndexedBlock) {
 }
 
 /**
- * The behaviour every Store must show: idempotent block writes, clean rollbacks, canonical-by-number reads,
- * newest-first keyset pagination with opaque cursors, exact large integers. One store serves the whole suite;
- * tests use their own block heights and addresses so they do not see each other.
+ * The behaviour every ChainWriter and ReadModel must show together (a write is only seen through reads):
+ * idempotent block writes, clean rollbacks, canonical-by-number reads, newest-first keyset pagination with opaque
+ * cursors, exact large integers. One storage serves the whole suite; tests use their own block heights and
+ * addresses so they do not see each other.
  */
-export function describeStoreContract(name: string, open: () => Promise<StoreHandle>): void {
-  describe(`Store contract: ${name}`, () => {
-    let handle: StoreHandle;
-    let store: Store;
+export function describeChainDataContract(name: string, open: () => Promise<ChainDataHandle>): void {
+  describe(`ChainWriter + ReadModel contract: ${name}`, () => {
+    let handle: ChainDataHandle;
+    let store: ChainWriter & ReadModel;
     let nextHeight = 1_000;
     /** A fresh range of heights per test. */
     const heights = (n: number) => {
@@ -54,9 +71,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
 
     beforeAll(async () => {
       handle = await open();
-      store = handle.store;
-      await store.migrate();
-      await store.migrate();
+      store = chainView(handle.writer, handle.readModel);
+      for (const role of [handle.writer, handle.readModel, handle.writer]) await role.migrate();
     }, TIMEOUT);
 
     afterAll(async () => {
@@ -64,11 +80,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
     }, TIMEOUT);
 
     it("is healthy, and reads of unknown things are empty, not errors", async () => {
-      expect((await store.health()).ok).toBe(true);
+      expect((await handle.writer.health()).ok).toBe(true);
+      expect((await handle.readModel.health()).ok).toBe(true);
       expect(await store.getBlockByNumber(999_999_999)).toBeNull();
       expect(await store.getBlockByHash(hashOf("nope"))).toBeNull();
       expect(await store.getTransaction(hashOf("nope"))).toBeNull();
-      expect(await store.getCursor("never-set")).toBeNull();
       const empty = await store.getAddressTransactions(addressOf("nobody"), { limit: 10 });
       expect(empty).toEqual({ items: [], nextCursor: null });
       expect(await store.getBlockTransactions(hashOf("nope"), { limit: 10 })).toEqual({
@@ -458,33 +474,44 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHan
     );
 
     it(
-      "ingest cursors round-trip and overwrite; hostile names and queries are plain data",
+      "hostile queries are plain data",
       async () => {
-        const cursor = {
-          chainId: 1,
-          tip: { number: 20_000_000, hash: hashOf("tip") },
-          recent: [
-            { number: 19_999_999, hash: hashOf("tip-1") },
-            { number: 20_000_000, hash: hashOf("tip") },
-          ],
-          updatedAt: 1_700_000_000_000,
-        };
-        const names = ["ingest:1", "'; DROP TABLE blocks; --", "nul\u0000name", "ünï 🙂"];
-        for (const name of names) {
-          await store.setCursor(name, { ...cursor, chainId: names.indexOf(name) + 1 });
-        }
-        for (const name of names)
-          expect(await store.getCursor(name)).toEqual({ ...cursor, chainId: names.indexOf(name) + 1 });
-        await store.setCursor("ingest:1", { ...cursor, tip: { number: 20_000_001, hash: hashOf("next") } });
-        expect((await store.getCursor("ingest:1"))?.tip.number).toBe(20_000_001);
-        expect(await store.getCursor("nul")).toBeNull();
-
         for (const hostile of ["' OR 1=1 --", "0x' OR '1'='1", "%", "\u0000"]) {
           expect((await store.getAddressTransactions(hostile, { limit: 5 })).items).toEqual([]);
           expect((await store.getAddressTokenTransfers(hostile, { limit: 5 })).items).toEqual([]);
           expect(await store.getBlockByHash(hostile)).toBeNull();
           expect(await store.getTransaction(hostile)).toBeNull();
         }
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "the writer's own reads (heights, enrichment marks, tokens) see what the read model sees",
+      async () => {
+        const n = heights(1);
+        const b = buildBlock({
+          number: n,
+          txs: [{ from: addressOf(`own-a${n}`), to: addressOf(`own-c${n}`) }],
+        });
+        const token = TokenMetadata.parse({
+          address: addressOf(`own-token${n}`),
+          standard: "erc20",
+          name: "Own",
+          symbol: `OWN${n}`,
+          decimals: 6,
+          firstSeenBlock: n,
+        });
+        await handle.writer.writeBlocks([b]);
+        await handle.writer.upsertTokens([token]);
+        const { writer, readModel } = handle;
+        const seen = await writer.getHeights(n, 1);
+        expect(seen).toEqual([{ number: n, hash: b.block.hash, enriched: false }]);
+        expect(await readModel.getHeights(n, 1)).toEqual(seen);
+        expect(await writer.getTokens([token.address])).toEqual(new Map([[token.address, token]]));
+        expect(await readModel.getTokens([token.address])).toEqual(new Map([[token.address, token]]));
+        expect(await writer.getEnrichment([b.block.hash])).toEqual(new Map());
+        expect(await readModel.getEnrichment([b.block.hash])).toEqual(new Map());
       },
       TIMEOUT,
     );

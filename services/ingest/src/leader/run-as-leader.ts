@@ -1,5 +1,6 @@
 import type { Logger } from "@chainlog/telemetry";
 import { Counter, Gauge, type Registry } from "@chainlog/telemetry";
+import type { HealthCheckResult } from "@chainlog/tx-schema";
 import type { Ingest } from "../ingest.ts";
 import { type LeaderElection, LeadershipLostError, type LeaderTerm } from "./leader-election.ts";
 
@@ -67,7 +68,8 @@ export function createLeaderRunner(options: RunAsLeaderOptions) {
     run,
     /** For /readyz and /status: a standby is ready (it waits by design), a leader as its ingest says. */
     health: {
-      ready: () => current?.ready() ?? { ok: true, reason: "standby" },
+      ready: (): HealthCheckResult[] =>
+        current?.readiness() ?? [{ name: "leader", ok: true, detail: "standby" }],
       status: () => ({ ...(current?.status() ?? { tip: null }), leader: election?.status() ?? null }),
     },
     /** The ingest of the running term, if any. */

@@ -29,13 +29,19 @@ export function createDiscardingSink(): BlockSink & { count: number } {
   };
 }
 
-/** Keeps everything in memory, in publication order (tests and tools that inspect the stream). */
-export function createCollectingSink(): BlockSink & { envelopes: BusEnvelope[] } {
+/**
+ * Keeps everything in memory, in publication order (tests and tools that inspect the stream); `writes` holds
+ * the size of each publish.
+ */
+export function createCollectingSink(): BlockSink & { envelopes: BusEnvelope[]; writes: number[] } {
   const envelopes: BusEnvelope[] = [];
+  const writes: number[] = [];
   return {
     envelopes,
+    writes,
     async publish(batch) {
       envelopes.push(...batch);
+      writes.push(batch.length);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { OperationalState } from "@chainlog/ports";
 import { type BlockRef, IngestCursor } from "@chainlog/tx-schema";
 
 export interface CursorStore {
@@ -10,8 +10,11 @@ export function cursorName(chainId: number): string {
   return `ingest:${chainId}`;
 }
 
-/** The ingest cursor in the Store; saved only after the sink acknowledged the blocks it names. */
-export function createStoreCursor(store: Store, chainId: number): CursorStore {
+/** The ingest cursor in the operational state; saved only after the sink acknowledged the blocks it names. */
+export function createStoreCursor(
+  store: Pick<OperationalState, "getCursor" | "setCursor">,
+  chainId: number,
+): CursorStore {
   const name = cursorName(chainId);
   return {
     async load() {

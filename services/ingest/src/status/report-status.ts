@@ -1,12 +1,12 @@
 import { hostname } from "node:os";
-import type { Store } from "@chainlog/ports";
+import type { OperationalState } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import { type Logger, redactUrl } from "@chainlog/telemetry";
 import { type EndpointHealth, IngestStatus } from "@chainlog/tx-schema";
 import type { Ingest } from "../ingest.ts";
 
 export interface StatusReporterOptions {
-  store: Pick<Store, "putServiceStatus">;
+  store: Pick<OperationalState, "putServiceStatus">;
   ingest: Pick<Ingest, "status">;
   pool: Pick<RpcPool, "failovers" | "featuresOff" | "permanentErrors">;
   /** POD_NAME on Kubernetes, else hostname:pid. */

@@ -6,14 +6,20 @@ import type { BusEnvelope } from "@chainlog/tx-schema";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
+import type { CursorStore } from "../publish/cursor-store.ts";
+import { createPublishedChain } from "../publish/published-chain.ts";
+import {
+  createHistoricalSync,
+  type HistoricalSyncContext,
+} from "../sync-historical/create-historical-sync.ts";
+import { createProgress } from "../sync-historical/progress.ts";
+import { createRealtimeSync } from "../sync-realtime/create-realtime-sync.ts";
+import { createWakeableSleep } from "../wakeable-sleep.ts";
 
 export { rpc };
 
-/** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
-export function ingestHarness(
-  endpoints: EndpointConfig[],
-  options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number } = {},
-) {
+/** A pool over real endpoints with fast health checks, and the registry and logger it reports to. */
+function testPool(endpoints: EndpointConfig[], options: { maxLag?: number; maxConcurrency?: number }) {
   const registry = createMetricsRegistry("ingest-test");
   const logger = createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
   const pool = createRpcPool({
@@ -25,13 +31,22 @@ export function ingestHarness(
     logger,
     metrics: createRpcMetrics(registry),
   });
+  return { registry, logger, pool, metrics: createIngestMetrics(registry) };
+}
+
+/** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
+export function ingestHarness(
+  endpoints: EndpointConfig[],
+  options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number } = {},
+) {
+  const { registry, logger, pool, metrics } = testPool(endpoints, options);
   const sink = createCollectingSink();
   const ingest = createIngest({
     pool,
     sink,
     chainId: 31337,
     logger,
-    metrics: createIngestMetrics(registry),
+    metrics,
     pollIntervalMs: 100,
     ...options,
   });
@@ -51,6 +66,62 @@ export function ingestHarness(
       await running?.catch(() => undefined);
       pool.close();
     },
+  };
+}
+
+/**
+ * The two syncs and the published chain they share, wired as ingest wires them, without ingest's loop: a test
+ * drives each step itself. Finality is asked for on every head check.
+ */
+export async function openSyncHarness(
+  endpoints: EndpointConfig[],
+  options: Partial<
+    Pick<HistoricalSyncContext, "from" | "sinceSeconds" | "blocksPerBatch" | "maxBlocksPerPublish">
+  > & {
+    cursor?: CursorStore;
+    chainId?: number;
+  } = {},
+) {
+  const { registry, logger, pool, metrics } = testPool(endpoints, {});
+  const chainId = options.chainId ?? 31337;
+  const sink = createCollectingSink();
+  const { sleep } = createWakeableSleep();
+  const published = createPublishedChain({
+    sink,
+    cursor: options.cursor,
+    chainId,
+    logger,
+    metrics,
+    reorgDepth: 64,
+    cursorIntervalMs: 5000,
+    sleep,
+  });
+  const realtime = createRealtimeSync({ pool, chainId, logger, metrics, published, finalityIntervalMs: 0 });
+  const blockedBy: (string | null)[] = [];
+  const historical = createHistoricalSync({
+    ...options,
+    pool,
+    chainId,
+    logger,
+    metrics,
+    published,
+    realtime,
+    progress: createProgress({ logger, metrics, intervalMs: 60_000 }),
+    sleep,
+    onBlocked: (reason) => blockedBy.push(reason),
+  });
+  pool.start();
+  await pool.checkHealth();
+  return {
+    pool,
+    sink,
+    registry,
+    published,
+    realtime,
+    historical,
+    blockedBy,
+    signal: new AbortController().signal,
+    close: () => pool.close(),
   };
 }
 

@@ -1,30 +1,12 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { block483920 } from "@chainlog/decoders/test-support";
 import type { IndexedBlock } from "@chainlog/ports";
-import { blockFromRpc, mergeBlockStats, receiptsFromRpc, utcDay } from "@chainlog/tx-schema";
+import { mergeBlockStats, utcDay } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
 import { indexBlock } from "../index-block.ts";
 
-const resources = fileURLToPath(
-  new URL("../../../../../shared/fixtures/blockchain-etl__ethereum-etl/tests/resources/", import.meta.url),
-);
-const result = (p: string) =>
-  (JSON.parse(readFileSync(`${resources}${p}`, "utf8")) as { result: unknown }).result;
-
-/** Mainnet block 483,920 (3 Nov 2015) with its recorded receipts: 4 transactions, 2 token transfers. */
-function block483920(): IndexedBlock {
-  const { block, transactions } = blockFromRpc(
-    result("test_export_blocks_job/block_with_logs/web3_response.eth_getBlockByNumber_0x76250_true.json"),
-  );
-  const raw = transactions.map((tx) => ({
-    from: tx.from,
-    to: tx.to,
-    ...(result(
-      `test_export_receipts_job/receipts_with_logs/web3_response.eth_getTransactionReceipt_${tx.hash}.json`,
-    ) as object),
-  }));
-  const { receipts, logs } = receiptsFromRpc(raw, block, transactions, "eth_getTransactionReceipt");
-  return indexBlock({ kind: "block", chainId: 1, block, transactions, receipts, logs }).indexed;
+/** Mainnet block 483,920 (3 Nov 2015) indexed: 4 transactions, 2 token transfers. */
+function indexed483920(): IndexedBlock {
+  return indexBlock({ kind: "block", chainId: 1, ...block483920() }).indexed;
 }
 
 /** The day rows a store returns: merged from the blocks' own stats rows. */
@@ -33,7 +15,7 @@ const aggregateDaily = (blocks: IndexedBlock[]) =>
 
 describe("block stats of indexed blocks, merged into days", () => {
   it("sums a real mainnet block: transactions, gas, fees, active addresses, transfers per token", () => {
-    const b = block483920();
+    const b = indexed483920();
     const [day] = aggregateDaily([b]);
     const fees = b.receipts.reduce((s, r) => s + BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice ?? "0"), 0n);
     expect(day).toEqual({
@@ -50,7 +32,7 @@ describe("block stats of indexed blocks, merged into days", () => {
   });
 
   it("splits by UTC day and chain, and counts an address once per day", () => {
-    const b = block483920();
+    const b = indexed483920();
     const nextDay = { ...b, stats: { ...b.stats, day: utcDay(b.block.timestamp + 86_400) } };
     const otherChain = { ...b, chainId: 5 };
     const out = aggregateDaily([b, b, nextDay, otherChain]);

@@ -19,7 +19,7 @@ import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexBlock } from "../index-block.ts";
 import { readBlockEnvelope } from "../test-support/publish-blocks.ts";
-import { createBlockEnricher } from "./create-block-enricher.ts";
+import { type BlockEnricherContext, createBlockEnricher } from "./create-block-enricher.ts";
 
 /** The two Store methods the indexer uses, in memory: enough for these checks (the e2e suites use real stores). */
 function tokenStore() {
@@ -136,13 +136,15 @@ describe("createBlockEnricher on a pruned anvil (no traces, no old state)", () =
 
 /** A real node behind a proxy that holds debug_traceBlockByHash answers back (a node busy re-executing blocks). */
 async function slowTracingProxy(target: string) {
-  const state = { traceDelayMs: 0, traceRequests: 0 };
+  const state = { traceDelayMs: 0, traceRequests: 0, inFlight: 0, maxInFlight: 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     if (body.includes("debug_traceBlockByHash")) {
       state.traceRequests += 1;
+      state.inFlight += 1;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
       await new Promise((r) => setTimeout(r, state.traceDelayMs));
     }
     const upstream = await fetch(target, {
@@ -151,6 +153,7 @@ async function slowTracingProxy(target: string) {
       body,
     });
     const text = await upstream.text();
+    if (body.includes("debug_traceBlockByHash")) state.inFlight -= 1;
     if (!res.destroyed) res.writeHead(upstream.status, { "content-type": "application/json" }).end(text);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -179,8 +182,17 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     await proxy?.close();
     await anvil?.stop();
   });
-  const enricherBehindProxy = (o: { poolTimeoutMs: number; traceTimeoutMs: number; maxRounds?: number }) =>
+  const enricherBehindProxy = (o: {
+    poolTimeoutMs: number;
+    traceTimeoutMs: number;
+    maxRounds?: number;
+    paced?: Pick<
+      BlockEnricherContext,
+      "traceConcurrency" | "catchUpTraceConcurrency" | "catchingUp" | "signal"
+    >;
+  }) =>
     createBlockEnricher({
+      ...o.paced,
       pool: createRpcPool({
         endpoints: [{ url: proxy.url }],
         logger: createLogger("t", "silent"),
@@ -226,5 +238,61 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     expect(traced?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
     // not abandoned after the pool's 300 ms and asked again: the node re-executed the block once
     expect(proxy.state.traceRequests - before).toBe(1);
+  }, 60_000);
+  it("while ingest catches up no trace is asked, and every one is once ingest is at the head", async () => {
+    let catchingUp = true;
+    const enricher = enricherBehindProxy({
+      poolTimeoutMs: 5_000,
+      traceTimeoutMs: 20_000,
+      paced: { traceConcurrency: 2, catchingUp: () => catchingUp },
+    });
+    const before = proxy.state.traceRequests;
+    const blocks = [indexBlock(factoryBlock), indexBlock(factoryBlock)];
+    let settled = false;
+    const enriched = enricher.enrich(blocks).finally(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(proxy.state.traceRequests - before).toBe(0);
+    expect(settled).toBe(false);
+    catchingUp = false;
+    const out = await enriched;
+    expect(proxy.state.traceRequests - before).toBe(2);
+    for (const b of out) {
+      expect(b.mark.traces).toBe("done");
+      expect(b.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
+    }
+  }, 60_000);
+
+  it("catching up with one trace in flight asks one at a time, and at full concurrency at the head", async () => {
+    let catchingUp = true;
+    const enricher = enricherBehindProxy({
+      poolTimeoutMs: 5_000,
+      traceTimeoutMs: 20_000,
+      paced: { traceConcurrency: 3, catchUpTraceConcurrency: 1, catchingUp: () => catchingUp },
+    });
+    const blocks = Array.from({ length: 3 }, () => indexBlock(factoryBlock));
+    proxy.state.traceDelayMs = 300;
+    proxy.state.maxInFlight = 0;
+    const behind = await enricher.enrich(blocks);
+    expect(proxy.state.maxInFlight).toBe(1);
+    catchingUp = false;
+    proxy.state.maxInFlight = 0;
+    const atHead = await enricher.enrich(blocks);
+    proxy.state.traceDelayMs = 0;
+    expect(proxy.state.maxInFlight).toBe(3);
+    for (const b of [...behind, ...atHead]) expect(b.mark.traces).toBe("done");
+  }, 60_000);
+
+  it("a shutdown ends the wait of traces held back while catching up", async () => {
+    const closing = new AbortController();
+    const enricher = enricherBehindProxy({
+      poolTimeoutMs: 5_000,
+      traceTimeoutMs: 20_000,
+      paced: { catchingUp: () => true, signal: closing.signal },
+    });
+    const enriched = enricher.enrich([indexBlock(factoryBlock)]);
+    setTimeout(() => closing.abort(), 300);
+    await expect(enriched).rejects.toThrow(/abort/i);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
-import type { BlockEnrichment, Store } from "@chainlog/ports";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { BlockEnrichment, ChainWriter } from "@chainlog/ports";
 import {
   createTokenMetadataFetcher,
   type TokenMetadata as FetchedMetadata,
@@ -35,7 +36,7 @@ export const HISTORICAL_STATE = "historical-state";
 export interface BlockEnricherContext {
   /** null: no node to ask; every part is "off". */
   pool: RpcPool | null;
-  store: Pick<Store, "getTokens" | "upsertTokens">;
+  store: Pick<ChainWriter, "getTokens" | "upsertTokens">;
   logger: Logger;
   traces?: TraceMode;
   weth?: string;
@@ -44,6 +45,15 @@ export interface BlockEnricherContext {
   watched?: (address: string) => boolean;
   /** Trace requests in flight (one block each). Default 2: tracing re-executes blocks, the node's costliest work. */
   traceConcurrency?: number;
+  /**
+   * Whether the raw stage is behind the node's head. Ingest then needs the node's whole time: traces run with
+   * `catchUpTraceConcurrency` in flight instead, and at full concurrency again once raw is at the head.
+   */
+  catchingUp?: () => boolean;
+  /** Trace requests in flight while catching up (0: none until raw is at the head). Default 0. */
+  catchUpTraceConcurrency?: number;
+  /** Ends the wait of traces held back while catching up (shutdown); the batch is redone after a restart. */
+  signal?: AbortSignal;
   /**
    * How long one block's trace may take before it is asked again. Default 120 s: a busy node takes seconds to
    * re-execute a full block, and a trace abandoned early is still run to its end by the node, then run again.
@@ -69,17 +79,39 @@ function text(s: string | null): string | null {
   return out.slice(0, 200) || null;
 }
 
-/** Runs tasks with at most `limit` in flight, results in order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+/** How often a trace held back while catching up looks again whether it may run. */
+const HELD_POLL_MS = 250;
+
+/**
+ * Runs tasks with at most `limit()` in flight, results in order. The limit is read again before each task, so it
+ * may fall (even to 0: the tasks wait) and rise while the batch runs; a task in flight always finishes.
+ */
+async function mapPaced<T, R>(
+  items: readonly T[],
+  max: number,
+  limit: () => number,
+  signal: AbortSignal | undefined,
+  fn: (t: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
+  let failed = false;
+  const worker = async (slot: number) => {
+    while (next < items.length && !failed) {
+      if (slot >= limit()) {
+        await sleep(HELD_POLL_MS, undefined, { signal });
+        continue;
+      }
       const i = next++;
-      out[i] = await fn(items[i]!);
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true; // the other slots stop taking tasks: the batch fails as a whole and is redone
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(max, items.length) }, (_, slot) => worker(slot)));
   return out;
 }
 
@@ -98,6 +130,9 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
     : null;
   const pools = pool ? createPoolTokenReader({ batch: (c) => pool.batch(c, { retryForMs }) }) : null;
   const traceMode: TraceMode = pool ? (ctx.traces ?? "auto") : "off";
+  const traceConcurrency = ctx.traceConcurrency ?? 2;
+  const catchUpTraceConcurrency = Math.min(traceConcurrency, ctx.catchUpTraceConcurrency ?? 0);
+  const traceSlots = () => (ctx.catchingUp?.() ? catchUpTraceConcurrency : traceConcurrency);
   /** Tokens known to be in the store already; bounded like the fetcher's cache. */
   const stored = new Set<string>();
 
@@ -307,8 +342,19 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
       };
 
       const traces = async () => {
-        const traced = await mapLimited(blocks, ctx.traceConcurrency ?? 2, traceBlock);
+        // Only traces that ask the node are held back while catching up (none when traces are off for it).
+        const asksNode = (b: IndexedEnvelope) =>
+          traceMode !== "off" && b.indexed.transactions.length > 0 && pool.featureAvailable(TRACES);
+        const traced = await Promise.all(blocks.map((b) => (asksNode(b) ? null : traceBlock(b))));
+        const asking = blocks.flatMap((_, i) => (traced[i] ? [] : [i]));
+        const answers = await mapPaced(asking, traceConcurrency, traceSlots, ctx.signal, (i) =>
+          traceBlock(blocks[i]!),
+        );
+        asking.forEach((i, k) => {
+          traced[i] = answers[k]!;
+        });
         traced.forEach((t, i) => {
+          if (!t) return;
           marks[i]!.traces = t.part;
           out[i]!.contractCreations = t.creations;
           out[i]!.internalTransactions = t.internal;

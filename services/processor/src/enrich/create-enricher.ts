@@ -1,14 +1,21 @@
-import type { Bus, ConsumedMessage, Store, Subscription } from "@chainlog/ports";
+import type { Bus, ChainWriter, ConsumedMessage, Subscription } from "@chainlog/ports";
 import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
-import { type BlockEnvelope, decodeEnvelope, type ProcessorStatus, Topics } from "@chainlog/tx-schema";
+import {
+  type BlockEnvelope,
+  decodeEnvelope,
+  type ProcessorStatus,
+  type ServiceStatus,
+  Topics,
+} from "@chainlog/tx-schema";
 import { indexBlock } from "../index-block.ts";
 import type { ProcessorMetrics } from "../metrics.ts";
 import { type BlockEnricherContext, createBlockEnricher, TRACES } from "./create-block-enricher.ts";
 
-export interface EnricherParameters extends Omit<BlockEnricherContext, "store" | "logger"> {
+export interface EnricherParameters
+  extends Omit<BlockEnricherContext, "store" | "logger" | "catchingUp" | "signal"> {
   bus: Bus;
-  store: Store;
+  store: ChainWriter;
   logger: Logger;
   metrics: ProcessorMetrics;
   group?: string;
@@ -17,6 +24,28 @@ export interface EnricherParameters extends Omit<BlockEnricherContext, "store" |
 }
 
 export type EnrichmentStatus = NonNullable<ProcessorStatus["enrichment"]>;
+
+/** Ingest this many blocks or more below the node's head is catching up (at the head it lags a block or two). */
+export const CATCHING_UP_BLOCKS = 16;
+/** How often ingest's reports are read to know whether it is catching up. */
+const CATCH_UP_POLL_MS = 1_000;
+/** Ingest reports every 5 s; an older report means it is gone or done with its range: the node is free. */
+const INGEST_REPORT_MAX_AGE_MS = 15_000;
+
+/**
+ * Whether ingest is backfilling (the leader's published block far below the node's head, and not blocked): the
+ * node's time then goes to the raw blocks first. Nothing published yet counts from below block 0.
+ */
+export function ingestCatchingUp(statuses: readonly ServiceStatus[]): boolean {
+  return statuses.some(
+    (s) =>
+      s.service === "ingest" &&
+      s.leader &&
+      !s.blockedBy &&
+      s.head !== null &&
+      s.head - (s.published ?? -1) > CATCHING_UP_BLOCKS,
+  );
+}
 
 /**
  * The enrichment stage: a consumer group of its own on chainlog.enrich, which the raw stage fills only after a
@@ -28,8 +57,36 @@ export type EnrichmentStatus = NonNullable<ProcessorStatus["enrichment"]>;
 export function createEnricher(params: EnricherParameters) {
   const { bus, store, logger, metrics: m } = params;
   const group = params.group ?? "enricher";
-  const enricher = createBlockEnricher({ ...params, store, logger });
+  // a shutdown ends the wait of traces held back while raw catches up
+  const closing = new AbortController();
+  let catchingUp = false;
+  const enricher = createBlockEnricher({
+    ...params,
+    store,
+    logger,
+    catchingUp: () => catchingUp,
+    signal: closing.signal,
+  });
   let subscription: Subscription | null = null;
+  let watch: NodeJS.Timeout | null = null;
+
+  const watchIngest = async () => {
+    let now = false;
+    try {
+      now = ingestCatchingUp(await store.getServiceStatuses(INGEST_REPORT_MAX_AGE_MS));
+    } catch (error) {
+      // unknown: traces run at full concurrency rather than wait on a report that cannot be read
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "ingest status unreadable",
+      );
+    }
+    if (now !== catchingUp)
+      logger.info(
+        now ? "ingest is catching up: traces yield to the raw blocks" : "ingest at the head: traces resume",
+      );
+    catchingUp = now;
+  };
   let blocks = 0;
   let lastProgressAt = Date.now();
   let lag: number | null = null;
@@ -74,6 +131,9 @@ export function createEnricher(params: EnricherParameters) {
 
   return {
     async start() {
+      await watchIngest();
+      watch = setInterval(() => void watchIngest(), CATCH_UP_POLL_MS);
+      watch.unref();
       await bus.ensureTopics([{ name: Topics.enrich, partitions: 1 }]);
       subscription = await bus.consume({
         topic: Topics.enrich,
@@ -83,7 +143,7 @@ export function createEnricher(params: EnricherParameters) {
         onBatch,
         onError: (error) => {
           // shutting down: the batch is not committed and is enriched again after the restart
-          if (error instanceof RpcPoolClosedError)
+          if (error instanceof RpcPoolClosedError || closing.signal.aborted)
             return logger.info("enrichment batch left for the restart");
           logger.error(
             { err: error instanceof Error ? error.message : String(error) },
@@ -119,6 +179,9 @@ export function createEnricher(params: EnricherParameters) {
       };
     },
     async close() {
+      if (watch) clearInterval(watch);
+      watch = null;
+      closing.abort();
       await subscription?.close();
       subscription = null;
     },

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ChainWriter } from "@chainlog/ports";
 import type { ProcessorStatus } from "@chainlog/tx-schema";
 
 type Heights = NonNullable<ProcessorStatus["heights"]>;
@@ -12,7 +12,7 @@ const PAGE = 5_000;
  * first not enriched. Each scan starts a little below the last result (a reorg can reopen a height), so its
  * cost follows what changed, not the size of the store.
  */
-export function createHeightWatch(store: Pick<Store, "getHeights">, maxRows = 50_000) {
+export function createHeightWatch(store: Pick<ChainWriter, "getHeights">, maxRows = 50_000) {
   let last: Heights | null = null;
   return {
     last: () => last,

@@ -1,6 +1,6 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { type RpcPool, RpcResponseError } from "@chainlog/rpc";
-import { type InternalTransaction, NATIVE_ASSET, type TokenStandard } from "@chainlog/tx-schema";
+import { type Block, type InternalTransaction, NATIVE_ASSET, type TokenStandard } from "@chainlog/tx-schema";
 import { type EtherscanEnvelope, EtherscanError, MESSAGES, none, ok } from "./envelope.ts";
 import {
   address,
@@ -22,11 +22,13 @@ import {
 import { pageOfRange } from "./scan.ts";
 
 export interface EtherscanDeps {
-  store: Store;
+  store: ReadModel;
   /** The node pool: balances, the proxy module and logs are read from the node, like Etherscan's. */
   rpc: RpcPool | null;
   /** Receipts and block times of rows, kept across answers. */
   rows?: RowCache;
+  /** The newest stored block, when this request read it already (the answer cache keys by it). */
+  newest?: Block | null;
 }
 
 type Answer = EtherscanEnvelope | JsonRpcReply;
@@ -65,8 +67,9 @@ async function askNode<T>(deps: EtherscanDeps, method: string, params: unknown[]
 const hexQuantity = (n: number | bigint) => `0x${n.toString(16)}`;
 const TAG_RE = /^(latest|earliest|pending|safe|finalized|0x(0|[1-9a-fA-F][0-9a-fA-F]{0,15}))$/;
 
-async function latestStored(store: Store): Promise<number> {
-  return (await store.getLatestBlock())?.number ?? 0;
+async function latestStored(deps: EtherscanDeps): Promise<number> {
+  const newest = deps.newest !== undefined ? deps.newest : await deps.store.getLatestBlock();
+  return newest?.number ?? 0;
 }
 
 // ---- account --------------------------------------------------------------------------------------------
@@ -103,12 +106,16 @@ async function txlist(deps: EtherscanDeps, q: EtherscanQuery): Promise<Answer> {
   const page = paging(q);
   const txs = await pageOfRange((p) => deps.store.getAddressTransactions(a, p), range, page);
   if (txs.length === 0) return none("No transactions found");
-  const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
-  return ok(await Promise.all(txs.map((tx) => txlistRow(tx, ctx))));
+  const ctx = createRowContext(deps.store, await latestStored(deps), deps.rows);
+  await ctx.load(
+    txs.map((tx) => tx.blockHash),
+    txs.map((tx) => ({ hash: tx.hash, blockHash: tx.blockHash })),
+  );
+  return ok(txs.map((tx) => txlistRow(tx, ctx)));
 }
 
 /** Why an empty internal list may not mean "none": the newest block's traces were not read (no tracer, or off). */
-async function tracesOff(store: Store): Promise<boolean> {
+async function tracesOff(store: ReadModel): Promise<boolean> {
   const latest = await store.getLatestBlock();
   if (!latest) return false;
   return (await store.getEnrichment([latest.hash])).get(latest.hash)?.traces === "off";
@@ -131,8 +138,9 @@ async function txlistInternal(deps: EtherscanDeps, q: EtherscanQuery): Promise<A
       throw new EtherscanError("Error! Internal transactions are not indexed: the node has no call tracer");
     return none("No transactions found");
   }
-  const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
-  return ok(await Promise.all(frames.map((f) => internalRow(f, ctx))));
+  const ctx = createRowContext(deps.store, await latestStored(deps), deps.rows);
+  await ctx.load(frames.map((f) => f.blockHash));
+  return ok(frames.map((f) => internalRow(f, ctx)));
 }
 
 const STANDARD: Record<TokenListKind, TokenStandard> = {
@@ -157,15 +165,19 @@ function tokenList(kind: TokenListKind) {
     );
     if (rows.length === 0) return none("No transactions found");
     const tokens = await deps.store.getTokens([...new Set(rows.map((t) => t.token))]);
-    const ctx = createRowContext(deps.store, await latestStored(deps.store), deps.rows);
-    return ok(await Promise.all(rows.map((t) => tokenRow(kind, t, tokens.get(t.token), ctx))));
+    const ctx = createRowContext(deps.store, await latestStored(deps), deps.rows);
+    await ctx.load(
+      rows.map((t) => t.blockHash),
+      rows.map((t) => ({ hash: t.transactionHash, blockHash: t.blockHash })),
+    );
+    return ok(rows.map((t) => tokenRow(kind, t, tokens.get(t.token), ctx)));
   };
 }
 
 // ---- block, transaction, stats ---------------------------------------------------------------------------
 
 /** The stored block at `n`, or the next stored one above it (the store may have gaps). */
-async function blockAtOrAfter(store: Store, n: number) {
+async function blockAtOrAfter(store: ReadModel, n: number) {
   const exact = await store.getBlockByNumber(n);
   if (exact) return exact;
   const next = (await store.getHeights(n, 1))[0];

@@ -1,4 +1,5 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
+import type { Block } from "@chainlog/tx-schema";
 import { LRUCache } from "lru-cache";
 import type { EtherscanQuery } from "./params.ts";
 
@@ -35,7 +36,7 @@ interface AnswerCacheOptions {
  * address's page is built and stringified about once per block (or per ttlMs), not once per request. Misses of
  * one key at once share one computation.
  */
-export function createAnswerCache(store: Store, options: AnswerCacheOptions = {}) {
+export function createAnswerCache(store: ReadModel, options: AnswerCacheOptions = {}) {
   const answers = new LRUCache<string, string>({
     maxSize: options.maxBytes ?? 32 * 1024 * 1024,
     sizeCalculation: (value, key) => value.length + key.length,
@@ -43,8 +44,15 @@ export function createAnswerCache(store: Store, options: AnswerCacheOptions = {}
   });
   const pending = new Map<string, Promise<string>>();
   return {
-    /** The JSON text of the answer: cached for the list actions, else `compute`'s answer as it is. */
-    async answer(q: EtherscanQuery, compute: () => Promise<unknown>): Promise<string | unknown> {
+    /**
+     * The JSON text of the answer: cached for the list actions, else `compute`'s answer as it is. `compute` gets
+     * the newest stored block the key was made of (undefined when not read), so its rows count confirmations
+     * from the same block and the request reads it once.
+     */
+    async answer(
+      q: EtherscanQuery,
+      compute: (newest?: Block | null) => Promise<unknown>,
+    ): Promise<string | unknown> {
       if (q.module !== "account" || !CACHED.has(q.action ?? "")) return compute();
       const newest = await store.getLatestBlock();
       const key = JSON.stringify([newest?.hash ?? null, ...KEY_PARAMS.map((p) => q[p] ?? "")]);
@@ -52,7 +60,7 @@ export function createAnswerCache(store: Store, options: AnswerCacheOptions = {}
       if (hit !== undefined) return hit;
       let computing = pending.get(key);
       if (!computing) {
-        computing = compute()
+        computing = compute(newest)
           .then((answer) => {
             const text = JSON.stringify(answer);
             answers.set(key, text);

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import type {
   InternalTransaction,
   Receipt,
@@ -31,44 +31,54 @@ export function createRowCache(maxEntries = 50_000) {
 export type RowCache = ReturnType<typeof createRowCache>;
 
 /**
- * What Etherscan's rows carry beyond the record itself (block time, receipt, token names, confirmations),
- * looked up once per block / transaction for one answer, and through `cache` across answers.
+ * What Etherscan's rows carry beyond the record itself (block time, receipt, token names, confirmations):
+ * `load` reads what an answer's rows need once per block / transaction, through `cache` across answers; the
+ * rows are then built without a promise each (at 25 rows a page, those cost more than the rows).
  */
-export function createRowContext(store: Store, latest: number, cache?: RowCache) {
-  const times = new Map<string, Promise<number | null>>();
-  const details = new Map<string, Promise<TxReceipt | null>>();
+export function createRowContext(store: ReadModel, latest: number, cache?: RowCache) {
+  const times = new Map<string, number | null>();
+  const details = new Map<string, TxReceipt | null>();
+  const detailKey = (hash: string, blockHash: string) => `d:${hash}:${blockHash}`;
   return {
     latest,
-    timestamp(blockHash: string) {
-      const cached = cache?.get<number>(`t:${blockHash}`);
-      if (cached !== undefined) return Promise.resolve(cached);
-      let t = times.get(blockHash);
-      if (!t) {
-        t = store.getBlockByHash(blockHash).then((b) => {
-          if (b) cache?.set(`t:${blockHash}`, b.timestamp);
-          return b?.timestamp ?? null;
-        });
-        times.set(blockHash, t);
+    /** Reads the times of `blocks` and the receipts of `txs` that neither this answer nor the cache holds. */
+    async load(blocks: Iterable<string>, txs: Iterable<{ hash: string; blockHash: string }> = []) {
+      const reads: Promise<void>[] = [];
+      for (const blockHash of blocks) {
+        if (times.has(blockHash)) continue;
+        const cached = cache?.get<number>(`t:${blockHash}`);
+        times.set(blockHash, cached ?? null);
+        if (cached === undefined)
+          reads.push(
+            store.getBlockByHash(blockHash).then((b) => {
+              if (!b) return;
+              cache?.set(`t:${blockHash}`, b.timestamp);
+              times.set(blockHash, b.timestamp);
+            }),
+          );
       }
-      return t;
-    },
-    /** The transaction as stored in block `blockHash` (another block's copy is not this row's). */
-    detail(hash: string, blockHash: string) {
-      const key = `d:${hash}:${blockHash}`;
-      const cached = cache?.get<TxReceipt>(key);
-      if (cached) return Promise.resolve(cached);
-      let d = details.get(key);
-      if (!d) {
-        d = store.getTransaction(hash).then((found) => {
-          if (!found || found.transaction.blockHash !== blockHash) return null;
-          const value = { transaction: found.transaction, receipt: found.receipt };
-          if (found.receipt) cache?.set(key, value);
-          return value;
-        });
-        details.set(key, d);
+      for (const { hash, blockHash } of txs) {
+        const key = detailKey(hash, blockHash);
+        if (details.has(key)) continue;
+        const cached = cache?.get<TxReceipt>(key);
+        details.set(key, cached ?? null);
+        if (cached === undefined)
+          reads.push(
+            store.getTransaction(hash).then((found) => {
+              // the transaction as stored in block `blockHash` (another block's copy is not this row's)
+              if (!found || found.transaction.blockHash !== blockHash) return;
+              const value = { transaction: found.transaction, receipt: found.receipt };
+              if (found.receipt) cache?.set(key, value);
+              details.set(key, value);
+            }),
+          );
       }
-      return d;
+      await Promise.all(reads);
     },
+    /** A loaded block's time (null: no such block stored). */
+    timestamp: (blockHash: string) => times.get(blockHash) ?? null,
+    /** A loaded transaction with its receipt (null: not stored in that block). */
+    detail: (hash: string, blockHash: string) => details.get(detailKey(hash, blockHash)) ?? null,
   };
 }
 export type RowContext = ReturnType<typeof createRowContext>;
@@ -100,11 +110,10 @@ function txFields(tx: Transaction, detail: TxReceipt | null, timestamp: number |
   };
 }
 
-export async function txlistRow(tx: Transaction, ctx: RowContext) {
-  const [detail, timestamp] = await Promise.all([
-    ctx.detail(tx.hash, tx.blockHash),
-    ctx.timestamp(tx.blockHash),
-  ]);
+/** A txlist row; `ctx` has loaded the transaction and its block. */
+export function txlistRow(tx: Transaction, ctx: RowContext) {
+  const detail = ctx.detail(tx.hash, tx.blockHash);
+  const timestamp = ctx.timestamp(tx.blockHash);
   const receipt = detail?.receipt ?? null;
   const base = txFields(tx, detail, timestamp, ctx);
   return {
@@ -133,16 +142,15 @@ export async function txlistRow(tx: Transaction, ctx: RowContext) {
 
 export type TokenListKind = "tokentx" | "tokennfttx" | "token1155tx";
 
-export async function tokenRow(
+/** A token list row; `ctx` has loaded the transfer's transaction and block. */
+export function tokenRow(
   kind: TokenListKind,
   t: TokenTransfer,
   token: TokenMetadata | undefined,
   ctx: RowContext,
 ) {
-  const [detail, timestamp] = await Promise.all([
-    ctx.detail(t.transactionHash, t.blockHash),
-    ctx.timestamp(t.blockHash),
-  ]);
+  const detail = ctx.detail(t.transactionHash, t.blockHash);
+  const timestamp = ctx.timestamp(t.blockHash);
   const tx = detail?.transaction;
   const base = tx
     ? txFields(tx, detail, timestamp, ctx)
@@ -209,8 +217,8 @@ function addTxTail(row: Record<string, string>, base: ReturnType<typeof txFields
 }
 
 /** Etherscan's internal transaction row: a call frame with its trace position (traceId "0_1") and failure. */
-export async function internalRow(f: InternalTransaction, ctx: RowContext) {
-  const timestamp = await ctx.timestamp(f.blockHash);
+export function internalRow(f: InternalTransaction, ctx: RowContext) {
+  const timestamp = ctx.timestamp(f.blockHash);
   const create = f.callType === "CREATE" || f.callType === "CREATE2";
   return {
     blockNumber: String(f.blockNumber),

@@ -1,12 +1,12 @@
 import { csvRow } from "@chainlog/etl-export/csv";
-import { type Job, type MetaStore, type Page, QuotaExceededError, type Store } from "@chainlog/ports";
+import { type Job, type MetaStore, type Page, QuotaExceededError, type ReadModel } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import type { TokenTransfer, Transaction } from "@chainlog/tx-schema";
 import { EXPORT_KINDS } from "../routes/jobs.ts";
 import type { ExportBucket } from "./export-bucket.ts";
 
 export interface ExportWorkerOptions {
-  store: Store;
+  store: ReadModel;
   meta: MetaStore;
   logger: Logger;
   /** How often to look for queued jobs when idle. */

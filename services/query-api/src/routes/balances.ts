@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import { AddressBalancesResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
@@ -9,7 +9,7 @@ import { createEthBalanceCache, createStoredSideCache, loadAddressBalances } fro
 
 export function registerBalanceRoutes(
   app: FastifyInstance,
-  deps: { store: Store; rpc: RpcPool | null; balanceCacheMs: number },
+  deps: { store: ReadModel; rpc: RpcPool | null; balanceCacheMs: number },
 ): void {
   const ethBalance = deps.rpc ? createEthBalanceCache(deps.rpc, deps.balanceCacheMs) : null;
   const storedSide = createStoredSideCache(deps.balanceCacheMs);

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import {
   AddressResponse,
   Block,
@@ -18,7 +18,7 @@ import { referencedTokens, tokenMap } from "../views/token-map.ts";
 
 const tags = ["chain"];
 
-async function findBlock(store: Store, id: { number: number } | { hash: string }) {
+async function findBlock(store: ReadModel, id: { number: number } | { hash: string }) {
   const block = "hash" in id ? await store.getBlockByHash(id.hash) : await store.getBlockByNumber(id.number);
   if (!block)
     throw new NotFoundError("hash" in id ? `no block with hash ${id.hash}` : `no block ${id.number}`);
@@ -26,13 +26,13 @@ async function findBlock(store: Store, id: { number: number } | { hash: string }
 }
 
 /** Whether the enrichment stage has finished the block with this hash. */
-async function enrichmentOf(store: Store, blockHash: string): Promise<EnrichmentStatus> {
+async function enrichmentOf(store: ReadModel, blockHash: string): Promise<EnrichmentStatus> {
   const mark = (await store.getEnrichment([blockHash])).get(blockHash.toLowerCase());
   return mark ? { status: "enriched", mark } : { status: "pending" };
 }
 
 /** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
-export function registerChainRoutes(app: FastifyInstance, store: Store): void {
+export function registerChainRoutes(app: FastifyInstance, store: ReadModel): void {
   const blockParams = z.object({ id: BlockIdParam });
   const addressParams = z.object({ address: AddressParam });
 

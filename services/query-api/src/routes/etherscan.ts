@@ -122,7 +122,9 @@ export function registerEtherscanRoutes(
           if (!q.chainid || !/^[0-9]{1,15}$/.test(q.chainid) || (want !== null && Number(q.chainid) !== want))
             return notOk(MESSAGES.chainId);
         }
-        const answer = await answers.answer(q, () => runEtherscan(deps, q));
+        const answer = await answers.answer(q, (newest) =>
+          runEtherscan(newest === undefined ? deps : { ...deps, newest }, q),
+        );
         // already JSON: sent as it is, past the serializer
         if (typeof answer === "string") return reply.type("application/json; charset=utf-8").send(answer);
         return answer;

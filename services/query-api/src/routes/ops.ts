@@ -1,4 +1,6 @@
-import type { MetaStore, Store } from "@chainlog/ports";
+import type { MetaStore, ReadModel } from "@chainlog/ports";
+import { LIVENESS, readinessAnswer, runHealthChecks } from "@chainlog/telemetry";
+import { Liveness, Readiness } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { z } from "zod";
@@ -6,23 +8,9 @@ import { route } from "../http/route.ts";
 
 const tags = ["operations"];
 
-async function check(name: string, fn: () => Promise<{ ok: boolean; detail?: string }>) {
-  try {
-    const result = await Promise.race([
-      fn(),
-      new Promise<{ ok: boolean; detail: string }>((resolve) =>
-        setTimeout(() => resolve({ ok: false, detail: "timed out after 2 s" }), 2000).unref(),
-      ),
-    ]);
-    return { name, ok: result.ok, ...(result.detail ? { detail: result.detail } : {}) };
-  } catch (error) {
-    return { name, ok: false, detail: error instanceof Error ? error.name : "health check failed" };
-  }
-}
-
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { store: Store; meta: MetaStore; metrics: Registry },
+  deps: { store: ReadModel; meta: MetaStore; metrics: Registry },
 ): void {
   route(app, {
     method: "GET",
@@ -30,8 +18,8 @@ export function registerOpsRoutes(
     summary: "Liveness: the process answers",
     tags,
     auth: "public",
-    responses: { 200: z.object({ status: z.literal("ok") }) },
-    handler: async () => ({ status: "ok" }),
+    responses: { 200: Liveness },
+    handler: async () => LIVENESS,
   });
 
   route(app, {
@@ -40,26 +28,17 @@ export function registerOpsRoutes(
     summary: "Readiness: the store and the metadata store answer",
     tags,
     auth: "public",
-    responses: {
-      200: z.object({
-        status: z.enum(["ready", "unready"]),
-        checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string().optional() })),
-      }),
-    },
+    responses: { 200: Readiness },
     handler: async ({ reply }) => {
-      const checks = await Promise.all([
-        check("store", () => deps.store.health()),
-        check("meta", () => deps.meta.health()),
-      ]);
-      const failing = checks.filter((c) => !c.ok).map((c) => c.name);
-      if (failing.length === 0) return { status: "ready", checks };
-      // Same error shape as every other route, with the per-dependency checks beside it.
-      reply.code(503);
-      return {
-        error: { code: "unavailable", message: `not ready: ${failing.join(", ")} unhealthy` },
-        status: "unready",
-        checks,
-      };
+      const { statusCode, body } = readinessAnswer(
+        await runHealthChecks([
+          { name: "store", check: () => deps.store.health() },
+          { name: "meta", check: () => deps.meta.health() },
+        ]),
+      );
+      // Unready: the same error shape as every other route, with the per-dependency checks beside it.
+      reply.code(statusCode);
+      return body;
     },
   });
 

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { PortfolioResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import { readRoute } from "../http/read-route.ts";
 import { loadPortfolio } from "../views/portfolio.ts";
 
 /** Balances with USD values of a watched address (balances are only kept for watched addresses). */
-export function registerPortfolioRoutes(app: FastifyInstance, store: Store): void {
+export function registerPortfolioRoutes(app: FastifyInstance, store: ReadModel): void {
   readRoute(app, {
     url: "/v1/address/:address/portfolio",
     summary:

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import {
   type StakePosition,
@@ -33,7 +33,7 @@ const tags = ["wallet"];
  */
 export function registerStakeRoutes(
   app: FastifyInstance,
-  deps: { settings: ApiSettings; store: Store; rpc?: RpcPool | null },
+  deps: { settings: ApiSettings; store: ReadModel; rpc?: RpcPool | null },
 ): void {
   const { settings, store, rpc } = deps;
   const assets = new Map<string, Promise<string>>();
@@ -149,7 +149,7 @@ export function registerStakeRoutes(
 }
 
 /** Every vault event of an address, read page by page; refused past MAX_EVENTS rather than summed wrong. */
-async function ownerEvents(store: Store, address: string): Promise<VaultEvent[]> {
+async function ownerEvents(store: ReadModel, address: string): Promise<VaultEvent[]> {
   const out: VaultEvent[] = [];
   let cursor: string | null = null;
   do {

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { DailyStatsResponse, utcDay } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -30,7 +30,7 @@ export function dailyRange(
   return { from, to };
 }
 
-export function registerStatsRoutes(app: FastifyInstance, store: Store): void {
+export function registerStatsRoutes(app: FastifyInstance, store: ReadModel): void {
   readRoute(app, {
     url: "/v1/stats/daily",
     summary:

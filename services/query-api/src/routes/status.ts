@@ -1,4 +1,4 @@
-import type { MetaStore, Store } from "@chainlog/ports";
+import type { MetaStore, OperationalState, ReadModel } from "@chainlog/ports";
 import type { IngestStatus, LakeStatus, ProcessorStatus } from "@chainlog/tx-schema";
 import { StatusResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
@@ -47,7 +47,10 @@ const maxOf = (values: (number | null)[]): number | null => {
 };
 
 /** Pipeline status from what ingest and processor instances report into the store, plus our own checks. */
-export function registerStatusRoutes(app: FastifyInstance, deps: { store: Store; meta: MetaStore }): void {
+export function registerStatusRoutes(
+  app: FastifyInstance,
+  deps: { store: ReadModel & OperationalState; meta: MetaStore },
+): void {
   readRoute(app, {
     url: "/v1/status",
     summary:

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import { SwapDetailsResponse, SwapPage } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -10,7 +10,7 @@ import { referencedTokens, tokenMap } from "../views/token-map.ts";
 const tags = ["swaps"];
 
 /** DEX swaps: by transaction ("swap details by reference") and by address. */
-export function registerSwapRoutes(app: FastifyInstance, store: Store): void {
+export function registerSwapRoutes(app: FastifyInstance, store: ReadModel): void {
   readRoute(app, {
     url: "/v1/swaps/:txHash",
     summary: "Swap details by transaction hash: each swap with its in/out token and amount",

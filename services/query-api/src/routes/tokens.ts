@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import {
   NATIVE_ASSET,
   PricePointPage,
@@ -24,7 +24,7 @@ const NATIVE_TOKEN: TokenMetadata = {
 };
 
 /** Token metadata, its transfers and its price series. */
-export function registerTokenRoutes(app: FastifyInstance, store: Store): void {
+export function registerTokenRoutes(app: FastifyInstance, store: ReadModel): void {
   const params = z.object({ address: AddressParam });
   readRoute(app, {
     url: "/v1/tokens/:address",

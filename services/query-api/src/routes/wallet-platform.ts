@@ -1,4 +1,4 @@
-import type { MetaStore, Store } from "@chainlog/ports";
+import type { MetaStore, ReadModel } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import type { FastifyInstance } from "fastify";
@@ -12,7 +12,7 @@ import { registerWalletRoutes } from "./wallet.ts";
 export interface WalletPlatformDeps {
   meta: MetaStore;
   /** The index: staked positions and their events are read from it. */
-  store: Store;
+  store: ReadModel;
   settings: ApiSettings;
   logger: Logger;
   /** Without it the faucet and the relay answer 503 (no node configured). */

@@ -1,4 +1,4 @@
-import type { Store, StoredHeight, TokenHolding } from "@chainlog/ports";
+import type { ReadModel, StoredHeight, TokenHolding } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import {
   type AddressBalancesResponse,
@@ -29,9 +29,9 @@ interface StoredSide {
   usd: Map<string, PricePoint>;
   ethQuote: Map<string, PricePoint>;
 }
-type StoredSideReader = (store: Store, address: string) => Promise<StoredSide>;
+type StoredSideReader = (store: ReadModel, address: string) => Promise<StoredSide>;
 
-async function readStoredSide(store: Store, address: string): Promise<StoredSide> {
+async function readStoredSide(store: ReadModel, address: string): Promise<StoredSide> {
   const [lowest, latest, held] = await Promise.all([
     store.getHeights(0, 1),
     store.getLatestBlock(),
@@ -140,7 +140,7 @@ async function confirmAt(
  */
 export async function loadAddressBalances(
   deps: {
-    store: Store;
+    store: ReadModel;
     rpc: RpcPool | null;
     ethBalance: EthBalanceReader | null;
     storedSide?: StoredSideReader;

@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import {
   type BalanceSnapshot,
   type Holding,
@@ -63,7 +63,7 @@ export function valuePortfolio(input: {
 }
 
 /** Reads what valuePortfolio needs: balances, then token metadata and both price quotes in parallel. */
-export async function loadPortfolio(store: Store, address: string): Promise<Portfolio> {
+export async function loadPortfolio(store: ReadModel, address: string): Promise<Portfolio> {
   const balances = await store.getAddressBalances(address);
   const held = [...new Set(balances.filter((b) => BigInt(b.balance) !== 0n).map((b) => b.token))];
   const erc = held.filter((t) => t !== NATIVE_ASSET);

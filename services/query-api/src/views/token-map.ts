@@ -1,4 +1,4 @@
-import type { Store } from "@chainlog/ports";
+import type { ReadModel } from "@chainlog/ports";
 import type { TokenMetadata } from "@chainlog/tx-schema";
 
 /** Addresses of the tokens a set of rows references (transfers, approvals, WETH events, swap legs). */
@@ -20,7 +20,10 @@ export function referencedTokens(rows: {
 }
 
 /** `{ [address]: TokenMetadata }` for the known ones; no store round trip when nothing is referenced. */
-export async function tokenMap(store: Store, addresses: Set<string>): Promise<Record<string, TokenMetadata>> {
+export async function tokenMap(
+  store: ReadModel,
+  addresses: Set<string>,
+): Promise<Record<string, TokenMetadata>> {
   if (addresses.size === 0) return {};
   const found = await store.getTokens([...addresses]);
   const out: Record<string, TokenMetadata> = {};

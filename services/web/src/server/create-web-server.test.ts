@@ -220,7 +220,9 @@ describe("web server", () => {
     upstreamHealthy = false;
     const notReady = await send(`${base}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(JSON.parse(notReady.body.toString()).reason).toContain("503");
+    const body = JSON.parse(notReady.body.toString());
+    expect(body.status).toBe("unready");
+    expect(body.checks).toEqual([{ name: "query-api", ok: false, detail: expect.stringContaining("503") }]);
     upstreamHealthy = true;
 
     const deadPort = await freePort();

@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { clientAddress, type TrustProxy, trustFunction } from "@chainlog/runtime-config";
 import {
+  answerHealthProbe,
   applyServerLimits,
   CONNECTION_CHECK_INTERVAL_MS,
   Counter,
+  type HealthCheck,
   Histogram,
   type Logger,
   type Registry,
+  runHealthChecks,
   type ServerLimits,
 } from "@chainlog/telemetry";
 import { type ClientOrigin, createQueryApiProxy } from "./proxy.ts";
@@ -117,17 +120,23 @@ export function createWebServer(ctx: WebServerContext): WebServer {
     return 200;
   };
 
-  const queryApiReady = async (): Promise<string | null> => {
-    try {
-      const res = await fetch(new URL("healthz", ensureSlash(ctx.queryApiUrl)), {
-        signal: AbortSignal.timeout(ctx.readyTimeoutMs ?? 2000),
-      });
-      await res.body?.cancel();
-      return res.ok ? null : `query-api /healthz answered ${res.status}`;
-    } catch (error) {
-      return `query-api unreachable: ${(error as Error).message}`;
-    }
+  const readyTimeoutMs = ctx.readyTimeoutMs ?? 2000;
+  const queryApi: HealthCheck = {
+    name: "query-api",
+    async check() {
+      try {
+        const res = await fetch(new URL("healthz", ensureSlash(ctx.queryApiUrl)), {
+          signal: AbortSignal.timeout(readyTimeoutMs),
+        });
+        await res.body?.cancel();
+        return res.ok ? { ok: true } : { ok: false, detail: `query-api /healthz answered ${res.status}` };
+      } catch (error) {
+        return { ok: false, detail: `query-api unreachable: ${(error as Error).message}` };
+      }
+    },
   };
+  // The fetch gives up first, with its own reason; the outer bound only guards against a hang past it.
+  const ready = () => runHealthChecks([queryApi], readyTimeoutMs + 1000);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<[string, number]> => {
     const pathname = new URL(req.url ?? "/", "http://web.invalid").pathname;
@@ -143,18 +152,10 @@ export function createWebServer(ctx: WebServerContext): WebServer {
     setSecurityHeaders(res);
     if (client.proto === "https")
       res.setHeader("strict-transport-security", "max-age=31536000; includeSubDomains");
-    if (pathname === "/healthz") {
-      sendJson(res, 200, { status: "ok" });
-      return ["healthz", 200];
-    }
-    if (pathname === "/readyz") {
-      const problem = await queryApiReady();
-      sendJson(
-        res,
-        problem ? 503 : 200,
-        problem ? { status: "not ready", reason: problem } : { status: "ready" },
-      );
-      return ["readyz", problem ? 503 : 200];
+    const probe = await answerHealthProbe(pathname, ready);
+    if (probe) {
+      sendJson(res, probe.statusCode, probe.body);
+      return [pathname.slice(1), probe.statusCode];
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
