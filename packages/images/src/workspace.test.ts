@@ -5,31 +5,9 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { expect, it } from "vitest";
-import { packageNameOf } from "./bundle-service.ts";
+import { owningPackage, packageNameOf } from "./bundle-service.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
-interface Manifest {
-  name: string;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-}
-
-const manifests = new Map<string, Manifest & { dir: string }>();
-function owningManifest(file: string): Manifest & { dir: string } {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const cached = manifests.get(dir);
-    if (cached) return cached;
-    const path = join(dir, "package.json");
-    if (existsSync(path)) {
-      const found = { dir, ...(JSON.parse(readFileSync(path, "utf8")) as Manifest) };
-      manifests.set(dir, found);
-      return found;
-    }
-  }
-}
 
 /** Every bare import of a tracked TypeScript file that its package.json does not declare (pnpm would only find
  * it by accident of hoisting, and a deploy or image of that package would miss it). */
@@ -42,7 +20,7 @@ function undeclaredImports(): string[] {
   for (const file of files) {
     const path = join(repoRoot, file);
     if (!existsSync(path)) continue;
-    const pkg = owningManifest(path);
+    const { dir, pkg } = owningPackage(path);
     const lists = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies, pkg.peerDependencies];
     // a package's types may come from DefinitelyTyped (`import type { WebSocket } from "ws"` with @types/ws)
     const typesOf = (name: string) => `@types/${name.replace(/^@/, "").replace("/", "__")}`;
@@ -55,7 +33,7 @@ function undeclaredImports(): string[] {
       if (specifier.startsWith(".") || specifier.startsWith("/") || isBuiltin(specifier)) continue;
       const name = packageNameOf(specifier);
       if (!declared(name))
-        found.push(`${file} imports ${name}, not in ${relative(repoRoot, pkg.dir) || "."}/package.json`);
+        found.push(`${file} imports ${name}, not in ${relative(repoRoot, dir) || "."}/package.json`);
     }
   }
   return found;

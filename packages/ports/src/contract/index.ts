@@ -2,11 +2,11 @@ export { allPages } from "./all-pages.ts";
 export { type BusHandle, describeBusContract } from "./bus.contract.ts";
 export * from "./fixtures.ts";
 export { describeMetaStoreContract, type MetaStoreHandle } from "./meta-store.contract.ts";
-export { type LogEntry, recordingLogger } from "./recording-logger.ts";
 export {
   describeOperationalStateContract,
   type OperationalStateHandle,
 } from "./operational-state.contract.ts";
+export { type LogEntry, recordingLogger, untilLogged } from "./recording-logger.ts";
 export {
   derivedView,
   expectedDetail,
