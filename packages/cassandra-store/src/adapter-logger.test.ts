@@ -1,5 +1,5 @@
-import { recordingLogger } from "@chainlog/ports/contract";
-import { expect, it, vi } from "vitest";
+import { recordingLogger, untilLogged } from "@chainlog/ports/contract";
+import { expect, it } from "vitest";
 import { createCassandraStore } from "./create-cassandra-store.ts";
 
 // Nothing listens on port 1: the driver's failed connections must reach the service's logger, not vanish.
@@ -13,15 +13,7 @@ it("writes the driver's connection warnings, with their error, to the logger it 
   });
   // migrate keeps trying to reach the cluster; only its connection warnings matter here
   store.migrate().catch(() => {});
-  try {
-    await vi.waitFor(() => expect(logger.entries.some((e) => e.level === "warn")).toBe(true), {
-      timeout: 30_000,
-      interval: 50,
-    });
-  } finally {
-    await store.close();
-  }
-  const warn = logger.entries.find((e) => e.level === "warn")!;
+  const warn = await untilLogged(logger, "warn").finally(() => store.close());
   expect(warn.msg).toMatch(/127\.0\.0\.1:1/);
   expect(warn.obj).toMatchObject({ cassandra: "Connection" });
   expect(String((warn.obj as { err: Error }).err.message)).toMatch(/ECONNREFUSED/);

@@ -45,6 +45,7 @@ const raw = () =>
 
 const openState = (keyspace: string) =>
   createCassandraOperationalState({
+    logger,
     contactPoints: engines.cassandraContactPoints,
     localDataCenter: engines.cassandraLocalDc,
     port: engines.cassandraPort,

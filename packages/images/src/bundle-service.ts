@@ -22,7 +22,7 @@ export function packageNameOf(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
 
-interface Manifest {
+export interface Manifest {
   name: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
@@ -31,7 +31,7 @@ interface Manifest {
 }
 
 const manifests = new Map<string, { dir: string; pkg: Manifest }>();
-function owningPackage(file: string): { dir: string; pkg: Manifest } {
+export function owningPackage(file: string): { dir: string; pkg: Manifest } {
   let dir = dirname(file);
   for (;;) {
     const cached = manifests.get(dir);

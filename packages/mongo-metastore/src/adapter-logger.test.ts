@@ -1,5 +1,5 @@
-import { recordingLogger } from "@chainlog/ports/contract";
-import { expect, it, vi } from "vitest";
+import { recordingLogger, untilLogged } from "@chainlog/ports/contract";
+import { expect, it } from "vitest";
 import { createMongoMetaStore } from "./create-mongo-meta-store.ts";
 
 // Nothing listens on port 1: the driver's lost server must reach the service's logger, not vanish.
@@ -7,15 +7,7 @@ it("writes an unreachable MongoDB server, with the driver's error, to the logger
   const logger = recordingLogger();
   const meta = createMongoMetaStore({ url: "mongodb://127.0.0.1:1/adapter_logger_test", logger });
   const migrating = meta.migrate().catch((error: unknown) => error);
-  try {
-    await vi.waitFor(() => expect(logger.entries.some((e) => e.level === "warn")).toBe(true), {
-      timeout: 30_000,
-      interval: 50,
-    });
-  } finally {
-    await meta.close();
-  }
-  const warn = logger.entries.find((e) => e.level === "warn")!;
+  const warn = await untilLogged(logger, "warn").finally(() => meta.close());
   expect(warn.msg).toBe("MongoDB server unreachable");
   expect(warn.obj).toMatchObject({ server: "127.0.0.1:1" });
   expect(String((warn.obj as { err: Error }).err.message)).toMatch(/ECONNREFUSED/);

@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import { EngineStartError } from "../errors.ts";
 import { isAlive } from "../process/pids.ts";
-import type { ProcessRecord } from "../state.ts";
+import type { ProcessSpec } from "../process/spawn-process.ts";
+
+/** A process whose death ends a wait: an engine's record, or any process spawned with a log. */
+export interface WatchedProcess {
+  pid: number;
+  spec: Pick<ProcessSpec, "name" | "log">;
+}
 
 export interface WaitParameters {
   what: string;
   timeoutMs: number;
   /** The processes whose death ends the wait at once (with their log's tail in the error). */
-  processes: ProcessRecord[];
+  processes: WatchedProcess[];
   intervalMs?: number;
 }
 

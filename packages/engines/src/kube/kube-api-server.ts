@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
-import { EngineStartError } from "../errors.ts";
+import { waitUntil } from "../health/wait-until.ts";
 import { installEtcd, installKubeApiServer } from "../install/install-go-tools.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
-import { isAlive, stopPid } from "../process/pids.ts";
+import { stopPid } from "../process/pids.ts";
 import { freePort } from "../process/ports.ts";
 import { spawnProcess } from "../process/spawn-process.ts";
 
@@ -84,26 +84,6 @@ function warningText(header: string): string {
   return m?.[1] ? m[1].replace(/\\(.)/g, "$1") : header;
 }
 
-async function waitFor(
-  what: string,
-  log: string,
-  pid: number,
-  timeoutMs: number,
-  ok: () => Promise<boolean>,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new EngineStartError(`${what} exited; see ${log}:\n${tail(log)}`);
-    if (await ok().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new EngineStartError(`${what} not ready after ${timeoutMs / 1000} s; see ${log}:\n${tail(log)}`);
-}
-
-function tail(log: string): string {
-  return existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "";
-}
-
 /**
  * etcd and kube-apiserver on loopback, on free ports, owned by the calling process (stop() or its exit ends
  * them). No kubelet, scheduler or controllers: objects are admitted and stored, never run — which is what
@@ -152,9 +132,12 @@ export async function startKubeApiServer(params: {
     for (const s of stops.reverse()) await s();
   };
   try {
-    await waitFor("etcd", etcdLog, etcdPid, timeout, async () => {
-      const res = await fetch(`http://127.0.0.1:${clientPort}/health`);
-      return res.ok;
+    const etcdProcess = { pid: etcdPid, spec: { name: "etcd", log: etcdLog } };
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${clientPort}/health`)).ok, {
+      what: "etcd",
+      timeoutMs: timeout,
+      processes: [etcdProcess],
+      intervalMs: 250,
     });
 
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -197,12 +180,16 @@ export async function startKubeApiServer(params: {
     stops.push(() => stopPid(apiPid, pki, 15_000));
     const certFile = join(pki, "apiserver.crt");
     const server = { url: `https://127.0.0.1:${securePort}`, token, ca: "" };
-    await waitFor("kube-apiserver", apiLog, apiPid, timeout, async () => {
-      if (!existsSync(certFile)) return false;
-      server.ca = readFileSync(certFile, "utf8");
-      const res = await kubeRequest(server, "GET", "/readyz");
-      return res.status === 200;
-    });
+    const apiProcess = { pid: apiPid, spec: { name: "kube-apiserver", log: apiLog } };
+    await waitUntil(
+      async () => {
+        if (!existsSync(certFile)) return false;
+        server.ca = readFileSync(certFile, "utf8");
+        const res = await kubeRequest(server, "GET", "/readyz");
+        return res.status === 200;
+      },
+      { what: "kube-apiserver", timeoutMs: timeout, processes: [etcdProcess, apiProcess], intervalMs: 250 },
+    );
 
     const kubeconfig = join(dir, "kubeconfig.yaml");
     // JSON is YAML: no YAML dependency in this package.

@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import type { AdapterLogger } from "../logger.ts";
 
 export interface LogEntry {
@@ -13,4 +14,20 @@ export function recordingLogger(): AdapterLogger & { entries: LogEntry[] } {
     entries.push({ level, msg, obj });
   };
   return { entries, info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** The first entry at `level`, once the adapter has written one (it may log from a background connection). */
+export function untilLogged(
+  logger: { entries: LogEntry[] },
+  level: LogEntry["level"],
+  timeoutMs = 30_000,
+): Promise<LogEntry> {
+  return vi.waitFor(
+    () => {
+      const entry = logger.entries.find((e) => e.level === level);
+      if (!entry) throw new Error(`nothing logged at ${level} yet`);
+      return entry;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
