@@ -50,7 +50,6 @@ const openState = (keyspace: string) =>
     localDataCenter: engines.cassandraLocalDc,
     port: engines.cassandraPort,
     keyspace,
-    logger,
   });
 
 // The writer and the read model opened apart on one keyspace, as the processor and query-api processes open it.

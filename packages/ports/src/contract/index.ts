@@ -6,7 +6,7 @@ export {
   describeOperationalStateContract,
   type OperationalStateHandle,
 } from "./operational-state.contract.ts";
-export { type LogEntry, recordingLogger } from "./recording-logger.ts";
+export { type LogEntry, recordingLogger, untilLogged } from "./recording-logger.ts";
 export {
   derivedView,
   expectedDetail,
