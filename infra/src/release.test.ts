@@ -68,7 +68,8 @@ describe("release artefacts", () => {
           .map((name) => (JSON.parse(read(`${dir}/${name}/package.json`)) as { name: string }).name),
       ),
     );
-    packages.add("@chainlog/infra");
+    for (const dir of ["infra", "bench"])
+      packages.add((JSON.parse(read(`${dir}/package.json`)) as { name: string }).name);
     const files = readdirSync(`${root}.changeset`).filter((f) => f.endsWith(".md") && f !== "README.md");
     for (const file of files) {
       const frontmatter = /^---\n([\s\S]*?)\n---\n/.exec(read(`.changeset/${file}`))?.[1];
