@@ -1,6 +1,9 @@
 import { z } from "zod";
-import { UtcDay, utcDay } from "./event-location.ts";
-import { Address, ChainId, Hash, SafeInt, Uint } from "./primitives.ts";
+import { InBlock, UtcDay, utcDay } from "./event-location.ts";
+import { Address, ChainId, SafeInt, Uint } from "./primitives.ts";
+
+/** What a block adds to its day and a day sums: transactions, gas used, and Σ gasUsed × effectiveGasPrice (fees). */
+const Totals = { transactions: SafeInt, gasUsed: Uint, fees: Uint };
 
 /**
  * One block's contribution to its day's aggregates. Daily stats are merged from these at read time, so they stay
@@ -8,14 +11,11 @@ import { Address, ChainId, Hash, SafeInt, Uint } from "./primitives.ts";
  */
 export const BlockStats = z.object({
   chainId: ChainId,
-  blockNumber: SafeInt,
-  blockHash: Hash,
+  ...InBlock,
   timestamp: SafeInt,
   day: UtcDay,
-  transactions: SafeInt,
-  gasUsed: Uint,
-  /** Σ gasUsed × effectiveGasPrice: what senders paid (burnt base fee + tips). */
-  fees: Uint,
+  /** fees: what senders paid (burnt base fee + tips). */
+  ...Totals,
   /** Distinct transaction senders and recipients of the block. */
   addresses: z.array(Address),
   /** Token transfer rows per token contract. */
@@ -28,9 +28,7 @@ export const DailyStats = z.object({
   chainId: ChainId,
   day: UtcDay,
   blocks: SafeInt,
-  transactions: SafeInt,
-  gasUsed: Uint,
-  fees: Uint,
+  ...Totals,
   /** Distinct senders and recipients over the whole day (not a sum of per-block counts). */
   activeAddresses: SafeInt,
   transfersPerToken: z.record(z.string(), SafeInt),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
+import { Address, BlockRef, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
 
 export const Withdrawal = z.object({
   index: SafeInt,
@@ -12,8 +12,7 @@ export type Withdrawal = z.infer<typeof Withdrawal>;
 
 /** A block header as Chainlog stores it: every field ethereum-etl exports, plus post-Cancun ones. */
 export const Block = z.object({
-  number: SafeInt,
-  hash: Hash,
+  ...BlockRef.shape,
   parentHash: Hash,
   nonce: Hex.nullable(),
   sha3Uncles: Hash,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Hash, SafeInt } from "./primitives.ts";
+import { InBlock } from "./event-location.ts";
+import { SafeInt } from "./primitives.ts";
 
 /**
  * How one part of a block's enrichment went: done; off (the node cannot serve it, e.g. no tracer, or the
@@ -13,8 +14,7 @@ export type EnrichmentPart = z.infer<typeof EnrichmentPart>;
  * reorg. A stored block without one is still being enriched.
  */
 export const EnrichmentMark = z.object({
-  blockNumber: SafeInt,
-  blockHash: Hash,
+  ...InBlock,
   /** Call traces: internal transactions and contracts created by contracts. */
   traces: EnrichmentPart,
   /** Token metadata (name, symbol, decimals). */

@@ -1,12 +1,16 @@
 import { z } from "zod";
 import { Hash, SafeInt } from "./primitives.ts";
 
+/** The block a row belongs to: number and hash, so a reorg removes the row with its block. */
+export const InBlock = { blockNumber: SafeInt, blockHash: Hash };
+
+/** The transaction a row came from, in its block. */
+export const InTransaction = { ...InBlock, transactionHash: Hash, transactionIndex: SafeInt };
+
 /** Where a decoded event happened; with logIndex it is the row's identity. */
 export const EventLocation = z.object({
-  blockNumber: SafeInt,
-  blockHash: Hash,
-  transactionHash: Hash,
-  transactionIndex: SafeInt,
+  ...InTransaction,
+  /** Index within the block. Some providers exceed 32 bits here, so this is a safe integer, not an int32. */
   logIndex: SafeInt,
 });
 export type EventLocation = z.infer<typeof EventLocation>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Address, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
+import { InTransaction } from "./event-location.ts";
+import { Address, Hex, SafeInt, Uint } from "./primitives.ts";
 
 /** The frame types of geth's callTracer (what anvil, geth, Erigon and Reth answer), upper case as it gives them. */
 export const CallType = z.enum([
@@ -19,10 +20,7 @@ export type CallType = z.infer<typeof CallType>;
  * type of an old geth's SELFDESTRUCT) is null, never a made-up zero.
  */
 export const InternalTransaction = z.object({
-  blockNumber: SafeInt,
-  blockHash: Hash,
-  transactionHash: Hash,
-  transactionIndex: SafeInt,
+  ...InTransaction,
   /** Child indexes from the transaction's own call down to this frame: [] is the top call, [0, 2] its first call's third. */
   traceAddress: z.array(SafeInt),
   /** traceAddress.length: 0 for the transaction's own call. */

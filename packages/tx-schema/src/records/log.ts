@@ -1,13 +1,9 @@
 import { z } from "zod";
-import { Address, Hash, Hex, SafeInt } from "./primitives.ts";
+import { EventLocation } from "./event-location.ts";
+import { Address, Hash, Hex } from "./primitives.ts";
 
 export const Log = z.object({
-  blockNumber: SafeInt,
-  blockHash: Hash,
-  transactionHash: Hash,
-  transactionIndex: SafeInt,
-  /** Index within the block. Some providers exceed 32 bits here, so this is a safe integer, not an int32. */
-  logIndex: SafeInt,
+  ...EventLocation.shape,
   address: Address,
   topics: z.array(Hash).max(4),
   data: Hex,

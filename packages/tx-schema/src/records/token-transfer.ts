@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Address, Hash, SafeInt, Uint } from "./primitives.ts";
+import { EventLocation } from "./event-location.ts";
+import { Address, SafeInt, Uint } from "./primitives.ts";
 
 export const TokenStandard = z.enum(["erc20", "erc721", "erc1155"]);
 export type TokenStandard = z.infer<typeof TokenStandard>;
@@ -15,11 +16,7 @@ export const TokenTransfer = z.object({
   tokenId: Uint.nullable(),
   /** ERC-1155 operator; null otherwise. */
   operator: Address.nullable(),
-  blockNumber: SafeInt,
-  blockHash: Hash,
-  transactionHash: Hash,
-  transactionIndex: SafeInt,
-  logIndex: SafeInt,
+  ...EventLocation.shape,
   /** Position inside an ERC-1155 TransferBatch; 0 for everything else. Part of the row's identity. */
   batchIndex: SafeInt,
 });

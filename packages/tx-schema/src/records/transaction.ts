@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InBlock } from "./event-location.ts";
 import { Address, Byte, Hash, Hex, SafeInt, Uint } from "./primitives.ts";
 
 /** EIP-2718 envelope types Chainlog knows by name; other numeric types (L2 deposits…) pass through. */
@@ -27,8 +28,7 @@ export type Authorization = z.infer<typeof Authorization>;
 /** The fields alone, without the per-type rules (older schema versions derive from this). */
 export const TransactionFields = z.object({
   hash: Hash,
-  blockNumber: SafeInt,
-  blockHash: Hash,
+  ...InBlock,
   transactionIndex: SafeInt,
   from: Address,
   /** null for contract creation. */
