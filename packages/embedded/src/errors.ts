@@ -1,28 +1,17 @@
-import { ChainlogError } from "@chainlog/tx-schema";
-export class UnknownTopicError extends ChainlogError {
-  override name = "UnknownTopicError";
-  constructor(topic: string) {
-    super(`unknown topic ${JSON.stringify(topic)}: call ensureTopics first`);
-  }
-}
+import { errorClass } from "@chainlog/tx-schema";
 
-export class BusClosedError extends ChainlogError {
-  override name = "BusClosedError";
-  constructor() {
-    super("bus is closed");
-  }
-}
+export class UnknownTopicError extends errorClass(
+  "UnknownTopicError",
+  (topic: string) => `unknown topic ${JSON.stringify(topic)}: call ensureTopics first`,
+) {}
 
-export class InvalidMessageError extends ChainlogError {
-  override name = "InvalidMessageError";
-}
+export class BusClosedError extends errorClass("BusClosedError", () => "bus is closed") {}
+
+export class InvalidMessageError extends errorClass("InvalidMessageError") {}
 
 /** The file was written by a newer Chainlog: reading it with this one could misread or damage it. */
-export class SchemaVersionError extends ChainlogError {
-  override name = "SchemaVersionError";
-  constructor(found: number, supported: number) {
-    super(
-      `store schema version ${found} is newer than this Chainlog supports (${supported}): upgrade Chainlog`,
-    );
-  }
-}
+export class SchemaVersionError extends errorClass(
+  "SchemaVersionError",
+  (found: number, supported: number) =>
+    `store schema version ${found} is newer than this Chainlog supports (${supported}): upgrade Chainlog`,
+) {}

@@ -1,12 +1,8 @@
-import { ChainlogError } from "@chainlog/tx-schema";
+import { ChainlogError, errorClass } from "@chainlog/tx-schema";
 
-export class EngineInstallError extends ChainlogError {
-  override name = "EngineInstallError";
-}
+export class EngineInstallError extends errorClass("EngineInstallError") {}
 
-export class EngineStartError extends ChainlogError {
-  override name = "EngineStartError";
-}
+export class EngineStartError extends errorClass("EngineStartError") {}
 
 export class PortInUseError extends ChainlogError {
   override name = "PortInUseError";
@@ -27,19 +23,13 @@ export class EnginesAlreadyRunningError extends ChainlogError {
 }
 
 /** Options or a command line the engines cannot run with. */
-export class EngineOptionsError extends ChainlogError {
-  override name = "EngineOptionsError";
-}
+export class EngineOptionsError extends errorClass("EngineOptionsError") {}
 
 /** An engine that answers but is not ready yet (brokers or nodes still joining): polled again until a deadline. */
-export class EngineNotReadyError extends ChainlogError {
-  override name = "EngineNotReadyError";
-  constructor(shortMessage: string) {
-    super(shortMessage, { retryable: true });
-  }
-}
+export class EngineNotReadyError extends errorClass("EngineNotReadyError", (shortMessage: string) => [
+  shortMessage,
+  { retryable: true },
+]) {}
 
 /** The engines' state file, or a process it should name, is missing or unreadable. */
-export class EngineStateError extends ChainlogError {
-  override name = "EngineStateError";
-}
+export class EngineStateError extends errorClass("EngineStateError") {}

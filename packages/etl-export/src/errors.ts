@@ -1,8 +1,7 @@
-import { ChainlogError } from "@chainlog/tx-schema";
+import { ChainlogError, errorClass } from "@chainlog/tx-schema";
+
 /** A bad export request (range, entities, format, output): the command line shows its usage with it. */
-export class ExportParameterError extends ChainlogError {
-  override name = "ExportParameterError";
-}
+export class ExportParameterError extends errorClass("ExportParameterError") {}
 
 /** `--to` past the node's head: said in one line with the head, since the parameters themselves are fine. */
 export class BeyondHeadError extends ChainlogError {
@@ -16,62 +15,50 @@ export class BeyondHeadError extends ChainlogError {
 }
 
 /** `--entities traces` on nodes that cannot trace (no debug API, no callTracer, pruned state): one line, why. */
-export class TracesUnavailableError extends ChainlogError {
-  override name = "TracesUnavailableError";
-  constructor(reason: string) {
-    super(
-      `the node cannot give traces (${reason}); the traces entity needs debug_traceBlockByNumber with the callTracer (geth, Erigon, Reth, anvil, with their archive state for old blocks)`,
-    );
-  }
-}
+export class TracesUnavailableError extends errorClass(
+  "TracesUnavailableError",
+  (reason: string) =>
+    `the node cannot give traces (${reason}); the traces entity needs debug_traceBlockByNumber with the callTracer (geth, Erigon, Reth, anvil, with their archive state for old blocks)`,
+) {}
 
 /**
  * S3 failures of an export, each with a message that says what to fix. Built from the error's code and
  * HTTP status only, never from the raw SDK error: its fields can echo the access key id and the string
  * that was signed, and none of that belongs in a log.
  */
-export class S3ExportError extends ChainlogError {
-  override name = "S3ExportError";
-}
+export class S3ExportError extends errorClass("S3ExportError") {}
 
-export class S3UrlError extends ExportParameterError {
-  override name = "S3UrlError";
-  constructor(url: string, why: string) {
-    super(`bad S3 URL "${url}": ${why}`);
-  }
-}
+export class S3UrlError extends errorClass(
+  "S3UrlError",
+  (url: string, why: string) => `bad S3 URL "${url}": ${why}`,
+  ExportParameterError,
+) {}
 
-export class S3BucketNotFoundError extends S3ExportError {
-  override name = "S3BucketNotFoundError";
-  constructor(bucket: string) {
-    super(`S3 bucket "${bucket}" does not exist (or the endpoint/region is not where it lives)`);
-  }
-}
+export class S3BucketNotFoundError extends errorClass(
+  "S3BucketNotFoundError",
+  (bucket: string) => `S3 bucket "${bucket}" does not exist (or the endpoint/region is not where it lives)`,
+  S3ExportError,
+) {}
 
-export class S3AccessDeniedError extends S3ExportError {
-  override name = "S3AccessDeniedError";
-  constructor(bucket: string, code: string) {
-    super(
-      `S3 denied access to bucket "${bucket}" (${code}): check the credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the pod's role) and that they allow s3:ListBucket, s3:PutObject, s3:AbortMultipartUpload and s3:DeleteObject`,
-    );
-  }
-}
+export class S3AccessDeniedError extends errorClass(
+  "S3AccessDeniedError",
+  (bucket: string, code: string) =>
+    `S3 denied access to bucket "${bucket}" (${code}): check the credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the pod's role) and that they allow s3:ListBucket, s3:PutObject, s3:AbortMultipartUpload and s3:DeleteObject`,
+  S3ExportError,
+) {}
 
-export class S3CredentialsError extends S3ExportError {
-  override name = "S3CredentialsError";
-  constructor() {
-    super(
-      "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role",
-    );
-  }
-}
+export class S3CredentialsError extends errorClass(
+  "S3CredentialsError",
+  () =>
+    "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role",
+  S3ExportError,
+) {}
 
-export class S3UnreachableError extends S3ExportError {
-  override name = "S3UnreachableError";
-  constructor(endpoint: string, code: string) {
-    super(`cannot reach the S3 endpoint ${endpoint} (${code})`);
-  }
-}
+export class S3UnreachableError extends errorClass(
+  "S3UnreachableError",
+  (endpoint: string, code: string) => `cannot reach the S3 endpoint ${endpoint} (${code})`,
+  S3ExportError,
+) {}
 
 const DENIED = new Set([
   "AccessDenied",

@@ -1,28 +1,20 @@
-import { ChainlogError } from "@chainlog/tx-schema";
+import { errorClass } from "@chainlog/tx-schema";
 
-export class BusClosedError extends ChainlogError {
-  override name = "BusClosedError";
-  constructor() {
-    super("the Kafka bus is closed");
-  }
-}
+export class BusClosedError extends errorClass("BusClosedError", () => "the Kafka bus is closed") {}
 
-export class InvalidTopicSpecError extends ChainlogError {
-  override name = "InvalidTopicSpecError";
-  constructor(topic: string, reason: string) {
-    super(`invalid topic spec for ${topic}: ${reason}`);
-  }
-}
+export class InvalidTopicSpecError extends errorClass(
+  "InvalidTopicSpecError",
+  (topic: string, reason: string) => `invalid topic spec for ${topic}: ${reason}`,
+) {}
 
 /** The bus's settings cannot reach a cluster (no brokers, an auth mode without what it needs). */
-export class KafkaConfigError extends ChainlogError {
-  override name = "KafkaConfigError";
-}
+export class KafkaConfigError extends errorClass("KafkaConfigError") {}
 
 /** A leader election still running when the deadline came: the cluster may settle, so a retry may succeed. */
-export class TopicLeadersTimeoutError extends ChainlogError {
-  override name = "TopicLeadersTimeoutError";
-  constructor(topics: string[], timeoutMs: number, cause?: unknown) {
-    super(`topics ${topics.join(", ")} have no leaders after ${timeoutMs} ms`, { cause, retryable: true });
-  }
-}
+export class TopicLeadersTimeoutError extends errorClass(
+  "TopicLeadersTimeoutError",
+  (topics: string[], timeoutMs: number, cause?: unknown) => [
+    `topics ${topics.join(", ")} have no leaders after ${timeoutMs} ms`,
+    { cause, retryable: true },
+  ],
+) {}

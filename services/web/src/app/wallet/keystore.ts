@@ -1,3 +1,5 @@
+// the errors module alone: the schemas (and zod) stay out of the browser bundle
+import { errorClass } from "@chainlog/tx-schema/errors";
 import { bytesToHex, concat, type Hex, hexToBytes, keccak256 } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 
@@ -20,16 +22,12 @@ export interface V3Keystore {
 /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; the API refuses fewer than 100,000. */
 export const KEYSTORE_ITERATIONS = 600_000;
 
-export class WrongPasswordError extends Error {
-  override name = "WrongPasswordError";
-  constructor() {
-    super("wrong password: the keystore's check value does not match");
-  }
-}
+export class WrongPasswordError extends errorClass(
+  "WrongPasswordError",
+  () => "wrong password: the keystore's check value does not match",
+) {}
 
-export class UnsupportedKeystoreError extends Error {
-  override name = "UnsupportedKeystoreError";
-}
+export class UnsupportedKeystoreError extends errorClass("UnsupportedKeystoreError") {}
 
 const strip = (hex: Hex) => hex.slice(2);
 const bytes = (hex: string) => hexToBytes(`0x${hex}`);
