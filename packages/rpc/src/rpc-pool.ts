@@ -172,7 +172,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     // reverts are ordinary answers (a token without symbol()); the others say what this node cannot do
     if (kind !== "reverted")
       logger.warn(
-        { endpoint: ep.label, method: error.method, kind, err: error.message },
+        { endpoint: ep.label, method: error.method, kind, err: error },
         "permanent RPC answer; not retried",
       );
   };
@@ -311,10 +311,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
           if (cls === "fatal" || cls === "permanent") throw error;
           recordFailure(ep, error);
           metrics.retries.inc({ endpoint: ep.label });
-          logger.debug(
-            { endpoint: ep.label, err: (error as Error).message },
-            "request failed; trying next endpoint",
-          );
+          logger.debug({ endpoint: ep.label, err: error }, "request failed; trying next endpoint");
         }
       }
       if (candidates.length === 0) break;

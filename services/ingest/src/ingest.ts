@@ -99,7 +99,7 @@ export function createIngest(options: IngestOptions) {
       } catch (error) {
         if (error instanceof ChainIdMismatchError || error instanceof DeepReorgError) throw error;
         blockedBy = `cannot start: ${(error as Error).message}`;
-        logger.warn({ attempt, err: (error as Error).message }, "start failed; retrying");
+        logger.warn({ attempt, err: error }, "start failed; retrying");
         await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
       }
     }
@@ -123,7 +123,7 @@ export function createIngest(options: IngestOptions) {
           }
         } catch (error) {
           if (error instanceof DeepReorgError) throw error;
-          logger.warn({ err: (error as Error).message }, "sync step failed; retrying");
+          logger.warn({ err: error }, "sync step failed; retrying");
           await sleep(1000, signal);
         }
         next = (chain.tip?.number ?? next - 1) + 1;

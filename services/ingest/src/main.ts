@@ -151,6 +151,6 @@ async function main() {
 }
 
 main().catch((error: Error) => {
-  logger.fatal({ err: { name: error.name, message: error.message } }, "ingest failed");
+  logger.fatal({ err: error }, "ingest failed");
   process.exit(1);
 });

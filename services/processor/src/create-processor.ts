@@ -241,10 +241,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         stats.lag = await bus.consumerLag(Topics.blocks, group);
         m.lag.set(stats.lag);
       } catch (error) {
-        logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          "consumer lag unavailable",
-        );
+        logger.warn({ err: error }, "consumer lag unavailable");
       }
       const now = Date.now();
       const rate = ((stats.blocks - previous.blocks) * 1000) / Math.max(1, now - previous.at);
@@ -273,7 +270,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         enrichment: enricher ? enricher.status(params.enrich?.pool ?? null) : null,
       });
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "status report failed");
+      logger.warn({ err: error }, "status report failed");
     }
   };
 
@@ -293,11 +290,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
         startFrom: "earliest",
         maxBatchSize: params.maxBatchSize ?? 200,
         onBatch,
-        onError: (error) =>
-          logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            "batch failed; retrying",
-          ),
+        onError: (error) => logger.error({ err: error }, "batch failed; retrying"),
       });
       stats.lastProgressAt = Date.now();
       await enricher?.start();

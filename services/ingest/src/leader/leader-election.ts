@@ -138,10 +138,7 @@ export function createLeaderElection(options: LeaderElectionOptions) {
             armExpiry();
             break;
           } catch (error) {
-            logger.warn(
-              { lease: name, attempt, err: (error as Error).message },
-              "lease renewal failed; retrying",
-            );
+            logger.warn({ lease: name, attempt, err: error }, "lease renewal failed; retrying");
             await sleep(Math.min(pollMs * 2 ** attempt, renewEveryMs), ended.signal);
           }
         }
@@ -198,10 +195,7 @@ export function createLeaderElection(options: LeaderElectionOptions) {
           }
         } catch (error) {
           failures++;
-          logger.warn(
-            { lease: name, failures, err: (error as Error).message },
-            "lease store unavailable; retrying",
-          );
+          logger.warn({ lease: name, failures, err: error }, "lease store unavailable; retrying");
         }
         await sleep(failures === 0 ? pollMs : Math.min(30_000, pollMs * 2 ** failures), signal);
       }

@@ -38,7 +38,7 @@ export function createPublishedChain(ctx: PublishedChainContext) {
         return;
       } catch (error) {
         metrics.publishErrors.inc();
-        logger.warn({ err: (error as Error).message, attempt }, "publish failed; retrying");
+        logger.warn({ err: error, attempt }, "publish failed; retrying");
         if (signal.aborted) throw error;
         await ctx.sleep(Math.min(5000, 200 * 2 ** attempt), signal);
       }

@@ -95,7 +95,7 @@ export function createStatusReporter(options: StatusReporterOptions) {
       if (failing) options.logger.info("status report written again");
       failing = false;
     } catch (error) {
-      if (!failing) options.logger.warn({ err: (error as Error).message }, "status report failed");
+      if (!failing) options.logger.warn({ err: error }, "status report failed");
       failing = true;
     }
   };

@@ -85,14 +85,11 @@ export function createHistoricalSync(ctx: HistoricalSyncContext) {
         const cause = `the parent of start block ${from} cannot be fetched: ${(error as Error).message}`;
         if (attempt >= (ctx.parentAttempts ?? 4) - 1 || signal.aborted) {
           ctx.onBlocked(`${cause}; started without checking block ${from}'s parent hash`);
-          logger.warn({ from, err: (error as Error).message }, "starting without the start block's parent");
+          logger.warn({ from, err: error }, "starting without the start block's parent");
           return;
         }
         ctx.onBlocked(`${cause}; retrying`);
-        logger.warn(
-          { from, attempt, err: (error as Error).message },
-          "start block's parent unavailable; retrying",
-        );
+        logger.warn({ from, attempt, err: error }, "start block's parent unavailable; retrying");
         await ctx.sleep(Math.min(30_000, (ctx.parentRetryMs ?? 1000) * 2 ** attempt), signal);
       }
     }

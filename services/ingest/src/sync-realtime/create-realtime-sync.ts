@@ -62,7 +62,7 @@ export function createRealtimeSync(ctx: RealtimeSyncContext) {
         lastFinality = key;
       }
     } catch (error) {
-      logger.debug({ err: (error as Error).message }, "finality tags unavailable");
+      logger.debug({ err: error }, "finality tags unavailable");
     }
   };
 

@@ -16,12 +16,10 @@ export function watchHeads(wsUrl: string, logger: Logger, onHead: () => void): (
       unwatch = client.watchBlockNumber({
         emitOnBegin: false,
         onBlockNumber: () => onHead(),
-        onError: (error) =>
-          logger.debug({ err: error.message }, "newHeads subscription error; polling continues"),
+        onError: (error) => logger.debug({ err: error }, "newHeads subscription error; polling continues"),
       });
     },
-    (error: unknown) =>
-      logger.warn({ err: (error as Error).message }, "newHeads unavailable; polling continues"),
+    (error: unknown) => logger.warn({ err: error }, "newHeads unavailable; polling continues"),
   );
   return () => {
     stopped = true;

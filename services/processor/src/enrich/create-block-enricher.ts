@@ -142,7 +142,7 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
       return await fn();
     } catch (error) {
       if (!(error instanceof NoHealthyEndpointError)) throw error;
-      logger.warn({ part, err: error.message }, "enrichment read failed; the blocks are marked without it");
+      logger.warn({ part, err: error }, "enrichment read failed; the blocks are marked without it");
       return null;
     }
   };
@@ -240,7 +240,7 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
         return without("off");
       }
       if (error instanceof NoHealthyEndpointError || error instanceof TraceUnavailableError) {
-        logger.warn({ block: b.indexed.block.number, err: (error as Error).message }, "block not traced");
+        logger.warn({ block: b.indexed.block.number, err: error }, "block not traced");
         return without("failed");
       }
       throw error;

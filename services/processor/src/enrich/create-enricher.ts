@@ -77,10 +77,7 @@ export function createEnricher(params: EnricherParameters) {
       now = ingestCatchingUp(await store.getServiceStatuses(INGEST_REPORT_MAX_AGE_MS));
     } catch (error) {
       // unknown: traces run at full concurrency rather than wait on a report that cannot be read
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "ingest status unreadable",
-      );
+      logger.warn({ err: error }, "ingest status unreadable");
     }
     if (now !== catchingUp)
       logger.info(
@@ -146,10 +143,7 @@ export function createEnricher(params: EnricherParameters) {
           // shutting down: the batch is not committed and is enriched again after the restart
           if (error instanceof RpcPoolClosedError || closing.signal.aborted)
             return logger.info("enrichment batch left for the restart");
-          logger.error(
-            { err: error instanceof Error ? error.message : String(error) },
-            "enrichment batch failed; retrying",
-          );
+          logger.error({ err: error }, "enrichment batch failed; retrying");
         },
       });
       logger.info({ group, topic: Topics.enrich }, "enrichment stage consuming");

@@ -87,7 +87,7 @@ export function registerFaucetRoutes(
       } catch (error) {
         // Nothing sent yet: the grant is given back, so the user can try again.
         if (grants.length === 0) await meta.releaseFaucetClaim(identity.userId, wallet.address);
-        log.warn({ err: (error as Error).message, sent: grants.length }, "faucet funding failed");
+        log.warn({ err: error, sent: grants.length }, "faucet funding failed");
         throw error;
       }
       log.info({ address: wallet.address, grants: grants.length }, "faucet funded a wallet");
