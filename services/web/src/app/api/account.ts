@@ -1,32 +1,10 @@
+import type { AccountUser, ExportJobView, WatchlistView } from "@chainlog/tx-schema";
 import { getJson, requestJson } from "./client.ts";
 
-export interface User {
-  id: string;
-  email: string;
-  createdAt: number;
-}
-
-export interface Watchlist {
-  id: string;
-  name: string;
-  addresses: string[];
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled";
-
-export interface Job {
-  id: string;
-  kind: string;
-  params: Record<string, unknown>;
-  status: JobStatus;
-  /** 0..1 */
-  progress: number;
-  error: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+// The API's own answer types (tx-schema), under the names the pages use.
+export type User = AccountUser;
+export type Watchlist = WatchlistView;
+export type Job = ExportJobView;
 
 export const accountApi = {
   me: (signal?: AbortSignal) => getJson<{ user: User }>("/v1/auth/me", signal),
