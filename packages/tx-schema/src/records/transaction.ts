@@ -14,15 +14,11 @@ export const TransactionType = {
 export const AccessListEntry = z.object({ address: Address, storageKeys: z.array(Hash) });
 export type AccessListEntry = z.infer<typeof AccessListEntry>;
 
+/** An ECDSA signature as the node gives it, without the legacy `v` (viem's Signature). */
+const SignatureFields = { yParity: SafeInt, r: Hex, s: Hex };
+
 /** EIP-7702 signed authorization: lets an EOA delegate to code at `address`. */
-export const Authorization = z.object({
-  chainId: Uint,
-  address: Address,
-  nonce: Uint,
-  yParity: SafeInt,
-  r: Hex,
-  s: Hex,
-});
+export const Authorization = z.object({ chainId: Uint, address: Address, nonce: Uint, ...SignatureFields });
 export type Authorization = z.infer<typeof Authorization>;
 
 /** The fields alone, without the per-type rules (older schema versions derive from this). */
