@@ -1,26 +1,19 @@
-import { ChainlogError, errorClass } from "@chainlog/tx-schema";
+import { errorClass } from "@chainlog/tx-schema";
 
 export class EngineInstallError extends errorClass("EngineInstallError") {}
 
 export class EngineStartError extends errorClass("EngineStartError") {}
 
-export class PortInUseError extends ChainlogError {
-  override name = "PortInUseError";
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly purpose: string,
-  ) {
-    super(`${host}:${port} (${purpose}) is already in use; pick another port or stop what holds it`);
-  }
-}
+export class PortInUseError extends errorClass(
+  "PortInUseError",
+  (host: string, port: number, purpose: string) =>
+    `${host}:${port} (${purpose}) is already in use; pick another port or stop what holds it`,
+) {}
 
-export class EnginesAlreadyRunningError extends ChainlogError {
-  override name = "EnginesAlreadyRunningError";
-  constructor(readonly baseDir: string) {
-    super(`engines are already running in ${baseDir}; run \`pnpm engines:down\` first`);
-  }
-}
+export class EnginesAlreadyRunningError extends errorClass(
+  "EnginesAlreadyRunningError",
+  (baseDir: string) => `engines are already running in ${baseDir}; run \`pnpm engines:down\` first`,
+) {}
 
 /** Options or a command line the engines cannot run with. */
 export class EngineOptionsError extends errorClass("EngineOptionsError") {}

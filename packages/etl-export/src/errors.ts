@@ -1,18 +1,13 @@
-import { ChainlogError, errorClass } from "@chainlog/tx-schema";
+import { errorClass } from "@chainlog/tx-schema";
 
 /** A bad export request (range, entities, format, output): the command line shows its usage with it. */
 export class ExportParameterError extends errorClass("ExportParameterError") {}
 
 /** `--to` past the node's head: said in one line with the head, since the parameters themselves are fine. */
-export class BeyondHeadError extends ChainlogError {
-  override name = "BeyondHeadError";
-  constructor(
-    readonly to: number,
-    readonly head: number,
-  ) {
-    super(`--to ${to} is beyond the node's head (block ${head})`);
-  }
-}
+export class BeyondHeadError extends errorClass(
+  "BeyondHeadError",
+  (to: number, head: number) => `--to ${to} is beyond the node's head (block ${head})`,
+) {}
 
 /** `--entities traces` on nodes that cannot trace (no debug API, no callTracer, pruned state): one line, why. */
 export class TracesUnavailableError extends errorClass(
