@@ -212,17 +212,12 @@ describe("ownership", () => {
     expect((await a.call("DELETE", `/v1/watchlists/${w.body.id}`)).status).toBe(204);
   });
 
-  it("requires a session or key for per-user routes", async () => {
-    for (const [method, url] of [
-      ["GET", "/v1/watchlists"],
-      ["GET", "/v1/jobs"],
-      ["GET", "/v1/keys"],
-      ["GET", "/v1/auth/me"],
-    ] as const) {
-      const res = await call(method, url);
-      expect(res.status, url).toBe(401);
-    }
-  });
+  it.each(["/v1/watchlists", "/v1/jobs", "/v1/keys", "/v1/auth/me"])(
+    "requires a session or key for the per-user route GET %s",
+    async (url) => {
+      expect((await call("GET", url)).status).toBe(401);
+    },
+  );
 
   it("rejects operator injection in any field", async () => {
     const a = await signUp();

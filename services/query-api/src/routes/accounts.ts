@@ -8,7 +8,7 @@ import { ApiError, ForbiddenError, RateLimitedError, UnauthenticatedError } from
 import { ownedRoutes } from "../http/owned-route.ts";
 import { EmailField, NameField, PasswordField, ScopeField } from "../http/params.ts";
 import { createTokenBuckets } from "../http/rate-limit.ts";
-import { route } from "../http/route.ts";
+import { routeGroup } from "../http/route-group.ts";
 import { isHttps } from "../http/tls.ts";
 import type { ApiSettings } from "../settings.ts";
 
@@ -24,6 +24,9 @@ export function registerAccountRoutes(
   // Guesses at one account are counted per account AND client: a client guessing at an account slows only
   // itself, never the owner logging in from elsewhere. (Every attempt also draws on the per-client budget.)
   const loginBuckets = createTokenBuckets(settings.loginRateLimit);
+  const accounts = routeGroup(app, { tags: ["accounts"], auth: "public" });
+  const signedIn = routeGroup(app, { tags: ["accounts"], auth: { user: "account" } });
+  const apiKeys = routeGroup(app, { tags: ["api keys"], auth: { user: "account" } });
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
     const token = newSessionToken();
@@ -43,12 +46,8 @@ export function registerAccountRoutes(
     });
   }
 
-  route(app, {
-    method: "POST",
-    url: "/v1/auth/signup",
+  accounts.post("/v1/auth/signup", {
     summary: "Create an account and start a session (httpOnly SameSite=Lax cookie)",
-    tags: ["accounts"],
-    auth: "public",
     throttle: "credentials",
     body: Credentials,
     responses: { 201: UserResponse },
@@ -71,12 +70,8 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/auth/login",
+  accounts.post("/v1/auth/login", {
     summary: "Log in with e-mail and password; sets the session cookie",
-    tags: ["accounts"],
-    auth: "public",
     throttle: "credentials",
     body: Credentials,
     responses: { 200: UserResponse },
@@ -101,12 +96,8 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/auth/logout",
+  accounts.post("/v1/auth/logout", {
     summary: "End the session",
-    tags: ["accounts"],
-    auth: "public",
     responses: { 204: null },
     handler: async ({ request, reply }) => {
       if (request.identity?.sessionHash) await meta.deleteSession(request.identity.sessionHash);
@@ -115,12 +106,8 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/auth/me",
+  signedIn.get("/v1/auth/me", {
     summary: "The signed-in user",
-    tags: ["accounts"],
-    auth: { user: "account" },
     responses: { 200: UserResponse },
     handler: async ({ identity }) => {
       const user = await meta.getUserById(identity.userId);
@@ -129,12 +116,8 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/keys",
+  apiKeys.post("/v1/keys", {
     summary: "Create an API key; the key itself is returned once and only its hash is kept",
-    tags: ["api keys"],
-    auth: { user: "account" },
     body: z.strictObject({
       name: NameField,
       scopes: z
@@ -173,12 +156,8 @@ export function registerAccountRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/keys",
+  apiKeys.get("/v1/keys", {
     summary: "The caller's API keys (never the keys themselves)",
-    tags: ["api keys"],
-    auth: { user: "account" },
     responses: { 200: ApiKeyList },
     handler: async ({ identity }) => {
       const keys = await meta.listApiKeys(identity.userId);

@@ -1,23 +1,21 @@
-import type { Job, JobQuota, MetaStore } from "@chainlog/ports";
+import type { Job, JobQuota } from "@chainlog/ports";
 import { ExportJobList, ExportJobView, QuotasResponse } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, NotFoundError } from "../http/errors.ts";
 import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam } from "../http/params.ts";
-import { route } from "../http/route.ts";
-import type { ApiSettings } from "../settings.ts";
+import { routeGroup } from "../http/route-group.ts";
+import type { AccountRouteDeps } from "./account-deps.ts";
 
 export const EXPORT_KINDS = ["export_address_txs", "export_address_token_transfers"] as const;
 
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 const tags = ["export jobs"];
 
-export function registerJobRoutes(
-  app: FastifyInstance,
-  deps: { meta: MetaStore; settings: ApiSettings },
-): void {
-  const { meta, settings } = deps;
+export function registerJobRoutes(app: FastifyInstance, { meta, settings }: AccountRouteDeps): void {
+  const exports = routeGroup(app, { tags, auth: { user: "export" } });
+  const account = routeGroup(app, { tags, auth: { user: "account" } });
   const quota: JobQuota = { maxActive: settings.quotas.jobsActive, maxStored: settings.quotas.jobsStored };
   const view = (j: Job) => ({
     id: j.id,
@@ -31,23 +29,15 @@ export function registerJobRoutes(
     expiresAt: FINISHED.has(j.status) ? j.updatedAt + settings.jobResultTtlMs : null,
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/jobs",
+  exports.get("/v1/jobs", {
     summary: "The caller's export jobs",
-    tags,
-    auth: { user: "export" },
     responses: { 200: ExportJobList },
     handler: async ({ identity }) => ({ items: (await meta.listJobs(identity.userId)).map(view) }),
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/jobs",
+  exports.post("/v1/jobs", {
     summary:
       "Queue an export job; its result is kept under the caller until it expires. Quotas: jobs queued or running (429), jobs kept and result bytes (403); see GET /v1/quotas",
-    tags,
-    auth: { user: "export" },
     body: z.strictObject({
       kind: z.enum(EXPORT_KINDS, { error: `must be one of ${EXPORT_KINDS.join(", ")}` }),
       params: z.strictObject({
@@ -76,12 +66,8 @@ export function registerJobRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/quotas",
+  account.get("/v1/quotas", {
     summary: "The caller's quotas and what is used of them",
-    tags,
-    auth: { user: "account" },
     responses: { 200: QuotasResponse },
     handler: async ({ identity }) => {
       const [usage, lists] = await Promise.all([
@@ -115,12 +101,8 @@ export function registerJobRoutes(
     remove: (userId, id) => meta.deleteJob(userId, id),
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/jobs/:id/cancel",
+  exports.post("/v1/jobs/:id/cancel", {
     summary: "Cancel a queued or running job",
-    tags,
-    auth: { user: "export" },
     params: z.object({ id: IdParam }),
     responses: { 200: ExportJobView },
     errors: [409],
@@ -134,12 +116,8 @@ export function registerJobRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/jobs/:id/result",
+  exports.get("/v1/jobs/:id/result", {
     summary: "Download a finished job's file (CSV or a JSON array of rows, as the job's format says)",
-    tags,
-    auth: { user: "export" },
     params: z.object({ id: IdParam }),
     responses: {
       200: {

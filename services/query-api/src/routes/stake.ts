@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError } from "../http/errors.ts";
 import { AddressParam, PageQuery } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { routeGroup } from "../http/route-group.ts";
 import type { ApiSettings } from "../settings.ts";
 import { tokenMap } from "../views/token-map.ts";
 import { NoNodeError, nodeResult } from "../wallet/node-access.ts";
@@ -36,6 +36,7 @@ export function registerStakeRoutes(
   deps: { settings: ApiSettings; store: ReadModel; rpc?: RpcPool | null },
 ): void {
   const { settings, store, rpc } = deps;
+  const publicRead = routeGroup(app, { tags, auth: { public: "read" } });
   const assets = new Map<string, Promise<string>>();
   /** A vault's asset never changes: asked once per vault. */
   const assetOf = (pool: RpcPool, vault: string) => {
@@ -70,12 +71,8 @@ export function registerStakeRoutes(
     return value;
   };
 
-  route(app, {
-    method: "GET",
-    url: "/v1/stake/vaults",
+  publicRead.get("/v1/stake/vaults", {
     summary: "The ERC-4626 staking vaults offered here, with their underlying asset",
-    tags,
-    auth: { public: "read" },
     responses: { 200: z.object({ items: z.array(z.object({ vault: z.string(), asset: z.string() })) }) },
     errors: [502],
     handler: async () => {
@@ -88,13 +85,9 @@ export function registerStakeRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/address/:address/stake/events",
+  publicRead.get("/v1/address/:address/stake/events", {
     summary:
       "ERC-4626 Deposit/Withdraw events (any vault) where the address owns the shares, sent or received, newest first",
-    tags,
-    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     query: PageQuery,
     responses: { 200: VaultEventPage },
@@ -107,13 +100,9 @@ export function registerStakeRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/address/:address/stake",
+  publicRead.get("/v1/address/:address/stake", {
     summary:
       "Staked positions of an address in every ERC-4626 vault, from the indexed events: shares, current value (the vault's convertToAssets at the node's head), deposited, withdrawn and rewards",
-    tags,
-    auth: { public: "read" },
     params: z.object({ address: AddressParam }),
     responses: { 200: StakePositionsResponse },
     errors: [422, 502],

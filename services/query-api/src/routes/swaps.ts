@@ -17,13 +17,14 @@ export function registerSwapRoutes(app: FastifyInstance, store: ReadModel): void
     tags,
     params: z.object({ txHash: HashParam }),
     response: SwapDetailsResponse,
-    read: async ({ params }) => {
-      const detail = await store.getTransaction(params.txHash);
-      if (!detail) return null;
+    read: async ({ params: { txHash } }) => {
+      // Only the swaps of the stored detail are answered.
+      const swaps = (await store.getTransaction(txHash))?.swaps;
+      if (!swaps) return null;
       return {
-        transactionHash: params.txHash,
-        items: detail.swaps.map(swapView),
-        tokens: await tokenMap(store, referencedTokens({ swaps: detail.swaps })),
+        transactionHash: txHash,
+        items: swaps.map(swapView),
+        tokens: await tokenMap(store, referencedTokens({ swaps })),
       };
     },
     missing: (params) => `no transaction with hash ${params.txHash}`,

@@ -4,11 +4,7 @@ import {
   type Anvil,
   approveErc20,
   connectDevnet,
-  createPair,
-  deployErc20,
-  deployErc721,
-  deployStakingVault,
-  deploySwapRouter,
+  deployWalletMarket,
   erc20At,
   erc721At,
   mintErc20,
@@ -104,20 +100,10 @@ describe("wallet, faucet and relay on a devnet", () => {
   beforeAll(async () => {
     anvil = await startAnvil({ accounts: 3 });
     const client = await connectDevnet(anvil.rpcUrl);
-    token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
-    gold = await deployErc20(client, { name: "Gold", symbol: "GLD", decimals: 18 });
-    // 1 GLD = 2,000 FUSD
-    pair = (
-      await createPair(client, {
-        tokenA: token,
-        tokenB: gold,
-        amountA: 2_000_000n * 10n ** 6n,
-        amountB: 10n ** 21n,
-      })
-    ).pair;
-    router = await deploySwapRouter(client);
-    nft = await deployErc721(client, { name: "Faucet Art", symbol: "FART" });
-    vault = await deployStakingVault(client, { asset: gold, rewardPerSecond: 10n ** 12n });
+    ({ token, gold, pair, router, nft, vault } = await deployWalletMarket(client, {
+      stake: "gold",
+      rewardPerSecond: 10n ** 12n,
+    }));
     pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
     h = await openApiHarness({
       rpc: pool,

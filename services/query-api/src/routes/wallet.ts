@@ -1,12 +1,12 @@
-import { DuplicateError, type MetaStore, type Wallet } from "@chainlog/ports";
+import { DuplicateError, type Wallet } from "@chainlog/ports";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, NotFoundError, RateLimitedError } from "../http/errors.ts";
 import { AddressParam, EmailField } from "../http/params.ts";
 import { createTokenBuckets } from "../http/rate-limit.ts";
-import { route } from "../http/route.ts";
-import type { ApiSettings } from "../settings.ts";
+import { routeGroup } from "../http/route-group.ts";
 import { V3Keystore } from "../wallet/keystore.ts";
+import type { AccountRouteDeps } from "./account-deps.ts";
 
 const WalletView = z.object({
   address: z.string(),
@@ -26,18 +26,12 @@ const tags = ["wallet"];
  * The caller's wallet: only the encrypted keystore is kept, and only its owner reads it back (every call passes
  * the caller's user id to the meta store). The key is made, encrypted and decrypted in the browser.
  */
-export function registerWalletRoutes(
-  app: FastifyInstance,
-  deps: { meta: MetaStore; settings: ApiSettings },
-): void {
-  const { meta, settings } = deps;
+export function registerWalletRoutes(app: FastifyInstance, { meta, settings }: AccountRouteDeps): void {
+  const account = routeGroup(app, { tags, auth: { user: "account" } });
+  const publicRead = routeGroup(app, { tags, auth: { public: "read" } });
   const lookups = createTokenBuckets(settings.walletLookupRateLimit);
-  route(app, {
-    method: "GET",
-    url: "/v1/wallet",
+  account.get("/v1/wallet", {
     summary: "The caller's wallet: its address and encrypted v3 keystore (404 before one is set)",
-    tags,
-    auth: { user: "account" },
     responses: { 200: WalletView },
     errors: [404],
     handler: async ({ identity }) => {
@@ -47,13 +41,9 @@ export function registerWalletRoutes(
     },
   });
 
-  route(app, {
-    method: "PUT",
-    url: "/v1/wallet",
+  account.put("/v1/wallet", {
     summary:
       "Set the caller's wallet from a v3 keystore encrypted in the browser; replacing an existing one needs `replace` set to its address (else 409)",
-    tags,
-    auth: { user: "account" },
     body: z.strictObject({
       keystore: V3Keystore,
       replace: AddressParam.optional().describe(
@@ -92,24 +82,16 @@ export function registerWalletRoutes(
     },
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/wallet/finality",
+  publicRead.get("/v1/wallet/finality", {
     summary:
       "How many blocks on top of a transaction make it final in the wallet's activity (pending → included → final)",
-    tags,
-    auth: { public: "read" },
     responses: { 200: z.object({ confirmations: z.number().int() }) },
     handler: async () => ({ confirmations: settings.walletConfirmations }),
   });
 
-  route(app, {
-    method: "GET",
-    url: "/v1/wallet/lookup",
+  account.get("/v1/wallet/lookup", {
     summary:
       "The wallet address of a Chainlog user by e-mail, to send to them: signed-in users only, a few per hour each, and the same answer shape (address null) for an unknown e-mail",
-    tags,
-    auth: { user: "account" },
     query: z.strictObject({ email: EmailField }),
     responses: { 200: z.object({ email: z.string(), address: z.string().nullable() }) },
     errors: [429],

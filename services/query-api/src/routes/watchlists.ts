@@ -1,12 +1,12 @@
-import type { MetaStore, Watchlist, WatchlistQuota } from "@chainlog/ports";
+import type { Watchlist, WatchlistQuota } from "@chainlog/ports";
 import { WatchlistList, WatchlistView } from "@chainlog/tx-schema";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InvalidParameterError, NotFoundError } from "../http/errors.ts";
 import { ownedRoutes } from "../http/owned-route.ts";
 import { AddressParam, IdParam, NameField } from "../http/params.ts";
-import { route } from "../http/route.ts";
-import type { ApiSettings } from "../settings.ts";
+import { routeGroup } from "../http/route-group.ts";
+import type { AccountRouteDeps } from "./account-deps.ts";
 
 const Addresses = z
   .array(AddressParam, { error: "must be a list of 0x-hex addresses" })
@@ -23,21 +23,14 @@ const view = (w: Watchlist) => ({
 const tags = ["watchlists"];
 
 /** Every call passes the caller's user id to the meta store, so another user's watchlist is simply not found. */
-export function registerWatchlistRoutes(
-  app: FastifyInstance,
-  deps: { meta: MetaStore; settings: ApiSettings },
-): void {
-  const { meta } = deps;
+export function registerWatchlistRoutes(app: FastifyInstance, { meta, settings }: AccountRouteDeps): void {
+  const account = routeGroup(app, { tags, auth: { user: "account" } });
   const quota: WatchlistQuota = {
-    maxLists: deps.settings.quotas.watchlists,
-    maxAddresses: deps.settings.quotas.watchlistAddresses,
+    maxLists: settings.quotas.watchlists,
+    maxAddresses: settings.quotas.watchlistAddresses,
   };
-  route(app, {
-    method: "GET",
-    url: "/v1/watchlists",
+  account.get("/v1/watchlists", {
     summary: "The caller's watchlists",
-    tags,
-    auth: { user: "account" },
     responses: { 200: WatchlistList },
     handler: async ({ identity }) => {
       const { userId } = identity;
@@ -45,12 +38,8 @@ export function registerWatchlistRoutes(
     },
   });
 
-  route(app, {
-    method: "POST",
-    url: "/v1/watchlists",
+  account.post("/v1/watchlists", {
     summary: "Create a watchlist",
-    tags,
-    auth: { user: "account" },
     body: z.strictObject({ name: NameField, addresses: Addresses }),
     responses: { 201: WatchlistView },
     handler: async ({ body, identity, reply }) => {
@@ -73,12 +62,8 @@ export function registerWatchlistRoutes(
     view,
   });
 
-  route(app, {
-    method: "PATCH",
-    url: "/v1/watchlists/:id",
+  account.patch("/v1/watchlists/:id", {
     summary: "Rename a watchlist or replace its addresses",
-    tags,
-    auth: { user: "account" },
     params: z.object({ id: IdParam }),
     // minProperties says in the document what the handler checks: a PATCH must change something.
     body: z

@@ -1,23 +1,14 @@
 import { buildBlock } from "@chainlog/ports/contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ALICE,
-  type ApiHarness,
-  CAROL,
-  openApiHarness,
-  sampleChain,
-  TOKEN,
-} from "../test-support/api-harness.ts";
+import { describe, expect, it } from "vitest";
+import { ALICE, CAROL, sampleChain, TOKEN } from "../test-support/api-harness.ts";
+import { apiHarnessForSuite } from "../test-support/suite-harness.ts";
 import { createStoredSideCache, loadAddressBalances } from "./balances.ts";
 
 describe("GET /v1/address/:address/balances without a node", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApiHarness({ blocks: sampleChain(6) });
-  });
-  afterAll(async () => h?.close());
+  const harness = apiHarnessForSuite({ blocks: sampleChain(6) });
 
   it("reads the holdings the store kept from the indexed transfers and says the range they cover (since block 1: not from genesis)", async () => {
+    const h = harness();
     const res = await h.app.inject({ method: "GET", url: `/v1/address/${ALICE}/balances` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -38,6 +29,7 @@ describe("GET /v1/address/:address/balances without a node", () => {
   });
 
   it("refuses a malformed address or confirm flag", async () => {
+    const h = harness();
     expect((await h.app.inject({ method: "GET", url: "/v1/address/0x12/balances" })).statusCode).toBe(400);
     const bad = await h.app.inject({ method: "GET", url: `/v1/address/${ALICE}/balances?confirm=yes` });
     expect(bad.statusCode).toBe(400);
@@ -46,13 +38,10 @@ describe("GET /v1/address/:address/balances without a node", () => {
 });
 
 describe("createStoredSideCache", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await openApiHarness({ blocks: sampleChain(3) });
-  });
-  afterAll(async () => h?.close());
+  const harness = apiHarnessForSuite({ blocks: sampleChain(3) });
 
   it("reads an address's holdings once per newest stored block, and again after ttlMs", async () => {
+    const h = harness();
     let reads = 0;
     const store = {
       ...h.store,

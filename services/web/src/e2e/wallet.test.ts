@@ -3,11 +3,7 @@ import { join } from "node:path";
 import {
   type Anvil,
   connectDevnet,
-  createPair,
-  deployErc20,
-  deployErc721,
-  deployStakingVault,
-  deploySwapRouter,
+  deployWalletMarket,
   erc20At,
   erc721At,
   getAmountOut,
@@ -141,21 +137,9 @@ describe.skipIf(!haveChromium)(
       }
       anvil = await startAnvil({ accounts: 4 });
       const client = await connectDevnet(anvil.rpcUrl);
-      token = await deployErc20(client, { name: "Faucet Dollar", symbol: "FUSD", decimals: 6 });
-      gold = await deployErc20(client, { name: "Gold", symbol: "GLD", decimals: 18 });
-      // 1 GLD = 2,000 FUSD
-      pair = (
-        await createPair(client, {
-          tokenA: token,
-          tokenB: gold,
-          amountA: 2_000_000n * 10n ** 6n,
-          amountB: 10n ** 21n,
-        })
-      ).pair;
-      const router = await deploySwapRouter(client);
-      nft = await deployErc721(client, { name: "Faucet Art", symbol: "FART" });
       // Rewards of 0.001 FUSD a second to the vault's stakers.
-      vault = await deployStakingVault(client, { asset: token, rewardPerSecond: 1000n });
+      const market = await deployWalletMarket(client, { stake: "token", rewardPerSecond: 1000n });
+      ({ token, gold, pair, nft, vault } = market);
       ({ stack, chromium } = await startBrowserSystem(
         anvil.rpcUrl,
         {
@@ -164,7 +148,7 @@ describe.skipIf(!haveChromium)(
           API_FAUCET_TOKEN_UNITS: "1000",
           API_FAUCET_NFTS: nft,
           API_SWAP_PAIRS: pair,
-          API_SWAP_ROUTER: router,
+          API_SWAP_ROUTER: market.router,
           API_STAKE_VAULTS: vault,
           API_WALLET_CONFIRMATIONS: "3",
           LOG_LEVEL: "debug",

@@ -36,6 +36,22 @@ export function hashColumn<T>(
   };
 }
 
+/** The column linking each row to the transaction it came from (on pages that list several transactions). */
+export function transactionColumn<T extends { transactionHash: string }>(): Column<T> {
+  return hashColumn("Transaction", "tx", (row) => row.transactionHash);
+}
+
+/** The key of a row decoded from one log: a log is one per transaction and log index. */
+export function logRowKey(row: { transactionHash: string; logIndex: number }): string {
+  return `${row.transactionHash}:${row.logIndex}`;
+}
+
+/** What a table of one kind of row takes besides the rows: its caption and whether to link each row's transaction. */
+export interface TableViewProps {
+  caption: string;
+  showTransaction?: boolean;
+}
+
 function classes(...names: (string | undefined | false)[]): string | undefined {
   const joined = names.filter(Boolean).join(" ");
   return joined || undefined;

@@ -1,7 +1,15 @@
 import type { Approval, ContractCreation, Swap, TokenMap, WethEvent } from "../api/routes.ts";
 import { formatRatio, formatTokenAmount, swapSides, tokenIn, tokenLabel } from "../format/tokens.ts";
 import { HashLink, TokenLink } from "./common.tsx";
-import { type Column, columnsOf, DataTable, hashColumn } from "./data-table.tsx";
+import {
+  type Column,
+  columnsOf,
+  DataTable,
+  hashColumn,
+  logRowKey,
+  type TableViewProps,
+  transactionColumn,
+} from "./data-table.tsx";
 
 const MAX_UINT256 = (2n ** 256n - 1n).toString();
 
@@ -48,21 +56,16 @@ export function SwapTable({
   tokens,
   caption,
   showTransaction = false,
-}: {
-  swaps: Swap[];
-  tokens?: TokenMap | undefined;
-  caption: string;
-  showTransaction?: boolean;
-}) {
+}: TableViewProps & { swaps: Swap[]; tokens?: TokenMap | undefined }) {
   return (
     <DataTable
       rows={swaps}
-      rowKey={(s) => `${s.transactionHash}:${s.logIndex}`}
+      rowKey={logRowKey}
       rowAttributes={(s) => ({ "data-swap": s.logIndex })}
       caption={caption}
       empty="No swaps."
       columns={columnsOf<Swap>(
-        showTransaction && hashColumn("Transaction", "tx", (s) => s.transactionHash),
+        showTransaction && transactionColumn(),
         {
           header: "Pool",
           cell: (s) => (
@@ -106,7 +109,7 @@ export function ApprovalTable({
   return (
     <DataTable
       rows={approvals}
-      rowKey={(a) => `${a.transactionHash}:${a.logIndex}`}
+      rowKey={logRowKey}
       caption="Approvals in this transaction"
       empty="No approvals."
       columns={columnsOf<Approval>(
@@ -129,7 +132,7 @@ export function WethTable({ events, tokens }: { events: WethEvent[]; tokens?: To
   return (
     <DataTable
       rows={events}
-      rowKey={(w) => `${w.transactionHash}:${w.logIndex}`}
+      rowKey={logRowKey}
       caption="WETH wraps and unwraps in this transaction"
       empty="No wraps or unwraps."
       columns={columnsOf<WethEvent>(

@@ -49,3 +49,25 @@ export function FormProblem({ problem }: { problem: string | undefined }) {
     </p>
   );
 }
+
+/** The end of a form: its problem, if any, and a submit button that says what runs while it is busy. */
+export function FormSubmit({
+  problem,
+  busy,
+  label,
+  busyLabel,
+}: {
+  problem: string | undefined;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+}) {
+  return (
+    <>
+      <FormProblem problem={problem} />
+      <button type="submit" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}

@@ -1,6 +1,38 @@
 import type { InternalTransaction } from "../api/routes.ts";
 import { formatEth, formatInteger } from "../format/units.ts";
-import { columnsOf, DataTable, hashColumn } from "./data-table.tsx";
+import {
+  type Column,
+  columnsOf,
+  DataTable,
+  hashColumn,
+  type TableViewProps,
+  transactionColumn,
+} from "./data-table.tsx";
+
+/** The call type, indented by the call's depth in the transaction. */
+const callTypeColumn: Column<InternalTransaction> = {
+  header: "Type",
+  cell: (c) => (
+    <span style={{ paddingLeft: `${Math.max(0, c.depth - 1)}em` }} className="mono">
+      {c.callType}
+    </span>
+  ),
+};
+
+/** Why a call failed (its own error, or its caller's revert), else ok. */
+const resultColumn: Column<InternalTransaction> = {
+  header: "Result",
+  cell: (c) =>
+    c.error ? (
+      <span className="badge fail" title={c.revertReason ?? c.error}>
+        {c.error}
+      </span>
+    ) : c.status === 0 ? (
+      <span className="badge fail">reverted with its caller</span>
+    ) : (
+      <span className="badge ok">ok</span>
+    ),
+};
 
 /**
  * Calls made inside transactions, from the node's call traces. Indented by depth on a transaction's page; with
@@ -10,11 +42,7 @@ export function InternalTable({
   calls,
   caption,
   showTransaction = false,
-}: {
-  calls: InternalTransaction[];
-  caption: string;
-  showTransaction?: boolean;
-}) {
+}: TableViewProps & { calls: InternalTransaction[] }) {
   return (
     <DataTable
       rows={calls}
@@ -27,15 +55,8 @@ export function InternalTable({
       caption={caption}
       empty="No internal transactions."
       columns={columnsOf<InternalTransaction>(
-        showTransaction && hashColumn("Transaction", "tx", (c) => c.transactionHash),
-        {
-          header: "Type",
-          cell: (c) => (
-            <span style={{ paddingLeft: `${Math.max(0, c.depth - 1)}em` }} className="mono">
-              {c.callType}
-            </span>
-          ),
-        },
+        showTransaction && transactionColumn(),
+        callTypeColumn,
         hashColumn("From", "address", (c) => c.from),
         hashColumn("To", "address", (c) => c.to),
         {
@@ -44,19 +65,7 @@ export function InternalTable({
           cell: (c) => (c.value === null ? "—" : formatEth(c.value)),
         },
         { header: "Gas used", cell: (c) => (c.gasUsed === null ? "—" : formatInteger(c.gasUsed)) },
-        {
-          header: "Result",
-          cell: (c) =>
-            c.error ? (
-              <span className="badge fail" title={c.revertReason ?? c.error}>
-                {c.error}
-              </span>
-            ) : c.status === 0 ? (
-              <span className="badge fail">reverted with its caller</span>
-            ) : (
-              <span className="badge ok">ok</span>
-            ),
-        },
+        resultColumn,
       )}
     />
   );

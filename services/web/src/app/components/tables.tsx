@@ -2,7 +2,7 @@ import type { TokenMap, TokenTransfer, Transaction } from "../api/routes.ts";
 import { formatTokenAmount } from "../format/tokens.ts";
 import { formatEth } from "../format/units.ts";
 import { TokenLink } from "./common.tsx";
-import { type Column, columnsOf, DataTable, hashColumn } from "./data-table.tsx";
+import { type Column, columnsOf, DataTable, hashColumn, transactionColumn } from "./data-table.tsx";
 
 export function TransactionTable({
   transactions,
@@ -79,7 +79,7 @@ export function TransferTable({
         hashColumn("To", "address", (t) => t.to),
         amount,
         { header: "Token id", className: "mono", cell: (t) => t.tokenId ?? "—" },
-        hashColumn("Transaction", "tx", (t) => t.transactionHash),
+        transactionColumn(),
       )}
     />
   );

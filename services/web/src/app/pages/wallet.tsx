@@ -1,10 +1,12 @@
+import type { StakePositionsResponse, VaultEventPage } from "@chainlog/tx-schema";
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { type Address, erc20Abi, formatUnits, type Hex, isAddress, parseAbi, parseUnits } from "viem";
 import { ApiError } from "../api/client.ts";
 import { api } from "../api/routes.ts";
 import { type SwapQuote, type WalletRecord, walletApi } from "../api/wallet.ts";
 import { ErrorView, HashLink, Loading } from "../components/common.tsx";
-import { FormProblem, TextField, useFormSubmit } from "../components/forms.tsx";
+import { columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
+import { FormProblem, FormSubmit, TextField, useFormSubmit } from "../components/forms.tsx";
 import { SignInNeeded } from "../components/sign-in-needed.tsx";
 import { TransactionTable, TransferTable } from "../components/tables.tsx";
 import { formatTokenAmount, tokenIn, tokenLabel, trimDecimal } from "../format/tokens.ts";
@@ -105,10 +107,7 @@ function CreateWallet({ onCreated }: { onCreated(): void }) {
       </p>
       <TextField label="Password" {...passwordInput} value={password} onValue={setPassword} />
       <TextField label="Password again" {...passwordInput} value={again} onValue={setAgain} />
-      <FormProblem problem={problem} />
-      <button type="submit" disabled={busy}>
-        {busy ? "Encrypting…" : "Create wallet"}
-      </button>
+      <FormSubmit problem={problem} busy={busy} label="Create wallet" busyLabel="Encrypting…" />
     </form>
   );
 }
@@ -142,10 +141,7 @@ function Unlock({ wallet }: { wallet: WalletRecord }) {
         </span>
       </h2>
       <TextField label="Password" {...passwordInput} value={password} onValue={setPassword} />
-      <FormProblem problem={problem} />
-      <button type="submit" disabled={busy}>
-        {busy ? "Decrypting…" : "Unlock"}
-      </button>
+      <FormSubmit problem={problem} busy={busy} label="Unlock" busyLabel="Decrypting…" />
     </form>
   );
 }
@@ -767,6 +763,10 @@ function StakedPositions({ address }: { address: string }) {
     pollMs: 3000,
   });
   const data = positions.data;
+  const assetAmount = (asset: string, raw: string) => {
+    const meta = tokenIn(data?.tokens, asset);
+    return formatTokenAmount(raw, meta?.decimals, tokenLabel(asset, meta), 6);
+  };
   return (
     <section aria-labelledby="staked-h" data-testid="staked">
       <h2 id="staked-h">Staked (from the index)</h2>
@@ -777,49 +777,57 @@ function StakedPositions({ address }: { address: string }) {
       ) : data.items.length === 0 ? (
         <p>Nothing staked yet.</p>
       ) : (
-        <table>
-          <caption>Valued by each vault at block {data.blockNumber}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Vault</th>
-              <th scope="col">Value now</th>
-              <th scope="col">Shares</th>
-              <th scope="col">Staked</th>
-              <th scope="col">Unstaked</th>
-              <th scope="col">Rewards</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((p) => {
-              const asset = tokenIn(data.tokens, p.asset);
-              const vault = tokenIn(data.tokens, p.vault);
-              const amount = (raw: string) =>
-                formatTokenAmount(raw, asset?.decimals, tokenLabel(p.asset, asset), 6);
-              return (
-                <tr
-                  key={p.vault}
-                  data-testid={`staked-${p.vault}`}
-                  data-shares={p.shares}
-                  data-value={p.value}
-                  data-rewards={p.rewards}
-                  data-events={p.events}
-                >
-                  <td>
-                    <HashLink kind="token" value={p.vault} /> {vault?.symbol ?? ""}
-                  </td>
-                  <td>{amount(p.value)}</td>
-                  <td>{formatTokenAmount(p.shares, vault?.decimals, vault?.symbol, 6)}</td>
-                  <td>{amount(p.deposited)}</td>
-                  <td>{amount(p.withdrawn)}</td>
-                  <td>{p.rewards.startsWith("-") ? `−${amount(p.rewards.slice(1))}` : amount(p.rewards)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          rows={data.items}
+          rowKey={(p) => p.vault}
+          rowAttributes={(p) => ({
+            "data-testid": `staked-${p.vault}`,
+            "data-shares": p.shares,
+            "data-value": p.value,
+            "data-rewards": p.rewards,
+            "data-events": p.events,
+          })}
+          caption={`Valued by each vault at block ${data.blockNumber}`}
+          captionShown
+          columns={columnsOf<StakePositionsResponse["items"][number]>(
+            {
+              header: "Vault",
+              cell: (p) => (
+                <>
+                  <HashLink kind="token" value={p.vault} /> {tokenIn(data.tokens, p.vault)?.symbol ?? ""}
+                </>
+              ),
+            },
+            { header: "Value now", cell: (p) => assetAmount(p.asset, p.value) },
+            {
+              header: "Shares",
+              cell: (p) => {
+                const vault = tokenIn(data.tokens, p.vault);
+                return formatTokenAmount(p.shares, vault?.decimals, vault?.symbol, 6);
+              },
+            },
+            { header: "Staked", cell: (p) => assetAmount(p.asset, p.deposited) },
+            { header: "Unstaked", cell: (p) => assetAmount(p.asset, p.withdrawn) },
+            {
+              header: "Rewards",
+              cell: (p) =>
+                p.rewards.startsWith("-")
+                  ? `−${assetAmount(p.asset, p.rewards.slice(1))}`
+                  : assetAmount(p.asset, p.rewards),
+            },
+          )}
+        />
       )}
     </section>
   );
+}
+
+type VaultEvent = VaultEventPage["items"][number];
+
+/** A vault event as the address sees it: its own stake or unstake, or one made for or by someone else. */
+function stakeAction(e: VaultEvent, me: string): string {
+  if (e.kind === "deposit") return e.owner === me ? "Staked" : "Staked for someone else";
+  return e.owner === me ? "Unstaked" : "Received an unstake";
 }
 
 /** Stakes and unstakes of the address, as the index decoded them from the vaults' events. */
@@ -831,45 +839,26 @@ function StakeActivity({ address }: { address: string }) {
   if (!events.data) return <Loading what="staking activity" />;
   const me = address.toLowerCase();
   return (
-    <table data-testid="stake-activity">
-      <caption>Your stakes and unstakes</caption>
-      <thead>
-        <tr>
-          <th scope="col">Transaction</th>
-          <th scope="col">Block</th>
-          <th scope="col">Action</th>
-          <th scope="col">Shares</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.data.items.map((e) => {
-          const vault = tokenIn(events.data?.tokens, e.vault);
-          const action =
-            e.kind === "deposit"
-              ? e.owner === me
-                ? "Staked"
-                : "Staked for someone else"
-              : e.owner === me
-                ? "Unstaked"
-                : "Received an unstake";
-          return (
-            <tr
-              key={`${e.blockNumber}:${e.logIndex}`}
-              data-kind={e.kind}
-              data-tx={e.transactionHash}
-              data-assets={e.assets}
-            >
-              <td>
-                <HashLink kind="tx" value={e.transactionHash} />
-              </td>
-              <td>{e.blockNumber}</td>
-              <td>{action}</td>
-              <td>{formatTokenAmount(e.shares, vault?.decimals, vault?.symbol, 6)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      rows={events.data.items}
+      testId="stake-activity"
+      rowKey={(e) => `${e.blockNumber}:${e.logIndex}`}
+      rowAttributes={(e) => ({ "data-kind": e.kind, "data-tx": e.transactionHash, "data-assets": e.assets })}
+      caption="Your stakes and unstakes"
+      captionShown
+      columns={columnsOf<VaultEvent>(
+        hashColumn("Transaction", "tx", (e) => e.transactionHash),
+        { header: "Block", cell: (e) => e.blockNumber },
+        { header: "Action", cell: (e) => stakeAction(e, me) },
+        {
+          header: "Shares",
+          cell: (e) => {
+            const vault = tokenIn(events.data?.tokens, e.vault);
+            return formatTokenAmount(e.shares, vault?.decimals, vault?.symbol, 6);
+          },
+        },
+      )}
+    />
   );
 }
 
