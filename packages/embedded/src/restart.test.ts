@@ -1,16 +1,12 @@
-import { join } from "node:path";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { addressOf, buildBlock, hashOf, waitFor } from "@chainlog/ports/contract";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "./index.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 describe("close and reopen: everything is still there", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("store", async () => {
-    const path = join(tmp.dir, "store.db");
+  it("store", async ({ tempPath }) => {
+    const path = tempPath("store.db");
     const [a, c, token] = [addressOf("ra"), addressOf("rc"), addressOf("rt")];
     const blocks = [1, 2, 3].map((n) =>
       buildBlock({
@@ -39,8 +35,8 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("meta store", async () => {
-    const path = join(tmp.dir, "meta.db");
+  it("meta store", async ({ tempPath }) => {
+    const path = tempPath("meta.db");
     const first = createSqliteMetaStore({ path });
     await first.migrate();
     const user = await first.createUser({ email: "a@example.org", passwordHash: "h" });
@@ -73,8 +69,8 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("bus: messages, group positions and lag", async () => {
-    const path = join(tmp.dir, "bus.db");
+  it("bus: messages, group positions and lag", async ({ tempPath }) => {
+    const path = tempPath("bus.db");
     const first = createSqliteBus({ path });
     await first.ensureTopics([{ name: "t", partitions: 2 }]);
     const msgs = Array.from({ length: 10 }, (_, i) => ({
