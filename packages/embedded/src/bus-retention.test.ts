@@ -13,10 +13,8 @@ const messages = (from: number, n: number) =>
   }));
 
 describe("SqliteBus retention and errors", () => {
-  it("trim deletes only what every group committed; a new group starts at what is left", async ({
-    tempPath,
-  }) => {
-    const bus = createSqliteBus({ path: tempPath("trim.db") });
+  it("trim deletes only what every group committed; a new group starts at what is left", async ({ path }) => {
+    const bus = createSqliteBus({ path });
     await bus.ensureTopics([{ name: "t", partitions: 2 }]);
     await bus.publish("t", messages(0, 20));
     expect(await bus.trim()).toEqual({ deleted: 0 });
@@ -61,8 +59,8 @@ describe("SqliteBus retention and errors", () => {
     await bus.close();
   });
 
-  it("trims by itself, in bounded chunks, once every group has committed", async ({ tempPath }) => {
-    const bus = createSqliteBus({ path: tempPath("auto.db"), retentionIntervalMs: 100 });
+  it("trims by itself, in bounded chunks, once every group has committed", async ({ path }) => {
+    const bus = createSqliteBus({ path, retentionIntervalMs: 100 });
     await bus.ensureTopics([{ name: "t", partitions: 1 }]);
     const many = Array.from({ length: 25_000 }, (_, i) => ({
       key: "k",
@@ -89,9 +87,9 @@ describe("SqliteBus retention and errors", () => {
   });
 
   it("forgets groups idle past the retention, so an abandoned reader does not pin the log", async ({
-    tempPath,
+    path,
   }) => {
-    const bus = createSqliteBus({ path: tempPath("idle.db") });
+    const bus = createSqliteBus({ path });
     await bus.ensureTopics([{ name: "t", partitions: 1 }]);
     await bus.publish("t", messages(0, 5));
     const sub = await bus.consume({
@@ -111,8 +109,8 @@ describe("SqliteBus retention and errors", () => {
     await bus.close();
   });
 
-  it("names the problem for unknown topics, bad messages and a closed bus", async ({ tempPath }) => {
-    const bus = createSqliteBus({ path: tempPath("errors.db") });
+  it("names the problem for unknown topics, bad messages and a closed bus", async ({ path }) => {
+    const bus = createSqliteBus({ path });
     await expect(bus.publish("missing", messages(0, 1))).rejects.toBeInstanceOf(UnknownTopicError);
     await expect(bus.consume({ topic: "missing", group: "g", onBatch: async () => {} })).rejects.toThrow(
       /unknown topic "missing"/,

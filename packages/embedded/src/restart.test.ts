@@ -5,8 +5,7 @@ import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "./ind
 import { it } from "./test-support/temp-files.ts";
 
 describe("close and reopen: everything is still there", () => {
-  it("store", async ({ tempPath }) => {
-    const path = tempPath("store.db");
+  it("store", async ({ path }) => {
     const [a, c, token] = [addressOf("ra"), addressOf("rc"), addressOf("rt")];
     const blocks = [1, 2, 3].map((n) =>
       buildBlock({
@@ -35,8 +34,7 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("meta store", async ({ tempPath }) => {
-    const path = tempPath("meta.db");
+  it("meta store", async ({ path }) => {
     const first = createSqliteMetaStore({ path });
     await first.migrate();
     const user = await first.createUser({ email: "a@example.org", passwordHash: "h" });
@@ -69,8 +67,7 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("bus: messages, group positions and lag", async ({ tempPath }) => {
-    const path = tempPath("bus.db");
+  it("bus: messages, group positions and lag", async ({ path }) => {
     const first = createSqliteBus({ path });
     await first.ensureTopics([{ name: "t", partitions: 2 }]);
     const msgs = Array.from({ length: 10 }, (_, i) => ({

@@ -10,9 +10,9 @@ describe("SqliteMetaStore across processes", () => {
   afterEach(killWorkers);
 
   it("three processes claiming one queue never get the same job, and together get all", async ({
+    path,
     tempPath,
   }) => {
-    const path = tempPath("meta.db");
     const go = tempPath("go");
     const meta = createSqliteMetaStore({ path });
     await meta.migrate();
@@ -38,9 +38,8 @@ describe("SqliteMetaStore across processes", () => {
 
 describe("SqliteMetaStore upgrade", () => {
   it("a meta.db from before wallets gets the wallet and faucet tables on open, its accounts kept", async ({
-    tempPath,
+    path,
   }) => {
-    const path = tempPath("old-meta.db");
     const first = createSqliteMetaStore({ path });
     const user = await first.createUser({ email: "old@example.org", passwordHash: "h" });
     await first.close();

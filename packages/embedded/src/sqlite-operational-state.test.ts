@@ -39,9 +39,8 @@ const report = ServiceStatus.parse({
 
 describe("SqliteOperationalState on the store file", () => {
   it("creates only its own tables; the whole store opened later migrates the file and reads what it wrote", async ({
-    tempPath,
+    path,
   }) => {
-    const path = tempPath("ingest-first.db");
     const state = createSqliteOperationalState({ path });
     await state.setCursor("ingest:1", cursor(10));
     await state.putServiceStatus(report);
@@ -64,10 +63,7 @@ describe("SqliteOperationalState on the store file", () => {
     }
   });
 
-  it("opens a file the whole store made, and refuses one from a newer schema version", async ({
-    tempPath,
-  }) => {
-    const path = tempPath("store-first.db");
+  it("opens a file the whole store made, and refuses one from a newer schema version", async ({ path }) => {
     const store = createSqliteStore({ path });
     await store.setCursor("ingest:1", cursor(20));
     await store.close();

@@ -25,8 +25,7 @@ const TABLES = [
 ];
 
 describe("SqliteStore file contents", () => {
-  it("leaves no row of a rolled-back or replaced block behind, in any table", async ({ tempPath }) => {
-    const path = tempPath("store.db");
+  it("leaves no row of a rolled-back or replaced block behind, in any table", async ({ path }) => {
     const store = createSqliteStore({ path });
     const [x, y, z, token] = ["x", "y", "z", "t"].map((l) => addressOf(l)) as [
       string,
@@ -92,9 +91,9 @@ describe("SqliteStore file contents", () => {
   });
 
   it("writes a call's blocks all or nothing: a bad derived row leaves no block of the call behind", async ({
-    tempPath,
+    path,
   }) => {
-    const store = createSqliteStore({ path: tempPath("atomic.db") });
+    const store = createSqliteStore({ path });
     const good = richBlock(20, "atomic");
     const bad = richBlock(21, "atomic");
     // A row the types forbid (a price point without a token) makes SQLite refuse the insert mid-call.
@@ -108,8 +107,8 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
-  it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ tempPath }) => {
-    const store = createSqliteStore({ path: tempPath("limits.db") });
+  it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ path }) => {
+    const store = createSqliteStore({ path });
     const x = addressOf("x");
     await expect(store.getAddressTransactions(x, { limit: 0 })).rejects.toThrow(/page limit/);
     await expect(store.getAddressTransactions(x, { limit: 1001 })).rejects.toThrow(/page limit/);

@@ -186,6 +186,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     };
   };
 
+  /** The records stored under each of `keys` (hashes or addresses, any case), keyed lower-case; missing ones left out. */
+  const recordsByKey = <T>(stmt: Prepared, keys: readonly string[]): Map<string, T> => {
+    const found = new Map<string, T>();
+    for (const key of new Set(keys.map((k) => k.toLowerCase()))) {
+      const row = stmt.get([key]);
+      if (row) found.set(key, parse<T>(row[0]));
+    }
+    return found;
+  };
+
   /** A page of an index keyed by one address or token (lower-cased), after the cursor's position or from the top. */
   const keyedPage = <T>(
     name: string,
@@ -239,12 +249,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getEnrichment(blockHashes) {
-      const found = new Map<string, EnrichmentMark>();
-      for (const hash of new Set(blockHashes.map((h) => h.toLowerCase()))) {
-        const row = q.enrichmentOf.get([hash]);
-        if (row) found.set(hash, parse<EnrichmentMark>(row[0]));
-      }
-      return found;
+      return recordsByKey<EnrichmentMark>(q.enrichmentOf, blockHashes);
     },
 
     async getHeights(from, limit) {
@@ -349,12 +354,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getTokens(addresses) {
-      const found = new Map<string, TokenMetadata>();
-      for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
-        const row = q.token.get([address]);
-        if (row) found.set(address, parse<TokenMetadata>(row[0]));
-      }
-      return found;
+      return recordsByKey<TokenMetadata>(q.token, addresses);
     },
 
     async findTokensBySymbol(symbol, limit) {

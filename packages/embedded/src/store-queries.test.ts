@@ -20,9 +20,8 @@ const PAGED = [
 
 describe("SqliteStore query plans", () => {
   it("every read is an index search, and pages come in index order (O(page), not O(history))", async ({
-    tempPath,
+    path,
   }) => {
-    const path = tempPath("plans.db");
     await createSqliteStore({ path }).close();
     const db = openDatabase(path);
     const reads = Object.entries(STORE_SQL).filter(([, sql]) => /^\s*(SELECT|WITH)/i.test(sql));

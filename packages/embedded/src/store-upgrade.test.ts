@@ -34,9 +34,8 @@ describe("SqliteStore schema upgrade", () => {
   };
 
   it("upgrades a v1 file in place: every row kept, new indexes and daily stats built for old blocks", async ({
-    tempPath,
+    path,
   }) => {
-    const path = tempPath("v1.db");
     const secret = randomBytes(32);
     const db = openDatabase(path);
     writeV1Store(db, secret, blocks, cursor);
@@ -104,9 +103,9 @@ describe("SqliteStore schema upgrade", () => {
   });
 
   it("three processes opening one v1 file at once all succeed, and all read the same upgraded figures", async ({
+    path,
     tempPath,
   }) => {
-    const path = tempPath("race.db");
     const go = tempPath("race-go");
     const db = openDatabase(path);
     writeV1Store(db, randomBytes(32), blocks, cursor);
@@ -121,8 +120,7 @@ describe("SqliteStore schema upgrade", () => {
     }
   }, 60_000);
 
-  it("refuses a file from a newer schema version and leaves it untouched", async ({ tempPath }) => {
-    const path = tempPath("future.db");
+  it("refuses a file from a newer schema version and leaves it untouched", async ({ path }) => {
     const store = createSqliteStore({ path });
     await store.writeBlocks([blocks[0]!]);
     await store.close();
