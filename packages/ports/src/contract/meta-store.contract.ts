@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DuplicateError, type MetaStore, QuotaExceededError } from "../meta-store.ts";
 import { addressOf, hashOf, uniqueName } from "./fixtures.ts";
 import { leaseContract } from "./lease.contract.ts";
+import { openForSuite } from "./open-for-suite.ts";
 
 export interface MetaStoreHandle {
   meta: MetaStore;
@@ -22,22 +23,22 @@ export function describeMetaStoreContract(
   options: { atomicQuotas: boolean },
 ): void {
   describe(`MetaStore contract: ${name}`, () => {
-    let handle: MetaStoreHandle;
     let meta: MetaStore;
     const email = (label: string) => `${uniqueName(label)}@example.org`;
+    /** An address no other test uses, per label. */
+    const freshAddresses = <L extends string[]>(...labels: L) =>
+      labels.map((l) => addressOf(uniqueName(l))) as { [K in keyof L]: string };
     const newUser = (label: string) =>
       meta.createUser({ email: email(label), passwordHash: `scrypt$${label}` });
 
-    beforeAll(async () => {
-      handle = await open();
-      meta = handle.meta;
-      await meta.migrate();
-      await meta.migrate();
-    }, TIMEOUT);
-
-    afterAll(async () => {
-      await handle?.cleanup();
-    }, TIMEOUT);
+    openForSuite(
+      open,
+      (handle) => {
+        meta = handle.meta;
+        return [meta];
+      },
+      TIMEOUT,
+    );
 
     leaseContract(() => meta);
 
@@ -129,7 +130,7 @@ export function describeMetaStoreContract(
       "watchlists belong to their owner: another user can neither read, change nor delete them",
       async () => {
         const [a, b] = [await newUser("wl-a"), await newUser("wl-b")];
-        const addresses = [addressOf(uniqueName("w1")), addressOf(uniqueName("w2"))];
+        const addresses = freshAddresses("w1", "w2");
         const list = await meta.createWatchlist(a.id, { name: "whales", addresses });
         expect(list).toMatchObject({ userId: a.id, name: "whales", addresses });
         expect(await meta.getWatchlist(a.id, list.id)).toEqual(list);
@@ -157,11 +158,7 @@ export function describeMetaStoreContract(
       "findWatchlistsByAddress finds every user's lists holding an address, and follows updates and deletes",
       async () => {
         const [a, b] = [await newUser("find-a"), await newUser("find-b")];
-        const [shared, onlyA, later] = [
-          addressOf(uniqueName("s")),
-          addressOf(uniqueName("a")),
-          addressOf(uniqueName("l")),
-        ];
+        const [shared, onlyA, later] = freshAddresses("s", "a", "l");
         const la = await meta.createWatchlist(a.id, { name: "a", addresses: [shared, onlyA] });
         const lb = await meta.createWatchlist(b.id, { name: "b", addresses: [shared] });
         const ids = async (address: string) =>
@@ -190,11 +187,7 @@ export function describeMetaStoreContract(
       "listWatchedAddresses: every watched address once, lower case, sorted, following updates and deletes",
       async () => {
         const [a, b] = [await newUser("watched-a"), await newUser("watched-b")];
-        const [x, y, z] = [
-          addressOf(uniqueName("x")),
-          addressOf(uniqueName("y")),
-          addressOf(uniqueName("z")),
-        ];
+        const [x, y, z] = freshAddresses("x", "y", "z");
         const loud = (address: string) => `0x${address.slice(2).toUpperCase()}`;
         const mine = async () => {
           const all = await meta.listWatchedAddresses();

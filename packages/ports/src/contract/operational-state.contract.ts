@@ -1,7 +1,8 @@
 import { type IngestStatus, type ProcessorStatus, ServiceStatus } from "@chainlog/tx-schema";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OperationalState } from "../store.ts";
 import { hashOf, uniqueName } from "./fixtures.ts";
+import { openForSuite } from "./open-for-suite.ts";
 
 export interface OperationalStateHandle {
   state: OperationalState;
@@ -70,19 +71,16 @@ export function describeOperationalStateContract(
   open: () => Promise<OperationalStateHandle>,
 ): void {
   describe(`OperationalState contract: ${name}`, () => {
-    let handle: OperationalStateHandle;
     let state: OperationalState;
 
-    beforeAll(async () => {
-      handle = await open();
-      state = handle.state;
-      await state.migrate();
-      await state.migrate();
-    }, TIMEOUT);
-
-    afterAll(async () => {
-      await handle?.cleanup();
-    }, TIMEOUT);
+    openForSuite(
+      open,
+      (handle) => {
+        state = handle.state;
+        return [state];
+      },
+      TIMEOUT,
+    );
 
     it("is healthy, and an unknown cursor is null, not an error", async () => {
       expect((await state.health()).ok).toBe(true);

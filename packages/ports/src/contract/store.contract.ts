@@ -1,10 +1,11 @@
 import { TokenMetadata } from "@chainlog/tx-schema";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChainWriter, IndexedBlock, ReadModel } from "../store.ts";
 import { InvalidCursorError } from "../store.ts";
 import { allPages } from "./all-pages.ts";
 import { addressOf, buildBlock, hashOf, MAX_UINT256 } from "./fixtures.ts";
+import { openForSuite } from "./open-for-suite.ts";
 import { describeDerivedRows } from "./store-derived.contract.ts";
 import { describeEnrichment } from "./store-enrichment.contract.ts";
 import { describeHoldings } from "./store-holdings.contract.ts";
@@ -69,15 +70,15 @@ export function describeChainDataContract(name: string, open: () => Promise<Chai
       return start;
     };
 
-    beforeAll(async () => {
-      handle = await open();
-      store = chainView(handle.writer, handle.readModel);
-      for (const role of [handle.writer, handle.readModel, handle.writer]) await role.migrate();
-    }, TIMEOUT);
-
-    afterAll(async () => {
-      await handle?.cleanup();
-    }, TIMEOUT);
+    openForSuite(
+      open,
+      (opened) => {
+        handle = opened;
+        store = chainView(handle.writer, handle.readModel);
+        return [handle.writer, handle.readModel];
+      },
+      TIMEOUT,
+    );
 
     it("is healthy, and reads of unknown things are empty, not errors", async () => {
       expect((await handle.writer.health()).ok).toBe(true);
