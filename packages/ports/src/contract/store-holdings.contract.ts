@@ -183,12 +183,10 @@ export function describeHoldings(ctx: StoreTestContext): void {
       const b1 = pay(n + 1, "main", "10", "2");
       const b2 = pay(n + 2, "main", "1", "3");
       await store.writeBlocks([b0, b1, b2]);
-      const all = sorted([
-        [erc20!, null, "111"],
-        [nft1155!, "1", "1"],
-        [nft1155!, "2", "1"],
-        [nft1155!, "3", "1"],
-      ]);
+      /** What alice holds: `paid` of the ERC-20 and one of each ERC-1155 id. */
+      const held = (paid: string, ...ids: string[]) =>
+        sorted([[erc20!, null, paid], ...ids.map((id) => [nft1155!, id, "1"])]);
+      const all = held("111", "1", "2", "3");
       expect(brief(await store.getAddressHoldings(alice!, 10))).toEqual(all);
 
       // the same blocks again, alone and together: counted once
@@ -199,12 +197,7 @@ export function describeHoldings(ctx: StoreTestContext): void {
       // a reorg replaces n+2: its transfers go, the new block's come
       const fork = pay(n + 2, "fork", "5000", "7");
       await store.writeBlocks([fork]);
-      const afterFork = sorted([
-        [erc20!, null, "5110"],
-        [nft1155!, "1", "1"],
-        [nft1155!, "2", "1"],
-        [nft1155!, "7", "1"],
-      ]);
+      const afterFork = held("5110", "1", "2", "7");
       expect(brief(await store.getAddressHoldings(alice!, 10))).toEqual(afterFork);
       // what alice received, bob paid
       expect(brief(await store.getAddressHoldings(bob!, 10))).toEqual(
@@ -216,10 +209,7 @@ export function describeHoldings(ctx: StoreTestContext): void {
       await store.rollbackBlock(ref(b1));
       await store.rollbackBlock(ref(b1));
       await store.rollbackBlock(ref(b2));
-      const atFirst = sorted([
-        [erc20!, null, "100"],
-        [nft1155!, "1", "1"],
-      ]);
+      const atFirst = held("100", "1");
       expect(brief(await store.getAddressHoldings(alice!, 10))).toEqual(atFirst);
       for (const a of [alice!, bob!])
         expect(brief(await store.getAddressHoldings(a, 10))).toEqual(await summedFromTransfers(ctx, a));
