@@ -287,6 +287,20 @@ export function alertGroups(
     labels: { severity },
     annotations: { summary },
   });
+  // Scrape targets of the engines' own exporters (ServiceMonitors / PodMonitor above): a node whose metrics
+  // endpoint is gone is down or wedged even while its pod still reports ready.
+  const targetDown = (deployed: boolean, alert: string, selector: string, what: string) =>
+    deployed
+      ? [
+          rule(
+            alert,
+            `up{namespace="${dataNamespace}", ${selector}} == 0`,
+            "5m",
+            "critical",
+            `${what} has not answered for 5 minutes`,
+          ),
+        ]
+      : [];
   return [
     {
       name: "chainlog-pipeline",
@@ -353,30 +367,18 @@ export function alertGroups(
           "warning",
           "an engine container restarted more than 3 times in 30 minutes",
         ),
-        // Scrape targets of the engines' own exporters (ServiceMonitors / PodMonitor above): a node whose
-        // metrics endpoint is gone is down or wedged even while its pod still reports ready.
-        ...(s.cassandra.mode === "operator"
-          ? [
-              rule(
-                "ChainlogCassandraNodeDown",
-                `up{namespace="${dataNamespace}", service="${cassandraClusterName}-${s.cassandra.datacenter}-all-pods-service"} == 0`,
-                "5m",
-                "critical",
-                "a Cassandra node's management API (metrics) has not answered for 5 minutes",
-              ),
-            ]
-          : []),
-        ...(s.mongodb.mode === "operator"
-          ? [
-              rule(
-                "ChainlogMongoDBMemberDown",
-                `up{namespace="${dataNamespace}", service="${mongoName}-svc"} == 0`,
-                "5m",
-                "critical",
-                "a MongoDB replica set member's agent (metrics) has not answered for 5 minutes",
-              ),
-            ]
-          : []),
+        ...targetDown(
+          s.cassandra.mode === "operator",
+          "ChainlogCassandraNodeDown",
+          `service="${cassandraClusterName}-${s.cassandra.datacenter}-all-pods-service"`,
+          "a Cassandra node's management API (metrics)",
+        ),
+        ...targetDown(
+          s.mongodb.mode === "operator",
+          "ChainlogMongoDBMemberDown",
+          `service="${mongoName}-svc"`,
+          "a MongoDB replica set member's agent (metrics)",
+        ),
         ...(s.kafka.mode === "strimzi"
           ? [
               rule(
@@ -393,15 +395,14 @@ export function alertGroups(
                 "critical",
                 "Kafka partitions have no leader: producers and consumers of them are stalled",
               ),
-              rule(
-                "ChainlogKafkaBrokerDown",
-                `up{namespace="${dataNamespace}", pod=~"${kafkaClusterName}-.*"} == 0`,
-                "5m",
-                "critical",
-                "a Kafka broker's metrics endpoint has not answered for 5 minutes",
-              ),
             ]
           : []),
+        ...targetDown(
+          s.kafka.mode === "strimzi",
+          "ChainlogKafkaBrokerDown",
+          `pod=~"${kafkaClusterName}-.*"`,
+          "a Kafka broker's metrics endpoint",
+        ),
         rule(
           "ChainlogEngineVolumeFilling",
           `kubelet_volume_stats_available_bytes{namespace="${dataNamespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${dataNamespace}"} < 0.15`,

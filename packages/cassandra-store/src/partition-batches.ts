@@ -1,3 +1,5 @@
+import { chunkBySize } from "@chainlog/ports";
+
 /**
  * Groups statements of ONE partition into unlogged batches of at most `maxBytes` of values (Cassandra warns
  * above 5 KiB a batch and refuses 50 KiB; Amazon Keyspaces caps a batch at 30 statements). A statement larger
@@ -9,21 +11,7 @@ export function partitionBatches<T>(
   maxBytes = 4_096,
   maxCount = 30,
 ): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const s = size(item);
-    if (current.length > 0 && (bytes + s > maxBytes || current.length >= maxCount)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += s;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
+  return chunkBySize(items, size, maxBytes, maxCount);
 }
 
 /** Splits keys into chunks whose JSON stays near `maxBytes`, so a block's height index is a few rows, not one per key. */

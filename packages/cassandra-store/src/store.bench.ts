@@ -83,20 +83,10 @@ async function main() {
     return n + r.derived.length + r.block.length;
   }, 0);
 
-  const store = createCassandraStore({
-    logger,
-    contactPoints,
-    localDataCenter,
-    keyspace: storeKs,
-    ...(port ? { port } : {}),
-  });
-  const rawSchema = createCassandraStore({
-    logger,
-    contactPoints,
-    localDataCenter,
-    keyspace: rawKs,
-    ...(port ? { port } : {}),
-  });
+  const open = (keyspace: string) =>
+    createCassandraStore({ logger, contactPoints, localDataCenter, keyspace, ...(port ? { port } : {}) });
+  const store = open(storeKs);
+  const rawSchema = open(rawKs);
   const client = new cassandra.Client({
     contactPoints,
     localDataCenter,

@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { waitFor } from "@chainlog/ports/contract";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { UnknownTopicError } from "./errors.ts";
 import { createSqliteBus } from "./sqlite-bus.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 const messages = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -14,11 +13,8 @@ const messages = (from: number, n: number) =>
   }));
 
 describe("SqliteBus retention and errors", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("trim deletes only what every group committed; a new group starts at what is left", async () => {
-    const bus = createSqliteBus({ path: join(tmp.dir, "trim.db") });
+  it("trim deletes only what every group committed; a new group starts at what is left", async ({ path }) => {
+    const bus = createSqliteBus({ path });
     await bus.ensureTopics([{ name: "t", partitions: 2 }]);
     await bus.publish("t", messages(0, 20));
     expect(await bus.trim()).toEqual({ deleted: 0 });
@@ -63,8 +59,8 @@ describe("SqliteBus retention and errors", () => {
     await bus.close();
   });
 
-  it("trims by itself, in bounded chunks, once every group has committed", async () => {
-    const bus = createSqliteBus({ path: join(tmp.dir, "auto.db"), retentionIntervalMs: 100 });
+  it("trims by itself, in bounded chunks, once every group has committed", async ({ path }) => {
+    const bus = createSqliteBus({ path, retentionIntervalMs: 100 });
     await bus.ensureTopics([{ name: "t", partitions: 1 }]);
     const many = Array.from({ length: 25_000 }, (_, i) => ({
       key: "k",
@@ -90,8 +86,10 @@ describe("SqliteBus retention and errors", () => {
     await bus.close();
   });
 
-  it("forgets groups idle past the retention, so an abandoned reader does not pin the log", async () => {
-    const bus = createSqliteBus({ path: join(tmp.dir, "idle.db") });
+  it("forgets groups idle past the retention, so an abandoned reader does not pin the log", async ({
+    path,
+  }) => {
+    const bus = createSqliteBus({ path });
     await bus.ensureTopics([{ name: "t", partitions: 1 }]);
     await bus.publish("t", messages(0, 5));
     const sub = await bus.consume({
@@ -111,8 +109,8 @@ describe("SqliteBus retention and errors", () => {
     await bus.close();
   });
 
-  it("names the problem for unknown topics, bad messages and a closed bus", async () => {
-    const bus = createSqliteBus({ path: join(tmp.dir, "errors.db") });
+  it("names the problem for unknown topics, bad messages and a closed bus", async ({ path }) => {
+    const bus = createSqliteBus({ path });
     await expect(bus.publish("missing", messages(0, 1))).rejects.toBeInstanceOf(UnknownTopicError);
     await expect(bus.consume({ topic: "missing", group: "g", onBatch: async () => {} })).rejects.toThrow(
       /unknown topic "missing"/,

@@ -1,16 +1,11 @@
-import { join } from "node:path";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { addressOf, buildBlock, hashOf, waitFor } from "@chainlog/ports/contract";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createSqliteBus, createSqliteMetaStore, createSqliteStore } from "./index.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 describe("close and reopen: everything is still there", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("store", async () => {
-    const path = join(tmp.dir, "store.db");
+  it("store", async ({ path }) => {
     const [a, c, token] = [addressOf("ra"), addressOf("rc"), addressOf("rt")];
     const blocks = [1, 2, 3].map((n) =>
       buildBlock({
@@ -39,8 +34,7 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("meta store", async () => {
-    const path = join(tmp.dir, "meta.db");
+  it("meta store", async ({ path }) => {
     const first = createSqliteMetaStore({ path });
     await first.migrate();
     const user = await first.createUser({ email: "a@example.org", passwordHash: "h" });
@@ -73,8 +67,7 @@ describe("close and reopen: everything is still there", () => {
     await again.close();
   });
 
-  it("bus: messages, group positions and lag", async () => {
-    const path = join(tmp.dir, "bus.db");
+  it("bus: messages, group positions and lag", async ({ path }) => {
     const first = createSqliteBus({ path });
     await first.ensureTopics([{ name: "t", partitions: 2 }]);
     const msgs = Array.from({ length: 10 }, (_, i) => ({

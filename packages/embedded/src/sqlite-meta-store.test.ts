@@ -1,20 +1,19 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { waitFor } from "@chainlog/ports/contract";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect } from "vitest";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteMetaStore } from "./sqlite-meta-store.ts";
-import { tempDir } from "./temp-dir.ts";
 import { killWorkers, startWorker } from "./test-support/spawn-worker.ts";
+import { it } from "./test-support/temp-files.ts";
 
 describe("SqliteMetaStore across processes", () => {
-  const tmp = tempDir();
   afterEach(killWorkers);
-  afterAll(() => tmp.remove());
 
-  it("three processes claiming one queue never get the same job, and together get all", async () => {
-    const path = join(tmp.dir, "meta.db");
-    const go = join(tmp.dir, "go");
+  it("three processes claiming one queue never get the same job, and together get all", async ({
+    path,
+    tempPath,
+  }) => {
+    const go = tempPath("go");
     const meta = createSqliteMetaStore({ path });
     await meta.migrate();
     const user = await meta.createUser({ email: "q@example.org", passwordHash: "h" });
@@ -38,11 +37,9 @@ describe("SqliteMetaStore across processes", () => {
 });
 
 describe("SqliteMetaStore upgrade", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("a meta.db from before wallets gets the wallet and faucet tables on open, its accounts kept", async () => {
-    const path = join(tmp.dir, "old-meta.db");
+  it("a meta.db from before wallets gets the wallet and faucet tables on open, its accounts kept", async ({
+    path,
+  }) => {
     const first = createSqliteMetaStore({ path });
     const user = await first.createUser({ email: "old@example.org", passwordHash: "h" });
     await first.close();

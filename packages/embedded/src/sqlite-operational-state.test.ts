@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { buildBlock, hashOf } from "@chainlog/ports/contract";
 import { ServiceStatus } from "@chainlog/tx-schema";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { SchemaVersionError } from "./errors.ts";
 import { openDatabase, prepareRaw } from "./sqlite.ts";
 import { createSqliteOperationalState } from "./sqlite-operational-state.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 import { STORE_SCHEMA_VERSION } from "./store-schema.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 const tablesOf = (path: string): string[] => {
   const db = openDatabase(path);
@@ -39,11 +38,9 @@ const report = ServiceStatus.parse({
 });
 
 describe("SqliteOperationalState on the store file", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("creates only its own tables; the whole store opened later migrates the file and reads what it wrote", async () => {
-    const path = join(tmp.dir, "ingest-first.db");
+  it("creates only its own tables; the whole store opened later migrates the file and reads what it wrote", async ({
+    path,
+  }) => {
     const state = createSqliteOperationalState({ path });
     await state.setCursor("ingest:1", cursor(10));
     await state.putServiceStatus(report);
@@ -66,8 +63,7 @@ describe("SqliteOperationalState on the store file", () => {
     }
   });
 
-  it("opens a file the whole store made, and refuses one from a newer schema version", async () => {
-    const path = join(tmp.dir, "store-first.db");
+  it("opens a file the whole store made, and refuses one from a newer schema version", async ({ path }) => {
     const store = createSqliteStore({ path });
     await store.setCursor("ingest:1", cursor(20));
     await store.close();

@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import { addressOf, buildBlock, richBlock } from "@chainlog/ports/contract";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 const TABLES = [
   "blocks",
@@ -26,11 +25,7 @@ const TABLES = [
 ];
 
 describe("SqliteStore file contents", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("leaves no row of a rolled-back or replaced block behind, in any table", async () => {
-    const path = join(tmp.dir, "store.db");
+  it("leaves no row of a rolled-back or replaced block behind, in any table", async ({ path }) => {
     const store = createSqliteStore({ path });
     const [x, y, z, token] = ["x", "y", "z", "t"].map((l) => addressOf(l)) as [
       string,
@@ -95,8 +90,10 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
-  it("writes a call's blocks all or nothing: a bad derived row leaves no block of the call behind", async () => {
-    const store = createSqliteStore({ path: join(tmp.dir, "atomic.db") });
+  it("writes a call's blocks all or nothing: a bad derived row leaves no block of the call behind", async ({
+    path,
+  }) => {
+    const store = createSqliteStore({ path });
     const good = richBlock(20, "atomic");
     const bad = richBlock(21, "atomic");
     // A row the types forbid (a price point without a token) makes SQLite refuse the insert mid-call.
@@ -110,8 +107,8 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
-  it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async () => {
-    const store = createSqliteStore({ path: join(tmp.dir, "limits.db") });
+  it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ path }) => {
+    const store = createSqliteStore({ path });
     const x = addressOf("x");
     await expect(store.getAddressTransactions(x, { limit: 0 })).rejects.toThrow(/page limit/);
     await expect(store.getAddressTransactions(x, { limit: 1001 })).rejects.toThrow(/page limit/);

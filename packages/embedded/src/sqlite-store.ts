@@ -186,6 +186,33 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     };
   };
 
+  /** The records stored under each of `keys` (hashes or addresses, any case), keyed lower-case; missing ones left out. */
+  const recordsByKey = <T>(stmt: Prepared, keys: readonly string[]): Map<string, T> => {
+    const found = new Map<string, T>();
+    for (const key of new Set(keys.map((k) => k.toLowerCase()))) {
+      const row = stmt.get([key]);
+      if (row) found.set(key, parse<T>(row[0]));
+    }
+    return found;
+  };
+
+  /** A page of an index keyed by one address or token (lower-cased), after the cursor's position or from the top. */
+  const keyedPage = <T>(
+    name: string,
+    stmt: Prepared,
+    key: string,
+    page: PageQuery,
+    keyLength: number,
+  ): Page<T> => {
+    const limit = pageLimit(page);
+    const k = key.toLowerCase();
+    const query = `${name}:${k}`;
+    const after = page.cursor
+      ? cursors.decode(query, page.cursor, keyLength)
+      : Array<number>(keyLength).fill(MAX);
+    return pageOf<T>(stmt.all([k, ...after, limit + 1]), limit, query, keyLength);
+  };
+
   return {
     async migrate() {
       migrateStore(db);
@@ -222,12 +249,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getEnrichment(blockHashes) {
-      const found = new Map<string, EnrichmentMark>();
-      for (const hash of new Set(blockHashes.map((h) => h.toLowerCase()))) {
-        const row = q.enrichmentOf.get([hash]);
-        if (row) found.set(hash, parse<EnrichmentMark>(row[0]));
-      }
-      return found;
+      return recordsByKey<EnrichmentMark>(q.enrichmentOf, blockHashes);
     },
 
     async getHeights(from, limit) {
@@ -286,55 +308,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getAddressTransactions(address, page) {
-      const limit = pageLimit(page);
-      const a = address.toLowerCase();
-      const query = `address-txs:${a}`;
-      const [n, i] = page.cursor
-        ? cursors.decode(query, page.cursor, 2)
-        : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-      return pageOf<Transaction>(q.addressTxs.all([a, n!, i!, limit + 1]), limit, query, 2);
+      return keyedPage<Transaction>("address-txs", q.addressTxs, address, page, 2);
     },
 
     async getAddressInternalTransactions(address, page) {
-      const limit = pageLimit(page);
-      const a = address.toLowerCase();
-      const query = `address-internal:${a}`;
-      const [n, i, p] = page.cursor ? cursors.decode(query, page.cursor, 3) : [MAX, MAX, MAX];
-      return pageOf<InternalTransaction>(q.addressInternal.all([a, n!, i!, p!, limit + 1]), limit, query, 3);
+      return keyedPage<InternalTransaction>("address-internal", q.addressInternal, address, page, 3);
     },
 
     async getAddressTokenTransfers(address, page) {
-      const limit = pageLimit(page);
-      const a = address.toLowerCase();
-      const query = `address-token-transfers:${a}`;
-      const [n, l, b] = page.cursor
-        ? cursors.decode(query, page.cursor, 3)
-        : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-      return pageOf<TokenTransfer>(q.addressTransfers.all([a, n!, l!, b!, limit + 1]), limit, query, 3);
+      return keyedPage<TokenTransfer>("address-token-transfers", q.addressTransfers, address, page, 3);
     },
 
     async getTokenTransfers(token, page) {
-      const limit = pageLimit(page);
-      const t = token.toLowerCase();
-      const query = `token-transfers:${t}`;
-      const [n, l, b] = page.cursor ? cursors.decode(query, page.cursor, 3) : [MAX, MAX, MAX];
-      return pageOf<TokenTransfer>(q.tokenTransfers.all([t, n!, l!, b!, limit + 1]), limit, query, 3);
+      return keyedPage<TokenTransfer>("token-transfers", q.tokenTransfers, token, page, 3);
     },
 
     async getAddressSwaps(address, page) {
-      const limit = pageLimit(page);
-      const a = address.toLowerCase();
-      const query = `address-swaps:${a}`;
-      const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
-      return pageOf<Swap>(q.addressSwaps.all([a, n!, l!, limit + 1]), limit, query, 2);
+      return keyedPage<Swap>("address-swaps", q.addressSwaps, address, page, 2);
     },
 
     async getAddressVaultEvents(address, page) {
-      const limit = pageLimit(page);
-      const a = address.toLowerCase();
-      const query = `address-vault-events:${a}`;
-      const [n, l] = page.cursor ? cursors.decode(query, page.cursor, 2) : [MAX, MAX];
-      return pageOf<VaultEvent>(q.addressVaultEvents.all([a, n!, l!, limit + 1]), limit, query, 2);
+      return keyedPage<VaultEvent>("address-vault-events", q.addressVaultEvents, address, page, 2);
     },
 
     async getContractCreation(address) {
@@ -360,12 +354,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getTokens(addresses) {
-      const found = new Map<string, TokenMetadata>();
-      for (const address of new Set(addresses.map((a) => a.toLowerCase()))) {
-        const row = q.token.get([address]);
-        if (row) found.set(address, parse<TokenMetadata>(row[0]));
-      }
-      return found;
+      return recordsByKey<TokenMetadata>(q.token, addresses);
     },
 
     async findTokensBySymbol(symbol, limit) {

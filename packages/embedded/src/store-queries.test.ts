@@ -1,9 +1,8 @@
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 import { STORE_SQL } from "./store-queries.ts";
-import { tempDir } from "./temp-dir.ts";
+import { it } from "./test-support/temp-files.ts";
 
 /** Reads that may scan: the newest block (the rowid's last row) and one report per running service instance. */
 const MAY_SCAN = new Set<string>(["latest", "statuses"]);
@@ -20,11 +19,9 @@ const PAGED = [
 ];
 
 describe("SqliteStore query plans", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
-
-  it("every read is an index search, and pages come in index order (O(page), not O(history))", async () => {
-    const path = join(tmp.dir, "plans.db");
+  it("every read is an index search, and pages come in index order (O(page), not O(history))", async ({
+    path,
+  }) => {
     await createSqliteStore({ path }).close();
     const db = openDatabase(path);
     const reads = Object.entries(STORE_SQL).filter(([, sql]) => /^\s*(SELECT|WITH)/i.test(sql));

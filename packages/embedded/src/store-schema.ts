@@ -4,6 +4,22 @@ import { blockStatsOf, type TokenTransfer } from "@chainlog/tx-schema";
 import { SchemaVersionError } from "./errors.ts";
 import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
+/** A decoded-event table: keyed like logs (block, log index), the transaction's index beside the record. */
+const eventTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    tx_index INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (block_number, log_index)
+  ) WITHOUT ROWID;`;
+/** An event table's address index: one row per address an event names, paged newest first. */
+const eventsByAddress = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
+    address TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    PRIMARY KEY (address, block_number, log_index)
+  ) WITHOUT ROWID;`;
+
 /*
  * Operational state (ingest cursors, service status reports): the tables a service may open alone, without the
  * chain tables (see migrateOperationalState). Defined once; the chain schema versions below create them too.
@@ -87,33 +103,10 @@ export const SCHEMA_V1 = `
 const SCHEMA_V2 = `
   CREATE INDEX IF NOT EXISTS token_transfers_by_token
     ON token_transfers (json_extract(data, '$.token'), block_number, log_index, batch_index);
-  CREATE TABLE IF NOT EXISTS swaps (
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    tx_index INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (block_number, log_index)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS address_swaps (
-    address TEXT NOT NULL,
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    PRIMARY KEY (address, block_number, log_index)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS approvals (
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    tx_index INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (block_number, log_index)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS weth_events (
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    tx_index INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (block_number, log_index)
-  ) WITHOUT ROWID;
+  ${eventTable("swaps")}
+  ${eventsByAddress("address_swaps")}
+  ${eventTable("approvals")}
+  ${eventTable("weth_events")}
   CREATE TABLE IF NOT EXISTS contract_creations (
     block_number INTEGER NOT NULL,
     tx_index INTEGER NOT NULL,
@@ -211,19 +204,8 @@ const SCHEMA_V5 = `
  * staker's events under each party (owner, sender, receiver) once, the way swaps are found.
  */
 const SCHEMA_V6 = `
-  CREATE TABLE IF NOT EXISTS vault_events (
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    tx_index INTEGER NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (block_number, log_index)
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS address_vault_events (
-    address TEXT NOT NULL,
-    block_number INTEGER NOT NULL,
-    log_index INTEGER NOT NULL,
-    PRIMARY KEY (address, block_number, log_index)
-  ) WITHOUT ROWID;
+  ${eventTable("vault_events")}
+  ${eventsByAddress("address_vault_events")}
 `;
 
 export const STORE_SCHEMA_VERSION = 6;

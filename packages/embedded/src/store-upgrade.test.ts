@@ -1,21 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { createPageCursors } from "@chainlog/ports";
 import { addressOf, buildBlock, richBlock, waitFor } from "@chainlog/ports/contract";
 import { mergeBlockStats, utcDay } from "@chainlog/tx-schema";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect } from "vitest";
 import { SchemaVersionError } from "./errors.ts";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 import { STORE_SCHEMA_VERSION } from "./store-schema.ts";
-import { tempDir } from "./temp-dir.ts";
 import { killWorkers, startWorker } from "./test-support/spawn-worker.ts";
+import { it } from "./test-support/temp-files.ts";
 import { writeV1Store } from "./test-support/v1-store.ts";
 
 describe("SqliteStore schema upgrade", () => {
-  const tmp = tempDir();
-  afterAll(() => tmp.remove());
   afterEach(killWorkers);
   const [a, c, token] = [addressOf("up-a"), addressOf("up-c"), addressOf("up-token")];
   const day = 1_750_000_000;
@@ -36,8 +33,9 @@ describe("SqliteStore schema upgrade", () => {
     updatedAt: 1,
   };
 
-  it("upgrades a v1 file in place: every row kept, new indexes and daily stats built for old blocks", async () => {
-    const path = join(tmp.dir, "v1.db");
+  it("upgrades a v1 file in place: every row kept, new indexes and daily stats built for old blocks", async ({
+    path,
+  }) => {
     const secret = randomBytes(32);
     const db = openDatabase(path);
     writeV1Store(db, secret, blocks, cursor);
@@ -104,9 +102,11 @@ describe("SqliteStore schema upgrade", () => {
     await again.close();
   });
 
-  it("three processes opening one v1 file at once all succeed, and all read the same upgraded figures", async () => {
-    const path = join(tmp.dir, "race.db");
-    const go = join(tmp.dir, "race-go");
+  it("three processes opening one v1 file at once all succeed, and all read the same upgraded figures", async ({
+    path,
+    tempPath,
+  }) => {
+    const go = tempPath("race-go");
     const db = openDatabase(path);
     writeV1Store(db, randomBytes(32), blocks, cursor);
     db.close();
@@ -120,8 +120,7 @@ describe("SqliteStore schema upgrade", () => {
     }
   }, 60_000);
 
-  it("refuses a file from a newer schema version and leaves it untouched", async () => {
-    const path = join(tmp.dir, "future.db");
+  it("refuses a file from a newer schema version and leaves it untouched", async ({ path }) => {
     const store = createSqliteStore({ path });
     await store.writeBlocks([blocks[0]!]);
     await store.close();

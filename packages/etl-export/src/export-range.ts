@@ -1,16 +1,19 @@
 import { decodeLogs } from "@chainlog/decoders";
 import {
+  blockAfter,
+  createRangeFetcher,
   createRpcPool,
   createTokenMetadataFetcher,
   type FetchedBlocks,
   fetchBlocks,
-  flattenBlockTrace,
   NoHealthyEndpointError,
   parseEndpoints,
   permanentKind,
   type RpcPool,
   RpcResponseError,
+  TRACES,
   TraceUnavailableError,
+  traceBlockFrames,
 } from "@chainlog/rpc";
 import { createLogger, type Logger } from "@chainlog/telemetry";
 import type { BlockEnvelope, InternalTransaction } from "@chainlog/tx-schema";
@@ -107,8 +110,6 @@ function validate(params: ExportRangeParameters): EtlEntity[] {
   return entities;
 }
 
-const TRACES = "traces";
-
 /**
  * One block's call frames, flattened, from debug_traceBlockByNumber on an endpoint that can trace: a transient
  * failure tries the next endpoint, a refusal turns traces off for that endpoint, and with no endpoint left that
@@ -118,24 +119,13 @@ const TRACES = "traces";
 async function traceBlock(pool: RpcPool, env: BlockEnvelope): Promise<InternalTransaction[]> {
   for (;;) {
     if (!pool.featureAvailable(TRACES)) throw new TracesUnavailableError("every endpoint refused");
-    let label = "";
     try {
-      const trace = await pool.withEndpoint(
-        (c) => {
-          label = c.label;
-          return c.call("debug_traceBlockByNumber", [
-            `0x${env.block.number.toString(16)}`,
-            { tracer: "callTracer" },
-          ]);
-        },
-        { feature: TRACES },
-      );
-      return flattenBlockTrace(trace, env.block, env.transactions);
+      return await traceBlockFrames(pool, env.block, env.transactions, { by: "number" });
     } catch (error) {
       if (error instanceof TraceUnavailableError)
         throw new TracesUnavailableError(`block ${env.block.number}: ${error.message}`);
+      // a refusal turned traces off for that endpoint (traceBlockFrames did); any other error stops the export
       if (!(error instanceof RpcResponseError) || permanentKind(error) === null) throw error;
-      pool.featureOff(label, TRACES, error.message);
       if (!pool.featureAvailable(TRACES)) throw new TracesUnavailableError(error.message);
     }
   }
@@ -173,36 +163,30 @@ async function* fetchInOrder(
   traceConcurrency: number | null,
   signal?: AbortSignal,
 ): AsyncGenerator<Fetched> {
-  const inflight = new Map<number, Promise<Fetched>>();
   // a trace takes the node far longer than a block: the blocks' concurrency would pile traces up on it
   const trace =
     traceConcurrency === null
       ? null
       : limited(traceConcurrency, (env: BlockEnvelope) => traceBlock(pool, env));
-  let next = from;
-  const launch = () => {
-    while (inflight.size < pool.capacity() && next <= to) {
-      const s = next;
-      const e = Math.min(to, s + batchSize - 1);
-      next = e + 1;
-      const p: Promise<Fetched> = fetchBlocks(pool, chainId, s, e).then(async (f) =>
+  const fetcher = createRangeFetcher({
+    from,
+    to,
+    batchSize,
+    capacity: () => pool.capacity(),
+    fetch: (s, e): Promise<Fetched> =>
+      fetchBlocks(pool, chainId, s, e).then(async (f) =>
         trace ? { ...f, traces: await Promise.all(f.envelopes.map(trace)) } : f,
-      );
-      p.catch(() => undefined); // awaited in order below
-      inflight.set(s, p);
-    }
-  };
+      ),
+  });
   try {
     for (let at = from; at <= to; ) {
       signal?.throwIfAborted();
-      launch();
-      const fetched = await inflight.get(at)!;
-      inflight.delete(at);
-      at = fetched.envelopes[fetched.envelopes.length - 1]!.block.number + 1;
-      yield fetched;
+      const [fetched] = await fetcher.take(at);
+      at = blockAfter([fetched!]);
+      yield fetched!;
     }
   } finally {
-    inflight.clear();
+    fetcher.close();
   }
 }
 

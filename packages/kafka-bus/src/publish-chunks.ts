@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from "@chainlog/ports";
+import { chunkBySize, type OutgoingMessage } from "@chainlog/ports";
 
 /**
  * Kafka refuses a record batch over the topic's max.message.bytes, and one send() is one batch per partition:
@@ -15,19 +15,5 @@ export function messageBytes(m: OutgoingMessage): number {
 
 /** Splits messages into consecutive chunks under the budget; a single larger message travels alone. */
 export function chunkByBytes(messages: OutgoingMessage[], budget = PUBLISH_CHUNK_BYTES): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
-  let size = 0;
-  for (const m of messages) {
-    const bytes = messageBytes(m);
-    if (current.length > 0 && size + bytes > budget) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(m);
-    size += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(messages, messageBytes, budget);
 }

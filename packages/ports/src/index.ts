@@ -1,4 +1,5 @@
 export * from "./bus.ts";
+export * from "./chunk-by-size.ts";
 export * from "./holdings.ts";
 export * from "./lease.ts";
 export * from "./logger.ts";

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { flattenBlockTrace, TraceUnavailableError } from "./flatten-call-trace.ts";
 import type { RpcBlockTrace } from "./rpc-schema.ts";
-
-const block = { number: 7, hash: `0x${"B".repeat(64)}` };
-const tx = (n: number) => ({ hash: `0x${String(n).repeat(64)}`, transactionIndex: n });
-const a = (c: string) => `0x${c.repeat(40)}`;
+import { addr as a, tracedBlock as block, tracedTx as tx } from "./test-support/traces.ts";
 
 /** A router call as geth and anvil trace it: WETH withdraw paying ETH back, a reverted branch, a CREATE2, a selfdestruct. */
 const routerTrace: RpcBlockTrace = [

@@ -1,4 +1,4 @@
-import { type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
+import { blockAfter, createRangeFetcher, type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import type { BlockEnvelope } from "@chainlog/tx-schema";
 import { ChainIdMismatchError } from "../errors.ts";
@@ -129,50 +129,28 @@ export function createHistoricalSync(ctx: HistoricalSyncContext) {
      * Returns early after a mismatch was repaired: the caller starts again from the new tip.
      */
     async syncRange(start: number, end: number, signal: AbortSignal): Promise<void> {
-      const inflight = new Map<number, Promise<FetchedBlocks>>();
-      const arrived = new Map<number, FetchedBlocks>();
-      let nextFetch = start;
-      let nextApply = start;
-      const launch = () => {
-        // The pool gives each endpoint an adaptive number of requests in flight; keep them all busy.
-        while (inflight.size < pool.capacity() && nextFetch <= end) {
-          const s = nextFetch;
-          const e = Math.min(end, s + perBatch - 1);
-          nextFetch = e + 1;
-          const p = fetchBlocks(pool, chainId, s, e);
-          // awaited in order below; the catch only keeps Node from flagging it early
-          p.then((f) => inflight.get(s) === p && arrived.set(s, f)).catch(() => undefined);
-          inflight.set(s, p);
-        }
-        metrics.concurrency.set(pool.capacity());
-        metrics.inFlight.set(inflight.size);
-      };
+      // The pool gives each endpoint an adaptive number of requests in flight; the fetcher keeps them all busy.
+      const fetcher = createRangeFetcher({
+        from: start,
+        to: end,
+        batchSize: perBatch,
+        capacity: () => pool.capacity(),
+        fetch: (s, e) => fetchBlocks(pool, chainId, s, e),
+        onLaunch: (inFlight) => {
+          metrics.concurrency.set(pool.capacity());
+          metrics.inFlight.set(inFlight);
+        },
+      });
       try {
-        launch();
-        while (nextApply <= end && !signal.aborted) {
-          const p = inflight.get(nextApply)!;
-          inflight.delete(nextApply);
-          arrived.delete(nextApply);
-          const batches = [await p];
-          let blocks = batches[0]!.envelopes.length;
-          for (let at = nextApply + blocks; blocks < maxPerPublish && arrived.has(at); ) {
-            const f = arrived.get(at)!;
-            inflight.delete(at);
-            arrived.delete(at);
-            batches.push(f);
-            blocks += f.envelopes.length;
-            at += f.envelopes.length;
-          }
-          launch();
+        let next = start;
+        while (next <= end && !signal.aborted) {
+          const batches = await fetcher.take(next, maxPerPublish);
           if (!(await apply(batches, signal))) return;
-          const last = batches[batches.length - 1]!.envelopes;
-          nextApply = last[last.length - 1]!.block.number + 1;
-          launch();
+          next = blockAfter(batches);
         }
-        if (nextApply > end) await published.saveCursor();
+        if (next > end) await published.saveCursor();
       } finally {
-        inflight.clear();
-        arrived.clear();
+        fetcher.close();
         metrics.inFlight.set(0);
       }
     },

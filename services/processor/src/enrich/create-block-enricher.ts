@@ -3,13 +3,12 @@ import type { BlockEnrichment, ChainWriter } from "@chainlog/ports";
 import {
   createTokenMetadataFetcher,
   type TokenMetadata as FetchedMetadata,
-  flattenBlockTrace,
   NoHealthyEndpointError,
   permanentKind,
-  type RpcBlockTrace,
   type RpcPool,
   RpcResponseError,
   TraceUnavailableError,
+  traceBlockFrames,
 } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import type {
@@ -212,19 +211,13 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
     if (traceMode === "off" || !pool) return without("off");
     if (b.indexed.transactions.length === 0) return without("none");
     if (!pool.featureAvailable(TRACES)) return without("off");
-    let endpoint = "";
     try {
-      const trace = await pool.withEndpoint(
-        (c) => {
-          endpoint = c.label;
-          return c.call("debug_traceBlockByHash", [
-            b.indexed.block.hash as `0x${string}`,
-            { tracer: "callTracer" },
-          ]);
-        },
-        { feature: TRACES, timeoutMs: ctx.traceTimeoutMs ?? 120_000 },
-      );
-      const frames = flattenBlockTrace(trace as RpcBlockTrace, b.indexed.block, b.indexed.transactions);
+      const frames = await traceBlockFrames(pool, b.indexed.block, b.indexed.transactions, {
+        by: "hash",
+        timeoutMs: ctx.traceTimeoutMs ?? 120_000,
+        // the node cannot trace (no debug API, no tracer, pruned state): off for this endpoint, not per block
+        refuses: (error) => error instanceof TraceUnavailableError && traceMode === "auto",
+      });
       const known = new Set(b.indexed.contractCreations.map((c) => c.address));
       return {
         part: "done",
@@ -233,12 +226,10 @@ export function createBlockEnricher(ctx: BlockEnricherContext): BlockEnricher {
         internal: frames.filter((f) => f.depth > 0),
       };
     } catch (error) {
-      // the node cannot trace (no debug API, no tracer, pruned state): off for this endpoint, not per block
+      // traceBlockFrames turned traces off for the endpoint that refused
       const permanent = error instanceof RpcResponseError && permanentKind(error) !== null;
-      if (permanent || (error instanceof TraceUnavailableError && traceMode === "auto")) {
-        pool.featureOff(endpoint, TRACES, (error as Error).message);
+      if (permanent || (error instanceof TraceUnavailableError && traceMode === "auto"))
         return without("off");
-      }
       if (error instanceof NoHealthyEndpointError || error instanceof TraceUnavailableError) {
         logger.warn({ block: b.indexed.block.number, err: error }, "block not traced");
         return without("failed");

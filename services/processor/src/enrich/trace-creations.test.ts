@@ -1,10 +1,7 @@
 import { flattenBlockTrace, type RpcBlockTrace } from "@chainlog/rpc";
+import { addr as a, tracedBlock as block, tracedTx as tx } from "@chainlog/rpc/test-support/traces";
 import { describe, expect, it } from "vitest";
 import { traceCreations } from "./trace-creations.ts";
-
-const block = { number: 7, hash: `0x${"b".repeat(64)}` };
-const tx = (n: number) => ({ hash: `0x${String(n).repeat(64)}`, transactionIndex: n });
-const a = (c: string) => `0x${c.repeat(40)}`;
 
 describe("traceCreations", () => {
   it("keeps nested CREATE/CREATE2 frames, skips the top-level deployment and anything under a failed frame", () => {
@@ -42,6 +39,6 @@ describe("traceCreations", () => {
       [a("3"), a("f"), 1, "trace"],
       [a("4"), a("3"), 1, "trace"],
     ]);
-    expect(got[0]?.blockHash).toBe(block.hash);
+    expect(got[0]?.blockHash).toBe(block.hash.toLowerCase());
   });
 });

@@ -1,0 +1,81 @@
+import type { FetchedBlocks } from "./fetch-blocks.ts";
+
+export interface RangeFetcherOptions<T extends FetchedBlocks> {
+  from: number;
+  to: number;
+  /** Blocks per fetch. */
+  batchSize: number;
+  /** How many fetches may be in flight now: the pool's adaptive capacity, read before every launch. */
+  capacity: () => number;
+  fetch: (from: number, to: number) => Promise<T>;
+  /** Called after each round of launches with the number in flight (for metrics). */
+  onLaunch?: (inFlight: number) => void;
+}
+
+export interface RangeFetcher<T extends FetchedBlocks> {
+  /**
+   * The batch that starts at `at`, and after it the batches that have already arrived, in order, while they come
+   * to fewer than `maxBlocks` blocks (1: only the one). Keeps the pool busy with the batches after them.
+   */
+  take(at: number, maxBlocks?: number): Promise<T[]>;
+  /** Forgets what is in flight (its answers are dropped). */
+  close(): void;
+}
+
+/**
+ * Fetches [from, to] in batches, as many in flight as the pool takes, and hands them out strictly in order: the
+ * one in-order range fetcher of ingest's historical sync and the exporter.
+ */
+export function createRangeFetcher<T extends FetchedBlocks>(
+  options: RangeFetcherOptions<T>,
+): RangeFetcher<T> {
+  const { to, batchSize, capacity, fetch, onLaunch } = options;
+  const inflight = new Map<number, Promise<T>>();
+  const arrived = new Map<number, T>();
+  let next = options.from;
+  const launch = () => {
+    while (inflight.size < capacity() && next <= to) {
+      const s = next;
+      const e = Math.min(to, s + batchSize - 1);
+      next = e + 1;
+      const p = fetch(s, e);
+      // awaited in order by take; the catch only keeps Node from flagging it early
+      p.then((f) => inflight.get(s) === p && arrived.set(s, f)).catch(() => undefined);
+      inflight.set(s, p);
+    }
+    onLaunch?.(inflight.size);
+  };
+  const remove = (at: number) => {
+    inflight.delete(at);
+    arrived.delete(at);
+  };
+  return {
+    async take(at, maxBlocks = 1) {
+      launch();
+      const p = inflight.get(at);
+      if (!p) throw new RangeError(`no batch of [${options.from}, ${to}] starts at block ${at}`);
+      remove(at);
+      const batches = [await p];
+      let blocks = batches[0]!.envelopes.length;
+      for (let a = at + blocks; blocks < maxBlocks && arrived.has(a); ) {
+        const f = arrived.get(a)!;
+        remove(a);
+        batches.push(f);
+        blocks += f.envelopes.length;
+        a += f.envelopes.length;
+      }
+      launch();
+      return batches;
+    },
+    close() {
+      inflight.clear();
+      arrived.clear();
+    },
+  };
+}
+
+/** The number of the block after the last of `batches`. */
+export const blockAfter = (batches: readonly FetchedBlocks[]): number => {
+  const last = batches[batches.length - 1]!.envelopes;
+  return last[last.length - 1]!.block.number + 1;
+};
