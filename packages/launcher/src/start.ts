@@ -160,8 +160,14 @@ export async function start(params: StartParameters = {}): Promise<void> {
     });
   }
   const services: ServiceProcess[] = [];
+  const bundles = new Map<ServiceName, Promise<string | undefined>>();
+  const bundleOf = (name: ServiceName) => {
+    const bundle = bundles.get(name) ?? serviceBundle(name, logger);
+    bundles.set(name, bundle);
+    return bundle;
+  };
   const launch = async (name: ServiceName) => {
-    const bundle = await serviceBundle(name, logger);
+    const bundle = await bundleOf(name);
     if (stopping) return;
     const svc = startService(name, childEnv, logger, { bundle });
     services.push(svc);
@@ -169,6 +175,8 @@ export async function start(params: StartParameters = {}): Promise<void> {
   };
   // The raw path first, alone on the cores: consumer before producer, so nothing is published before someone can
   // take it. Readers (and a first start's web build) only once the processor is ready, or after a while anyway.
+  // (on a first start both bundles build at once)
+  void bundleOf("ingest");
   await launch("processor");
   await launch("ingest");
   const processorUrl = `http://${config.PROCESSOR_HTTP_HOST}:${config.PROCESSOR_HTTP_PORT}`;
