@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 /** What the image stage needs to know about a bundle: the npm packages it loads at run time. */
@@ -54,7 +55,7 @@ export function owningPackage(file: string): { dir: string; pkg: Manifest } {
  * Each import must be a production dependency of the package that makes it: a devDependency reached from
  * production code fails the build instead of failing in the image.
  */
-function productionImportsOnly(root: string, externals: Set<string>): Plugin {
+function productionImportsOnly(root: string, externals: Map<string, string>): Plugin {
   return {
     name: "chainlog-production-imports",
     setup(b) {
@@ -75,11 +76,37 @@ function productionImportsOnly(root: string, externals: Set<string>): Plugin {
           );
         }
         if (name.startsWith("@chainlog/")) return undefined;
-        externals.add(name);
+        if (!externals.has(name)) externals.set(name, args.importer);
         return { path: args.path, external: true };
       });
     },
   };
+}
+
+/**
+ * For a bundle run inside the checkout: each module's import.meta.url stays its source file's, so whatever a
+ * package finds beside its sources (lake models, contracts, the web app's root) is found as under tsx.
+ */
+const importMetaUrlOfSources: Plugin = {
+  name: "chainlog-source-import-meta-url",
+  setup(b) {
+    b.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes("import.meta.url")) return undefined;
+      return {
+        contents: text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+        loader: args.path.endsWith("x") ? "tsx" : "ts",
+      };
+    });
+  },
+};
+
+/** A bundle written somewhere, with the files esbuild read to make it (absolute paths). */
+export interface BuiltBundle {
+  manifest: BundleManifest;
+  inputs: string[];
+  /** For each external package, a file that imports it (the first one seen): where to resolve it from. */
+  importers: Record<string, string>;
 }
 
 /**
@@ -90,17 +117,27 @@ export async function bundleService(
   serviceDir: string,
   root = join(serviceDir, "../.."),
 ): Promise<BundleManifest> {
-  const entry = join(serviceDir, "src", "main.ts");
-  if (!existsSync(entry))
-    throw new BundleError(`${relative(root, entry)} does not exist: a service starts from src/main.ts`);
   const outdir = join(serviceDir, "dist");
   // Only this bundler's outputs: a service may build other things into dist/ (web's UI goes to dist/public).
   for (const old of ["main.js", "main.js.map", "chunks", bundleManifestFile]) {
     rmSync(join(outdir, old), { recursive: true, force: true });
   }
+  return (await bundleServiceInto(serviceDir, outdir, root)).manifest;
+}
+
+/** The same bundle into any folder (`sourceUrls`: see importMetaUrlOfSources). */
+export async function bundleServiceInto(
+  serviceDir: string,
+  outdir: string,
+  root = join(serviceDir, "../.."),
+  options: { sourceUrls?: boolean } = {},
+): Promise<BuiltBundle> {
+  const entry = join(serviceDir, "src", "main.ts");
+  if (!existsSync(entry))
+    throw new BundleError(`${relative(root, entry)} does not exist: a service starts from src/main.ts`);
   mkdirSync(outdir, { recursive: true });
-  const externals = new Set<string>();
-  await build({
+  const externals = new Map<string, string>();
+  const result = await build({
     entryPoints: { main: entry },
     bundle: true,
     platform: "node",
@@ -112,11 +149,17 @@ export async function bundleService(
     sourcemap: "linked",
     sourcesContent: false,
     logLevel: "warning",
-    plugins: [productionImportsOnly(root, externals)],
+    metafile: true,
+    plugins: [
+      productionImportsOnly(root, externals),
+      ...(options.sourceUrls ? [importMetaUrlOfSources] : []),
+    ],
   });
-  const manifest: BundleManifest = { entry: "main.js", externals: [...externals].sort() };
+  const manifest: BundleManifest = { entry: "main.js", externals: [...externals.keys()].sort() };
   writeFileSync(join(outdir, bundleManifestFile), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  // metafile paths are relative to esbuild's working directory
+  const inputs = Object.keys(result.metafile.inputs).map((file) => resolve(file));
+  return { manifest, inputs, importers: Object.fromEntries(externals) };
 }
 
 export function readBundleManifest(serviceDir: string): BundleManifest {

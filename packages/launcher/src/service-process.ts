@@ -34,6 +34,11 @@ export interface StartServiceOptions {
    * fails can then say why a service died or stalled instead of pointing at a timeout.
    */
   keepProblemLines?: number;
+  /**
+   * A prebuilt bundle of the service to run with node (see service-bundle.ts); without one the service runs from its
+   * TypeScript sources through tsx.
+   */
+  bundle?: string;
 }
 
 const PROBLEM = /"level":"(warn|error|fatal)"/;
@@ -46,6 +51,11 @@ let shuttingDown = false;
 const noteShutdown = () => {
   shuttingDown = true;
 };
+
+/** The service's package directory: the lake sink is a stage of packages/lake, not a service of its own image. */
+export function serviceDir(name: ServiceName): string {
+  return join(repoRoot, name === "lake" ? "packages" : "services", name);
+}
 
 /**
  * Runs one service as its own process, the way a container would run it, and restarts it with back-off if it
@@ -69,8 +79,9 @@ export function startService(
       if (problemLines.length > keep) problemLines.shift();
     });
   };
-  // the lake sink is a stage of packages/lake, not a service of its own image
-  const entry = join(repoRoot, name === "lake" ? "packages" : "services", name, "src", "main.ts");
+  const args = options.bundle
+    ? ["--enable-source-maps", options.bundle]
+    : ["--import", "tsx", join(serviceDir(name), "src", "main.ts")];
   let stopping = false;
   let restarts = 0;
   process.once("SIGINT", noteShutdown);
@@ -82,7 +93,7 @@ export function startService(
   });
   const spawnOnce = () => {
     const startedAt = Date.now();
-    child = spawn(process.execPath, ["--import", "tsx", entry], {
+    child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, ...env },
       stdio: ["ignore", keep > 0 ? "pipe" : "inherit", keep > 0 ? "pipe" : "inherit"],

@@ -5,7 +5,8 @@ import type * as Devnet from "@chainlog/devnet";
 import { loadConfig } from "@chainlog/runtime-config";
 import { createLogger, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { repoRoot } from "./repo-root.ts";
-import { type ServiceProcess, startService } from "./service-process.ts";
+import { serviceBundle } from "./service-bundle.ts";
+import { type ServiceName, type ServiceProcess, startService } from "./service-process.ts";
 
 export interface StartParameters {
   env?: Record<string, string | undefined>;
@@ -16,9 +17,9 @@ export interface StartParameters {
   cluster?: boolean;
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+async function waitReady(url: string, timeoutMs: number, cancelled = () => false): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !cancelled()) {
     try {
       const res = await fetch(url);
       if (res.ok) return true;
@@ -151,18 +152,40 @@ export async function start(params: StartParameters = {}): Promise<void> {
   // (the web overwrites it with the address it saw), so each browser is its own client for rate limits.
   if (!env.API_TRUST_PROXY) childEnv.API_TRUST_PROXY = "127.0.0.1";
 
+  // Set at the signal, before any shutdown hook runs: a service not launched yet is not launched any more.
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      stopping = true;
+    });
+  }
   const services: ServiceProcess[] = [];
-  const launch = (name: "processor" | "ingest" | "query-api" | "web" | "lake") => {
-    const svc = startService(name, childEnv, logger);
+  const bundles = new Map<ServiceName, Promise<string | undefined>>();
+  const bundleOf = (name: ServiceName) => {
+    const bundle = bundles.get(name) ?? serviceBundle(name, logger);
+    bundles.set(name, bundle);
+    return bundle;
+  };
+  const launch = async (name: ServiceName) => {
+    const bundle = await bundleOf(name);
+    if (stopping) return;
+    const svc = startService(name, childEnv, logger, { bundle });
     services.push(svc);
     onShutdown(name, () => svc.stop());
   };
-  // Consumers first, producer after, readers last: nothing is published before someone can take it. The web
-  // bundle builds meanwhile, so a first start does not hold the data path back.
+  // The raw path first, alone on the cores: consumer before producer, so nothing is published before someone can
+  // take it. Readers (and a first start's web build) only once the processor is ready, or after a while anyway.
+  // (on a first start both bundles build at once)
+  void bundleOf("ingest");
+  await launch("processor");
+  await launch("ingest");
+  const processorUrl = `http://${config.PROCESSOR_HTTP_HOST}:${config.PROCESSOR_HTTP_PORT}`;
+  if (!(await waitReady(`${processorUrl}/readyz`, 20_000, () => stopping)) && !stopping)
+    logger.warn({ processor: processorUrl }, "processor not ready after 20 s; starting the readers anyway");
   const webBuilt = ensureWebBuilt(logger);
-  for (const name of ["processor", "ingest", "query-api"] as const) launch(name);
+  await launch("query-api");
   if (config.LAKE) {
-    launch("lake");
+    await launch("lake");
     logger.info(
       { lake: env.LAKE_DIR || join(childEnv.CHAINLOG_DATA_DIR ?? config.dataDir, "lake") },
       "lake sink started: query it with pnpm chainlog sql",
@@ -170,15 +193,15 @@ export async function start(params: StartParameters = {}): Promise<void> {
   }
   try {
     await webBuilt;
-    launch("web");
+    await launch("web");
   } catch (error) {
     // The data path and the API stay useful without the UI; say so instead of tearing everything down.
     logger.error({ err: error }, "the web UI could not be built; running without it");
   }
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   const webUrl = `http://${config.WEB_HOST}:${config.WEB_PORT}`;
-  if (await waitReady(`${apiUrl}/readyz`, 120_000))
+  if (await waitReady(`${apiUrl}/readyz`, 120_000, () => stopping))
     logger.info({ api: `${apiUrl}/v1/blocks/latest`, docs: `${apiUrl}/docs`, web: webUrl }, "chainlog is up");
-  else logger.error({ api: apiUrl }, "query-api did not become ready within 120 s");
+  else if (!stopping) logger.error({ api: apiUrl }, "query-api did not become ready within 120 s");
   await Promise.all(services.map((s) => s.done));
 }
