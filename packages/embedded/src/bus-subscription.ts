@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { hostname } from "node:os";
-import type { ConsumedMessage, ConsumeOptions, Subscription } from "@chainlog/ports";
+import type { ConsumedMessage, ConsumeOptions, Subscription, TopicMessages } from "@chainlog/ports";
 import { type Db, fromText, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
 
 export interface SubscriptionTimings {
@@ -15,6 +15,9 @@ export interface SubscriptionTimings {
   retryDelayMs: number;
   maxRetryDelayMs: number;
 }
+
+/** The bus's publish, run in one write transaction with `alsoInside`. */
+export type PublishWith = <T>(batches: TopicMessages[], alsoInside: () => T) => T;
 
 interface Pending {
   batch: ConsumedMessage[];
@@ -59,6 +62,7 @@ export class SqliteSubscription implements Subscription {
     private readonly events: EventEmitter,
     private readonly options: ConsumeOptions,
     private readonly timings: SubscriptionTimings,
+    private readonly publishWith: PublishWith,
     private readonly onDone: (s: SqliteSubscription) => void,
   ) {
     this.maxBatch = Math.max(1, Math.floor(options.maxBatchSize ?? 500));
@@ -152,17 +156,33 @@ export class SqliteSubscription implements Subscription {
       const batch = pending?.batch ?? this.fetch(partition);
       if (batch.length === 0) continue;
       worked = true;
+      const next = Number(batch[batch.length - 1]!.offset) + 1;
+      // set once onBatch committed the position itself, in its publishes' transaction
+      let committed = false;
+      const context = {
+        publishAllAndCommit: async (batches: TopicMessages[]) => {
+          if (committed) throw new Error("publishAllAndCommit: this batch is already committed");
+          const kept = this.publishWith(batches, () => this.commitInside(partition, next));
+          committed = true;
+          this.afterCommit(partition, next, kept);
+        },
+      };
       try {
-        await this.options.onBatch(batch);
+        await this.options.onBatch(batch, context);
       } catch (error) {
         this.options.onError?.(error);
+        // committed with its publishes before it failed: delivered already, as the port says
+        if (committed) {
+          this.pending.delete(partition);
+          continue;
+        }
         const attempts = (pending?.attempts ?? 0) + 1;
         const delay = Math.min(this.timings.maxRetryDelayMs, this.timings.retryDelayMs * 2 ** (attempts - 1));
         this.pending.set(partition, { batch, attempts, retryAt: Date.now() + delay });
         continue;
       }
       this.pending.delete(partition);
-      this.commit(partition, Number(batch[batch.length - 1]!.offset) + 1);
+      if (!committed) this.commit(partition, next);
     }
     return worked;
   }
@@ -182,13 +202,23 @@ export class SqliteSubscription implements Subscription {
   }
 
   private commit(partition: number, next: number): void {
+    this.afterCommit(
+      partition,
+      next,
+      writeTransaction(this.db, () => this.commitInside(partition, next)),
+    );
+  }
+
+  /** Inside a write transaction: moves the group's position if this member still holds the lease. */
+  private commitInside(partition: number, next: number): boolean {
     const { group, topic } = this.options;
-    const kept = writeTransaction(this.db, () => {
-      if (!this.ownsLease()) return false;
-      this.q.insertPosition.run([group, topic, partition, next, Date.now()]);
-      this.extendLease();
-      return true;
-    });
+    if (!this.ownsLease()) return false;
+    this.q.insertPosition.run([group, topic, partition, next, Date.now()]);
+    this.extendLease();
+    return true;
+  }
+
+  private afterCommit(partition: number, next: number, kept: boolean): void {
     if (kept) this.positions.set(partition, next);
     else this.becomeStandby();
   }

@@ -168,12 +168,15 @@ export function createSqliteBus(options: SqliteBusOptions): SqliteBus {
         throw new InvalidMessageError(`message ${i}: header ${JSON.stringify(k)} must be a string`);
   };
 
-  const publishAll = async (batches: TopicMessages[]): Promise<void> => {
+  /**
+   * Validates and writes the batches inside one write transaction, with `alsoInside` (a consumer's position
+   * commit) in the same transaction; the topics published to are announced once it is committed.
+   */
+  const publishWith = <T>(batches: TopicMessages[], alsoInside: () => T): T => {
     ensureOpen();
     for (const b of batches) b.messages.forEach(validate);
     const filled = batches.filter((b) => b.messages.length > 0);
-    if (filled.length === 0) return;
-    writeTransaction(db, () => {
+    const result = writeTransaction(db, () => {
       const now = Date.now();
       for (const { topic, messages } of filled) {
         const next = q.partitions.all([topic]).map((r) => num(r[1]));
@@ -188,9 +191,18 @@ export function createSqliteBus(options: SqliteBusOptions): SqliteBus {
         }
         for (const p of touched) q.setNext.run([next[p]!, topic, p]);
       }
+      return alsoInside();
     });
     // COMMIT has returned with synchronous=FULL: the rows are in the fsynced WAL.
     for (const { topic } of filled) events.emit("published", topic);
+    return result;
+  };
+
+  const publishAll = async (batches: TopicMessages[]): Promise<void> => {
+    ensureOpen();
+    // nothing to write: no transaction
+    if (batches.every((b) => b.messages.length === 0)) return;
+    publishWith(batches, () => undefined);
   };
 
   return {
@@ -219,7 +231,9 @@ export function createSqliteBus(options: SqliteBusOptions): SqliteBus {
     async consume(consumeOptions: ConsumeOptions): Promise<Subscription> {
       ensureOpen();
       partitionCount(consumeOptions.topic);
-      const sub = new SqliteSubscription(db, events, consumeOptions, timings, (s) => subscriptions.delete(s));
+      const sub = new SqliteSubscription(db, events, consumeOptions, timings, publishWith, (s) =>
+        subscriptions.delete(s),
+      );
       subscriptions.add(sub);
       sub.start();
       return sub;

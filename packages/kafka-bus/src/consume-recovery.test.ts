@@ -70,6 +70,9 @@ describe("a consumer kafkajs gives up on", () => {
         joinTimeoutMs: 30_000,
       },
       { info: record, warn: record, error: record },
+      async () => {
+        throw new Error("this consumer publishes nothing");
+      },
     );
     try {
       await producer.send({ topic, messages: [{ key: "k", value: "before" }] });

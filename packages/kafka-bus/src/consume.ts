@@ -1,4 +1,4 @@
-import type { AdapterLogger, ConsumeOptions, Subscription } from "@chainlog/ports";
+import type { AdapterLogger, ConsumeOptions, Subscription, TopicMessages } from "@chainlog/ports";
 import type { Admin, Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import { pinLatest } from "./pin-latest.ts";
 import { chunk, toConsumed } from "./to-consumed.ts";
@@ -24,6 +24,7 @@ export async function startConsumer(
   options: ConsumeOptions,
   settings: ConsumerSettings,
   logger: AdapterLogger,
+  publishAll: (batches: TopicMessages[]) => Promise<void>,
 ): Promise<Subscription> {
   const { topic, group, onBatch } = options;
   const startFrom = options.startFrom ?? "earliest";
@@ -63,11 +64,21 @@ export async function startConsumer(
     for (;;) {
       // heartbeats keep the membership alive while a long write runs; kafkajs throttles them itself
       const beat = setInterval(() => void payload.heartbeat().catch(() => {}), settings.heartbeatIntervalMs);
+      // Kafka has no produce-and-commit in one write: the publishes go now, the commit once this returns
+      let published = false;
+      const context = {
+        publishAllAndCommit: async (batches: TopicMessages[]) => {
+          await publishAll(batches);
+          published = true;
+        },
+      };
       try {
-        await onBatch(messages);
+        await onBatch(messages, context);
         return true;
       } catch (error) {
         options.onError?.(error);
+        // failed after its publishes: committed as the embedded bus does, not delivered again
+        if (published) return true;
         logger.warn(
           {
             topic,

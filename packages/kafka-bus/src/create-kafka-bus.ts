@@ -150,6 +150,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
           joinTimeoutMs: 60_000,
         },
         logger,
+        publishAll,
       );
       const tracked: Subscription = {
         async close() {

@@ -42,9 +42,21 @@ export interface ConsumeOptions {
    * Messages of one partition, in offset order. The group's position advances past them only after this
    * resolves; if it throws, or the process dies, they are delivered again (at-least-once).
    */
-  onBatch: (batch: ConsumedMessage[]) => Promise<void>;
+  onBatch: (batch: ConsumedMessage[], context: BatchContext) => Promise<void>;
   /** Called when onBatch throws; the subscription then retries the same batch after a back-off. */
   onError?: (error: unknown) => void;
+}
+
+/** What onBatch may do with the bus beyond reading its batch. */
+export interface BatchContext {
+  /**
+   * Publishes as Bus.publishAll does and commits the group's position past this batch in the same write where the
+   * bus can (embedded: one transaction and one fsync for both, and the publishes never land without the commit
+   * or the other way round; Kafka: the publishes, then the commit after onBatch resolves, as without it). Call it
+   * last: once it resolved the batch may already be committed, so an onBatch that throws afterwards is not
+   * delivered again. A member that lost its group meanwhile still publishes, but commits nothing.
+   */
+  publishAllAndCommit(batches: TopicMessages[]): Promise<void>;
 }
 
 export interface Subscription {

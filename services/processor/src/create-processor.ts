@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type {
+  BatchContext,
   Bus,
   ChainWriter,
   ConsumedMessage,
@@ -163,7 +164,7 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
    * flushes what came before it, so order is kept. Live readers hear of a block only after the store has it, and
    * the bus commits only after this resolves, so a crash anywhere replays the batch onto an idempotent store.
    */
-  const onBatch = async (batch: ConsumedMessage[]) => {
+  const onBatch = async (batch: ConsumedMessage[], context: BatchContext) => {
     let pending: BlockEnvelope[] = [];
     // the blocks and rollbacks applied, handed to the enrichment stage once they are in the store
     const applied: ConsumedMessage[] = [];
@@ -215,8 +216,8 @@ export function createProcessor(params: CreateProcessorParameters): Processor {
       // Finality needs no store change: rows below it simply stop being candidates for rollback.
     }
     await writeBlocks(pending, processed);
-    // one bus write for both: on the embedded bus a commit (and its fsync) fewer per batch on the raw path
-    await bus.publishAll([
+    // one bus write for both and this batch's position: on the embedded bus one transaction (and fsync) per batch
+    await context.publishAllAndCommit([
       { topic: Topics.processed, messages: processed.map(encodeProcessed) },
       {
         topic: Topics.enrich,

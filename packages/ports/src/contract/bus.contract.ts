@@ -220,6 +220,55 @@ export function describeBusContract(name: string, open: () => Promise<BusHandle>
     );
 
     it(
+      "publishAllAndCommit publishes and commits the batch: a handler failing after it is not given it again",
+      async () => {
+        const input = await topic(1);
+        const output = await topic(2);
+        const group = uniqueName("g");
+        await bus.publish(
+          input,
+          numbered(9, () => "k"),
+        );
+        const attempts: number[][] = [];
+        const errors: unknown[] = [];
+        await consume({
+          topic: input,
+          group,
+          maxBatchSize: 3,
+          onError: (e) => errors.push(e),
+          onBatch: async (batch, context) => {
+            attempts.push(batch.map((m) => body(m).i));
+            await context.publishAllAndCommit([
+              { topic: output, messages: batch.map((m) => msg(`out${body(m).i % 4}`, body(m).i)) },
+            ]);
+            if (attempts.length === 1) throw new Error("failed after the commit");
+          },
+        });
+        const out = recorder();
+        await consume({ topic: output, group: uniqueName("out"), onBatch: out.onBatch });
+        await waitFor(() => out.messages.length >= 9, "the 9 messages republished");
+        await waitFor(
+          async () => (await bus.consumerLag(input, group)) === 0,
+          "the group's position at the end",
+        );
+        await sleep(300);
+        expect(attempts.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        expect(out.messages.map((m) => body(m).i).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        expect(errors.map((e) => (e as Error).message)).toEqual(["failed after the commit"]);
+
+        // a new member of the group starts past everything committed that way
+        await closeAll();
+        await bus.publish(input, [msg("k", 9)]);
+        const again = recorder();
+        await consume({ topic: input, group, onBatch: again.onBatch });
+        await waitFor(() => again.messages.length >= 1, "the message published after");
+        await sleep(300);
+        expect(again.messages.map((m) => body(m).i)).toEqual([9]);
+      },
+      TIMEOUT,
+    );
+
+    it(
       "a batch whose handler never completed is delivered again to the group's next member",
       async () => {
         const t = await topic(1);

@@ -204,6 +204,18 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
       retryForMs: 0,
       traceTimeoutMs: o.traceTimeoutMs,
     });
+  /** An enricher whose traces are paced by whether ingest catches up, which `state.catchingUp` sets (true first). */
+  const pacedEnricher = (
+    paced: Pick<BlockEnricherContext, "traceConcurrency" | "catchUpTraceConcurrency">,
+  ) => {
+    const state = { catchingUp: true };
+    const enricher = enricherBehindProxy({
+      poolTimeoutMs: 5_000,
+      traceTimeoutMs: 20_000,
+      paced: { ...paced, catchingUp: () => state.catchingUp },
+    });
+    return { enricher, state };
+  };
 
   it("a slow tracer costs the traces of the blocks it times out on, nothing else, and traces again once fast", async () => {
     // one attempt: a trace has its own timeout (PROCESSOR_TRACE_TIMEOUT_MS), not the pool's
@@ -240,12 +252,7 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     expect(proxy.state.traceRequests - before).toBe(1);
   }, 60_000);
   it("while ingest catches up no trace is asked, and every one is once ingest is at the head", async () => {
-    let catchingUp = true;
-    const enricher = enricherBehindProxy({
-      poolTimeoutMs: 5_000,
-      traceTimeoutMs: 20_000,
-      paced: { traceConcurrency: 2, catchingUp: () => catchingUp },
-    });
+    const { enricher, state } = pacedEnricher({ traceConcurrency: 2 });
     const before = proxy.state.traceRequests;
     const blocks = [indexBlock(factoryBlock), indexBlock(factoryBlock)];
     let settled = false;
@@ -255,7 +262,7 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(proxy.state.traceRequests - before).toBe(0);
     expect(settled).toBe(false);
-    catchingUp = false;
+    state.catchingUp = false;
     const out = await enriched;
     expect(proxy.state.traceRequests - before).toBe(2);
     for (const b of out) {
@@ -265,18 +272,13 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
   }, 60_000);
 
   it("catching up with one trace in flight asks one at a time, and at full concurrency at the head", async () => {
-    let catchingUp = true;
-    const enricher = enricherBehindProxy({
-      poolTimeoutMs: 5_000,
-      traceTimeoutMs: 20_000,
-      paced: { traceConcurrency: 3, catchUpTraceConcurrency: 1, catchingUp: () => catchingUp },
-    });
+    const { enricher, state } = pacedEnricher({ traceConcurrency: 3, catchUpTraceConcurrency: 1 });
     const blocks = Array.from({ length: 3 }, () => indexBlock(factoryBlock));
     proxy.state.traceDelayMs = 300;
     proxy.state.maxInFlight = 0;
     const behind = await enricher.enrich(blocks);
     expect(proxy.state.maxInFlight).toBe(1);
-    catchingUp = false;
+    state.catchingUp = false;
     proxy.state.maxInFlight = 0;
     const atHead = await enricher.enrich(blocks);
     proxy.state.traceDelayMs = 0;
