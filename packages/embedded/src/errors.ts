@@ -26,3 +26,16 @@ export class SchemaVersionError extends ChainlogError {
     );
   }
 }
+
+/**
+ * A row decoded from a log (token transfer, swap, approval, WETH event) whose log is not among the block's logs of
+ * its transaction: refused, since a transaction's detail reads those rows only when it has logs.
+ */
+export class OrphanLogRowError extends ChainlogError {
+  override name = "OrphanLogRowError";
+  constructor(kind: string, blockNumber: number, transactionIndex: number, logIndex: number) {
+    super(
+      `${kind} of block ${blockNumber} names log ${logIndex} of transaction ${transactionIndex}, which the block does not have`,
+    );
+  }
+}
