@@ -1,4 +1,11 @@
-import type { IndexedBlock, Page, Store, StoredHeight, TransactionDetail } from "@chainlog/ports";
+import type {
+  HoldingsBackfill,
+  IndexedBlock,
+  Page,
+  Store,
+  StoredHeight,
+  TransactionDetail,
+} from "@chainlog/ports";
 import {
   createPageCursors,
   holdingsLimit,
@@ -46,7 +53,7 @@ import {
   writeOptions,
 } from "./context.ts";
 import { createDailyStats } from "./daily-stats.ts";
-import { type BackfillOptions, backfillHoldings } from "./holdings-backfill.ts";
+import { type BackfillOptions, backfillHoldings, pendingBackfill } from "./holdings-backfill.ts";
 import { operationalRows } from "./operational-state.ts";
 import { pageAcrossBuckets } from "./page-across-buckets.ts";
 import { chunkByBytes, partitionBatches } from "./partition-batches.ts";
@@ -73,6 +80,7 @@ export interface CassandraStoreParameters extends CassandraConnectParameters {
 export interface CassandraStore extends Store {
   /** Runs the holdings backfill of a pre-v5 keyspace now (the background run does the same). */
   backfillHoldings(options?: BackfillOptions): Promise<"done" | "stopped">;
+  getHoldingsBackfill(): Promise<HoldingsBackfill | null>;
 }
 
 export { MaxPageSize } from "./context.ts";
@@ -92,6 +100,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
   let closed = false;
   let backfill: Promise<"done" | "stopped"> | undefined;
   let created = false;
+  let backfillDone = false;
   const connection = createMigratingClient(params, (on) =>
     migrate({ ...on, bucketSize: params.bucketSize ?? DefaultBucketSize }).then((s): OpenedSettings => {
       created = s.created;
@@ -581,6 +590,16 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
 
     ...createTokenQueries(ctx),
     ...createPriceQueries(ctx),
+
+    async getHoldingsBackfill() {
+      // once done it stays done (a keyspace is backfilled once): no read per answer after that
+      if (backfillDone) return null;
+      await settings();
+      const pending = await pendingBackfill(ctx);
+      if (pending !== "done") return pending;
+      backfillDone = true;
+      return null;
+    },
 
     async getAddressHoldings(address, limit) {
       const max = holdingsLimit(limit);

@@ -118,11 +118,15 @@ describe("CassandraStore holdings backfill (keyspaces made before migration 5)",
     // interrupted after one step of two heights
     expect(await first.backfillHoldings({ batch: 2, maxSteps: 1 })).toBe("stopped");
     expect(await holdings(first)).toEqual(expected(chain.slice(0, 2)));
+    // what an answer states meanwhile: heights 10 and 11 filled, 12 to 17 not yet (complete only above 17)
+    expect(await first.getHoldingsBackfill()).toEqual({ from: 10, next: 12, upTo: 17 });
     await first.close();
 
     const second = open();
+    expect(await second.getHoldingsBackfill()).toEqual({ from: 10, next: 12, upTo: 17 });
     expect(await second.backfillHoldings({ batch: 2 })).toBe("done");
     expect(await holdings(second)).toEqual(expected(chain));
+    expect(await second.getHoldingsBackfill()).toBeNull();
     // done is done: a later start does nothing
     expect(await second.backfillHoldings()).toBe("done");
     // run again over rows already there (the state lost): the same rows, nothing counted twice

@@ -1,4 +1,4 @@
-import type { AdapterLogger, StoredHeight } from "@chainlog/ports";
+import type { AdapterLogger, HoldingsBackfill, StoredHeight } from "@chainlog/ports";
 import type { BlockRef, TokenTransfer } from "@chainlog/tx-schema";
 import { holdingRows, type Row } from "./block-rows.ts";
 import { readOptions, type StoreContext } from "./context.ts";
@@ -9,6 +9,8 @@ interface BackfillState {
   next: number;
   upTo: number;
   done: boolean;
+  /** The lowest height it started from (absent in states saved before it was kept). */
+  from?: number;
 }
 
 const STATE_KEY = "holdings_backfill";
@@ -57,16 +59,16 @@ export async function backfillHoldings(
       STATE_KEY,
       Buffer.from(JSON.stringify(state)),
     ]);
-  const row = (await exec(`SELECT v FROM ${ks}.store_meta WHERE k = ?`, [STATE_KEY], readOptions)).first();
+  const saved = await readState(ctx);
   let state: BackfillState;
-  if (row) state = JSON.parse(Buffer.from(row.v as Buffer).toString("utf8")) as BackfillState;
+  if (saved) state = saved;
   else {
     const lowest = deps.created ? null : ((await deps.heights(0, 1))[0]?.number ?? null);
     const latest = deps.created ? null : await deps.latest();
     state =
       lowest === null || latest === null
         ? { next: 0, upTo: -1, done: true }
-        : { next: lowest, upTo: latest, done: false };
+        : { next: lowest, upTo: latest, done: false, from: lowest };
     await save(state);
   }
   if (state.done) return "done";
@@ -88,6 +90,24 @@ export async function backfillHoldings(
     await save(state);
   }
   return "stopped";
+}
+
+async function readState(ctx: StoreContext): Promise<BackfillState | null> {
+  const row = (
+    await ctx.exec(`SELECT v FROM ${ctx.ks}.store_meta WHERE k = ?`, [STATE_KEY], readOptions)
+  ).first();
+  return row ? (JSON.parse(Buffer.from(row.v as Buffer).toString("utf8")) as BackfillState) : null;
+}
+
+/**
+ * The backfill still to do, or null once done (or never started: the background run saves its state as the store
+ * opens, before it fills anything).
+ */
+export async function pendingBackfill(ctx: StoreContext): Promise<HoldingsBackfill | "done" | null> {
+  const state = await readState(ctx);
+  if (!state) return null;
+  if (state.done) return "done";
+  return { from: state.from ?? state.next, next: state.next, upTo: state.upTo };
 }
 
 /** One block's holding rows from the transfers stored with its transactions. */

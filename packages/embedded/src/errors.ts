@@ -15,3 +15,13 @@ export class SchemaVersionError extends errorClass(
   (found: number, supported: number) =>
     `store schema version ${found} is newer than this Chainlog supports (${supported}): upgrade Chainlog`,
 ) {}
+
+/**
+ * A row decoded from a log (token transfer, swap, approval, WETH event) whose log is not among the block's logs of
+ * its transaction: refused, since a transaction's detail reads those rows only when it has logs.
+ */
+export class OrphanLogRowError extends errorClass(
+  "OrphanLogRowError",
+  (kind: string, blockNumber: number, transactionIndex: number, logIndex: number) =>
+    `${kind} of block ${blockNumber} names log ${logIndex} of transaction ${transactionIndex}, which the block does not have`,
+) {}

@@ -1,5 +1,6 @@
-import { addressOf, buildBlock, richBlock } from "@chainlog/ports/contract";
+import { addressOf, buildBlock, richBlock, splitEnrichment } from "@chainlog/ports/contract";
 import { describe, expect } from "vitest";
+import { OrphanLogRowError } from "./errors.ts";
 import { openDatabase } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 import { it } from "./test-support/temp-files.ts";
@@ -104,6 +105,42 @@ describe("SqliteStore file contents", () => {
     expect((await store.getAddressSwaps(good.swaps[0]!.transactionFrom, { limit: 5 })).items).toEqual([]);
     await store.writeBlocks([good]);
     expect(await store.getBlockByNumber(20)).toEqual(good.block);
+    await store.close();
+  });
+
+  it("refuses a row decoded from a log its transaction does not have, and reads a transaction's children by its logs", async ({
+    path,
+  }) => {
+    const store = createSqliteStore({ path });
+    const rich = richBlock(30, "orphans");
+    const withLogs = rich.tokenTransfers[0]!;
+    // the same block without the log of its first transfer: nothing of it is written
+    const orphan = richBlock(30, "orphans");
+    orphan.logs = orphan.logs.filter(
+      (l) => !(l.transactionIndex === withLogs.transactionIndex && l.logIndex === withLogs.logIndex),
+    );
+    await expect(store.writeBlocks([orphan])).rejects.toThrow(OrphanLogRowError);
+    expect(await store.getBlockByNumber(30)).toBeNull();
+    await store.writeBlocks([rich]);
+    const hash = rich.transactions[withLogs.transactionIndex]!.hash;
+    const detail = await store.getTransaction(hash);
+    const ofTx = <T extends { transactionIndex: number }>(rows: T[]) =>
+      rows.filter((r) => r.transactionIndex === withLogs.transactionIndex);
+    expect(detail?.logs).toEqual(ofTx(rich.logs));
+    expect(detail?.tokenTransfers).toEqual(ofTx(rich.tokenTransfers));
+    expect(detail?.approvals).toEqual(ofTx(rich.approvals));
+    expect(detail?.wethEvents).toEqual(ofTx(rich.wethEvents));
+    // a transaction without logs has none of those children
+    const quiet = rich.transactions.find((t) => !rich.logs.some((l) => l.transactionHash === t.hash))!;
+    const q = await store.getTransaction(quiet.hash);
+    expect(q?.transaction).toEqual(quiet);
+    expect([q?.logs, q?.tokenTransfers, q?.swaps, q?.approvals, q?.wethEvents]).toEqual([[], [], [], [], []]);
+    // an enrichment swap must name a stored log too
+    const swap = { ...rich.swaps[0]!, logIndex: 9_999 };
+    const { enrichment } = splitEnrichment(rich);
+    await expect(store.writeEnrichment([{ ...enrichment, swaps: [swap] }])).rejects.toThrow(
+      OrphanLogRowError,
+    );
     await store.close();
   });
 

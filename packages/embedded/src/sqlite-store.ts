@@ -33,6 +33,7 @@ import {
   type Transaction,
   type VaultEvent,
 } from "@chainlog/tx-schema";
+import { OrphanLogRowError } from "./errors.ts";
 import {
   num,
   openDatabase,
@@ -110,6 +111,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (stored && String(stored[0]) === block.hash) return;
     if (stored) deleteHeight(n);
     q.insertBlock.run([n, block.hash, JSON.stringify(block)]);
+    // Rows decoded from logs must name a log of their own transaction: getTransaction relies on it (no logs, none).
+    const logKeys = new Set(b.logs.map((l) => `${l.transactionIndex}:${l.logIndex}`));
+    const mustHaveLog = (kind: string, rows: readonly { transactionIndex: number; logIndex: number }[]) => {
+      for (const r of rows)
+        if (!logKeys.has(`${r.transactionIndex}:${r.logIndex}`))
+          throw new OrphanLogRowError(kind, n, r.transactionIndex, r.logIndex);
+    };
+    mustHaveLog("a token transfer", b.tokenTransfers);
+    mustHaveLog("a swap", b.swaps);
+    mustHaveLog("an approval", b.approvals);
+    mustHaveLog("a WETH event", b.wethEvents);
     const receipts = new Map(b.receipts.map((r) => [r.transactionIndex, r]));
     for (const tx of b.transactions) {
       const i = tx.transactionIndex;
@@ -237,7 +249,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           for (const c of e.contractCreations)
             q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
           writeInternal(n, e.internalTransactions);
-          for (const s of e.swaps) q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
+          for (const s of e.swaps) {
+            if (!q.logOf.get([n, s.logIndex, s.transactionIndex]))
+              throw new OrphanLogRowError("a swap", n, s.transactionIndex, s.logIndex);
+            q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
+          }
           for (const p of e.pricePoints)
             q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
           for (const s of e.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);

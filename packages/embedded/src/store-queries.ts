@@ -33,23 +33,29 @@ export const STORE_SQL = {
    * request would otherwise make eight. Each child list comes as one JSON array of the stored records, in its own
    * order; NULL when empty. The newest block wins should a hash be stored twice.
    */
-  txDetail: `SELECT t.data, t.receipt,
-       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM logs
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
-       (SELECT '[' || group_concat(data, ',' ORDER BY log_index, batch_index) || ']' FROM token_transfers
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
-       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM swaps
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
-       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM approvals
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
-       (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM weth_events
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+  // Children decoded from logs (transfers, swaps, approvals, WETH events) exist only beside a log of the same
+  // transaction (the writer refuses others): a transaction without logs, most of them, skips those four lookups.
+  // MATERIALIZED keeps the logs subquery evaluated once (not copied into each CASE).
+  txDetail: `WITH found AS MATERIALIZED (
+       SELECT block_number, tx_index, data, receipt,
+         (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM logs
+           WHERE block_number = tx.block_number AND tx_index = tx.tx_index) AS logs
+       FROM transactions tx WHERE tx.hash = ?1 ORDER BY tx.block_number DESC LIMIT 1)
+     SELECT f.data, f.receipt, f.logs,
+       CASE WHEN f.logs IS NOT NULL THEN (SELECT '[' || group_concat(data, ',' ORDER BY log_index, batch_index) || ']'
+         FROM token_transfers WHERE block_number = f.block_number AND tx_index = f.tx_index) END,
+       CASE WHEN f.logs IS NOT NULL THEN (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM swaps
+         WHERE block_number = f.block_number AND tx_index = f.tx_index) END,
+       CASE WHEN f.logs IS NOT NULL THEN (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM approvals
+         WHERE block_number = f.block_number AND tx_index = f.tx_index) END,
+       CASE WHEN f.logs IS NOT NULL THEN (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM weth_events
+         WHERE block_number = f.block_number AND tx_index = f.tx_index) END,
        (SELECT '[' || group_concat(data, ',' ORDER BY address) || ']' FROM contract_creations
-         WHERE block_number = t.block_number AND tx_index = t.tx_index),
+         WHERE block_number = f.block_number AND tx_index = f.tx_index),
        (SELECT '[' || group_concat(data, ',' ORDER BY position) || ']' FROM internal_txs
-         WHERE block_number = t.block_number AND tx_index = t.tx_index)
-     FROM transactions t WHERE t.hash = ?1
-       AND t.block_number = (SELECT max(block_number) FROM transactions WHERE hash = ?1)`,
+         WHERE block_number = f.block_number AND tx_index = f.tx_index)
+     FROM found f`,
+  logOf: "SELECT 1 FROM logs WHERE block_number = ? AND log_index = ? AND tx_index = ?",
   addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a
      JOIN transactions t ON t.block_number = a.block_number AND t.tx_index = a.tx_index
        AND t.block_hash = a.block_hash

@@ -65,6 +65,13 @@ export interface BlockEnrichment {
 }
 
 /** One stored height, as the status scans see it. */
+/** Where a pending holdings backfill is: [from, next) is filled, [next, upTo] not yet. */
+export interface HoldingsBackfill {
+  from: number;
+  next: number;
+  upTo: number;
+}
+
 export interface StoredHeight {
   number: number;
   hash: string;
@@ -189,6 +196,12 @@ export interface ReadModel extends StoreLifecycle {
    * id (numerically), at most `limit` (1 to 10,000: MAX_HOLDINGS_READ).
    */
   getAddressHoldings(address: string, limit: number): Promise<TokenHolding[]>;
+  /**
+   * A holdings backfill still under way (a store made before holdings were kept): heights from `next` to `upTo`
+   * have no holdings yet, so holdings are complete only from upTo + 1 up. Null when none is pending. Stores that
+   * fill holdings as they migrate leave it out.
+   */
+  getHoldingsBackfill?(): Promise<HoldingsBackfill | null>;
 
   /** Per-day aggregates merged from the stored blocks' BlockStats, for days in [fromDay, toDay], ascending. */
   getDailyStats(fromDay: UtcDay, toDay: UtcDay): Promise<DailyStats[]>;

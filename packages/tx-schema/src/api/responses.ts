@@ -134,8 +134,18 @@ export const NftHolding = z.object({
 
 export const AddressBalancesResponse = z.object({
   address: Address,
-  /** The indexed range the token holdings are summed over; fromBlock > 0: "since block fromBlock". */
-  indexed: z.object({ fromBlock: SafeInt, toBlock: SafeInt, fromGenesis: z.boolean() }).nullable(),
+  /**
+   * The indexed range the token holdings are complete over; fromBlock > 0: "since block fromBlock". `pending`:
+   * a holdings backfill is still filling these older heights (their transfers are not all counted yet).
+   */
+  indexed: z
+    .object({
+      fromBlock: SafeInt,
+      toBlock: SafeInt,
+      fromGenesis: z.boolean(),
+      pending: z.object({ fromBlock: SafeInt, toBlock: SafeInt }).optional(),
+    })
+    .nullable(),
   /** The address holds more than one answer lists (a very busy address): the first holdings by token. */
   truncated: z.boolean(),
   ethUsd: z.number().nullable(),

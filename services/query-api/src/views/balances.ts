@@ -1,4 +1,4 @@
-import type { ReadModel, StoredHeight, TokenHolding } from "@chainlog/ports";
+import type { HoldingsBackfill, ReadModel, StoredHeight, TokenHolding } from "@chainlog/ports";
 import type { RpcPool } from "@chainlog/rpc";
 import {
   type AddressBalancesResponse,
@@ -22,6 +22,8 @@ const MAX_CONFIRM = 100;
 /** What the store says of an address's tokens for one answer: holdings, their metadata and prices, the range. */
 interface StoredSide {
   lowest: StoredHeight[];
+  /** A holdings backfill still under way (Cassandra keyspaces made before holdings were kept). */
+  backfill: HoldingsBackfill | null;
   latest: Block | null;
   /** At most MAX_HOLDINGS + 1 (one more says `truncated`). */
   held: TokenHolding[];
@@ -32,8 +34,9 @@ interface StoredSide {
 type StoredSideReader = (store: ReadModel, address: string) => Promise<StoredSide>;
 
 async function readStoredSide(store: ReadModel, address: string): Promise<StoredSide> {
-  const [lowest, latest, held] = await Promise.all([
+  const [lowest, backfill, latest, held] = await Promise.all([
     store.getHeights(0, 1),
+    store.getHoldingsBackfill ? store.getHoldingsBackfill() : null,
     store.getLatestBlock(),
     store.getAddressHoldings(address, MAX_HOLDINGS + 1),
   ]);
@@ -47,7 +50,7 @@ async function readStoredSide(store: ReadModel, address: string): Promise<Stored
     store.getLatestPrices([...fungible, NATIVE_ASSET], "USD"),
     fungible.length ? store.getLatestPrices(fungible, "ETH") : new Map<string, PricePoint>(),
   ]);
-  return { lowest, latest, held, tokens, usd, ethQuote };
+  return { lowest, backfill, latest, held, tokens, usd, ethQuote };
 }
 
 /**
@@ -149,7 +152,7 @@ export async function loadAddressBalances(
   confirm: boolean,
 ): Promise<AddressBalancesResponse> {
   const { store, rpc } = deps;
-  const { lowest, latest, held, tokens, usd, ethQuote } = await (deps.storedSide ?? readStoredSide)(
+  const { lowest, backfill, latest, held, tokens, usd, ethQuote } = await (deps.storedSide ?? readStoredSide)(
     store,
     address,
   );
@@ -242,7 +245,18 @@ export async function loadAddressBalances(
   const first = lowest[0]?.number ?? null;
   return {
     address,
-    indexed: first === null || !latest ? null : { fromBlock: first, toBlock, fromGenesis: first === 0 },
+    indexed:
+      first === null || !latest
+        ? null
+        : backfill
+          ? // complete only above the heights the backfill has still to fill: never a lower fromBlock than that
+            {
+              fromBlock: backfill.upTo + 1,
+              toBlock,
+              fromGenesis: false,
+              pending: { fromBlock: backfill.next, toBlock: backfill.upTo },
+            }
+          : { fromBlock: first, toBlock, fromGenesis: first === 0 },
     truncated,
     ethUsd: valued.ethUsd,
     totalUsd: valued.totalUsd,
