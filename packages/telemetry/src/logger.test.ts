@@ -64,4 +64,10 @@ describe("createLogger's err serializer", () => {
     expect(lines[1]!.err).not.toHaveProperty("causes");
     expect((lines[1]!.err as { message: string }).message).toBe("alone");
   });
+
+  it("logs a thrown value that is not an Error as it is, without throwing", () => {
+    const { logger, lines } = capture();
+    for (const thrown of [null, "boom", 42, { code: "E1" }]) logger.warn({ err: thrown }, "failed");
+    expect(lines.map((l) => l.err)).toEqual([null, "boom", 42, { code: "E1" }]);
+  });
 });

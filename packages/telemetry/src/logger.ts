@@ -56,8 +56,12 @@ function causesOf(error: unknown): CauseEntry[] {
   return causes;
 }
 
-/** pino's error serializer (messages and stacks joined along the cause chain) plus each cause's own fields. */
-function serializeError(error: Error): object {
+/**
+ * pino's error serializer (messages and stacks joined along the cause chain) plus each cause's own fields. What
+ * was thrown need not be an Error (`throw null`, a string): that is logged as it is, never thrown from the log call.
+ */
+function serializeError(error: Error): unknown {
+  if (error === null || typeof error !== "object") return error;
   const out = pino.stdSerializers.err(error);
   const causes = causesOf(error);
   return causes.length > 0 ? { ...out, causes } : out;
