@@ -5,7 +5,7 @@ import { type RouteAuth, type RouteSpec, route } from "./route.ts";
 type Schema = z.ZodType | undefined;
 
 /** A route of a group: what route() takes, less what the group fixes (tags and auth) and the method. */
-export type GroupRouteSpec<P, Q, B, A extends RouteAuth> = Omit<
+type GroupRouteSpec<P, Q, B, A extends RouteAuth> = Omit<
   RouteSpec<P, Q, B, A>,
   "method" | "url" | "tags" | "auth"
 >;
