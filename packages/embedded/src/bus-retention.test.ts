@@ -2,7 +2,7 @@ import type { ConsumedMessage } from "@chainlog/ports";
 import { waitFor } from "@chainlog/ports/contract";
 import { describe, expect } from "vitest";
 import { UnknownTopicError } from "./errors.ts";
-import { createSqliteBus } from "./sqlite-bus.ts";
+import { createSqliteBus, type SqliteBus } from "./sqlite-bus.ts";
 import { it } from "./test-support/temp-files.ts";
 
 const messages = (from: number, n: number) =>
@@ -12,6 +12,20 @@ const messages = (from: number, n: number) =>
     headers: {},
   }));
 
+/** Joins `group` on topic "t"; what it receives collects in `got`, and with `failing` every batch throws that. */
+async function joinGroup(bus: SqliteBus, group: string, failing?: string) {
+  const got: ConsumedMessage[] = [];
+  const sub = await bus.consume({
+    topic: "t",
+    group,
+    onBatch: async (b) => {
+      if (failing) throw new Error(failing);
+      got.push(...b);
+    },
+  });
+  return { got, sub };
+}
+
 describe("SqliteBus retention and errors", () => {
   it("trim deletes only what every group committed; a new group starts at what is left", async ({ path }) => {
     const bus = createSqliteBus({ path });
@@ -19,43 +33,26 @@ describe("SqliteBus retention and errors", () => {
     await bus.publish("t", messages(0, 20));
     expect(await bus.trim()).toEqual({ deleted: 0 });
 
-    const fast: ConsumedMessage[] = [];
-    const fastSub = await bus.consume({
-      topic: "t",
-      group: "fast",
-      onBatch: async (b) => void fast.push(...b),
-    });
-    await waitFor(() => fast.length >= 20, "fast group");
+    const fast = await joinGroup(bus, "fast");
+    await waitFor(() => fast.got.length >= 20, "fast group");
     // "slow" has joined (its positions exist) but holds everything back while its handler fails.
-    const slowSub = await bus.consume({
-      topic: "t",
-      group: "slow",
-      onBatch: async () => {
-        throw new Error("not yet");
-      },
-    });
+    const slowFailing = await joinGroup(bus, "slow", "not yet");
     expect(await bus.trim()).toEqual({ deleted: 0 });
-    await slowSub.close();
+    await slowFailing.sub.close();
 
-    const slow: ConsumedMessage[] = [];
-    const slowAgain = await bus.consume({
-      topic: "t",
-      group: "slow",
-      onBatch: async (b) => void slow.push(...b),
-    });
-    await waitFor(() => slow.length >= 20, "slow group");
+    const slow = await joinGroup(bus, "slow");
+    await waitFor(() => slow.got.length >= 20, "slow group");
     await waitFor(async () => (await bus.consumerLag("t", "slow")) === 0, "slow committed");
     expect(await bus.trim()).toEqual({ deleted: 20 });
     expect(await bus.trim()).toEqual({ deleted: 0 });
 
     await bus.publish("t", messages(20, 4));
-    const late: ConsumedMessage[] = [];
-    await bus.consume({ topic: "t", group: "late", onBatch: async (b) => void late.push(...b) });
-    await waitFor(() => late.length >= 4, "late group");
-    expect(late.map((m) => m.value[0]).sort((a, b) => a! - b!)).toEqual([20, 21, 22, 23]);
+    const late = await joinGroup(bus, "late");
+    await waitFor(() => late.got.length >= 4, "late group");
+    expect(late.got.map((m) => m.value[0]).sort((a, b) => a! - b!)).toEqual([20, 21, 22, 23]);
     expect(await bus.consumerLag("t", "nobody")).toBe(4);
-    await fastSub.close();
-    await slowAgain.close();
+    await fast.sub.close();
+    await slow.sub.close();
     await bus.close();
   });
 

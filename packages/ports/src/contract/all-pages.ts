@@ -1,4 +1,5 @@
-import type { Page } from "../store.ts";
+import { expect } from "vitest";
+import type { Page, PageQuery } from "../store.ts";
 
 /** Follows nextCursor to the end; fails instead of looping when an adapter never ends a listing. */
 export async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
@@ -11,4 +12,16 @@ export async function allPages<T>(fetch: (cursor: string | null) => Promise<Page
     cursor = page.nextCursor;
   }
   throw new Error("pagination did not end");
+}
+
+/** For each [party, page size]: the party's listing, read page by page to the end, is `expected(party)`. */
+export async function expectPagesPerParty<T>(
+  read: (party: string, page: PageQuery) => Promise<Page<T>>,
+  expected: (party: string) => T[],
+  cases: readonly (readonly [party: string, limit: number])[],
+): Promise<void> {
+  for (const [party, limit] of cases)
+    expect(await allPages((cursor) => read(party, { limit, cursor })), `${party} by ${limit}`).toEqual(
+      expected(party),
+    );
 }

@@ -34,6 +34,16 @@ function chainView(writer: ChainWriter, readModel: ReadModel): ChainWriter & Rea
 
 const TIMEOUT = 120_000;
 
+/** The rows `address` sends or receives, newest first: by block, then by `index` within the block. */
+const involving = <T extends { from: string; to: string | null; blockNumber: number }>(
+  rows: T[],
+  address: string,
+  index: (row: T) => number,
+) =>
+  rows
+    .filter((r) => r.from === address || r.to === address)
+    .sort((x, y) => y.blockNumber - x.blockNumber || index(y) - index(x));
+
 /** Everything a reader can see of one block, for before/after comparisons. */
 async function snapshot(store: ReadModel, b: IndexedBlock) {
   const txs = await Promise.all(b.transactions.map((t) => store.getTransaction(t.hash)));
@@ -314,19 +324,21 @@ export function describeChainDataContract(name: string, open: () => Promise<Chai
             await store.writeBlocks(blocks.slice(0, half));
 
             const address = label(who);
-            const expectedTxs = blocks
-              .flatMap((b) => b.transactions)
-              .filter((t) => t.from === address || t.to === address)
-              .sort((x, y) => y.blockNumber - x.blockNumber || y.transactionIndex - x.transactionIndex);
+            const expectedTxs = involving(
+              blocks.flatMap((b) => b.transactions),
+              address,
+              (t) => t.transactionIndex,
+            );
             const gotTxs = await allPages((cursor) =>
               store.getAddressTransactions(address, { limit, cursor }),
             );
             expect(gotTxs.map((t) => t.hash)).toEqual(expectedTxs.map((t) => t.hash));
 
-            const expectedTransfers = blocks
-              .flatMap((b) => b.tokenTransfers)
-              .filter((t) => t.from === address || t.to === address)
-              .sort((x, y) => y.blockNumber - x.blockNumber || y.logIndex - x.logIndex);
+            const expectedTransfers = involving(
+              blocks.flatMap((b) => b.tokenTransfers),
+              address,
+              (t) => t.logIndex,
+            );
             const gotTransfers = await allPages((cursor) =>
               store.getAddressTokenTransfers(address, { limit, cursor }),
             );
