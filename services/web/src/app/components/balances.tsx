@@ -47,6 +47,12 @@ export function BalancesView({
           missing{confirmed ? "" : "; confirm them with the node below"}.
         </p>
       )}
+      {indexed?.pending && (
+        <p className="notice info" data-testid="balances-backfill">
+          Older blocks {indexed.pending.fromBlock}–{indexed.pending.toBlock} are still being backfilled: their
+          transfers are not all counted yet.
+        </p>
+      )}
       {balances.truncated && (
         <p className="notice info">
           This address has more transfers than one page sums: holdings are a lower bound.
