@@ -323,6 +323,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       };
     },
 
+    async getTransactionJson(hash) {
+      const row = q.txDetail.get([hash.toLowerCase()]);
+      if (!row) return null;
+      // The stored pieces are JSON.stringify's own text, so they are answered as they are.
+      const list = (value: unknown): string => (value === null ? "[]" : String(value));
+      return {
+        blockHash: String(row[9]),
+        json: {
+          transaction: String(row[0]),
+          receipt: row[1] === null ? "null" : String(row[1]),
+          logs: list(row[2]),
+          tokenTransfers: list(row[3]),
+          swaps: list(row[4]),
+          approvals: list(row[5]),
+          wethEvents: list(row[6]),
+          contractCreations: list(row[7]),
+          internalTransactions: list(row[8]),
+        },
+      };
+    },
+
     async getAddressTransactions(address, page) {
       return keyedPage<Transaction>("address-txs", q.addressTxs, address, page, 2);
     },
