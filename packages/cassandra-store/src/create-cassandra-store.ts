@@ -5,6 +5,7 @@ import type {
   Store,
   StoredHeight,
   TransactionDetail,
+  TransactionDetailJson,
 } from "@chainlog/ports";
 import {
   createPageCursors,
@@ -537,6 +538,15 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
         ],
         internalTransactions: internal,
       };
+    },
+
+    async getTransactionJson(hash) {
+      const detail = await (self as CassandraStore).getTransaction(hash);
+      if (!detail) return null;
+      const json = {} as TransactionDetailJson["json"];
+      for (const key of Object.keys(detail) as (keyof TransactionDetail)[])
+        json[key] = JSON.stringify(detail[key]);
+      return { blockHash: detail.transaction.blockHash, json };
     },
 
     async getAddressTransactions(address, page) {

@@ -6,6 +6,7 @@ import type {
   Store,
   StoreHealth,
   TransactionDetail,
+  TransactionDetailJson,
 } from "@chainlog/ports";
 import {
   createPageCursors,
@@ -26,7 +27,6 @@ import {
   type InternalTransaction,
   mergeBlockStats,
   type PricePoint,
-  type Receipt,
   type Swap,
   type TokenMetadata,
   type TokenTransfer,
@@ -61,6 +61,28 @@ function pageLimit(page: PageQuery): number {
 }
 
 const parse = <T>(value: unknown): T => JSON.parse(String(value)) as T;
+
+/** txDetail's list columns (2 to 8), in TransactionDetail's order. */
+const DETAIL_LISTS = [
+  "logs",
+  "tokenTransfers",
+  "swaps",
+  "approvals",
+  "wethEvents",
+  "contractCreations",
+  "internalTransactions",
+] as const;
+
+/** A txDetail row as JSON text per field: the stored pieces are JSON.stringify's own text, answered as they are. */
+function detailJsonOf(row: unknown[] | undefined | null): TransactionDetailJson | null {
+  if (!row) return null;
+  const json: Record<string, string> = {
+    transaction: String(row[0]),
+    receipt: row[1] === null ? "null" : String(row[1]),
+  };
+  for (const [i, key] of DETAIL_LISTS.entries()) json[key] = row[i + 2] === null ? "[]" : String(row[i + 2]);
+  return { blockHash: String(row[9]), json: json as TransactionDetailJson["json"] };
+}
 
 /** Symbols compare ignoring case; kept as UTF-8 blobs so NUL bytes survive (see `text` in sqlite.ts). */
 const symbolKey = (symbol: string) => text(symbol.toLowerCase());
@@ -307,20 +329,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async getTransaction(hash): Promise<TransactionDetail | null> {
-      const row = q.txDetail.get([hash.toLowerCase()]);
-      if (!row) return null;
-      const list = <T>(value: unknown): T[] => (value === null ? [] : parse<T[]>(value));
-      return {
-        transaction: parse<Transaction>(row[0]),
-        receipt: row[1] === null ? null : parse<Receipt>(row[1]),
-        logs: list(row[2]),
-        tokenTransfers: list(row[3]),
-        swaps: list(row[4]),
-        approvals: list(row[5]),
-        wethEvents: list(row[6]),
-        contractCreations: list(row[7]),
-        internalTransactions: list(row[8]),
-      };
+      const found = detailJsonOf(q.txDetail.get([hash.toLowerCase()]));
+      if (!found) return null;
+      const detail: Record<string, unknown> = {};
+      for (const [key, text] of Object.entries(found.json)) detail[key] = JSON.parse(text);
+      return detail as unknown as TransactionDetail;
+    },
+
+    async getTransactionJson(hash) {
+      return detailJsonOf(q.txDetail.get([hash.toLowerCase()]));
     },
 
     async getAddressTransactions(address, page) {

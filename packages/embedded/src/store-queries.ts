@@ -37,7 +37,7 @@ export const STORE_SQL = {
   // transaction (the writer refuses others): a transaction without logs, most of them, skips those four lookups.
   // MATERIALIZED keeps the logs subquery evaluated once (not copied into each CASE).
   txDetail: `WITH found AS MATERIALIZED (
-       SELECT block_number, tx_index, data, receipt,
+       SELECT block_number, tx_index, block_hash, data, receipt,
          (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM logs
            WHERE block_number = tx.block_number AND tx_index = tx.tx_index) AS logs
        FROM transactions tx WHERE tx.hash = ?1 ORDER BY tx.block_number DESC LIMIT 1)
@@ -53,7 +53,8 @@ export const STORE_SQL = {
        (SELECT '[' || group_concat(data, ',' ORDER BY address) || ']' FROM contract_creations
          WHERE block_number = f.block_number AND tx_index = f.tx_index),
        (SELECT '[' || group_concat(data, ',' ORDER BY position) || ']' FROM internal_txs
-         WHERE block_number = f.block_number AND tx_index = f.tx_index)
+         WHERE block_number = f.block_number AND tx_index = f.tx_index),
+       f.block_hash
      FROM found f`,
   logOf: "SELECT 1 FROM logs WHERE block_number = ? AND log_index = ? AND tx_index = ?",
   addressTxs: `SELECT a.block_number, a.tx_index, t.data FROM address_txs a

@@ -86,6 +86,12 @@ export interface PageQuery {
   cursor?: string | null;
 }
 
+/** A TransactionDetail as JSON text per field, with the block hash its transaction is in. */
+export interface TransactionDetailJson {
+  blockHash: string;
+  json: Record<keyof TransactionDetail, string>;
+}
+
 export interface TransactionDetail {
   transaction: Transaction;
   receipt: Receipt | null;
@@ -153,6 +159,11 @@ export interface ReadModel extends StoreLifecycle {
   /** Transactions of a block in index order. */
   getBlockTransactions(blockHash: string, page: PageQuery): Promise<Page<Transaction>>;
   getTransaction(hash: string): Promise<TransactionDetail | null>;
+  /**
+   * getTransaction's answer as JSON text, field by field (each exactly `JSON.stringify` of that field), for
+   * readers that answer it without building the objects (the tx-by-hash route).
+   */
+  getTransactionJson(hash: string): Promise<TransactionDetailJson | null>;
   /** Transactions from or to an address, newest first (block number, then index, descending). */
   getAddressTransactions(address: string, page: PageQuery): Promise<Page<Transaction>>;
   /**

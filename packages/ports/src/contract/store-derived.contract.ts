@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import type { ChainWriter, IndexedBlock, ReadModel } from "../store.ts";
 import { InvalidCursorError } from "../store.ts";
 import { allPages, expectPagesPerParty } from "./all-pages.ts";
-import { addressOf, buildBlock, createdAddressOf, uniqueDayStart, uniqueName } from "./fixtures.ts";
+import { addressOf, buildBlock, createdAddressOf, hashOf, uniqueDayStart, uniqueName } from "./fixtures.ts";
 import {
   derivedView,
   expectedDaily,
@@ -74,6 +74,24 @@ export function describeDerivedRows(ctx: StoreTestContext): void {
       1, 3, 1, 2,
     ]);
     expect(expectedDetail(b, 1).approvals.map((a) => a.kind)).toEqual(["erc20", "operator", "erc721"]);
+  });
+
+  it("getTransactionJson is getTransaction's answer as JSON.stringify text, field by field", async () => {
+    const store = ctx.store();
+    const n = ctx.heights(1);
+    const b = richBlock(n, `${run}:json${n}`);
+    await store.writeBlocks([b]);
+    expect(await store.getTransactionJson(hashOf("json-nope"))).toBeNull();
+    for (const [i, tx] of b.transactions.entries()) {
+      const detail = await store.getTransaction(tx.hash.toUpperCase().replace("0X", "0x"));
+      const text = await store.getTransactionJson(tx.hash.toUpperCase().replace("0X", "0x"));
+      expect(text?.blockHash).toBe(b.block.hash);
+      expect(Object.keys(text?.json ?? {})).toEqual(Object.keys(expectedDetail(b, i)));
+      for (const [key, value] of Object.entries(detail ?? {}))
+        expect(text?.json[key as keyof typeof text.json], key).toBe(JSON.stringify(value));
+      const parsed = Object.fromEntries(Object.entries(text?.json ?? {}).map(([k, v]) => [k, JSON.parse(v)]));
+      expect(normalizeDetail(parsed as never)).toEqual(expectedDetail(b, i));
+    }
   });
 
   it("getContractCreation finds top-level and trace-seen deployments, in any case; null for others", async () => {

@@ -1,4 +1,4 @@
-import type { ReadModel } from "@chainlog/ports";
+import type { ReadModel, TransactionDetailJson } from "@chainlog/ports";
 import {
   AddressResponse,
   Block,
@@ -14,6 +14,7 @@ import { z } from "zod";
 import { NotFoundError } from "../http/errors.ts";
 import { AddressParam, BlockIdParam, HashParam } from "../http/params.ts";
 import { pageRoute, readRoute } from "../http/read-route.ts";
+import { route } from "../http/route.ts";
 import { referencedTokens, tokenMap } from "../views/token-map.ts";
 
 const tags = ["chain"];
@@ -29,6 +30,24 @@ async function findBlock(store: ReadModel, id: { number: number } | { hash: stri
 async function enrichmentOf(store: ReadModel, blockHash: string): Promise<EnrichmentStatus> {
   const mark = (await store.getEnrichment([blockHash])).get(blockHash.toLowerCase());
   return mark ? { status: "enriched", mark } : { status: "pending" };
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The detail's own fields as the start of a JSON object, in TransactionDetail's order (no closing brace). */
+function detailJsonHead(json: TransactionDetailJson["json"]): string {
+  return `{"transaction":${json.transaction},"receipt":${json.receipt},"logs":${json.logs},"tokenTransfers":${json.tokenTransfers},"swaps":${json.swaps},"approvals":${json.approvals},"wethEvents":${json.wethEvents},"contractCreations":${json.contractCreations},"internalTransactions":${json.internalTransactions}`;
+}
+
+/** referencedTokens of a detail in JSON text: only the four token-bearing lists are parsed (mostly "[]"). */
+function referencedTokensOfJson(json: TransactionDetailJson["json"]): Set<string> {
+  const rows = (text: string) => (text === "[]" ? [] : JSON.parse(text));
+  return referencedTokens({
+    tokenTransfers: rows(json.tokenTransfers),
+    approvals: rows(json.approvals),
+    wethEvents: rows(json.wethEvents),
+    swaps: rows(json.swaps),
+  });
 }
 
 /** Blocks, transactions and addresses: public reads (an API key used here needs the `read` scope). */
@@ -73,24 +92,29 @@ export function registerChainRoutes(app: FastifyInstance, store: ReadModel): voi
     list: async ({ id }, page) => store.getBlockTransactions((await findBlock(store, id)).hash, page),
   });
 
-  readRoute(app, {
+  route(app, {
+    method: "GET",
     url: "/v1/tx/:hash",
     summary:
       "A transaction with its receipt, logs, decoded transfers, swaps, approvals, WETH events, created contracts, internal transactions and the tokens they reference; `traces` says whether its block's call traces are in (pending, off, failed), `enrichment` how each enrichment part of its block went",
     tags,
+    auth: { public: "read" },
     params: z.object({ hash: HashParam }),
-    response: TransactionDetailResponse,
-    read: async ({ params }) => {
-      const detail = await store.getTransaction(params.hash);
-      if (!detail) return null;
+    responses: { 200: TransactionDetailResponse },
+    handler: async ({ params, reply }) => {
+      const found = await store.getTransactionJson(params.hash);
+      if (!found) throw new NotFoundError(`no transaction with hash ${params.hash}`);
       const [tokens, enrichment] = await Promise.all([
-        tokenMap(store, referencedTokens(detail)),
-        enrichmentOf(store, detail.transaction.blockHash),
+        tokenMap(store, referencedTokensOfJson(found.json)),
+        enrichmentOf(store, found.blockHash),
       ]);
       const traces = enrichment.status === "pending" ? "pending" : enrichment.mark.traces;
-      return { ...detail, traces, tokens, enrichment };
+      // Composed from the stored JSON text: the same bytes as JSON.stringify({ ...detail, traces, tokens,
+      // enrichment }) without parsing the transaction, receipt and logs only to write them out again.
+      // The tail's own stringify keeps JSON.stringify's rules for it (tokens is always there, so it is never "{}").
+      const tail = JSON.stringify({ traces, tokens, enrichment });
+      return reply.type(JSON_TYPE).send(`${detailJsonHead(found.json)},${tail.slice(1)}`);
     },
-    missing: (params) => `no transaction with hash ${params.hash}`,
   });
 
   readRoute(app, {
