@@ -15,6 +15,7 @@ import {
   mintErc721,
   rpc,
   startAnvil,
+  startMisbehavingNode,
   transferErc20,
   unwrapWethTo,
 } from "@chainlog/devnet";
@@ -126,6 +127,33 @@ describe("exportRange on anvil", () => {
       name: "Maker",
       symbol: "MKR",
     });
+  });
+
+  it("through a node without eth_getBlockReceipts behind a preferred dead one: per-transaction receipts, the same files", async () => {
+    const entities = ["blocks", "transactions", "receipts", "logs", "token_transfers"] as const;
+    const direct = join(dir, "direct");
+    await exportFromGenesis(anvil.rpcUrl, head, { entities: [...entities], format: "csv", outDir: direct });
+    const node = await startMisbehavingNode(anvil.rpcUrl, ["no-block-receipts"]);
+    const fallback = join(dir, "fallback");
+    try {
+      const result = await exportRange({
+        rpcUrls: ["http://127.0.0.1:1#priority=0", `${node.url}#priority=1`],
+        from: 0,
+        to: head,
+        entities: [...entities],
+        format: "csv",
+        outDir: fallback,
+        batchSize: 2,
+      });
+      expect(result.blocks).toBe(head + 1);
+    } finally {
+      await node.close();
+    }
+    expect(node.calls.get("eth_getTransactionReceipt") ?? 0).toBeGreaterThanOrEqual(head);
+    for (const entity of entities)
+      expect(readFileSync(join(fallback, `${entity}.csv`), "utf8")).toBe(
+        readFileSync(join(direct, `${entity}.csv`), "utf8"),
+      );
   });
 
   it("writes parquet with the same columns, integers as INT64 and wei amounts as exact strings", async () => {

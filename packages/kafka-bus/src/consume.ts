@@ -79,6 +79,8 @@ export async function startConsumer(
         options.onError?.(error);
         // failed after its publishes: committed as the embedded bus does, not delivered again
         if (published) return true;
+        // a consumer being closed leaves the batch uncommitted without a retry or its warning
+        if (closing) return false;
         logger.warn(
           {
             topic,

@@ -60,6 +60,7 @@ export function createEnricher(params: EnricherParameters) {
   const group = params.group ?? "enricher";
   // a shutdown ends the wait of traces held back while raw catches up
   const closing = new AbortController();
+  const closed = new Promise<void>((resolve) => closing.signal.addEventListener("abort", () => resolve()));
   let catchingUp = false;
   const enricher = createBlockEnricher({
     ...params,
@@ -102,7 +103,7 @@ export function createEnricher(params: EnricherParameters) {
     return { on: false, reason: `${reason}${retry}`.slice(0, 500) };
   };
 
-  const onBatch = async (batch: ConsumedMessage[]) => {
+  const enrichBatch = async (batch: ConsumedMessage[]) => {
     const envelopes: BlockEnvelope[] = [];
     for (const message of batch) {
       // the raw stage validated and parked bad messages before republishing: these decode
@@ -125,6 +126,20 @@ export function createEnricher(params: EnricherParameters) {
     }
     lastProgressAt = Date.now();
     m.enrichedLastBlock.set(Math.max(...envelopes.map((e) => e.block.number)));
+  };
+
+  /**
+   * On shutdown the pool closes before the consumer stops. A batch that meets the closed pool is held, not
+   * committed, until close() stops the subscription, and fails once then: no retry in a loop meanwhile, and the
+   * batch is enriched again after the restart.
+   */
+  const onBatch = async (batch: ConsumedMessage[]) => {
+    try {
+      await enrichBatch(batch);
+    } catch (error) {
+      if (error instanceof RpcPoolClosedError) await closed;
+      throw error;
+    }
   };
 
   return {

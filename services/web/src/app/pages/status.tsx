@@ -2,6 +2,7 @@ import type { Health, IngestStatus, LakeStatus, PipelineStatus, ProcessorStatus 
 import { api } from "../api/routes.ts";
 import { Fields, HashLink, Loaded, Section } from "../components/common.tsx";
 import { type Column, columnsOf, DataTable, hashColumn } from "../components/data-table.tsx";
+import { formatPermanentErrors, formatTraces } from "../format/status.ts";
 import { formatAge, formatInteger, formatTimestamp } from "../format/units.ts";
 import { useResource } from "../hooks/use-resource.ts";
 
@@ -194,6 +195,18 @@ function Summary({ s }: { s: PipelineStatus }) {
             {s.featuresOff.length === 0
               ? "nothing"
               : s.featuresOff.map((f) => `${f.feature} (${f.service}): ${f.reason}`).join("; ")}
+          </span>,
+        ],
+        [
+          "Call traces",
+          <span key="t" data-testid="traces">
+            {formatTraces(s.traces)}
+          </span>,
+        ],
+        [
+          "Permanent RPC errors",
+          <span key="p" data-testid="permanent-errors">
+            {formatPermanentErrors(s.permanentErrors)}
           </span>,
         ],
         ["Consumer lag", s.consumerLag === null ? "—" : `${formatInteger(s.consumerLag)} message(s)`],
