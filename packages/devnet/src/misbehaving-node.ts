@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** What real nodes refuse that anvil serves (NOTES: "Real nodes differ from anvil"). */
+/** What real nodes refuse that anvil serves. */
 export type Misbehaviour =
   /** eth_getBlockReceipts answers -32601, as on many providers. */
   | "no-block-receipts"

@@ -23,7 +23,7 @@ export type ErrorClass = "transient" | "rate-limited" | "split" | "permanent" | 
 /** Why a permanent answer is permanent; shown in status and counted per method in metrics. */
 export type PermanentKind = "unsupported" | "missing-state" | "reverted" | "invalid-params";
 
-// Generic server errors that many providers use for transient trouble (NOTES item 1).
+// Generic server errors that many providers use for transient trouble.
 const TRANSIENT_CODES = new Set([-32000, -32603, -32005, -32020, -32002, -32003]);
 const TOO_LARGE = /response (size )?(is )?too (large|big)|exceeds? .*(limit|size)|too many (results|blocks)/i;
 const RATE_LIMITED = /rate limit|too many requests/i;

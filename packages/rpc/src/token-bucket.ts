@@ -1,6 +1,6 @@
 /**
  * A per-endpoint request-rate limit that adapts: a 429 halves the rate, each second without one gives back 5 %
- * of the configured ceiling (AIMD), so we settle just under what the provider tolerates (NOTES item 4).
+ * of the configured ceiling (AIMD), so we settle just under what the provider tolerates.
  */
 export interface TokenBucket {
   /** Resolves when `cost` requests may be sent. */

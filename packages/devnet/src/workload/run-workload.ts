@@ -347,10 +347,7 @@ export async function runWorkload(params: RunWorkloadParameters): Promise<Worklo
       stats.failed += 1;
       if (Date.now() - lastWarn > 5_000) {
         lastWarn = Date.now();
-        logger?.warn(
-          { kind, err: error instanceof Error ? error.message.split("\n")[0] : String(error) },
-          "workload send failed",
-        );
+        logger?.warn({ kind, err: error }, "workload send failed");
       }
     } finally {
       sender.busy = false;
