@@ -81,6 +81,32 @@ describe("chainlog export", () => {
     }
   });
 
+  it("draws a progress bar on a terminal's stderr, and none in a pipe", async () => {
+    /** What the command wrote to stderr while it ran, with stderr a terminal or not. */
+    const stderrOf = async (tty: boolean, dir: string) => {
+      const was = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+      Object.defineProperty(process.stderr, "isTTY", { value: tty, configurable: true });
+      const chunks: string[] = [];
+      const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+        chunks.push(String(chunk));
+        return true;
+      });
+      try {
+        expect(await runExportCommand(rangeArgs(anvil.rpcUrl, 3, join(out, dir)))).toBe(0);
+      } finally {
+        write.mockRestore();
+        if (was) Object.defineProperty(process.stderr, "isTTY", was);
+        else delete (process.stderr as { isTTY?: boolean }).isTTY;
+      }
+      return chunks;
+    };
+    const terminal = await stderrOf(true, "tty");
+    const bars = terminal.filter((c) => c.startsWith("\r["));
+    expect(bars.at(-1)).toMatch(/^\r\[#{30}\] 3\/3 \d+ blk\/s \d+ tx\/s ETA 0s/);
+    expect(terminal.at(-1)).toBe("\n");
+    expect((await stderrOf(false, "pipe")).some((c) => c.startsWith("\r["))).toBe(false);
+  });
+
   it("refuses bad parameters with exit code 2 and names them", async () => {
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
