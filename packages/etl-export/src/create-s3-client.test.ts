@@ -13,7 +13,11 @@ describe("createS3Client", () => {
     expect(await custom.client.config.region()).toBe("us-east-1");
     expect(custom.client.config.forcePathStyle).toBe(true);
     custom.client.destroy();
-    const aws = createS3Client({ AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s" });
+    const aws = createS3Client({
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "k",
+      AWS_SECRET_ACCESS_KEY: "s",
+    });
     expect(aws.endpoint).toBe("AWS S3");
     expect(await aws.client.config.region()).toBe("eu-west-1");
     aws.client.destroy();
