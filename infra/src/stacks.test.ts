@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot } from "@chainlog/images";
+import { listServices } from "@chainlog/images";
+import { programVariables } from "@chainlog/runtime-config";
 import { describe, expect, it } from "vitest";
+import { type ServiceName, serviceNames } from "./settings.ts";
 import { renderStack } from "./testing/render.ts";
 import { documentdbCaBundle, managedEngines } from "./testing/stack-overrides.ts";
 import { describeStack } from "./testing/stack-suite.ts";
@@ -207,20 +207,10 @@ describe("stack config validation", () => {
 });
 
 describe("environment the infra sets", () => {
-  // Every variable the infra sets is read by some service (issue 15 closed the last gaps: leader lease, MSK IAM
-  // and Keyspaces SigV4 auth, the export bucket). A new one fails this test until a service reads it.
-  const knownUnread: string[] = [];
+  const deployed = (name: string): name is ServiceName => (serviceNames as readonly string[]).includes(name);
 
-  function sources(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) return e.name === "node_modules" ? [] : sources(path);
-      return /\.ts$/.test(e.name) && !/\.(test|bench)\.ts$/.test(e.name) ? [readFileSync(path, "utf8")] : [];
-    });
-  }
-
-  it("is read by a service, except the listed gaps", async () => {
-    const names = new Set<string>();
+  it("is declared in the slices of the service it is set on, so nothing sets a variable nobody reads", async () => {
+    const set = new Map<ServiceName, Set<string>>();
     for (const [stack, overrides] of [
       ["local", {}],
       ["prod", {}],
@@ -235,24 +225,31 @@ describe("environment the infra sets", () => {
     ] as const) {
       for (const r of await renderStack(stack, overrides)) {
         if (r.inputs.kind !== "Deployment") continue;
+        const name = String((r.inputs.metadata as { name?: unknown } | undefined)?.name);
+        if (!deployed(name)) continue;
         const spec = r.inputs.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } };
+        const names = set.get(name) ?? new Set<string>();
         for (const c of spec.template.spec.containers) for (const e of c.env ?? []) names.add(e.name);
+        set.set(name, names);
       }
     }
-    const code = ["packages", "services"]
-      .flatMap((top) => readdirSync(join(repoRoot, top)).map((d) => join(repoRoot, top, d, "src")))
-      .filter((dir) => {
-        try {
-          return readdirSync(dir).length > 0;
-        } catch {
-          return false;
-        }
-      })
-      .flatMap(sources)
-      .join("\n");
-    // NODE_OPTIONS is read by Node itself.
-    const unread = [...names].filter((n) => n !== "NODE_OPTIONS" && !code.includes(n)).sort();
-    expect(names.size).toBeGreaterThan(20);
-    expect(unread).toEqual(knownUnread);
+    expect([...set.keys()].sort()).toEqual([...serviceNames].sort());
+    const undeclared = [...set].flatMap(([service, names]) => {
+      const reads = programVariables(service);
+      return [...names].filter((n) => !reads.has(n)).map((n) => `${service}: ${n}`);
+    });
+    expect(undeclared).toEqual([]);
+    expect(set.get("web")?.has("MONGODB_URL")).toBe(false);
+    expect(set.get("ingest")?.has("CHAINLOG_LEADER_LEASE")).toBe(true);
+  });
+
+  it("and so is what each service's image sets", () => {
+    const undeclared = listServices().flatMap((spec) => {
+      const reads = programVariables(spec.service as ServiceName);
+      return [spec.portEnv, spec.hostEnv, ...Object.keys(spec.env)]
+        .filter((n) => !reads.has(n))
+        .map((n) => `${spec.service}: ${n}`);
+    });
+    expect(undeclared).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import {
 import { appSecretName, ports, serviceEnv, webMetricsPort } from "./env.ts";
 import { kedaMskPolicy, servicePolicy } from "./iam.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
-import { createWorkload, type EnvVar, type Workload } from "./workload.ts";
+import { createWorkload, type Workload } from "./workload.ts";
 
 const sizing: Record<ServiceName, { cpu: string; memory: string; cpuLimit: string }> = {
   ingest: { cpu: "250m", memory: "512Mi", cpuLimit: "1" },
@@ -87,14 +87,11 @@ export function createServices(
     extraMounts.push({ name: "aws-ca", mountPath: documentDbCaPath.replace(/\/[^/]+$/, ""), readOnly: true });
   }
 
-  const baseEnv = serviceEnv(s, e, e.kafkaBrokers);
-  const leaderEnv: EnvVar[] = [
-    // Ingest's leader lease lives in the metadata store (services/ingest/src/leader), not in a Kubernetes
-    // Lease: no service talks to the Kubernetes API, so none has RBAC or a token. This is the lease's duration.
-    { name: "CHAINLOG_LEADER_LEASE", value: "15s" },
-    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-  ];
+  const env = serviceEnv(s, {
+    engines: e,
+    brokers: e.kafkaBrokers,
+    ...(aws ? { exportBucket: aws.bucketName } : {}),
+  });
   const replicas: Record<ServiceName, number | undefined> = {
     ingest: s.services.ingestReplicas,
     processor: undefined,
@@ -112,8 +109,6 @@ export function createServices(
         annotations = { "eks.amazonaws.com/role-arn": role.arn };
       }
     }
-    const env = name === "ingest" ? [...baseEnv, ...leaderEnv] : [...baseEnv];
-    if (name === "query-api" && aws) env.push({ name: "CHAINLOG_EXPORT_BUCKET", value: aws.bucketName });
     workloads[name] = createWorkload(
       {
         name,
@@ -123,7 +118,7 @@ export function createServices(
         ...(name === "web" ? { metricsPort: webMetricsPort } : {}),
         replicas: replicas[name],
         resources: sizing[name],
-        env,
+        env: env[name],
         zoned: s.cloud !== undefined,
         serviceAccountAnnotations: annotations,
         extraVolumes,

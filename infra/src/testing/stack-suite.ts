@@ -39,21 +39,23 @@ type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});
 const a = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(o) : []);
 const services = ["ingest", "processor", "query-api", "web"];
-const requiredEnv = [
+const backendEnv = [
   "CHAINLOG_MODE",
+  "LOG_LEVEL",
   "KAFKA_BROKERS",
   "CASSANDRA_CONTACT_POINTS",
   "CASSANDRA_LOCAL_DC",
   "CASSANDRA_KEYSPACE",
   "MONGODB_URL",
   "ETH_RPC_URLS",
-  "API_PORT",
-  "WEB_PORT",
-  "QUERY_API_URL",
-  "INGEST_HTTP_PORT",
-  "PROCESSOR_HTTP_PORT",
-  "LOG_LEVEL",
 ];
+/** What each service cannot run in the cluster without; the web gets no store, node or their secrets. */
+const requiredEnv: Record<string, string[]> = {
+  ingest: [...backendEnv, "INGEST_HTTP_PORT"],
+  processor: [...backendEnv, "PROCESSOR_HTTP_PORT"],
+  "query-api": [...backendEnv, "API_PORT"],
+  web: ["CHAINLOG_MODE", "LOG_LEVEL", "WEB_PORT", "QUERY_API_URL"],
+};
 
 /** The assertions every stack must satisfy, parameterised by what that stack's config promises. */
 export function describeStack(
@@ -366,7 +368,9 @@ export function describeStack(
           /^[0-9a-f]{16}$/,
         );
         const env = new Set(a(c.env).map((e) => e.name));
-        expect(requiredEnv.filter((k) => !env.has(k))).toEqual([]);
+        expect((requiredEnv[name] ?? ["?"]).filter((k) => !env.has(k))).toEqual([]);
+        if (name === "web")
+          expect([...env].filter((k) => /MONGODB|CASSANDRA|KAFKA|ETH_RPC/.test(String(k)))).toEqual([]);
       }
     });
 

@@ -1,4 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { parseEnv, slices } from "@chainlog/runtime-config";
 
 export interface ExportS3Client {
   client: S3Client;
@@ -13,16 +14,18 @@ export interface ExportS3Client {
  * (S3_FORCE_PATH_STYLE=false turns that off).
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env): ExportS3Client {
-  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || env.S3_ENDPOINT || undefined;
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint ? "us-east-1" : undefined);
+  const { AWS_REGION } = parseEnv(slices.aws, env);
+  const e = parseEnv(slices.s3, env);
+  const endpoint = e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL ?? e.S3_ENDPOINT;
+  const region = AWS_REGION ?? e.AWS_DEFAULT_REGION ?? (endpoint ? "us-east-1" : undefined);
   // Keys given in `env` come first, as in the default chain (which reads only process.env).
   const keys =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
       ? {
           credentials: {
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+            accessKeyId: e.AWS_ACCESS_KEY_ID,
+            secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+            ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}),
           },
         }
       : {};
@@ -32,7 +35,7 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): ExportS3Cl
     ...(endpoint
       ? {
           endpoint,
-          forcePathStyle: env.S3_FORCE_PATH_STYLE !== "false",
+          forcePathStyle: e.S3_FORCE_PATH_STYLE !== "false",
           // many S3-compatible servers reject the SDK's default extra CRC checksums; MD5/SigV4 still guard the body
           requestChecksumCalculation: "WHEN_REQUIRED" as const,
           responseChecksumValidation: "WHEN_REQUIRED" as const,

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "@chainlog/engines";
+import { parseEnv, slices } from "@chainlog/runtime-config";
 
 export const imagesCacheDir = () => join(cacheDir(), "images");
 
@@ -18,7 +19,7 @@ function containersConf(): string {
   const dir = imagesCacheDir();
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "containers.conf");
-  const hardNofile = Number(process.env.CHAINLOG_NOFILE_LIMIT) || hardOpenFileLimit();
+  const hardNofile = parseEnv(slices.tools, process.env).CHAINLOG_NOFILE_LIMIT ?? hardOpenFileLimit();
   writeFileSync(
     path,
     [

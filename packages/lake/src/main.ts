@@ -1,12 +1,12 @@
-import { loadConfig, openBus, openReadModel } from "@chainlog/runtime-config";
+import { configAtStart, openBus, openReadModel } from "@chainlog/runtime-config";
 import { createLogger, installShutdown } from "@chainlog/telemetry";
 import { createLakeSink } from "./create-lake-sink.ts";
 
-const logger = createLogger("lake");
+const config = configAtStart("lake");
+const logger = createLogger("lake", config.LOG_LEVEL);
 
 /** The lake sink as its own process (`chainlog start` runs it beside the services). */
 async function main() {
-  const config = loadConfig(process.env);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const bus = await openBus(config, logger);
   onShutdown("bus", () => bus.close());

@@ -26,7 +26,7 @@ export class LakeCommandError extends ChainlogError {
 /** LAKE_DIR, else the configured lake, else the one `pnpm start` keeps for its devnet. */
 export function defaultLakeDir(env: Record<string, string | undefined> = process.env): string {
   const config = loadConfig(env);
-  if (env.LAKE_DIR || existsSync(config.lakeDir)) return config.lakeDir;
+  if (config.LAKE_DIR || existsSync(config.lakeDir)) return config.lakeDir;
   const devnet = join(config.dataDir, "devnet", "lake");
   return existsSync(devnet) ? devnet : config.lakeDir;
 }

@@ -6,7 +6,9 @@ commands:
             --cluster: run them on Kafka, Cassandra and FerretDB started locally (pnpm start --cluster)
   export    export a block range in ethereum-etl's format (see chainlog export --help)
   sql       run SQL over the lake with DuckDB: chainlog sql "select …" [--format table|csv|json]
-  models    chainlog models build: run the SQL models over the lake, write them as Parquet`;
+  models    chainlog models build: run the SQL models over the lake, write them as Parquet
+  config    every environment variable, its default and meaning, and what is wrong with this environment's
+            (chainlog config --help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
     case "sql": {
       const { runSqlCommand } = await import("./lake-commands.ts");
       return runSqlCommand(rest);
+    }
+    case "config": {
+      const { runConfigCommand } = await import("./config-command.ts");
+      return runConfigCommand(rest);
     }
     case "models": {
       const { runModelsCommand } = await import("./lake-commands.ts");

@@ -31,8 +31,8 @@ async function waitReady(url: string, timeoutMs: number, cancelled = () => false
   return false;
 }
 
-async function pickDevnetPort(requested: string | undefined): Promise<number> {
-  if (requested) return Number(requested);
+async function pickDevnetPort(requested: number | undefined): Promise<number> {
+  if (requested) return requested;
   // 8545 is what wallets and tools expect; fall back to any free port when it is taken.
   const net = await import("node:net");
   const free = await new Promise<boolean>((resolve) => {
@@ -58,8 +58,8 @@ async function ensureWebBuilt(logger: ReturnType<typeof createLogger>): Promise<
  */
 export async function start(params: StartParameters = {}): Promise<void> {
   const env = { ...(params.env ?? process.env) };
-  const logger = createLogger("launcher", env.LOG_LEVEL);
-  const config = loadConfig(env);
+  const config = loadConfig(env, "launcher");
+  const logger = createLogger("launcher", config.LOG_LEVEL);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const childEnv: Record<string, string> = {};
 
@@ -89,9 +89,9 @@ export async function start(params: StartParameters = {}): Promise<void> {
     const dataDir = join(config.dataDir, "devnet");
     rmSync(dataDir, { recursive: true, force: true });
     const anvil = await devnet.startAnvil({
-      port: await pickDevnetPort(env.DEVNET_PORT),
+      port: await pickDevnetPort(config.DEVNET_PORT),
       chainId: 31337,
-      blockTime: Number(env.DEVNET_BLOCK_TIME ?? 1),
+      blockTime: config.DEVNET_BLOCK_TIME,
       // Recent states only: memory stays bounded, and a processor near the head can still trace blocks and read
       // balances at them.
       pruneHistory: 1024,
@@ -106,7 +106,7 @@ export async function start(params: StartParameters = {}): Promise<void> {
     });
     const workload = devnet.runWorkload({
       rpcUrl: anvil.rpcUrl,
-      txPerSecond: Number(env.DEVNET_TX_PER_SECOND ?? 20),
+      txPerSecond: config.DEVNET_TX_PER_SECOND,
       signal: abort.signal,
       logger: logger.child({ component: "workload" }),
       onReady: (contracts, accounts) => ready({ contracts, accounts }),

@@ -69,13 +69,11 @@ function serializeError(error: Error): unknown {
 
 /**
  * One JSON object per line on stdout (or `destination`), with the service name on every line. An error logged
- * as `err` prints its cause chain: the joined messages and stacks, and `causes` with each one's details.
+ * as `err` prints its cause chain: the joined messages and stacks, and `causes` with each one's details. The
+ * level is the caller's: a service's LOG_LEVEL from @chainlog/runtime-config, whose adapters depend on this
+ * package, so this one cannot read it.
  */
-export function createLogger(
-  service: string,
-  level = process.env.LOG_LEVEL ?? "info",
-  destination?: pino.DestinationStream,
-): Logger {
+export function createLogger(service: string, level = "info", destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service, pid: process.pid },

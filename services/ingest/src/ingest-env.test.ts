@@ -1,21 +1,22 @@
+import { loadConfig } from "@chainlog/runtime-config";
 import { describe, expect, it } from "vitest";
-import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
+import { argvOverrides } from "./ingest-env.ts";
 
 describe("ingest environment", () => {
   it("has defaults and parses --from/--to/--since", () => {
-    const env = loadIngestEnv({ ...argvOverrides(["--from", "100", "--to=200", "--since", "180d"]) });
-    expect(env).toMatchObject({
+    const config = loadConfig(argvOverrides(["--from", "100", "--to=200", "--since", "180d"]), "ingest");
+    expect(config).toMatchObject({
       REORG_DEPTH: 64,
       MAX_LAG: 5,
       INGEST_FROM: 100,
       INGEST_TO: 200,
       INGEST_SINCE: 180 * 86_400,
     });
-    expect(loadIngestEnv({ INGEST_FROM: "latest" }).INGEST_FROM).toBe("latest");
+    expect(loadConfig({ INGEST_FROM: "latest" }, "ingest").INGEST_FROM).toBe("latest");
   });
   it("names the bad variable", () => {
-    expect(() => loadIngestEnv({ REORG_DEPTH: "0" })).toThrow(/REORG_DEPTH/);
-    expect(() => loadIngestEnv({ INGEST_SINCE: "yesterday" })).toThrow(/INGEST_SINCE/);
+    expect(() => loadConfig({ REORG_DEPTH: "0" }, "ingest")).toThrow(/REORG_DEPTH/);
+    expect(() => loadConfig({ INGEST_SINCE: "yesterday" }, "ingest")).toThrow(/INGEST_SINCE/);
     expect(() => argvOverrides(["--to"])).toThrow(/--to needs a value/);
   });
 });

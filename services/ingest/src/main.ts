@@ -1,6 +1,6 @@
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import {
-  loadConfig,
+  configAtStart,
   openBus,
   openMetaStore,
   openOperationalState,
@@ -15,21 +15,21 @@ import {
 } from "@chainlog/telemetry";
 import { Topics } from "@chainlog/tx-schema";
 import { createIngest } from "./ingest.ts";
-import { argvOverrides, loadIngestEnv } from "./ingest-env.ts";
+import { argvOverrides } from "./ingest-env.ts";
 import { createIngestMetrics } from "./ingest-metrics.ts";
 import { fenceCursor, fenceSink } from "./leader/fence.ts";
 import { createLeaderElection, leaderHolderId, leaderLeaseName } from "./leader/leader-election.ts";
 import { createLeaderRunner } from "./leader/run-as-leader.ts";
 import { createBusSink } from "./publish/block-sink.ts";
 import { createStoreCursor } from "./publish/cursor-store.ts";
-import { createStatusReporter } from "./status/report-status.ts";
+import { createStatusReporter, defaultInstance } from "./status/report-status.ts";
 import { watchHeads } from "./sync-realtime/watch-heads.ts";
 
-const logger = createLogger("ingest");
+// The command line's --from/--to/--since stand in for their variables.
+const config = configAtStart("ingest", () => ({ ...process.env, ...argvOverrides(process.argv.slice(2)) }));
+const logger = createLogger("ingest", config.LOG_LEVEL);
 
 async function main() {
-  const config = loadConfig(process.env);
-  const env = loadIngestEnv({ ...process.env, ...argvOverrides(process.argv.slice(2)) });
   if (config.rpcUrls.length === 0) throw new Error("no RPC endpoint: set ETH_RPC_URL or ETH_RPC_URLS");
   const endpoints = parseEndpoints(config.rpcUrls);
   logger.info({ endpoints: endpoints.map((e) => ({ ...e, url: redactUrl(e.url) })) }, "starting ingest");
@@ -37,9 +37,9 @@ async function main() {
   const registry = createMetricsRegistry("ingest");
   const pool = createRpcPool({
     endpoints,
-    maxLag: env.MAX_LAG,
-    timeoutMs: env.RPC_TIMEOUT_MS,
-    maxConcurrency: env.INGEST_MAX_CONCURRENCY,
+    maxLag: config.MAX_LAG,
+    timeoutMs: config.RPC_TIMEOUT_MS,
+    maxConcurrency: config.INGEST_MAX_CONCURRENCY,
     logger: logger.child({ component: "rpc-pool" }),
     metrics: createRpcMetrics(registry),
   });
@@ -82,7 +82,7 @@ async function main() {
   }
   // One newHeads subscription for the process; it wakes whichever term's ingest registered last.
   let wakeIngest: (() => void) | undefined;
-  const wsUrl = process.env.ETH_WS_URL;
+  const wsUrl = config.ETH_WS_URL;
   if (wsUrl) {
     const unwatch = watchHeads(wsUrl, logger, () => wakeIngest?.());
     onShutdown("newHeads", () => unwatch());
@@ -96,14 +96,14 @@ async function main() {
       chainId: nodeChainId,
       logger,
       metrics,
-      reorgDepth: env.REORG_DEPTH,
-      maxLag: env.MAX_LAG,
-      from: env.INGEST_FROM,
-      to: env.INGEST_TO,
-      sinceSeconds: env.INGEST_SINCE,
-      blocksPerBatch: env.INGEST_BATCH_BLOCKS,
-      pollIntervalMs: env.INGEST_POLL_MS,
-      stuckAfterMs: env.INGEST_STUCK_AFTER_S * 1000,
+      reorgDepth: config.REORG_DEPTH,
+      maxLag: config.MAX_LAG,
+      from: config.INGEST_FROM,
+      to: config.INGEST_TO,
+      sinceSeconds: config.INGEST_SINCE,
+      blocksPerBatch: config.INGEST_BATCH_BLOCKS,
+      pollIntervalMs: config.INGEST_POLL_MS,
+      stuckAfterMs: config.INGEST_STUCK_AFTER_S * 1000,
       onHeadSignal: (wake) => {
         wakeIngest = wake;
       },
@@ -113,7 +113,7 @@ async function main() {
   const idle = ingestFor(null);
   const server = await startHealthServer({
     port: config.INGEST_HTTP_PORT,
-    host: env.INGEST_HTTP_HOST,
+    host: config.INGEST_HTTP_HOST,
     metrics: registry,
     ready: runner.health.ready,
     routes: { "/status": runner.health.status },
@@ -127,6 +127,7 @@ async function main() {
     ingest: { status: () => (runner.current() ?? idle).status() },
     isLeader: () => runner.current() !== null,
     pool,
+    instance: defaultInstance(config.POD_NAME),
     logger: logger.child({ component: "status" }),
   });
   reporter.start();
@@ -145,7 +146,7 @@ async function main() {
   });
   await running;
   if (!abort.signal.aborted) {
-    logger.info({ to: env.INGEST_TO }, "range done");
+    logger.info({ to: config.INGEST_TO }, "range done");
     await shutdown("done");
   }
 }

@@ -1,7 +1,7 @@
 import type { MetaStore } from "@chainlog/ports";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import {
-  loadConfig,
+  configAtStart,
   openBus,
   openChainWriter,
   openMetaStore,
@@ -11,10 +11,10 @@ import { createLogger, createMetricsRegistry, installShutdown, startHealthServer
 import { createProcessor } from "./create-processor.ts";
 import { createWatchedAddresses } from "./enrich/watched-addresses.ts";
 
-const logger = createLogger("processor");
+const config = configAtStart("processor");
+const logger = createLogger("processor", config.LOG_LEVEL);
 
 async function main() {
-  const config = loadConfig(process.env);
   const { onShutdown } = installShutdown(logger, { timeoutMs: 30_000 });
   const metrics = createMetricsRegistry("processor");
   const bus = await openBus(config, logger);

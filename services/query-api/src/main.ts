@@ -2,17 +2,17 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createModelTables, MODELS_DIR } from "@chainlog/lake";
 import { createRpcMetrics, createRpcPool, parseEndpoints } from "@chainlog/rpc";
-import { loadConfig, openBus, openMetaStore, openReadModel } from "@chainlog/runtime-config";
+import { configAtStart, openBus, openMetaStore, openReadModel } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown } from "@chainlog/telemetry";
 import { createExportBucket } from "./jobs/export-bucket.ts";
 import { createExportWorker } from "./jobs/export-worker.ts";
 import { createApiServer } from "./server.ts";
 import { settingsFromEnv } from "./settings.ts";
 
-const logger = createLogger("query-api");
+const config = configAtStart("query-api");
+const logger = createLogger("query-api", config.LOG_LEVEL);
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
   const settings = settingsFromEnv(process.env);
   const shutdown = installShutdown(logger);
 

@@ -1,3 +1,4 @@
+import { variableRows } from "@chainlog/runtime-config";
 import { Address, Hash, SafeInt, Uint, UtcDay, utcDay } from "@chainlog/tx-schema";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -5,6 +6,16 @@ import { AddressParam, HashParam, UintParam, UnixSecondsParam, UtcDayParam } fro
 import { defaultSettings, SettingsError, settingsFromEnv } from "./settings.ts";
 
 describe("settingsFromEnv", () => {
+  it("has the defaults `chainlog config` shows for the API_* variables", () => {
+    const shown = variableRows().filter(
+      (r) =>
+        r.slice === "query-api" && r.name.startsWith("API_") && r.default && !r.default.startsWith("none"),
+    );
+    expect(shown.length).toBeGreaterThan(30);
+    const env = Object.fromEntries(shown.map((r) => [r.name, r.default]));
+    expect(settingsFromEnv(env)).toEqual(defaultSettings);
+  });
+
   it("defaults everything and reads the API_* variables", () => {
     expect(settingsFromEnv({})).toEqual(defaultSettings);
     const s = settingsFromEnv({

@@ -1,6 +1,5 @@
-import { type TrustProxy, TrustProxySchema } from "@chainlog/runtime-config";
+import { slices, type TrustProxy } from "@chainlog/runtime-config";
 import { ChainlogError } from "@chainlog/tx-schema";
-import { z } from "zod";
 import type { RateLimit } from "./http/rate-limit.ts";
 
 export type { TrustProxy };
@@ -112,73 +111,6 @@ export const defaultSettings: ApiSettings = {
   stakeVaults: [],
 };
 
-const int = (min: number) => z.coerce.number().int().min(min);
-const addressList = z
-  .string()
-  .regex(/^\s*(0x[0-9a-fA-F]{40}\s*(,\s*0x[0-9a-fA-F]{40}\s*)*)?$/, {
-    error: "must be a comma-separated list of 0x addresses",
-  })
-  .optional();
-const bool = z.enum(["true", "false", "1", "0"]).transform((s) => s === "true" || s === "1");
-
-const SettingsEnv = z.object({
-  API_CORS_ORIGINS: z.string().optional(),
-  API_TRUST_PROXY: TrustProxySchema.optional(),
-  API_HTTPS: z.enum(["auto", "always", "never"]).optional(),
-  API_COOKIE_SECURE: z
-    .string()
-    .refine(() => false, { error: "was replaced by API_HTTPS (auto, always or never)" })
-    .optional(),
-  API_EXPORT_WORKER: bool.optional(),
-  API_FAUCET_CHAIN_IDS: z
-    .string()
-    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, { error: "must be a comma-separated list of chain ids" })
-    .optional(),
-  API_FAUCET_ETH: z.coerce.number().min(0).max(1000).optional(),
-  API_FAUCET_TOKENS: addressList,
-  API_FAUCET_NFTS: addressList,
-  API_SWAP_PAIRS: addressList,
-  API_STAKE_VAULTS: addressList,
-  API_SWAP_ROUTER: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be a 0x address" })
-    .optional(),
-  // Whole numbers, each with the least value it may take.
-  API_BODY_LIMIT: int(1024).optional(),
-  API_RATE_LIMIT_IP_RPS: int(0).optional(),
-  API_RATE_LIMIT_IP_BURST: int(1).optional(),
-  API_RATE_LIMIT_KEY_RPS: int(0).optional(),
-  API_RATE_LIMIT_AUTH_PER_MINUTE: int(0).optional(),
-  API_RATE_LIMIT_AUTH_BURST: int(1).optional(),
-  API_RATE_LIMIT_LOGIN_PER_MINUTE: int(0).optional(),
-  API_RATE_LIMIT_LOGIN_BURST: int(1).optional(),
-  API_RATE_LIMIT_KEY_BURST: int(1).optional(),
-  API_SESSION_TTL_HOURS: int(1).optional(),
-  API_STREAM_RING_SIZE: int(0).optional(),
-  API_STREAM_CLIENT_BUFFER_BYTES: int(1024).optional(),
-  API_STREAM_MAX_CLIENTS: int(1).optional(),
-  API_STREAMS_PER_CLIENT: int(1).optional(),
-  API_QUOTA_JOBS_ACTIVE: int(1).optional(),
-  API_QUOTA_JOBS_STORED: int(1).optional(),
-  API_QUOTA_RESULT_BYTES: int(1024).optional(),
-  API_QUOTA_WATCHLISTS: int(1).optional(),
-  API_QUOTA_WATCHLIST_ADDRESSES: int(1).optional(),
-  API_JOB_RESULT_TTL_HOURS: int(1).optional(),
-  API_HEADERS_TIMEOUT_MS: int(1000).optional(),
-  API_REQUEST_TIMEOUT_MS: int(1000).optional(),
-  API_IDLE_TIMEOUT_MS: int(1000).optional(),
-  API_HANDLER_TIMEOUT_MS: int(1000).optional(),
-  API_MAX_CONNECTIONS_PER_CLIENT: int(1).optional(),
-  API_RELAY_RPS: int(0).optional(),
-  API_RELAY_BURST: int(1).optional(),
-  API_RELAY_BODY_LIMIT: int(1024).optional(),
-  API_WALLET_LOOKUPS_PER_HOUR: int(0).optional(),
-  API_WALLET_CONFIRMATIONS: int(1).optional(),
-  API_WALLET_LOOKUP_BURST: int(1).optional(),
-  API_FAUCET_TOKEN_UNITS: int(0).optional(),
-  API_BALANCE_CACHE_MS: int(0).optional(),
-});
-
 const list = (s: string) =>
   s
     .split(",")
@@ -189,10 +121,10 @@ export class SettingsError extends ChainlogError {
   override name = "SettingsError";
 }
 
-/** Reads the API_* variables (empty counts as unset); see the README's configuration table for the list. */
+/** Reads the API_* variables of query-api's slice (empty counts as unset); `chainlog config` lists them. */
 export function settingsFromEnv(env: Record<string, string | undefined>): ApiSettings {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("API_") && v));
-  const parsed = SettingsEnv.safeParse(cleaned);
+  const parsed = slices["query-api"].safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new SettingsError(`invalid environment variable ${String(issue.path[0])}: ${issue.message}`);

@@ -1,19 +1,19 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "@chainlog/runtime-config";
+import { configAtStart } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry, installShutdown, redactUrl } from "@chainlog/telemetry";
 import { createWebServer } from "./server/create-web-server.ts";
 import { ensureBuild } from "./server/ensure-build.ts";
 import { loadStaticFiles } from "./server/static-files.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const logger = createLogger("web");
+const config = configAtStart("web");
+const logger = createLogger("web", config.LOG_LEVEL);
 
 try {
-  const config = loadConfig(process.env);
   // WEB_DIST_DIR lets a container serve a bundle built elsewhere; by default, this package's own dist/public/.
-  const distDir = process.env.WEB_DIST_DIR ? resolve(process.env.WEB_DIST_DIR) : join(root, "dist", "public");
-  if (!process.env.WEB_DIST_DIR) await ensureBuild(root, distDir, logger);
+  const distDir = config.WEB_DIST_DIR ? resolve(config.WEB_DIST_DIR) : join(root, "dist", "public");
+  if (!config.WEB_DIST_DIR) await ensureBuild(root, distDir, logger);
   const files = await loadStaticFiles(distDir);
   const queryApiUrl = new URL(config.QUERY_API_URL);
   const web = createWebServer({

@@ -17,8 +17,8 @@ export interface StatusReporterOptions {
   logger: Logger;
 }
 
-export function defaultInstance(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.POD_NAME?.trim() || `${hostname()}:${process.pid}`).slice(0, 200);
+export function defaultInstance(podName?: string): string {
+  return (podName?.trim() || `${hostname()}:${process.pid}`).slice(0, 200);
 }
 
 /** Error texts can quote the endpoint URL (fetch failures do): its key must not reach the status page. */

@@ -1,18 +1,4 @@
 import type { RpcPool } from "@chainlog/rpc";
-import { ChainlogError } from "@chainlog/tx-schema";
-
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-export class SinceFormatError extends ChainlogError {
-  override name = "SinceFormatError";
-}
-
-/** "180d", "12h", "30m" → seconds. */
-export function parseSince(since: string): number {
-  const m = /^(\d+)\s*([smhdw])$/.exec(since.trim());
-  if (!m) throw new SinceFormatError(`INGEST_SINCE must look like 180d, 12h or 30m, got "${since}"`);
-  return Number(m[1]) * UNITS[m[2]!]!;
-}
 
 /** The first block whose timestamp is at or after `timestamp` (binary search over the node's blocks). */
 export async function blockAtTimestamp(pool: RpcPool, timestamp: number, head: number): Promise<number> {

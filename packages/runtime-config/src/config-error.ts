@@ -1,0 +1,5 @@
+import { ChainlogError } from "@chainlog/tx-schema";
+
+export class ConfigError extends ChainlogError {
+  override name = "ConfigError";
+}
