@@ -24,6 +24,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { buildWorkloadChain, freePort, rpc, startAnvil } from "@chainlog/devnet";
 import { createSqliteStore } from "@chainlog/embedded";
 import { ensurePeers } from "./peers.ts";
@@ -248,7 +249,7 @@ async function start(url: string, head: number, dir: string) {
         }
         if (traced > head) tracesMs = performance.now() - t;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     if (tracesMs === 0) return { firstMs, rawMs, tracesMs, enrichedAtRaw, peakMiB: peak, notTraced: 0 };
     // every block's traces were read, not turned off: the figure is for traces complete

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type KubeApiServer, type KubeResponse, kubeRequest } from "@chainlog/engines";
 import { parseAllDocuments } from "yaml";
@@ -135,7 +136,7 @@ export class ServerSideApplier {
         const conditions = (o(o(res.body).status).conditions ?? []) as Obj[];
         if (conditions.some((c) => c.type === "Established" && c.status === "True")) break;
         if (Date.now() > deadline) throw new Error(`${describeObject(crd)} not Established`);
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
     }
     this.discovered.clear();

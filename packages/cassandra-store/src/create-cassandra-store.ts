@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   HoldingsBackfill,
   IndexedBlock,
@@ -108,7 +109,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
       if (params.holdingsBackfill !== false && !backfill)
         backfill = runBackfill().catch((error) => {
           // the next start resumes where it stopped
-          if (!closed) logger.warn({ keyspace: ks, err: String(error) }, "holdings backfill stopped");
+          if (!closed) logger.warn({ keyspace: ks, err: error }, "holdings backfill stopped");
           return "stopped" as const;
         });
       return { cursors: createPageCursors(s.cursorSecret), bucketSize: s.bucketSize };
@@ -685,8 +686,7 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
       closed = true;
       // the backfill stops between heights: give its step in flight a moment (a step cut short is redone on
       // the next start), never longer, so a close on a failing ring is not held up by it
-      if (backfill)
-        await Promise.race([backfill, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      if (backfill) await Promise.race([backfill, sleep(5_000, undefined, { ref: false })]);
       await connection.close();
     },
   };

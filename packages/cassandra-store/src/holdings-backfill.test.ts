@@ -146,15 +146,7 @@ describe("CassandraStore holdings backfill (keyspaces made before migration 5)",
     const store = open(true);
     await store.migrate();
     const want = expected(chain.slice(0, -1));
-    const deadline = Date.now() + 120_000;
-    let got = await holdings(store);
-    const same = (a: Map<string, string>, b: Map<string, string>) =>
-      JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-    while (!same(got, want) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      got = await holdings(store);
-    }
-    expect(got).toEqual(want);
+    await expect.poll(() => holdings(store), { timeout: 120_000, interval: 500 }).toEqual(want);
     await store.close();
   }, 300_000);
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createPageCursors, InvalidCursorError } from "@chainlog/ports";
 import { describe, expect, it } from "vitest";
 import { bucketOf } from "./bucket.ts";
@@ -43,7 +44,7 @@ describe("runLimited", () => {
       Array.from({ length: 50 }, (_, i) => async () => {
         running++;
         peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 1));
+        await sleep(1);
         running--;
         done.push(i);
       }),
@@ -58,7 +59,7 @@ describe("runLimited", () => {
     const tasks = Array.from({ length: 20 }, (_, i) => async () => {
       started++;
       if (i === 2) throw new Error("boom");
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     });
     await expect(runLimited(tasks, 2)).rejects.toThrow("boom");
     expect(started).toBeLessThan(20);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "@chainlog/engines/ports";
 import { ChainlogError } from "@chainlog/tx-schema";
 
@@ -70,7 +71,7 @@ async function waitForRpc(url: string, child: ChildProcess, timeoutMs: number): 
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new AnvilStartError(`anvil did not answer on ${url} within ${timeoutMs} ms`);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { rpc, rpcBatch } from "./json-rpc.ts";
 
 /** Explicit nonces: a node handles the calls of one batch concurrently, so it cannot number them itself. */
@@ -36,7 +37,7 @@ export function driveChain(rpcUrl: string, options: { txPerBlock: number; interv
     while (!stopped) {
       sent += await mineBlock(options.txPerBlock);
       blocks++;
-      await new Promise((r) => setTimeout(r, options.intervalMs));
+      await sleep(options.intervalMs);
     }
     return accounts;
   })();

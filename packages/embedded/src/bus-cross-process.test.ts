@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { waitFor } from "@chainlog/ports/contract";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -75,7 +76,7 @@ describe("SqliteBus across processes", () => {
     // While the child lives it holds the group: a member here is standby and gets nothing.
     const got: ConsumedMessage[] = [];
     const sub = await bus.consume({ topic: "mid", group: "g", onBatch: async (b) => void got.push(...b) });
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(got).toEqual([]);
 
     const killedAt = Date.now();

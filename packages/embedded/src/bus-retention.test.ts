@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { waitFor } from "@chainlog/ports/contract";
 import { describe, expect } from "vitest";
@@ -99,7 +100,7 @@ describe("SqliteBus retention and errors", () => {
     });
     await sub.close();
     expect(await bus.trim()).toEqual({ deleted: 0 });
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     // No group is left, and with no reader nothing is deleted: the log is kept for whoever comes first.
     expect(await bus.trim({ groupRetentionMs: 10 })).toEqual({ deleted: 0 });
     expect(await bus.consumerLag("t", "abandoned")).toBe(5);

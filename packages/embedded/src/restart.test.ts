@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumedMessage } from "@chainlog/ports";
 import { addressOf, buildBlock, hashOf, waitFor } from "@chainlog/ports/contract";
 import { describe, expect } from "vitest";
@@ -90,7 +91,7 @@ describe("close and reopen: everything is still there", () => {
     const rest: ConsumedMessage[] = [];
     await again.consume({ topic: "t", group: "g", onBatch: async (b) => void rest.push(...b) });
     await waitFor(() => rest.length >= 3, "the 3 uncommitted messages");
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(rest.map((m) => m.value[0]).sort()).toEqual([0, 1, 2]);
     await again.close();
   });

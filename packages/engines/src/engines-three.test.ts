@@ -4,7 +4,7 @@ import { join } from "node:path";
 import cassandra from "cassandra-driver";
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freeEnginePorts } from "./free-engine-ports.ts";
 import { isAlive } from "./process/pids.ts";
 import { type Engines, startEngines } from "./start-engines.ts";
@@ -18,17 +18,8 @@ let engines: Engines;
 const kafkaClient = () =>
   new Kafka({ clientId: "engines3", brokers: engines.kafkaBrokers, logLevel: logLevel.NOTHING });
 let cql: cassandra.Client;
-async function eventually<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
+const eventually = <T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> =>
+  vi.waitFor(fn, { timeout: timeoutMs, interval: 500 });
 const t = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 describe.runIf(enabled)("three-node engines", () => {

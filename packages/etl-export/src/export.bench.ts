@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { rpc, runWorkload, startAnvil } from "@chainlog/devnet";
 import { startS3Server } from "@chainlog/engines";
@@ -30,7 +31,7 @@ try {
     txPerSecond: 400,
     signal: abort.signal,
   });
-  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SECONDS ?? 20) * 1000));
+  await sleep(Number(process.env.BENCH_SECONDS ?? 20) * 1000);
   abort.abort();
   await workload;
   const head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));

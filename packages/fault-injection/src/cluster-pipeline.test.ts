@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { driveChain } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterRun, startClusterRun, withDiagnosis } from "./cluster-run.ts";
 import { checkStoreEventually } from "./store-checker.ts";
 import { createTimings } from "./timings.ts";
-import { sleep, waitFor } from "./wait-for.ts";
+import { waitFor } from "./wait-for.ts";
 
 const timings = createTimings("cluster-pipeline");
 let run: ClusterRun | undefined;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { buildChain, rpcBatch } from "@chainlog/devnet";
 import { createLogger } from "@chainlog/telemetry";
 /**
@@ -16,7 +17,7 @@ import { indexBlock } from "@chainlog/processor";
 import { blockFromRpc, receiptsFromRpc } from "@chainlog/tx-schema";
 import { startClusterRun } from "./cluster-run.ts";
 import { checkStore } from "./store-checker.ts";
-import { runLimited, sleep, waitFor } from "./wait-for.ts";
+import { runLimited, waitFor } from "./wait-for.ts";
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
 const TXS = Number(process.env.BENCH_TXS ?? 50);

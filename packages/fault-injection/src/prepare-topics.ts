@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Topics } from "@chainlog/tx-schema";
 import { Kafka, logLevel } from "kafkajs";
-import { sleep } from "./wait-for.ts";
 
 /**
  * Creates the pipeline's topics before any service starts, and waits until every broker serves their metadata

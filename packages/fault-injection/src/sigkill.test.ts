@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { driveChain } from "@chainlog/devnet";
 import type { ServiceName } from "@chainlog/launcher";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClusterRun, startClusterRun, withDiagnosis } from "./cluster-run.ts";
 import { checkStoreEventually } from "./store-checker.ts";
 import { createTimings } from "./timings.ts";
-import { sleep, waitFor } from "./wait-for.ts";
+import { waitFor } from "./wait-for.ts";
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 10);
 const timings = createTimings("sigkill");

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { rpc, rpcBatch } from "@chainlog/devnet";
 import type { Store } from "@chainlog/ports";
-import { runLimited, sleep } from "./wait-for.ts";
+import { runLimited } from "./wait-for.ts";
 
 export interface CheckReport {
   head: number;

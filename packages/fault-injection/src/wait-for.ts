@@ -1,7 +1,5 @@
 export { waitFor } from "@chainlog/devnet";
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Runs thunks with at most `limit` in flight, keeping result order. */
 export async function runLimited<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
   const out: T[] = new Array(tasks.length);

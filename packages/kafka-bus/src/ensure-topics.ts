@@ -1,4 +1,5 @@
 import type { AdapterLogger, TopicSpec } from "@chainlog/ports";
+import { backoffMs, sleep } from "@chainlog/telemetry";
 import type { Admin } from "kafkajs";
 import { InvalidTopicSpecError, TopicLeadersTimeoutError } from "./errors.ts";
 import { withRetry } from "./with-retry.ts";
@@ -85,7 +86,7 @@ function isTopicExists(error: unknown): boolean {
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+  for (let attempt = 0; ; attempt++) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics });
       const ready =
@@ -97,6 +98,6 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000
       lastError = error;
     }
     if (Date.now() >= deadline) throw new TopicLeadersTimeoutError(topics, timeoutMs, lastError);
-    await new Promise((r) => setTimeout(r, delay));
+    await sleep(backoffMs(attempt, { firstDelayMs: 100, maxDelayMs: 2_000 }));
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { enginesForFile } from "@chainlog/engines/vitest";
 import { describeBusContract, uniqueName, waitFor } from "@chainlog/ports/contract";
 import { createLogger } from "@chainlog/telemetry";
@@ -68,7 +69,7 @@ describe("KafkaBus specifics", () => {
         group,
         onBatch: async (batch) => {
           // longer than the 10 s session: only heartbeats sent meanwhile keep the partition with this member
-          if (seen.length === 0) await new Promise((r) => setTimeout(r, 14_000));
+          if (seen.length === 0) await sleep(14_000);
           seen.push(...batch.map((m) => m.value.toString()));
         },
       });
@@ -77,7 +78,7 @@ describe("KafkaBus specifics", () => {
         "the slow batch to commit",
         60_000,
       );
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
       await sub.close();
       expect(seen).toEqual(["0", "1", "2"]);
     } finally {

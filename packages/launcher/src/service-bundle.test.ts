@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "@chainlog/devnet";
 import { createLogger } from "@chainlog/telemetry";
 import { afterAll, describe, expect, it } from "vitest";
@@ -47,7 +48,7 @@ describe("services from their bundles", () => {
       let health: Response | undefined;
       for (let i = 0; i < 240 && !health?.ok; i++) {
         health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-        if (!health?.ok) await new Promise((r) => setTimeout(r, 250));
+        if (!health?.ok) await sleep(250);
       }
       expect(health?.status, svc.problemLines.join("\n")).toBe(200);
       expect(await health?.json()).toEqual({ status: "ok" });

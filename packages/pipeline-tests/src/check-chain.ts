@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { rpc, rpcBatch } from "@chainlog/devnet";
 import { expect } from "vitest";
 import { getJson, waitFor } from "./pipeline.ts";
@@ -15,7 +16,7 @@ export async function expectChainServedExactlyOnce(params: {
   timeoutMs?: number;
 }): Promise<number> {
   const { apiUrl, rpcUrl } = params;
-  await new Promise((r) => setTimeout(r, 1500));
+  await sleep(1500);
   const senders = await params.driver.stop();
   const timeoutMs = params.timeoutMs ?? 90_000;
   const head = Number(await rpc<string>(rpcUrl, "eth_blockNumber"));

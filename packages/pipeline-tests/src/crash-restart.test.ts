@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Anvil, driveChain, startAnvil } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectChainServedExactlyOnce } from "./check-chain.ts";
@@ -25,9 +26,9 @@ describe("crash and restart", () => {
       90_000,
     );
     for (let round = 0; round < 3; round++) {
-      await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 2000)));
+      await sleep(1000 + Math.floor(Math.random() * 2000));
       await Promise.all([pipeline.kill("ingest"), pipeline.kill("processor")]);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       pipeline.restart("processor");
       pipeline.restart("ingest");
     }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Anvil, driveChain, freePort, rpc, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus } from "@chainlog/embedded";
 import { type TestEngines, testEngines } from "@chainlog/engines";
@@ -120,7 +121,7 @@ for (const metastore of ["embedded", "ferretdb"] as const) {
 
       const takeovers: { leaderMs: number; servingMs: number; token: number }[] = [];
       for (let round = 0; round < 2; round++) {
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2000)));
+        await sleep(1500 + Math.floor(Math.random() * 2000));
         const [old] = await leaders();
         expect(old, "a leader before the kill").toBeDefined();
         const { replica: victim, token } = old!;

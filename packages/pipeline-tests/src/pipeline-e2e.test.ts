@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Anvil, rpc, rpcBatch, startAnvil } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logEmitterInitCode, pingTopic } from "./log-emitter.ts";
@@ -80,7 +81,7 @@ beforeAll(async () => {
     }
     hashes.push(...(await rpcBatch<string>(anvil.rpcUrl, calls)));
     await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }, 180_000);
 

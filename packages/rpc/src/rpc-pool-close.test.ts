@@ -1,4 +1,5 @@
 import type { RequestListener } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { RpcPoolClosedError } from "./errors.ts";
 import type { createRpcPool } from "./rpc-pool.ts";
@@ -37,7 +38,7 @@ describe("RpcPool close", () => {
     const node = await serve(neverAnswer);
     const pool = poolOn(node.url, { timeoutMs: 30_000 });
     const { outcome, ms } = await closeDuring(pool, pool.request("eth_blockNumber", []), async () => {
-      while (node.requests() === 0) await new Promise((r) => setTimeout(r, 5));
+      while (node.requests() === 0) await sleep(5);
     });
     expect(outcome).toBeInstanceOf(RpcPoolClosedError);
     expect(ms).toBeLessThan(1000);
@@ -47,7 +48,7 @@ describe("RpcPool close", () => {
     const node = await serve(answerBusy);
     const pool = poolOn(node.url, { maxRounds: 50 });
     const batch = pool.batch([{ method: "eth_blockNumber", params: [] }], { retryForMs: 60_000 });
-    const { outcome, ms } = await closeDuring(pool, batch, () => new Promise((r) => setTimeout(r, 300)));
+    const { outcome, ms } = await closeDuring(pool, batch, () => sleep(300));
     expect(outcome).toBeInstanceOf(RpcPoolClosedError);
     expect(ms).toBeLessThan(1000);
     await expect(pool.request("eth_chainId", [])).rejects.toBeInstanceOf(RpcPoolClosedError);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { EndpointConfig } from "@chainlog/runtime-config";
-import type { Logger } from "@chainlog/telemetry";
+import { backoffMs, type Logger } from "@chainlog/telemetry";
 import { classifyError, type PermanentKind, permanentKind } from "./classify.ts";
 import { createEndpoint, type Endpoint, type EndpointStatus } from "./endpoint.ts";
 import { NoHealthyEndpointError, RpcPoolClosedError, type RpcResponseError } from "./errors.ts";
@@ -102,6 +102,8 @@ export interface RpcPool {
 }
 
 const MAX_PENALTY_MS = 60_000;
+/** Between rounds over the endpoints, and between re-asks of a batch's failed calls. */
+const roundBackoff = { firstDelayMs: 100, maxDelayMs: 2000 };
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -295,7 +297,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
     let lastError: unknown;
     for (let round = 0; round < maxRounds; round++) {
       closing.signal.throwIfAborted();
-      if (round > 0) await sleep(Math.min(2000, 100 * 2 ** round), closing.signal);
+      if (round > 0) await sleep(backoffMs(round, roundBackoff), closing.signal);
       const candidates = order(opts);
       for (const [i, ep] of candidates.entries()) {
         // Unhealthy endpoints are tried only when every healthy one failed in this round.
@@ -336,7 +338,7 @@ export function createRpcPool(options: RpcPoolOptions): RpcPool {
         if (!o.ok && classifyError(o.error) !== "permanent") retry.push(i);
       });
       if (retry.length === 0) return answers as RpcOutcome[];
-      const wait = Math.min(2000, 100 * 2 ** attempt);
+      const wait = backoffMs(attempt, roundBackoff);
       const outOfTime = deadline === undefined ? attempt + 1 >= maxRounds : Date.now() + wait > deadline;
       if (outOfTime) return answers as RpcOutcome[];
       pending = retry;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 /**
  * A per-endpoint request-rate limit that adapts: a 429 halves the rate, each second without one gives back 5 %
  * of the configured ceiling (AIMD), so we settle just under what the provider tolerates.
@@ -51,7 +52,7 @@ export function createTokenBucket(maxRps: number | undefined, now: () => number 
           tokens -= need;
           break;
         }
-        await new Promise((r) => setTimeout(r, Math.max(5, ((need - tokens) / rate) * 1000)));
+        await sleep(Math.max(5, ((need - tokens) / rate) * 1000));
       }
       windowCalls += cost;
     },

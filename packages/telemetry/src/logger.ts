@@ -2,6 +2,17 @@ import { pino } from "pino";
 
 export type Logger = pino.Logger;
 
+/**
+ * The slice of Logger that libraries take (the cluster adapters, the devnet workload): the caller passes its own
+ * logger, so a broker's or driver's errors reach the service's log; tests pass a recording one. Required, never
+ * defaulted to a silent one.
+ */
+export interface AdapterLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 /** Keys whose values never reach a log line, wherever they appear in a logged object. */
 const REDACT = [
   "password",

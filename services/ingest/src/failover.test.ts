@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { canonicalChain, ingestHarness, rpc } from "./test-support/harness.ts";
 import { sendEverywhere, twinsForSuite } from "./test-support/twin-anvils.ts";
@@ -46,14 +47,14 @@ describe("failover between nodes holding the same chain", () => {
       // Following the head on b; then b dies between blocks and c carries on.
       for (let i = 0; i < 5; i++) {
         await twins.mine(1);
-        await new Promise((r) => setTimeout(r, 150));
+        await sleep(150);
       }
       // Quiet for a moment, so the preferred node b is the one serving when it dies.
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
       await b.kill();
       for (let i = 0; i < 5; i++) {
         await twins.mine(1);
-        await new Promise((r) => setTimeout(r, 150));
+        await sleep(150);
       }
       const finalHead = Number(BigInt(await rpc<string>(c.rpcUrl, "eth_blockNumber")));
       await h.untilTip((tip) => tip?.number === finalHead, 30_000, "following on the last node");

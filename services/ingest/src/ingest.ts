@@ -1,5 +1,5 @@
 import type { RpcPool } from "@chainlog/rpc";
-import type { Logger } from "@chainlog/telemetry";
+import { type Logger, retry } from "@chainlog/telemetry";
 import type { HealthCheckResult } from "@chainlog/tx-schema";
 import { ChainIdMismatchError, DeepReorgError } from "./errors.ts";
 import type { IngestMetrics } from "./ingest-metrics.ts";
@@ -10,6 +10,10 @@ import { createHistoricalSync } from "./sync-historical/create-historical-sync.t
 import { createProgress } from "./sync-historical/progress.ts";
 import { createRealtimeSync } from "./sync-realtime/create-realtime-sync.ts";
 import { createWakeableSleep } from "./wakeable-sleep.ts";
+
+/** Start failures that no retry can cure: the operator must act. */
+const cannotStart = (error: unknown) =>
+  error instanceof ChainIdMismatchError || error instanceof DeepReorgError;
 
 export interface IngestOptions {
   pool: RpcPool;
@@ -89,19 +93,25 @@ export function createIngest(options: IngestOptions) {
   const run = async (signal: AbortSignal = new AbortController().signal) => {
     pool.start();
     await pool.checkHealth();
+    if (signal.aborted) return;
     // A start that fails (no endpoint answers yet) is retried here with back-off: crashing would only restart
     // the process into the same failure.
     let next = 0;
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      try {
-        next = await historical.resolveStart(signal);
-        break;
-      } catch (error) {
-        if (error instanceof ChainIdMismatchError || error instanceof DeepReorgError) throw error;
-        blockedBy = `cannot start: ${(error as Error).message}`;
-        logger.warn({ attempt, err: error }, "start failed; retrying");
-        await sleep(Math.min(30_000, 1000 * 2 ** attempt), signal);
-      }
+    try {
+      next = await retry(() => historical.resolveStart(signal), {
+        firstDelayMs: 1000,
+        maxDelayMs: 30_000,
+        signal,
+        sleep,
+        retryable: (error) => !cannotStart(error),
+        onRetry: (error, attempt) => {
+          blockedBy = `cannot start: ${(error as Error).message}`;
+          logger.warn({ attempt, err: error }, "start failed; retrying");
+        },
+      });
+    } catch (error) {
+      // stopping while the start still failed is a clean stop, not an error
+      if (cannotStart(error) || !signal.aborted) throw error;
     }
     if (signal.aborted) return;
     started = true;

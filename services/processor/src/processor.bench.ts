@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createCassandraStore } from "@chainlog/cassandra-store";
 import { decodeLogs } from "@chainlog/decoders";
 import { rpc, startAnvil, startWorkload } from "@chainlog/devnet";
@@ -42,7 +43,7 @@ try {
     weth: workload.contracts.weth.toLowerCase(),
     stablecoin: workload.contracts.stablecoin.toLowerCase(),
   };
-  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SECONDS ?? 20) * 1000));
+  await sleep(Number(process.env.BENCH_SECONDS ?? 20) * 1000);
   abort.abort();
   const sent = await workload.done;
   const head = Number(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"));

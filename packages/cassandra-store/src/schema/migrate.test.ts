@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type TestEngines, testEngines } from "@chainlog/engines";
 import cassandra from "cassandra-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,7 +150,7 @@ describe("migrate", () => {
     // the holder renews every 400 ms for 5 s (longer than the waiter's 2 s timeout), then releases
     const holder = (async () => {
       for (const until = Date.now() + 5000; Date.now() < until; ) {
-        await new Promise((r) => setTimeout(r, 400));
+        await sleep(400);
         await client.execute(
           `UPDATE ${keyspace}.schema_lock USING TTL 10 SET owner = 'busy-process' WHERE id = 0`,
         );
@@ -180,7 +181,7 @@ describe("migrate", () => {
           seen.push(fault);
           if (fault === "before") throw timeout();
           if (fault === "slow") {
-            await new Promise((r) => setTimeout(r, 5500));
+            await sleep(5500);
             return target.execute(cql, values, opts);
           }
           await target.execute(cql, values, opts);

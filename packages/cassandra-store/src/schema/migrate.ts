@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AdapterLogger } from "@chainlog/ports";
+import { retry, sleep } from "@chainlog/telemetry";
 import { ChainlogError } from "@chainlog/tx-schema";
 import cassandra, { type Client } from "cassandra-driver";
 import { MigrationLockTimeoutError } from "../errors.ts";
@@ -65,27 +66,22 @@ export function isTransientCassandraError(error: unknown): boolean {
   ].includes(error.code);
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** Exponential backoff with full jitter, so racing processes do not retry in lockstep. */
-const backoff = (attempt: number, capMs = 4000) =>
-  sleep(Math.round(Math.random() * Math.min(capMs, 100 * 2 ** attempt)));
+/** Full jitter, so racing processes do not retry in lockstep. */
+const backoff = { firstDelayMs: 100, maxDelayMs: 4000, jitter: true };
+/** Transient errors are retried for as long as a lock wait may take. */
+const transientUntil = (giveUp: number) => (error: unknown) =>
+  isTransientCassandraError(error) && Date.now() <= giveUp;
 
 /** Runs idempotent statements, retrying through transient errors for as long as a lock wait may take. */
 function retryingRunner(p: ApplyMigrationsParameters) {
   const { client, keyspace: ks, logger } = p;
   const lockTimeoutMs = p.lockTimeoutMs ?? 180_000;
-  const retrying = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    const giveUp = Date.now() + lockTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (!isTransientCassandraError(error) || Date.now() > giveUp) throw error;
-        logger.warn({ keyspace: ks, attempt, err: error }, `retrying ${what}`);
-        await backoff(attempt);
-      }
-    }
-  };
+  const retrying = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    retry(fn, {
+      ...backoff,
+      retryable: transientUntil(Date.now() + lockTimeoutMs),
+      onRetry: (error, attempt) => logger.warn({ keyspace: ks, attempt, err: error }, `retrying ${what}`),
+    });
   return (cql: string, values: unknown[] = [], opts: object = quorum) =>
     retrying(cql.slice(0, 60), () => client.execute(cql, values, opts));
 }
@@ -135,21 +131,22 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<boo
     return rs.first()?.owner ?? null;
   };
   /** Runs a lock LWT; on an ambiguous failure decides from the read-back owner whether we hold the lock. */
-  const lockLwt = async (cql: string, values: unknown[]): Promise<boolean> => {
-    const giveUp = Date.now() + lockTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
+  const lockLwt = (cql: string, values: unknown[]): Promise<boolean> =>
+    retry(
+      async (attempt) => {
+        // after a failed try, the read-back decides: a timed-out LWT may have applied
+        if (attempt > 0 && (await lockOwner()) === owner) return true;
         const rs = await client.execute(cql, values, lwt);
         // not applied: the row as it is, so a retried INSERT that had applied shows our own owner
         return rs.wasApplied() || rs.first()?.owner === owner;
-      } catch (error) {
-        if (!isTransientCassandraError(error) || Date.now() > giveUp) throw error;
-        logger.warn({ keyspace: ks, attempt, err: error }, "schema lock LWT failed, reading it back");
-        await backoff(attempt);
-        if ((await lockOwner()) === owner) return true;
-      }
-    }
-  };
+      },
+      {
+        ...backoff,
+        retryable: transientUntil(Date.now() + lockTimeoutMs),
+        onRetry: (error, attempt) =>
+          logger.warn({ keyspace: ks, attempt, err: error }, "schema lock LWT failed, reading it back"),
+      },
+    );
   const acquire = () =>
     lockLwt(`INSERT INTO ${ks}.schema_lock (id, owner) VALUES (0, ?) IF NOT EXISTS USING TTL ${ttl}`, [
       owner,
@@ -214,7 +211,7 @@ export async function applyMigrations(p: ApplyMigrationsParameters): Promise<boo
         }
       } catch (error) {
         if (!(error instanceof MigrationLockLostError)) throw error;
-        logger.warn({ keyspace: ks }, error.message);
+        logger.warn({ keyspace: ks, err: error }, "schema migration lock lost; waiting for it again");
         continue;
       } finally {
         await release();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { rpc } from "../json-rpc.ts";
 import { type RunWorkloadParameters, runWorkload, type WorkloadStats } from "./run-workload.ts";
 
@@ -52,14 +53,14 @@ export async function buildWorkloadChain(params: BuildWorkloadChainParameters): 
     const waiting = await pending();
     if (!ready) {
       if (waiting > 0) await rpc(params.rpcUrl, "anvil_mine", ["0x1"]);
-      else await new Promise((r) => setTimeout(r, 20));
+      else await sleep(20);
       setupHead = Number(BigInt(await rpc<string>(params.rpcUrl, "eth_blockNumber")));
       continue;
     }
     if (waiting >= params.txPerBlock) {
       await rpc(params.rpcUrl, "anvil_mine", ["0x1"]);
       traffic += 1;
-    } else await new Promise((r) => setTimeout(r, 5));
+    } else await sleep(5);
   }
   abort.abort();
   const stats = await workload;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Address } from "viem";
 import { describe, expect, it } from "vitest";
 import { anvilForSuite } from "../anvil-for-suite.ts";
@@ -26,7 +27,7 @@ describe("runWorkload", () => {
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
     const deadline = Date.now() + 50_000;
     while (Date.now() < deadline && (await client.getBlockNumber({ cacheTime: 0 })) - startBlock < 150n) {
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     controller.abort();
     const stats = await done;

@@ -1,3 +1,4 @@
+import { type AdapterLogger, sleep } from "@chainlog/telemetry";
 import { ChainlogError } from "@chainlog/tx-schema";
 import {
   type Address,
@@ -21,12 +22,6 @@ import {
   weth9Artifact,
 } from "./artifacts.ts";
 import { connectDevnet, type DevnetClient } from "./client.ts";
-
-/** pino-compatible: the subset of a logger the workload uses. */
-export interface WorkloadLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
 
 export interface WorkloadContracts {
   erc20: Address;
@@ -56,7 +51,7 @@ export interface RunWorkloadParameters {
   /** Target send rate over all kinds of transactions. Default 20. */
   txPerSecond?: number;
   signal: AbortSignal;
-  logger?: WorkloadLogger;
+  logger?: AdapterLogger;
   /** Transactions sent but not yet answered by the node; sends pause above it. Default 64. */
   maxInFlight?: number;
   /** Seed of the fresh accounts' keys (same seed, same addresses). Default "chainlog-workload". */
@@ -406,20 +401,6 @@ async function currentFees(
   const base = block.baseFeePerGas ?? 1_000_000_000n;
   const maxPriorityFeePerGas = 1_000_000n;
   return { maxFeePerGas: base * 3n + maxPriorityFeePerGas, maxPriorityFeePerGas };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**

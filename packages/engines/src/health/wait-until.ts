@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { EngineStartError } from "../errors.ts";
 import { isAlive } from "../process/pids.ts";
 import type { ProcessSpec } from "../process/spawn-process.ts";
@@ -12,17 +13,21 @@ export interface WatchedProcess {
 export interface WaitParameters {
   what: string;
   timeoutMs: number;
-  /** The processes whose death ends the wait at once (with their log's tail in the error). */
-  processes: WatchedProcess[];
+  /** The processes whose death ends the wait at once (with their log's tail in the error). None when absent. */
+  processes?: WatchedProcess[];
   intervalMs?: number;
 }
 
-/** Polls check() until it returns true; fails fast when a watched process exits. */
+/**
+ * Polls check() until it returns true; fails fast when a watched process exits. The shared poll loop outside
+ * tests (tests use vitest's vi.waitFor).
+ */
 export async function waitUntil(check: () => Promise<boolean>, p: WaitParameters): Promise<void> {
   const deadline = Date.now() + p.timeoutMs;
+  const processes = p.processes ?? [];
   let lastError = "";
   for (;;) {
-    for (const proc of p.processes) {
+    for (const proc of processes) {
       if (!isAlive(proc.pid))
         throw new EngineStartError(
           `${proc.spec.name} exited while waiting for ${p.what}:\n${logErrors(proc.spec.log)}${logTail(proc.spec.log)}`,
@@ -34,14 +39,12 @@ export async function waitUntil(check: () => Promise<boolean>, p: WaitParameters
       lastError = (error as Error).message;
     }
     if (Date.now() > deadline) {
-      const logs = p.processes
-        .map((proc) => `--- ${proc.spec.log}\n${logTail(proc.spec.log, 15)}`)
-        .join("\n");
+      const logs = processes.map((proc) => `\n--- ${proc.spec.log}\n${logTail(proc.spec.log, 15)}`).join("");
       throw new EngineStartError(
-        `${p.what} not ready within ${Math.round(p.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ""}\n${logs}`,
+        `${p.what} not ready within ${Math.round(p.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ""}${logs}`,
       );
     }
-    await new Promise((r) => setTimeout(r, p.intervalMs ?? 500));
+    await sleep(p.intervalMs ?? 500);
   }
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { isAlive } from "./pids.ts";
 
 /**
@@ -20,7 +21,7 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, staleMs = 3
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
   try {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { EngineStartError } from "../errors.ts";
 import { logTail } from "../health/wait-until.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
@@ -115,7 +116,7 @@ export async function startS3Server(p: StartS3ServerParameters = {}): Promise<S3
         `versitygw not healthy on ${endpoint} within ${p.timeoutMs ?? 30_000} ms:\n${tail}`,
       );
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return {
     endpoint,

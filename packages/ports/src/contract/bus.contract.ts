@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bus, ConsumedMessage, ConsumeOptions, Subscription } from "../bus.ts";
 import { uniqueName } from "./fixtures.ts";
-import { gate, sleep, waitFor } from "./wait.ts";
+import { gate, waitFor } from "./wait.ts";
 
 export interface BusHandle {
   bus: Bus;

@@ -17,4 +17,4 @@ export {
 } from "./rich-block.ts";
 export { type ChainDataHandle, describeChainDataContract } from "./store.contract.ts";
 export type { StoreTestContext } from "./store-derived.contract.ts";
-export { gate, sleep, waitFor } from "./wait.ts";
+export { gate, waitFor } from "./wait.ts";

@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { expect, it } from "vitest";
 import { InvalidLeaseError, type LeaseStore } from "../lease.ts";
 import { uniqueName } from "./fixtures.ts";
-import { sleep } from "./wait.ts";
 
 /**
  * Leases, as leader election needs them: one holder at a time, a standby gets the lease only once the holder's

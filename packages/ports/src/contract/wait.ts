@@ -1,19 +1,19 @@
-/** Polls until `check` holds; fails with `what` after timeoutMs, so a stuck adapter fails instead of hanging. */
+import { vi } from "vitest";
+
+/** vitest's vi.waitFor over a condition, naming what never came, so a stuck adapter fails instead of hanging. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 30_000,
   intervalMs = 20,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A promise with its resolve/reject exposed, to hold a handler open until the test lets it go. */
 export function gate<T = void>() {

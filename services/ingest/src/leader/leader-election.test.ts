@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createSqliteMetaStore } from "@chainlog/embedded";
 import type { LeaseStore, MetaStore } from "@chainlog/ports";
 import { createLogger } from "@chainlog/telemetry";
@@ -41,7 +42,7 @@ describe("leader election", () => {
     const waiting = b.acquire(stop.signal).then((t) => {
       termB = t;
     });
-    await new Promise((r) => setTimeout(r, 2500)); // longer than the lease: A's renewals keep B waiting
+    await sleep(2500); // longer than the lease: A's renewals keep B waiting
     expect(termB).toBeUndefined();
     expect(a.status().role).toBe("leader");
     expect(() => termA.assertHeld()).not.toThrow();

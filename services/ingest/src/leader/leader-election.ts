@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Lease, LeaseStore } from "@chainlog/ports";
-import type { Logger } from "@chainlog/telemetry";
+import { backoffMs, type Logger, retry, sleep } from "@chainlog/telemetry";
 import { ChainlogError } from "@chainlog/tx-schema";
 
 /** Thrown by a publish or cursor write of a term that ended: whatever it carried was not written. */
@@ -67,17 +67,6 @@ export interface LeaderElectionOptions {
   onChange?: (leader: boolean, token: number) => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 /**
  * Leader election on a lease in the metadata store. The holder renews every third of the lease. It counts its
  * time from before each acquire/renew request went out (on the monotonic clock), less a margin of a quarter of
@@ -127,21 +116,25 @@ export function createLeaderElection(options: LeaderElectionOptions) {
         await sleep(renewEveryMs, ended.signal);
         if (ended.signal.aborted) return;
         // Retried until the term runs out: a store that is down for less than the margin costs nothing.
-        for (let attempt = 0; !ended.signal.aborted; attempt++) {
-          const asked = performance.now();
-          try {
-            const renewed = await leases.renewLease(lease, ttlMs);
-            if (ended.signal.aborted) return;
-            if (!renewed) return end("lease lost");
-            lease = renewed;
-            validUntil = asked + ttlMs - marginMs;
-            armExpiry();
-            break;
-          } catch (error) {
-            logger.warn({ lease: name, attempt, err: error }, "lease renewal failed; retrying");
-            await sleep(Math.min(pollMs * 2 ** attempt, renewEveryMs), ended.signal);
-          }
-        }
+        let asked = 0;
+        const renewed = await retry(
+          () => {
+            asked = performance.now();
+            return leases.renewLease(lease, ttlMs);
+          },
+          {
+            firstDelayMs: pollMs,
+            maxDelayMs: renewEveryMs,
+            signal: ended.signal,
+            onRetry: (error, attempt) =>
+              logger.warn({ lease: name, attempt, err: error }, "lease renewal failed; retrying"),
+          },
+        ).catch(() => undefined); // it throws only once the term ended
+        if (ended.signal.aborted) return;
+        if (!renewed) return end("lease lost");
+        lease = renewed;
+        validUntil = asked + ttlMs - marginMs;
+        armExpiry();
       }
     })();
 
@@ -197,7 +190,10 @@ export function createLeaderElection(options: LeaderElectionOptions) {
           failures++;
           logger.warn({ lease: name, failures, err: error }, "lease store unavailable; retrying");
         }
-        await sleep(failures === 0 ? pollMs : Math.min(30_000, pollMs * 2 ** failures), signal);
+        await sleep(
+          failures === 0 ? pollMs : backoffMs(failures, { firstDelayMs: pollMs, maxDelayMs: 30_000 }),
+          signal,
+        );
       }
       return null;
     },

@@ -1,4 +1,4 @@
-import type { Logger } from "@chainlog/telemetry";
+import { type Logger, retry } from "@chainlog/telemetry";
 import type { BlockEnvelope, BlockRef, BusEnvelope } from "@chainlog/tx-schema";
 import type { IngestMetrics } from "../ingest-metrics.ts";
 import { RecentChain } from "../sync-realtime/recent-chain.ts";
@@ -31,19 +31,16 @@ export function createPublishedChain(ctx: PublishedChainContext) {
   let lastProgressAt = Date.now();
 
   /** Retries until the sink takes it: nothing is skipped, and the cursor waits for the acknowledgement. */
-  const publish = async (envelopes: BusEnvelope[], signal: AbortSignal) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await sink.publish(envelopes);
-        return;
-      } catch (error) {
-        metrics.publishErrors.inc();
-        logger.warn({ err: error, attempt }, "publish failed; retrying");
-        if (signal.aborted) throw error;
-        await ctx.sleep(Math.min(5000, 200 * 2 ** attempt), signal);
-      }
-    }
-  };
+  const publish = (envelopes: BusEnvelope[], signal: AbortSignal) =>
+    retry(
+      (attempt) =>
+        sink.publish(envelopes).catch((error) => {
+          metrics.publishErrors.inc();
+          logger.warn({ err: error, attempt }, "publish failed; retrying");
+          throw error;
+        }),
+      { firstDelayMs: 200, maxDelayMs: 5000, signal, sleep: ctx.sleep },
+    );
 
   const saveCursor = async () => {
     lastCursorSave = Date.now();

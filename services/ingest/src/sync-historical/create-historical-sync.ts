@@ -1,5 +1,5 @@
 import { blockAfter, createRangeFetcher, type FetchedBlocks, fetchBlocks, type RpcPool } from "@chainlog/rpc";
-import type { Logger } from "@chainlog/telemetry";
+import { type Logger, retry } from "@chainlog/telemetry";
 import type { BlockEnvelope } from "@chainlog/tx-schema";
 import { ChainIdMismatchError } from "../errors.ts";
 import type { IngestMetrics } from "../ingest-metrics.ts";
@@ -75,23 +75,25 @@ export function createHistoricalSync(ctx: HistoricalSyncContext) {
   const seedParent = async (from: number, signal: AbortSignal) => {
     // A node that cannot give it (pruned, or a bad answer) is asked again with back-off; then ingest starts
     // without that one check rather than not at all, and says so in its status.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const parent = await canonicalHash(pool, from - 1);
-        if (parent) chain.reset([{ number: from - 1, hash: parent }]);
-        ctx.onBlocked(null);
-        return;
-      } catch (error) {
-        const cause = `the parent of start block ${from} cannot be fetched: ${(error as Error).message}`;
-        if (attempt >= (ctx.parentAttempts ?? 4) - 1 || signal.aborted) {
-          ctx.onBlocked(`${cause}; started without checking block ${from}'s parent hash`);
-          logger.warn({ from, err: error }, "starting without the start block's parent");
-          return;
-        }
-        ctx.onBlocked(`${cause}; retrying`);
-        logger.warn({ from, attempt, err: error }, "start block's parent unavailable; retrying");
-        await ctx.sleep(Math.min(30_000, (ctx.parentRetryMs ?? 1000) * 2 ** attempt), signal);
-      }
+    const cause = (error: unknown) =>
+      `the parent of start block ${from} cannot be fetched: ${(error as Error).message}`;
+    try {
+      const parent = await retry(() => canonicalHash(pool, from - 1), {
+        attempts: ctx.parentAttempts ?? 4,
+        firstDelayMs: ctx.parentRetryMs ?? 1000,
+        maxDelayMs: 30_000,
+        signal,
+        sleep: ctx.sleep,
+        onRetry: (error, attempt) => {
+          ctx.onBlocked(`${cause(error)}; retrying`);
+          logger.warn({ from, attempt, err: error }, "start block's parent unavailable; retrying");
+        },
+      });
+      if (parent) chain.reset([{ number: from - 1, hash: parent }]);
+      ctx.onBlocked(null);
+    } catch (error) {
+      ctx.onBlocked(`${cause(error)}; started without checking block ${from}'s parent hash`);
+      logger.warn({ from, err: error }, "starting without the start block's parent");
     }
   };
 

@@ -1,10 +1,10 @@
 import { type Anvil, rpc, type StartAnvilParameters } from "@chainlog/devnet";
 import { anvilForSuite } from "@chainlog/devnet/vitest";
+import { waitFor as waitUntilHolds } from "@chainlog/ports/contract";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import type { EndpointConfig } from "@chainlog/runtime-config";
 import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import type { BlockRef, BusEnvelope } from "@chainlog/tx-schema";
-import { vi } from "vitest";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
 import { createCollectingSink } from "../publish/block-sink.ts";
@@ -160,18 +160,13 @@ export async function canonicalChain(url: string): Promise<Map<number, string>> 
   return out;
 }
 
-/** vitest's vi.waitFor over a condition, naming what never came. */
-export async function waitFor(
+/** The contract suites' waitFor (vitest's vi.waitFor), with the timeout before the name as this suite passes it. */
+export function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
-    },
-    { timeout: timeoutMs, interval: 50 },
-  );
+  return waitUntilHolds(check, what, timeoutMs, 50);
 }
 
 /** The suite's anvil (killed at the end), holding `transfers` ETH transfers and then `emptyBlocks` more blocks. */

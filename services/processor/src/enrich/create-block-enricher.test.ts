@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type Anvil,
   approveErc20,
@@ -145,7 +146,7 @@ async function slowTracingProxy(target: string) {
       state.traceRequests += 1;
       state.inFlight += 1;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-      await new Promise((r) => setTimeout(r, state.traceDelayMs));
+      await sleep(state.traceDelayMs);
     }
     const upstream = await fetch(target, {
       method: "POST",
@@ -229,7 +230,7 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     expect(slow?.contractCreations).toEqual([]);
     proxy.state.traceDelayMs = 0;
     // the timed-out endpoint is probed back into rotation first
-    await new Promise((r) => setTimeout(r, 1_200));
+    await sleep(1_200);
     const [fast] = await enricher.enrich([indexBlock(factoryBlock)]);
     expect(fast?.mark.traces).toBe("done");
     expect(fast?.contractCreations.map((c) => c.address).sort()).toEqual([...children].sort());
@@ -259,7 +260,7 @@ describe("createBlockEnricher on a node that is slow to trace", () => {
     const enriched = enricher.enrich(blocks).finally(() => {
       settled = true;
     });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await sleep(1_500);
     expect(proxy.state.traceRequests - before).toBe(0);
     expect(settled).toBe(false);
     state.catchingUp = false;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Anvil, createDevnetClient, deployErc20, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import type { Store } from "@chainlog/ports";
@@ -66,7 +67,7 @@ describe("enrichment stage on shutdown (pool closed first)", () => {
     const attempts = () => reads.mock.calls.filter(([asked]) => asked.includes(tokenBlock)).length;
     await waitFor(() => attempts() > 0, 30_000, "enrichment batch started");
     // the embedded bus retries a failed batch after 100, 200, 400, 800 ms: a loop would have read again by now
-    await new Promise((r) => setTimeout(r, 1_600));
+    await sleep(1_600);
     expect(attempts()).toBe(1);
     expect(first.warnings).toEqual([]);
     const stopping = Date.now();

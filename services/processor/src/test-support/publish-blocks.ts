@@ -1,5 +1,6 @@
 import { rpc } from "@chainlog/devnet";
 import type { Bus } from "@chainlog/ports";
+import { waitFor as waitUntilHolds } from "@chainlog/ports/contract";
 import {
   type BlockEnvelope,
   blockFromRpc,
@@ -43,15 +44,7 @@ export async function publishRollback(bus: Bus, env: RollbackEnvelope): Promise<
   await bus.publish(Topics.blocks, [encodeEnvelope(env)]);
 }
 
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
-  what = "condition",
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** The contract suites' waitFor (vitest's vi.waitFor), with the timeout before the name as this suite passes it. */
+export function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = "condition") {
+  return waitUntilHolds(check, what, timeoutMs, 50);
 }

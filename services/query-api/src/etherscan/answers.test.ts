@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createSqliteStore } from "@chainlog/embedded";
 import type { Store } from "@chainlog/ports";
 import { buildBlock } from "@chainlog/ports/contract";
@@ -81,7 +82,7 @@ describe("Etherscan answer cache", () => {
     await store.upsertTokens([
       { address: TOKEN, standard: "erc20", name: "USD Coin", symbol: "USDC", decimals: 6, firstSeenBlock: 1 },
     ]);
-    await new Promise((r) => setTimeout(r, 120));
+    await sleep(120);
     expect(JSON.parse((await run()) as string).result[0].tokenSymbol).toBe("USDC");
   });
 

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { vi } from "vitest";
 
 export interface SseEvent {
   id?: string;
@@ -62,11 +63,12 @@ export function connectSse(
         closed,
         close: () => req.destroy(),
         async waitFor(predicate, timeoutMs = 5000) {
-          const deadline = Date.now() + timeoutMs;
-          while (!predicate(events)) {
-            if (Date.now() > deadline) throw new Error(`timed out; ${events.length} events so far`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
+          await vi.waitFor(
+            () => {
+              if (!predicate(events)) throw new Error(`timed out; ${events.length} events so far`);
+            },
+            { timeout: timeoutMs, interval: 10 },
+          );
         },
       });
     });

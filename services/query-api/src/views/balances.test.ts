@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { buildBlock } from "@chainlog/ports/contract";
 import { describe, expect, it } from "vitest";
 import { ALICE, CAROL, sampleChain, TOKEN } from "../test-support/api-harness.ts";
@@ -71,7 +72,7 @@ describe("createStoredSideCache", () => {
     const loadShort = () =>
       loadAddressBalances({ store, rpc: null, ethBalance: null, storedSide: short }, ALICE, false);
     await loadShort();
-    await new Promise((r) => setTimeout(r, 80));
+    await sleep(80);
     await loadShort();
     expect(reads).toBe(4);
   });
