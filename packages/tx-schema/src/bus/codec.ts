@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ChainlogError } from "../errors.ts";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
-import { fastBlockEnvelope } from "./fast-envelope.ts";
+import { fastBlockEnvelope, fastProcessedBlock } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
 import { upgradeV1 } from "./v1.ts";
 
@@ -102,7 +102,13 @@ export function decodeProcessed(
 ): ProcessedEnvelope {
   if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  const parsed = ProcessedEnvelope.safeParse(parseJson(value));
+  const json = parseJson(value);
+  try {
+    return fastProcessedBlock(json);
+  } catch {
+    // a retraction, or not a well-formed processed block: the schema reads it and words what is wrong
+  }
+  const parsed = ProcessedEnvelope.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);
