@@ -402,6 +402,45 @@ export function createCassandraStore(params: CassandraStoreParameters): Cassandr
       return written;
     },
 
+    async getStoredBlock(hash) {
+      await settings();
+      const h = hash.toLowerCase();
+      const row = (await exec(`SELECT data FROM ${ks}.blocks_by_hash WHERE hash = ?`, [h], read)).first();
+      if (!row) return null;
+      const block = parse<Block>(row.data);
+      const transactions: Transaction[] = [];
+      for await (const r of await exec(`SELECT tx FROM ${ks}.txs_by_block WHERE block_hash = ?`, [h], read))
+        transactions.push(parse<Transaction>(r.tx));
+      // receipts and logs live beside each transaction (tx_by_hash): one read each, in parallel
+      const parts: Array<{ receipt: Receipt | null; logs: Log[] } | null> = new Array(transactions.length);
+      await runLimited(
+        transactions.map((tx, i) => async () => {
+          const r = (
+            await exec(
+              `SELECT block_hash, receipt, logs FROM ${ks}.tx_by_hash WHERE hash = ?`,
+              [tx.hash],
+              read,
+            )
+          ).first();
+          parts[i] =
+            r && String(r.block_hash) === h
+              ? { receipt: r.receipt === null ? null : parse<Receipt>(r.receipt), logs: parse<Log[]>(r.logs) }
+              : null;
+        }),
+        concurrency,
+      );
+      // a transaction whose row is gone or names another block: this block was rolled back or replaced meanwhile
+      if (parts.some((p) => p === null)) return null;
+      const receipts: Receipt[] = [];
+      const logs: Log[] = [];
+      for (const p of parts) {
+        if (p?.receipt) receipts.push(p.receipt);
+        if (p) logs.push(...p.logs);
+      }
+      logs.sort((a, b) => a.logIndex - b.logIndex);
+      return { block, transactions, receipts, logs };
+    },
+
     async getEnrichment(blockHashes) {
       await settings();
       const found = new Map<string, EnrichmentMark>();

@@ -25,8 +25,10 @@ import {
   type ContractCreation,
   type EnrichmentMark,
   type InternalTransaction,
+  type Log,
   mergeBlockStats,
   type PricePoint,
+  type Receipt,
   type Swap,
   type TokenMetadata,
   type TokenTransfer,
@@ -40,6 +42,7 @@ import {
   type Prepared,
   pingHealth,
   prepareRaw,
+  readTransaction,
   text,
   writeTransaction,
 } from "./sqlite.ts";
@@ -288,6 +291,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async getEnrichment(blockHashes) {
       return recordsByKey<EnrichmentMark>(q.enrichmentOf, blockHashes);
+    },
+
+    async getStoredBlock(hash) {
+      // one read transaction: a rollback or replacement committed meanwhile cannot mix two blocks' rows
+      return readTransaction(db, () => {
+        const row = q.byHash.get([hash.toLowerCase()]);
+        if (!row) return null;
+        const block = parse<Block>(row[0]);
+        const transactions: Transaction[] = [];
+        const receipts: Receipt[] = [];
+        for (const r of q.storedTxs.all([block.number, block.hash])) {
+          transactions.push(parse<Transaction>(r[0]));
+          if (r[1] !== null) receipts.push(parse<Receipt>(r[1]));
+        }
+        const logs = q.storedLogs.all([block.number, block.hash]).map((r) => parse<Log>(r[0]));
+        return { block, transactions, receipts, logs };
+      });
     },
 
     async getHeights(from, limit) {

@@ -67,6 +67,16 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   }
 }
 
+/** Runs fn in one read transaction: every read inside sees the same committed state of the file. */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  db.exec("BEGIN");
+  try {
+    return fn();
+  } finally {
+    if (db.inTransaction) db.exec("COMMIT");
+  }
+}
+
 /*
  * libsql quirks this wrapper hides: a single object argument is taken as named parameters (a lone Buffer
  * crashes the native side), so parameters always go as one array; raw rows avoid the `_metadata` property of

@@ -11,6 +11,9 @@ export const STORE_SQL = {
      LEFT JOIN enrichment e ON e.block_number = b.number AND e.block_hash = b.hash
      WHERE b.number >= ? ORDER BY b.number LIMIT ?`,
   numberOf: "SELECT number FROM blocks WHERE hash = ?",
+  storedTxs:
+    "SELECT data, receipt FROM transactions WHERE block_number = ? AND block_hash = ? ORDER BY tx_index",
+  storedLogs: "SELECT data FROM logs WHERE block_number = ? AND block_hash = ? ORDER BY log_index",
   insertBlock: "INSERT INTO blocks (number, hash, data) VALUES (?, ?, ?)",
   insertTx: `INSERT OR REPLACE INTO transactions (block_number, tx_index, hash, block_hash, data, receipt)
      VALUES (?, ?, ?, ?, ?, ?)`,

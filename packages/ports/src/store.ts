@@ -26,6 +26,14 @@ import type {
 import { ChainlogError } from "@chainlog/tx-schema";
 import type { TokenHolding } from "./holdings.ts";
 
+/** A block's raw records, as ingest published them and the store keeps them. */
+export interface StoredBlock {
+  block: Block;
+  transactions: Transaction[];
+  receipts: Receipt[];
+  logs: Log[];
+}
+
 /** A block with everything derived from it; written as one unit so a reader never sees half a block. */
 export interface IndexedBlock {
   chainId: number;
@@ -225,6 +233,12 @@ export interface ReadModel extends StoreLifecycle {
 export interface ChainWriter
   extends StoreLifecycle,
     Pick<ReadModel, "getEnrichment" | "getHeights" | "getTokens"> {
+  /**
+   * The raw records of the stored block with this hash (transactions, receipts and logs in index order), as the
+   * raw stage wrote them: what the enrichment stage works from, so the bus carries each block's payload once.
+   * Null when no such block is stored (unknown, rolled back or replaced).
+   */
+  getStoredBlock(hash: string): Promise<StoredBlock | null>;
   /**
    * Idempotent: writing the same block again changes nothing (its enrichment included). A block at a height that
    * already holds another (not rolled back) block replaces it as the canonical one for that height.

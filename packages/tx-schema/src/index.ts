@@ -6,6 +6,7 @@ export * from "./api/stake.ts";
 export * from "./bus/codec.ts";
 export * from "./bus/envelope.ts";
 export * from "./bus/processed.ts";
+export * from "./bus/stored.ts";
 export * from "./errors.ts";
 export * from "./records/approval.ts";
 export * from "./records/balance.ts";

@@ -479,6 +479,37 @@ export function describeChainDataContract(name: string, open: () => Promise<Chai
       expect(await readModel.getEnrichment([b.block.hash])).toEqual(new Map());
     });
 
+    it("getStoredBlock gives a stored block's raw records back, and nothing once it is rolled back or replaced", async () => {
+      const n = heights(2);
+      const [a, c, token] = [addressOf(`raw-a${n}`), addressOf(`raw-c${n}`), addressOf(`raw-t${n}`)];
+      const b = buildBlock({
+        number: n,
+        txs: [
+          { from: a, to: c, type: 2, transfers: [{ token, from: a, to: c, value: "7" }], logs: 2 },
+          { from: c, to: null, type: 0 },
+          { from: c, to: token, type: 2, transfers: [{ token, from: c, to: a }], logs: 1 },
+        ],
+      });
+      const other = buildBlock({ number: n, fork: "other", txs: [{ from: a, to: a }] });
+      const next = buildBlock({ number: n + 1, txs: [{ from: c, to: a }] });
+      const { writer } = handle;
+      expect(await writer.getStoredBlock(b.block.hash)).toBeNull();
+      await writer.writeBlocks([b, next]);
+      const raw = { block: b.block, transactions: b.transactions, receipts: b.receipts, logs: b.logs };
+      expect(await writer.getStoredBlock(b.block.hash)).toEqual(raw);
+      expect(await writer.getStoredBlock(b.block.hash.toUpperCase().replace("0X", "0x"))).toEqual(raw);
+      await writer.rollbackBlock({ number: n + 1, hash: next.block.hash });
+      expect(await writer.getStoredBlock(next.block.hash)).toBeNull();
+      await writer.writeBlocks([other]);
+      expect(await writer.getStoredBlock(b.block.hash)).toBeNull();
+      expect(await writer.getStoredBlock(other.block.hash)).toEqual({
+        block: other.block,
+        transactions: other.transactions,
+        receipts: other.receipts,
+        logs: other.logs,
+      });
+    });
+
     const context = { store: () => store, heights };
     describeDerivedRows(context);
     describeVaultEvents(context);

@@ -3,11 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  decodeEnrichMessage,
   decodeEnvelope,
   decodeProcessed,
   EnvelopeDecodeError,
   encodeEnvelope,
   encodeProcessed,
+  encodeStored,
   Headers,
   SCHEMA_VERSION,
 } from "./codec.ts";
@@ -75,6 +77,23 @@ describe("bus codec", () => {
     const rollback = decodeEnvelope(JSON.stringify(rb.value), rb.headers) as BusEnvelope;
     expect(encodeEnvelope(rollback).key).toBe(encodeEnvelope(block).key);
     expect(encodeEnvelope(rollback).headers[Headers.retraction]).toBe("1");
+  });
+
+  it("round-trips stored-block references and still reads full block copies on chainlog.enrich", () => {
+    const ref = { kind: "stored" as const, chainId: 1, block: { number: 7, hash: `0x${"ab".repeat(32)}` } };
+    const encoded = encodeStored(ref);
+    expect(encoded.key).toBe("1:7");
+    expect(encoded.headers[Headers.kind]).toBe("stored");
+    expect(decodeEnrichMessage(encoded.value, encoded.headers)).toEqual(ref);
+    // a copy of the block, as raw stages before references published it
+    const { headers, value } = load("v2", "block.json");
+    expect(decodeEnrichMessage(JSON.stringify(value), headers).kind).toBe("block");
+    expect(() => decodeEnrichMessage('{"kind":"stored","chainId":1}', encoded.headers)).toThrow(
+      /invalid stored-block message at block/,
+    );
+    expect(() =>
+      decodeEnrichMessage(encoded.value, { ...encoded.headers, [Headers.schemaVersion]: "99" }),
+    ).toThrow(/unsupported schema version 99/);
   });
 
   it("round-trips processed and retracted notices", () => {

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { ChainlogError } from "../errors.ts";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
-import { fastBlockEnvelope } from "./fast-envelope.ts";
+import { fastBlockEnvelope, fastProcessedBlock } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
+import { StoredBlockEnvelope } from "./stored.ts";
 import { upgradeV1 } from "./v1.ts";
 
 export const SCHEMA_VERSION = 2;
@@ -102,10 +103,52 @@ export function decodeProcessed(
 ): ProcessedEnvelope {
   if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
-  const parsed = ProcessedEnvelope.safeParse(parseJson(value));
+  const json = parseJson(value);
+  try {
+    return fastProcessedBlock(json);
+  } catch {
+    // a retraction, or not a well-formed processed block: the schema reads it and words what is wrong
+  }
+  const parsed = ProcessedEnvelope.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);
+  }
+  return parsed.data;
+}
+
+export function encodeStored(env: StoredBlockEnvelope): EncodedMessage {
+  return {
+    key: `${env.chainId}:${env.block.number}`,
+    value: Buffer.from(JSON.stringify(env)),
+    headers: {
+      [Headers.schemaVersion]: String(SCHEMA_VERSION),
+      [Headers.kind]: env.kind,
+      [Headers.chainId]: String(env.chainId),
+      [Headers.blockNumber]: String(env.block.number),
+      [Headers.blockHash]: env.block.hash,
+      [Headers.retraction]: "0",
+    },
+  };
+}
+
+/**
+ * A chainlog.enrich message: a stored block's reference, or (written by a raw stage from before references) a
+ * copy of a chainlog.blocks message.
+ */
+export function decodeEnrichMessage(
+  value: Uint8Array | string,
+  headers: Record<string, string | undefined>,
+): StoredBlockEnvelope | BusEnvelope {
+  if (headers[Headers.kind] !== "stored") return decodeEnvelope(value, headers);
+  if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
+    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+  const parsed = StoredBlockEnvelope.safeParse(parseJson(value));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new EnvelopeDecodeError(
+      `invalid stored-block message at ${first?.path.join(".")}: ${first?.message}`,
+    );
   }
   return parsed.data;
 }

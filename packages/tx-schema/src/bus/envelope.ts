@@ -74,8 +74,8 @@ export const Topics = {
   /** Processor → live readers: what has just become readable in the store (see processed.ts). */
   processed: "chainlog.processed",
   /**
-   * Raw stage → enrichment stage: the blocks (and rollbacks) of chainlog.blocks again, each once its raw rows are
-   * in the store, so the enricher never reads ahead of them and sees a rollback after the block it retracts.
+   * Raw stage → enrichment stage: a reference to each block of chainlog.blocks once its raw rows are in the store
+   * (see stored.ts), so the enricher never reads ahead of them; a block rolled back since is no longer stored.
    */
   enrich: "chainlog.enrich",
 } as const;

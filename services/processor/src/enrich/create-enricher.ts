@@ -3,9 +3,10 @@ import { type RpcPool, RpcPoolClosedError } from "@chainlog/rpc";
 import type { Logger } from "@chainlog/telemetry";
 import {
   type BlockEnvelope,
-  decodeEnvelope,
+  decodeEnrichMessage,
   type ProcessorStatus,
   type ServiceStatus,
+  type StoredBlockEnvelope,
   Topics,
 } from "@chainlog/tx-schema";
 import { indexBlock } from "../index-block.ts";
@@ -50,7 +51,7 @@ export function ingestCatchingUp(statuses: readonly ServiceStatus[]): boolean {
 
 /**
  * The enrichment stage: a consumer group of its own on chainlog.enrich, which the raw stage fills only after a
- * block's raw rows are stored. Its position is the group's; a restart resumes there, and a block already marked
+ * block's raw rows are stored, with references the enricher reads those rows back by. Its position is the group's; a restart resumes there, and a block already marked
  * enriched (a replayed batch) is skipped without asking the node again. Rollbacks need no work here: the raw
  * stage's rollback removed the block with its enrichment, and an enrichment written for a block rolled back
  * meanwhile is refused by the store.
@@ -104,15 +105,25 @@ export function createEnricher(params: EnricherParameters) {
   };
 
   const enrichBatch = async (batch: ConsumedMessage[]) => {
-    const envelopes: BlockEnvelope[] = [];
+    const wanted: Array<BlockEnvelope | StoredBlockEnvelope> = [];
     for (const message of batch) {
-      // the raw stage validated and parked bad messages before republishing: these decode
-      const env = decodeEnvelope(message.value, message.headers);
-      if (env.kind === "block") envelopes.push(env);
+      // the raw stage validated and parked bad messages before publishing these: they decode
+      const env = decodeEnrichMessage(message.value, message.headers);
+      if (env.kind === "block" || env.kind === "stored") wanted.push(env);
     }
-    if (envelopes.length === 0) return;
-    const done = await store.getEnrichment(envelopes.map((e) => e.block.hash));
-    const todo = envelopes.filter((e) => !done.has(e.block.hash));
+    if (wanted.length === 0) return;
+    const done = await store.getEnrichment(wanted.map((e) => e.block.hash));
+    const todo: BlockEnvelope[] = [];
+    for (const e of wanted) {
+      if (done.has(e.block.hash)) continue;
+      if (e.kind === "block") {
+        todo.push(e);
+        continue;
+      }
+      const stored = await store.getStoredBlock(e.block.hash);
+      // rolled back or replaced since it was stored: nothing of it to enrich (the store would refuse it anyway)
+      if (stored) todo.push({ kind: "block", chainId: e.chainId, ...stored });
+    }
     if (todo.length > 0) {
       const end = m.enrichSeconds.startTimer();
       const enrichment = await enricher.enrich(todo.map(indexBlock));
@@ -125,7 +136,7 @@ export function createEnricher(params: EnricherParameters) {
       blocks += written;
     }
     lastProgressAt = Date.now();
-    m.enrichedLastBlock.set(Math.max(...envelopes.map((e) => e.block.number)));
+    m.enrichedLastBlock.set(Math.max(...wanted.map((e) => e.block.number)));
   };
 
   /**

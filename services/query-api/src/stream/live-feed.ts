@@ -28,6 +28,39 @@ export interface LiveFeed {
 }
 
 /**
+ * An event of the ring. Its JSON and SSE frame are built on first use, then kept for every other client: while
+ * catching up thousands of events a second pass through the ring with no client to read them.
+ */
+class FeedEvent implements LiveEvent {
+  #json: string | undefined;
+  #frame: string | undefined;
+  #value: bigint | undefined;
+  wsMessage?: string;
+  constructor(
+    readonly seq: number,
+    readonly id: string,
+    readonly type: LiveEventType,
+    readonly from: string | null,
+    readonly to: string | null,
+    readonly token: string | null,
+    private readonly decimal: string,
+    private readonly data: () => unknown,
+  ) {}
+  get value(): bigint {
+    this.#value ??= BigInt(this.decimal);
+    return this.#value;
+  }
+  get json(): string {
+    this.#json ??= JSON.stringify(this.data());
+    return this.#json;
+  }
+  get frame(): string {
+    this.#frame ??= `id: ${this.id}\nevent: ${this.type}\ndata: ${this.json}\n\n`;
+    return this.#frame;
+  }
+}
+
+/**
  * Consumes Topics.processed from "latest" in a consumer group of its own (every query-api instance sees every
  * event), turns each block into per-transaction / per-transfer events, keeps a bounded ring of recent ones for
  * Last-Event-ID resume, and fans them out to the attached clients.
@@ -48,17 +81,14 @@ export function createLiveFeed(deps: {
 
   function emit(
     type: LiveEventType,
-    data: unknown,
+    data: () => unknown,
     from: string | null,
     to: string | null,
     token: string | null,
     value: string,
   ) {
     const n = ++seq;
-    const id = `${epoch}.${n}`;
-    const json = JSON.stringify(data);
-    const frame = `id: ${id}\nevent: ${type}\ndata: ${json}\n\n`;
-    const event: LiveEvent = { seq: n, id, type, from, to, token, value: BigInt(value), json, frame };
+    const event = new FeedEvent(n, `${epoch}.${n}`, type, from, to, token, value, data);
     ring.push(event);
     if (ring.length > deps.ringSize) ring.shift();
     for (const client of clients) if (client.filter(event)) client.send(event);
@@ -66,14 +96,14 @@ export function createLiveFeed(deps: {
 
   function publish(env: ProcessedEnvelope) {
     if (env.kind === "retracted") {
-      emit("retracted", { chainId: env.chainId, block: env.block }, null, null, null, "0");
+      emit("retracted", () => ({ chainId: env.chainId, block: env.block }), null, null, null, "0");
       return;
     }
     const blockTimestamp = env.block.timestamp;
     for (const tx of env.transactions)
-      emit("transaction", { ...tx, blockTimestamp }, tx.from, tx.to, null, tx.value);
+      emit("transaction", () => ({ ...tx, blockTimestamp }), tx.from, tx.to, null, tx.value);
     for (const t of env.tokenTransfers)
-      emit("token_transfer", { ...t, blockTimestamp }, t.from, t.to, t.token, t.value);
+      emit("token_transfer", () => ({ ...t, blockTimestamp }), t.from, t.to, t.token, t.value);
   }
 
   async function onBatch(batch: ConsumedMessage[]) {
