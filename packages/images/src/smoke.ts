@@ -78,6 +78,8 @@ export async function smokeTest(options: SmokeOptions = {}): Promise<void> {
       WATCHED_ADDRESSES: (contracts?.accounts ?? []).slice(0, 5).join(","),
       QUERY_API_URL: `http://127.0.0.1:${ports.get("query-api")}`,
       LOG_LEVEL: "warn",
+      // web's /metrics has its own port; on host networking its default would meet a local `chainlog start`.
+      WEB_METRICS_PORT: String(await freePort()),
     };
     for (const spec of specs) {
       shared[spec.portEnv] = String(ports.get(spec.service));
