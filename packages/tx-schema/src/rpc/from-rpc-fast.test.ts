@@ -108,4 +108,21 @@ describe("the fast RPC readers equal the schemas", () => {
     ).toThrow(/receipt 0: gasUsed: expected a 0x-hex quantity/);
     expect(() => blockFromRpc({ number: "0x1" })).toThrow(/hash/);
   });
+
+  it("take a value again by comparing, but never one they refused, between good ones", () => {
+    const [receipt] = recordedReceipts() as Record<string, unknown>[];
+    const first = fastReceipt(receipt);
+    // the same values again (the readers' remembered ones), then bad ones in the same fields, then good again
+    expect(fastReceipt({ ...receipt })).toStrictEqual(first);
+    for (const bad of [
+      { ...receipt, blockHash: (receipt!.blockHash as string).slice(0, 40) },
+      { ...receipt, gasUsed: undefined },
+      { ...receipt, gasUsed: null },
+      { ...receipt, logsBloom: "" },
+    ])
+      expect(() => fastReceipt(bad)).toThrow(NotFast);
+    expect(fastReceipt({ ...receipt })).toStrictEqual(first);
+    const upper = { ...receipt, blockHash: (receipt!.blockHash as string).toUpperCase().replace("0X", "0x") };
+    expect(fastReceipt(upper).receipt.blockHash).toBe(first.receipt.blockHash);
+  });
 });

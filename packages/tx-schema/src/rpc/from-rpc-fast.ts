@@ -9,6 +9,7 @@ import {
   type ReadRules,
   recordFields,
   recordReader,
+  type ScalarKind,
 } from "../records/record-fields.ts";
 import { type Transaction, TransactionFields } from "../records/transaction.ts";
 import { QUANTITY_PATTERN } from "./quantity.ts";
@@ -44,28 +45,48 @@ const status = (v: unknown): 0 | 1 => (BigInt(qty(v)) === 1n ? 1 : 0);
 /** Calldata is kept lower-cased; blooms, extraData and signatures as the node sent them. */
 const LOWER_CASED_HEX = new Set(["input", "data"]);
 
+const NONE = Symbol("none");
+/**
+ * An answer repeats values: every transaction, receipt and log of a block names the block, a receipt's logs its
+ * transaction, and most receipts carry the same bloom. Each field's reader takes the value it accepted last by
+ * comparing, without matching the pattern again (the readers are pure, and accept only strings or null).
+ */
+function remembering(read: (v: unknown) => unknown): (v: unknown) => unknown {
+  let lastIn: unknown = NONE;
+  let lastOut: unknown;
+  return (v) => {
+    if (v === lastIn) return lastOut;
+    const out = read(v);
+    lastIn = v;
+    lastOut = out;
+    return out;
+  };
+}
+
 const rpc: ReadRules = {
-  scalar(kind, field, label) {
-    switch (kind) {
-      case "int":
-        return (v) => int(v, label);
-      case "uint":
-        return dec;
-      case "hash":
-        return hash;
-      case "address":
-        return address;
-      case "hex":
-        return LOWER_CASED_HEX.has(field.key) ? lowerHex : hex;
-      case "byte":
-        // an absent transaction type is a legacy (type 0) transaction
-        return (v) => (v == null ? 0 : int(v, label));
-      case "status":
-        return status;
-    }
-  },
+  scalar: (kind, field, label) => remembering(scalarReader(kind, field.key, label)),
   orNull: (read) => (v) => (v == null ? null : read(v)),
 };
+
+function scalarReader(kind: ScalarKind, key: string, label: string): (v: unknown) => unknown {
+  switch (kind) {
+    case "int":
+      return (v) => int(v, label);
+    case "uint":
+      return dec;
+    case "hash":
+      return hash;
+    case "address":
+      return address;
+    case "hex":
+      return LOWER_CASED_HEX.has(key) ? lowerHex : hex;
+    case "byte":
+      // an absent transaction type is a legacy (type 0) transaction
+      return (v) => (v == null ? 0 : int(v, label));
+    case "status":
+      return status;
+  }
+}
 
 /** One transaction object of an RPC answer, as a record. */
 export const fastTransaction = recordReader(recordFields(TransactionFields.shape), rpc) as (
