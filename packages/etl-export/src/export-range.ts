@@ -24,11 +24,15 @@ import {
   EtlColumns,
   type EtlEntity,
   type EtlRow,
+  logLine,
   logRow,
+  receiptLine,
   receiptRow,
   tokenRow,
+  tokenTransferLine,
   tokenTransferRow,
   traceRow,
+  transactionLine,
   transactionRow,
 } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
@@ -202,45 +206,72 @@ interface PreparedBatch {
   tokens: string[];
 }
 
-/** What a batch becomes in the export: ethereum-etl's rows of `entities`, as CSV bytes when `csv`. */
+/** One entity's part of a batch: CSV lines made straight from the records, or rows. */
+interface EntityPart {
+  lines: string;
+  rows: EtlRow[];
+  count: number;
+}
+
+/**
+ * What a batch becomes in the export: ethereum-etl's rows of `entities`, as CSV bytes when `csv`. The entities
+ * written per transaction and per log go to CSV straight from their records (etl-rows' line writers).
+ */
 function batchPreparer(entities: ReadonlySet<EtlEntity>, csv: boolean) {
   const needTransfers = entities.has("token_transfers") || entities.has("tokens");
   return (fetched: Fetched): PreparedBatch => {
-    const rows = new Map<EtlEntity, EtlRow[]>([...entities].map((e) => [e, []]));
-    const want = (e: EtlEntity) => rows.get(e);
-    const blocks = want("blocks");
-    const txs = want("transactions");
-    const receipts = want("receipts");
-    const logs = want("logs");
-    const traces = want("traces");
-    const transfers = want("token_transfers");
+    const parts = new Map<EtlEntity, EntityPart>(
+      [...entities].map((e) => [e, { lines: "", rows: [], count: 0 }]),
+    );
+    const blocks = parts.get("blocks");
+    const txs = parts.get("transactions");
+    const receipts = parts.get("receipts");
+    const logs = parts.get("logs");
+    const traces = parts.get("traces");
+    const transfers = parts.get("token_transfers");
     const tokens = new Set<string>();
     let transactions = 0;
+    const add = (part: EntityPart, line: string | null, row: EtlRow | null = null) => {
+      if (line !== null) part.lines += line;
+      else if (row !== null) part.rows.push(row);
+      part.count += 1;
+    };
     for (const [i, env] of fetched.envelopes.entries()) {
       const { block } = env;
-      blocks?.push(blockRow(block));
-      if (txs) for (const tx of env.transactions) txs.push(transactionRow(tx, block.timestamp));
-      if (receipts) for (const r of env.receipts) receipts.push(receiptRow(r));
-      if (logs) for (const l of env.logs) logs.push(logRow(l));
-      if (traces) for (const f of fetched.traces?.[i] ?? []) traces.push(traceRow(f));
+      if (blocks) add(blocks, null, blockRow(block));
+      if (txs)
+        for (const tx of env.transactions)
+          if (csv) add(txs, transactionLine(tx, block.timestamp));
+          else add(txs, null, transactionRow(tx, block.timestamp));
+      if (receipts)
+        for (const r of env.receipts)
+          if (csv) add(receipts, receiptLine(r));
+          else add(receipts, null, receiptRow(r));
+      if (logs)
+        for (const l of env.logs)
+          if (csv) add(logs, logLine(l));
+          else add(logs, null, logRow(l));
+      if (traces) for (const f of fetched.traces?.[i] ?? []) add(traces, null, traceRow(f));
       if (needTransfers)
         for (const t of decodeLogs(env.logs).tokenTransfers) {
-          const row = tokenTransferRow(t);
-          if (!row) continue;
+          const line = csv ? tokenTransferLine(t) : null;
+          const row = csv ? null : tokenTransferRow(t);
+          // neither: a transfer ethereum-etl does not have (ERC-1155), nor its token
+          if (line === null && row === null) continue;
           tokens.add(t.token);
-          transfers?.push(row);
+          if (transfers) add(transfers, line, row);
         }
       transactions += env.transactions.length;
     }
     const out = new Map<EtlEntity, { bytes: Buffer; rows: number }>();
     if (csv)
-      for (const [e, r] of rows)
-        out.set(e, { bytes: Buffer.from(csvLines(EtlColumns[e], r)), rows: r.length });
+      for (const [e, p] of parts)
+        out.set(e, { bytes: Buffer.from(p.lines + csvLines(EtlColumns[e], p.rows)), rows: p.count });
     return {
       last: fetched.envelopes[fetched.envelopes.length - 1]!.block.number,
       blocks: fetched.envelopes.length,
       transactions,
-      rows: csv ? new Map() : rows,
+      rows: csv ? new Map() : new Map([...parts].map(([e, p]) => [e, p.rows])),
       csv: out,
       tokens: [...tokens],
     };
