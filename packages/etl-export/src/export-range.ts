@@ -1,4 +1,4 @@
-import { decodeLogs } from "@chainlog/decoders";
+import { decodeTokenTransfers } from "@chainlog/decoders";
 import {
   createRangeFetcher,
   createRpcPool,
@@ -253,7 +253,7 @@ function batchPreparer(entities: ReadonlySet<EtlEntity>, csv: boolean) {
           else add(logs, null, logRow(l));
       if (traces) for (const f of fetched.traces?.[i] ?? []) add(traces, null, traceRow(f));
       if (needTransfers)
-        for (const t of decodeLogs(env.logs).tokenTransfers) {
+        for (const t of decodeTokenTransfers(env.logs)) {
           const line = csv ? tokenTransferLine(t) : null;
           const row = csv ? null : tokenTransferRow(t);
           // neither: a transfer ethereum-etl does not have (ERC-1155), nor its token
