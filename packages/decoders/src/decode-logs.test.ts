@@ -1,7 +1,8 @@
 import type { Log } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
-import { decodeLogs } from "./decode-logs.ts";
+import { decodeLogs, decodeTokenTransfers } from "./decode-logs.ts";
 import { EventTopics } from "./signatures.ts";
+import { block483920 } from "./test-support/fixtures.ts";
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
 const topicOf = (a: string) => `0x${a.slice(2).padStart(64, "0")}`;
@@ -123,6 +124,16 @@ describe("decodeLogs: malformed logs are skipped and counted, never thrown", () 
       [4, "5", "erc20"],
     ]);
     expect(decoded.skippedTotal).toBe(1);
+  });
+
+  it("decodeTokenTransfers gives decodeLogs' transfers alone, bad and other events left out alike", () => {
+    const good = log([EventTopics.Transfer, from, to], `0x${uint(5n)}`, 0);
+    const bad = log([EventTopics.Transfer, from], `0x${uint(5n)}`, 1);
+    const approval = log([EventTopics.Approval, from, to], `0x${uint(1n)}`, 2);
+    const nft = log([EventTopics.Transfer, from, to, `0x${uint(7n)}`], "0x", 3);
+    for (const logs of [[good, bad, approval, nft, log([], "0x", 4)], block483920().logs])
+      expect(decodeTokenTransfers(logs)).toEqual(decodeLogs(logs).tokenTransfers);
+    expect(decodeTokenTransfers(block483920().logs).length).toBeGreaterThan(0);
   });
 
   it("decodes the maximum uint256 and negative int256 exactly", () => {

@@ -30,6 +30,31 @@ const UINT128_MAX = (1n << 128n) - 1n;
 const UINT112_MAX = (1n << 112n) - 1n;
 
 /**
+ * The token transfers of `logs` alone (ERC-20/721 Transfer, ERC-1155 TransferSingle/Batch), as decodeLogs gives
+ * them: for a reader that needs nothing else (an ethereum-etl export), without decoding swaps, approvals and the
+ * rest. Logs of the wrong shape are left out, as there.
+ */
+export function decodeTokenTransfers(logs: readonly Log[]): TokenTransfer[] {
+  const out: TokenTransfer[] = [];
+  for (const log of logs) {
+    const topic0 = log.topics[0];
+    if (topic0 === undefined) continue;
+    switch (topic0.toLowerCase()) {
+      case EventTopics.Transfer:
+        decodeTransfer(log, out);
+        break;
+      case EventTopics.TransferSingle:
+        decodeTransferSingle(log, out);
+        break;
+      case EventTopics.TransferBatch:
+        decodeTransferBatch(log, out);
+        break;
+    }
+  }
+  return out;
+}
+
+/**
  * Decodes every known event of `logs` in one pass. Never throws on log content: a log with a known topic0 but the
  * wrong shape (data length, topic count, out-of-range values) is skipped and counted in `skipped`.
  */

@@ -21,6 +21,16 @@ export function csvRow(columns: readonly string[], row: Readonly<Record<string, 
   return `${line}\n`;
 }
 
+/** `rows` as CSV lines of `columns`, in one string. */
+export function csvLines(
+  columns: readonly string[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+): string {
+  let chunk = "";
+  for (const row of rows) chunk += csvRow(columns, row);
+  return chunk;
+}
+
 /** A streaming CSV file: rows go out as they come, so an export's memory does not grow with the range. */
 export class CsvWriter {
   rows = 0;
@@ -46,10 +56,13 @@ export class CsvWriter {
 
   /** Several rows in one write: a batch of blocks goes to the file as one chunk. */
   async writeMany(rows: readonly Record<string, string>[]): Promise<void> {
-    if (rows.length === 0) return;
-    let chunk = "";
-    for (const row of rows) chunk += csvRow(this.columns, row);
-    this.rows += rows.length;
+    await this.writeLines(csvLines(this.columns, rows), rows.length);
+  }
+
+  /** `rows` rows made by csvLines with this file's columns (e.g. as their batch arrived), as one chunk. */
+  async writeLines(chunk: string | Uint8Array, rows: number): Promise<void> {
+    if (rows === 0) return;
+    this.rows += rows;
     await this.file.write(chunk);
   }
 

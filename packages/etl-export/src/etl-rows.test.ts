@@ -3,14 +3,18 @@ import { block483920, fixture, rpcResult } from "@chainlog/decoders/test-support
 import { flattenBlockTrace, type RpcBlockTrace } from "@chainlog/rpc";
 import { blockFromRpc } from "@chainlog/tx-schema";
 import { describe, expect, it } from "vitest";
-import { csvField } from "./csv-writer.ts";
+import { csvField, csvRow } from "./csv-writer.ts";
 import {
   blockRow,
   EtlColumns,
+  logLine,
   logRow,
+  receiptLine,
   receiptRow,
+  tokenTransferLine,
   tokenTransferRow,
   traceRow,
+  transactionLine,
   transactionRow,
 } from "./etl-rows.ts";
 
@@ -53,6 +57,9 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
       ),
     ).toEqual(expectedBlocks);
     const txRows = parsed.flatMap((p) => p.transactions.map((tx) => transactionRow(tx, p.block.timestamp)));
+    expect(parsed.flatMap((p) => p.transactions.map((tx) => transactionLine(tx, p.block.timestamp)))).toEqual(
+      txRows.map((r) => csvRow(EtlColumns.transactions, r)),
+    );
     const expectedTx = lines(`test_export_blocks_job/${dir}/expected_transactions.csv`);
     // ethereum-etl writes an empty file (no header) when there are no transactions.
     expect(
@@ -76,6 +83,14 @@ describe("ethereum-etl rows from recorded mainnet RPC answers", () => {
       const row = tokenTransferRow(t);
       return row ? [row] : [];
     });
+    // the export's lines, made straight from the records, are the rows' lines
+    expect(receipts.map(receiptLine)).toEqual(
+      receipts.map((r) => csvRow(EtlColumns.receipts, receiptRow(r))),
+    );
+    expect(logs.map(logLine)).toEqual(logs.map((l) => csvRow(EtlColumns.logs, logRow(l))));
+    expect(decodeLogs(logs).tokenTransfers.map(tokenTransferLine).filter(Boolean)).toEqual(
+      transfers.map((r) => csvRow(EtlColumns.token_transfers, r)),
+    );
     expect(render(EtlColumns.token_transfers, transfers)).toEqual(
       lines("test_export_token_transfers_job/block_with_transfers/expected_token_transfers.csv"),
     );
@@ -154,5 +169,39 @@ describe("ethereum-etl traces from recorded geth callTracer answers", () => {
       ["call", "delegatecall", "1", "1", "0", "", `call_${tx.hash}_1`],
       ["suicide", "", "1,0", "0", "0", "7", `suicide_${tx.hash}_1_0`],
     ]);
+  });
+});
+
+describe("the export's lines, straight from the records", () => {
+  it("quote lists and leave out ERC-1155 transfers as the rows do", () => {
+    const { receipts, logs } = block483920();
+    const [tx] = blockFromRpc(
+      rpcResult(
+        "test_export_blocks_job/blocks_with_transactions/web3_response.eth_getBlockByNumber_0xb872_true.json",
+      ),
+    ).transactions;
+    const blob = {
+      ...tx!,
+      type: 3,
+      maxFeePerBlobGas: "7",
+      blobVersionedHashes: [`0x01${"a".repeat(62)}`, `0x01${"b".repeat(62)}`],
+    };
+    const line = transactionLine(blob, 1);
+    expect(line).toBe(csvRow(EtlColumns.transactions, transactionRow(blob, 1)));
+    expect(line).toMatch(/,7,"0x01a+,0x01b+"\n$/);
+    const created = {
+      ...receipts[0]!,
+      contractAddress: `0x${"c".repeat(40)}`,
+      status: null,
+      root: `0x${"d".repeat(64)}`,
+    };
+    expect(receiptLine(created)).toBe(csvRow(EtlColumns.receipts, receiptRow(created)));
+    const bare = { ...logs[0]!, topics: [] };
+    expect(logLine(bare)).toBe(csvRow(EtlColumns.logs, logRow(bare)));
+    const erc1155 = { ...decodeLogs(logs).tokenTransfers[0]!, standard: "erc1155" as const, tokenId: "3" };
+    expect(tokenTransferLine(erc1155)).toBeNull();
+    expect(tokenTransferLine({ ...erc1155, standard: "erc721" })).toBe(
+      csvRow(EtlColumns.token_transfers, tokenTransferRow({ ...erc1155, standard: "erc721" })!),
+    );
   });
 });

@@ -7,6 +7,7 @@ import type {
   TokenTransfer,
   Transaction,
 } from "@chainlog/tx-schema";
+import { csvField } from "./csv-writer.ts";
 
 /**
  * ethereum-etl's export columns, in its order, so its users' loaders (BigQuery schemas, Airflow DAGs) keep working.
@@ -268,4 +269,28 @@ export function traceRow(f: InternalTransaction): EtlRow {
     status: s(f.status),
     trace_id: `${traceType}_${f.transactionHash}_${f.traceAddress.join("_")}`,
   };
+}
+
+/*
+ * The lines csvRow(EtlColumns[entity], row) makes of the rows above, written straight from the records for the
+ * entities an export writes per transaction and per log: its hot path then makes no row object per record. A
+ * cell the record's schema makes hex or a decimal number goes as it is (it never needs quoting); comma-joined
+ * lists are quoted as csvField quotes them. etl-rows.test.ts holds each line equal to its row's.
+ */
+
+export function transactionLine(tx: Transaction, blockTimestamp: number): string {
+  return `${tx.hash},${tx.nonce},${tx.blockHash},${tx.blockNumber},${tx.transactionIndex},${tx.from},${s(tx.to)},${tx.value},${tx.gas},${s(tx.gasPrice)},${tx.input},${blockTimestamp},${s(tx.maxFeePerGas)},${s(tx.maxPriorityFeePerGas)},${tx.type},${s(tx.maxFeePerBlobGas)},${csvField((tx.blobVersionedHashes ?? []).join(","))}\n`;
+}
+
+export function receiptLine(r: Receipt): string {
+  return `${r.transactionHash},${r.transactionIndex},${r.blockHash},${r.blockNumber},${r.cumulativeGasUsed},${r.gasUsed},${s(r.contractAddress)},${s(r.root)},${s(r.status)},${s(r.effectiveGasPrice)},,,,,${s(r.blobGasPrice)},${s(r.blobGasUsed)}\n`;
+}
+
+export function logLine(l: Log): string {
+  return `${l.logIndex},${l.transactionHash},${l.transactionIndex},${l.blockHash},${l.blockNumber},${l.address},${l.data},${csvField(l.topics.join(","))}\n`;
+}
+
+export function tokenTransferLine(t: TokenTransfer): string | null {
+  if (t.standard === "erc1155") return null;
+  return `${t.token},${t.from},${t.to},${t.tokenId ?? t.value},${t.transactionHash},${t.logIndex},${t.blockNumber}\n`;
 }

@@ -1,6 +1,5 @@
-import { decodeLogs } from "@chainlog/decoders";
+import { decodeTokenTransfers } from "@chainlog/decoders";
 import {
-  blockAfter,
   createRangeFetcher,
   createRpcPool,
   createTokenMetadataFetcher,
@@ -17,7 +16,7 @@ import {
 } from "@chainlog/rpc";
 import { createLogger, type Logger } from "@chainlog/telemetry";
 import type { BlockEnvelope, InternalTransaction } from "@chainlog/tx-schema";
-import { CsvWriter } from "./csv-writer.ts";
+import { CsvWriter, csvLines } from "./csv-writer.ts";
 import { createDirSink } from "./dir-sink.ts";
 import { BeyondHeadError, ExportParameterError, TracesUnavailableError } from "./errors.ts";
 import {
@@ -25,11 +24,15 @@ import {
   EtlColumns,
   type EtlEntity,
   type EtlRow,
+  logLine,
   logRow,
+  receiptLine,
   receiptRow,
   tokenRow,
+  tokenTransferLine,
   tokenTransferRow,
   traceRow,
+  transactionLine,
   transactionRow,
 } from "./etl-rows.ts";
 import type { ExportSink } from "./output-file.ts";
@@ -150,19 +153,22 @@ function limited<A, R>(limit: number, fn: (a: A) => Promise<R>): (a: A) => Promi
 }
 
 /**
- * Fetches [from, to] in batches through the pool, several in flight, and yields them strictly in order. Every
+ * Fetches [from, to] in batches through the pool, several in flight, and yields what `prepare` made of each,
+ * strictly in order. `prepare` runs as each batch arrives, in whatever order: a batch waiting for its turn then
+ * holds its output, not its records and the answer they were read from (less for the GC to keep copying). Every
  * answer goes through ingest's validators (schemas, receipts against transactions, parent-hash links), and a
  * node without eth_getBlockReceipts gets per-transaction receipts.
  */
-async function* fetchInOrder(
+async function* fetchInOrder<T>(
   pool: RpcPool,
   chainId: number,
   from: number,
   to: number,
   batchSize: number,
   traceConcurrency: number | null,
+  prepare: (fetched: Fetched) => T,
   signal?: AbortSignal,
-): AsyncGenerator<Fetched> {
+): AsyncGenerator<T> {
   // a trace takes the node far longer than a block: the blocks' concurrency would pile traces up on it
   const trace =
     traceConcurrency === null
@@ -173,21 +179,103 @@ async function* fetchInOrder(
     to,
     batchSize,
     capacity: () => pool.capacity(),
-    fetch: (s, e): Promise<Fetched> =>
+    fetch: (s, e): Promise<T> =>
       fetchBlocks(pool, chainId, s, e).then(async (f) =>
-        trace ? { ...f, traces: await Promise.all(f.envelopes.map(trace)) } : f,
+        prepare(trace ? { ...f, traces: await Promise.all(f.envelopes.map(trace)) } : f),
       ),
   });
   try {
-    for (let at = from; at <= to; ) {
+    for (let at = from; at <= to; at = Math.min(to, at + batchSize - 1) + 1) {
       signal?.throwIfAborted();
-      const [fetched] = await fetcher.take(at);
-      at = blockAfter([fetched!]);
-      yield fetched!;
+      const [prepared] = await fetcher.take(at);
+      yield prepared!;
     }
   } finally {
     fetcher.close();
   }
+}
+
+/** One batch as the export writes it: each entity's rows (CSV: already as the file's bytes). */
+interface PreparedBatch {
+  last: number;
+  blocks: number;
+  transactions: number;
+  rows: Map<EtlEntity, EtlRow[]>;
+  csv: Map<EtlEntity, { bytes: Buffer; rows: number }>;
+  /** Token contracts with a transfer here, in order of first transfer. */
+  tokens: string[];
+}
+
+/** One entity's part of a batch: CSV lines made straight from the records (joined once: no chain of +=), or rows. */
+interface EntityPart {
+  lines: string[];
+  rows: EtlRow[];
+  count: number;
+}
+
+/**
+ * What a batch becomes in the export: ethereum-etl's rows of `entities`, as CSV bytes when `csv`. The entities
+ * written per transaction and per log go to CSV straight from their records (etl-rows' line writers).
+ */
+function batchPreparer(entities: ReadonlySet<EtlEntity>, csv: boolean) {
+  const needTransfers = entities.has("token_transfers") || entities.has("tokens");
+  return (fetched: Fetched): PreparedBatch => {
+    const parts = new Map<EtlEntity, EntityPart>(
+      [...entities].map((e) => [e, { lines: [], rows: [], count: 0 }]),
+    );
+    const blocks = parts.get("blocks");
+    const txs = parts.get("transactions");
+    const receipts = parts.get("receipts");
+    const logs = parts.get("logs");
+    const traces = parts.get("traces");
+    const transfers = parts.get("token_transfers");
+    const tokens = new Set<string>();
+    let transactions = 0;
+    const add = (part: EntityPart, line: string | null, row: EtlRow | null = null) => {
+      if (line !== null) part.lines.push(line);
+      else if (row !== null) part.rows.push(row);
+      part.count += 1;
+    };
+    for (const [i, env] of fetched.envelopes.entries()) {
+      const { block } = env;
+      if (blocks) add(blocks, null, blockRow(block));
+      if (txs)
+        for (const tx of env.transactions)
+          if (csv) add(txs, transactionLine(tx, block.timestamp));
+          else add(txs, null, transactionRow(tx, block.timestamp));
+      if (receipts)
+        for (const r of env.receipts)
+          if (csv) add(receipts, receiptLine(r));
+          else add(receipts, null, receiptRow(r));
+      if (logs)
+        for (const l of env.logs)
+          if (csv) add(logs, logLine(l));
+          else add(logs, null, logRow(l));
+      if (traces) for (const f of fetched.traces?.[i] ?? []) add(traces, null, traceRow(f));
+      if (needTransfers)
+        for (const t of decodeTokenTransfers(env.logs)) {
+          const line = csv ? tokenTransferLine(t) : null;
+          const row = csv ? null : tokenTransferRow(t);
+          // neither: a transfer ethereum-etl does not have (ERC-1155), nor its token
+          if (line === null && row === null) continue;
+          tokens.add(t.token);
+          if (transfers) add(transfers, line, row);
+        }
+      transactions += env.transactions.length;
+    }
+    const out = new Map<EtlEntity, { bytes: Buffer; rows: number }>();
+    if (csv)
+      for (const [e, p] of parts)
+        out.set(e, { bytes: Buffer.from(p.lines.join("") + csvLines(EtlColumns[e], p.rows)), rows: p.count });
+    return {
+      last: fetched.envelopes[fetched.envelopes.length - 1]!.block.number,
+      blocks: fetched.envelopes.length,
+      transactions,
+      rows: csv ? new Map() : new Map([...parts].map(([e, p]) => [e, p.rows])),
+      csv: out,
+      tokens: [...tokens],
+    };
+  };
 }
 
 /**
@@ -230,43 +318,25 @@ export async function exportRange(params: ExportRangeParameters): Promise<Export
           ? new parquet.ParquetWriter(sink, e, EtlColumns[e])
           : await CsvWriter.open(sink, `${e}.csv`, EtlColumns[e]),
       );
-    const rows: Record<EtlEntity, EtlRow[]> = Object.fromEntries(
-      EXPORT_ENTITIES.map((e) => [e, []]),
-    ) as never;
-    const needTransfers = writers.has("token_transfers") || writers.has("tokens");
-    for await (const fetched of fetchInOrder(
+    for await (const batch of fetchInOrder(
       pool,
       chainId,
       from,
       to,
       params.batchSize ?? 10,
       writers.has("traces") ? (params.traceConcurrency ?? 4) : null,
+      batchPreparer(new Set(writers.keys()), !parquet),
       params.signal,
     )) {
-      for (const [i, env] of fetched.envelopes.entries()) {
-        const { block } = env;
-        if (writers.has("blocks")) rows.blocks.push(blockRow(block));
-        if (writers.has("transactions"))
-          for (const tx of env.transactions) rows.transactions.push(transactionRow(tx, block.timestamp));
-        if (writers.has("receipts")) for (const r of env.receipts) rows.receipts.push(receiptRow(r));
-        if (writers.has("logs")) for (const l of env.logs) rows.logs.push(logRow(l));
-        for (const f of fetched.traces?.[i] ?? []) rows.traces.push(traceRow(f));
-        if (needTransfers)
-          for (const t of decodeLogs(env.logs).tokenTransfers) {
-            const row = tokenTransferRow(t);
-            if (!row) continue;
-            tokens.add(t.token);
-            rows.token_transfers.push(row);
-          }
-        blocks += 1;
-        transactions += env.transactions.length;
-      }
       for (const [e, w] of writers) {
-        await w.writeMany(rows[e]);
-        rows[e] = [];
+        const csv = batch.csv.get(e);
+        if (csv && w instanceof CsvWriter) await w.writeLines(csv.bytes, csv.rows);
+        else await w.writeMany(batch.rows.get(e) ?? []);
       }
-      const last = fetched.envelopes[fetched.envelopes.length - 1]!.block.number;
-      params.onProgress?.({ block: last, from, to, blocks, transactions });
+      for (const t of batch.tokens) tokens.add(t);
+      blocks += batch.blocks;
+      transactions += batch.transactions;
+      params.onProgress?.({ block: batch.last, from, to, blocks, transactions });
     }
     const tokenWriter = want("tokens");
     if (tokenWriter && tokens.size > 0) {

@@ -89,6 +89,28 @@ describe("ensureServiceBundle", () => {
     ).toEqual([".bundle"]);
   });
 
+  it("bundles another entry of the package into a folder of its own, beside the service's", async () => {
+    write(
+      join(service, "src/command.ts"),
+      'import { show } from "@chainlog/lib";\nexport const run = (n: number): string => show(n + 1);\n',
+    );
+    const main = await ensureServiceBundle(service, root);
+    const command = await ensureServiceBundle(service, root, { entry: "src/command.ts" });
+    expect(command).toMatchObject({ rebuilt: true, entry: join(service, ".bundle-command/main.js") });
+    const { run: runCommand } = (await import(command.entry)) as { run: (n: number) => string };
+    expect(runCommand(1)).toBe("<2>");
+    // each is current on its own: building one left the other as it was
+    expect(await ensureServiceBundle(service, root)).toMatchObject({ rebuilt: false, entry: main.entry });
+    expect(await ensureServiceBundle(service, root, { entry: "src/command.ts" })).toMatchObject({
+      rebuilt: false,
+    });
+    write(join(root, "packages/lib/src/index.ts"), "export const show = (n: number) => '[' + n + ']';\n");
+    expect(await ensureServiceBundle(service, root, { entry: "src/command.ts" })).toMatchObject({
+      rebuilt: true,
+      reason: "stale",
+    });
+  });
+
   it("throws what the bundler says when the service does not build", async () => {
     write(join(service, "src/main.ts"), 'import "left-pad";\n');
     await expect(ensureServiceBundle(service, root)).rejects.toThrow(

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -115,11 +115,19 @@ function readStamp(dir: string): Stamp | undefined {
 /**
  * The service's bundle in `<service>/.bundle/`, built with the images' bundler when it is missing or any file it
  * was made from changed. Several launchers may ask at once: each builds into a folder of its own and renames it
- * into place, so nobody starts from a half-written bundle. Throws what the bundler threw.
+ * into place, so nobody starts from a half-written bundle. Throws what the bundler threw. `entry` bundles another
+ * module of the package than src/main.ts (a command: src/export-command.ts), into `.bundle-export-command/`.
  */
-export async function ensureServiceBundle(serviceDir: string, root?: string): Promise<CachedBundle> {
+export async function ensureServiceBundle(
+  serviceDir: string,
+  root?: string,
+  options: { entry?: string } = {},
+): Promise<CachedBundle> {
   const started = Date.now();
-  const dir = join(serviceDir, bundleCacheDir);
+  const dir = join(
+    serviceDir,
+    options.entry ? `${bundleCacheDir}-${basename(options.entry, extname(options.entry))}` : bundleCacheDir,
+  );
   const entry = join(dir, "main.js");
   const bundler = bundlerDigest();
   const stamp = existsSync(entry) ? readStamp(dir) : undefined;
@@ -130,7 +138,10 @@ export async function ensureServiceBundle(serviceDir: string, root?: string): Pr
   try {
     // loaded only to build: a start with every bundle current never loads esbuild
     const { bundleServiceInto } = await import("./bundle-service.ts");
-    const { inputs, importers } = await bundleServiceInto(serviceDir, staging, root, { sourceUrls: true });
+    const { inputs, importers } = await bundleServiceInto(serviceDir, staging, root, {
+      sourceUrls: true,
+      entry: options.entry,
+    });
     linkExternals(staging, importers);
     const recorded: Stamp = { bundler, inputs: {} };
     for (const file of inputs) {

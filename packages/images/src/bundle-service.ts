@@ -125,16 +125,21 @@ export async function bundleService(
   return (await bundleServiceInto(serviceDir, outdir, root)).manifest;
 }
 
-/** The same bundle into any folder (`sourceUrls`: see importMetaUrlOfSources). */
+/**
+ * The same bundle into any folder (`sourceUrls`: see importMetaUrlOfSources). `entry` (default src/main.ts, a
+ * service's) is the module it starts from; it is written as main.js whatever its name.
+ */
 export async function bundleServiceInto(
   serviceDir: string,
   outdir: string,
   root = join(serviceDir, "../.."),
-  options: { sourceUrls?: boolean } = {},
+  options: { sourceUrls?: boolean; entry?: string } = {},
 ): Promise<BuiltBundle> {
-  const entry = join(serviceDir, "src", "main.ts");
+  const entry = join(serviceDir, options.entry ?? "src/main.ts");
   if (!existsSync(entry))
-    throw new BundleError(`${relative(root, entry)} does not exist: a service starts from src/main.ts`);
+    throw new BundleError(
+      `${relative(root, entry)} does not exist: ${options.entry ? "no entry to bundle" : "a service starts from src/main.ts"}`,
+    );
   mkdirSync(outdir, { recursive: true });
   const externals = new Map<string, string>();
   const result = await build({

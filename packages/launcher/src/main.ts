@@ -20,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "export": {
-      const { runExportCommand } = await import("./export-command.ts");
+      const { loadExportCommand } = await import("./command-bundle.ts");
+      const { runExportCommand } = await loadExportCommand();
       return runExportCommand(rest);
     }
     case "sql": {

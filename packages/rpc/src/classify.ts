@@ -66,7 +66,7 @@ export function classifyError(error: unknown): ErrorClass {
     error instanceof BlockNotFoundError
   )
     return "transient";
-  // fetch() network failures (ECONNREFUSED, reset sockets) surface as TypeError.
+  // network failures (ECONNREFUSED, reset sockets) surface as TypeError, from fetch() and from postBatch.
   if (error instanceof TypeError) return "transient";
   return "fatal";
 }

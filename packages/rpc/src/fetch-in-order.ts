@@ -1,6 +1,10 @@
 import type { FetchedBlocks } from "./fetch-blocks.ts";
 
-export interface RangeFetcherOptions<T extends FetchedBlocks> {
+/**
+ * What a fetch of [from, to] gives: FetchedBlocks, or whatever a caller makes of them as they arrive (the exporter
+ * turns them into its output there, so a batch's records die young instead of waiting for their turn).
+ */
+export interface RangeFetcherOptions<T> {
   from: number;
   to: number;
   /** Blocks per fetch. */
@@ -12,7 +16,7 @@ export interface RangeFetcherOptions<T extends FetchedBlocks> {
   onLaunch?: (inFlight: number) => void;
 }
 
-export interface RangeFetcher<T extends FetchedBlocks> {
+export interface RangeFetcher<T> {
   /**
    * The batch that starts at `at`, and after it the batches that have already arrived, in order, while they come
    * to fewer than `maxBlocks` blocks (1: only the one). Keeps the pool busy with the batches after them.
@@ -26,11 +30,11 @@ export interface RangeFetcher<T extends FetchedBlocks> {
  * Fetches [from, to] in batches, as many in flight as the pool takes, and hands them out strictly in order: the
  * one in-order range fetcher of ingest's historical sync and the exporter.
  */
-export function createRangeFetcher<T extends FetchedBlocks>(
-  options: RangeFetcherOptions<T>,
-): RangeFetcher<T> {
+export function createRangeFetcher<T>(options: RangeFetcherOptions<T>): RangeFetcher<T> {
   const { to, batchSize, capacity, fetch, onLaunch } = options;
   const inflight = new Map<number, Promise<T>>();
+  // a batch's size is its range's: a fetch answers every block of it or fails
+  const size = (at: number) => Math.min(to, at + batchSize - 1) - at + 1;
   const arrived = new Map<number, T>();
   let next = options.from;
   const launch = () => {
@@ -55,14 +59,14 @@ export function createRangeFetcher<T extends FetchedBlocks>(
       const p = inflight.get(at);
       if (!p) throw new RangeError(`no batch of [${options.from}, ${to}] starts at block ${at}`);
       remove(at);
-      const batches = [await p];
-      let blocks = batches[0]!.envelopes.length;
+      const batches: T[] = [await p];
+      let blocks = size(at);
       for (let a = at + blocks; blocks < maxBlocks && arrived.has(a); ) {
         const f = arrived.get(a)!;
         remove(a);
         batches.push(f);
-        blocks += f.envelopes.length;
-        a += f.envelopes.length;
+        blocks += size(a);
+        a += size(a);
       }
       launch();
       return batches;

@@ -1,10 +1,12 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ADDRESS_PATTERN, HASH_PATTERN, HEX_PATTERN } from "../records/primitives.ts";
 import { NotFast } from "../records/record-fields.ts";
 import { readIoResult, readSharedJson, sharedFixturesDir } from "../test-support/shared-fixtures.ts";
 import { blockFromRpc, blockFromSchema, receiptFromSchema, receiptsFromRpc } from "./from-rpc.ts";
-import { fastBlock, fastReceipt } from "./from-rpc-fast.ts";
+import { fastBlock, fastReceipt, isHexString } from "./from-rpc-fast.ts";
+import { QUANTITY_PATTERN } from "./quantity.ts";
 
 const etl = "blockchain-etl__ethereum-etl/tests/resources";
 const apis = "ethereum__execution-apis/tests";
@@ -107,5 +109,57 @@ describe("the fast RPC readers equal the schemas", () => {
       receiptsFromRpc([{ ...receipt, gasUsed: "12" }], block, [{ hash: receipt!.transactionHash }] as never),
     ).toThrow(/receipt 0: gasUsed: expected a 0x-hex quantity/);
     expect(() => blockFromRpc({ number: "0x1" })).toThrow(/hash/);
+  });
+
+  it("take a value again by comparing, but never one they refused, between good ones", () => {
+    const [receipt] = recordedReceipts() as Record<string, unknown>[];
+    const first = fastReceipt(receipt);
+    // the same values again (the readers' remembered ones), then bad ones in the same fields, then good again
+    expect(fastReceipt({ ...receipt })).toStrictEqual(first);
+    for (const bad of [
+      { ...receipt, blockHash: (receipt!.blockHash as string).slice(0, 40) },
+      { ...receipt, gasUsed: undefined },
+      { ...receipt, gasUsed: null },
+      { ...receipt, logsBloom: "" },
+    ])
+      expect(() => fastReceipt(bad)).toThrow(NotFast);
+    expect(fastReceipt({ ...receipt })).toStrictEqual(first);
+    const upper = { ...receipt, blockHash: (receipt!.blockHash as string).toUpperCase().replace("0X", "0x") };
+    expect(fastReceipt(upper).receipt.blockHash).toBe(first.receipt.blockHash);
+  });
+});
+
+describe("isHexString", () => {
+  it("matches exactly what the schemas' hex patterns match", () => {
+    const patterns: [RegExp, number, number][] = [
+      [QUANTITY_PATTERN, 1, 64],
+      [HASH_PATTERN, 64, 64],
+      [ADDRESS_PATTERN, 40, 40],
+      [HEX_PATTERN, 0, Number.POSITIVE_INFINITY],
+    ];
+    // near misses: every length around the bounds, a wrong character anywhere, 0X, line ends, non-ASCII
+    const alphabet = [..."0123456789abcdefABCDEF", "g", "G", "x", "X", " ", "\n", "é", "\u0660", "-"];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const samples: unknown[] = ["", "0", "0x", "0X1", "x0", "0x\n", "\n0x1", "0x1\n", 1, null, undefined, {}];
+    for (let n = 0; n < 3000; n++) {
+      const length = [0, 1, 39, 40, 41, 63, 64, 65, 66, 100][n % 10]!;
+      let digits = "";
+      for (let i = 0; i < length; i++) digits += "0123456789abcdefABCDEF"[Math.floor(random() * 22)];
+      if (n % 3 === 0 && length > 0) {
+        const at = Math.floor(random() * length);
+        digits =
+          digits.slice(0, at) + alphabet[Math.floor(random() * alphabet.length)] + digits.slice(at + 1);
+      }
+      samples.push(`0x${digits}`, n % 7 === 0 ? `0X${digits}` : `${digits}`);
+    }
+    for (const [pattern, min, max] of patterns)
+      for (const v of samples)
+        expect(isHexString(v, min, max), `${pattern} ${JSON.stringify(v)}`).toBe(
+          typeof v === "string" && pattern.test(v),
+        );
   });
 });
