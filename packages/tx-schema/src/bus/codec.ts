@@ -82,7 +82,11 @@ export function decodeEnvelope(
   }
 }
 
-export function encodeProcessed(env: ProcessedEnvelope): EncodedMessage {
+/** A message about one block, keyed and headed by its chain and number (processed and stored-block topics). */
+function encodeBlockMessage(
+  env: { kind: string; chainId: number; block: { number: number; hash: string } },
+  retraction: boolean,
+): EncodedMessage {
   return {
     key: `${env.chainId}:${env.block.number}`,
     value: Buffer.from(JSON.stringify(env)),
@@ -92,9 +96,13 @@ export function encodeProcessed(env: ProcessedEnvelope): EncodedMessage {
       [Headers.chainId]: String(env.chainId),
       [Headers.blockNumber]: String(env.block.number),
       [Headers.blockHash]: env.block.hash,
-      [Headers.retraction]: env.kind === "retracted" ? "1" : "0",
+      [Headers.retraction]: retraction ? "1" : "0",
     },
   };
+}
+
+export function encodeProcessed(env: ProcessedEnvelope): EncodedMessage {
+  return encodeBlockMessage(env, env.kind === "retracted");
 }
 
 export function decodeProcessed(
@@ -118,18 +126,7 @@ export function decodeProcessed(
 }
 
 export function encodeStored(env: StoredBlockEnvelope): EncodedMessage {
-  return {
-    key: `${env.chainId}:${env.block.number}`,
-    value: Buffer.from(JSON.stringify(env)),
-    headers: {
-      [Headers.schemaVersion]: String(SCHEMA_VERSION),
-      [Headers.kind]: env.kind,
-      [Headers.chainId]: String(env.chainId),
-      [Headers.blockNumber]: String(env.block.number),
-      [Headers.blockHash]: env.block.hash,
-      [Headers.retraction]: "0",
-    },
-  };
+  return encodeBlockMessage(env, false);
 }
 
 /**

@@ -69,21 +69,21 @@ function transaction(v: unknown): Transaction {
   return tx;
 }
 
+/** The envelopes' chainId: a positive safe integer, or NotFast. */
+function chainIdOf(e: Record<string, unknown>): number {
+  const chainId = e.chainId;
+  if (typeof chainId !== "number" || !Number.isSafeInteger(chainId) || chainId < 1) notFast();
+  return chainId as number;
+}
+
 /** A current-version block message as the BlockEnvelope schema would return it, or NotFast. */
 export function fastBlockEnvelope(json: unknown): BlockEnvelope {
   const e = asObject(json);
   if (e.kind !== "block") notFast();
-  const chainId = e.chainId;
-  if (
-    typeof chainId !== "number" ||
-    !Number.isInteger(chainId) ||
-    chainId < 1 ||
-    chainId > Number.MAX_SAFE_INTEGER
-  )
-    notFast();
+  const chainId = chainIdOf(e);
   const env: BlockEnvelope = {
     kind: "block",
-    chainId: chainId as number,
+    chainId,
     block: block(e.block),
     transactions: asArray(e.transactions).map(transaction),
     receipts: asArray(e.receipts).map(receipt),
@@ -117,17 +117,10 @@ const blockStamp = recordReader(recordFields(ProcessedBlockEnvelope.shape.block.
 export function fastProcessedBlock(json: unknown): ProcessedBlockEnvelope {
   const e = asObject(json);
   if (e.kind !== "processed") notFast();
-  const chainId = e.chainId;
-  if (
-    typeof chainId !== "number" ||
-    !Number.isInteger(chainId) ||
-    chainId < 1 ||
-    chainId > Number.MAX_SAFE_INTEGER
-  )
-    notFast();
+  const chainId = chainIdOf(e);
   return {
     kind: "processed",
-    chainId: chainId as number,
+    chainId,
     block: blockStamp(e.block),
     transactions: asArray(e.transactions).map((v) => {
       const status = asObject(v).status;
