@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { cassandraAddress } from "./cassandra/cassandra-config.ts";
@@ -10,6 +9,7 @@ import { installCassandra } from "./install/install-cassandra.ts";
 import { installFerretDb } from "./install/install-ferretdb.ts";
 import { installKafka } from "./install/install-kafka.ts";
 import { checkJava } from "./install/toolchain.ts";
+import { newKafkaClusterId } from "./kafka/kafka-cluster-id.ts";
 import { kafkaPorts } from "./kafka/kafka-config.ts";
 import { kafkaBrokerList, prepareKafka } from "./kafka/prepare-kafka.ts";
 import {
@@ -77,7 +77,7 @@ export async function startEngines(params: StartEnginesParameters = {}): Promise
   o.log(`install ${fresh ? "(cold cache)" : "(cached)"} took ${(installMs / 1000).toFixed(1)} s`);
 
   const layout = readLayout(o.baseDir) ?? { nodes: o.nodes };
-  layout.kafkaClusterId ??= randomBytes(16).toString("base64url");
+  layout.kafkaClusterId ??= newKafkaClusterId();
   writeLayout(o.baseDir, layout);
 
   const endpoints: EngineEndpoints = {
