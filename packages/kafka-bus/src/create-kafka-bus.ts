@@ -13,6 +13,7 @@ import { consumerLag } from "./consumer-lag.ts";
 import { ensureTopics } from "./ensure-topics.ts";
 import { BusClosedError, KafkaConfigError } from "./errors.ts";
 import { type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";
+import { createPartitionRouter } from "./partition-router.ts";
 import { chunkByBytes } from "./publish-chunks.ts";
 
 export interface KafkaBusParameters {
@@ -93,6 +94,7 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     });
     return admin;
   };
+  const router = createPartitionRouter(getAdmin);
   const assertOpen = () => {
     if (closed) throw new BusClosedError();
   };
@@ -103,16 +105,29 @@ export function createKafkaBus(params: KafkaBusParameters): KafkaBus {
     if (filled.length === 0) return Promise.resolve();
     const send = publishQueue.then(async () => {
       const p = await getProducer();
-      // acks -1: every in-sync replica has it before send() resolves. Chunks go one after another, so the
-      // order of the messages holds across them; gzip keeps large JSON blocks well under the size limit.
-      for (const { topic, messages } of filled)
-        for (const chunk of chunkByBytes(messages))
-          await p.send({
-            topic,
-            acks: -1,
-            compression: CompressionTypes.GZIP,
-            messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-          });
+      // acks -1: every in-sync replica has it before send() resolves. One send() per partition (see
+      // partition-router.ts), the partitions side by side; a partition's chunks go one after another, so the
+      // order of its messages holds across them. Gzip keeps large JSON blocks well under the size limit.
+      for (const { topic, messages } of filled) {
+        const byPartition = await router.route(topic, messages);
+        // all settled before rejecting: a partition's send still in flight would overlap the retry's
+        const sent = await Promise.allSettled(
+          [...byPartition].map(async ([partition, list]) => {
+            for (const chunk of chunkByBytes(list))
+              await p.send({
+                topic,
+                acks: -1,
+                compression: CompressionTypes.GZIP,
+                messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers, partition })),
+              });
+          }),
+        );
+        const failed = sent.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) {
+          router.forget(topic);
+          throw failed.reason;
+        }
+      }
     });
     publishQueue = send.catch(() => {});
     return send;
