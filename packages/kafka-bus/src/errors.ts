@@ -18,3 +18,9 @@ export class TopicLeadersTimeoutError extends errorClass(
     { cause, retryable: true },
   ],
 ) {}
+
+/** The cluster's metadata names no partition of a topic the bus is asked to publish to (missing, or being created). */
+export class TopicMetadataError extends errorClass("TopicMetadataError", (topic: string) => [
+  `topic ${topic} has no partitions in the cluster's metadata`,
+  { retryable: true },
+]) {}

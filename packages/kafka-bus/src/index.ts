@@ -4,5 +4,6 @@ export {
   InvalidTopicSpecError,
   KafkaConfigError,
   TopicLeadersTimeoutError,
+  TopicMetadataError,
 } from "./errors.ts";
 export { awsMskIamToken, type KafkaAuth, kafkaAuthOptions, type MskTokenGenerator } from "./kafka-auth.ts";

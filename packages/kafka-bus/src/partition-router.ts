@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from "@chainlog/ports";
 import { type Admin, Partitioners, type PartitionMetadata } from "kafkajs";
+import { TopicMetadataError } from "./errors.ts";
 
 /** How long a topic's partition list is trusted: kafkajs' own metadata max age. */
 const METADATA_MAX_AGE_MS = 300_000;
@@ -24,11 +25,14 @@ export function createPartitionRouter(getAdmin: () => Promise<Admin>) {
       .then((admin) => admin.fetchTopicMetadata({ topics: [topic] }))
       .then(({ topics }) => {
         const found = topics.find((t) => t.name === topic)?.partitions ?? [];
-        if (found.length === 0) throw new Error(`topic ${topic} has no partitions in the cluster's metadata`);
+        if (found.length === 0) throw new TopicMetadataError(topic);
         return found;
       });
     cache.set(topic, { at: Date.now(), partitions });
-    partitions.catch(() => cache.delete(topic));
+    // a failed lookup is not kept; a newer one made meanwhile (after forget) stays
+    partitions.catch(() => {
+      if (cache.get(topic)?.partitions === partitions) cache.delete(topic);
+    });
     return partitions;
   };
 
@@ -55,5 +59,3 @@ export function createPartitionRouter(getAdmin: () => Promise<Admin>) {
     },
   };
 }
-
-export type PartitionRouter = ReturnType<typeof createPartitionRouter>;
