@@ -84,6 +84,54 @@ describe("ingest status reports on a real anvil into the embedded store", () => 
     }
   });
 
+  it("reports often until it names the node's head as leader, then at its interval", async () => {
+    // The ingest learns the head 600 ms after start: the report that says so must not wait for the 60 s interval.
+    const startedAt = Date.now();
+    let written = 0;
+    const counting: Pick<OperationalState, "putServiceStatus"> = {
+      putServiceStatus: async (s) => {
+        written += 1;
+        await store.putServiceStatus(s);
+      },
+    };
+    const reporter = createStatusReporter({
+      store: counting,
+      ingest: {
+        status: () => ({
+          tip: null,
+          head: Date.now() - startedAt < 600 ? -1 : 4_000,
+          lastProgressAt: startedAt,
+          concurrency: 1,
+          endpoints: [],
+          blockedBy: null,
+        }),
+      },
+      pool: { failovers: () => 0, featuresOff: () => [], permanentErrors: () => [] },
+      instance: "ingest-settle-0",
+      intervalMs: 60_000,
+      logger: createLogger("ingest-status-test", "silent"),
+    });
+    reporter.start();
+    try {
+      await waitFor(
+        async () =>
+          (await store.getServiceStatuses(60_000)).some(
+            (r) => r.instance === "ingest-settle-0" && r.service === "ingest" && r.head === 4_000,
+          ),
+        5_000,
+        "a report naming the head",
+      );
+      expect(Date.now() - startedAt).toBeLessThan(2_000);
+      const settledAt = written;
+      await new Promise((r) => setTimeout(r, 1_000));
+      // settled: nothing more until the 60 s interval
+      expect(written).toBe(settledAt);
+      expect(settledAt).toBeGreaterThanOrEqual(2);
+    } finally {
+      await reporter.stop();
+    }
+  });
+
   it("names the instance after the pod, else host and pid", () => {
     expect(defaultInstance("ingest-7f9c-0")).toBe("ingest-7f9c-0");
     expect(defaultInstance()).toMatch(/^.+:\d+$/);

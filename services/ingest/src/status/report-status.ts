@@ -14,6 +14,13 @@ export interface StatusReporterOptions {
   /** Whether this instance holds ingest's leader lease and publishes (default: always, no election). */
   isLeader?: () => boolean;
   intervalMs?: number;
+  /**
+   * Until a report names the node's head as the leader's, reports come this often (default 250 ms) for at most
+   * `settleForMs` (default 30 s): the enrichment stage reads them to hold traces back during a backfill, and a
+   * start-up report that knows nothing yet would otherwise stand for a whole interval.
+   */
+  settleIntervalMs?: number;
+  settleForMs?: number;
   logger: Logger;
 }
 
@@ -83,15 +90,26 @@ export function ingestStatusOf(
 export function createStatusReporter(options: StatusReporterOptions) {
   const instance = options.instance ?? defaultInstance();
   const intervalMs = options.intervalMs ?? 5000;
+  const settleIntervalMs = Math.min(intervalMs, options.settleIntervalMs ?? 250);
+  const settleForMs = options.settleForMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let failing = false;
+  let startedAt = 0;
+  /** A report as the leader with the node's head was written: the regular interval from then on. */
+  let settled = false;
 
   const report = async () => {
     try {
-      await options.store.putServiceStatus(
-        ingestStatusOf(options.ingest, options.pool, instance, Date.now(), options.isLeader?.() ?? true),
+      const status = ingestStatusOf(
+        options.ingest,
+        options.pool,
+        instance,
+        Date.now(),
+        options.isLeader?.() ?? true,
       );
+      await options.store.putServiceStatus(status);
+      if (status.leader && status.head !== null) settled = true;
       if (failing) options.logger.info("status report written again");
       failing = false;
     } catch (error) {
@@ -103,7 +121,8 @@ export function createStatusReporter(options: StatusReporterOptions) {
   const tick = () => {
     inFlight = report().finally(() => {
       inFlight = undefined;
-      if (timer) timer = setTimeout(tick, intervalMs);
+      const settling = !settled && Date.now() - startedAt < settleForMs;
+      if (timer) timer = setTimeout(tick, settling ? settleIntervalMs : intervalMs);
     });
   };
 
@@ -112,6 +131,7 @@ export function createStatusReporter(options: StatusReporterOptions) {
     report,
     start() {
       if (timer) return;
+      startedAt = Date.now();
       timer = setTimeout(tick, 0);
     },
     async stop() {

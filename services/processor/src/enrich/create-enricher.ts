@@ -125,6 +125,8 @@ export function createEnricher(params: EnricherParameters) {
       if (stored) todo.push({ kind: "block", chainId: e.chainId, ...stored });
     }
     if (todo.length > 0) {
+      // read afresh, not up to a poll old: the first batches of a backfill come right after ingest's first reports
+      await watchIngest();
       const end = m.enrichSeconds.startTimer();
       const enrichment = await enricher.enrich(todo.map(indexBlock));
       const written = await store.writeEnrichment(enrichment);
