@@ -21,6 +21,8 @@ export interface LiveFeed {
   clients(): number;
   /** Server memory held for unsent frames, summed over clients. */
   bufferedBytes(): number;
+  /** Bytes of processed messages held undecoded while no client listens. */
+  heldBytes(): number;
   /** Newest event id, for tests and for a client that wants to know where it stands. */
   lastId(): string | null;
   /** Feeds envelopes in directly (the bus path calls this too). */
@@ -70,6 +72,12 @@ export function createLiveFeed(deps: {
   logger: Logger;
   ringSize: number;
   partitions?: number;
+  /**
+   * Bytes of processed messages held undecoded while no client listens (default the larger of 4 MiB and 2 KiB per
+   * ring event, more than a full ring's worth): decoded only when a client attaches. Beyond it the oldest are
+   * dropped, and a resume from before them says it cannot.
+   */
+  pendingBytes?: number;
 }): LiveFeed {
   // Event ids are `<epoch>.<seq>`: a resume id from another instance or an earlier run is recognised as such.
   const epoch = randomUUID().slice(0, 8);
@@ -78,6 +86,10 @@ export function createLiveFeed(deps: {
   let seq = 0;
   let subscription: Subscription | null = null;
   const log = deps.logger.child({ component: "live-feed" });
+  // While nobody listens (a backfill's thousands of blocks a second, usually) decoding waits for a client.
+  const pending: ConsumedMessage[] = [];
+  let pendingBytes = 0;
+  const pendingCap = deps.pendingBytes ?? Math.max(4 * 1024 * 1024, deps.ringSize * 2048);
 
   function emit(
     type: LiveEventType,
@@ -106,19 +118,47 @@ export function createLiveFeed(deps: {
       emit("token_transfer", () => ({ ...t, blockTimestamp }), t.from, t.to, t.token, t.value);
   }
 
-  async function onBatch(batch: ConsumedMessage[]) {
-    for (const m of batch) {
-      try {
-        publish(decodeProcessed(m.value, m.headers));
-      } catch (error) {
-        // A message this version cannot read is skipped, not retried forever: live streams are best-effort
-        // views of what the store already holds.
-        log.warn(
-          { err: error, partition: m.partition, offset: m.offset },
-          "skipping undecodable processed message",
-        );
-      }
+  function decodeAndPublish(m: ConsumedMessage) {
+    try {
+      publish(decodeProcessed(m.value, m.headers));
+    } catch (error) {
+      // A message this version cannot read is skipped, not retried forever: live streams are best-effort
+      // views of what the store already holds.
+      log.warn(
+        { err: error, partition: m.partition, offset: m.offset },
+        "skipping undecodable processed message",
+      );
     }
+  }
+
+  /** Turns the messages held while nobody listened into events, in order, before anything newer. */
+  function drain() {
+    if (pending.length === 0) return;
+    const held = pending.splice(0);
+    pendingBytes = 0;
+    for (const m of held) decodeAndPublish(m);
+  }
+
+  function hold(message: ConsumedMessage) {
+    // a copy: Kafka's values are slices of a whole fetch response, which holding them would keep alive
+    const m = { ...message, value: Buffer.from(message.value) };
+    pending.push(m);
+    pendingBytes += m.value.length;
+    if (pendingBytes <= pendingCap) return;
+    while (pendingBytes > pendingCap && pending.length > 1) pendingBytes -= pending.shift()!.value.length;
+    // Events were lost between the ring and what is held: no resume may cross that gap. An id number is
+    // skipped and the ring emptied, so any earlier id is older than the ring's oldest minus one.
+    ring.length = 0;
+    seq += 1;
+  }
+
+  async function onBatch(batch: ConsumedMessage[]) {
+    if (clients.size === 0) {
+      for (const m of batch) hold(m);
+      return;
+    }
+    drain();
+    for (const m of batch) decodeAndPublish(m);
   }
 
   return {
@@ -140,6 +180,7 @@ export function createLiveFeed(deps: {
       await s?.close();
     },
     attach(client, lastEventId) {
+      drain();
       clients.add(client);
       if (lastEventId === undefined) return [];
       const [e, n] = lastEventId.split(".");
@@ -159,7 +200,14 @@ export function createLiveFeed(deps: {
       for (const c of clients) total += c.buffered();
       return total;
     },
-    lastId: () => (seq ? `${epoch}.${seq}` : null),
-    publish,
+    heldBytes: () => pendingBytes,
+    lastId: () => {
+      drain();
+      return seq ? `${epoch}.${seq}` : null;
+    },
+    publish: (envelope) => {
+      drain();
+      publish(envelope);
+    },
   };
 }
