@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -40,9 +40,11 @@ describe("services from their bundles", () => {
         ETH_RPC_URLS: "",
       },
       logger,
-      { bundle, keepProblemLines: 20 },
+      { bundle, keepProblemLines: 20, niceness: 7 },
     );
     try {
+      // a lower scheduling priority, as the launcher gives the lake
+      expect(getPriority(svc.child.pid)).toBe(7);
       expect(svc.child.spawnargs).toContain(bundle);
       expect(svc.child.spawnargs).not.toContain("tsx");
       let health: Response | undefined;

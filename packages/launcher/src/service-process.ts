@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -39,6 +40,11 @@ export interface StartServiceOptions {
    * TypeScript sources through tsx.
    */
   bundle?: string;
+  /**
+   * Scheduling niceness of the process (0 normal, up to 19 lowest): a stage whose output may lag gives the cores
+   * to the ones that may not when they are short.
+   */
+  niceness?: number;
 }
 
 const PROBLEM = /"level":"(warn|error|fatal)"/;
@@ -98,6 +104,12 @@ export function startService(
       env: { ...process.env, ...env },
       stdio: ["ignore", keep > 0 ? "pipe" : "inherit", keep > 0 ? "pipe" : "inherit"],
     });
+    if (options.niceness && child.pid !== undefined)
+      try {
+        setPriority(child.pid, options.niceness);
+      } catch (error) {
+        logger.warn({ service: name, err: error }, "could not lower the service's scheduling priority");
+      }
     pass(child.stdout, process.stdout);
     pass(child.stderr, process.stderr);
     child.once("exit", (code, signal) => {

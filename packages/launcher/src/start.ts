@@ -8,6 +8,12 @@ import { repoRoot } from "./repo-root.ts";
 import { serviceBundle } from "./service-bundle.ts";
 import { type ServiceName, type ServiceProcess, startService } from "./service-process.ts";
 
+/**
+ * The lake writes final blocks in parts a minute apart: during a backfill it yields the cores to ingest and the
+ * processor, whose rows the API serves, and catches up after them.
+ */
+const NICENESS: Partial<Record<ServiceName, number>> = { lake: 10 };
+
 export interface StartParameters {
   env?: Record<string, string | undefined>;
   /**
@@ -169,7 +175,7 @@ export async function start(params: StartParameters = {}): Promise<void> {
   const launch = async (name: ServiceName) => {
     const bundle = await bundleOf(name);
     if (stopping) return;
-    const svc = startService(name, childEnv, logger, { bundle });
+    const svc = startService(name, childEnv, logger, { bundle, niceness: NICENESS[name] });
     services.push(svc);
     onShutdown(name, () => svc.stop());
   };
