@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { LakeError } from "./errors.ts";
 import { LakeEntities, type LakeEntity, LakeSchemas } from "./schema.ts";
 
@@ -50,12 +49,19 @@ function hasParts(lakeDir: string, entity: LakeEntity): boolean {
 }
 
 /**
+ * DuckDB's module, loaded on first use: it costs about 0.2 s of CPU, which the lake sink and query-api (which
+ * import this package) would otherwise pay at every start, during a backfill too, for SQL they may never run.
+ */
+export const loadDuckDb = () => import("@duckdb/node-api");
+
+/**
  * DuckDB over a lake folder: each table is a view over its hive-partitioned Parquet (`date` as text, as in Glue),
  * an empty typed view when it has no file yet, and each model is a view by its name, so `select * from
  * daily_transactions_fees` works as a table does.
  */
 export async function openLakeSql(lakeDir: string, options: { modelsDir?: string } = {}) {
   if (!existsSync(lakeDir)) throw new LakeSqlError(`no lake at ${lakeDir} (run pnpm start, or set LAKE_DIR)`);
+  const { DuckDBInstance } = await loadDuckDb();
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   for (const entity of LakeEntities) {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { loadModels, type SqlJson } from "./lake-sql.ts";
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { loadDuckDb, loadModels, type SqlJson } from "./lake-sql.ts";
 
 export interface ModelTableSummary {
   name: string;
@@ -28,7 +28,7 @@ export function createModelTables(dir: string, options: { modelsDir?: string } =
   const pathOf = (name: string) => join(dir, name, `${name}.parquet`);
 
   const run = async (sql: string) => {
-    duck ??= DuckDBInstance.create(":memory:");
+    duck ??= loadDuckDb().then((m) => m.DuckDBInstance.create(":memory:"));
     const connection = await (await duck).connect();
     try {
       return await connection.runAndReadAll(sql);
