@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Anvil, createDevnetClient, deployErc20, startAnvil } from "@chainlog/devnet";
 import { createSqliteBus, createSqliteStore } from "@chainlog/embedded";
 import type { Store } from "@chainlog/ports";
 import { createRpcPool } from "@chainlog/rpc";
@@ -10,32 +7,24 @@ import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createProcessor } from "../create-processor.ts";
 import { publishRange, waitFor } from "../test-support/publish-blocks.ts";
+import { startTokenChain, type TokenChain } from "../test-support/token-chain.ts";
 
 /**
  * What main.ts does on SIGTERM: the RPC pool closes first, then the processor. The enrichment batch that meets the
  * closed pool is neither retried in a loop nor committed: it is enriched after the restart.
  */
 describe("enrichment stage on shutdown (pool closed first)", () => {
-  let anvil: Anvil;
-  let dir: string;
-  let head: number;
+  let chain: TokenChain;
   beforeAll(async () => {
-    anvil = await startAnvil({});
-    const client = createDevnetClient({ rpcUrl: anvil.rpcUrl, chainId: 31337 });
-    await deployErc20(client, { symbol: "TKS" });
-    head = Number(await client.getBlockNumber());
-    dir = mkdtempSync(join(tmpdir(), "chainlog-enrich-shutdown-"));
+    chain = await startTokenChain("TKS");
   }, 60_000);
-  afterAll(async () => {
-    await anvil?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => chain?.stop());
 
   const start = (store: Store, bus: ReturnType<typeof createSqliteBus>, name: string) => {
     // every warning or error of the processor and its stages, as the lines it would log
     const warnings: string[] = [];
     const logger = createLogger(name, "warn", { write: (line: string) => void warnings.push(line) });
-    const pool = createRpcPool({ endpoints: [{ url: anvil.rpcUrl }], logger });
+    const pool = createRpcPool({ endpoints: [{ url: chain.anvil.rpcUrl }], logger });
     const processor = createProcessor({
       bus,
       store,
@@ -50,8 +39,8 @@ describe("enrichment stage on shutdown (pool closed first)", () => {
   };
 
   it("holds the batch without retry warnings, stops at once, and redoes the batch after the restart", async () => {
-    const bus = createSqliteBus({ path: join(dir, "bus.db") });
-    const store = createSqliteStore({ path: join(dir, "store.db") });
+    const bus = createSqliteBus({ path: join(chain.dir, "bus.db") });
+    const store = createSqliteStore({ path: join(chain.dir, "store.db") });
     await store.migrate();
     const hashes: string[] = [];
     const reads = vi.spyOn(store, "getEnrichment");
@@ -59,9 +48,9 @@ describe("enrichment stage on shutdown (pool closed first)", () => {
     const first = start(store, bus, "before-sigterm");
     first.pool.close();
     await first.processor.start();
-    const envelopes = await publishRange(bus, anvil.rpcUrl, 0, head);
+    const envelopes = await publishRange(bus, chain.anvil.rpcUrl, 0, chain.head);
     for (const e of envelopes) hashes.push(e.block.hash);
-    await waitFor(() => first.processor.stats.blocks >= head + 1, 30_000, "raw rows stored");
+    await waitFor(() => first.processor.stats.blocks >= chain.head + 1, 30_000, "raw rows stored");
     const tokenBlock = hashes[hashes.length - 1] as string;
     /** The enrichment batches that asked for the token's block: the one that needs the (closed) node. */
     const attempts = () => reads.mock.calls.filter(([asked]) => asked.includes(tokenBlock)).length;
