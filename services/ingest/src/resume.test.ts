@@ -37,7 +37,18 @@ describe("resuming from the stored cursor over the embedded bus and store", () =
       });
       void h.start();
       try {
-        await waitFor(until, 20_000, "ingest caught up");
+        await waitFor(until, 40_000, "ingest caught up");
+      } catch (error) {
+        // This wait timed out twice in CI (never alone): say where ingest stood, so the next one tells why.
+        const s = h.ingest.status();
+        const where = {
+          tip: s.tip,
+          cursor: (await store.getCursor(cursorName(31337)))?.tip ?? null,
+          nodeHead: s.head,
+          blockedBy: s.blockedBy,
+          endpoints: s.endpoints.map((e) => ({ healthy: e.healthy, head: e.head, lastError: e.lastError })),
+        };
+        throw new Error(`${(error as Error).message}: ${JSON.stringify(where)}`, { cause: error });
       } finally {
         await h.stop();
       }
@@ -88,7 +99,7 @@ describe("resuming from the stored cursor over the embedded bus and store", () =
       await bus.close();
       await store.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 /** Interleaves partitions by publication time: enough to apply rollbacks per height. */
