@@ -184,11 +184,30 @@ export function anvilWithTransfers(
   });
 }
 
-/** Sends `count` ETH transfers from anvil's first dev account (unlocked) and returns when they are sent. */
+/**
+ * Sends `count` ETH transfers from anvil's first dev account (unlocked) and returns once the node's head holds
+ * the last of them. Anvil answers eth_sendTransaction before the block that mines it is its head: a test that
+ * reads the head right after would take the chain one block short (resume.test.ts then waited for a tip that
+ * ingest had already passed).
+ */
 export async function sendTransfers(url: string, count: number, salt = 1): Promise<void> {
   const accounts = await rpc<string[]>(url, "eth_accounts");
   const from = accounts[0]!;
   const to = accounts[(salt % (accounts.length - 1)) + 1]!;
+  let last: string | null = null;
   for (let i = 0; i < count; i++)
-    await rpc(url, "eth_sendTransaction", [{ from, to, value: `0x${(salt * 1000 + i + 1).toString(16)}` }]);
+    last = await rpc<string>(url, "eth_sendTransaction", [
+      { from, to, value: `0x${(salt * 1000 + i + 1).toString(16)}` },
+    ]);
+  if (last === null) return;
+  const sent = last;
+  await waitFor(
+    async () => {
+      const receipt = await rpc<{ blockNumber: string } | null>(url, "eth_getTransactionReceipt", [sent]);
+      if (!receipt) return false;
+      return BigInt(await rpc<string>(url, "eth_blockNumber")) >= BigInt(receipt.blockNumber);
+    },
+    10_000,
+    `the block of transfer ${sent}`,
+  );
 }
