@@ -23,6 +23,8 @@ beforeAll(async () => {
   anvil = await startAnvil({});
   const [from, to] = (await rpc("eth_accounts", [])) as string[];
   for (let i = 1; i <= 3; i++) await rpc("eth_sendTransaction", [{ from, to, value: `0x${i.toString(16)}` }]);
+  // anvil answers before the block is its head: block 3 must be there before an export asks for it
+  await vi.waitFor(async () => expect(Number(await rpc("eth_blockNumber", []))).toBe(3), { timeout: 10_000 });
 });
 
 afterAll(async () => {
