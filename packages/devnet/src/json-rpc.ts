@@ -1,4 +1,5 @@
 import { ChainlogError } from "@chainlog/tx-schema";
+import { waitFor } from "./wait-for.ts";
 
 /** A JSON-RPC error object the node answered. */
 export class DevnetRpcError extends ChainlogError {
@@ -34,4 +35,27 @@ export async function rpcBatch<T = unknown>(url: string, calls: [string, unknown
     out[item.id] = item.result as T;
   }
   return out;
+}
+
+/**
+ * Sends a transaction from an unlocked account and returns its hash once the node's head holds its block. Anvil
+ * answers eth_sendTransaction before that block is its head (30 times in 300 in one probe here): a test that
+ * reads the head right after would otherwise take the chain one block short.
+ */
+export async function sendAndWaitForHead(
+  url: string,
+  tx: Record<string, unknown>,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const hash = await rpc<string>(url, "eth_sendTransaction", [tx]);
+  await waitFor(
+    `the node's head to hold transaction ${hash}`,
+    async () => {
+      const receipt = await rpc<{ blockNumber: string } | null>(url, "eth_getTransactionReceipt", [hash]);
+      return receipt && BigInt(await rpc<string>(url, "eth_blockNumber")) >= BigInt(receipt.blockNumber);
+    },
+    timeoutMs,
+    10,
+  );
+  return hash;
 }

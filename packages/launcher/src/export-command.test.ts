@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Anvil, startAnvil, startMisbehavingNode } from "@chainlog/devnet";
+import { type Anvil, sendAndWaitForHead, startAnvil, startMisbehavingNode } from "@chainlog/devnet";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runExportCommand } from "./export-command.ts";
 
@@ -22,9 +22,9 @@ async function rpc(method: string, params: unknown[]): Promise<unknown> {
 beforeAll(async () => {
   anvil = await startAnvil({});
   const [from, to] = (await rpc("eth_accounts", [])) as string[];
-  for (let i = 1; i <= 3; i++) await rpc("eth_sendTransaction", [{ from, to, value: `0x${i.toString(16)}` }]);
-  // anvil answers before the block is its head: block 3 must be there before an export asks for it
-  await vi.waitFor(async () => expect(Number(await rpc("eth_blockNumber", []))).toBe(3), { timeout: 10_000 });
+  // block 3 must be the head before an export asks for it
+  for (let i = 1; i <= 3; i++)
+    await sendAndWaitForHead(anvil.rpcUrl, { from, to, value: `0x${i.toString(16)}` });
 });
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { type Anvil, rpc, type StartAnvilParameters } from "@chainlog/devnet";
+import { type Anvil, rpc, type StartAnvilParameters, sendAndWaitForHead } from "@chainlog/devnet";
 import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { waitFor as waitUntilHolds } from "@chainlog/ports/contract";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
@@ -186,28 +186,17 @@ export function anvilWithTransfers(
 
 /**
  * Sends `count` ETH transfers from anvil's first dev account (unlocked) and returns once the node's head holds
- * the last of them. Anvil answers eth_sendTransaction before the block that mines it is its head: a test that
- * reads the head right after would take the chain one block short (resume.test.ts then waited for a tip that
- * ingest had already passed).
+ * the last of them (resume.test.ts read the head right after, one block short, and waited for a tip ingest had
+ * already passed).
  */
 export async function sendTransfers(url: string, count: number, salt = 1): Promise<void> {
   const accounts = await rpc<string[]>(url, "eth_accounts");
   const from = accounts[0]!;
   const to = accounts[(salt % (accounts.length - 1)) + 1]!;
-  let last: string | null = null;
-  for (let i = 0; i < count; i++)
-    last = await rpc<string>(url, "eth_sendTransaction", [
-      { from, to, value: `0x${(salt * 1000 + i + 1).toString(16)}` },
-    ]);
-  if (last === null) return;
-  const sent = last;
-  await waitFor(
-    async () => {
-      const receipt = await rpc<{ blockNumber: string } | null>(url, "eth_getTransactionReceipt", [sent]);
-      if (!receipt) return false;
-      return BigInt(await rpc<string>(url, "eth_blockNumber")) >= BigInt(receipt.blockNumber);
-    },
-    10_000,
-    `the block of transfer ${sent}`,
-  );
+  for (let i = 0; i < count; i++) {
+    const tx = { from, to, value: `0x${(salt * 1000 + i + 1).toString(16)}` };
+    // anvil mines them in order: only the last needs waiting for
+    if (i < count - 1) await rpc(url, "eth_sendTransaction", [tx]);
+    else await sendAndWaitForHead(url, tx);
+  }
 }

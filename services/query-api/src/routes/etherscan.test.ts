@@ -1,7 +1,7 @@
-import { type Anvil, rpc, startAnvil } from "@chainlog/devnet";
+import { type Anvil, rpc, sendAndWaitForHead, startAnvil } from "@chainlog/devnet";
 import { createRpcPool, type RpcPool } from "@chainlog/rpc";
 import { createLogger } from "@chainlog/telemetry";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODULES, PROXY_METHODS } from "../etherscan/actions.ts";
 import { MESSAGES } from "../etherscan/envelope.ts";
 import {
@@ -283,20 +283,8 @@ describe("answers", () => {
       { account: a0!.toLowerCase(), balance: wei },
       { account: BOB, balance: "0" },
     ]);
-    const hash = await rpc<string>(anvil.rpcUrl, "eth_sendTransaction", [{ from: a0, to: a1, value: "0x1" }]);
-    // anvil answers before the block that mines it is its head: the head compared below must already hold it
-    await vi.waitFor(
-      async () => {
-        const receipt = await rpc<{ blockNumber: string } | null>(anvil.rpcUrl, "eth_getTransactionReceipt", [
-          hash,
-        ]);
-        expect(receipt).not.toBeNull();
-        expect(BigInt(await rpc<string>(anvil.rpcUrl, "eth_blockNumber"))).toBeGreaterThanOrEqual(
-          BigInt(receipt!.blockNumber),
-        );
-      },
-      { timeout: 10_000 },
-    );
+    // the head compared below must already hold the transfer
+    const hash = await sendAndWaitForHead(anvil.rpcUrl, { from: a0, to: a1, value: "0x1" });
     const head = await rpc<string>(anvil.rpcUrl, "eth_blockNumber");
     expect((await get("module=proxy&action=eth_blockNumber")).body).toEqual({
       jsonrpc: "2.0",
