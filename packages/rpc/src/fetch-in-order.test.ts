@@ -35,20 +35,44 @@ describe("createRangeFetcher", () => {
     expect(f.launched).toEqual([10, 14]);
     f.release(14);
     await settle();
+    // 14 arrived early: it waits for its turn, and no longer holds one of the two places in flight
+    expect(f.launched).toEqual([10, 14, 18]);
     f.release(10);
     expect(starts(await first)).toEqual([10]);
-    expect(f.launched).toEqual([10, 14, 18]);
-    const second = fetcher.take(14);
-    f.release(18);
-    const got = await second;
-    expect(starts(got)).toEqual([14]);
-    expect(blockAfter(got)).toBe(18);
+    await settle();
     expect(f.launched).toEqual([10, 14, 18, 22]);
+    const second = await fetcher.take(14);
+    expect(starts(second)).toEqual([14]);
+    expect(blockAfter(second)).toBe(18);
     f.release(22);
+    f.release(18);
     const rest = await fetcher.take(18, 100);
     // the last batch is cut at `to`
     expect(rest.flatMap((b) => b.envelopes.map((e) => e.block.number))).toEqual([18, 19, 20, 21, 22, 23, 24]);
     expect(Math.max(...inFlight)).toBeLessThanOrEqual(2);
+  });
+
+  it("keeps the node busy behind a slow first batch, holding at most `capacity` batches that arrived early", async () => {
+    const f = heldFetches();
+    const fetcher = createRangeFetcher({ from: 0, to: 99, batchSize: 10, capacity: () => 2, fetch: f.fetch });
+    const taking = fetcher.take(0);
+    expect(f.launched).toEqual([0, 10]);
+    f.release(10);
+    await settle();
+    // 10 arrived ahead of 0: 20 takes its place in flight
+    expect(f.launched).toEqual([0, 10, 20]);
+    f.release(20);
+    await settle();
+    // two arrived and wait: no more until they are taken, however long 0 takes
+    expect(f.launched).toEqual([0, 10, 20]);
+    f.release(0);
+    expect(starts(await taking)).toEqual([0]);
+    await settle();
+    expect(f.launched).toEqual([0, 10, 20]);
+    expect(starts(await fetcher.take(10, 20))).toEqual([10, 20]);
+    await settle();
+    expect(f.launched).toEqual([0, 10, 20, 30, 40]);
+    fetcher.close();
   });
 
   it("takes with a batch only the arrived batches right after it, up to maxBlocks blocks", async () => {

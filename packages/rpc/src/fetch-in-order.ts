@@ -28,7 +28,10 @@ export interface RangeFetcher<T> {
 
 /**
  * Fetches [from, to] in batches, as many in flight as the pool takes, and hands them out strictly in order: the
- * one in-order range fetcher of ingest's historical sync and the exporter.
+ * one in-order range fetcher of ingest's historical sync and the exporter. A batch that arrived ahead of its turn
+ * no longer counts as in flight: one slow batch at the front would otherwise leave the node idle until it came
+ * (the others all answered, none launched). What has arrived and waits is
+ * bounded too, at `capacity` batches.
  */
 export function createRangeFetcher<T>(options: RangeFetcherOptions<T>): RangeFetcher<T> {
   const { to, batchSize, capacity, fetch, onLaunch } = options;
@@ -36,18 +39,30 @@ export function createRangeFetcher<T>(options: RangeFetcherOptions<T>): RangeFet
   // a batch's size is its range's: a fetch answers every block of it or fails
   const size = (at: number) => Math.min(to, at + batchSize - 1) - at + 1;
   const arrived = new Map<number, T>();
+  let pending = 0;
   let next = options.from;
+  let closed = false;
   const launch = () => {
-    while (inflight.size < capacity() && next <= to) {
+    while (!closed && next <= to && pending < capacity() && arrived.size < capacity()) {
       const s = next;
       const e = Math.min(to, s + batchSize - 1);
       next = e + 1;
       const p = fetch(s, e);
+      pending += 1;
       // awaited in order by take; the catch only keeps Node from flagging it early
-      p.then((f) => inflight.get(s) === p && arrived.set(s, f)).catch(() => undefined);
+      p.then(
+        (f) => {
+          if (inflight.get(s) === p) arrived.set(s, f);
+        },
+        () => undefined,
+      ).finally(() => {
+        if (closed) return;
+        pending -= 1;
+        launch();
+      });
       inflight.set(s, p);
     }
-    onLaunch?.(inflight.size);
+    onLaunch?.(pending);
   };
   const remove = (at: number) => {
     inflight.delete(at);
@@ -72,6 +87,7 @@ export function createRangeFetcher<T>(options: RangeFetcherOptions<T>): RangeFet
       return batches;
     },
     close() {
+      closed = true;
       inflight.clear();
       arrived.clear();
     },
