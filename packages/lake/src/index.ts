@@ -3,7 +3,6 @@ export * from "./create-lake-sink.ts";
 export * from "./errors.ts";
 export * from "./lake.ts";
 export * from "./lake-dir.ts";
-export * from "./lake-s3.ts";
 export * from "./lake-sql.ts";
 export * from "./model-tables.ts";
 export * from "./open-lake.ts";

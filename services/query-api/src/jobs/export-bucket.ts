@@ -1,5 +1,3 @@
-import { createS3Sink } from "@chainlog/etl-export/s3";
-
 /** Where finished exports are also written when CHAINLOG_EXPORT_BUCKET is set. */
 export interface ExportBucket {
   /** Writes the file as s3://<bucket>/exports/<userId>/<jobId>/<filename>; returns that URL. */
@@ -13,6 +11,8 @@ export interface ExportBucket {
 export function createExportBucket(bucket: string, env: NodeJS.ProcessEnv = process.env): ExportBucket {
   return {
     async put(userId, jobId, filename, body) {
+      // loaded on the first export to the bucket: the AWS SDK is not a cost of every start
+      const { createS3Sink } = await import("@chainlog/etl-export/s3");
       const sink = await createS3Sink(`s3://${bucket}/exports/${userId}/${jobId}`, env);
       const file = await sink.open(filename);
       try {
