@@ -19,10 +19,13 @@
  * default all) runs a subset, e.g. `ceiling,start` for the raw catch-up alone (start stops once the raw rows are
  * stored unless traces is listed). BENCH_RPC_URL measures a chain already built (e.g. an anvil kept from an
  * earlier run) instead of building one; BENCH_CPU_PROF=<dir> collects CPU profiles of the pipeline's processes.
+ * BENCH_NODE_CPUS (e.g. `0`) gives the node those CPUs and everything measured the others, as a node on a
+ * machine of its own would be (BENCH_NODE_PID names the node's process when BENCH_RPC_URL is given): by default
+ * they all share every CPU, and on a small machine the node and what reads it take CPU from each other.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildWorkloadChain, freePort, rpc, startAnvil } from "@chainlog/devnet";
@@ -268,6 +271,34 @@ async function start(url: string, head: number, dir: string) {
 const peers = measured.has("etl") || measured.has("cryo") ? ensurePeers() : { etl: null, cryo: null };
 if (!existsSync(join(repo, "services/web/dist/public/index.html")))
   run("pnpm", ["--filter", "@chainlog/web", "build"]); // the launcher would build it during the first start
+/** CPU numbers of a taskset list such as "0", "0,2" or "0-1". */
+function cpuList(list: string): number[] {
+  return list.split(",").flatMap((part) => {
+    const [a, b = a] = part.split("-").map((x) => Number(x.trim()));
+    if (!Number.isInteger(a) || !Number.isInteger(b) || a! < 0 || b! < a!)
+      throw new Error(`BENCH_NODE_CPUS: "${list}" is not a CPU list such as 0 or 0,1 or 0-1`);
+    return Array.from({ length: b! - a! + 1 }, (_, i) => a! + i);
+  });
+}
+
+/**
+ * Pins the node's process (all its threads) to `nodeCpus` and this process to the other CPUs, so everything it
+ * spawns from now on (ceiling, export, peers, the pipeline) runs beside the node and never on its CPUs.
+ */
+function placeNode(nodeCpus: string, nodePid: number): string {
+  const node = cpuList(nodeCpus);
+  const rest = Array.from({ length: availableParallelism() }, (_, i) => i).filter((c) => !node.includes(c));
+  if (rest.length === 0) throw new Error(`BENCH_NODE_CPUS=${nodeCpus} leaves no CPU for what is measured`);
+  for (const [cpus, pid] of [
+    [node, nodePid],
+    [rest, process.pid],
+  ] as const) {
+    const r = spawnSync("taskset", ["-a", "-p", "-c", cpus.join(","), String(pid)], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`taskset for pid ${pid} failed: ${r.stderr || r.error?.message}`);
+  }
+  return `node on CPU ${node.join(",")}, everything measured on CPU ${rest.join(",")}`;
+}
+
 // Every block's state kept in memory (anvil's default keeps few and answers -32001 for older ones): each block
 // can be traced, as on an archive node.
 const given = process.env.BENCH_RPC_URL;
@@ -295,6 +326,16 @@ try {
   const head = built.head;
   const url = given ?? anvil!.rpcUrl;
   await rpc(url, "eth_blockNumber");
+  // placed after the chain is built: building it is not measured
+  const nodeCpus = process.env.BENCH_NODE_CPUS;
+  let placement = "node and everything measured share every CPU";
+  if (nodeCpus) {
+    const pid = anvil?.process.pid ?? Number(process.env.BENCH_NODE_PID);
+    if (!Number.isInteger(pid) || pid <= 0)
+      throw new Error("BENCH_NODE_CPUS with BENCH_RPC_URL needs BENCH_NODE_PID, the node's process id");
+    placement = placeNode(nodeCpus, pid);
+  }
+  console.log(`placement: ${placement}`);
   const times: Record<string, number[]> = {};
   const note = (k: string, ms: number) => {
     times[k] = [...(times[k] ?? []), ms];
@@ -330,7 +371,7 @@ try {
   const s = (k: string) => (m[k] === undefined ? "—" : `${(m[k]! / 1000).toFixed(2)} s`);
   const speed = (of: string, vs: string) => (m[of] && m[vs] ? (m[vs]! / m[of]!).toFixed(2) : "—");
   console.log(
-    `\nmedian of ${ROUNDS} interleaved rounds, ${head + 1} blocks, ${built.transactions} txs; load at the end ${load()}`,
+    `\nmedian of ${ROUNDS} interleaved rounds, ${head + 1} blocks, ${built.transactions} txs; ${placement}; load at the end ${load()}`,
   );
   console.log(`| measure | time | speed ratio | target |`);
   console.log(`| --- | --- | --- | --- |`);
