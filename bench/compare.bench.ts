@@ -160,9 +160,13 @@ function etl(bin: string, url: string, head: number, dir: string): number {
   return performance.now() - t;
 }
 
+/**
+ * cryo from Python. Its files are written and closed when freeze returns; the interpreter's own exit then
+ * sometimes aborts in cryo's runtime threads ("PyGILState_Release … must be current"), so it exits at once.
+ */
 function cryo(python: string, url: string, head: number, dir: string): number {
   mkdirSync(dir, { recursive: true });
-  const script = `import cryo\ncryo.freeze(["blocks", "transactions", "logs", "erc20_transfers"], rpc=${JSON.stringify(url)}, blocks=["0:${head + 1}"], output_dir=${JSON.stringify(dir)}, csv=True, no_verbose=True, max_concurrent_requests=16)\n`;
+  const script = `import cryo\ncryo.freeze(["blocks", "transactions", "logs", "erc20_transfers"], rpc=${JSON.stringify(url)}, blocks=["0:${head + 1}"], output_dir=${JSON.stringify(dir)}, csv=True, no_verbose=True, max_concurrent_requests=16)\nimport os\nos._exit(0)\n`;
   return run(python, ["-c", script]);
 }
 
