@@ -25,7 +25,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildWorkloadChain, freePort, rpc, startAnvil } from "@chainlog/devnet";
@@ -291,7 +291,7 @@ function cpuList(list: string): number[] {
  */
 function placeNode(nodeCpus: string, nodePid: number): string {
   const node = cpuList(nodeCpus);
-  const rest = Array.from({ length: availableParallelism() }, (_, i) => i).filter((c) => !node.includes(c));
+  const rest = Array.from({ length: cpus().length }, (_, i) => i).filter((c) => !node.includes(c));
   if (rest.length === 0) throw new Error(`BENCH_NODE_CPUS=${nodeCpus} leaves no CPU for what is measured`);
   for (const [cpus, pid] of [
     [node, nodePid],
@@ -309,6 +309,7 @@ const given = process.env.BENCH_RPC_URL;
 const anvil = given
   ? null
   : await startAnvil({ noMining: true, gasLimit: 100_000_000n, pruneHistory: BLOCKS * 3 + 1000 });
+let unplace = () => {};
 try {
   let built: { head: number; transactions: number };
   if (anvil) {
@@ -338,6 +339,10 @@ try {
     if (!Number.isInteger(pid) || pid <= 0)
       throw new Error("BENCH_NODE_CPUS with BENCH_RPC_URL needs BENCH_NODE_PID, the node's process id");
     placement = placeNode(nodeCpus, pid);
+    // a node we did not start gets every CPU back at the end (ours stops anyway); cpus(), not
+    // availableParallelism(), which counts only the CPUs this process is now pinned to
+    if (!anvil)
+      unplace = () => spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus().length - 1}`, String(pid)]);
   }
   console.log(`placement: ${placement}`);
   const times: Record<string, number[]> = {};
@@ -400,6 +405,7 @@ try {
   console.log(`| pipeline peak RSS (launcher + services) | ${peak.toFixed(0)} MiB | | |`);
   if (notTraced > 0) console.log(`warning: ${notTraced} blocks were enriched without their traces`);
 } finally {
+  unplace();
   await anvil?.stop();
   rmSync(work, { recursive: true, force: true });
 }
