@@ -29,9 +29,8 @@ export interface RangeFetcher<T> {
 /**
  * Fetches [from, to] in batches, as many in flight as the pool takes, and hands them out strictly in order: the
  * one in-order range fetcher of ingest's historical sync and the exporter. A batch that arrived ahead of its turn
- * no longer counts as in flight: one slow batch at the front would otherwise leave the node idle until it came
- * (the others all answered, none launched). What has arrived and waits is
- * bounded too, at `capacity` batches.
+ * does not count as in flight: one slow batch at the front would otherwise leave the node idle until it came (the
+ * others all answered, none launched). What has arrived and waits is bounded too, at `capacity` batches.
  */
 export function createRangeFetcher<T>(options: RangeFetcherOptions<T>): RangeFetcher<T> {
   const { to, batchSize, capacity, fetch, onLaunch } = options;
