@@ -12,7 +12,12 @@ export type Misbehaviour =
   /** eth_getBlockByNumber of one block (`failBlock`) answers -32000 "header not found", every time. */
   | "failing-block"
   /** A request with a debug_trace* call is never answered (a node stuck re-executing blocks); the rest pass. */
-  | "hanging-tracer";
+  | "hanging-tracer"
+  /**
+   * After each receipt it serves, eth_blockNumber answers one block below the head three times (anvil, busy, can
+   * serve a receipt a moment before its block is the head).
+   */
+  | "lagging-head";
 
 export interface MisbehavingNode {
   url: string;
@@ -66,6 +71,8 @@ export async function startMisbehavingNode(
     return null;
   };
   let held = 0;
+  /** "lagging-head": how many more eth_blockNumber answers lag. */
+  let lagging = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -88,6 +95,15 @@ export async function startMisbehavingNode(
       });
       answers = (await upstream.json()) as { id: number | string }[];
     }
+    if (faults.includes("lagging-head"))
+      for (const a of answers as { id: number | string; result?: unknown }[]) {
+        const method = list.find((c) => c.id === a.id)?.method;
+        if (method === "eth_getTransactionReceipt" && a.result) lagging = 3;
+        else if (method === "eth_blockNumber" && typeof a.result === "string" && lagging > 0) {
+          lagging--;
+          a.result = `0x${(BigInt(a.result) - 1n).toString(16)}`;
+        }
+      }
     const byId = new Map(answers.map((a) => [a.id, a]));
     const out = list.map((c, i) => {
       const error = refused[i];

@@ -11,6 +11,7 @@ import {
   walletActions,
 } from "viem";
 import { DevnetRpcError, rpc } from "../json-rpc.ts";
+import { waitFor } from "../wait-for.ts";
 
 /** A viem client for a devnet: public + wallet actions (anvil's unlocked accounts) + anvil test actions. */
 export function createDevnetClient({ rpcUrl, chainId }: { rpcUrl: string; chainId: number }) {
@@ -44,10 +45,20 @@ export class TransactionRevertedError extends ChainlogError {
   }
 }
 
-/** Waits for the receipt and throws on a revert, so a fixture never silently half-deploys. */
+/**
+ * Waits for the receipt and for the node's head to hold it, and throws on a revert, so a fixture never silently
+ * half-deploys.
+ */
 export async function confirm(client: DevnetClient, hash: Hash): Promise<TransactionReceipt> {
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: 60_000 });
   if (receipt.status !== "success") throw new TransactionRevertedError(hash);
+  // anvil answers with the receipt a moment before its block is the head, and callers go on to read the head
+  await waitFor(
+    `the node's head to hold transaction ${hash}`,
+    async () => (await client.getBlockNumber({ cacheTime: 0 })) >= receipt.blockNumber,
+    10_000,
+    10,
+  );
   return receipt;
 }
 
