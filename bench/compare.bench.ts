@@ -218,6 +218,19 @@ function psRows(): Array<{ pid: number; ppid: number; rssKiB: number }> {
     .map(([pid = 0, ppid = 0, rssKiB = 0]) => ({ pid, ppid, rssKiB }));
 }
 
+/** A process and every process below it, from each process's parent. */
+function descendants(root: number, rows: Iterable<{ pid: number; ppid: number }>): number[] {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of rows) {
+    const list = children.get(ppid);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const found = [root];
+  for (let i = 0; i < found.length; i++) found.push(...(children.get(found[i]!) ?? []));
+  return found;
+}
+
 /**
  * Sum of RSS (MiB) of a process and its descendants. It samples while the catch-up is measured, on the same CPUs:
  * a `ps` per sample took about 8 ms of CPU from what was measured, so it reads /proc where there is one (under
@@ -227,36 +240,23 @@ function createTreeRss(root: number): () => number {
   if (!existsSync("/proc/self/stat"))
     return () => {
       const rows = psRows();
-      const tree = new Set([root]);
-      for (let grew = true; grew; ) {
-        grew = false;
-        for (const { pid, ppid } of rows)
-          if (tree.has(ppid) && !tree.has(pid)) {
-            tree.add(pid);
-            grew = true;
-          }
-      }
+      const tree = new Set(descendants(root, rows));
       return rows.filter((r) => tree.has(r.pid)).reduce((sum, r) => sum + r.rssKiB, 0) / 1024;
     };
   const pageMiB =
     Number(spawnSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).stdout.trim() || 4096) / 2 ** 20;
-  let tree = [root];
-  let foundAt = Number.NEGATIVE_INFINITY;
-  const findTree = () => {
-    const children = new Map<number, number[]>();
+  const procRows = function* () {
     for (const name of readdirSync("/proc")) {
       const pid = Number(name);
-      if (!Number.isInteger(pid)) continue;
-      const ppid = procStat(pid)?.ppid;
-      if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      const ppid = Number.isInteger(pid) ? procStat(pid)?.ppid : undefined;
+      if (ppid !== undefined) yield { pid, ppid };
     }
-    const found = [root];
-    for (let i = 0; i < found.length; i++) found.push(...(children.get(found[i]!) ?? []));
-    return found;
   };
+  let tree = [root];
+  let foundAt = Number.NEGATIVE_INFINITY;
   return () => {
     if (performance.now() - foundAt > 1_000) {
-      tree = findTree();
+      tree = descendants(root, procRows());
       foundAt = performance.now();
     }
     return tree.reduce((sum, pid) => sum + (procStat(pid)?.rssPages ?? 0), 0) * pageMiB;
