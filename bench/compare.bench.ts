@@ -178,11 +178,10 @@ function cryo(python: string, url: string, head: number, dir: string): number {
   return run(python, ["-c", script]);
 }
 
+/** What `pnpm chainlog export` runs (pnpm's own start-up aside). */
 function exportCommand(url: string, head: number, dir: string): number {
   return run(process.execPath, [
-    "--import",
-    "tsx",
-    "packages/launcher/src/main.ts",
+    "packages/launcher/bin/chainlog.mjs",
     "export",
     "--rpc-url",
     url,

@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
-  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -10,17 +9,16 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-/**
- * Where `pnpm start` keeps a service's bundle, beside its sources (dist/ belongs to `pnpm build`). It runs only
- * inside this checkout: its modules keep their sources' import.meta.url, and its node_modules links the checkout's
- * packages.
- */
-export const bundleCacheDir = ".bundle";
-const stampFile = "inputs.json";
+import { dirname, join, relative } from "node:path";
+import {
+  bundleDirOf,
+  bundlerDigest,
+  isCurrent,
+  readStamp,
+  type Stamp,
+  sha256,
+  stampFile,
+} from "./bundle-stamp.mjs";
 
 export interface CachedBundle {
   /** The script to run with node. */
@@ -29,41 +27,6 @@ export interface CachedBundle {
   rebuilt: boolean;
   reason?: "missing" | "stale";
   ms: number;
-}
-
-interface Stamp {
-  bundler: string;
-  /** Every file esbuild read, relative to the service directory, with what it was when the bundle was built. */
-  inputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
-}
-
-const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
-
-/** The bundler itself is an input: a change to its options (or another esbuild) rebuilds every bundle. */
-function bundlerDigest(): string {
-  const here = fileURLToPath(new URL("./bundle-service.ts", import.meta.url));
-  const esbuild = createRequire(import.meta.url).resolve("esbuild/package.json");
-  return createHash("sha256")
-    .update(readFileSync(here))
-    .update(JSON.parse(readFileSync(esbuild, "utf8")).version as string)
-    .digest("hex");
-}
-
-/** Same size and mtime: unchanged; otherwise the content decides (a checkout touches files it does not change). */
-function isCurrent(serviceDir: string, stamp: Stamp, bundler: string): boolean {
-  if (stamp.bundler !== bundler) return false;
-  for (const [file, was] of Object.entries(stamp.inputs)) {
-    const path = resolve(serviceDir, file);
-    let now: { size: number; mtimeMs: number };
-    try {
-      now = statSync(path);
-    } catch {
-      return false;
-    }
-    if (now.size !== was.size) return false;
-    if (now.mtimeMs !== was.mtimeMs && sha256(path) !== was.sha256) return false;
-  }
-  return true;
 }
 
 /**
@@ -104,14 +67,6 @@ function replaceDir(staging: string, dir: string): void {
   }
 }
 
-function readStamp(dir: string): Stamp | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, stampFile), "utf8")) as Stamp;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The service's bundle in `<service>/.bundle/`, built with the images' bundler when it is missing or any file it
  * was made from changed. Several launchers may ask at once: each builds into a folder of its own and renames it
@@ -124,10 +79,7 @@ export async function ensureServiceBundle(
   options: { entry?: string } = {},
 ): Promise<CachedBundle> {
   const started = Date.now();
-  const dir = join(
-    serviceDir,
-    options.entry ? `${bundleCacheDir}-${basename(options.entry, extname(options.entry))}` : bundleCacheDir,
-  );
+  const dir = bundleDirOf(serviceDir, options.entry);
   const entry = join(dir, "main.js");
   const bundler = bundlerDigest();
   const stamp = existsSync(entry) ? readStamp(dir) : undefined;
