@@ -281,7 +281,8 @@ async function start(url: string, head: number, dir: string) {
       : {}),
   };
   const t = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/launcher/src/main.ts", "start"], {
+  // what `pnpm start` runs (pnpm's own start-up aside)
+  const child = spawn(process.execPath, ["packages/launcher/bin/chainlog.mjs", "start"], {
     cwd: repo,
     env: { ...process.env, ...env },
     stdio: "ignore",

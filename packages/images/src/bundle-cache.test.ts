@@ -52,6 +52,13 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("ensureServiceBundle", () => {
+  it("keeps a plain ES module's import.meta.url its source's too", async () => {
+    write(join(service, "src/where.mjs"), "export const where = import.meta.url;\n");
+    write(join(service, "src/main.ts"), 'import { where } from "./where.mjs";\nconsole.log(where);\n');
+    const built = await ensureServiceBundle(service, root);
+    expect(run(built.entry)).toBe(`file://${join(service, "src/where.mjs")}`);
+  });
+
   it("builds a runnable bundle once, and again only when a source it was made from changes", async () => {
     const first = await ensureServiceBundle(service, root);
     expect(first).toMatchObject({

@@ -87,15 +87,18 @@ function productionImportsOnly(root: string, externals: Map<string, string>): Pl
  * For a bundle run inside the checkout: each module's import.meta.url stays its source file's, so whatever a
  * package finds beside its sources (lake models, contracts, the web app's root) is found as under tsx.
  */
+// spelled in pieces: this file is bundled too (the launcher's start), and the plugin must not rewrite itself
+const IMPORT_META_URL = ["import", "meta", "url"].join(".");
 const importMetaUrlOfSources: Plugin = {
   name: "chainlog-source-import-meta-url",
   setup(b) {
-    b.onLoad({ filter: /\.[cm]?tsx?$/ }, (args) => {
+    // the workspace's sources: its TypeScript and its few plain ES modules (never node_modules: they are external)
+    b.onLoad({ filter: /\.([cm]?tsx?|mjs)$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
-      if (!text.includes("import.meta.url")) return undefined;
+      if (!text.includes(IMPORT_META_URL)) return undefined;
       return {
-        contents: text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
-        loader: args.path.endsWith("x") ? "tsx" : "ts",
+        contents: text.replaceAll(IMPORT_META_URL, JSON.stringify(pathToFileURL(args.path).href)),
+        loader: args.path.endsWith(".mjs") ? "js" : args.path.endsWith("x") ? "tsx" : "ts",
       };
     });
   },

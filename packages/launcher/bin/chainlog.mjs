@@ -1,31 +1,36 @@
 #!/usr/bin/env node
-// The chainlog command (`pnpm chainlog`). An export whose prebuilt bundle is current runs it straight away: with
-// tsx's loader in the process, loading that bundle cost about half a second more CPU, which an export from a local
-// node takes from the node. Everything else, and an export whose bundle must be (re)built first, runs src/main.ts
-// through tsx.
+// The chainlog command (`pnpm chainlog`, `pnpm start`). `start` and `export` run from their prebuilt bundles, and
+// when those are current without loading tsx: with tsx's loader in the process, starting took about half a second
+// more CPU, which a catch-up or an export from a local node takes from the node. A bundle that must be (re)built
+// first is built through tsx; every other command runs src/main.ts through tsx.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentBundle } from "@chainlog/images/bundle-stamp";
 
-const [command, ...rest] = process.argv.slice(2);
-const exportBundle =
-  command === "export"
-    ? currentBundle(fileURLToPath(new URL("..", import.meta.url)), "src/export-command.ts")
-    : undefined;
+/** Each module exports runCommand(argv) (src/command-bundle.ts). */
+const BUNDLED = { start: "src/start.ts", export: "src/export-command.ts" };
 
-if (exportBundle) {
-  const { runExportCommand } = await import(pathToFileURL(exportBundle).href);
-  // as src/main.ts ends a command
-  runExportCommand(rest).then(
-    (code) => {
-      if (code !== 0) process.exit(code);
-    },
-    (error) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-} else {
+const [command, ...rest] = process.argv.slice(2);
+const entry = Object.hasOwn(BUNDLED, command) ? BUNDLED[command] : undefined;
+const current = entry && currentBundle(fileURLToPath(new URL("..", import.meta.url)), entry);
+
+let bundled;
+if (current) bundled = await import(pathToFileURL(current).href);
+else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import("../src/main.ts");
+  if (entry) {
+    const { loadCommandBundle } = await import("../src/command-bundle.ts");
+    bundled = await loadCommandBundle(entry);
+  } else await import("../src/main.ts");
 }
+
+// as src/main.ts ends a command
+bundled?.runCommand(rest).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

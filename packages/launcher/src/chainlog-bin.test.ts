@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadExportCommand } from "./command-bundle.ts";
+import { loadCommandBundle } from "./command-bundle.ts";
 import { repoRoot } from "./repo-root.ts";
 
 const bin = join(repoRoot, "packages/launcher/bin/chainlog.mjs");
@@ -10,11 +10,11 @@ const bin = join(repoRoot, "packages/launcher/bin/chainlog.mjs");
 const reportSourceMaps =
   'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nsource maps: "+process.sourceMapsEnabled))';
 
-function chainlog(...args: string[]) {
+function chainlog(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ["--import", reportSourceMaps, bin, ...args], {
     cwd: repoRoot,
     encoding: "utf8",
-    env: { ...process.env, ETH_RPC_URL: "", ETH_RPC_URLS: "" },
+    env: { ...process.env, ETH_RPC_URL: "", ETH_RPC_URLS: "", ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -30,27 +30,36 @@ function staleStamp() {
 
 describe("the chainlog command", () => {
   it("runs an export from its current bundle without loading tsx", async () => {
-    await loadExportCommand(); // built and current
-    const r = chainlog("export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1");
+    await loadCommandBundle("src/export-command.ts"); // built and current
+    const r = chainlog(["export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1"]);
     expect(r.stderr).toContain("invalid range --from 5 --to 1");
     expect(r.stderr).toContain("source maps: false");
     expect(r.status).toBe(2);
   }, 60_000);
 
   it("runs an export through tsx, rebuilding its bundle, once its sources changed", async () => {
-    await loadExportCommand();
+    await loadCommandBundle("src/export-command.ts");
     staleStamp();
-    const r = chainlog("export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1");
+    const r = chainlog(["export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1"]);
     expect(r.stderr).toContain("invalid range --from 5 --to 1");
     expect(r.stderr).toContain("source maps: true");
     expect(r.status).toBe(2);
     // rebuilt: the next export starts from the bundle again
-    const again = chainlog("export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1");
+    const again = chainlog(["export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1"]);
     expect(again.stderr).toContain("source maps: false");
   }, 60_000);
 
+  it("runs start from its current bundle without loading tsx", async () => {
+    await loadCommandBundle("src/start.ts");
+    // a configuration start refuses: it ends before starting anything
+    const r = chainlog(["start"], { LOG_LEVEL: "loud" });
+    expect(r.stderr).toContain("LOG_LEVEL");
+    expect(r.stderr).toContain("source maps: false");
+    expect(r.status).toBe(1);
+  }, 60_000);
+
   it("runs every other command from its sources", () => {
-    const r = chainlog("config", "--help");
+    const r = chainlog(["config", "--help"]);
     expect(r.stdout).toMatch(/^usage: chainlog config/);
     expect(r.stderr).toContain("source maps: true");
     expect(r.status).toBe(0);

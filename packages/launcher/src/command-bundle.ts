@@ -2,23 +2,27 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./repo-root.ts";
 
-type ExportCommand = typeof import("./export-command.ts");
+/** What a command run from its bundle exports (src/export-command.ts, src/start.ts): its whole command line. */
+export interface BundledCommand {
+  runCommand(argv: string[]): Promise<number>;
+}
 
 /**
- * `chainlog export` from its prebuilt JavaScript (rebuilt first when its sources changed), as the services run
- * from theirs: loading its ~150 modules through tsx took about a third of a second of every export. When it
- * cannot be built the command still runs, from its sources, and stderr says why.
+ * A command's module (`entry`, e.g. src/start.ts) from its prebuilt JavaScript, built first when missing or when
+ * its sources changed (bin/chainlog.mjs runs a current one without loading tsx at all). When it cannot be built
+ * the command still runs, from its sources beside this file, and stderr says why.
  */
-export async function loadExportCommand(
+export async function loadCommandBundle(
+  entry: string,
   launcherDir = join(repoRoot, "packages/launcher"),
   warn: (message: string) => void = (m) => console.error(m),
-): Promise<ExportCommand> {
+): Promise<BundledCommand> {
   try {
     const { ensureServiceBundle } = await import("@chainlog/images/bundle-cache");
-    const bundle = await ensureServiceBundle(launcherDir, repoRoot, { entry: "src/export-command.ts" });
-    return (await import(pathToFileURL(bundle.entry).href)) as ExportCommand;
+    const bundle = await ensureServiceBundle(launcherDir, repoRoot, { entry });
+    return (await import(pathToFileURL(bundle.entry).href)) as BundledCommand;
   } catch (error) {
-    warn(`could not bundle the export command (${(error as Error).message}); running it from its sources`);
-    return import("./export-command.ts");
+    warn(`could not bundle ${entry} (${(error as Error).message}); running it from its sources`);
+    return (await import(new URL(`../${entry}`, import.meta.url).href)) as BundledCommand;
   }
 }

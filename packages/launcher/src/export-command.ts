@@ -122,3 +122,6 @@ export async function runExportCommand(args: string[]): Promise<number> {
     throw error;
   }
 }
+
+/** The command as bin/chainlog.mjs runs it from the bundle. */
+export const runCommand = runExportCommand;

@@ -13,15 +13,14 @@ commands:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    // each command loads only what it runs: an export starts without the devnet and the engines (`pnpm chainlog`
+    // runs these two from their bundles, see bin/chainlog.mjs; here, as under `pnpm dev`, from their sources)
     case "start": {
-      // each command loads only what it runs: an export starts without the devnet and the engines
-      const { start } = await import("./start.ts");
-      await start({ cluster: rest.includes("--cluster") });
-      return 0;
+      const { runCommand } = await import("./start.ts");
+      return runCommand(rest);
     }
     case "export": {
-      const { loadExportCommand } = await import("./command-bundle.ts");
-      const { runExportCommand } = await loadExportCommand();
+      const { runExportCommand } = await import("./export-command.ts");
       return runExportCommand(rest);
     }
     case "sql": {

@@ -58,6 +58,12 @@ async function ensureWebBuilt(logger: ReturnType<typeof createLogger>): Promise<
   if (code !== 0) throw new Error("web build failed");
 }
 
+/** `chainlog start [--cluster]` (what bin/chainlog.mjs runs from the bundle). Resolves once shut down. */
+export async function runCommand(argv: string[]): Promise<number> {
+  await start({ cluster: argv.includes("--cluster") });
+  return 0;
+}
+
 /**
  * `chainlog start`: the whole pipeline on this machine. With no RPC URL it also starts an anvil devnet and a
  * workload generator, and keeps that devnet's data apart (it is a new chain at every start).
