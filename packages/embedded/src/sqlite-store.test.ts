@@ -144,6 +144,45 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
+  it("sums a batch's holdings once, even when the batch replaces one of its own heights", async ({
+    path,
+  }) => {
+    const store = createSqliteStore({ path });
+    const [alice, bob, token] = ["alice", "bob", "token"].map((l) => addressOf(`batch:${l}`)) as [
+      string,
+      string,
+      string,
+    ];
+    const pay = (number: number, fork: string, value: string) =>
+      buildBlock({
+        number,
+        fork,
+        txs: [{ from: bob, to: token, transfers: [{ token, from: bob, to: alice, value }] }],
+      });
+    const held = async (address: string) =>
+      (await store.getAddressHoldings(address, 10)).map((h) => [h.token, h.balance]);
+    // the same holders block after block, and height 3 twice: the later block is the one kept
+    await store.writeBlocks([
+      pay(1, "main", "1"),
+      pay(2, "main", "20"),
+      pay(3, "main", "300"),
+      pay(3, "fork", "4000"),
+    ]);
+    expect(await held(alice)).toEqual([[token, "4021"]]);
+    expect(await held(bob)).toEqual([[token, "-4021"]]);
+    // and a batch that brings a holding back to zero leaves no row
+    await store.writeBlocks([
+      buildBlock({
+        number: 4,
+        fork: "main",
+        txs: [{ from: alice, to: token, transfers: [{ token, from: alice, to: bob, value: "4021" }] }],
+      }),
+    ]);
+    expect(await held(alice)).toEqual([]);
+    expect(await held(bob)).toEqual([]);
+    await store.close();
+  });
+
   it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ path }) => {
     const store = createSqliteStore({ path });
     const x = addressOf("x");
