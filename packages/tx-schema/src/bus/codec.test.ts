@@ -31,6 +31,18 @@ describe("bus codec", () => {
     }
   });
 
+  it("decodes a message held in part of a larger buffer, as drivers hand them out", () => {
+    const { headers, value } = load("v2", readdirSync(join(fixtures, "v2"))[0]!);
+    const env = decodeEnvelope(JSON.stringify(value), headers);
+    const bytes = encodeEnvelope(env).value;
+    const pool = Buffer.alloc(bytes.length + 64, "x");
+    bytes.copy(pool, 32);
+    expect(decodeEnvelope(new Uint8Array(pool.buffer, pool.byteOffset + 32, bytes.length), headers)).toEqual(
+      env,
+    );
+    expect(decodeEnvelope(pool.subarray(32, 32 + bytes.length), headers)).toEqual(env);
+  });
+
   it("decodes messages written by schema version 1 and upgrades them", () => {
     const { headers, value } = load("v1", "block.json");
     const env = decodeEnvelope(JSON.stringify(value), headers);

@@ -35,7 +35,12 @@ const upgraders: Record<number, (json: unknown) => unknown> = { 1: upgradeV1 };
 
 function parseJson(value: Uint8Array | string): unknown {
   try {
-    return JSON.parse(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
+    // a view of the bytes, not a copy (Buffer.from(Uint8Array) copies; messages are up to megabytes)
+    const text =
+      typeof value === "string"
+        ? value
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8");
+    return JSON.parse(text);
   } catch {
     throw new EnvelopeDecodeError("message is not JSON");
   }
