@@ -57,11 +57,18 @@ export function isCurrent(serviceDir, stamp, bundler) {
   return true;
 }
 
-/** The entry script of the package's bundle if it is built and current, else undefined (it needs building). */
+/**
+ * The entry script of the package's bundle if it is built and current, else undefined: it needs building (and
+ * whatever kept this from telling, such as a stamp of another shape, the build will say).
+ */
 export function currentBundle(serviceDir, entry) {
   const dir = bundleDirOf(serviceDir, entry);
   const main = join(dir, "main.js");
-  if (!existsSync(main)) return undefined;
-  const stamp = readStamp(dir);
-  return stamp && isCurrent(serviceDir, stamp, bundlerDigest()) ? main : undefined;
+  try {
+    if (!existsSync(main)) return undefined;
+    const stamp = readStamp(dir);
+    return stamp && isCurrent(serviceDir, stamp, bundlerDigest()) ? main : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,8 +14,9 @@ const entry = Object.hasOwn(BUNDLED, command) ? BUNDLED[command] : undefined;
 const current = entry && currentBundle(fileURLToPath(new URL("..", import.meta.url)), entry);
 
 let bundled;
-if (current) bundled = await import(pathToFileURL(current).href);
-else {
+// a bundle that does not load (a half-deleted folder) is left to the path below, which says why
+if (current) bundled = await import(pathToFileURL(current).href).catch(() => undefined);
+if (!bundled) {
   const { register } = await import("tsx/esm/api");
   register();
   if (entry) {
