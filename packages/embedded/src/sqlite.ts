@@ -23,6 +23,35 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   restrictFiles(path);
   const busy = options.busyTimeoutMs ?? 15_000;
   const db = new Database(path, { timeout: busy });
+  try {
+    whileBusy(busy, () => configure(db, busy));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Runs `fn` again while SQLite answers SQLITE_BUSY, until `timeoutMs`. A new file is switched to WAL under an
+ * exclusive lock, and a second process that opens it in that moment (ingest and the processor start together)
+ * gets SQLITE_BUSY at once: SQLite skips the busy handler where waiting could deadlock.
+ */
+function whileBusy<T>(timeoutMs: number, fn: () => T): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waitMs = 5; ; waitMs = Math.min(waitMs * 2, 250)) {
+    try {
+      return fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(waitMs, Math.max(1, deadline - Date.now())));
+    }
+  }
+}
+
+/** The settings of every connection; each statement can run again (whileBusy). */
+function configure(db: Db, busy: number): void {
   db.exec(`PRAGMA busy_timeout = ${busy}`);
   // 16 KiB pages for a new file (an existing one keeps its own): rows of a few hundred bytes to a few KiB, written
   // a block batch at a time, take fewer pages, frames and B-tree splits; writeBlocks' CPU fell by about 10–15%.
@@ -39,7 +68,6 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // is in pages, of the file's own size.
   const { page_size: pageSize } = db.prepare("PRAGMA page_size").get() as { page_size: number };
   db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(1, Math.round(WAL_CHECKPOINT_BYTES / pageSize))}`);
-  return db;
 }
 
 /**
