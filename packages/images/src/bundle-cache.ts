@@ -13,7 +13,7 @@ import { dirname, join, relative } from "node:path";
 import {
   bundleDirOf,
   bundlerDigest,
-  isCurrent,
+  currentBundle,
   readStamp,
   type Stamp,
   sha256,
@@ -79,12 +79,12 @@ export async function ensureServiceBundle(
   options: { entry?: string } = {},
 ): Promise<CachedBundle> {
   const started = Date.now();
+  const current = currentBundle(serviceDir, options.entry);
+  if (current) return { entry: current, rebuilt: false, ms: Date.now() - started };
   const dir = bundleDirOf(serviceDir, options.entry);
   const entry = join(dir, "main.js");
   const bundler = bundlerDigest();
   const stamp = existsSync(entry) ? readStamp(dir) : undefined;
-  if (stamp && isCurrent(serviceDir, stamp, bundler))
-    return { entry, rebuilt: false, ms: Date.now() - started };
 
   const staging = `${dir}.build-${randomBytes(4).toString("hex")}`;
   try {

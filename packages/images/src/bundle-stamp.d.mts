@@ -4,11 +4,9 @@ export interface Stamp {
   inputs: Record<string, { size: number; mtimeMs: number; sha256: string }>;
 }
 
-export declare const bundleCacheDir: string;
 export declare const stampFile: string;
 export declare function sha256(file: string): string;
 export declare function bundleDirOf(serviceDir: string, entry: string | undefined): string;
 export declare function bundlerDigest(): string;
 export declare function readStamp(dir: string): Stamp | undefined;
-export declare function isCurrent(serviceDir: string, stamp: Stamp, bundler: string): boolean;
 export declare function currentBundle(serviceDir: string, entry: string | undefined): string | undefined;

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
  * inside this checkout: its modules keep their sources' import.meta.url, and its node_modules links the checkout's
  * packages.
  */
-export const bundleCacheDir = ".bundle";
+const bundleCacheDir = ".bundle";
 export const stampFile = "inputs.json";
 
 export const sha256 = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -41,7 +41,7 @@ export function readStamp(dir) {
 }
 
 /** Same size and mtime: unchanged; otherwise the content decides (a checkout touches files it does not change). */
-export function isCurrent(serviceDir, stamp, bundler) {
+function isCurrent(serviceDir, stamp, bundler) {
   if (stamp.bundler !== bundler) return false;
   for (const [file, was] of Object.entries(stamp.inputs)) {
     const path = resolve(serviceDir, file);

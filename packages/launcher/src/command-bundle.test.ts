@@ -58,26 +58,31 @@ function staleStamp() {
 }
 
 describe("the chainlog command", () => {
-  it("runs an export from its current bundle without loading tsx", async () => {
-    await loadCommandBundle("src/export-command.ts"); // built and current
-    const r = chainlog(["export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1"]);
-    expect(r.stderr).toContain("invalid range --from 5 --to 1");
-    expect(r.stderr).toContain("source maps: false");
-    expect(r.status).toBe(2);
-  }, 60_000);
-
-  it("runs start from its current bundle without loading tsx", async () => {
-    await loadCommandBundle("src/start.ts");
-    const r = chainlog(["start"], { LOG_LEVEL: "loud" });
-    expect(r.stderr).toContain("LOG_LEVEL");
-    expect(r.stderr).toContain("source maps: false");
-    expect(r.status).toBe(1);
-  }, 60_000);
+  // each refused at once (a bad range, a configuration start refuses): it ends before doing anything
+  it.each([
+    {
+      entry: "src/export-command.ts",
+      args: ["export", "--from", "5", "--to", "1", "--rpc-url", "http://127.0.0.1:1"],
+      env: {} as Record<string, string>,
+      says: "invalid range --from 5 --to 1",
+      status: 2,
+    },
+    { entry: "src/start.ts", args: ["start"], env: { LOG_LEVEL: "loud" }, says: "LOG_LEVEL", status: 1 },
+  ])(
+    "runs $args.0 from its current bundle without loading tsx",
+    async ({ entry, args, env, says, status }) => {
+      await loadCommandBundle(entry); // built and current
+      const r = chainlog(args, env);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).toContain("source maps: false");
+      expect(r.status).toBe(status);
+    },
+    60_000,
+  );
 
   it("runs start through tsx, rebuilding its bundle, once its sources changed", async () => {
     await loadCommandBundle("src/start.ts");
     staleStamp();
-    // a configuration start refuses: it ends before starting anything
     const r = chainlog(["start"], { LOG_LEVEL: "loud" });
     expect(r.stderr).toContain("LOG_LEVEL");
     expect(r.stderr).toContain("source maps: true");
