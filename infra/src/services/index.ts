@@ -17,6 +17,32 @@ import { kedaMskPolicy, servicePolicy } from "./iam.ts";
 import { createNetworkPolicies } from "./network-policies.ts";
 import { createWorkload, type Workload } from "./workload.ts";
 
+/**
+ * Who reads what each service writes to the bus. A service rolls out only once its readers have: a newer bus
+ * schema version is written only after every reader of it runs (chainlog.blocks v3: the processor;
+ * chainlog.processed, stamped with the same version: query-api). Pulumi waits for a Deployment's rollout before
+ * it touches one that depends on it.
+ */
+export const busReaders: Record<ServiceName, ServiceName[]> = {
+  ingest: ["processor"],
+  processor: ["query-api"],
+  "query-api": [],
+  web: [],
+};
+
+/** The services, each after its bus readers (and theirs). */
+export function rolloutOrder(): ServiceName[] {
+  const order: ServiceName[] = [];
+  const visit = (name: ServiceName, path: ServiceName[]) => {
+    if (path.includes(name)) throw new Error(`bus readers form a cycle: ${[...path, name].join(" → ")}`);
+    if (order.includes(name)) return;
+    for (const reader of busReaders[name]) visit(reader, [...path, name]);
+    order.push(name);
+  };
+  for (const name of serviceNames) visit(name, []);
+  return order;
+}
+
 const sizing: Record<ServiceName, { cpu: string; memory: string; cpuLimit: string }> = {
   ingest: { cpu: "250m", memory: "512Mi", cpuLimit: "1" },
   processor: { cpu: "500m", memory: "768Mi", cpuLimit: "2" },
@@ -100,7 +126,7 @@ export function createServices(
   };
 
   const workloads = {} as Record<ServiceName, Workload>;
-  for (const name of serviceNames) {
+  for (const name of rolloutOrder()) {
     let annotations: Record<string, pulumi.Input<string>> | undefined;
     if (aws) {
       const policy = servicePolicy(name, e, aws.bucketArn);
@@ -128,8 +154,8 @@ export function createServices(
         ...(name === "web" && s.exposeWeb && s.webCertificateArn
           ? { tlsCertificateArn: s.webCertificateArn }
           : {}),
-        // Pods start only once their Secret exists.
-        dependsOn: [secret],
+        // Pods start only once their Secret exists, and after the services that read what they publish.
+        dependsOn: [secret, ...busReaders[name].map((reader) => workloads[reader].deployment)],
       },
       provider,
     );

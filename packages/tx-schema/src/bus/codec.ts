@@ -1,12 +1,19 @@
 import type { z } from "zod";
 import { ChainlogError } from "../errors.ts";
+import { compactBlockMessage, expandBlockMessage } from "./compact-block.ts";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
 import { fastBlockEnvelope, fastProcessedBlock } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
 import { StoredBlockEnvelope } from "./stored.ts";
 import { upgradeV1 } from "./v1.ts";
 
-export const SCHEMA_VERSION = 2;
+/**
+ * 1: before Dencun's fields (v1.ts). 2: every record whole. 3: block messages leave out what the receiver puts
+ * back (compact-block.ts); the other kinds are as in 2.
+ */
+export const SCHEMA_VERSION = 3;
+/** The oldest version whose processed and stored-block messages read as today's. */
+const SAME_SINCE = 2;
 
 /** Header names every bus message carries, so brokers, tools and consumers can route without parsing. */
 export const Headers = {
@@ -31,7 +38,14 @@ export class EnvelopeDecodeError extends ChainlogError {
   override name = "EnvelopeDecodeError";
 }
 
+/** Each version's JSON before SAME_SINCE to the next one's (a version-3 block message, expanded, is v2's). */
 const upgraders: Record<number, (json: unknown) => unknown> = { 1: upgradeV1 };
+
+function readsAsCurrent(headers: Record<string, string | undefined>): void {
+  const version = Number(headers[Headers.schemaVersion]);
+  if (!Number.isInteger(version) || version < SAME_SINCE || version > SCHEMA_VERSION)
+    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+}
 
 function parseJson(value: Uint8Array | string): unknown {
   try {
@@ -57,7 +71,8 @@ export function encodeEnvelope(env: BusEnvelope): EncodedMessage {
     headers[Headers.blockNumber] = String(env.block.number);
     headers[Headers.blockHash] = env.block.hash;
   }
-  return { key: envelopeKey(env), value: Buffer.from(JSON.stringify(env)), headers };
+  const json = env.kind === "block" ? compactBlockMessage(env) : env;
+  return { key: envelopeKey(env), value: Buffer.from(JSON.stringify(json)), headers };
 }
 
 /** Decodes and validates one message. Older schema versions are upgraded; unknown or newer ones are refused. */
@@ -69,14 +84,15 @@ export function decodeEnvelope(
   if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION)
     throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
   let json = parseJson(value);
-  if (version === SCHEMA_VERSION)
+  if (version === 3) json = expandBlockMessage(json);
+  if (version >= SAME_SINCE)
     try {
       return fastBlockEnvelope(json);
     } catch {
       // not a well-formed block message: the schemas below say what is wrong (see fast-envelope.ts)
     }
   try {
-    for (let v = version; v < SCHEMA_VERSION; v++) json = upgraders[v]!(json);
+    for (let v = version; v < SAME_SINCE; v++) json = upgraders[v]!(json);
     return BusEnvelope.parse(json);
   } catch (error) {
     const issues = (error as z.ZodError).issues;
@@ -114,8 +130,7 @@ export function decodeProcessed(
   value: Uint8Array | string,
   headers: Record<string, string | undefined>,
 ): ProcessedEnvelope {
-  if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
-    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+  readsAsCurrent(headers);
   const json = parseJson(value);
   try {
     return fastProcessedBlock(json);
@@ -143,8 +158,7 @@ export function decodeEnrichMessage(
   headers: Record<string, string | undefined>,
 ): StoredBlockEnvelope | BusEnvelope {
   if (headers[Headers.kind] !== "stored") return decodeEnvelope(value, headers);
-  if (headers[Headers.schemaVersion] !== String(SCHEMA_VERSION))
-    throw new EnvelopeDecodeError(`unsupported schema version ${headers[Headers.schemaVersion]}`);
+  readsAsCurrent(headers);
   const parsed = StoredBlockEnvelope.safeParse(parseJson(value));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
