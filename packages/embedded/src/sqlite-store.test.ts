@@ -183,6 +183,49 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
+  it("keeps a receipt without what its transaction says, and reads it back whole, as v6's whole rows", async ({
+    path,
+  }) => {
+    const store = createSqliteStore({ path });
+    const [a, b] = [addressOf("rcpt:a"), addressOf("rcpt:b")];
+    const block = buildBlock({
+      number: 7,
+      txs: [
+        { from: a, to: b, logs: 1 },
+        { from: b, to: null },
+      ],
+    });
+    // a bloom that is not empty, and a receipt naming another sender than its transaction: both kept as given
+    block.receipts[0]!.logsBloom = `0x${"01".repeat(256)}`;
+    block.receipts[1]!.from = a;
+    await store.writeBlocks([block]);
+    const db = openDatabase(path);
+    const stored = (
+      db.prepare("SELECT receipt FROM transactions ORDER BY tx_index").all() as { receipt: string }[]
+    ).map((r) => JSON.parse(r.receipt) as Record<string, unknown>);
+    for (const key of ["transactionHash", "transactionIndex", "blockHash", "blockNumber", "to", "type"])
+      for (const r of stored) expect(r).not.toHaveProperty(key);
+    expect(stored[0]).not.toHaveProperty("from");
+    expect(stored[0]!.logsBloom).toBe(block.receipts[0]!.logsBloom);
+    expect(stored[1]!.from).toBe(a);
+    expect(stored[1]).not.toHaveProperty("logsBloom");
+    const readBack = async () => {
+      expect((await store.getStoredBlock(block.block.hash))?.receipts).toEqual(block.receipts);
+      for (const [i, tx] of block.transactions.entries()) {
+        expect((await store.getTransaction(tx.hash))?.receipt).toEqual(block.receipts[i]);
+        const json = await store.getTransactionJson(tx.hash);
+        expect(JSON.parse(json!.json.receipt)).toEqual(block.receipts[i]);
+      }
+    };
+    await readBack();
+    // a file written before v7 holds receipts whole: they read as they are
+    const whole = db.prepare("UPDATE transactions SET receipt = ? WHERE tx_index = ?");
+    for (const [i, r] of block.receipts.entries()) whole.run([JSON.stringify(r), i]);
+    db.close();
+    await readBack();
+    await store.close();
+  });
+
   it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ path }) => {
     const store = createSqliteStore({ path });
     const x = addressOf("x");

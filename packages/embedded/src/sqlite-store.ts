@@ -23,7 +23,9 @@ import {
   type BlockRef,
   type BlockStats,
   type ContractCreation,
+  compactReceipt,
   type EnrichmentMark,
+  expandReceipt,
   type InternalTransaction,
   type Log,
   mergeBlockStats,
@@ -76,12 +78,27 @@ const DETAIL_LISTS = [
   "internalTransactions",
 ] as const;
 
-/** A txDetail row as JSON text per field: the stored pieces are JSON.stringify's own text, answered as they are. */
+/**
+ * A stored receipt whole. Since v7 a receipt is kept without what its transaction's row says (compactReceipt);
+ * what it left out is put back. A receipt stored whole (v6 and before) comes back as it is.
+ */
+function receiptOf(stored: unknown, tx: Transaction): Receipt {
+  return expandReceipt(parse<Record<string, unknown>>(stored), tx, {
+    hash: tx.blockHash,
+    number: tx.blockNumber,
+  }) as Receipt;
+}
+
+/**
+ * A txDetail row as JSON text per field: the stored pieces are JSON.stringify's own text, answered as they are;
+ * only the receipt is made whole (see receiptOf).
+ */
 function detailJsonOf(row: unknown[] | undefined | null): TransactionDetailJson | null {
   if (!row) return null;
+  const transaction = String(row[0]);
   const json: Record<string, string> = {
-    transaction: String(row[0]),
-    receipt: row[1] === null ? "null" : String(row[1]),
+    transaction,
+    receipt: row[1] === null ? "null" : JSON.stringify(receiptOf(row[1], parse<Transaction>(transaction))),
   };
   for (const [i, key] of DETAIL_LISTS.entries()) json[key] = row[i + 2] === null ? "[]" : String(row[i + 2]);
   return { blockHash: String(row[9]), json: json as TransactionDetailJson["json"] };
@@ -158,7 +175,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         tx.hash,
         block.hash,
         JSON.stringify(tx),
-        receipt ? JSON.stringify(receipt) : null,
+        receipt ? JSON.stringify(compactReceipt(receipt, tx, block)) : null,
       ]);
       q.indexTx.run([tx.from, n, i, block.hash]);
       if (tx.to !== null && tx.to !== tx.from) q.indexTx.run([tx.to, n, i, block.hash]);
@@ -306,8 +323,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const transactions: Transaction[] = [];
         const receipts: Receipt[] = [];
         for (const r of q.storedTxs.all([block.number, block.hash])) {
-          transactions.push(parse<Transaction>(r[0]));
-          if (r[1] !== null) receipts.push(parse<Receipt>(r[1]));
+          const tx = parse<Transaction>(r[0]);
+          transactions.push(tx);
+          if (r[1] !== null) receipts.push(receiptOf(r[1], tx));
         }
         const logs = q.storedLogs.all([block.number, block.hash]).map((r) => parse<Log>(r[0]));
         return { block, transactions, receipts, logs };

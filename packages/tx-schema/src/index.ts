@@ -4,6 +4,7 @@ export * from "./api/lake-models.ts";
 export * from "./api/responses.ts";
 export * from "./api/stake.ts";
 export * from "./bus/codec.ts";
+export { compactReceipt, EMPTY_BLOOM, expandReceipt } from "./bus/compact-block.ts";
 export * from "./bus/envelope.ts";
 export * from "./bus/processed.ts";
 export * from "./bus/stored.ts";
