@@ -226,6 +226,33 @@ describe("SqliteStore file contents", () => {
     await store.close();
   });
 
+  it("finds a transaction by its whole hash when another shares the indexed prefix", async ({ path }) => {
+    const store = createSqliteStore({ path });
+    const [a, b] = [addressOf("prefix:a"), addressOf("prefix:b")];
+    const block = buildBlock({
+      number: 9,
+      txs: [
+        { from: a, to: b, logs: 1 },
+        { from: b, to: a },
+      ],
+    });
+    // the same first 12 hex digits, different hashes
+    const hashes = [`0x${"ab".repeat(6)}${"01".repeat(26)}`, `0x${"ab".repeat(6)}${"02".repeat(26)}`];
+    for (const [i, hash] of hashes.entries()) {
+      block.transactions[i]!.hash = hash;
+      block.receipts[i]!.transactionHash = hash;
+      for (const l of block.logs) if (l.transactionIndex === i) l.transactionHash = hash;
+    }
+    await store.writeBlocks([block]);
+    for (const [i, hash] of hashes.entries()) {
+      const found = await store.getTransaction(hash.toUpperCase().replace("0X", "0x"));
+      expect(found?.transaction).toEqual(block.transactions[i]);
+      expect(found?.receipt).toEqual(block.receipts[i]);
+    }
+    expect(await store.getTransaction(`0x${"ab".repeat(6)}${"03".repeat(26)}`)).toBeNull();
+    await store.close();
+  });
+
   it("rejects page limits outside 1..1000 and malformed bounds with a clear error", async ({ path }) => {
     const store = createSqliteStore({ path });
     const x = addressOf("x");

@@ -43,7 +43,8 @@ export const STORE_SQL = {
        SELECT block_number, tx_index, block_hash, data, receipt,
          (SELECT '[' || group_concat(data, ',' ORDER BY log_index) || ']' FROM logs
            WHERE block_number = tx.block_number AND tx_index = tx.tx_index) AS logs
-       FROM transactions tx WHERE tx.hash = ?1 ORDER BY tx.block_number DESC LIMIT 1)
+       FROM transactions tx WHERE substr(tx.hash, 3, 12) = substr(?1, 3, 12) AND tx.hash = ?1
+       ORDER BY tx.block_number DESC LIMIT 1)
      SELECT f.data, f.receipt, f.logs,
        CASE WHEN f.logs IS NOT NULL THEN (SELECT '[' || group_concat(data, ',' ORDER BY log_index, batch_index) || ']'
          FROM token_transfers WHERE block_number = f.block_number AND tx_index = f.tx_index) END,

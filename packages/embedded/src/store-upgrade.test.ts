@@ -102,6 +102,40 @@ describe("SqliteStore schema upgrade", () => {
     await again.close();
   });
 
+  it("swaps a v7 file's whole-hash index for the prefix index, and finds its transactions through it", async ({
+    path,
+  }) => {
+    const store = createSqliteStore({ path });
+    await store.writeBlocks(blocks);
+    await store.close();
+    // as v7 left it: the index on the whole hash, no prefix index
+    const db = openDatabase(path);
+    db.exec(`DROP INDEX transactions_by_hash_prefix;
+      CREATE INDEX transactions_by_hash ON transactions (hash);
+      UPDATE meta SET v = 7 WHERE k = 'schema_version';`);
+    db.close();
+
+    const upgraded = createSqliteStore({ path });
+    const check = openDatabase(path);
+    const indexes = (
+      check
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transactions'")
+        .all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    expect(indexes).toContain("transactions_by_hash_prefix");
+    expect(indexes).not.toContain("transactions_by_hash");
+    expect((check.prepare("SELECT v FROM meta WHERE k = 'schema_version'").get() as { v: unknown }).v).toBe(
+      STORE_SCHEMA_VERSION,
+    );
+    check.close();
+    for (const b of blocks)
+      for (const tx of b.transactions)
+        expect((await upgraded.getTransaction(tx.hash))?.transaction).toEqual(tx);
+    await upgraded.close();
+  });
+
   it("three processes opening one v1 file at once all succeed, and all read the same upgraded figures", async ({
     path,
     tempPath,
