@@ -209,6 +209,13 @@ const SCHEMA_V6 = `
 `;
 
 /*
+ * v7 keeps a receipt without what its transaction's row already says (tx-schema's compactReceipt: its hash,
+ * index, block, sender, recipient, type, and the empty bloom of a receipt without logs), a fifth of the file on a
+ * busy chain. It needs no SQL: nothing is rewritten, and receipts stored whole read as they are. Older versions
+ * refuse a v7 file.
+ */
+
+/*
  * v8 finds a transaction by its hash through the hash's first 12 hex digits (48 bits) instead of the whole hash:
  * the index takes its rows at random places, so each store transaction rewrote most of its pages; at 13 bytes a
  * row instead of 70 it has a fifth of the pages (a backfill writes about 16% fewer bytes), and a bigger share of
@@ -219,11 +226,6 @@ const SCHEMA_V8 = `
   CREATE INDEX IF NOT EXISTS transactions_by_hash_prefix ON transactions (substr(hash, 3, 12));
 `;
 
-/*
- * v7 keeps a receipt without what its transaction's row already says (tx-schema's compactReceipt: its hash,
- * index, block, sender, recipient, type, and the empty bloom of a receipt without logs), a fifth of the file on a
- * busy chain. Nothing is rewritten: receipts stored whole read as they are. Older versions refuse a v7 file.
- */
 export const STORE_SCHEMA_VERSION = 8;
 
 /**
