@@ -25,3 +25,9 @@ export class OrphanLogRowError extends errorClass(
   (kind: string, blockNumber: number, transactionIndex: number, logIndex: number) =>
     `${kind} of block ${blockNumber} names log ${logIndex} of transaction ${transactionIndex}, which the block does not have`,
 ) {}
+
+/** A statement or row the row inserter cannot take: a wrong count would shift every later row's columns. */
+export class RowShapeError extends errorClass(
+  "RowShapeError",
+  (why: string, sql: string) => `${why}: ${sql.replace(/\s+/g, " ")}`,
+) {}

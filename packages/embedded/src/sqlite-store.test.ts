@@ -1,7 +1,7 @@
 import { addressOf, buildBlock, richBlock, splitEnrichment } from "@chainlog/ports/contract";
 import { describe, expect } from "vitest";
 import { OrphanLogRowError } from "./errors.ts";
-import { openDatabase } from "./sqlite.ts";
+import { openDatabase, prepareRaw } from "./sqlite.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 import { it } from "./test-support/temp-files.ts";
 
@@ -141,6 +141,25 @@ describe("SqliteStore file contents", () => {
     await expect(store.writeEnrichment([{ ...enrichment, swaps: [swap] }])).rejects.toThrow(
       OrphanLogRowError,
     );
+    await store.close();
+  });
+
+  it("lets no row of a failed write go in with the next one", async ({ path }) => {
+    const store = createSqliteStore({ path });
+    const { raw, enrichment } = splitEnrichment(richBlock(40, "leak"));
+    expect(enrichment.internalTransactions.length).toBeGreaterThan(0);
+    await store.writeBlocks([raw]);
+    // internal transactions are queued before the orphan swap is refused
+    const orphanSwap = { ...enrichment.swaps[0]!, logIndex: 9_999 };
+    await expect(store.writeEnrichment([{ ...enrichment, swaps: [orphanSwap] }])).rejects.toThrow(
+      OrphanLogRowError,
+    );
+    await store.writeBlocks([splitEnrichment(richBlock(41, "leak")).raw]);
+    const db = openDatabase(path);
+    const count = (table: string) => prepareRaw(db, `SELECT count(*) FROM ${table}`).get();
+    expect([count("internal_txs"), count("address_internal_txs")]).toEqual([[0], [0]]);
+    db.close();
+    expect(await store.getBlockByNumber(41)).not.toBeNull();
     await store.close();
   });
 

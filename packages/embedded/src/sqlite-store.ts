@@ -38,6 +38,7 @@ import {
   type VaultEvent,
 } from "@chainlog/tx-schema";
 import { OrphanLogRowError } from "./errors.ts";
+import { createRowInserter } from "./row-inserter.ts";
 import {
   num,
   openDatabase,
@@ -124,6 +125,38 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     Object.entries(STORE_SQL).map(([name, sql]) => [name, prepareRaw(db, sql)]),
   ) as Record<keyof typeof STORE_SQL, Prepared>;
   const deleteAt = DELETE_HEIGHT.map((sql) => prepareRaw(db, sql));
+  /*
+   * The rows a block has many of go in through multi-row statements, queued while a block is written and flushed
+   * at its end (before anything reads them back: the next block may replace this height).
+   */
+  const rows = {
+    tx: createRowInserter(db, STORE_SQL.insertTx),
+    addressTx: createRowInserter(db, STORE_SQL.indexTx),
+    log: createRowInserter(db, STORE_SQL.insertLog),
+    transfer: createRowInserter(db, STORE_SQL.insertTransfer),
+    addressTransfer: createRowInserter(db, STORE_SQL.indexTransfer),
+    swap: createRowInserter(db, STORE_SQL.insertSwap),
+    addressSwap: createRowInserter(db, STORE_SQL.indexSwap),
+    vault: createRowInserter(db, STORE_SQL.insertVault),
+    addressVault: createRowInserter(db, STORE_SQL.indexVault),
+    approval: createRowInserter(db, STORE_SQL.insertApproval),
+    weth: createRowInserter(db, STORE_SQL.insertWeth),
+    internal: createRowInserter(db, STORE_SQL.insertInternal),
+    addressInternal: createRowInserter(db, STORE_SQL.indexInternal),
+  };
+  const flushRows = () => {
+    for (const inserter of Object.values(rows)) inserter.flush();
+  };
+  /** Runs a write transaction whose failure also drops the rows it queued, which would otherwise go in with the next. */
+  const writeRows = <T>(fn: () => T): T =>
+    writeTransaction(db, () => {
+      try {
+        return fn();
+      } catch (error) {
+        for (const inserter of Object.values(rows)) inserter.clear();
+        throw error;
+      }
+    });
 
   /** Adds (sign 1) or takes off (-1) a block's transfers to the holdings; a holding that reaches zero goes. */
   const applyHoldings = (transfers: readonly TokenTransfer[], sign: 1n | -1n) => {
@@ -169,7 +202,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const tx of b.transactions) {
       const i = tx.transactionIndex;
       const receipt = receipts.get(i);
-      q.insertTx.run([
+      rows.tx.add([
         n,
         i,
         tx.hash,
@@ -177,32 +210,32 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         JSON.stringify(tx),
         receipt ? JSON.stringify(compactReceipt(receipt, tx, block)) : null,
       ]);
-      q.indexTx.run([tx.from, n, i, block.hash]);
-      if (tx.to !== null && tx.to !== tx.from) q.indexTx.run([tx.to, n, i, block.hash]);
+      rows.addressTx.add([tx.from, n, i, block.hash]);
+      if (tx.to !== null && tx.to !== tx.from) rows.addressTx.add([tx.to, n, i, block.hash]);
       // A contract creation belongs to the created contract's history too.
-      if (receipt?.contractAddress) q.indexTx.run([receipt.contractAddress, n, i, block.hash]);
+      if (receipt?.contractAddress) rows.addressTx.add([receipt.contractAddress, n, i, block.hash]);
     }
-    for (const l of b.logs)
-      q.insertLog.run([n, l.logIndex, l.transactionIndex, block.hash, JSON.stringify(l)]);
+    for (const l of b.logs) rows.log.add([n, l.logIndex, l.transactionIndex, block.hash, JSON.stringify(l)]);
     for (const t of b.tokenTransfers) {
-      q.insertTransfer.run([n, t.logIndex, t.batchIndex, t.transactionIndex, block.hash, JSON.stringify(t)]);
-      q.indexTransfer.run([t.from, n, t.logIndex, t.batchIndex, block.hash]);
-      q.indexTransfer.run([t.to, n, t.logIndex, t.batchIndex, block.hash]);
+      rows.transfer.add([n, t.logIndex, t.batchIndex, t.transactionIndex, block.hash, JSON.stringify(t)]);
+      rows.addressTransfer.add([t.from, n, t.logIndex, t.batchIndex, block.hash]);
+      rows.addressTransfer.add([t.to, n, t.logIndex, t.batchIndex, block.hash]);
     }
     // what was stored (a repeated key replaced its row), so a rollback takes off exactly what was added
     for (const t of new Map(b.tokenTransfers.map((t) => [`${t.logIndex}:${t.batchIndex}`, t])).values())
       added.push(t);
     for (const s of b.swaps) {
-      q.insertSwap.run([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
+      rows.swap.add([n, s.logIndex, s.transactionIndex, JSON.stringify(s)]);
       // OR IGNORE in the index: an address with several roles in one swap gets one row.
-      for (const a of [s.transactionFrom, s.sender, s.recipient]) q.indexSwap.run([a, n, s.logIndex]);
+      for (const a of [s.transactionFrom, s.sender, s.recipient]) rows.addressSwap.add([a, n, s.logIndex]);
     }
     for (const v of b.vaultEvents ?? []) {
-      q.insertVault.run([n, v.logIndex, v.transactionIndex, JSON.stringify(v)]);
-      for (const a of [v.owner, v.sender, v.receiver]) if (a !== null) q.indexVault.run([a, n, v.logIndex]);
+      rows.vault.add([n, v.logIndex, v.transactionIndex, JSON.stringify(v)]);
+      for (const a of [v.owner, v.sender, v.receiver])
+        if (a !== null) rows.addressVault.add([a, n, v.logIndex]);
     }
-    for (const a of b.approvals) q.insertApproval.run([n, a.logIndex, a.transactionIndex, JSON.stringify(a)]);
-    for (const w of b.wethEvents) q.insertWeth.run([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
+    for (const a of b.approvals) rows.approval.add([n, a.logIndex, a.transactionIndex, JSON.stringify(a)]);
+    for (const w of b.wethEvents) rows.weth.add([n, w.logIndex, w.transactionIndex, JSON.stringify(w)]);
     for (const c of b.contractCreations)
       q.insertCreation.run([n, c.transactionIndex, c.address, JSON.stringify(c)]);
     writeInternal(n, b.internalTransactions);
@@ -210,14 +243,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
     for (const s of b.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);
     q.insertStats.run([n, b.stats.day, JSON.stringify(b.stats)]);
+    flushRows();
   };
 
   /** A block's internal transactions, and each once under its caller and its callee. */
   const writeInternal = (n: number, frames: readonly InternalTransaction[]) => {
     for (const [f, position] of internalPositions(frames)) {
-      q.insertInternal.run([n, f.transactionIndex, position, JSON.stringify(f)]);
+      rows.internal.add([n, f.transactionIndex, position, JSON.stringify(f)]);
       for (const a of new Set([f.from, f.to]))
-        if (a !== null) q.indexInternal.run([a, n, f.transactionIndex, position]);
+        if (a !== null) rows.addressInternal.add([a, n, f.transactionIndex, position]);
     }
   };
 
@@ -273,7 +307,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async writeBlocks(blocks) {
       if (blocks.length === 0) return;
-      writeTransaction(db, () => {
+      writeRows(() => {
         const added: TokenTransfer[] = [];
         for (const b of blocks) writeOne(b, added);
         // Sums commute: one read and one write per holding a batch touches, instead of one per transfer side
@@ -285,7 +319,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async writeEnrichment(items: BlockEnrichment[]) {
       if (items.length === 0) return 0;
-      return writeTransaction(db, () => {
+      return writeRows(() => {
         let written = 0;
         for (const e of items) {
           const n = e.mark.blockNumber;
@@ -304,6 +338,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
             q.insertPrice.run([p.token, p.quote, n, p.logIndex, p.timestamp, JSON.stringify(p)]);
           for (const s of e.balances) q.insertBalance.run([s.address, s.token, n, JSON.stringify(s)]);
           q.insertEnrichment.run([n, e.mark.blockHash, JSON.stringify(e.mark)]);
+          flushRows();
           written += 1;
         }
         return written;
