@@ -107,6 +107,8 @@ describe("identity and limits for every request, whatever its form", () => {
       "GET, HEAD",
       "method_not_allowed",
     ]);
+    const query = await c.send(`${base}/v1/blocks/latest`, { method: "QUERY", body: {} });
+    expect([query.status, query.headers.allow]).toEqual([405, "GET, HEAD"]);
     const del = await c.send(`${base}/v1/keys`, { method: "DELETE" });
     expect([del.status, del.headers.allow]).toEqual([405, "GET, HEAD, POST"]);
     const options = await c.send(`${base}/v1/jobs/abc`, { method: "OPTIONS" });
