@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type HoldingDelta, holdingDeltas, holdingIdKey } from "@chainlog/ports";
 import { blockStatsOf, type TokenTransfer } from "@chainlog/tx-schema";
 import { SchemaVersionError } from "./errors.ts";
-import { type Db, num, prepareRaw, toBuffer, writeTransaction } from "./sqlite.ts";
+import { type Db, num, prepareRaw, readTransaction, toBuffer, writeTransaction } from "./sqlite.ts";
 
 /** A decoded-event table: keyed like logs (block, log index), the transaction's index beside the record. */
 const eventTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
@@ -280,8 +280,12 @@ export const DELETE_HEIGHT = [
 /**
  * Creates or upgrades the schema and returns this store's secret for signing pagination cursors. Runs in one
  * write transaction, so processes opening the file at once upgrade it once, and a failed upgrade leaves v1 whole.
+ * A file already at this version is only read: every service opens the store at start, and the readers would
+ * otherwise queue for the write lock behind the processor's batches.
  */
 export function migrateStore(db: Db): Buffer {
+  const current = readTransaction(db, () => currentSecret(db));
+  if (current) return current;
   return writeTransaction(db, () => {
     db.exec(SCHEMA_V1);
     const version = readVersion(db);
@@ -337,6 +341,15 @@ export function migrateOperationalState(db: Db): void {
 }
 
 /** v1 files carry no version row: they are the ones with a cursor secret already. */
+/** The cursor secret of a file at this schema version; null when the file needs creating or upgrading. */
+function currentSecret(db: Db): Buffer | null {
+  if (!prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get())
+    return null;
+  if (readVersion(db) !== STORE_SCHEMA_VERSION) return null;
+  const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'cursor_secret'").get();
+  return row ? toBuffer(row[0]) : null;
+}
+
 function readVersion(db: Db): number {
   const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'schema_version'").get();
   if (row) return Number(String(row[0]));

@@ -154,6 +154,24 @@ describe("SqliteStore schema upgrade", () => {
     }
   }, 60_000);
 
+  it("opens a current file without waiting for the write lock a writer holds", async ({ path }) => {
+    const first = createSqliteStore({ path });
+    await first.writeBlocks([blocks[0]!]);
+    const writer = openDatabase(path);
+    writer.exec("BEGIN IMMEDIATE");
+    try {
+      const started = performance.now();
+      const reader = createSqliteStore({ path });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(await reader.getBlockByNumber(100)).toEqual(blocks[0]!.block);
+      await reader.close();
+    } finally {
+      writer.exec("ROLLBACK");
+      writer.close();
+      await first.close();
+    }
+  }, 30_000);
+
   it("refuses a file from a newer schema version and leaves it untouched", async ({ path }) => {
     const store = createSqliteStore({ path });
     await store.writeBlocks([blocks[0]!]);
