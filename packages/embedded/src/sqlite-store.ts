@@ -144,8 +144,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     internal: createRowInserter(db, STORE_SQL.insertInternal),
     addressInternal: createRowInserter(db, STORE_SQL.indexInternal),
   };
+  const inserters = Object.values(rows);
   const flushRows = () => {
-    for (const inserter of Object.values(rows)) inserter.flush();
+    for (const inserter of inserters) inserter.flush();
   };
   /** Runs a write transaction whose failure also drops the rows it queued, which would otherwise go in with the next. */
   const writeRows = <T>(fn: () => T): T =>
@@ -153,7 +154,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       try {
         return fn();
       } catch (error) {
-        for (const inserter of Object.values(rows)) inserter.clear();
+        for (const inserter of inserters) inserter.clear();
         throw error;
       }
     });

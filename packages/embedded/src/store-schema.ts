@@ -40,7 +40,7 @@ const SERVICE_STATUSES_TABLE = `CREATE TABLE IF NOT EXISTS service_statuses (
  * columns beside them are only what lookups and ordering need. A receipt shares its transaction's row, and the
  * address indexes have no by-block index: every B-tree less is a write less per transaction, and the rare
  * delete of a height finds its index rows through the addresses of that height's transactions instead. (v1 also
- * indexed transactions by their whole hash; v8 replaced that index, so it is not created here, on every open.)
+ * indexed transactions by their whole hash; v8 replaced that index, so it is not created here.)
  */
 export const SCHEMA_V1 = `
   CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;
@@ -316,8 +316,8 @@ export function migrateStore(db: Db): Buffer {
       prepareRaw(db, "INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)").run([
         STORE_SCHEMA_VERSION,
       ]);
-    const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'cursor_secret'").get();
-    if (row) return toBuffer(row[0]);
+    const existing = readSecret(db);
+    if (existing) return existing;
     const secret = randomBytes(32);
     prepareRaw(db, "INSERT INTO meta (k, v) VALUES ('cursor_secret', ?)").run([secret]);
     return secret;
@@ -345,7 +345,10 @@ export function migrateOperationalState(db: Db): void {
 function currentSecret(db: Db): Buffer | null {
   if (!prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get())
     return null;
-  if (readVersion(db) !== STORE_SCHEMA_VERSION) return null;
+  return readVersion(db) === STORE_SCHEMA_VERSION ? readSecret(db) : null;
+}
+
+function readSecret(db: Db): Buffer | null {
   const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'cursor_secret'").get();
   return row ? toBuffer(row[0]) : null;
 }
