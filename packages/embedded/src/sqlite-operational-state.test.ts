@@ -77,4 +77,24 @@ describe("SqliteOperationalState on the store file", () => {
     db.close();
     expect(() => createSqliteOperationalState({ path })).toThrow(SchemaVersionError);
   });
+
+  it("opens a file with its tables by a read, not waiting for the write lock a writer holds", async ({
+    path,
+  }) => {
+    const first = createSqliteOperationalState({ path });
+    await first.setCursor("ingest:1", cursor(30));
+    const writer = openDatabase(path);
+    writer.exec("BEGIN IMMEDIATE");
+    try {
+      const started = performance.now();
+      const state = createSqliteOperationalState({ path });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(await state.getCursor("ingest:1")).toEqual(cursor(30));
+      await state.close();
+    } finally {
+      writer.exec("ROLLBACK");
+      writer.close();
+      await first.close();
+    }
+  }, 30_000);
 });

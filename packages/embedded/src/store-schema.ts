@@ -326,21 +326,36 @@ export function migrateStore(db: Db): Buffer {
 
 /**
  * Creates the operational-state tables only (cursors, service statuses), leaving the chain tables to whoever opens
- * the whole store; a file written by a newer Chainlog is refused as migrateStore refuses it.
+ * the whole store; a file written by a newer Chainlog is refused as migrateStore refuses it. A file that has both
+ * tables already is checked by a read, as migrateStore opens a current file: no write lock to queue for behind the
+ * processor's batches.
  */
 export function migrateOperationalState(db: Db): void {
+  const ready = readTransaction(db, () => {
+    checkVersion(db);
+    return (
+      num(
+        prepareRaw(
+          db,
+          "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('cursors', 'service_statuses')",
+        ).get()![0],
+      ) === 2
+    );
+  });
+  if (ready) return;
   writeTransaction(db, () => {
     db.exec(`${CURSORS_TABLE}\n${SERVICE_STATUSES_TABLE}`);
-    const hasMeta = prepareRaw(
-      db,
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-    ).get();
-    const version = hasMeta ? readVersion(db) : 0;
-    if (version > STORE_SCHEMA_VERSION) throw new SchemaVersionError(version, STORE_SCHEMA_VERSION);
+    checkVersion(db);
   });
 }
 
-/** v1 files carry no version row: they are the ones with a cursor secret already. */
+/** Refuses a file written by a newer Chainlog. */
+function checkVersion(db: Db): void {
+  const hasMeta = prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  const version = hasMeta ? readVersion(db) : 0;
+  if (version > STORE_SCHEMA_VERSION) throw new SchemaVersionError(version, STORE_SCHEMA_VERSION);
+}
+
 /** The cursor secret of a file at this schema version; null when the file needs creating or upgrading. */
 function currentSecret(db: Db): Buffer | null {
   if (!prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get())
@@ -353,6 +368,7 @@ function readSecret(db: Db): Buffer | null {
   return row ? toBuffer(row[0]) : null;
 }
 
+/** v1 files carry no version row: they are the ones with a cursor secret already. */
 function readVersion(db: Db): number {
   const row = prepareRaw(db, "SELECT v FROM meta WHERE k = 'schema_version'").get();
   if (row) return Number(String(row[0]));
