@@ -164,6 +164,12 @@ export interface ReadModel extends StoreLifecycle {
   getLatestBlock(): Promise<Block | null>;
   getBlockByNumber(number: number): Promise<Block | null>;
   getBlockByHash(hash: string): Promise<Block | null>;
+  /**
+   * The raw records of the stored block with this hash (transactions, receipts and logs in index order), as the
+   * raw stage wrote them: what the enrichment stage and the live feed work from, so the bus carries each block's
+   * payload once. Null when no such block is stored (unknown, rolled back or replaced).
+   */
+  getStoredBlock(hash: string): Promise<StoredBlock | null>;
   /** Transactions of a block in index order. */
   getBlockTransactions(blockHash: string, page: PageQuery): Promise<Page<Transaction>>;
   getTransaction(hash: string): Promise<TransactionDetail | null>;
@@ -232,13 +238,7 @@ export interface ReadModel extends StoreLifecycle {
  */
 export interface ChainWriter
   extends StoreLifecycle,
-    Pick<ReadModel, "getEnrichment" | "getHeights" | "getTokens"> {
-  /**
-   * The raw records of the stored block with this hash (transactions, receipts and logs in index order), as the
-   * raw stage wrote them: what the enrichment stage works from, so the bus carries each block's payload once.
-   * Null when no such block is stored (unknown, rolled back or replaced).
-   */
-  getStoredBlock(hash: string): Promise<StoredBlock | null>;
+    Pick<ReadModel, "getEnrichment" | "getHeights" | "getTokens" | "getStoredBlock"> {
   /**
    * Idempotent: writing the same block again changes nothing (its enrichment included). A block at a height that
    * already holds another (not rolled back) block replaces it as the canonical one for that height.

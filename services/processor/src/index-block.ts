@@ -43,14 +43,8 @@ export function indexBlock(env: BlockEnvelope): IndexedEnvelope {
   };
 }
 
-/** What live readers get once the block is readable: the transactions with their status, and token transfers. */
+/** What live readers hear once the block is readable: a reference, since the store holds its rows now. */
 export function processedEnvelope(indexed: IndexedBlock): ProcessedBlockEnvelope {
-  const status = new Map(indexed.receipts.map((r) => [r.transactionHash, r.status]));
-  return {
-    kind: "processed",
-    chainId: indexed.chainId,
-    block: { number: indexed.block.number, hash: indexed.block.hash, timestamp: indexed.block.timestamp },
-    transactions: indexed.transactions.map((tx) => ({ ...tx, status: status.get(tx.hash) ?? null })),
-    tokenTransfers: indexed.tokenTransfers,
-  };
+  const { number, hash, timestamp } = indexed.block;
+  return { kind: "processed", chainId: indexed.chainId, block: { number, hash, timestamp } };
 }

@@ -294,6 +294,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const liveFeed = deps.bus
     ? createLiveFeed({
         bus: deps.bus,
+        store: deps.store,
         logger: deps.logger,
         ringSize: settings.streamRingSize,
         partitions: settings.busPartitions,

@@ -120,11 +120,24 @@ describe("bus codec", () => {
       kind: "processed" as const,
       chainId: 1,
       block: { number: env.block.number, hash: env.block.hash, timestamp: env.block.timestamp },
-      transactions: env.transactions.map((t) => ({ ...t, status: 1 as const })),
-      tokenTransfers: [],
     };
     const enc = encodeProcessed(processed);
     expect(decodeProcessed(enc.value, enc.headers)).toEqual(processed);
+    // a reference: the block's number, hash and time, not its transactions again
+    expect(enc.value.length).toBeLessThan(200);
+    // a message of an earlier version, with the block's transactions and transfers, reads as the reference
+    const withPayload = JSON.stringify({
+      ...processed,
+      transactions: env.transactions.map((t) => ({ ...t, status: 1 })),
+      tokenTransfers: [],
+    });
+    expect(decodeProcessed(withPayload, enc.headers)).toEqual(processed);
+    expect(() =>
+      decodeProcessed('{"kind":"processed","chainId":1,"block":{"number":1}}', enc.headers),
+    ).toThrow(/invalid processed message at block/);
+    const retracted = { kind: "retracted" as const, chainId: 1, block: { number: 7, hash: env.block.hash } };
+    const back = encodeProcessed(retracted);
+    expect(decodeProcessed(back.value, back.headers)).toEqual(retracted);
     expect(() => decodeProcessed(enc.value, { ...enc.headers, [Headers.schemaVersion]: "1" })).toThrow(
       /unsupported/,
     );

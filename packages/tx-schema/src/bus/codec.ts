@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { ChainlogError } from "../errors.ts";
 import { compactBlockMessage, expandBlockMessage } from "./compact-block.ts";
 import { BusEnvelope, envelopeKey } from "./envelope.ts";
-import { fastBlockEnvelope, fastProcessedBlock } from "./fast-envelope.ts";
+import { fastBlockEnvelope } from "./fast-envelope.ts";
 import { ProcessedEnvelope } from "./processed.ts";
 import { StoredBlockEnvelope } from "./stored.ts";
 import { upgradeV1 } from "./v1.ts";
@@ -131,13 +131,7 @@ export function decodeProcessed(
   headers: Record<string, string | undefined>,
 ): ProcessedEnvelope {
   readsAsCurrent(headers);
-  const json = parseJson(value);
-  try {
-    return fastProcessedBlock(json);
-  } catch {
-    // a retraction, or not a well-formed processed block: the schema reads it and words what is wrong
-  }
-  const parsed = ProcessedEnvelope.safeParse(json);
+  const parsed = ProcessedEnvelope.safeParse(parseJson(value));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new EnvelopeDecodeError(`invalid processed message at ${first?.path.join(".")}: ${first?.message}`);

@@ -7,8 +7,7 @@ import { transactionFromRpc } from "../rpc/from-rpc.ts";
 import { readIoResult } from "../test-support/shared-fixtures.ts";
 import { decodeEnvelope, Headers } from "./codec.ts";
 import { BlockEnvelope } from "./envelope.ts";
-import { fastBlockEnvelope, fastProcessedBlock } from "./fast-envelope.ts";
-import { ProcessedEnvelope } from "./processed.ts";
+import { fastBlockEnvelope } from "./fast-envelope.ts";
 
 const fixture = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../fixtures/v2/block.json"), "utf8"),
@@ -115,72 +114,5 @@ describe("fastBlockEnvelope equals the BlockEnvelope schema", () => {
       /invalid v2 message at transactions\.2\.maxFeePerGas: type 2 transaction without fee caps/,
     );
     expect(fixture.headers[Headers.schemaVersion]).toBe("2");
-  });
-});
-
-describe("fastProcessedBlock", () => {
-  /** A processed block of the fixture's transactions (every envelope type) and a transfer of each standard. */
-  function processed(): Record<string, unknown> {
-    const env = everyType() as { block: Record<string, unknown>; transactions: Record<string, unknown>[] };
-    const at = {
-      blockNumber: env.block.number,
-      blockHash: env.block.hash,
-      transactionHash: env.transactions[0]!.hash,
-    };
-    const address = (c: string) => `0x${c.repeat(40)}`;
-    const transfer = (standard: string, i: number) => ({
-      standard,
-      token: address("A"),
-      from: address("b"),
-      to: address("c"),
-      value: "1000000000000000000000000",
-      tokenId: standard === "erc20" ? null : "7",
-      operator: standard === "erc1155" ? address("d") : null,
-      ...at,
-      transactionIndex: 0,
-      logIndex: i,
-      batchIndex: 0,
-    });
-    return {
-      kind: "processed",
-      chainId: 1,
-      block: {
-        number: env.block.number,
-        hash: String(env.block.hash).toUpperCase().replace("0X", "0x"),
-        timestamp: env.block.timestamp,
-      },
-      transactions: env.transactions.map((t, i) => ({ ...t, status: [1, 0, null][i % 3] })),
-      tokenTransfers: ["erc20", "erc721", "erc1155"].map(transfer),
-    };
-  }
-
-  it("reads a processed block exactly as the schema does (lower-cased hashes and addresses included)", () => {
-    const json = processed();
-    expect(fastProcessedBlock(structuredClone(json))).toEqual(ProcessedEnvelope.parse(structuredClone(json)));
-  });
-
-  type Broken = {
-    chainId: number;
-    block: Record<string, unknown>;
-    transactions: Record<string, unknown>[];
-    tokenTransfers: Record<string, unknown>[];
-  };
-  it("leaves retractions and anything the schema refuses to the schema", () => {
-    const retracted = { kind: "retracted", chainId: 1, block: { number: 1, hash: `0x${"ab".repeat(32)}` } };
-    expect(() => fastProcessedBlock(retracted)).toThrow(NotFast);
-    const broken = [
-      (j: Broken) => (j.transactions[0]!.status = 2),
-      (j: Broken) => (j.tokenTransfers[0]!.standard = "erc777"),
-      (j: Broken) => (j.tokenTransfers[1]!.value = "-1"),
-      (j: Broken) => delete j.block.timestamp,
-      (j: Broken) => (j.transactions[2]!.maxFeePerGas = null),
-      (j: Broken) => (j.chainId = 0),
-    ];
-    for (const breakIt of broken) {
-      const json = processed();
-      breakIt(json as Broken);
-      expect(() => fastProcessedBlock(structuredClone(json))).toThrow(NotFast);
-      expect(ProcessedEnvelope.safeParse(json).success).toBe(false);
-    }
   });
 });

@@ -11,10 +11,8 @@ import {
   recordFields,
   recordReader,
 } from "../records/record-fields.ts";
-import { TokenStandard, type TokenTransfer } from "../records/token-transfer.ts";
 import { type Transaction, TransactionFields } from "../records/transaction.ts";
 import type { BlockEnvelope } from "./envelope.ts";
-import { ProcessedBlockEnvelope } from "./processed.ts";
 
 /**
  * The hot path of decodeEnvelope for block messages: the checks of the zod schemas in records/ and envelope.ts
@@ -99,38 +97,4 @@ export function fastBlockEnvelope(json: unknown): BlockEnvelope {
     if (tx.blockHash !== env.block.hash || env.receipts[i]!.transactionHash !== tx.hash) notFast();
   for (const l of env.logs) if (l.blockHash !== env.block.hash) notFast();
   return env;
-}
-
-const STANDARDS = new Set<unknown>(TokenStandard.options);
-const tokenTransfer = recordReader(
-  recordFields(ProcessedBlockEnvelope.shape.tokenTransfers.element.omit({ standard: true }).shape),
-  record,
-) as (v: unknown) => Omit<TokenTransfer, "standard">;
-const blockStamp = recordReader(recordFields(ProcessedBlockEnvelope.shape.block.shape), record) as (
-  v: unknown,
-) => ProcessedBlockEnvelope["block"];
-
-/**
- * The hot path of decodeProcessed for processed blocks (every query-api instance reads each one, for its live
- * streams): ProcessedBlockEnvelope's checks by hand, NotFast for anything else, as fastBlockEnvelope.
- */
-export function fastProcessedBlock(json: unknown): ProcessedBlockEnvelope {
-  const e = asObject(json);
-  if (e.kind !== "processed") notFast();
-  const chainId = chainIdOf(e);
-  return {
-    kind: "processed",
-    chainId,
-    block: blockStamp(e.block),
-    transactions: asArray(e.transactions).map((v) => {
-      const status = asObject(v).status;
-      if (status !== 0 && status !== 1 && status !== null) notFast();
-      return { ...transaction(v), status: status as 0 | 1 | null };
-    }),
-    tokenTransfers: asArray(e.tokenTransfers).map((v) => {
-      const standard = asObject(v).standard;
-      if (!STANDARDS.has(standard)) notFast();
-      return { standard: standard as TokenTransfer["standard"], ...tokenTransfer(v) };
-    }),
-  };
 }

@@ -150,6 +150,7 @@ export function registerStreamRoutes(
         transport.event(event);
       },
       buffered: () => transport.buffered(),
+      resumeUnavailable: () => transport.control("reset", { reason: "resume_unavailable" }),
     };
     const heartbeat = setInterval(() => {
       if (transport.buffered() > settings.streamClientBufferBytes) end("slow_consumer");
@@ -160,9 +161,17 @@ export function registerStreamRoutes(
     metrics.clients.inc();
     transport.onClose(() => end("client_closed"));
 
-    const backlog = feed.attach(client, lastEventId);
-    if (backlog === null) transport.control("reset", { reason: "resume_unavailable" });
-    else for (const event of backlog) client.send(event);
+    // The ring's events after lastEventId (or a reset) go out before any newer one. A stream that ended while
+    // it was attaching is taken out again, so it holds no slot.
+    feed.attach(client, lastEventId).then(
+      () => {
+        if (ended) feed.detach(client);
+      },
+      (error) => {
+        request.log.error({ err: error }, "live stream could not attach");
+        end("feed_error");
+      },
+    );
   }
 
   const lastEventIdOf = (request: FastifyRequest, query: { lastEventId?: string | undefined }) => {

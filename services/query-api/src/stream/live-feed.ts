@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Bus, ConsumedMessage, Subscription } from "@chainlog/ports";
+import { decodeLogs } from "@chainlog/decoders";
+import type { Bus, ConsumedMessage, ReadModel, StoredBlock, Subscription } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
 import { decodeProcessed, type ProcessedEnvelope, Topics } from "@chainlog/tx-schema";
 import type { LiveEvent, LiveEventType, StreamFilter } from "./filter.ts";
@@ -10,23 +11,28 @@ export interface LiveClient {
   send(event: LiveEvent): void;
   /** Bytes written to this client that its socket has not taken yet. */
   buffered(): number;
+  /** Told, before any event, that its Last-Event-ID cannot be resumed from (events after it were dropped). */
+  resumeUnavailable?(): void;
 }
 
 export interface LiveFeed {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Registers a client; returns the events after `lastEventId` still in the ring, or null when it cannot resume. */
-  attach(client: LiveClient, lastEventId?: string): LiveEvent[] | null;
+  /**
+   * Registers a client and sends it the ring's events after `lastEventId`, before any newer one; resolves to
+   * those events, or null (after calling its resumeUnavailable) when it cannot resume.
+   */
+  attach(client: LiveClient, lastEventId?: string): Promise<LiveEvent[] | null>;
   detach(client: LiveClient): void;
   clients(): number;
   /** Server memory held for unsent frames, summed over clients. */
   bufferedBytes(): number;
-  /** Bytes of processed messages held undecoded while no client listens. */
-  heldBytes(): number;
+  /** Processed blocks heard of while no client listened, not read from the store yet. */
+  heldBlocks(): number;
   /** Newest event id, for tests and for a client that wants to know where it stands. */
   lastId(): string | null;
-  /** Feeds envelopes in directly (the bus path calls this too). */
-  publish(envelope: ProcessedEnvelope): void;
+  /** Feeds an envelope in directly, as the bus path does; resolves once its events went out. */
+  publish(envelope: ProcessedEnvelope): Promise<void>;
 }
 
 /**
@@ -64,20 +70,23 @@ class FeedEvent implements LiveEvent {
 
 /**
  * Consumes Topics.processed from "latest" in a consumer group of its own (every query-api instance sees every
- * event), turns each block into per-transaction / per-transfer events, keeps a bounded ring of recent ones for
- * Last-Event-ID resume, and fans them out to the attached clients.
+ * event), reads each announced block's transactions and logs from the store, turns them into per-transaction /
+ * per-transfer events, keeps a bounded ring of recent ones for Last-Event-ID resume, and fans them out to the
+ * attached clients. Everything that touches the ring runs one step at a time, in the bus's order.
  */
 export function createLiveFeed(deps: {
   bus: Bus;
+  store: Pick<ReadModel, "getStoredBlock">;
   logger: Logger;
   ringSize: number;
   partitions?: number;
   /**
-   * Bytes of processed messages held undecoded while no client listens (default the larger of 4 MiB and 2 KiB per
-   * ring event, more than a full ring's worth): decoded only when a client attaches. Beyond it the oldest are
-   * dropped, and a resume from before them says it cannot.
+   * Blocks heard of while no client listens, kept as references (default the ring's size: each block gives the
+   * ring at least one event, so older ones could not be in it): read from the store only when a client attaches,
+   * newest first, until the ring is full. Beyond it the oldest are dropped, and a resume from before them says
+   * it cannot.
    */
-  pendingBytes?: number;
+  heldBlocks?: number;
 }): LiveFeed {
   // Event ids are `<epoch>.<seq>`: a resume id from another instance or an earlier run is recognised as such.
   const epoch = randomUUID().slice(0, 8);
@@ -86,10 +95,17 @@ export function createLiveFeed(deps: {
   let seq = 0;
   let subscription: Subscription | null = null;
   const log = deps.logger.child({ component: "live-feed" });
-  // While nobody listens (a backfill's thousands of blocks a second, usually) decoding waits for a client.
-  const pending: ConsumedMessage[] = [];
-  let pendingBytes = 0;
-  const pendingCap = deps.pendingBytes ?? Math.max(4 * 1024 * 1024, deps.ringSize * 2048);
+  // While nobody listens (a backfill's thousands of blocks a second, usually) the store is not read at all.
+  const held: ProcessedEnvelope[] = [];
+  const heldCap = Math.max(1, deps.heldBlocks ?? deps.ringSize);
+  let droppedHeld = false;
+  // One step at a time: the bus's batches, attaches and direct publishes, in the order they came.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = queue.then(step);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   function emit(
     type: LiveEventType,
@@ -106,21 +122,73 @@ export function createLiveFeed(deps: {
     for (const client of clients) if (client.filter(event)) client.send(event);
   }
 
-  function publish(env: ProcessedEnvelope) {
+  /** The block's rows as the store has them; null once it was rolled back or replaced (its retraction follows). */
+  async function read(env: ProcessedEnvelope): Promise<StoredBlock | null> {
+    if (env.kind !== "processed") return null;
+    const stored = await deps.store.getStoredBlock(env.block.hash);
+    if (!stored) log.debug({ block: env.block }, "announced block no longer stored; skipped");
+    return stored;
+  }
+
+  /** How many events `publishRead` makes of it: a transaction, a transfer or a retraction each. */
+  function eventCount(env: ProcessedEnvelope, stored: StoredBlock | null): number {
+    if (env.kind === "retracted") return 1;
+    return stored ? stored.transactions.length + decodeLogs(stored.logs).tokenTransfers.length : 0;
+  }
+
+  function publishRead(env: ProcessedEnvelope, stored: StoredBlock | null) {
     if (env.kind === "retracted") {
       emit("retracted", () => ({ chainId: env.chainId, block: env.block }), null, null, null, "0");
       return;
     }
+    if (!stored) return;
     const blockTimestamp = env.block.timestamp;
-    for (const tx of env.transactions)
-      emit("transaction", () => ({ ...tx, blockTimestamp }), tx.from, tx.to, null, tx.value);
-    for (const t of env.tokenTransfers)
+    const status = new Map(stored.receipts.map((r) => [r.transactionHash, r.status]));
+    for (const tx of stored.transactions)
+      emit(
+        "transaction",
+        () => ({ ...tx, status: status.get(tx.hash) ?? null, blockTimestamp }),
+        tx.from,
+        tx.to,
+        null,
+        tx.value,
+      );
+    for (const t of decodeLogs(stored.logs).tokenTransfers)
       emit("token_transfer", () => ({ ...t, blockTimestamp }), t.from, t.to, t.token, t.value);
   }
 
-  function decodeAndPublish(m: ConsumedMessage) {
+  async function publish(env: ProcessedEnvelope) {
+    publishRead(env, await read(env));
+  }
+
+  /**
+   * Turns the blocks held while nobody listened into events, before anything newer: read newest first until
+   * they fill the ring, since older ones would only pass through it. Skipped or dropped ones leave a gap no
+   * resume may cross: an id number is skipped and the ring emptied, so any earlier id is older than the ring's
+   * oldest minus one.
+   */
+  async function drain() {
+    if (held.length === 0) return;
+    const blocks = held.splice(0);
+    const kept: { env: ProcessedEnvelope; stored: StoredBlock | null }[] = [];
+    let events = 0;
+    for (let i = blocks.length - 1; i >= 0 && events < deps.ringSize; i--) {
+      const env = blocks[i]!;
+      const stored = await read(env);
+      kept.unshift({ env, stored });
+      events += eventCount(env, stored);
+    }
+    if (droppedHeld || kept.length < blocks.length) {
+      ring.length = 0;
+      seq += 1;
+    }
+    droppedHeld = false;
+    for (const { env, stored } of kept) publishRead(env, stored);
+  }
+
+  function decode(m: ConsumedMessage): ProcessedEnvelope | null {
     try {
-      publish(decodeProcessed(m.value, m.headers));
+      return decodeProcessed(m.value, m.headers);
     } catch (error) {
       // A message this version cannot read is skipped, not retried forever: live streams are best-effort
       // views of what the store already holds.
@@ -128,37 +196,24 @@ export function createLiveFeed(deps: {
         { err: error, partition: m.partition, offset: m.offset },
         "skipping undecodable processed message",
       );
+      return null;
     }
   }
 
-  /** Turns the messages held while nobody listened into events, in order, before anything newer. */
-  function drain() {
-    if (pending.length === 0) return;
-    const held = pending.splice(0);
-    pendingBytes = 0;
-    for (const m of held) decodeAndPublish(m);
-  }
-
-  function hold(message: ConsumedMessage) {
-    // a copy: Kafka's values are slices of a whole fetch response, which holding them would keep alive
-    const m = { ...message, value: Buffer.from(message.value) };
-    pending.push(m);
-    pendingBytes += m.value.length;
-    if (pendingBytes <= pendingCap) return;
-    while (pendingBytes > pendingCap && pending.length > 1) pendingBytes -= pending.shift()!.value.length;
-    // Events were lost between the ring and what is held: no resume may cross that gap. An id number is
-    // skipped and the ring emptied, so any earlier id is older than the ring's oldest minus one.
-    ring.length = 0;
-    seq += 1;
-  }
-
-  async function onBatch(batch: ConsumedMessage[]) {
-    if (clients.size === 0) {
-      for (const m of batch) hold(m);
-      return;
-    }
-    drain();
-    for (const m of batch) decodeAndPublish(m);
+  function onBatch(batch: ConsumedMessage[]) {
+    const envelopes = batch.map(decode).filter((e): e is ProcessedEnvelope => e !== null);
+    return serially(async () => {
+      if (clients.size === 0) {
+        held.push(...envelopes);
+        if (held.length > heldCap) {
+          held.splice(0, held.length - heldCap);
+          droppedHeld = true;
+        }
+        return;
+      }
+      await drain();
+      for (const env of envelopes) await publish(env);
+    });
   }
 
   return {
@@ -179,18 +234,25 @@ export function createLiveFeed(deps: {
       subscription = null;
       await s?.close();
     },
-    attach(client, lastEventId) {
-      drain();
-      clients.add(client);
-      if (lastEventId === undefined) return [];
-      const [e, n] = lastEventId.split(".");
-      const after = Number(n);
-      if (e !== epoch || !Number.isSafeInteger(after)) return null;
-      const oldest = ring[0]?.seq ?? seq + 1;
-      // Events between the resume point and the ring's oldest were dropped: the client cannot resume exactly.
-      if (after < oldest - 1) return null;
-      return ring.filter((ev) => ev.seq > after && client.filter(ev));
-    },
+    attach: (client, lastEventId) =>
+      serially(async () => {
+        await drain();
+        let backlog: LiveEvent[] | null = [];
+        if (lastEventId !== undefined) {
+          const [e, n] = lastEventId.split(".");
+          const after = Number(n);
+          const oldest = ring[0]?.seq ?? seq + 1;
+          // Events between the resume point and the ring's oldest were dropped: the client cannot resume exactly.
+          backlog =
+            e !== epoch || !Number.isSafeInteger(after) || after < oldest - 1
+              ? null
+              : ring.filter((ev) => ev.seq > after && client.filter(ev));
+        }
+        if (backlog === null) client.resumeUnavailable?.();
+        else for (const event of backlog) client.send(event);
+        clients.add(client);
+        return backlog;
+      }),
     detach(client) {
       clients.delete(client);
     },
@@ -200,14 +262,12 @@ export function createLiveFeed(deps: {
       for (const c of clients) total += c.buffered();
       return total;
     },
-    heldBytes: () => pendingBytes,
-    lastId: () => {
-      drain();
-      return seq ? `${epoch}.${seq}` : null;
-    },
-    publish: (envelope) => {
-      drain();
-      publish(envelope);
-    },
+    heldBlocks: () => held.length,
+    lastId: () => (seq ? `${epoch}.${seq}` : null),
+    publish: (envelope) =>
+      serially(async () => {
+        await drain();
+        await publish(envelope);
+      }),
   };
 }
