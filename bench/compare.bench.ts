@@ -22,6 +22,9 @@
  * BENCH_NODE_CPUS (e.g. `0`) gives the node those CPUs and everything measured the others, as a node on a
  * machine of its own would be (BENCH_NODE_PID names the node's process when BENCH_RPC_URL is given): by default
  * they all share every CPU, and on a small machine the node and what reads it take CPU from each other.
+ * Beside each time it reports the CPU seconds of what was measured (its whole process tree) and of the node
+ * meanwhile (where /proc and the node's process are known): a shared machine's speed drifts by tens of percent
+ * from minute to minute, and the CPU a measure spends per second of the node's CPU drifts far less.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -55,6 +58,11 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** CPU seconds of what was measured and of the node meanwhile (null where they could not be read). */
+type Cpu = { own: number | null; node: number | null };
+type Timed = { ms: number; cpu: Cpu | null };
+const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+const seconds = (x: number | null) => (x === null ? "—" : x.toFixed(1));
 const hex = (n: number) => `0x${n.toString(16)}`;
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = repo): number {
@@ -100,12 +108,20 @@ async function bareFetch(url: string, head: number, batch: number, concurrency: 
   return performance.now() - t;
 }
 
-async function ceiling(url: string, head: number): Promise<{ ms: number; shape: string }> {
-  let best = { ms: Number.POSITIVE_INFINITY, shape: "" };
+async function ceiling(
+  url: string,
+  head: number,
+  clock: ReturnType<typeof cpuClock>,
+): Promise<Timed & { shape: string }> {
+  let best = { ms: Number.POSITIVE_INFINITY, shape: "", cpu: null as Cpu | null };
   for (const batch of [10, 20])
     for (const concurrency of [8, 16]) {
+      const before = clock();
       const ms = await bareFetch(url, head, batch, concurrency);
-      if (ms < best.ms) best = { ms, shape: `${batch} blocks × ${concurrency} in flight` };
+      const after = clock();
+      // the fetch runs in this process
+      const cpu = { own: after.self - before.self, node: delta(before.node, after.node) };
+      if (ms < best.ms) best = { ms, shape: `${batch} blocks × ${concurrency} in flight`, cpu };
     }
   return best;
 }
@@ -194,8 +210,13 @@ function exportCommand(url: string, head: number, dir: string): number {
   ]);
 }
 
-/** A process's parent and resident pages, from /proc (null once it is gone). */
-function procStat(pid: number): { ppid: number; rssPages: number } | null {
+/**
+ * A process's parent, resident pages and CPU clock ticks (its own, and its waited-for descendants'), from /proc
+ * (null once it is gone, or where there is no /proc).
+ */
+function procStat(
+  pid: number | "self",
+): { ppid: number; rssPages: number; cpuTicks: number; childrenTicks: number } | null {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "latin1");
@@ -204,7 +225,36 @@ function procStat(pid: number): { ppid: number; rssPages: number } | null {
   }
   // the command name may hold spaces and parentheses: the fields start after its last ")"
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { ppid: Number(fields[1]), rssPages: Number(fields[21]) };
+  return {
+    ppid: Number(fields[1]),
+    rssPages: Number(fields[21]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    childrenTicks: Number(fields[13]) + Number(fields[14]),
+  };
+}
+
+const ticksPerSecond = existsSync("/proc/self/stat")
+  ? Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100)
+  : 100;
+
+/**
+ * CPU seconds used so far by this process, by the processes it spawned and waited for (a command's whole tree:
+ * each parent waits for its children), and by the node when its process is known. Wall time on a shared
+ * machine moves with its speed from minute to minute; CPU per node CPU second does much less.
+ */
+function cpuClock(
+  nodePid: number | null,
+): () => { self: number; children: number | null; node: number | null } {
+  return () => {
+    const u = process.cpuUsage();
+    const mine = procStat("self");
+    const node = nodePid ? procStat(nodePid) : null;
+    return {
+      self: (u.user + u.system) / 1e6,
+      children: mine ? mine.childrenTicks / ticksPerSecond : null,
+      node: node ? node.cpuTicks / ticksPerSecond : null,
+    };
+  };
 }
 
 /** Every process's parent and RSS (KiB), from `ps`: where there is no /proc (macOS). */
@@ -403,9 +453,20 @@ try {
       unplace = () => spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus().length - 1}`, String(pid)]);
   }
   console.log(`placement: ${placement}`);
+  const nodePid = anvil?.process.pid ?? (Number(process.env.BENCH_NODE_PID) || null);
+  const clock = cpuClock(nodePid ?? null);
   const times: Record<string, number[]> = {};
-  const note = (k: string, ms: number) => {
+  const cpuTimes: Record<string, Cpu[]> = {};
+  const note = (k: string, ms: number, cpu: Cpu | null = null) => {
     times[k] = [...(times[k] ?? []), ms];
+    if (cpu) cpuTimes[k] = [...(cpuTimes[k] ?? []), cpu];
+  };
+  /** Runs a command-running measure and notes its time and the CPU of its process tree and of the node. */
+  const measureCommand = async (k: string, fn: () => number | Promise<number>) => {
+    const before = clock();
+    const ms = await fn();
+    const after = clock();
+    note(k, ms, { own: delta(before.children, after.children), node: delta(before.node, after.node) });
   };
   let shape = "";
   let peak = 0;
@@ -413,54 +474,84 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round}/${ROUNDS} (load ${load()})`);
     if (measured.has("ceiling")) {
-      const c = await ceiling(url, head);
-      note("ceiling", c.ms);
+      const c = await ceiling(url, head, clock);
+      note("ceiling", c.ms, c.cpu);
       shape = c.shape;
     }
-    if (measured.has("export")) note("export", exportCommand(url, head, join(work, `export-${round}`)));
-    if (peers.etl && measured.has("etl")) note("etl", etl(peers.etl, url, head, join(work, `etl-${round}`)));
+    if (measured.has("export"))
+      await measureCommand("export", () => exportCommand(url, head, join(work, `export-${round}`)));
+    if (peers.etl && measured.has("etl"))
+      await measureCommand("etl", () => etl(peers.etl!, url, head, join(work, `etl-${round}`)));
     if (peers.cryo && measured.has("cryo"))
-      note("cryo", cryo(peers.cryo, url, head, join(work, `cryo-${round}`)));
+      await measureCommand("cryo", () => cryo(peers.cryo!, url, head, join(work, `cryo-${round}`)));
     if (measured.has("start") || measured.has("traces")) {
+      // the pipeline's CPU from its spawn to its exit (it is stopped once caught up), this process's polling aside
+      const before = clock();
       const s = await start(url, head, join(work, `start-${round}`));
+      const after = clock();
       note("start first", s.firstMs);
-      note("start raw", s.rawMs);
+      note("start raw", s.rawMs, {
+        own: delta(before.children, after.children),
+        node: delta(before.node, after.node),
+      });
       console.log(`  enriched when raw was stored: ${s.enrichedAtRaw} of ${head + 1} blocks`);
       if (s.tracesMs > 0) note("start traces", s.tracesMs);
       peak = Math.max(peak, s.peakMiB);
       notTraced += s.notTraced;
     }
     if (measured.has("traceloop")) note("trace loop", await traceLoop(url, head));
-    for (const k of Object.keys(times))
-      console.log(`  ${k.padEnd(13)} ${(times[k]!.at(-1)! / 1000).toFixed(2)} s`);
+    for (const k of Object.keys(times)) {
+      const cpu = cpuTimes[k]?.length === times[k]!.length ? cpuTimes[k]!.at(-1) : undefined;
+      const cpuText = cpu ? ` (CPU ${seconds(cpu.own)} s, node ${seconds(cpu.node)} s)` : "";
+      console.log(`  ${k.padEnd(13)} ${(times[k]!.at(-1)! / 1000).toFixed(2)} s${cpuText}`);
+    }
   }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const s = (k: string) => (m[k] === undefined ? "—" : `${(m[k]! / 1000).toFixed(2)} s`);
+  // medians of each round's CPU and of its ratio to the node's
+  const cpuMedian = (k: string, pick: (c: Cpu) => number | null) => {
+    const xs = (cpuTimes[k] ?? []).map(pick).filter((x): x is number => x !== null);
+    return xs.length ? median(xs) : null;
+  };
+  const cpuCell = (k: string) => {
+    const own = cpuMedian(k, (c) => c.own);
+    const perNode = cpuMedian(k, (c) => (c.own === null || !c.node ? null : c.own / c.node));
+    return own === null
+      ? "—"
+      : `${own.toFixed(1)} s${perNode === null ? "" : ` (${perNode.toFixed(2)} per node s)`}`;
+  };
   const speed = (of: string, vs: string) => (m[of] && m[vs] ? (m[vs]! / m[of]!).toFixed(2) : "—");
   console.log(
     `\nmedian of ${ROUNDS} interleaved rounds, ${head + 1} blocks, ${built.transactions} txs; ${placement}; load at the end ${load()}`,
   );
-  console.log(`| measure | time | speed ratio | target |`);
-  console.log(`| --- | --- | --- | --- |`);
-  console.log(`| ceiling: bare batched fetch (${shape}) | ${s("ceiling")} | 1.00 | |`);
+  console.log(`| measure | time | speed ratio | target | CPU of what is measured |`);
+  console.log(`| --- | --- | --- | --- | --- |`);
   console.log(
-    `| chainlog export (CSV, 6 files) | ${s("export")} | ${speed("export", "ceiling")} × ceiling | ≥ 0.9 |`,
+    `| ceiling: bare batched fetch (${shape}) | ${s("ceiling")} | 1.00 | | ${cpuCell("ceiling")} |`,
   );
   console.log(
-    `| ethereum-etl 2.4.2 (6 files) | ${s("etl")} | export is ${speed("export", "etl")} × faster | ≥ 2.5 |`,
+    `| chainlog export (CSV, 6 files) | ${s("export")} | ${speed("export", "ceiling")} × ceiling | ≥ 0.9 | ${cpuCell("export")} |`,
   );
   console.log(
-    `| cryo 0.3.2 (4 datasets) | ${s("cryo")} | export is ${speed("export", "cryo")} × faster | ≥ 1.0 |`,
+    `| ethereum-etl 2.4.2 (6 files) | ${s("etl")} | export is ${speed("export", "etl")} × faster | ≥ 2.5 | ${cpuCell("etl")} |`,
   );
   console.log(
-    `| chainlog start, raw rows stored (start-up included) | ${s("start raw")} | ${speed("start raw", "ceiling")} × ceiling | ≥ 0.6 |`,
+    `| cryo 0.3.2 (4 datasets) | ${s("cryo")} | export is ${speed("export", "cryo")} × faster | ≥ 1.0 | ${cpuCell("cryo")} |`,
   );
   console.log(
-    `| chainlog start, traces complete | ${s("start traces")} | ${m["start traces"] && m["trace loop"] ? (m["start traces"]! / m["trace loop"]!).toFixed(2) : "—"} × trace loop | ≤ 1.3 |`,
+    `| chainlog start, raw rows stored (start-up included) | ${s("start raw")} | ${speed("start raw", "ceiling")} × ceiling | ≥ 0.6 | ${cpuCell("start raw")} |`,
   );
-  console.log(`| chainlog start, first block stored (start-up) | ${s("start first")} | | |`);
-  console.log(`| bare debug_traceBlockByNumber loop | ${s("trace loop")} | 1.00 | |`);
-  console.log(`| pipeline peak RSS (launcher + services) | ${peak.toFixed(0)} MiB | | |`);
+  console.log(
+    `| chainlog start, traces complete | ${s("start traces")} | ${m["start traces"] && m["trace loop"] ? (m["start traces"]! / m["trace loop"]!).toFixed(2) : "—"} × trace loop | ≤ 1.3 | |`,
+  );
+  console.log(`| chainlog start, first block stored (start-up) | ${s("start first")} | | | |`);
+  console.log(`| bare debug_traceBlockByNumber loop | ${s("trace loop")} | 1.00 | | |`);
+  console.log(`| pipeline peak RSS (launcher + services) | ${peak.toFixed(0)} MiB | | | |`);
+  const nodeCeiling = cpuMedian("ceiling", (c) => c.node);
+  if (nodeCeiling !== null)
+    console.log(
+      `the node used ${nodeCeiling.toFixed(1)} s of CPU to serve the ceiling's fetch once (median); "per node s" is the measured CPU per second of the node's CPU meanwhile`,
+    );
   if (notTraced > 0) console.log(`warning: ${notTraced} blocks were enriched without their traces`);
 } finally {
   unplace();
