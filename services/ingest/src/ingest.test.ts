@@ -1,4 +1,5 @@
 import { anvilForSuite } from "@chainlog/devnet/vitest";
+import { createLogger } from "@chainlog/telemetry";
 import { describe, expect, it } from "vitest";
 import { ingestHarness, rpc, waitFor } from "./test-support/harness.ts";
 
@@ -32,5 +33,22 @@ describe("ingest's readiness, per dependency", () => {
       await h.stop();
     }
     expect(h.ingest.readiness()[1]).toEqual({ name: "sync", ok: false, detail: "stopped" });
+  }, 60_000);
+});
+
+describe("ingest's stop", () => {
+  const anvil = anvilForSuite({ pruneHistory: true });
+
+  it("ends a backfill mid-way without warning about the fetches the stop itself ended", async () => {
+    await rpc(anvil.rpcUrl, "anvil_mine", ["0x7d0"]);
+    const lines: string[] = [];
+    const logger = createLogger("ingest-test", "warn", { write: (line: string) => lines.push(line) });
+    const h = ingestHarness([{ url: anvil.rpcUrl }], { logger });
+    void h.start();
+    await h.untilTip((tip) => (tip?.number ?? 0) >= 100, 30_000, "the backfill under way");
+    // as on SIGTERM: the pool closes at once, so the batches in flight fail
+    await h.stopNow();
+    expect(h.ingest.status().tip!.number).toBeLessThan(2000);
+    expect(lines.filter((l) => l.includes('"level":"warn"') || l.includes('"level":"error"'))).toEqual([]);
   }, 60_000);
 });

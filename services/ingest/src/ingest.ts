@@ -133,6 +133,8 @@ export function createIngest(options: IngestOptions) {
           }
         } catch (error) {
           if (error instanceof DeepReorgError) throw error;
+          // a stop ends the fetches in flight (and closes the pool): their failures are the stop, not a fault
+          if (signal.aborted) break;
           logger.warn({ err: error }, "sync step failed; retrying");
           await sleep(1000, signal);
         }

@@ -3,7 +3,7 @@ import { anvilForSuite } from "@chainlog/devnet/vitest";
 import { waitFor as waitUntilHolds } from "@chainlog/ports/contract";
 import { createRpcMetrics, createRpcPool } from "@chainlog/rpc";
 import type { EndpointConfig } from "@chainlog/runtime-config";
-import { createLogger, createMetricsRegistry } from "@chainlog/telemetry";
+import { createLogger, createMetricsRegistry, type Logger } from "@chainlog/telemetry";
 import type { BlockRef, BusEnvelope } from "@chainlog/tx-schema";
 import { createIngest, type IngestOptions } from "../ingest.ts";
 import { createIngestMetrics } from "../ingest-metrics.ts";
@@ -21,9 +21,12 @@ import { createWakeableSleep } from "../wakeable-sleep.ts";
 export { rpc };
 
 /** A pool over real endpoints with fast health checks, and the registry and logger it reports to. */
-function testPool(endpoints: EndpointConfig[], options: { maxLag?: number; maxConcurrency?: number }) {
+function testPool(
+  endpoints: EndpointConfig[],
+  options: { maxLag?: number; maxConcurrency?: number; logger?: Logger },
+) {
   const registry = createMetricsRegistry("ingest-test");
-  const logger = createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
+  const logger = options.logger ?? createLogger("ingest-test", process.env.TEST_LOG_LEVEL ?? "silent");
   const pool = createRpcPool({
     endpoints,
     maxLag: options.maxLag ?? 5,
@@ -39,7 +42,7 @@ function testPool(endpoints: EndpointConfig[], options: { maxLag?: number; maxCo
 /** An ingest over real endpoints, publishing into an in-memory sink the test can read. */
 export function ingestHarness(
   endpoints: EndpointConfig[],
-  options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number } = {},
+  options: Partial<IngestOptions> & { maxLag?: number; maxConcurrency?: number; logger?: Logger } = {},
 ) {
   const { registry, logger, pool } = testPool(endpoints, options);
   const sink = createCollectingSink();
@@ -72,6 +75,12 @@ export function ingestHarness(
       abort.abort();
       await running?.catch(() => undefined);
       pool.close();
+    },
+    /** Stops as the service does on SIGTERM: the pool closes at once, ending the fetches in flight. */
+    async stopNow() {
+      abort.abort();
+      pool.close();
+      await running?.catch(() => undefined);
     },
   };
 }
