@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { decodeLogs } from "@chainlog/decoders";
 import type { Bus, ConsumedMessage, ReadModel, StoredBlock, Subscription } from "@chainlog/ports";
 import type { Logger } from "@chainlog/telemetry";
-import { decodeProcessed, type ProcessedEnvelope, Topics } from "@chainlog/tx-schema";
+import { decodeProcessed, type ProcessedEnvelope, type TokenTransfer, Topics } from "@chainlog/tx-schema";
 import type { LiveEvent, LiveEventType, StreamFilter } from "./filter.ts";
 
 export interface LiveClient {
@@ -68,6 +68,12 @@ class FeedEvent implements LiveEvent {
   }
 }
 
+/** An announced block as the live feed reads it: its stored rows, and the token transfers its logs hold. */
+interface ReadBlock {
+  stored: StoredBlock;
+  transfers: TokenTransfer[];
+}
+
 /**
  * Consumes Topics.processed from "latest" in a consumer group of its own (every query-api instance sees every
  * event), reads each announced block's transactions and logs from the store, turns them into per-transaction /
@@ -122,29 +128,35 @@ export function createLiveFeed(deps: {
     for (const client of clients) if (client.filter(event)) client.send(event);
   }
 
-  /** The block's rows as the store has them; null once it was rolled back or replaced (its retraction follows). */
-  async function read(env: ProcessedEnvelope): Promise<StoredBlock | null> {
+  /**
+   * The block's rows as the store has them, with its transfers decoded once; null once it was rolled back or
+   * replaced (its retraction follows).
+   */
+  async function read(env: ProcessedEnvelope): Promise<ReadBlock | null> {
     if (env.kind !== "processed") return null;
     const stored = await deps.store.getStoredBlock(env.block.hash);
-    if (!stored) log.debug({ block: env.block }, "announced block no longer stored; skipped");
-    return stored;
+    if (!stored) {
+      log.debug({ block: env.block }, "announced block no longer stored; skipped");
+      return null;
+    }
+    return { stored, transfers: decodeLogs(stored.logs).tokenTransfers };
   }
 
   /** How many events `publishRead` makes of it: a transaction, a transfer or a retraction each. */
-  function eventCount(env: ProcessedEnvelope, stored: StoredBlock | null): number {
+  function eventCount(env: ProcessedEnvelope, read: ReadBlock | null): number {
     if (env.kind === "retracted") return 1;
-    return stored ? stored.transactions.length + decodeLogs(stored.logs).tokenTransfers.length : 0;
+    return read ? read.stored.transactions.length + read.transfers.length : 0;
   }
 
-  function publishRead(env: ProcessedEnvelope, stored: StoredBlock | null) {
+  function publishRead(env: ProcessedEnvelope, read: ReadBlock | null) {
     if (env.kind === "retracted") {
       emit("retracted", () => ({ chainId: env.chainId, block: env.block }), null, null, null, "0");
       return;
     }
-    if (!stored) return;
+    if (!read) return;
     const blockTimestamp = env.block.timestamp;
-    const status = new Map(stored.receipts.map((r) => [r.transactionHash, r.status]));
-    for (const tx of stored.transactions)
+    const status = new Map(read.stored.receipts.map((r) => [r.transactionHash, r.status]));
+    for (const tx of read.stored.transactions)
       emit(
         "transaction",
         () => ({ ...tx, status: status.get(tx.hash) ?? null, blockTimestamp }),
@@ -153,7 +165,7 @@ export function createLiveFeed(deps: {
         null,
         tx.value,
       );
-    for (const t of decodeLogs(stored.logs).tokenTransfers)
+    for (const t of read.transfers)
       emit("token_transfer", () => ({ ...t, blockTimestamp }), t.from, t.to, t.token, t.value);
   }
 
@@ -170,20 +182,20 @@ export function createLiveFeed(deps: {
   async function drain() {
     if (held.length === 0) return;
     const blocks = held.splice(0);
-    const kept: { env: ProcessedEnvelope; stored: StoredBlock | null }[] = [];
+    const kept: { env: ProcessedEnvelope; block: ReadBlock | null }[] = [];
     let events = 0;
     for (let i = blocks.length - 1; i >= 0 && events < deps.ringSize; i--) {
       const env = blocks[i]!;
-      const stored = await read(env);
-      kept.unshift({ env, stored });
-      events += eventCount(env, stored);
+      const block = await read(env);
+      kept.unshift({ env, block });
+      events += eventCount(env, block);
     }
     if (droppedHeld || kept.length < blocks.length) {
       ring.length = 0;
       seq += 1;
     }
     droppedHeld = false;
-    for (const { env, stored } of kept) publishRead(env, stored);
+    for (const { env, block } of kept) publishRead(env, block);
   }
 
   function decode(m: ConsumedMessage): ProcessedEnvelope | null {
