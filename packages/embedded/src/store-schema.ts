@@ -351,16 +351,19 @@ export function migrateOperationalState(db: Db): void {
 
 /** Refuses a file written by a newer Chainlog. */
 function checkVersion(db: Db): void {
-  const hasMeta = prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-  const version = hasMeta ? readVersion(db) : 0;
+  const version = fileVersion(db);
   if (version > STORE_SCHEMA_VERSION) throw new SchemaVersionError(version, STORE_SCHEMA_VERSION);
 }
 
 /** The cursor secret of a file at this schema version; null when the file needs creating or upgrading. */
 function currentSecret(db: Db): Buffer | null {
-  if (!prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get())
-    return null;
-  return readVersion(db) === STORE_SCHEMA_VERSION ? readSecret(db) : null;
+  return fileVersion(db) === STORE_SCHEMA_VERSION ? readSecret(db) : null;
+}
+
+/** The file's schema version; 0 for a file without the chain schema's meta table (new, or operational state only). */
+function fileVersion(db: Db): number {
+  const hasMeta = prepareRaw(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  return hasMeta ? readVersion(db) : 0;
 }
 
 function readSecret(db: Db): Buffer | null {
