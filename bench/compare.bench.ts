@@ -453,8 +453,12 @@ try {
       unplace = () => spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus().length - 1}`, String(pid)]);
   }
   console.log(`placement: ${placement}`);
-  const nodePid = anvil?.process.pid ?? (Number(process.env.BENCH_NODE_PID) || null);
-  const clock = cpuClock(nodePid ?? null);
+  const clock = cpuClock(anvil?.process.pid ?? (Number(process.env.BENCH_NODE_PID) || null));
+  /** The CPU of the processes spawned and waited for since `before`, and the node's. */
+  const spawnedCpuSince = (before: ReturnType<typeof clock>): Cpu => {
+    const after = clock();
+    return { own: delta(before.children, after.children), node: delta(before.node, after.node) };
+  };
   const times: Record<string, number[]> = {};
   const cpuTimes: Record<string, Cpu[]> = {};
   const note = (k: string, ms: number, cpu: Cpu | null = null) => {
@@ -465,8 +469,7 @@ try {
   const measureCommand = async (k: string, fn: () => number | Promise<number>) => {
     const before = clock();
     const ms = await fn();
-    const after = clock();
-    note(k, ms, { own: delta(before.children, after.children), node: delta(before.node, after.node) });
+    note(k, ms, spawnedCpuSince(before));
   };
   let shape = "";
   let peak = 0;
@@ -488,12 +491,9 @@ try {
       // the pipeline's CPU from its spawn to its exit (it is stopped once caught up), this process's polling aside
       const before = clock();
       const s = await start(url, head, join(work, `start-${round}`));
-      const after = clock();
+      const cpu = spawnedCpuSince(before);
       note("start first", s.firstMs);
-      note("start raw", s.rawMs, {
-        own: delta(before.children, after.children),
-        node: delta(before.node, after.node),
-      });
+      note("start raw", s.rawMs, cpu);
       console.log(`  enriched when raw was stored: ${s.enrichedAtRaw} of ${head + 1} blocks`);
       if (s.tracesMs > 0) note("start traces", s.tracesMs);
       peak = Math.max(peak, s.peakMiB);
