@@ -54,6 +54,29 @@ describe("leader election", () => {
     await termB!.release();
   });
 
+  it("logs a released term at info and a lost one at warn", async () => {
+    const lines: { level: string; msg: string; reason?: string }[] = [];
+    const logged = createLogger("leader-test", "info", {
+      write: (l: string) => void lines.push(JSON.parse(l)),
+    });
+    const ended = () => lines.filter((l) => l.msg.startsWith("leader term ended"));
+    const a = createLeaderElection({
+      leases: meta,
+      name: "t4",
+      holder: "a:1:000000",
+      ttlMs: 600,
+      logger: logged,
+    });
+    await (await a.acquire(new AbortController().signal))!.release();
+    expect(ended()).toMatchObject([{ level: "info", reason: "released" }]);
+
+    lines.length = 0;
+    const lost = (await a.acquire(new AbortController().signal))!;
+    await meta.releaseLease({ ...(await meta.getLease("t4"))! }); // someone else's doing: the lease is gone
+    await new Promise((r) => lost.signal.addEventListener("abort", r, { once: true }));
+    expect(ended()).toMatchObject([{ level: "warn", msg: "leader term ended: publishing stops" }]);
+  });
+
   it("a leader that cannot renew stops publishing and writing its cursor before its lease runs out", async () => {
     let storeDown = false;
     // The same SQLite store, unreachable for renewals from one moment on (a partition between leader and store).

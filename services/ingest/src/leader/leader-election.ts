@@ -22,6 +22,8 @@ export function leaderHolderId(env: { POD_NAME?: string; POD_NAMESPACE?: string 
   return `${placeOf(env)}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
+const RELEASED = "released";
+
 const placeOf = (env: { POD_NAME?: string; POD_NAMESPACE?: string }) =>
   env.POD_NAME ? [env.POD_NAMESPACE, env.POD_NAME].filter(Boolean).join("/") : hostname();
 
@@ -99,7 +101,10 @@ export function createLeaderElection(options: LeaderElectionOptions) {
       role = "standby";
       since = Date.now();
       options.onChange?.(false, lease.token);
-      logger.warn({ lease: name, term: lease.token, reason }, "leader term ended: publishing stops");
+      // giving the lease up (a shutdown) is routine; losing it is what an operator must hear about
+      const fields = { lease: name, term: lease.token, reason };
+      if (reason === RELEASED) logger.info(fields, "leader term ended: lease released");
+      else logger.warn(fields, "leader term ended: publishing stops");
       ended.abort(new LeadershipLostError(reason));
     };
     const armExpiry = () => {
@@ -151,7 +156,7 @@ export function createLeaderElection(options: LeaderElectionOptions) {
       },
       async release() {
         const held = !ended.signal.aborted;
-        end("released");
+        end(RELEASED);
         if (held) await leases.releaseLease(lease);
       },
     };
