@@ -72,7 +72,7 @@ describe("leader election", () => {
 
     lines.length = 0;
     const lost = (await a.acquire(new AbortController().signal))!;
-    await meta.releaseLease({ ...(await meta.getLease("t4"))! }); // someone else's doing: the lease is gone
+    await meta.releaseLease((await meta.getLease("t4"))!); // someone else's doing: the lease is gone
     await new Promise((r) => lost.signal.addEventListener("abort", r, { once: true }));
     expect(ended()).toMatchObject([{ level: "warn", msg: "leader term ended: publishing stops" }]);
   });

@@ -22,8 +22,6 @@ export function leaderHolderId(env: { POD_NAME?: string; POD_NAMESPACE?: string 
   return `${placeOf(env)}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
 
-const RELEASED = "released";
-
 const placeOf = (env: { POD_NAME?: string; POD_NAMESPACE?: string }) =>
   env.POD_NAME ? [env.POD_NAMESPACE, env.POD_NAME].filter(Boolean).join("/") : hostname();
 
@@ -45,6 +43,9 @@ export function holderIsDeadHere(holder: string, self: string): boolean {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
+
+/** The reason a term ends when its holder gives the lease up itself (a shutdown), not when it loses it. */
+const RELEASED = "released";
 
 export interface LeaderTerm {
   readonly token: number;
